@@ -1,0 +1,63 @@
+"""Small, vectorised text cleaners shared by the LinkedIn and alumni readers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+# linkedin.com/in/<slug>, any subdomain (www, ca, uk …), with or without scheme; /pub/ is the
+# pre-2016 public profile path, still seen in old alumni lists.
+_SLUG = re.compile(r"(?i)(?:^|[/.@\s])linkedin\.com/(?:in|pub)/([^/?#\s]+)")
+_SPACE = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, *range(0x202A, 0x202F)]
+)
+
+
+def text(values: pd.Series) -> pd.Series:
+    """NFKC, invisible marks removed, whitespace collapsed and trimmed; case kept.
+
+    >>> text(pd.Series(["  Acme\\u200b   Inc. "])).tolist()
+    ['Acme Inc.']
+    """
+    uniques = pd.unique(values)
+    cleaned = {v: _text(v) for v in uniques}
+    return values.map(cleaned).astype("str")
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
+    return _SPACE.sub(" ", value).strip()
+
+
+def linkedin_slug(urls: pd.Series) -> pd.Series:
+    """The decoded, lower-case slug of each LinkedIn profile URL, or "".
+
+    >>> urls = pd.Series(["https://ca.linkedin.com/in/Mar%C3%ADa-G/?lipi=x", "n/a"])
+    >>> linkedin_slug(urls).tolist()
+    ['maría-g', '']
+    """
+    uniques = pd.unique(urls)
+    slugs = {u: _slug(u) for u in uniques}
+    return urls.map(slugs).astype("str")
+
+
+def _slug(url: object) -> str:
+    from urllib.parse import unquote
+
+    if not isinstance(url, str) or "linkedin.com" not in url.lower():
+        return ""
+    match = _SLUG.search(url.strip())
+    if not match:
+        return ""
+    return unicodedata.normalize("NFC", unquote(match.group(1))).strip().lower()
+
+
+def email(values: pd.Series) -> pd.Series:
+    """Lower-cased, trimmed e-mail addresses; anything without an @ becomes ""."""
+    cleaned = values.astype("str").str.strip().str.lower()
+    return cleaned.where(cleaned.str.contains("@", regex=False), "").astype("str")

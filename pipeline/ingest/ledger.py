@@ -1,0 +1,140 @@
+"""The Ledger: every input row is either a person or a line here with its reason.
+
+Readers build one ``Ingested`` per file; ``combine`` joins them. For each file, read = accepted +
+rejected, which ``FileReport`` checks when it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from pipeline import schema
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What ingest did with one file (or one sheet): counts, and how it read the file."""
+
+    file: str
+    kind: str  # "connections", "alumni", "targets", "profile"
+    read: int
+    accepted: int
+    rejected: int
+    details: Mapping[str, str] = field(default_factory=dict)  # encoding, delimiter, header line …
+
+    def __post_init__(self) -> None:
+        if self.read != self.accepted + self.rejected:  # a bug, never a user's mistake
+            raise AssertionError(f"{self.file}: read {self.read} != accepted + rejected")
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """People rows, the Ledger, and one report per file read."""
+
+    people: pd.DataFrame
+    ledger: pd.DataFrame
+    reports: tuple[FileReport, ...] = ()
+
+
+def split_rows(
+    rows: pd.DataFrame, lines: np.ndarray, reasons: pd.Series, source_file: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``rows`` into accepted rows and Ledger lines by ``reasons`` ("" = accepted).
+
+    Returns (accepted rows with a ``source_row`` column, ledger of the rejected ones).
+    """
+    rejected = reasons.to_numpy() != ""
+    accepted = rows.loc[~rejected].copy()
+    accepted["source_row"] = lines[~rejected].astype("int64")
+    ledger = ledger_rows(source_file, lines[rejected], reasons[rejected], outcome="rejected")
+    return accepted, ledger
+
+
+def ledger_rows(
+    source_file: str, lines: Iterable[int], reasons: Iterable[str], outcome: str
+) -> pd.DataFrame:
+    lines = np.asarray(list(lines), dtype="int64")
+    reasons = list(reasons)
+    return pd.DataFrame(
+        {
+            "source_file": pd.Series([source_file] * len(lines), dtype="str"),
+            "source_row": lines,
+            "outcome": pd.Series([outcome] * len(lines), dtype="str"),
+            "reason": pd.Series(reasons, dtype="str"),
+        }
+    )
+
+
+def duplicate_reasons(
+    keys: pd.Series, lines: np.ndarray, what: str = "duplicate of row"
+) -> pd.Series:
+    """Per row whose non-empty key appeared earlier: "duplicate of row N", N its first line."""
+    keys = keys.reset_index(drop=True)
+    nonempty = keys != ""
+    first_line = pd.Series(lines).groupby(keys.where(nonempty)).transform("first")
+    dup = nonempty & keys.duplicated(keep="first")
+    out = pd.Series([""] * len(keys), dtype="str")
+    out[dup] = what + " " + first_line[dup].astype("int64").astype(str)
+    return out
+
+
+def combine(parts: Iterable[Ingested]) -> Ingested:
+    """Join several files' results into one, People in the canonical column order first."""
+    parts = list(parts)
+    people = [p.people for p in parts if len(p.people)]
+    ledgers = [p.ledger for p in parts if len(p.ledger)]
+    frame = pd.concat(people, ignore_index=True) if people else schema.empty(schema.PEOPLE)
+    ledger = pd.concat(ledgers, ignore_index=True) if ledgers else schema.empty(schema.LEDGER)
+    ordered = [*schema.PEOPLE, *(c for c in frame.columns if c not in schema.PEOPLE)]
+    frame = frame.reindex(columns=ordered)
+    reports = tuple(r for p in parts for r in p.reports)
+    return Ingested(schema.check(frame, schema.PEOPLE, "People"), ledger, reports)
+
+
+def counts_frame(reports: Iterable[FileReport]) -> pd.DataFrame:
+    """One row per file: file, kind, read, accepted, rejected, then how it was read."""
+    rows = [
+        {
+            "file": r.file,
+            "kind": r.kind,
+            "read": r.read,
+            "accepted": r.accepted,
+            "rejected": r.rejected,
+            "how it was read": "; ".join(f"{k}: {v}" for k, v in r.details.items()),
+        }
+        for r in reports
+    ]
+    columns = ["file", "kind", "read", "accepted", "rejected", "how it was read"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
+    """A People frame of ``n`` rows from the given columns; the rest empty, typed as schema says."""
+    data: dict[str, object] = {}
+    for col in schema.PEOPLE:
+        if col in columns:
+            data[col] = columns[col]
+        elif col == "grad_year":
+            data[col] = pd.array([pd.NA] * n, dtype="Int64")
+        elif col == "connected_on":
+            data[col] = pd.Series([pd.NaT] * n, dtype="datetime64[s]")
+        elif col == "source_row":
+            data[col] = np.zeros(n, dtype="int64")
+        else:
+            data[col] = [""] * n
+    frame = pd.DataFrame({k: _values(v) for k, v in data.items()})
+    for col in schema.PEOPLE:
+        if col not in ("grad_year", "connected_on", "source_row"):
+            frame[col] = frame[col].astype("str")
+    extras = {k: _values(v) for k, v in columns.items() if k not in schema.PEOPLE}
+    if extras:
+        frame = pd.concat([frame, pd.DataFrame(extras)], axis=1)
+    return frame
+
+
+def _values(v: object) -> object:
+    return v.to_numpy() if isinstance(v, pd.Series) else v

@@ -1,0 +1,406 @@
+"""Company names: a clean display form, a canonical key, the parent company and a rarity weighting.
+
+Keys come from ``pipeline/data/company_aliases.csv`` (aliases no library merges: Google/Alphabet,
+Facebook/Meta, J.P. Morgan/JPMorgan Chase, Ernst & Young/EY …), the user's own aliases, and
+otherwise the folded legal-form-free name. Placeholders ("Self-employed", "Stealth Startup", "-")
+get the key "" so they never match; see ``pipeline/data/company_placeholders.csv``.
+
+Parent model: each key has at most one parent (google -> alphabet, youtube -> google), so keys form
+a forest. ``company_similarity`` gives 1.0 for the same key, ``PARENT_CREDIT`` when one is an
+ancestor of the other (a subsidiary is close to, but not the same as, its parent), and
+``SIBLING_CREDIT`` when they only share an ancestor (Waymo vs YouTube: same group, different
+employer). Country member firms of a network (Deloitte Canada, KPMG Canada) share the network's key
+(a full match); service-line subsidiaries (Deloitte Consulting, EY-Parthenon) are partial.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from cleanco import basename
+from cleanco.clean import normalized, prepare_default_terms, strip_punct, strip_tail
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.normalize.schools import fold, is_school_name
+
+__all__ = [
+    "PARENT_CREDIT",
+    "SIBLING_CREDIT",
+    "CompanyTokenWeights",
+    "clean_company",
+    "company_key",
+    "company_keys",
+    "company_similarities",
+    "company_similarity",
+    "is_placeholder",
+    "is_school_name",
+    "parent_key",
+]
+
+PARENT_CREDIT = 0.6  # one company is the other's parent (at any depth): Google vs Alphabet
+SIBLING_CREDIT = 0.4  # they share a parent only: Google vs Waymo, RBC Capital Markets vs RBC WM
+RELATIONS = frozenset({"same", "subsidiary", "rename", "member firm"})
+
+#: Trailing words naming a country office: "Microsoft Canada" is Microsoft, but only when what
+#: remains is a known alias ("Air Canada" and "Bell Canada" stay themselves).
+_COUNTRY_WORDS = ("canada", "usa", "us", "uk", "india", "ireland", "germany", "france", "emea")
+#: Words so common in employer names that sharing them says little (forced low in tf-idf).
+_GENERIC = (
+    "group bank banque technologies technology tech inc incorporated corp corporation co company"
+    " ltd limited llc llp plc solutions services service systems consulting consultants holdings"
+    " international global canada canadian usa america american north financial capital partners"
+    " labs lab software digital management ventures networks enterprises associates industries"
+    " media health energy innovations insurance investments trust agency studio studios"
+)
+GENERIC_WORDS = frozenset(_GENERIC.split())
+GENERIC_IDF = 0.2  # fitted idf is never below 1.0, so generic words weigh at most a fifth of any
+_STOP_WORDS = ("of", "the", "and", "de", "du", "des", "la", "le", "et", "for", "a", "an")
+_NO_ALIASES: Mapping[str, str] = MappingProxyType({})
+_PARENS = re.compile(r"\(([^()]*)(?:\)|$)")
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,9}")
+_KEY = re.compile(r"[a-z0-9]+( [a-z0-9]+)*")
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.as_file(resources.files("pipeline.data").joinpath(name)) as path:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@dataclass(frozen=True)
+class _Table:
+    lookup: dict[str, str]  # folded alias (and its spaceless form) -> key
+    parent: dict[str, str]  # key -> parent key
+
+
+@cache
+def _aliases() -> _Table:
+    """The shipped alias table, checked once (a bad row is a bug in the package, not user data)."""
+    table = _read("company_aliases.csv")
+    parent: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for row in table.itertuples(index=False):
+        if not _KEY.fullmatch(row.key) or row.relation not in RELATIONS:
+            raise ValueError(f"company_aliases.csv: bad key or relation in the row for {row.key!r}")
+        if row.parent and parent.setdefault(row.key, row.parent) != row.parent:
+            raise ValueError(f"company_aliases.csv: {row.key!r} has two parents")
+        pairs += [(row.alias, row.key), (row.key, row.key)]
+    lookup = _lookup(pairs)
+    if missing := set(parent.values()) - set(lookup.values()):
+        raise ValueError(f"company_aliases.csv: parents {sorted(missing)} have no row of their own")
+    for key in parent:
+        seen = {key}
+        while key := parent.get(key, ""):
+            if key in seen:
+                raise ValueError(f"company_aliases.csv: the parents of {key!r} form a cycle")
+            seen.add(key)
+    return _Table(lookup, parent)
+
+
+def _lookup(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Folded alias -> key, plus spaceless forms only one key claims ("pricewaterhousecoopers")."""
+    lookup: dict[str, str] = {}
+    squeezed: dict[str, set[str]] = {}
+    for alias, key in pairs:
+        folded = fold(alias)
+        if lookup.setdefault(folded, key) != key:
+            raise ValueError(f"company alias {alias!r} points at two keys")
+        squeezed.setdefault(folded.replace(" ", ""), set()).add(key)
+    for form, keys in squeezed.items():
+        if len(keys) == 1:
+            lookup.setdefault(form, next(iter(keys)))
+    return lookup
+
+
+@cache
+def _placeholders() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(exact folded placeholders, folded prefixes that make a placeholder when they lead)."""
+    table = _read("company_placeholders.csv")
+    exact = frozenset(
+        fold(t) for t, m in zip(table["text"], table["match"], strict=True) if m == "exact"
+    )
+    prefixes = tuple(
+        fold(t) for t, m in zip(table["text"], table["match"], strict=True) if m == "prefix"
+    )
+    return exact, prefixes
+
+
+def is_placeholder(name: str) -> bool:
+    """True for text that names no employer: "Self-employed", "Stealth AI Startup", "-", "N/A".
+
+    An empty cell is missing, not a placeholder.
+
+    >>> is_placeholder("Freelance Designer"), is_placeholder("."), is_placeholder("OpenText")
+    (True, True, False)
+    """
+    if not isinstance(name, str) or not name.strip():
+        return False
+    folded = fold(name)
+    exact, prefixes = _placeholders()
+    return (
+        not folded
+        or folded in exact
+        or any(folded == p or folded.startswith(p + " ") for p in prefixes)
+    )
+
+
+def _split_parens(text: str) -> tuple[str, list[str], list[str]]:
+    """(text without parentheses, acronyms such as "AWS", other parenthesised parts)."""
+    groups = [g.strip() for g in _PARENS.findall(text) if g.strip()]
+    main = " ".join(_PARENS.sub(" ", text).split())
+    acronyms = [g for g in groups if _ACRONYM.fullmatch(g) and sum(c.isupper() for c in g) >= 2]
+    return main, acronyms, [g for g in groups if g not in acronyms]
+
+
+#: cleanco only strips legal terms at the end of a name: a name whose last word ends no term is
+#: left alone without the (comparatively slow) full basename call.
+_LEGAL_LAST_WORDS = frozenset(parts[-1] for _, parts in prepare_default_terms())
+
+
+def _ends_legal(text: str) -> bool:
+    words = strip_tail(text).split()
+    return bool(words) and strip_punct(normalized(words[-1])) in _LEGAL_LAST_WORDS
+
+
+def _strip_legal(text: str) -> str:
+    """cleanco's basename until stable ("Acme Co., Ltd." -> "Acme"), never down to nothing."""
+    for _ in range(5):
+        if not _ends_legal(text):
+            break
+        stripped = basename(text).strip(" ,;-")
+        if stripped == text or not fold(stripped):
+            break
+        text = stripped
+    return text
+
+
+def _tidy(text: str) -> str:
+    """NFKC, without invisible marks and pictographs ("🚀", "®"), whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "So"))
+    return " ".join(text.split())
+
+
+def clean_company(name: str) -> str:
+    """The name for display: NFKC, whitespace collapsed, legal forms and acronym brackets gone.
+
+    >>> clean_company("Amazon Web Services (AWS)"), clean_company("Acme Co., Ltd. (Canada)")
+    ('Amazon Web Services', 'Acme (Canada)')
+    >>> clean_company("Limited")
+    'Limited'
+    """
+    if not isinstance(name, str):
+        return ""
+    text = _tidy(name)
+    main, _, others = _split_parens(text)
+    if not main:
+        return text
+    return " ".join([_strip_legal(main), *(f"({g})" for g in others)])
+
+
+def _find(forms: Iterable[str], lookup: Mapping[str, str]) -> str:
+    for form in forms:
+        if not form:
+            continue
+        found = lookup.get(form) or lookup.get(form.replace(" ", ""))
+        if found:
+            return found
+        words = form.split()
+        if len(words) > 1 and words[-1] in _COUNTRY_WORDS:
+            found = lookup.get(" ".join(words[:-1]))
+            if found:
+                return found
+    return ""
+
+
+def _freeze(extra_aliases: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), str(v)) for k, v in (extra_aliases or {}).items()))
+
+
+@cache
+def _user_lookup(extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    # A user may write the target as a key ("acme") or as a name ("Alphabet Inc."): resolve names.
+    return {fold(alias): _analyse(target, ())[1] or fold(target) for alias, target in extra}
+
+
+@lru_cache(maxsize=262144)
+def _analyse(name: str, extra: tuple[tuple[str, str], ...]) -> tuple[str, str, str, bool, bool]:
+    """(clean, key, parent, is_placeholder, is_school) for one name."""
+    if not isinstance(name, str) or not name.strip():
+        return "", "", "", False, False
+    clean = clean_company(name)
+    main, acronyms, _ = _split_parens(_tidy(name))
+    cleaned_main = _split_parens(clean)[0]
+    forms = [fold(main), fold(cleaned_main)]
+    placeholder = is_placeholder(name)
+    key = _find(forms, _user_lookup(extra)) if extra else ""
+    if not key and not placeholder:
+        table = _aliases()
+        # A bracketed acronym names the company before it: consulted only when the words are not.
+        key = _find([*forms, *(fold(a) for a in acronyms)], table.lookup) or fold(cleaned_main)
+    return clean, key, parent_key(key), placeholder, is_school_name(clean)
+
+
+def company_key(name: str, extra_aliases: Mapping[str, str] = _NO_ALIASES) -> str:
+    """The canonical employer key: lower-case ASCII words, "" for placeholders and blanks.
+
+    ``extra_aliases`` (alias -> key or name, from the user's settings) beats the shipped table.
+
+    >>> company_key("JPMorgan Chase & Co."), company_key("J.P. Morgan"), company_key("Facebook")
+    ('jpmorgan chase', 'jpmorgan chase', 'meta')
+    >>> company_key("Self-employed"), company_key("Acme Widgets Inc.")
+    ('', 'acme widgets')
+    """
+    return _analyse(name, _freeze(extra_aliases))[1]
+
+
+def parent_key(key: str) -> str:
+    """The key of the direct parent company, or "" ("youtube" -> "google" -> "alphabet" -> "")."""
+    return _aliases().parent.get(key, "") if key else ""
+
+
+@lru_cache(maxsize=65536)
+def _ancestors(key: str) -> tuple[str, ...]:
+    """Parent, grandparent … of a key ("youtube" -> ("google", "alphabet"))."""
+    chain: list[str] = []
+    while key := parent_key(key):
+        chain.append(key)
+    return tuple(chain)
+
+
+def _similarities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Vectorised company_similarity: a loop over unique keys only, never over pairs."""
+    codes, uniques = pd.factorize(np.concatenate([left, right]), use_na_sentinel=False)
+    universe = list(uniques)
+    chains = [_ancestors(str(k)) for k in universe]
+    code_of = {k: i for i, k in enumerate(universe)}
+    for chain in chains[:]:  # ancestors absent from the input still need a code to compare on
+        for key in chain:
+            if key not in code_of:
+                code_of[key] = len(universe)
+                universe.append(key)
+                chains.append(_ancestors(key))
+    ancestors = np.full((len(universe), max(map(len, chains), default=0) + 1), -1)
+    for i, chain in enumerate(chains):
+        ancestors[i, : len(chain)] = [code_of[k] for k in chain]
+    roots = np.array([code_of[c[-1]] if c else i for i, c in enumerate(chains)], dtype=int)
+    blank = np.array([not isinstance(k, str) or not k for k in universe], dtype=bool)
+    a, b = codes[: len(left)], codes[len(left) :]
+    related = (ancestors[a] == b[:, None]).any(axis=1) | (ancestors[b] == a[:, None]).any(axis=1)
+    scores = np.select(
+        [a == b, related, roots[a] == roots[b]], [1.0, PARENT_CREDIT, SIBLING_CREDIT], 0.0
+    )
+    return np.where(blank[a] | blank[b], 0.0, scores)
+
+
+def company_similarity(a: str, b: str) -> float:
+    """1.0 for the same key, PARENT_CREDIT for parent and subsidiary, SIBLING_CREDIT, else 0.0.
+
+    The rule of ``company_similarities`` for one pair, in plain Python because callers loop over
+    unique pairs and a numpy round trip per pair would cost a hundred times more.
+
+    >>> company_similarity("google", "alphabet"), company_similarity("google", "waymo")
+    (0.6, 0.4)
+    """
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    up_a, up_b = _ancestors(a), _ancestors(b)
+    if a in up_b or b in up_a:
+        return PARENT_CREDIT
+    return SIBLING_CREDIT if up_a and up_b and up_a[-1] == up_b[-1] else 0.0
+
+
+def company_similarities(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """``company_similarity`` of aligned (by position) pairs of keys, vectorised.
+
+    >>> company_similarities(pd.Series(["aws", "ey"]), pd.Series(["amazon", "kpmg"])).tolist()
+    [0.6, 0.0]
+    """
+    if len(a) != len(b):
+        raise ValueError("company_similarities needs two Series of the same length")
+    left = a.fillna("").to_numpy(dtype=object)
+    return _similarities(left, b.fillna("").to_numpy(dtype=object))
+
+
+def company_keys(names: pd.Series, extra_aliases: Mapping[str, str] = _NO_ALIASES) -> pd.DataFrame:
+    """Clean name, key, parent and flags for each company, computed once per unique value.
+
+    Returns a new frame on ``names``' index with columns company_clean, company_key,
+    company_parent (str) and company_is_placeholder, company_is_school (bool).
+
+    >>> company_keys(pd.Series(["Google LLC", "Freelance"]))["company_key"].tolist()
+    ['google', '']
+    """
+    extra = _freeze(extra_aliases)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    rows = [_analyse(str(u), extra) for u in uniques]
+    rows.append(("", "", "", False, False))  # code -1 (a missing value) takes this last row
+    columns = [
+        "company_clean",
+        "company_key",
+        "company_parent",
+        "company_is_placeholder",
+        "company_is_school",
+    ]
+    table = pd.DataFrame(rows, columns=columns).astype(
+        {c: "str" for c in columns[:3]} | {c: "bool" for c in columns[3:]}
+    )
+    out = table.take(codes)
+    out.index = names.index
+    return out
+
+
+class CompanyTokenWeights:
+    """Tf-idf weights of the words in company keys: rare shared words count, "Group" barely does."""
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        self.vectorizer = vectorizer
+
+    @classmethod
+    def fit(cls, keys: Iterable[str]) -> CompanyTokenWeights:
+        """Learn word rarity from every key that will be compared (unseen words are ignored).
+
+        The generic words are added as documents so the vocabulary is never empty, then their
+        idf is forced down to GENERIC_IDF.
+        """
+        vectorizer = TfidfVectorizer(
+            analyzer="word",
+            preprocessor=fold,
+            token_pattern=r"(?u)\b\w+\b",
+            stop_words=list(_STOP_WORDS),
+            dtype=np.float64,
+        )
+        vectorizer.fit([*(k for k in keys if isinstance(k, str)), *sorted(GENERIC_WORDS)])
+        idf = vectorizer.idf_.copy()
+        vocabulary = vectorizer.vocabulary_
+        idf[[vocabulary[w] for w in GENERIC_WORDS if w in vocabulary]] = GENERIC_IDF
+        vectorizer.idf_ = idf
+        return cls(vectorizer)
+
+    def similarity(self, a: pd.Series, b: pd.Series) -> np.ndarray:
+        """Cosine similarity in [0, 1] of each aligned (by position) pair of names or keys.
+
+        >>> w = CompanyTokenWeights.fit(["acme technologies", "acme group", "royal bank"])
+        >>> w.similarity(pd.Series(["Acme Technologies"]), pd.Series(["Acme Group"])).round(2)
+        array([1.])
+        """
+        if len(a) != len(b):
+            raise ValueError("CompanyTokenWeights.similarity needs two Series of the same length")
+        both = pd.concat([a, b], ignore_index=True).fillna("").astype("str")
+        codes, uniques = pd.factorize(both)
+        if not len(uniques):
+            return np.zeros(0)
+        matrix = self.vectorizer.transform(list(uniques))  # rows are L2-normalised
+        left, right = matrix[codes[: len(a)]], matrix[codes[len(a) :]]
+        cosine = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        return np.clip(cosine, 0.0, 1.0)

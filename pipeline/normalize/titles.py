@@ -1,0 +1,349 @@
+"""Job titles: abbreviations expanded, seniority on LinkedIn's ten-level scale, a role family, and
+the company hidden in a headline ("Senior PM @ Shopify | ex-Google").
+
+Everything here is data-driven. ``pipeline/data/title_abbreviations.csv`` expands Sr, PM, SWE, VP,
+CEO ...; ``pipeline/data/seniority_rules.csv`` and ``pipeline/data/role_families.csv`` are ORDERED
+word-boundary regexes over the expanded, lower-cased title, and the first rule that matches wins.
+A rule whose level (or family) is empty is an *exception*: the words it matches are removed and the
+next rules see the rest, so "Assistant to the CEO" is judged as "assistant" and "Student Success
+Manager" as "success manager". A seniority rule whose level is "Unknown" stops the search on
+purpose (placeholders such as "Self-employed"). The CSV ``note`` column documents each decision.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from anyascii import anyascii
+
+from pipeline.errors import SettingsError
+from pipeline.schema import SENIORITY_LEVELS
+
+__all__ = [
+    "ROLE_FAMILIES",
+    "Rule",
+    "classify_titles",
+    "expand_abbreviations",
+    "load_rules",
+    "role_family",
+    "seniority",
+    "split_headline",
+]
+
+ROLE_FAMILIES: tuple[str, ...] = (
+    "Software engineering",
+    "Data science & ML",
+    "Data & analytics",
+    "Product management",
+    "Program & project management",
+    "Design & UX",
+    "Consulting",
+    "Investment banking & finance",
+    "Accounting & audit",
+    "Marketing",
+    "Sales & business development",
+    "Customer success & support",
+    "Operations & supply chain",
+    "HR & recruiting",
+    "Research & academia",
+    "Healthcare & medicine",
+    "Legal",
+    "Education & teaching",
+    "Executive leadership & entrepreneurship",
+    "Engineering (non-software)",
+    "Public sector & policy",
+    "Communications & media",
+)
+UNKNOWN = "Unknown"
+#: Levels a rule may carry: a real level, "Unknown" (stop: the title says nothing), "" (exception).
+RULE_LEVELS = frozenset({*SENIORITY_LEVELS, UNKNOWN, ""})
+Compiled = tuple[tuple[re.Pattern[str], str, str], ...]  # (regex, level or family, rule name)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One seniority rule: a word-boundary regex over the expanded, lower-cased title.
+
+    ``level`` is one of SENIORITY_LEVELS; "Unknown" to stop with no level (placeholders); or ""
+    for an exception, whose matched words are removed before the next rules run.
+
+    >>> Rule("team lead", r"\\bteam lead\\b", "Manager").level
+    'Manager'
+    """
+
+    name: str  # short id quoted in explanations
+    pattern: str
+    level: str
+
+
+def _data_rows(filename: str) -> list[dict[str, str]]:
+    text = resources.files("pipeline").joinpath("data", filename).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    """The shipped seniority rules from ``pipeline/data/seniority_rules.csv``, in order."""
+    rows = sorted(_data_rows("seniority_rules.csv"), key=lambda r: int(r["order"]))
+    return tuple(Rule(r["name"], r["pattern"], r["level"]) for r in rows)
+
+
+class _RuleSet(NamedTuple):
+    rules: Compiled
+    gate: re.Pattern[str] | None  # matches wherever any exception would: most titles skip them
+
+    @classmethod
+    def of(cls, rules: Compiled) -> _RuleSet:
+        patterns = [regex.pattern for regex, level, _ in rules if not level]
+        gate = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        return cls(rules, gate)
+
+
+@cache
+def _family_rules() -> _RuleSet:
+    rows = sorted(_data_rows("role_families.csv"), key=lambda r: int(r["order"]))
+    unknown = {r["family"] for r in rows} - {*ROLE_FAMILIES, ""}
+    if unknown:
+        raise ValueError(f"role_families.csv names unknown families: {sorted(unknown)}")
+    return _RuleSet.of(tuple((re.compile(r["pattern"]), r["family"], r["family"]) for r in rows))
+
+
+@cache
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _compile_rules(rules: Sequence[Rule]) -> Compiled:
+    compiled = []
+    for rule in rules:
+        if rule.level not in RULE_LEVELS:
+            raise SettingsError(
+                f"The seniority rule '{rule.name}' has the level '{rule.level}'; use one of "
+                f"{', '.join(SENIORITY_LEVELS)}, Unknown, or leave it empty for an exception."
+            )
+        try:
+            compiled.append((_compile(rule.pattern), rule.level, rule.name))
+        except re.error as err:
+            raise SettingsError(
+                f"The seniority rule '{rule.name}' has an invalid pattern ({err}); "
+                "fix its regular expression in the settings file."
+            ) from None
+    return tuple(compiled)
+
+
+# --- abbreviations ------------------------------------------------------------------------------
+
+
+@cache
+def _abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {
+        r["abbreviation"].lower(): r["expansion"] for r in _data_rows("title_abbreviations.csv")
+    }
+    keys = sorted(table, key=len, reverse=True)  # "ph.d." before "ph.d", "postdoc fellow" first
+    alternation = "|".join(re.escape(k) + ("" if k.endswith(".") else r"\.?") for k in keys)
+    return re.compile(rf"(?<![a-z0-9])(?:{alternation})(?![a-z0-9])"), table
+
+
+_INVISIBLE = frozenset({"Cf", "Cs", "Co", "So", "Sk"})  # bidi marks, ZWJ, emoji, flags
+_PUNCT = re.compile(r"[^a-z0-9+#\- ]+")
+_LOOSE_HYPHEN = re.compile(r"(?<![a-z0-9])-+|-+(?![a-z0-9])")
+_NO_WORD = re.compile(r"(?:^| )[+#\-]+(?= |$)")
+_SPACES = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    """NFKC (math-bold letters), drop emoji and invisible marks, transliterate, lower-case."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = anyascii("".join(c for c in text if unicodedata.category(c) not in _INVISIBLE))
+    return _SPACES.sub(" ", text.lower()).strip()
+
+
+def expand_abbreviations(title: str) -> str:
+    """The title lower-cased, abbreviations expanded and punctuation reduced to single spaces.
+
+    >>> expand_abbreviations("Sr. PM II")
+    'senior product manager ii'
+    >>> expand_abbreviations("Founder & CEO")
+    'founder and chief executive officer'
+    """
+    if not isinstance(title, str) or not title:
+        return ""
+    regex, table = _abbreviations()
+
+    def expand(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return table.get(word) or table[word[:-1]]  # a trailing "." was consumed ("Sr.")
+
+    text = regex.sub(expand, _fold(title)).replace("&", " and ")
+    text = _LOOSE_HYPHEN.sub(" ", _PUNCT.sub(" ", text))
+    return _SPACES.sub(" ", _NO_WORD.sub(" ", _SPACES.sub(" ", text))).strip()
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"\s*(?:\||｜|•|·|⋅|\s//\s)\s*")
+_PAST = re.compile(
+    r"(?:^|(?<=[\s,;(/]))(?:ex[-\s]|ex-?\s*@\s*|former(?:ly)?\b(?:\s+at\b)?|previously\b(?:\s+at\b)?"
+    r"|prev\b\.?|past\b:?|alum(?:nus|na|ni)?\s+of\b)\s*:?\s*",
+    re.IGNORECASE,
+)
+_AT = re.compile(r"\s*@\s*|\s+at\s+", re.IGNORECASE)
+#: Titles that are followed by their company after a comma or "of": "Founder, Acme".
+_HEAD_ROLE = re.compile(
+    r"^(?:co-?\s?founder|founder|co-?owner|owner|proprietor|ceo|president|managing partner"
+    r"|founding partner|(?:co-?\s?)?founder\s*(?:&|and|/|\+)\s*ceo|ceo\s*(?:&|and|/|\+)\s*"
+    r"(?:co-?\s?)?founder)$",
+    re.IGNORECASE,
+)
+_REGION = re.compile(
+    r"^(?:global|worldwide|international|north america|americas|latam|emea|apac|asia(?: pacific)?"
+    r"|europe|canada|usa|us|uk|india|africa|the board)$",
+    re.IGNORECASE,
+)
+_TRIM = " \t,;:-–—|()[]"
+
+
+def _companies(text: str) -> list[str]:
+    parts = (_PAST.sub("", p).strip(_TRIM) for p in re.split(r"[,;/]|\s+&\s+ex", text))
+    return [p for p in parts if p]
+
+
+def split_headline(position: str) -> tuple[str, str, tuple[str, ...]]:
+    """(title, current company, past companies) from a LinkedIn position that may be a headline.
+
+    >>> split_headline("Senior PM @ Shopify | ex-Google")
+    ('Senior PM', 'Shopify', ('Google',))
+    >>> split_headline("VP, Engineering")
+    ('VP, Engineering', '', ())
+    """
+    if not isinstance(position, str):
+        return "", "", ()
+    segments = [s for s in _SEGMENT.split(position.strip()) if s.strip(_TRIM)]
+    if not segments:
+        return "", "", ()
+    roles, past = [], []
+    for segment in segments:
+        marker = _PAST.search(segment)
+        if marker and marker.start() == 0:  # a history segment: "ex-Google"
+            past += _companies(segment[marker.end() :])
+        elif marker:  # "Data Scientist at RBC (ex-Google)"
+            past += _companies(segment[marker.end() :])
+            roles.append(segment[: marker.start()])
+        else:
+            roles.append(segment)
+    # the role is the first segment naming an employer ("Speaker | SWE at Meta"), else the first
+    current = next((r for r in roles if _AT.search(r.strip())), roles[0] if roles else "")
+    title, company = current.strip(_TRIM), ""
+    at = _AT.search(current)
+    if at:
+        title, company = current[: at.start()].strip(_TRIM), current[at.end() :].strip(_TRIM)
+    else:
+        head = re.match(r"^(.+?)(?:\s*,\s*|\s+of\s+)(.+)$", title, re.IGNORECASE)
+        if head and _HEAD_ROLE.match(head.group(1).strip()) and not _REGION.match(head.group(2)):
+            title, company = head.group(1).strip(_TRIM), head.group(2).strip(_TRIM)
+    return title, company, tuple(dict.fromkeys(past))
+
+
+# --- classification -----------------------------------------------------------------------------
+
+
+def _first_match(rules: _RuleSet, text: str) -> tuple[str, str]:
+    """(level, name) of the first rule that matches; exceptions ("") rewrite the text."""
+    rewrite = rules.gate is not None and rules.gate.search(text) is not None
+    for regex, level, name in rules.rules:
+        if level:
+            if regex.search(text):
+                return level, name
+        elif rewrite:
+            text = _SPACES.sub(" ", regex.sub(" ", text)).strip()
+    return UNKNOWN, ""
+
+
+def _seniority_of(clean: str, rules: _RuleSet) -> tuple[str, str]:
+    return _first_match(rules, clean) if clean else (UNKNOWN, "")
+
+
+def _family_of(clean: str) -> str:
+    return _first_match(_family_rules(), clean)[0] if clean else UNKNOWN
+
+
+@cache
+def _shipped_rules() -> _RuleSet:
+    return _RuleSet.of(_compile_rules(load_rules()))
+
+
+def _all_rules(extra_rules: Sequence[Rule]) -> _RuleSet:
+    if not extra_rules:
+        return _shipped_rules()
+    return _RuleSet.of(_compile_rules(extra_rules) + _shipped_rules().rules)
+
+
+def seniority(title: str, extra_rules: Sequence[Rule] = ()) -> tuple[str, str]:
+    """(level, rule name) for a title or headline; ("Unknown", "") when no rule fires.
+
+    ``extra_rules`` (from settings) run before the shipped ones.
+
+    >>> seniority("Executive Assistant to the CEO")
+    ('Entry', 'early-career job noun')
+    """
+    clean = expand_abbreviations(split_headline(title)[0])
+    return _seniority_of(clean, _all_rules(extra_rules))
+
+
+def role_family(title: str) -> str:
+    """One of ROLE_FAMILIES, or "Unknown". Works on titles and on target roles alike.
+
+    >>> role_family("Technical Recruiter")
+    'HR & recruiting'
+    """
+    return _family_of(expand_abbreviations(split_headline(title)[0]))
+
+
+CLASSIFIED = (
+    "seniority",
+    "seniority_rule",
+    "role_family",
+    "title_clean",
+    "headline_company",
+    "past_companies",
+)
+
+
+def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.DataFrame:
+    """Seniority, role family and headline parts for a Series of titles (or headlines).
+
+    Returns a new frame with the same index and the columns ``seniority``, ``seniority_rule``,
+    ``role_family``, ``title_clean`` (expanded), ``headline_company`` and ``past_companies``
+    ("|"-joined). Each distinct title is classified once, so repeats cost nothing.
+
+    >>> classify_titles(pd.Series(["Sr. PM @ Shopify", ""]))["seniority"].tolist()
+    ['Senior', 'Unknown']
+    """
+    rules = _all_rules(extra_rules)
+    codes, uniques = pd.factorize(titles.fillna("").astype(object), sort=False)
+    by_clean: dict[str, tuple[str, str, str]] = {}  # "Sr. PM" and "Senior PM" classify once
+    rows = []
+    for value in uniques:
+        title, company, past = split_headline(value)
+        clean = expand_abbreviations(title)
+        if clean not in by_clean:
+            by_clean[clean] = (*_seniority_of(clean, rules), _family_of(clean))
+        rows.append((*by_clean[clean], clean, company, "|".join(past)))
+    table = np.array(rows, dtype=object).reshape(len(rows), len(CLASSIFIED))
+    picked = table[codes]  # codes are never -1: missing titles were filled with ""
+    return pd.DataFrame(
+        {
+            name: pd.Series(picked[:, i], index=titles.index, dtype="str")
+            for i, name in enumerate(CLASSIFIED)
+        }
+    )

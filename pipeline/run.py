@@ -1,0 +1,170 @@
+"""shortlist(): the composed pipeline, called by the CLI and the notebooks alike.
+
+ingest -> normalize -> link -> rank; ``write`` hands the result to export. Stages are pure
+functions; this module only wires them together and reports progress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import __version__
+from pipeline import settings as settings_mod
+from pipeline.ingest import ledger as ledger_mod
+from pipeline.ingest.alumni import read_alumni
+from pipeline.ingest.linkedin import read_export
+from pipeline.ingest.profile import Profile, read_profile
+from pipeline.ingest.targets import read_targets
+from pipeline.link import Linked, link
+from pipeline.normalize import normalize
+from pipeline.rank import rank
+from pipeline.rank.features import Context, context
+from pipeline.settings import Settings
+
+SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
+SAMPLE_EXPORT = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
+SAMPLE_ALUMNI = SAMPLE / "alumni.xlsx"
+SAMPLE_CONFIG = SAMPLE / "shortlist.toml"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The user's files. ``export``: a Connections.csv, an archive zip or an extracted folder."""
+
+    export: Path | None = None
+    alumni: tuple[Path, ...] = ()
+    targets: Path | None = None
+
+    @classmethod
+    def sample(cls) -> Inputs:
+        return cls(SAMPLE_EXPORT, (SAMPLE_ALUMNI,))
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(p for p in (self.export, *self.alumni, self.targets) if p is not None)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a run produced: the frames of each stage, and how the inputs were read."""
+
+    inputs: Inputs
+    settings: Settings
+    ingested: ledger_mod.Ingested
+    profile: Profile
+    people: pd.DataFrame  # normalized People
+    linked: Linked
+    ranked: pd.DataFrame
+    filtered: pd.DataFrame  # prospects left out by the settings' filters, with the reason
+    context: Context
+    today: date = field(default_factory=date.today)
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        return ledger_mod.counts_frame(self.ingested.reports)
+
+    def summary(self) -> str:
+        """A few lines for the terminal: people read, linked, shortlisted (no personal data)."""
+        c = self.counts
+        read, rejected = int(c["read"].sum()), int(c["rejected"].sum())
+        prospects = self.linked.prospects
+        merged = len(self.people) - len(prospects)
+        both = int((prospects["is_connection"] & prospects["is_alum"]).sum())
+        shown = min(len(self.ranked), self.settings.output.top_n)
+        return "\n".join(
+            [
+                f"Read {read:,} rows from {len(c)} file(s): {read - rejected:,} people, "
+                f"{rejected:,} set aside (see the Ingest report).",
+                f"Linked {merged:,} duplicate records: {len(prospects):,} distinct people, "
+                f"{both:,} of them both a connection and an alum.",
+                f"Ranked {len(self.ranked):,} ({len(self.filtered):,} filtered out); "
+                f"shortlisted the top {shown:,}.",
+            ]
+        )
+
+
+def shortlist(
+    inputs: Inputs,
+    settings: Settings,
+    *,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
+    """Run ingest, normalize, link and rank on the user's files."""
+    today = today or date.today()
+    say = progress or (lambda _msg: None)
+    say("Reading the LinkedIn export")
+    parts: list[ledger_mod.Ingested] = []
+    profile = Profile()
+    max_bytes = settings.ingest.max_archive_mb * 1_000_000
+    if inputs.export is not None:
+        connections, export = read_export(inputs.export, max_bytes=max_bytes)
+        parts.append(connections)
+        if export is not None:
+            profile = read_profile(export)
+    school = (settings.me.schools or profile.schools or ("",))[0]
+    for path in inputs.alumni:
+        say(f"Reading {Path(path).name}")
+        parts.append(
+            read_alumni(
+                path,
+                overrides=settings.alumni.columns,
+                default_school=school,
+                max_bytes=max_bytes,
+            )
+        )
+    lamp = None
+    targets_path = inputs.targets or (
+        Path(settings.targets.lamp_file) if settings.targets.lamp_file else None
+    )
+    if targets_path is not None:
+        lamp, _report = read_targets(targets_path)
+    ingested = ledger_mod.combine(parts)
+    say("Normalizing names, companies, titles and schools")
+    people = normalize(ingested.people, settings, today)
+    say("Linking records of the same person")
+    linked = link(people, settings)
+    say("Ranking")
+    ctx = context(settings, profile, lamp, today)
+    ranked, filtered = rank(linked.prospects, ctx)
+    return Result(inputs, settings, ingested, profile, people, linked, ranked, filtered, ctx, today)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
+    """Write the shortlist workbook (or CSV) for a run; returns the path written."""
+    from pipeline.export.workbook import write_csv, write_workbook
+
+    top_n = result.settings.output.top_n
+    if fmt == "csv":
+        return write_csv(Path(out), result.ranked, top_n=top_n)
+    inputs: Sequence[tuple[str, str]] = [
+        (p.name, sha256(p)) for p in result.inputs.files if Path(p).is_file()
+    ]
+    return write_workbook(
+        Path(out),
+        result.ranked,
+        top_n=top_n,
+        ledger=result.ingested.ledger,
+        counts=result.counts,
+        matches=result.linked.matches[
+            result.linked.matches["probability"] >= result.settings.match.review_band
+        ],
+        settings_rows=settings_mod.flatten(result.settings),
+        inputs=inputs,
+        version=__version__,
+        today=result.today,
+    )

@@ -1,0 +1,233 @@
+"""Settings: typed, frozen dataclasses loaded from one TOML file (``shortlist.toml``).
+
+Every key is optional and the defaults work. An unknown key or a value of the wrong type is a
+SettingsError naming the key and the file, with a suggestion when the key looks misspelt.
+Notebooks tune a Settings object (``dataclasses.replace``), never module globals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Me:
+    """The user. Empty values are filled from the LinkedIn archive's Profile/Education/Positions."""
+
+    name: str = ""
+    schools: tuple[str, ...] = ()  # e.g. ("University of Waterloo",); first is the main school
+    school_aliases: dict[str, str] = field(default_factory=dict)  # {"UW": "University of Waterloo"}
+    grad_year: int = 0  # first (undergraduate) graduation year; 0 = read from the archive
+    career_start: int = 0  # year the career started; 0 = graduation year
+    major: str = ""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the user is exploring, and what to leave out."""
+
+    roles: tuple[str, ...] = ()
+    companies: tuple[str, ...] = ()
+    lamp_file: str = ""  # a LAMP list (spreadsheet); its employers join `companies`
+    industries: tuple[str, ...] = ()
+    locations: tuple[str, ...] = ()
+    exclude_companies: tuple[str, ...] = ()
+    exclude_role_families: tuple[str, ...] = ("HR & recruiting",)
+    years_ahead: float = 5.0  # the sweet spot: about five years ahead of the user
+    years_tolerance: float = 3.0  # width of the stage curve around years_ahead
+    senior_leaders: float = 0.7  # stage fit kept by Directors and above, however far ahead
+    include_peers: bool = False  # True: people at or behind the user's stage count fully
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weight of each ranking feature; the score is the weighted mean of the features."""
+
+    role_fit: float = 0.30
+    company_fit: float = 0.25
+    school_fit: float = 0.15
+    stage_fit: float = 0.15
+    warmth: float = 0.15
+
+
+@dataclass(frozen=True)
+class Match:
+    """Linking: pairs at or above `threshold` are the same person."""
+
+    threshold: float = 0.8
+    review_band: float = 0.6  # pairs between review_band and threshold are shown for review
+
+
+@dataclass(frozen=True)
+class Output:
+    top_n: int = 50
+    max_per_company: int = 3
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ingest:
+    max_archive_mb: int = 500  # bound on the decompressed size of an archive or a file
+
+
+@dataclass(frozen=True)
+class Alumni:
+    columns: dict[str, str] = field(default_factory=dict)  # {"Pref Class Year": "grad_year"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    me: Me = field(default_factory=Me)
+    targets: Targets = field(default_factory=Targets)
+    weights: Weights = field(default_factory=Weights)
+    match: Match = field(default_factory=Match)
+    output: Output = field(default_factory=Output)
+    ingest: Ingest = field(default_factory=Ingest)
+    alumni: Alumni = field(default_factory=Alumni)
+
+
+def load(path: Path | None) -> Settings:
+    """Read settings from a TOML file; ``None`` gives the defaults.
+
+    >>> load(None).output.top_n
+    50
+    """
+    if path is None:
+        return Settings()
+    path = Path(path)
+    if not path.is_file():
+        raise SettingsError(f"The settings file {path.name} does not exist; check the path.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path.name} is not a UTF-8 text file; save it as UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        # The decoder's message names the line and column; it never echoes a value.
+        raise SettingsError(f"{path.name} is not valid TOML ({exc}); fix that line.") from None
+    return from_dict(data, source=path.name)
+
+
+def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
+    """Build Settings from plain data (parsed TOML), validating every key and type."""
+    return _build(Settings, data, source, prefix="")
+
+
+def to_dict(settings: Any) -> dict[str, Any]:
+    """Plain data for a Settings object (the inverse of from_dict), tuples as lists."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(settings):
+        value = getattr(settings, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = to_dict(value)
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        elif isinstance(value, dict):
+            out[f.name] = dict(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def flatten(settings: Settings) -> list[tuple[str, str]]:
+    """("targets.roles", "data scientist, product manager") rows, for the workbook's Settings."""
+    rows: list[tuple[str, str]] = []
+    for section, values in to_dict(settings).items():
+        for key, value in values.items():
+            if isinstance(value, list):
+                text = ", ".join(map(str, value))
+            elif isinstance(value, dict):
+                text = ", ".join(f"{k} = {v}" for k, v in value.items())
+            else:
+                text = str(value)
+            rows.append((f"{section}.{key}", text))
+    return rows
+
+
+def dump_toml(settings: Settings) -> str:
+    """TOML text for a Settings object, loadable by ``load`` (used by notebooks to save tuning)."""
+    lines: list[str] = []
+    for section, values in to_dict(settings).items():
+        tables = {k: v for k, v in values.items() if isinstance(v, dict)}
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in values.items() if k not in tables]
+        lines.append("")
+        for key, table in tables.items():
+            lines.append(f"[{section}.{key}]")
+            lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items()]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _build(cls: type, data: Any, source: str, prefix: str) -> Any:
+    where = f"[{prefix}]" if prefix else "the top level"
+    if not isinstance(data, dict):
+        raise SettingsError(f"{source}: {where} must be a table of keys; see `prospects init`.")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if key not in fields:
+            guess = difflib.get_close_matches(key, fields, n=1)
+            hint = (
+                f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(fields)}."
+            )
+            raise SettingsError(f"{source}: unknown key '{name}'{hint}")
+        hint_type = hints[key]
+        if dataclasses.is_dataclass(hint_type):
+            kwargs[key] = _build(hint_type, value, source, name)
+        else:
+            kwargs[key] = _coerce(hint_type, value, source, name)
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any, source: str, name: str) -> Any:
+    origin = typing.get_origin(hint)
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint in (str, int, bool) and type(value) is hint:
+        return value
+    if origin is tuple and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    if origin is tuple and isinstance(value, str):
+        return (value,)  # a single string where a list is expected: the obvious meaning
+    if (
+        origin is dict
+        and isinstance(value, dict)
+        and all(isinstance(v, str) for v in value.values())
+    ):
+        return dict(value)
+    raise SettingsError(
+        f"{source}: '{name}' must be {_describe(hint)}, not {_describe(type(value))}."
+    )
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        return "a list of text values"
+    if origin is dict or hint is dict:
+        return "a table of text values"
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    names |= {list: "a list", types.NoneType: "empty"}
+    return names.get(hint, getattr(hint, "__name__", str(hint)))

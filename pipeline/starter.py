@@ -1,0 +1,75 @@
+"""`prospects init`: a commented starter shortlist.toml, filled from the user's own profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.ingest.archive import open_export
+from pipeline.ingest.profile import Profile, read_profile
+
+TEMPLATE = """\
+# Settings for `prospects shortlist`. Every key is optional; delete what you don't need.
+# Run:  prospects shortlist YOUR_EXPORT.zip --alumni alumni.xlsx --config {name}
+
+[me]
+# Filled from your LinkedIn profile where the archive had it; correct anything that is wrong.
+name = {me_name}
+schools = {schools}          # your schools, main one first
+grad_year = {grad_year}        # first (undergraduate) graduation year, expected if still a student
+# school_aliases = {{ "UW" = "University of Waterloo" }}   # what the short names in your files mean
+# major = "Systems Design Engineering"
+
+[targets]
+roles = []                 # e.g. ["data scientist", "product manager"]
+companies = []             # e.g. ["Shopify", "Google", "RBC"]
+# lamp_file = "lamp.xlsx"  # a LAMP list: # | Employer List | Advocacy | Motivation | Posting
+exclude_companies = {exclude}   # e.g. your current employer
+exclude_role_families = ["HR & recruiting"]
+years_ahead = 5.0          # the sweet spot: people about this many years ahead of you
+years_tolerance = 3.0
+senior_leaders = 0.7       # how much Directors, VPs and founders keep, however far ahead
+include_peers = false      # true: people at or behind your stage count fully
+
+[weights]                  # how much each signal counts; the score is their weighted mean
+role_fit = 0.30
+company_fit = 0.25
+school_fit = 0.15
+stage_fit = 0.15
+warmth = 0.15
+
+[match]
+threshold = 0.8            # records at or above this probability are the same person
+review_band = 0.6          # pairs between this and the threshold are listed in Matches for review
+
+[output]
+top_n = 50                 # rows on the Shortlist sheet
+max_per_company = 3        # at most this many people per employer before everyone else
+min_score = 0.0
+
+# [alumni.columns]         # fix a column mapping `prospects inspect` got wrong
+# "Pref Class Year" = "grad_year"
+"""
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def starter_toml(export: Path | None, name: str = "shortlist.toml") -> str:
+    """The starter settings text; ``export`` (an archive) fills [me] from the user's profile."""
+    profile = (
+        read_profile(open_export(Path(export))) if export and _is_archive(export) else Profile()
+    )
+    current = [p.company for p in profile.positions if p.end == (None, None) and p.company]
+    return TEMPLATE.format(
+        name=name,
+        me_name=_toml_str(profile.name),
+        schools="[" + ", ".join(_toml_str(s) for s in profile.schools) + "]",
+        grad_year=profile.grad_year() or 0,
+        exclude="[" + ", ".join(_toml_str(c) for c in current) + "]",
+    )
+
+
+def _is_archive(path: Path) -> bool:
+    path = Path(path)
+    return path.is_dir() or path.suffix.lower() == ".zip"
