@@ -23,7 +23,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import DataBarRule
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -62,7 +62,7 @@ _LOOK: dict[str, tuple[float, str | None, bool]] = {
     "Title": (32, None, False),
     "Company": (24, None, False),
     "Seniority": (11, None, False),
-    "Years ahead": (8, "0.0", False),
+    "Years ahead": (12, "0.0", False),
     "School": (24, None, False),
     "Warmth": (19, None, False),
     "Intro via": (28, None, False),
@@ -78,9 +78,12 @@ _LOOK: dict[str, tuple[float, str | None, bool]] = {
     "Notes": (40, None, True),
     ID_HEADER: (6, None, False),
 }
-_BOLD = Font(bold=True)
+_BOLD = Font(bold=True, color="FFFFFF")
+# Explicit header colours: LibreOffice and printouts ignore Excel's table styles.
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _LINK = Font(color="0563C1", underline="single")  # openpyxl's built-in "Hyperlink" has no underline
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -145,14 +148,18 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
 
 def _header(ws: Worksheet, headers: Sequence[str], row: int = 1) -> None:
     for col, header in enumerate(headers, start=1):
-        write_cell(ws, row, col, header).font = _BOLD
+        cell = write_cell(ws, row, col, header)
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
 
 
-def _format_columns(ws: Worksheet, headers: Sequence[str], first: int, last: int) -> None:
+def _format_columns(
+    ws: Worksheet, headers: Sequence[str], first: int, last: int, *, align_top: bool = False
+) -> None:
     for col, header in enumerate(headers, start=1):
         width, number_format, wrap = _LOOK.get(header, (12, None, False))
         ws.column_dimensions[get_column_letter(col)].width = width
-        if not (number_format or wrap) or last < first:
+        if not (number_format or wrap or align_top) or last < first:
             continue
         cells = [c for (c,) in ws.iter_rows(min_row=first, max_row=last, min_col=col, max_col=col)]
         model = cells[0]
@@ -160,6 +167,8 @@ def _format_columns(ws: Worksheet, headers: Sequence[str], first: int, last: int
             model.number_format = number_format
         if wrap:
             model.alignment = _WRAP
+        elif align_top:
+            model.alignment = _TOP
         # Setting a format looks up the workbook's style table per cell, which is most of the
         # time on 30,000 rows; copying the model's style ids gives the same result at once.
         for cell in cells[1:]:
@@ -180,7 +189,7 @@ def _shortlist_sheet(ws: Worksheet, core: pd.DataFrame) -> None:
     _header(ws, headers)
     append_rows(ws, columns)
     last_row = max(n, 1) + 1  # a table needs one body row, even an empty one
-    _format_columns(ws, headers, 2, last_row)
+    _format_columns(ws, headers, 2, last_row, align_top=True)
 
     name_col = headers.index("Name") + 1
     for row, url in enumerate(core["_link"], start=2):
@@ -211,6 +220,9 @@ def _shortlist_sheet(ws: Worksheet, core: pd.DataFrame) -> None:
         FOLLOW_UP_NOTE, "prospects"
     )
     ws.freeze_panes = "C2"
+    # Wrapped Why and Opener need room: LibreOffice does not grow rows by itself on opening.
+    for row in range(2, last_row + 1):
+        ws.row_dimensions[row].height = 45
 
 
 def _all_candidates_sheet(ws: Worksheet, core: pd.DataFrame) -> None:
@@ -290,7 +302,20 @@ def write_workbook(
     _settings_sheet(
         wb.create_sheet("Settings"), settings_rows, inputs, version, today or date.today()
     )
+    for ws in wb.worksheets:
+        _print_setup(ws)
     return _replace_atomically(path, wb.save, backup=True)
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, header row repeated, the Shortlist two pages wide and the rest one: a printout
+    or PDF a reviewer can read."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 2 if ws.title == SHORTLIST_SHEET else 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
 
 
 def write_csv(path: Path, ranked: pd.DataFrame, *, top_n: int = 50) -> Path:

@@ -23,7 +23,7 @@ _SCHOOL_FIRST = ("alumni", "manual", "connections")
 _JOB_COLUMNS = (
     "first_name", "last_name", "full_name", "credentials", "linkedin_slug", "email", "company",
     "company_key", "title", "seniority", "seniority_rule", "role_family", "location",
-    "connected_on", "title_clean", "past_companies", "company_parent",
+    "connected_on", "title_clean", "past_companies", "company_parent", "company_clean",
 )  # fmt: skip
 _SCHOOL_COLUMNS = (
     "school", "school_key", "degree", "major", "grad_year", "career_years", "career_years_sd",

@@ -35,6 +35,7 @@ def normalize(people: pd.DataFrame, settings: Settings, today: date | None = Non
     out["first_key"] = names["first_key"]
     out["last_key"] = names["last_key"]
     out["company_key"] = companies["company_key"]
+    out["company_clean"] = companies["company_clean"]
     out["company_parent"] = companies["company_parent"]
     out["company_is_placeholder"] = companies["company_is_placeholder"]
     out["school_key"] = school_keys(out["school"], settings.me.school_aliases)

@@ -40,7 +40,7 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     kept["rank"] = range(1, len(kept) + 1)
     kept["why"] = why(kept)
     school = ctx.settings.me.schools[0] if ctx.settings.me.schools else ""
-    kept["opener"] = opener(kept, school)
+    kept["opener"] = opener(kept, school, ctx.i_am_student)
     ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
     ranked = kept.reindex(columns=ordered).reset_index(drop=True)
     return schema.check(ranked, schema.RANKED, "Ranked"), dropped.reset_index(drop=True)

@@ -35,6 +35,7 @@ class Context:
     my_major: str = ""
     my_grad_year: int | None = None
     my_career_years: float | None = None
+    i_am_student: bool = False  # an education end year not yet reached
     target_roles: tuple[str, ...] = ()
     target_companies: pd.DataFrame = field(default_factory=pd.DataFrame)  # employer, key, scores
 
@@ -62,6 +63,8 @@ def context(
         my_major=me.major,
         my_grad_year=grad,
         my_career_years=float(years_since(start, today)) if start else None,
+        i_am_student=any(e.end_year and e.end_year >= today.year for e in profile.education)
+        or bool(grad and grad >= today.year),
         target_roles=settings.targets.roles,
         target_companies=companies.reset_index(drop=True),
     )

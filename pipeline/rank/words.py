@@ -25,8 +25,13 @@ def _year(value: object) -> str:
     return "" if pd.isna(value) else str(int(value))
 
 
+def _company(row: pd.Series) -> str:
+    """The employer without its legal form ("Shopify", not "Shopify Inc.")."""
+    return row.get("company_clean") or row["company"]
+
+
 def _job_part(row: pd.Series) -> str:
-    title, company = row["title"], row["company"]
+    title, company = row["title"], _company(row)
     if title and company:
         return f"{title} at {company}"
     return title or (f"works at {company}" if company else "")
@@ -65,14 +70,20 @@ def why(ranked: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=ranked.index, dtype="str")
 
 
-def opener(ranked: pd.DataFrame, my_school: str = "") -> pd.Series:
-    """A first line for the outreach message, built from the strongest shared tie, < 300 chars."""
+def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True) -> pd.Series:
+    """A first line for the outreach message, built from the strongest shared tie, < 300 chars.
+
+    The tie is only ever a fact in the data: the shared school (and whether the user is still a
+    student there), or the LinkedIn connection.
+    """
+    me = "student" if i_am_student else "alum"
     out = []
     for _, row in ranked.iterrows():
         first = row["first_name"] or row["full_name"]
         topic = _topic(row)
         if row["school_fit"] > 0 and (row["school"] or my_school):
-            tie = f"as a fellow {_short_school(row['school'] or my_school)} student, "
+            school = _short_school(row["school"] or my_school)
+            tie = f"as a {school} {me} reaching out to a fellow alum, "
         elif row["is_connection"]:
             tie = "since we're connected here, "
         else:
@@ -83,7 +94,7 @@ def opener(ranked: pd.DataFrame, my_school: str = "") -> pd.Series:
 
 
 def _topic(row: pd.Series) -> str:
-    title, company = row["title"], row["company"]
+    title, company = row["title"], _company(row)
     if title and company:
         return f"your path to {title} at {company}"
     if company:
