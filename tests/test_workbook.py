@@ -383,3 +383,15 @@ def test_missing_columns_named(ranked: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(Exception, match="opener"):
         write_csv(tmp_path / "out.csv", ranked.drop(columns="opener"))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_written_file_has_normal_permissions(tmp_path: Path, ranked: pd.DataFrame) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        path = write(tmp_path / "s.xlsx", ranked)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -7,14 +7,10 @@ Settings. Every value goes through ``pipeline.export.cells``, which keeps hostil
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
-import shutil
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from copy import copy
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,7 +26,6 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import schema
-from pipeline.errors import OutputError
 from pipeline.export.cells import (
     append_rows,
     next_row,
@@ -39,6 +34,7 @@ from pipeline.export.cells import (
     safe_link,
     write_cell,
 )
+from pipeline.export.files import replace_atomically
 
 SHORTLIST_SHEET = "Shortlist"
 SHORTLIST_TABLE = "ShortlistTable"
@@ -304,7 +300,7 @@ def write_workbook(
     )
     for ws in wb.worksheets:
         _print_setup(ws)
-    return _replace_atomically(path, wb.save, backup=True)
+    return replace_atomically(path, wb.save, backup=True)
 
 
 def _print_setup(ws: Worksheet) -> None:
@@ -335,54 +331,4 @@ def write_csv(path: Path, ranked: pd.DataFrame, *, top_n: int = 50) -> Path:
             columns = [[safe_csv_text(v) for v in safe_column(core[c])] for c in core.columns]
             writer.writerows(zip(*columns, strict=True))
 
-    return _replace_atomically(path, write, backup=False)
-
-
-def _refuse_if_open(path: Path) -> None:
-    # Excel keeps "~$name" beside an open file, LibreOffice ".~lock.name#"; writing anyway would
-    # lose whatever the user has not saved yet.
-    for lock, program in ((f"~${path.name}", "Excel"), (f".~lock.{path.name}#", "LibreOffice")):
-        if (path.parent / lock).exists():
-            raise OutputError(f"{path.name} is open in {program}; close it and run again.")
-
-
-def _backup_name(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.{stamp}-{n}.bak{path.suffix}")
-        n += 1
-    return candidate
-
-
-def _replace_atomically(path: Path, write: Callable[[Path], object], *, backup: bool) -> Path:
-    """Write via ``write(temp)`` in the same folder, then rename over ``path`` (no half files)."""
-    _refuse_if_open(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(
-            f"The folder for {path.name} cannot be created; choose another."
-        ) from error
-    temp: Path | None = None
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp"
-        )
-        os.close(handle)
-        temp = Path(temp_name)
-        write(temp)
-        if backup and path.exists():
-            shutil.copy2(path, _backup_name(path))
-        os.replace(temp, path)
-    except OSError as error:  # locked by another program, read-only folder, disk full …
-        raise OutputError(
-            f"{path.name} cannot be written; close it in any program, check that the folder is "
-            "writable and has free space, and run again."
-        ) from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-    return path
+    return replace_atomically(path, write, backup=False)
