@@ -10,7 +10,6 @@ resident set size. Larger synthetic sizes are added by the benchmark issue.
 from __future__ import annotations
 
 import argparse
-import platform
 import resource
 import statistics
 import sys
@@ -23,6 +22,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.results_md import record  # noqa: E402
 from pipeline import run, settings  # noqa: E402
 from pipeline.ingest import ledger  # noqa: E402
 from pipeline.ingest.alumni import read_alumni  # noqa: E402
@@ -78,7 +78,6 @@ def sample(repeat: int, out_dir: Path) -> list[tuple[str, tuple[float, float], s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
     args = parser.parse_args()
     out_dir = ROOT / "out" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -89,22 +88,18 @@ def main() -> None:
         columns=["stage", "first", "median", "size"],
     )
     lines = [
-        "# Benchmark results",
+        "## Small: the bundled sample, stage by stage",
         "",
-        f"Command: `make bench` (python benchmarks/run.py --repeat {args.repeat}), {date.today()}.",
-        f"Machine: {platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, 2 cores, 24 GiB (shared, noisy: medians).",
-        "",
-        "## Small: the bundled sample",
+        f"Command: `make bench` (`python benchmarks/run.py --repeat {args.repeat}`), "
+        f"{date.today()}.",
         "",
         "| stage | first run (s) | median (s) | size |",
         "|---|---:|---:|---|",
         *(f"| {r.stage} | {r.first:.3f} | {r.median:.3f} | {r.size} |" for r in table.itertuples()),
         "",
         f"Peak memory (max RSS of the benchmark process): {peak_mib:,.0f} MiB.",
-        "",
     ]
-    args.results.write_text("\n".join(lines), encoding="utf-8")
+    record("sample", "\n".join(lines))
     print("\n".join(lines))
 
 

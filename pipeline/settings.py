@@ -80,6 +80,14 @@ class Ingest:
 
 
 @dataclass(frozen=True)
+class Normalize:
+    """Extensions of the shipped tables (pipeline/data/): checked before them."""
+
+    seniority_rules: dict[str, str] = field(default_factory=dict)  # {"\\bfellow\\b": "Entry"}
+    company_aliases: dict[str, str] = field(default_factory=dict)  # {"Acme Labs": "Acme"}
+
+
+@dataclass(frozen=True)
 class Alumni:
     columns: dict[str, str] = field(default_factory=dict)  # {"Pref Class Year": "grad_year"}
 
@@ -93,6 +101,7 @@ class Settings:
     output: Output = field(default_factory=Output)
     ingest: Ingest = field(default_factory=Ingest)
     alumni: Alumni = field(default_factory=Alumni)
+    normalize: Normalize = field(default_factory=Normalize)
 
 
 def load(path: Path | None) -> Settings:
