@@ -31,7 +31,7 @@ lint: install ## Check style: ruff check and ruff format --check
 	$(UV) run --locked ruff check . && $(UV) run --locked ruff format --check .
 
 notebooks: install ## Run the notebooks and write their rendered output to out/notebooks/
-	$(UV) run --locked python notebooks/run_all.py out/notebooks
+	$(UV) run --locked --group notebooks python notebooks/render.py out/notebooks
 
 bench: install ## Run the benchmarks and write benchmarks/results.md
 	$(UV) run --locked python benchmarks/run.py

@@ -26,6 +26,7 @@ for informational interviews.
 
 Example:
 
+\b
     prospects shortlist Basic_LinkedInDataExport_11-28-2026.zip --alumni alumni.xlsx
 """,
 )
@@ -69,18 +70,28 @@ def shortlist(
         "out/shortlist.xlsx"
     ),
     fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous", help="Carry your notes over from this workbook (default: --out)."
+        ),
+    ] = None,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
 
-    Without arguments it runs on the bundled sample.
+    Without arguments it runs on the bundled sample. When the workbook already exists, your own
+    columns (Status, dates, Notes, columns you added) and the people you added by hand are
+    carried over; the old file is kept as a .bak.xlsx beside it.
 
     Example:
 
+    \b
         prospects shortlist Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx -c shortlist.toml
     """
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
     from pipeline import run, settings
+    from pipeline.export.files import refuse_if_open
 
     with user_errors():
         if export is None and not alumni:
@@ -90,6 +101,10 @@ def shortlist(
             inputs = run.Inputs(export, tuple(alumni or ()), targets)
         if targets is not None:
             inputs = run.Inputs(inputs.export, inputs.alumni, targets)
+        if fmt == "xlsx":
+            refuse_if_open(out)  # before the work, not after: the user has unsaved edits
+        previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
+        inputs = run.Inputs(inputs.export, inputs.alumni, inputs.targets, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
         path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
     typer.echo(result.summary())
@@ -106,6 +121,7 @@ def ingest(
 
     Example:
 
+    \b
         prospects ingest Basic_LinkedInDataExport_11-28-2026.zip alumni.xlsx --out people.csv
     """
     from pipeline import settings
@@ -118,30 +134,23 @@ def ingest(
             from pipeline.export.people import write_people_csv
 
             write_people_csv(ingested.people, out)
+    from pipeline.ingest.ledger import reason_lines
+    from pipeline.ingest.profile import describe
+
     for report in ingested.reports:
         typer.echo(
-            f"{report.file}: read {report.read:,}, accepted {report.accepted:,}, "
-            f"rejected {report.rejected:,}"
+            f"{report.file}: read {report.read:,} {report.kind} rows, accepted "
+            f"{report.accepted:,}, rejected {report.rejected:,}"
         )
-        for key, value in report.details.items():
-            typer.echo(f"    {key}: {value}")
-        reasons = ingested.ledger[ingested.ledger["source_file"] == report.file]
-        for (outcome, reason), count in reasons.groupby(["outcome", "reason"]).size().items():
-            typer.echo(f"    {outcome}: {count:,} × {reason}")
-    if profile is not None and profile.name:
-        typer.echo(f"Me: {profile.name}")
-        if profile.headline:
-            typer.echo(f"    headline: {profile.headline}")
-        for e in profile.education:
-            years = "–".join(str(y) for y in (e.start_year, e.end_year) if y)
-            typer.echo(f"    school: {e.school}, {e.degree} {years}".rstrip())
-        for p in profile.positions:
-            kind = " (internship/co-op)" if p.is_training else ""
-            typer.echo(f"    position: {p.title} at {p.company}, from {p.start[0] or '?'}{kind}")
-        grad, start = profile.grad_year(), profile.career_start()
-        typer.echo(f"    first graduation: {grad or 'unknown'}; career start: {start or 'unknown'}")
+        details = [f"{k}: {v}" for k, v in report.details.items()]
+        for line in details + reason_lines(ingested.ledger, report.file):
+            typer.echo(f"    {line}")
+    if profile is not None:
+        typer.echo(f"Me: {profile.name or 'no name found'} (from the archive's own profile)")
+        for line in describe(profile):
+            typer.echo(f"    {line}")
     if out is not None:
-        typer.echo(f"Wrote {out}")
+        typer.echo(f"Wrote {len(ingested.people):,} people to {out}")
 
 
 @app.command()
@@ -156,6 +165,7 @@ def init(
 
     Example:
 
+    \b
         prospects init Basic_LinkedInDataExport_11-28-2026.zip --out shortlist.toml
     """
     from pipeline.starter import starter_toml
@@ -166,6 +176,136 @@ def init(
             raise typer.Exit(1)
         out.write_text(starter_toml(export), encoding="utf-8")
     typer.echo(f"Wrote {out}; edit it, then run: prospects shortlist EXPORT --config {out}")
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="An alumni list: .xlsx, .xlsm, .ods, .csv, .txt.")],
+    config: Config = None,
+) -> None:
+    """Show how an alumni list will be read: sheets, header row, column mapping, sample rows.
+
+    The sample rows are printed on your terminal only. Correct a mapping in the settings, under
+    [alumni.columns]: "Pref Class Year" = "grad_year", or "ignore" to drop a column.
+
+    Example:
+
+        prospects inspect alumni.xlsx --config shortlist.toml
+    """
+    from pipeline import settings
+    from pipeline.ingest.inspect import inspect_file, render
+
+    with user_errors():
+        inspection = inspect_file(file, settings.load(config))
+    render(inspection)
+
+
+@app.command()
+def explain(
+    who: Annotated[str, typer.Argument(help="A name (or part of one), or an ID (keep) value.")],
+    export: Export = None,
+    alumni: Annotated[
+        list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
+    ] = None,
+    targets: Annotated[
+        Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")
+    ] = None,
+    config: Config = None,
+) -> None:
+    """Show how one person's score was made: each feature's value, weight, share and evidence.
+
+    Takes the same inputs as shortlist (without any, the bundled sample).
+
+    Example:
+
+    \b
+        prospects explain "Emeka Moreau" Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx
+    """
+    from pipeline import run, settings
+    from pipeline.rank import explain as how
+
+    with user_errors():
+        if export is None and not alumni:
+            inputs, config = run.Inputs.sample(), config or run.SAMPLE_CONFIG
+        else:
+            inputs = run.Inputs(export, tuple(alumni or ()), targets)
+        inputs = run.Inputs(inputs.export, inputs.alumni, targets or inputs.targets)
+        result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        found = how.find(how.scored(result.ranked, result.filtered), who)
+        if len(found) > 1:
+            typer.echo(how.candidates_text(found))
+            raise how.AmbiguousName("Several people match that name; use one of the IDs above.")
+        typer.echo(how.report(found.iloc[0], result.context, total=len(result.ranked)))
+
+
+@app.command()
+def learn(
+    workbook: Annotated[Path, typer.Argument(help="The shortlist workbook you reviewed.")],
+    config: Config = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Save better weights into the --config file.")
+    ] = False,
+) -> None:
+    """Learn the weights from your Interested answers (yes, maybe, no) in a reviewed workbook.
+
+    Prints the current and the learned weights and how well each orders your answers
+    (cross-validated NDCG); the learned ones are kept only when they do better, and written
+    to the settings file only with --write.
+
+    Example:
+
+    \b
+        prospects learn out/shortlist.xlsx --config shortlist.toml --write
+    """
+    if write and config is None:
+        raise typer.BadParameter(
+            "--write needs --config FILE, the file to update", param_hint="--write"
+        )
+    from pipeline import settings
+    from pipeline.export.files import replace_atomically
+    from pipeline.ingest.reviewed import read_reviewed
+    from pipeline.rank import learn as lrn
+
+    with user_errors():
+        learned = lrn.learn(read_reviewed(workbook), settings.load(config))
+        typer.echo(learned.summary())
+        if write and config is not None and learned.accepted:
+            text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
+            replace_atomically(config, lambda p: p.write_text(text, encoding="utf-8"), backup=True)
+            typer.echo(f"Wrote the learned weights to {config} (the old file is kept as a backup).")
+
+
+@app.command("link")
+def link_files(
+    left: Annotated[Path, typer.Argument(help="A person table: Connections.csv, archive, list.")],
+    right: Annotated[Path | None, typer.Argument(help="A second table; omit to dedupe.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Linked pairs as CSV.")] = Path(
+        "matches.csv"
+    ),
+    config: Config = None,
+) -> None:
+    """Find the same person across two files (or twice in one) and write the linked pairs.
+
+    Example:
+
+    \b
+        prospects link Connections.csv alumni.xlsx --config shortlist.toml --out matches.csv
+    """
+    from pipeline import settings
+    from pipeline.export.matches import write_matches_csv
+    from pipeline.ingest import read_any
+    from pipeline.link import linked_pairs
+    from pipeline.normalize import normalize
+
+    with user_errors():
+        loaded = settings.load(config)
+        ingested, _ = read_any([left, *([right] if right else [])], loaded)
+        pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
+        write_matches_csv(pairs, out)
+    typer.echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")
+    for rule, count in scored.per_rule.items():
+        typer.echo(f"    {rule}: {count:,}")
+    typer.echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly

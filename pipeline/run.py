@@ -19,10 +19,11 @@ from pipeline import settings as settings_mod
 from pipeline.ingest import ledger as ledger_mod
 from pipeline.ingest.alumni import read_alumni
 from pipeline.ingest.linkedin import read_export
+from pipeline.ingest.previous import Previous, read_previous
 from pipeline.ingest.profile import Profile, read_profile
 from pipeline.ingest.targets import read_targets
 from pipeline.link import Linked, link
-from pipeline.normalize import normalize
+from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
 from pipeline.settings import Settings
@@ -40,6 +41,7 @@ class Inputs:
     export: Path | None = None
     alumni: tuple[Path, ...] = ()
     targets: Path | None = None
+    previous: Path | None = None  # the workbook of the last run: the user's columns and rows
 
     @classmethod
     def sample(cls) -> Inputs:
@@ -47,7 +49,8 @@ class Inputs:
 
     @property
     def files(self) -> tuple[Path, ...]:
-        return tuple(p for p in (self.export, *self.alumni, self.targets) if p is not None)
+        files = (self.export, *self.alumni, self.targets, self.previous)
+        return tuple(p for p in files if p is not None)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Result:
     filtered: pd.DataFrame  # prospects left out by the settings' filters, with the reason
     context: Context
     today: date = field(default_factory=date.today)
+    previous: Previous | None = None
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -85,6 +89,7 @@ class Result:
                 f"{both:,} of them both a connection and an alum.",
                 f"Ranked {len(self.ranked):,} ({len(self.filtered):,} filtered out); "
                 f"shortlisted the top {shown:,}.",
+                unknowns_line(self.people),
             ]
         )
 
@@ -125,15 +130,22 @@ def shortlist(
     )
     if targets_path is not None:
         lamp, _report = read_targets(targets_path)
+    previous = None
+    if inputs.previous is not None:
+        say(f"Reading your notes from {Path(inputs.previous).name}")
+        previous = read_previous(inputs.previous, max_bytes=max_bytes)
+        parts.append(previous.manual)  # people added by hand are an input of their own
     ingested = ledger_mod.combine(parts)
+    ctx = context(settings, profile, lamp, today)
     say("Normalizing names, companies, titles and schools")
-    people = normalize(ingested.people, settings, today)
+    people = normalize(ingested.people, settings, today, my_career_years=ctx.my_career_years)
     say("Linking records of the same person")
     linked = link(people, settings)
     say("Ranking")
-    ctx = context(settings, profile, lamp, today)
     ranked, filtered = rank(linked.prospects, ctx)
-    return Result(inputs, settings, ingested, profile, people, linked, ranked, filtered, ctx, today)
+    return Result(
+        inputs, settings, ingested, profile, people, linked, ranked, filtered, ctx, today, previous
+    )
 
 
 def sha256(path: Path) -> str:
@@ -167,4 +179,7 @@ def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
         inputs=inputs,
         version=__version__,
         today=result.today,
+        previous=result.previous,
+        filtered=result.filtered,
+        targets=result.context.target_companies,
     )

@@ -78,7 +78,16 @@ PROSPECTS = (
 )
 
 #: Features scored by rank, each in [0, 1].
-FEATURES = ("role_fit", "company_fit", "school_fit", "stage_fit", "warmth")
+#: location_fit and industry_fit are NaN where the prospect's location (industry) is unknown.
+FEATURES = (
+    "role_fit",
+    "company_fit",
+    "school_fit",
+    "stage_fit",
+    "warmth",
+    "location_fit",
+    "industry_fit",
+)
 
 #: Prospects plus features, score, rank and the words shown to the user.
 RANKED = (

@@ -46,6 +46,7 @@ class Targets:
     years_tolerance: float = 3.0  # width of the stage curve around years_ahead
     senior_leaders: float = 0.7  # stage fit kept by Directors and above, however far ahead
     include_peers: bool = False  # True: people at or behind the user's stage count fully
+    exclude_my_employer: bool = True  # leave out colleagues at the user's current employer
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Weights:
     school_fit: float = 0.15
     stage_fit: float = 0.15
     warmth: float = 0.15
+    location_fit: float = 0.10  # counts only when targets.locations is set
+    industry_fit: float = 0.10  # counts only when targets.industries is set
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class Match:
 
     threshold: float = 0.8
     review_band: float = 0.6  # pairs between review_band and threshold are shown for review
+    # extra comparisons over any column: {"birth_date" = "date", "phone" = "digits",
+    # "postcode" = "exact", "city" = "jaro_winkler 0.95 0.85", "class_year" = "year 0 2"}
+    comparisons: dict[str, str] = field(default_factory=dict)
+    unique_sources: tuple[str, ...] = ("connections",)  # files that hold each person once
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,14 @@ class Output:
     top_n: int = 50
     max_per_company: int = 3
     min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Learn:
+    """`prospects learn`: weights fitted from the Interested column of a reviewed workbook."""
+
+    min_labels: int = 20  # answered rows (yes / maybe / no) needed before fitting
+    shrinkage: float = 1.0  # pull of the current weights on the fitted ones (0 = none)
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,7 @@ class Settings:
     ingest: Ingest = field(default_factory=Ingest)
     alumni: Alumni = field(default_factory=Alumni)
     normalize: Normalize = field(default_factory=Normalize)
+    learn: Learn = field(default_factory=Learn)
 
 
 def load(path: Path | None) -> Settings:

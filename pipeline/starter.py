@@ -22,6 +22,8 @@ grad_year = {grad_year}        # first (undergraduate) graduation year, expected
 [targets]
 roles = []                 # e.g. ["data scientist", "product manager"]
 companies = []             # e.g. ["Shopify", "Google", "RBC"]
+# locations = ["Toronto"]  # people elsewhere count less; an unknown location counts neither way
+# industries = ["fintech"]
 # lamp_file = "lamp.xlsx"  # a LAMP list: # | Employer List | Advocacy | Motivation | Posting
 exclude_companies = {exclude}   # e.g. your current employer
 exclude_role_families = ["HR & recruiting"]
@@ -29,6 +31,7 @@ years_ahead = 5.0          # the sweet spot: people about this many years ahead 
 years_tolerance = 3.0
 senior_leaders = 0.7       # how much Directors, VPs and founders keep, however far ahead
 include_peers = false      # true: people at or behind your stage count fully
+# exclude_my_employer = true  # leave out colleagues at your current employer
 
 [weights]                  # how much each signal counts; the score is their weighted mean
 role_fit = 0.30
@@ -36,6 +39,8 @@ company_fit = 0.25
 school_fit = 0.15
 stage_fit = 0.15
 warmth = 0.15
+location_fit = 0.10        # counts only when [targets] names locations
+industry_fit = 0.10        # counts only when [targets] names industries
 
 [match]
 threshold = 0.8            # records at or above this probability are the same person
@@ -48,6 +53,14 @@ min_score = 0.0
 
 # [alumni.columns]         # fix a column mapping `prospects inspect` got wrong
 # "Pref Class Year" = "grad_year"
+
+# [normalize.seniority_rules]   # your own title rules, checked before the shipped ones:
+# '\\bfellow\\b' = "Entry"        # a regular expression over the lower-cased title -> a level
+# [normalize.company_aliases]   # employer names your files spell their own way
+# "Acme Labs" = "Acme"
+
+# [ingest]
+# max_archive_mb = 500          # refuse archives or files that unpack to more than this
 """
 
 

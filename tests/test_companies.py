@@ -12,20 +12,29 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import pytest
+from cleanco import basename
+from cleanco.clean import prepare_default_terms
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipeline.errors import SettingsError
 from pipeline.normalize.companies import (
     PARENT_CREDIT,
     SIBLING_CREDIT,
     CompanyTokenWeights,
+    check_aliases,
     clean_company,
     company_key,
     company_keys,
     company_similarities,
     company_similarity,
+    employer_kind,
+    employer_kinds,
     is_placeholder,
     is_school_name,
     parent_key,
 )
+from pipeline.normalize.companies import _basename as fast_basename
 
 FULL, PARENT, SIBLING, NONE = 1.0, PARENT_CREDIT, SIBLING_CREDIT, 0.0
 
@@ -97,6 +106,9 @@ PAIRS = [
     ("Air Canada", "Canada", NONE),  # a country word is only dropped to reach a known alias
     ("Self-employed", "Self-employed", NONE),  # placeholders never match, not even themselves
     ("Stealth Startup", "Stealth Startup", NONE),
+    ("Citigroup Inc.", "Citi", FULL),
+    ("National Bank Financial", "National Bank of Canada", FULL),
+    ("HSBC Bank Canada", "HSBC", FULL),
 ]
 
 
@@ -281,6 +293,7 @@ def test_company_keys_on_a_series_with_repeats() -> None:
         "company_parent",
         "company_is_placeholder",
         "company_is_school",
+        "company_key_source",
     ]
     assert out["company_clean"].tolist()[:2] == ["Google", "Freelance"]
     assert out["company_key"].tolist() == [
@@ -290,6 +303,9 @@ def test_company_keys_on_a_series_with_repeats() -> None:
     assert out["company_is_placeholder"].tolist() == [False, True, False, False, False, False]
     assert out["company_is_school"].tolist() == [False, False, False, False, True, False]
     assert out["company_is_school"].dtype == bool
+    assert out["company_key_source"].tolist() == [
+        "alias", "placeholder", "empty", "alias", "name", "alias"
+    ]  # fmt: skip
 
 
 def test_company_keys_on_an_empty_series() -> None:
@@ -348,3 +364,60 @@ def test_alias_table_is_consistent() -> None:
     assert not table["alias"].str.lower().duplicated().any()
     # every shipped alias resolves to its own row's key
     assert [company_key(a) for a in table["alias"]] == table["key"].tolist()
+
+
+def test_token_weights_fit_on_company_keys_as_link_uses_them() -> None:
+    keys = company_keys(
+        pd.Series(["Acme Technologies Inc.", "Acme Group", "Royal Bank of Canada", "", None,
+                   "Freelance", "Globex Bank"])
+    )["company_key"]  # fmt: skip
+    weights = CompanyTokenWeights.fit(keys)  # blanks and placeholders ("") are skipped
+    scores = weights.similarity(
+        pd.Series(["acme technologies", "globex bank", ""]), pd.Series(["acme", "rbc", "acme"])
+    )
+    assert scores[0] > 0.9 and scores[1] == 0.0 and scores[2] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("RBC", "bank"), ("RBC Capital Markets", "bank"), ("J.P. Morgan", "bank"),
+        ("Merrill Lynch", "bank"), ("Citigroup", "bank"), ("TD Securities", "bank"),
+        ("Shopify", ""), ("Intact Financial Corporation", ""), ("", ""),
+    ],
+)  # fmt: skip
+def test_employer_kind(name: str, kind: str) -> None:
+    assert employer_kind(company_key(name)) == kind
+
+
+def test_employer_kinds_on_a_series() -> None:
+    keys = pd.Series(["rbc", None, "shopify", "rbc"], index=[4, 5, 6, 7])
+    assert employer_kinds(keys).tolist() == ["bank", "", "", "bank"]
+    assert employer_kinds(keys).index.tolist() == [4, 5, 6, 7]
+
+
+def test_employer_kind_table_names_real_keys() -> None:
+    path = resources.files("pipeline.data").joinpath("employer_kinds.csv")
+    with resources.as_file(path) as csv_path:
+        table = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    # each listed key is what company_key gives for that name, so the lookup can ever hit
+    assert all(re.fullmatch(r"[a-z0-9]+( [a-z0-9]+)*", k) for k in table["key"])
+    assert table["key"].is_unique
+
+
+@pytest.mark.parametrize("aliases", [{"": "Acme"}, {"Acme": "--"}, {"®": "Acme"}])
+def test_bad_user_aliases_raise_a_settings_error(aliases: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="company_aliases"):
+        check_aliases(aliases)
+
+
+_TERMS = [" ".join(parts) for _, parts in prepare_default_terms()]
+
+
+@given(
+    st.lists(st.sampled_from(_TERMS), max_size=3),
+    st.sampled_from(["", ".", ",", " ", "Inc.", "S.A.", "GmbH & Co. KG"]),
+)
+def test_fast_basename_is_cleancos_basename(terms: list[str], tail: str) -> None:
+    name = " ".join(["Acme", *terms, tail]).strip()
+    assert fast_basename(name) == basename(name)

@@ -1,13 +1,19 @@
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import TODAY, people
+from typer.testing import CliRunner
 
 from pipeline import schema
-from pipeline.link import link
-from pipeline.link.block import BlockingRule, candidate_pairs
+from pipeline.cli import app
+from pipeline.errors import InputError
+from pipeline.link import evaluate, explain, link, score
+from pipeline.link.block import Equal, candidate_pairs, nearest_keys, soundex
 from pipeline.link.cluster import clusters, one_to_one
+from pipeline.link.compare import COMPARISONS
+from pipeline.link.em import em_session, level_shares
 from pipeline.normalize import normalize
-from pipeline.settings import Settings
+from pipeline.settings import Settings, from_dict
 
 ALUM = {"source": "alumni", "school": "University of Waterloo"}
 
@@ -117,7 +123,9 @@ def test_alumni_duplicate_with_accent_merges(linked):
 
 def test_matches_explain_each_pair(linked):
     m = linked.matches
-    assert {"left_row", "right_row", "probability", "name level", "name weight"} <= set(m.columns)
+    assert {"left_row", "right_row", "probability", "name", "name weight"} <= set(m.columns)
+    bob = m[(m["left_name"] == "Robert Smith") & (m["right_name"] == "Bob Smith")].iloc[0]
+    assert bob["name"] == "nickname or variant" and bob["name weight"] > 0
     assert m["linked"].any()
     assert m["probability"].between(0, 1).all()
     assert linked.per_rule["same LinkedIn slug"] >= 1
@@ -125,7 +133,7 @@ def test_matches_explain_each_pair(linked):
 
 def test_blocking_skips_over_large_blocks():
     f = pd.DataFrame({"name_key": ["a"] * 5 + ["b", "b"]})
-    c = candidate_pairs(f, [BlockingRule("name", ("name_key",), max_block=3)])
+    c = candidate_pairs(f, [Equal("name", ("name_key",), max_block=3)])
     assert c.pairs.values.tolist() == [[5, 6]]
     assert c.skipped_keys["name"] == 1
 
@@ -154,3 +162,186 @@ def test_chain_through_alumni_never_glues_two_connections():
     assert labels[0] != labels[1]
     assert labels[1] == labels[2] and labels[0] == labels[3]
     assert len(kept) == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "code"), [("robert", "r163"), ("rupert", "r163"), ("ashcraft", "a261"), ("", "")]
+)
+def test_soundex(key, code):
+    assert soundex(key) == code
+
+
+def test_nearest_names_find_typos_not_strangers():
+    pairs = {tuple(p) for p in nearest_keys(["katherine lee", "kathrine lee", "omar aziz"], 2, 0.6)}
+    assert (0, 1) in pairs and (1, 0) in pairs
+    assert not any(2 in p for p in pairs)
+
+
+def test_same_name_different_employers_stay_apart():
+    frame = people(
+        {
+            "first_name": "Michael",
+            "last_name": "Smith",
+            "company": "Shopify",
+            "linkedin_slug": "m1",
+        },
+        {
+            **ALUM,
+            "first_name": "Michael",
+            "last_name": "Smith",
+            "company": "Deloitte",
+            "title": "Partner",
+            "grad_year": 1990,
+        },
+        *[{**ALUM, "first_name": f, "last_name": "Smith", "company": "TD"} for f in ("Ann", "Bo")],
+        *[{**ALUM, "first_name": "Michael", "last_name": la} for la in ("Wu", "Roy", "Kim")],
+    )
+    p = link(normalize(frame, Settings(), TODAY), Settings()).prospects
+    assert len(p[p["full_name"] == "Michael Smith"]) == 2
+
+
+def test_maiden_name_links_through_former_name():
+    frame = people(
+        {"first_name": "Ngozi", "last_name": "Okafor", "company": "Cohere", "linkedin_slug": "n1"},
+        {
+            **ALUM,
+            "first_name": "Ngozi",
+            "last_name": "Mensah",
+            "former_name": "Okafor",
+            "company": "Cohere",
+            "grad_year": 2015,
+        },
+    )
+    linked = link(normalize(frame, Settings(), TODAY), Settings())
+    assert len(linked.prospects) == 1
+    assert linked.matches.iloc[0]["name"] == "former name"
+
+
+def test_rare_name_agreement_weighs_more_than_common():
+    common = [
+        {**ALUM, "first_name": "Wei", "last_name": "Zhang", "grad_year": 2000 + i} for i in range(6)
+    ]
+    rare = [
+        {**ALUM, "first_name": "Xiomara", "last_name": "Odegard", "grad_year": y}
+        for y in (2001, 2009)
+    ]
+    others = [
+        {**ALUM, "first_name": f, "last_name": la}
+        for f, la in (("Ann", "Lee"), ("Bo", "Wu"), ("Cy", "Roy"), ("Di", "Kim"), ("Ed", "Fox"))
+    ]
+    frame = normalize(people(*common, *rare, *others), Settings(), TODAY)
+    scored = score(frame, Settings())
+    table = explain(scored, names=True)
+    w = table[table["name"] == "exact"].groupby("left_name")["name weight"].first()
+    assert w["Xiomara Odegard"] > w["Wei Zhang"] + 2
+
+
+def test_logistic_regression_is_used_with_labels():
+    rows, labels = [], []
+    for i in range(12):
+        rows += [
+            {
+                "first_name": f"Ann{chr(97 + i)}",
+                "last_name": "Lee",
+                "company": "Acme",
+                "linkedin_slug": f"s{i}",
+            },
+            {**ALUM, "first_name": f"Ann{chr(97 + i)}", "last_name": "Lee", "company": "Acme"},
+            {**ALUM, "first_name": f"Ann{chr(97 + i)}", "last_name": "Lee", "company": "Zeta"},
+        ]
+    frame = normalize(people(*rows), Settings(), TODAY)
+    ids = frame["record_id"].tolist()
+    for i in range(12):  # the match, a namesake elsewhere, a colleague with another name
+        labels += [
+            (ids[3 * i], ids[3 * i + 1], True),
+            (ids[3 * i], ids[3 * i + 2], False),
+            (ids[3 * i], ids[(3 * i + 4) % len(ids)], False),
+        ]
+    known = pd.DataFrame(labels, columns=["left", "right", "match"])
+    scored = score(frame, Settings(), labels=known)
+    assert scored.model.logistic is not None
+    linked = scored.pairs[scored.pairs["linked"]]
+    assert len(linked) == 12 and (linked["right"] - linked["left"] == 1).all()
+
+
+def test_comparison_declared_in_settings_over_an_extra_column():
+    twins = [
+        {**ALUM, "first_name": "Sam", "last_name": "Ito", "birth_date": d, "grad_year": 2010}
+        for d in ("1990-04-01", "1990-04-01", "1985-12-30")
+    ]
+    settings = from_dict({"match": {"comparisons": {"birth_date": "date"}}})
+    scored = score(normalize(people(*twins), settings, TODAY), settings)
+    table = explain(scored)
+    assert "birth_date" in table.columns
+    by_rows = {(r.left_row, r.right_row): r for r in table.itertuples()}
+    assert by_rows[(5, 6)].birth_date == "same" and by_rows[(5, 6)].probability > 0.5
+    assert by_rows[(5, 7)].birth_date == "different"
+
+
+def test_unknown_declared_column_is_an_input_error():
+    settings = from_dict({"match": {"comparisons": {"shoe_size": "exact"}}})
+    frame = normalize(people({"first_name": "A", "last_name": "B"}), settings, TODAY)
+    with pytest.raises(InputError, match="shoe_size"):
+        score(frame, settings)
+
+
+def test_em_recovers_m_and_u_roughly():
+    rng = np.random.default_rng(1)
+    n = 4000
+    match = rng.random(n) < 0.3
+    levels = pd.DataFrame(
+        {
+            "grad_year": np.where(
+                match,
+                rng.choice(4, n, p=[0.8, 0.1, 0.05, 0.05]),
+                rng.choice(4, n, p=[0.05, 0.1, 0.15, 0.7]),
+            ),
+            "job": np.where(
+                match,
+                rng.choice(6, n, p=[0.5, 0.2, 0.05, 0.05, 0.05, 0.15]),
+                rng.choice(6, n, p=[0.01, 0.03, 0.01, 0.01, 0.04, 0.9]),
+            ),
+        }
+    ).astype("int8")
+    comps = [c for c in COMPARISONS if c.name in ("grad_year", "job")]
+    u = level_shares(levels[~match], comps)
+    m, share = em_session(levels, comps, u)
+    assert abs(share - 0.3) < 0.05
+    assert abs(m["grad_year"][0] - 0.8) < 0.08 and abs(m["job"][0] - 0.5) < 0.08
+
+
+def test_evaluate_counts_errors():
+    found = pd.DataFrame({"left": ["a", "c"], "right": ["b", "d"]})
+    truth = pd.DataFrame({"left": ["b", "e"], "right": ["a", "f"], "kind": ["plain", "typo"]})
+    e = evaluate(found, truth)
+    assert (e.precision, e.recall, e.f1) == (0.5, 0.5, 0.5)
+    assert e.missed["kind"].tolist() == ["typo"]
+
+
+def test_cli_link_writes_matches_csv(tmp_path):
+    conns = tmp_path / "Connections.csv"
+    conns.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Robert,Smith,https://www.linkedin.com/in/rs-9,,RBC,Analyst,08 Jan 2024\n"
+        "Jane,Doe,https://www.linkedin.com/in/jd-1,,Shopify,Data Scientist,08 Jan 2024\n",
+        encoding="utf-8",
+    )
+    alumni = tmp_path / "alumni.csv"
+    alumni.write_text(
+        "First Name,Last Name,Class Year,Current Employer,Current Title\n"
+        "Bob,Smith,2018,Royal Bank of Canada,Analyst\nPriya,Shah,2019,TD,Analyst\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "matches.csv"
+    result = CliRunner().invoke(app, ["link", str(conns), str(alumni), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert list(table.columns[:5]) == [
+        "left_file",
+        "left_row",
+        "right_file",
+        "right_row",
+        "probability",
+    ]
+    assert table[["left_row", "right_row"]].values.tolist() == [[2, 2]]
+    assert table.loc[0, "name"] == "nickname or variant"

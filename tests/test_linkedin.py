@@ -44,7 +44,7 @@ def test_current_format_counts_lines_and_cleaning():
     assert reasons[9] == "no name"
     report = got.reports[0]
     assert (report.read, report.accepted, report.rejected) == (6, 3, 3)
-    assert report.details["header line"] == "4"
+    assert report.details["header line"] == "4 (the 3 lines above it skipped)"
 
 
 def test_unparseable_date_is_kept_empty_and_noted():
@@ -76,3 +76,11 @@ def test_archive_and_missing_path(tmp_path):
     assert got.reports[0].read == got.reports[0].accepted + got.reports[0].rejected
     with pytest.raises(InputError, match=r"nothing\.zip"):
         read_export(tmp_path / "nothing.zip", max_bytes=1000)
+
+
+def test_connections_keep_the_case_their_owners_typed():
+    data = (
+        HEADER + "JANE,DOE,,,Acme,Analyst,01 Jan 2024\nann,lee,,,Acme,Analyst,01 Jan 2024\n"
+    ).encode()
+    people = read_connections(data, "Connections.csv").people
+    assert people["full_name"].tolist() == ["JANE DOE", "ann lee"]

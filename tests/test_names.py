@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import unicodedata
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.normalize.names import (
+    alternate_name_keys,
     clean_display,
     clean_names_frame,
     display_case,
@@ -249,15 +249,49 @@ NAME_PAIRS = [
 ]
 
 
-def test_name_pairs() -> None:
-    a = names_frame(pd.Series([p[0] for p in NAME_PAIRS]), pd.Series([p[1] for p in NAME_PAIRS]))
-    b = names_frame(pd.Series([p[2] for p in NAME_PAIRS]), pd.Series([p[3] for p in NAME_PAIRS]))
-    same = (a["last_key"] == b["last_key"]).to_numpy() & variants_compatible(
+def test_the_name_pair_table_is_big_enough() -> None:
+    assert len(NAME_PAIRS) >= 30
+
+
+@pytest.mark.parametrize(
+    ("first_a", "last_a", "first_b", "last_b", "same"),
+    NAME_PAIRS,
+    ids=[f"{p[0]} {p[1]} ~ {p[2]} {p[3]}" for p in NAME_PAIRS],
+)
+def test_name_pairs(first_a: str, last_a: str, first_b: str, last_b: str, same: bool) -> None:
+    a = names_frame(pd.Series([first_a]), pd.Series([last_a]))
+    b = names_frame(pd.Series([first_b]), pd.Series([last_b]))
+    found = (a["last_key"] == b["last_key"]).to_numpy() & variants_compatible(
         a["first_name_variants"], b["first_name_variants"]
     )
-    expected = np.array([p[4] for p in NAME_PAIRS])
-    wrong = [NAME_PAIRS[i][:4] for i in np.flatnonzero(same != expected)]
-    assert wrong == []
+    assert found.tolist() == [same]
+
+
+# (first, last, former name as written in an alumni list, expected alternate keys)
+ALTERNATES = [
+    ("Jane", "Doe", "Smith", "jane smith"),
+    ("Jane", "Doe", "née Smith", "jane smith"),
+    ("Jane", "Doe", "Jane Smith", "jane smith"),  # a whole former name
+    ("Liz", "Doe", "Elizabeth Smith", "liz smith"),  # its first name is a variant of hers
+    ("Jane", "Doe", "van der Berg", "jane van der berg"),  # several words, all the last name
+    ("Jane", "Doe", "Smith; Jones", "jane smith|jane jones"),
+    ("María", "Doe", "García-López", "maria garcia lopez"),
+    ("Jane", "Doe", "", ""),
+    ("Jane", "Doe", "-", ""),
+]
+
+
+@pytest.mark.parametrize(("first", "last", "former", "expected"), ALTERNATES)
+def test_former_names_give_alternate_keys(first: str, last: str, former: str, expected: str):
+    names = names_frame(pd.Series([first]), pd.Series([last]))
+    assert alternate_name_keys(names, pd.Series([former])).tolist() == [expected]
+
+
+def test_alternate_keys_keep_the_index_and_repeat() -> None:
+    names = names_frame(pd.Series(["Jane", "Ann", "Jane"], index=[7, 8, 9]), pd.Series(["Doe"] * 3))
+    out = alternate_name_keys(names, pd.Series(["Smith", None, "Smith"], index=[0, 1, 2]))
+    assert out.index.tolist() == [7, 8, 9]
+    assert out.tolist() == ["jane smith", "", "jane smith"]
 
 
 def test_variants_compatible_is_symmetric_and_aligned_by_position() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from pathlib import Path
 
 import openpyxl
@@ -285,13 +284,12 @@ def test_unclosed_quote_is_reported_with_its_line() -> None:
         read(data)
 
 
-def test_thirty_thousand_rows_are_fast() -> None:
+def test_thirty_thousand_rows_keep_their_lines() -> None:
+    # Speed is measured by benchmarks/bench_ingest_linkedin.py, never asserted here.
     row = 'N{0},"L, {0}",https://www.linkedin.com/in/n{0},,Co,T,08 Jan 2024'
     body = "\n".join(row.format(i) for i in range(30_000))
     data = f"Notes:\n{NOTE}\n\n{HEADER}\n{body}".encode()
-    started = time.perf_counter()
     table = read(data)
-    assert time.perf_counter() - started < 1.0
     assert len(table.rows) == 30_000
     assert table.lines[-1] == 30_004
     assert table.rows["Last Name"].iloc[-1] == "L, 29999"

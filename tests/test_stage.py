@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.normalize.stage import bucket, career_stage, years_since
+from pipeline.normalize.stage import (
+    bucket,
+    career_stage,
+    first_degree_offset,
+    years_ahead,
+    years_since,
+)
 
 
 def frame(grad_years, seniority):
@@ -40,3 +46,75 @@ def test_input_untouched():
     before = f.copy()
     career_stage(f, date(2026, 1, 1))
     pd.testing.assert_frame_equal(f, before)
+
+
+def test_evidence_order_grad_year_then_history_then_title_prior():
+    f = pd.DataFrame(
+        {
+            "grad_year": pd.array([2016, None, None, None], dtype="Int64"),
+            "career_start": pd.array([2010, 2012, None, None], dtype="Int64"),
+            "seniority": ["CXO", "CXO", "CXO", "Unknown"],
+        }
+    )
+    out = career_stage(f, date(2026, 6, 1))
+    assert out["career_years_source"].tolist() == ["grad_year", "history", "title prior", "unknown"]
+    assert out["career_years"].tolist()[:3] == pytest.approx([10.0, 14.0, 20.0])
+    sd = out["career_years_sd"].tolist()
+    assert sd[0] < sd[1] < sd[2] and np.isnan(sd[3])  # weaker evidence, wider uncertainty
+
+
+def test_the_earliest_class_year_counts():
+    f = pd.DataFrame(
+        {
+            "grad_year": pd.array([2002, None], dtype="Int64"),
+            "class_years": ["1996|2002", "2011|2019"],
+            "seniority": ["Unknown", "Unknown"],
+        }
+    )
+    out = career_stage(f, date(2026, 6, 1))
+    assert out["career_years"].tolist() == pytest.approx([30.0, 15.0])
+    assert out["career_years_source"].tolist() == ["grad_year", "grad_year"]
+
+
+@pytest.mark.parametrize(
+    ("degree", "offset"),
+    [
+        ("BASc", 0.0), ("BMath", 0.0), ("Honours BSc", 0.0), ("Bachelor of Arts", 0.0),
+        ("MASc", 2.0), ("MMath", 2.0), ("M.Sc.", 2.0), ("MA", 2.0), ("Master of Science", 2.0),
+        ("MBA", 7.0), ("PhD", 7.0), ("Ph.D.", 7.0), ("JD", 4.0), ("MD", 4.0),
+        ("MSc, PhD", 2.0), ("BSc, MBA", 0.0), ("Mathematics", 0.0), ("", 0.0),
+    ],
+)  # fmt: skip
+def test_first_degree_offset(degree, offset):
+    assert first_degree_offset(degree)[0] == offset
+
+
+def test_a_graduate_degree_year_is_moved_back_to_the_first_degree_with_more_doubt():
+    f = pd.DataFrame(
+        {
+            "grad_year": pd.array([2020, 2020], dtype="Int64"),
+            "degree": ["BASc", "PhD"],
+            "seniority": ["Entry", "Entry"],
+        }
+    )
+    out = career_stage(f, date(2026, 6, 1))
+    assert out["career_years"].tolist() == pytest.approx([6.0, 13.0])
+    assert out["career_years_sd"].iloc[1] > out["career_years_sd"].iloc[0]
+    assert out["career_years_source"].tolist() == ["grad_year", "grad_year"]
+
+
+def test_years_ahead_carries_source_and_combined_uncertainty():
+    stage = pd.DataFrame(
+        {
+            "career_years": [7.4, 14.0, np.nan],
+            "career_years_sd": [1.0, 5.0, np.nan],
+            "career_years_source": ["grad_year", "title prior", "unknown"],
+        },
+        index=[5, 6, 7],
+    )
+    out = years_ahead(stage, 2.4)
+    assert out.index.tolist() == [5, 6, 7]
+    assert out["years_ahead"].tolist()[:2] == pytest.approx([5.0, 11.6])
+    assert out["years_ahead_source"].tolist() == ["grad_year", "title prior", "unknown"]
+    assert out["years_ahead_sd"].iloc[0] == pytest.approx(np.sqrt(2), abs=0.01)
+    assert years_ahead(stage, None)["years_ahead_source"].tolist() == ["unknown"] * 3

@@ -74,6 +74,25 @@ CASES = [
     ("Senior Living Coordinator", "Entry", OPS),
     ("Founder's Associate", "Entry", UNKNOWN),
     ("Teacher, Grade 5", "Entry", EDU),  # not "level 5"
+    ("COO", "CXO", EXEC),  # the whole word is an executive ...
+    ("Chief Operating Officer", "CXO", EXEC),
+    ("Internship Coordinator", "Entry", EDU),  # ... "intern" and "coo" inside words are not
+    ("Co-op Program Coordinator", "Entry", EDU),
+    ("Tax Intern, International Tax", "Training", ACCT),
+    ("International Sales Manager", "Manager", SALES),
+    ("Internal Communications Manager", "Manager", COMMS),
+    ("Chief of Staff, Office of the CEO", "Manager", EXEC),
+    ("Senior Partner Manager", "Senior", SALES),
+    ("Partnerships Manager", "Entry", SALES),
+    ("Product Owner, Payments", "Entry", PM),
+    ("VP, Global Markets", "Manager", FIN),  # banking VPs are mid-career
+    ("AVP, Credit Risk", "Senior", FIN),
+    ("Managing Director, Equity Research", "Partner", FIN),
+    ("Executive Director, Food Bank", "CXO", EXEC),  # a non-profit's chief
+    ("Head of Product @ Wealthsimple | ex-Shopify", "Director", PM),
+    ("SDE III @ Amazon", "Senior", SWE),
+    ("Sr SWE", "Senior", SWE),
+    ("Career Coach", "Entry", EDU),
     # -- messy real-world titles ----------------------------------------------------------
     ("Sr. Data Scientist II", "Senior", DS),
     ("Data Scientist II", "Entry", DS),

@@ -22,31 +22,28 @@ from pipeline.export.workbook import (
     STATUS_CHOICES,
     USER_COLUMNS,
     core_frame,
+    follow_up_formula,
     write_csv,
     write_workbook,
 )
 
 CORE_HEADERS = [
-    "Rank",
-    "Name",
-    "Title",
-    "Company",
-    "Seniority",
-    "Years ahead",
-    "School",
-    "Warmth",
-    "Intro via",
-    "Score",
-    "Role fit",
-    "Company fit",
-    "School fit",
-    "Stage fit",
-    "Warmth score",
-    "Why",
-    "Opener",
+    *("Rank", "Name", "Title", "Company", "Seniority", "Years ahead", "School", "Warmth"),
+    *("Intro via", "Score", *FEATURE_HEADERS.values(), "Why", "Opener"),
 ]
-SHORTLIST_HEADERS = [*CORE_HEADERS, *USER_COLUMNS, ID_HEADER]
-LAST = get_column_letter(len(SHORTLIST_HEADERS))  # "X"
+SHORTLIST_HEADERS = [*CORE_HEADERS, *USER_COLUMNS, "LinkedIn", ID_HEADER]
+LAST = get_column_letter(len(SHORTLIST_HEADERS))  # "Y"
+SHEETS = [
+    "Shortlist",
+    "Intro paths",
+    "Employers",
+    "All candidates",
+    "Matches",
+    "Ingest report",
+    "Settings",
+    "Archived",
+    "Added by you",
+]
 
 # One row per person, listed worst rank first so the writer has to sort.
 PEOPLE = [
@@ -162,20 +159,33 @@ def sheet_xml(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.endswith(".xml")}
 
 
-def test_no_formula_anywhere(tmp_path: Path, ranked: pd.DataFrame) -> None:
+def test_no_formula_anywhere_but_our_follow_up_dates(tmp_path: Path, ranked: pd.DataFrame) -> None:
     path = write(tmp_path / "out.xlsx", ranked)
     parts = sheet_xml(path)
-    assert any(n.startswith("xl/worksheets/sheet") for n in parts)
+    assert sum(n.startswith("xl/worksheets/sheet") for n in parts) == len(SHEETS)
+    follow_up = get_column_letter(SHORTLIST_HEADERS.index("Follow up on") + 1)
     for name, xml in parts.items():
-        assert not re.search(rb"<f[ >/]", xml), name
+        cells = re.findall(rb'<c r="([A-Z]+)(\d+)"[^>]*><f>([^<]*)</f>', xml)
+        assert len(cells) == len(re.findall(rb"<f[ >/]", xml)), name
+        if name != "xl/worksheets/sheet1.xml":
+            assert cells == [], name
+            continue
+        assert [(c, int(r)) for c, r, _ in cells] == [(follow_up.encode(), r) for r in range(2, 6)]
+        for _, row, text in cells:
+            status = get_column_letter(SHORTLIST_HEADERS.index("Status") + 1)
+            contacted = get_column_letter(SHORTLIST_HEADERS.index("Contacted on") + 1)
+            expected = follow_up_formula(status, contacted)(int(row))[1:].replace("<", "&lt;")
+            assert text.decode() == expected
 
 
 def test_sheets_and_headers(tmp_path: Path, ranked: pd.DataFrame) -> None:
     wb = load_workbook(write(tmp_path / "out.xlsx", ranked))
-    assert wb.sheetnames == ["Shortlist", "All candidates", "Matches", "Ingest report", "Settings"]
+    assert wb.sheetnames == SHEETS
     assert [c.value for c in wb["Shortlist"][1]] == SHORTLIST_HEADERS
-    assert [c.value for c in wb["All candidates"][1]] == [*CORE_HEADERS, ID_HEADER]
+    assert [c.value for c in wb["All candidates"][1]] == [*CORE_HEADERS, "LinkedIn", ID_HEADER]
     assert list(FEATURE_HEADERS) == list(schema.FEATURES)
+    labels = {"role_fit": "Role fit", "stage_fit": "Stage fit", "warmth": "Warmth score"}
+    assert all(FEATURE_HEADERS[f] == label for f, label in labels.items())
 
 
 def test_shortlist_rows_are_the_top_n_in_rank_order(tmp_path: Path, ranked: pd.DataFrame) -> None:
@@ -202,7 +212,8 @@ def test_shortlist_rows_are_the_top_n_in_rank_order(tmp_path: Path, ranked: pd.D
 def test_all_candidates_has_everyone(tmp_path: Path, ranked: pd.DataFrame) -> None:
     ws = load_workbook(write(tmp_path / "out.xlsx", ranked))["All candidates"]
     assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == [1, 2, 3, 4, 5, 6]
-    assert ws.auto_filter.ref == f"A1:R{len(PEOPLE) + 1}"
+    last = get_column_letter(len(CORE_HEADERS) + 2)
+    assert ws.auto_filter.ref == f"A1:{last}{len(PEOPLE) + 1}"
     assert ws.freeze_panes == "C2"
 
 
@@ -249,12 +260,15 @@ def test_drop_downs_and_data_bar(tmp_path: Path, ranked: pd.DataFrame) -> None:
     status = SHORTLIST_HEADERS.index("Status") + 1
     interested = SHORTLIST_HEADERS.index("Interested") + 1
     col = get_column_letter
-    assert rules[f"{col(status)}2:{col(status)}5"] == '"' + ",".join(STATUS_CHOICES) + '"'
-    assert rules[f"{col(interested)}2:{col(interested)}5"] == '"yes,no,maybe"'
+    # Past the last row too, for the people the user types in at the bottom.
+    assert rules[f"{col(status)}2:{col(status)}105"] == '"' + ",".join(STATUS_CHOICES) + '"'
+    assert rules[f"{col(interested)}2:{col(interested)}105"] == '"yes,no,maybe"'
     score = col(SHORTLIST_HEADERS.index("Score") + 1)
     formats = list(ws.conditional_formatting)
-    assert [str(cf.sqref) for cf in formats] == [f"{score}2:{score}5"]
+    follow = col(SHORTLIST_HEADERS.index("Follow up on") + 1)
+    assert [str(cf.sqref) for cf in formats] == [f"{score}2:{score}5", f"{follow}2:{follow}5"]
     assert isinstance(formats[0].rules[0].dataBar, DataBar)
+    assert formats[1].rules[0].formula == [f"AND(ISNUMBER({follow}2),{follow}2<=TODAY())"]
     follow_up = ws.cell(1, SHORTLIST_HEADERS.index("Follow up on") + 1)
     assert "business days" in follow_up.comment.text
 
@@ -297,12 +311,12 @@ def test_ingest_report_and_settings(tmp_path: Path, ranked: pd.DataFrame) -> Non
     assert ["Version", "0.1.0"] in settings
     assert settings[-1][0] == "Written on"
     assert settings[-1][1].date() == date(2026, 1, 15)
-    assert [c.value for c in wb["Matches"][1]] == ["left", "right", "probability"]
+    assert [c.value for c in wb["Matches"][1]] == ["Left", "Right", "Probability"]
 
 
-def test_matches_sheet_left_out_when_empty(tmp_path: Path, ranked: pd.DataFrame) -> None:
+def test_matches_sheet_says_so_when_empty(tmp_path: Path, ranked: pd.DataFrame) -> None:
     wb = load_workbook(write(tmp_path / "out.xlsx", ranked, matches=pd.DataFrame()))
-    assert "Matches" not in wb.sheetnames
+    assert wb["Matches"]["A2"].value == "No two records were similar enough to compare."
 
 
 @pytest.mark.parametrize(
@@ -336,12 +350,18 @@ def test_second_write_keeps_a_backup_and_no_temp_files(
 
 
 def test_failed_write_leaves_previous_file_untouched(
-    tmp_path: Path, ranked: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    ranked: pd.DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = write(tmp_path / "out.xlsx", ranked)
     before = path.read_bytes()
+    save = Workbook.save
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "full.xlsx"
 
     def half_save(self: Workbook, filename: str) -> None:
+        save(self, elsewhere)  # closes the streamed sheets, as a real failed save would
         Path(filename).write_bytes(b"PK half a file")
         raise OSError("disk full")
 

@@ -10,8 +10,8 @@ cell, and both openpyxl and Excel reject some control characters. The rules:
   (``= + - @``, tab, CR, LF) gets a leading ``'`` as OWASP advises.
 * Links: only LinkedIn profile addresses become hyperlinks (see ``safe_link``).
 
-Every text cell written by ``pipeline.export`` goes through ``write_cell``, ``append_row`` or
-``append_rows``.
+Every text cell written by ``pipeline.export`` goes through ``write_cell``, ``append_row``,
+``append_rows`` or ``cell_rows`` (the streaming path for write-only worksheets).
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ import datetime as dt
 import math
 import numbers
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from copy import copy
 from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: Excel refuses more than 32,767 characters (UTF-16 code units) in one cell.
@@ -226,6 +228,57 @@ def append_rows(ws: Worksheet, columns: Sequence[Iterable[object]]) -> None:
         ws.append(row)
     for offset, col in risky:
         ws.cell(row=first + offset, column=col).data_type = "s"
+
+
+def _risky(value: object) -> bool:
+    # openpyxl infers "f" for "=…" and "e" for "#N/A"; only those need forcing back to text.
+    return isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
+
+
+def cell_rows(
+    ws: Worksheet,
+    columns: Sequence[Iterable[object]],
+    styles: Sequence[StyleArray | None] | None = None,
+    links: Sequence[Sequence[str | None] | None] | None = None,
+) -> Iterator[list[object]]:
+    """Rows for ``ws.append`` (write-only or normal sheets), built from columns of values.
+
+    Each value goes through ``cell_value``. A value becomes a cell object when it needs one: text
+    openpyxl would take for a formula or an error (forced back to a string), a styled column
+    (``styles[i]``, the ``_style`` of a model cell, e.g. a date format), or a hyperlink
+    (``links[i][row]``, which must already be a ``safe_link`` address).
+
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook(write_only=True)
+    >>> ws = wb.create_sheet()
+    >>> rows = list(cell_rows(ws, [["=1+1", "Ada"], [0.5, None]]))
+    >>> [(c.value, c.data_type) for c in (rows[0][0],)], rows[1]
+    ([('=1+1', 's')], ['Ada', None])
+    """
+    safe = [safe_column(col) for col in columns]
+    styles = list(styles or [None] * len(safe))
+    links = list(links or [None] * len(safe))
+    plain = all(s is None for s in styles) and all(link is None for link in links)
+    for i, row in enumerate(zip(*safe, strict=True)):
+        if plain and not any(map(_risky, row)):
+            yield list(row)  # the common case on big sheets: no cell objects at all
+            continue
+        out: list[object] = list(row)
+        for j, value in enumerate(row):
+            style, link = styles[j], links[j]
+            url = link[i] if link is not None else None
+            url = url if isinstance(url, str) else None  # None, or NaN from a pandas column
+            if style is None and url is None and not _risky(value):
+                continue
+            cell = WriteOnlyCell(ws, value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if style is not None:
+                cell._style = copy(style)
+            if url is not None:
+                cell.hyperlink = url
+            out[j] = cell
+        yield out
 
 
 def append_row(ws: Worksheet, values: Iterable[object]) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.errors import InputError
 from pipeline.ingest.alumni import read_alumni
 from pipeline.ingest.ledger import Ingested, combine
-from pipeline.ingest.linkedin import read_export
+from pipeline.ingest.linkedin import looks_like_connections, read_export
 from pipeline.ingest.profile import Profile, read_profile
 from pipeline.settings import Settings
 
@@ -16,12 +16,15 @@ __all__ = ["Ingested", "Profile", "read_any"]
 
 
 def is_linkedin(path: Path) -> bool:
-    """An archive (zip or folder) or a file named like Connections.csv; anything else is a list."""
-    return (
+    """An archive (zip or folder), a file named like Connections.csv, or a renamed one whose
+    header says it is a connections export; anything else is a list of people."""
+    if (
         path.is_dir()
         or path.suffix.lower() == ".zip"
         or path.name.lower().startswith("connections")
-    )
+    ):
+        return True
+    return path.suffix.lower() in (".csv", ".txt", ".tsv") and looks_like_connections(path)
 
 
 def read_any(paths: Sequence[Path], settings: Settings) -> tuple[Ingested, Profile | None]:

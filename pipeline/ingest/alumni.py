@@ -1,133 +1,168 @@
-"""Alumni spreadsheets and lists, whatever their layout: the header row and the columns are found
-by scoring against a synonym table (pipeline/data/alumni_columns.csv); users see the mapping with
-``prospects inspect`` and override it with ``[alumni.columns]`` in the settings.
+"""Alumni spreadsheets and lists, whatever their layout.
+
+The header row is found by scoring rows against the synonym table, every sheet whose header names
+people is read (a "Notes" or pivot sheet is skipped and said so), and the columns are mapped by
+``alumni_fields.map_columns``; users see the decisions with ``prospects inspect`` and override
+them with ``[alumni.columns]`` in the settings. Every row read is a person or a Ledger line:
+read = accepted + rejected per file and sheet. ``source_row`` is the spreadsheet row or CSV line.
+
+Safety: spreadsheets are read by python-calamine (Rust, no Python XML parser, no entity
+expansion); openpyxl, where it reads, goes through defusedxml (installed, so openpyxl uses it).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from anyascii import anyascii
-from rapidfuzz import fuzz, process
 
 from pipeline.errors import InputError
 from pipeline.ingest import clean
-from pipeline.ingest.ledger import (
-    FileReport,
-    Ingested,
-    duplicate_reasons,
-    people_frame,
-    split_rows,
+from pipeline.ingest.alumni_fields import (
+    EXTRA,
+    IGNORE,
+    NAME_FIELDS,
+    ColumnMap,
+    clean_text,
+    header_like,
+    header_scorer,
+    map_columns,
+    multi_valued,
+    parse_class_years,
+    per_unique,
+    person_names,
+    years_in,
 )
+from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
-from pipeline.normalize.names import clean_names_frame, parse_full_name
+from pipeline.normalize.names import clean_display, display_case
+
+__all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
+__all__ += ["alumni_from_table", "read_alumni"]
 
 SOURCE = "alumni"
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
-FIELDS = (
-    "record_id", "first_name", "last_name", "full_name", "preferred_name", "former_name",
-    "grad_year", "degree", "major", "company", "title", "city", "region", "country",
-    "location", "email", "linkedin_url", "school",
-)  # fmt: skip
-IGNORE = "ignore"  # a settings value that drops a column on purpose
-_FUZZY_CUTOFF = 86.0
-_YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\.0+)?(?!\d)")
-_YEAR2 = re.compile(r"['’‘](\d\d)(?!\d)")
+WHAT = "an alumni list (a header row with columns such as First Name, Last Name, Class Year)"
+_MIN_SCORE = 2
 
 
 @dataclass(frozen=True)
-class ColumnMap:
-    """The decision for one column: which field it feeds and how sure the synonym match is."""
+class AlumniTable:
+    """One table of people (a CSV, or one sheet) with its column mapping."""
 
-    column: str
-    field: str  # one of FIELDS, or "" for an extra attribute kept as-is
-    confidence: float
-    via: str  # "exact synonym", "fuzzy synonym 'grad yr'", "settings", "unmapped"
+    table: TextTable
+    mapping: tuple[ColumnMap, ...]
+    sheet_year: int | None = None  # "Class of 2019": the year of a sheet without a year column
 
-
-@cache
-def synonyms() -> dict[str, str]:
-    text = resources.files("pipeline.data").joinpath("alumni_columns.csv").read_text("utf-8")
-    rows = [line.split(",") for line in text.splitlines()[1:] if line.strip()]
-    return {header: field for header, field in rows}
+    @property
+    def by_field(self) -> dict[str, str]:
+        return {m.field: m.column for m in self.mapping if m.field not in ("", IGNORE)}
 
 
-def normalize_header(header: str) -> str:
-    """'Pref. Class\\nYear ' -> 'pref class year' (ASCII, lower case, punctuation as spaces)."""
-    return re.sub(r"[^a-z0-9]+", " ", anyascii(str(header)).lower()).strip()
+@dataclass(frozen=True)
+class Layout:
+    """Where the people are in one file: the tables read, and the sheets skipped with why."""
+
+    file: str
+    tables: tuple[AlumniTable, ...]
+    skipped: tuple[tuple[str, str], ...] = ()  # (sheet, reason)
 
 
-def map_columns(columns: Sequence[str], overrides: Mapping[str, str] = {}) -> list[ColumnMap]:
-    """Map each header onto a People field; each field goes to its most confident column."""
-    table = synonyms()
-    keys = list(table)
-    wanted = {normalize_header(k): v for k, v in overrides.items()}
-    candidates: list[ColumnMap] = []
-    for column in columns:
-        norm = normalize_header(column)
-        if norm in wanted:
-            field = "" if wanted[norm] == IGNORE else wanted[norm]
-            candidates.append(ColumnMap(column, field, 1.0, "settings"))
-        elif norm in table:
-            candidates.append(ColumnMap(column, table[norm], 1.0, "exact synonym"))
-        elif len(norm) >= 4 and (
-            hit := process.extractOne(
-                norm, keys, scorer=fuzz.token_sort_ratio, score_cutoff=_FUZZY_CUTOFF
-            )
-        ):
-            via = f"fuzzy synonym '{hit[0]}'"
-            candidates.append(ColumnMap(column, table[hit[0]], round(hit[1] / 100, 2), via))
-        else:
-            candidates.append(ColumnMap(column, "", 0.0, "unmapped"))
-    best: dict[str, ColumnMap] = {}
-    for cm in candidates:
-        if cm.field and (cm.field not in best or cm.confidence > best[cm.field].confidence):
-            best[cm.field] = cm
-    return [
-        cm if not cm.field or best[cm.field] is cm else ColumnMap(cm.column, "", 0.0, "duplicate")
-        for cm in candidates
-    ]
+def check_file(path: Path, max_bytes: int, what: str = "an alumni list") -> Path:
+    """The path, if it exists, is within the size limit and has a spreadsheet or text suffix."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path.name} does not exist; check the path to {what}.")
+    if path.stat().st_size > max_bytes:
+        raise InputError(
+            f"{path.name} is larger than the size limit of {max_bytes / 1_000_000:g} MB; raise "
+            f"max_archive_mb under [ingest] in the settings if it really is {what}."
+        )
+    if path.suffix.lower() not in SHEET_SUFFIXES | TEXT_SUFFIXES:
+        raise InputError(
+            f"{path.name} is not a spreadsheet or CSV file; save it as .xlsx, .ods or .csv."
+        )
+    return path
 
 
-def score_header(cells: Sequence[str]) -> float:
-    """Distinct People fields a candidate header row names (exact synonyms only: fast, strict)."""
-    table = synonyms()
-    fields = {table.get(normalize_header(c)) for c in cells if c}
-    fields.discard(None)
-    return float(len(fields))
+def find_tables(
+    path: Path, overrides: Mapping[str, str] = {}, *, max_bytes: int = 500_000_000
+) -> Layout:
+    """The tables of people in an alumni file: one per sheet whose header names people.
 
-
-def parse_class_years(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(grad_year, all years) from class-year text.
-
-    '2019', '2019.0', 'T2019', "'96", "'96 MA, '02 PhD" (earliest is the graduation year; all are
-    kept), 'Class of 2019'; '0' or blank is unknown.
-
-    >>> parse_class_years(pd.Series(["'96 MA, '02 PhD", "T2019", "0"]))[0].tolist()
-    [1996, 2019, <NA>]
+    Raises InputError when no table has a name column, listing the columns it saw and the
+    settings line that maps one.
     """
-    uniques = pd.unique(values)
-    parsed = {v: _years(v) for v in uniques}
-    years = values.map(lambda v: parsed[v])
-    first = pd.array([y[0] if y else pd.NA for y in years], dtype="Int64")
-    every = pd.Series(["|".join(map(str, y)) for y in years], index=values.index, dtype="str")
-    return pd.Series(first, index=values.index), every
+    path = check_file(path, max_bytes)
+    scorer = header_scorer(overrides)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        data = path.read_bytes()
+        try:
+            table = read_text_table(data, path.name, scorer, min_score=_MIN_SCORE, what=WHAT)
+        except InputError as error:
+            table = _fallback(lambda: read_text_table(data, path.name, header_like, min_score=1))
+            if table is None:
+                raise error from None
+        found = _mapped(table, overrides)
+        if not found.by_field.keys() & NAME_FIELDS:
+            raise no_name_error(table.name, list(table.rows.columns))
+        return Layout(path.name, (found,))
+    tables: list[AlumniTable] = []
+    skipped: list[tuple[str, str]] = []
+    nameless: list[TextTable] = []
+    for sheet, grid in read_sheets(path, path.name):
+        try:
+            table = grid_table(grid, path.name, scorer, sheet=sheet, min_score=_MIN_SCORE)
+        except InputError:
+            skipped.append((sheet, "no header row naming people"))
+            guess = _fallback(
+                lambda g=grid, s=sheet: grid_table(g, path.name, header_like, sheet=s)
+            )
+            nameless += [guess] if guess is not None else []
+            continue
+        found = _mapped(table, overrides)
+        if found.by_field.keys() & NAME_FIELDS:
+            tables.append(found)
+        else:
+            skipped.append((sheet, "no name column"))
+            nameless.insert(0, table)  # a real header without names says most to the user
+    if tables:
+        return Layout(path.name, tuple(tables), tuple(skipped))
+    if nameless:
+        raise no_name_error(nameless[0].name, list(nameless[0].rows.columns))
+    raise InputError(
+        f"{path.name} has no sheet with a header row naming people (for example First Name, "
+        "Last Name, Class Year); check that you chose the right file."
+    )
 
 
-def _years(value: object) -> tuple[int, ...]:
-    if not isinstance(value, str):
-        return ()
-    found = [int(y) for y in _YEAR4.findall(value)]
-    found += [(1900 if int(y) >= 40 else 2000) + int(y) for y in _YEAR2.findall(value)]
-    return tuple(sorted(set(found)))
+def _fallback(read) -> TextTable | None:
+    try:
+        return read()
+    except InputError:
+        return None
+
+
+def _mapped(table: TextTable, overrides: Mapping[str, str]) -> AlumniTable:
+    years = years_in(table.sheet) if table.sheet else ()
+    mapping = tuple(map_columns(list(table.rows.columns), overrides))
+    return AlumniTable(table, mapping, years[0] if len(years) == 1 else None)
+
+
+def no_name_error(label: str, columns: list[str]) -> InputError:
+    """The error for a table without a name column: what was seen, and the settings line to add."""
+    shown = [c if len(c) <= 40 else c[:39] + "…" for c in columns[:15]]
+    seen = ", ".join(f"'{c}'" for c in shown) + (" …" if len(columns) > 15 else "")
+    example = next((c for c in columns if not c.startswith("column ")), "Name").replace('"', '\\"')
+    return InputError(
+        f"{label}: no column of names was found among {seen}; say which column holds the names "
+        f'by adding under [alumni.columns] in the settings a line such as  "{example}" = '
+        '"full_name"  (or "first_name" / "last_name").'
+    )
 
 
 def read_alumni(
@@ -137,92 +172,56 @@ def read_alumni(
     default_school: str = "",
     max_bytes: int = 500_000_000,
 ) -> Ingested:
-    """People and Ledger from an alumni spreadsheet or text file (every sheet that holds people)."""
-    tables = alumni_tables(path, max_bytes=max_bytes)
-    parts = [alumni_from_table(t, overrides, default_school) for t in tables]
-    people = [p.people for p in parts if len(p.people)]
-    ledgers = [p.ledger for p in parts if len(p.ledger)]
+    """People and Ledger from an alumni spreadsheet or text file (every sheet that holds people).
+
+    Example: read_alumni(Path("alumni.xlsx"), default_school="University of Waterloo").people
+    has the People columns, plus given_name, former_name, alumni_record, class_years and every
+    unmapped column of the file kept under its own header.
+    """
+    layout = find_tables(path, overrides, max_bytes=max_bytes)
+    parts = [alumni_from_table(t, default_school) for t in layout.tables]
+    if layout.skipped:
+        skipped = "; ".join(f"{sheet} ({why})" for sheet, why in layout.skipped)
+        first = parts[0].reports[0]
+        details = {**first.details, "sheets skipped": skipped}
+        report = FileReport(
+            first.file, first.kind, first.read, first.accepted, first.rejected, details
+        )
+        parts[0] = Ingested(parts[0].people, parts[0].ledger, (report, *parts[0].reports[1:]))
+    people = pd.concat([p.people for p in parts], ignore_index=True)
+    extras = [
+        c for c in people.columns if people[c].dtype == object or str(people[c].dtype) == "str"
+    ]
+    people[extras] = people[extras].fillna("")  # an extra column one sheet lacks: "" not NaN
     return Ingested(
-        pd.concat(people, ignore_index=True) if people else people_frame({}, 0),
-        pd.concat(ledgers, ignore_index=True) if ledgers else parts[0].ledger,
+        people,
+        pd.concat([p.ledger for p in parts], ignore_index=True),
         tuple(r for p in parts for r in p.reports),
     )
 
 
-def alumni_tables(path: Path, *, max_bytes: int = 500_000_000) -> list[TextTable]:
-    """The tables of people in an alumni file: one per sheet whose header names people."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path.name} does not exist; check the path to the alumni list.")
-    if path.stat().st_size > max_bytes:
-        raise InputError(
-            f"{path.name} is larger than the size limit; raise [ingest] max_archive_mb."
-        )
-    suffix = path.suffix.lower()
-    what = "an alumni list (a header row with columns such as First Name, Last Name, Class Year)"
-    if suffix in TEXT_SUFFIXES:
-        return [read_text_table(path.read_bytes(), path.name, score_header, min_score=2, what=what)]
-    if suffix not in SHEET_SUFFIXES:
-        raise InputError(f"{path.name} is not a spreadsheet or CSV file; save it as .xlsx or .csv.")
-    tables = []
-    for sheet, grid in read_sheets(path, path.name):
-        try:
-            tables.append(grid_table(grid, path.name, score_header, sheet=sheet, min_score=2))
-        except InputError:
-            continue  # a sheet of notes, pivot tables or charts: not people
-    if not tables:
-        raise InputError(
-            f"{path.name} has no sheet with a header row naming people (for example First Name, "
-            "Last Name, Class Year); map its columns under [alumni.columns] in the settings."
-        )
-    return tables
-
-
-def alumni_from_table(
-    table: TextTable, overrides: Mapping[str, str] = {}, default_school: str = ""
-) -> Ingested:
-    """People and Ledger rows from one table of alumni."""
+def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
+    """People and Ledger rows from one table of alumni (see read_alumni for the columns)."""
+    table = found.table
     rows = table.rows.reset_index(drop=True)
-    n = len(rows)
-    label = f"{table.name} [{table.sheet}]" if table.sheet else table.name
-    mapping = map_columns(list(rows.columns), overrides)
-    by_field = {cm.field: cm.column for cm in mapping if cm.field}
-    if not ({"first_name", "last_name"} & by_field.keys() or "full_name" in by_field):
-        seen = ", ".join(f"'{c}'" for c in rows.columns[:12])
-        raise InputError(
-            f"{label}: no name column found among {seen}; add for example "
-            '"Your Name Column" = "full_name" under [alumni.columns] in the settings.'
-        )
+    n, label, by_field = len(rows), table.name, found.by_field
     empty = pd.Series([""] * n, dtype="str")
 
     def get(field: str) -> pd.Series:
-        return clean.text(rows[by_field[field]]) if field in by_field else empty
+        return clean_text(rows[by_field[field]]) if field in by_field else empty
 
-    first, last = get("first_name"), get("last_name")
-    if "full_name" in by_field and not {"first_name", "last_name"} <= by_field.keys():
-        full = get("full_name")
-        parsed = full.map({v: parse_full_name(v) if v else ("", "", "") for v in pd.unique(full)})
-        first = first.where(first != "", parsed.str[0]).astype("str")
-        last = last.where(last != "", parsed.str[1]).astype("str")
-    given = first
-    preferred = get("preferred_name")
-    first = preferred.where(preferred != "", first).astype("str")
-    names = clean_names_frame(first, last)
+    def maybe(field: str) -> pd.Series | None:
+        return get(field) if field in by_field else None
 
-    grad_year, all_years = parse_class_years(get("grad_year"))
-    if "grad_year" not in by_field and table.sheet:
-        sheet_years = _years(table.sheet)
-        if sheet_years:
-            grad_year = pd.Series(pd.array([sheet_years[0]] * n, dtype="Int64"))
-    location = get("location")
-    parts = [get(f) for f in ("city", "region", "country")]
-    joined = pd.Series(
-        [", ".join(p for p in t if p) for t in zip(*parts, strict=True)], dtype="str"
-    )
-    location = location.where(location != "", joined) if n else location
+    names = person_names(
+        get("first_name"), get("last_name"), maybe("full_name"),
+        maybe("preferred_name"), maybe("middle_name"),
+    )  # fmt: skip
+    grad_year, class_years = parse_class_years(get("preferred_class_year"), get("grad_year"))
+    if found.sheet_year is not None:  # one sheet per class year: the year is the sheet's name
+        grad_year = grad_year.fillna(found.sheet_year)
+        class_years = class_years.where(class_years != "", str(found.sheet_year))
     school = get("school")
-    school = school.where(school != "", default_school).astype("str")
-
     columns: dict[str, object] = {
         "first_name": names["first_name"],
         "last_name": names["last_name"],
@@ -232,48 +231,90 @@ def alumni_from_table(
         "email": clean.email(get("email")),
         "company": get("company"),
         "title": get("title"),
-        "location": location.astype("str"),
-        "school": school,
-        "degree": get("degree"),
-        "major": get("major"),
-        "grad_year": grad_year,
-        "given_name": given,
-        "former_name": get("former_name"),
+        "location": _location(get("location"), get("city"), get("region"), get("country")),
+        "school": school.where(school != "", default_school).astype("str"),
+        "degree": multi_valued(get("degree")),
+        "major": multi_valued(get("major")),
+        "grad_year": grad_year.array,  # the array, so Int64 survives people_frame
+        "given_name": names["given_name"],
+        "former_name": per_unique_display(get("former_name")),
         "alumni_record": get("record_id"),
-        "class_years": all_years,
+        "class_years": class_years,
     }
-    for cm in mapping:  # unmapped columns are kept as extra attributes, never dropped
-        if not cm.field and cm.column not in columns:
-            columns[cm.column] = rows[cm.column]
+    taken = set(columns) | {"record_id", "source", "source_file", "source_row", "connected_on"}
+    for cm in found.mapping:  # unmapped columns are kept as extra attributes, never dropped
+        if cm.field == "":
+            name = cm.column if cm.column not in taken else f"{cm.column} (extra)"
+            columns[name] = rows[cm.column].to_numpy()
+            taken.add(name)
     full = people_frame(columns, n)
 
-    mapped_cols = [by_field[f] for f in by_field if f != "record_id"]
-    content = rows[mapped_cols].apply(lambda s: s.str.strip() != "").any(axis=1).to_numpy()
-    anything = (rows.apply(lambda s: s.str.strip() != "").any(axis=1)).to_numpy()
-    has_name = (names["full_name"] != "").to_numpy()
-    reasons = pd.Series([""] * n, dtype="str")
-    reasons[~anything] = "empty row"
-    reasons[anything & ~content] = "empty template row"
-    reasons[content & ~has_name] = "no name"
-    signature = rows.astype("str").agg("\x1f".join, axis=1) if n else empty
-    dup = duplicate_reasons(
-        signature.where(reasons == "", ""), table.lines, "exact duplicate of row"
-    )
-    reasons = reasons.where(dup == "", dup)
-
+    reasons = _reasons(rows, found, names["full_name"])
     accepted, ledger = split_rows(full, np.asarray(table.lines), reasons, label)
     accepted["source"] = SOURCE
     accepted["source_file"] = label
     accepted["record_id"] = f"{SOURCE}:{label}:" + accepted["source_row"].astype(str)
-    details = {
-        "sheet": table.sheet or "-",
-        "encoding": table.encoding,
-        "header row": str(table.header_line),
-        "columns": ", ".join(
-            f"{cm.column} → {cm.field or 'kept as extra'}"
-            + (f" ({cm.confidence:.2f})" if cm.field and cm.confidence < 1 else "")
-            for cm in mapping
-        ),
-    }
+    details = {"sheet": table.sheet or "-", "encoding": table.encoding}
+    if table.delimiter:
+        details["delimiter"] = {"\t": "tab"}.get(table.delimiter, table.delimiter)
+    details["header row"] = str(table.header_line)
+    if found.sheet_year is not None and "grad_year" not in by_field:
+        details["class year"] = f"{found.sheet_year}, from the sheet name"
+    details["columns"] = ", ".join(
+        f"{cm.column} → "
+        + {"": "kept as extra", IGNORE: "ignored"}.get(cm.field, cm.field)
+        + (f" ({cm.confidence:.2f})" if cm.field not in ("", IGNORE) and cm.confidence < 1 else "")
+        for cm in found.mapping
+    )
     report = FileReport(label, SOURCE, n, len(accepted), int((reasons != "").sum()), details)
     return Ingested(accepted.reset_index(drop=True), ledger, (report,))
+
+
+def per_unique_display(values: pd.Series) -> pd.Series:
+    """A name given in capitals ("SMITH") in sensible case, once per distinct value."""
+    return per_unique(values, lambda v: display_case(clean_display(v))).astype("str")
+
+
+def _location(location: pd.Series, *parts: pd.Series) -> pd.Series:
+    """The location column, else "City, Region, Country" from the parts that are there."""
+    joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
+    built = per_unique(joined, lambda v: ", ".join(p for p in v.split("\x1f") if p))
+    return location.where(location != "", built).astype("str")
+
+
+def _reasons(rows: pd.DataFrame, found: AlumniTable, full_name: pd.Series) -> pd.Series:
+    """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate."""
+    n = len(rows)
+    # Each column is factorized once: blank cells are judged per distinct value, and the codes
+    # make exact duplicate rows an integer comparison instead of a string one.
+    codes: dict[str, np.ndarray] = {}
+    filled: dict[str, np.ndarray] = {}
+    for c in rows.columns:
+        code, uniques = pd.factorize(rows[c].to_numpy())
+        blank = np.fromiter((not str(u).strip() for u in uniques), bool, len(uniques))
+        codes[c] = np.where(np.append(blank, True)[code], -1, code)  # every blank is one code
+        filled[c] = codes[c] >= 0
+    if not rows.columns.size:
+        return pd.Series([""] * n, dtype="str")
+    cells = pd.DataFrame(filled)
+    anything = cells.any(axis=1).to_numpy()
+    content_cols = [c for f, c in found.by_field.items() if f != "record_id"]
+    content = cells[content_cols].any(axis=1).to_numpy() if content_cols else anything
+    # Pre-numbered template rows hold only a number or an ID ("17", "ID-0017"), nothing else.
+    extra_cols = [m.column for m in found.mapping if m.field in ("", EXTRA)]
+    other = cells[extra_cols].sum(axis=1).to_numpy() if extra_cols else np.zeros(n)
+    template = anything & ~content & (other <= 1)
+    reasons = np.full(n, "", dtype=object)
+    reasons[anything & ~content & ~template] = "no name"
+    reasons[template] = "empty template row"
+    reasons[~anything] = "empty row"
+    reasons[content & (full_name.to_numpy() == "")] = "no name"
+    kept = np.flatnonzero(reasons == "")
+    keys = pd.DataFrame({c: v[kept] for c, v in codes.items()})
+    dup = keys.duplicated(keep="first").to_numpy()
+    if dup.any():
+        group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+        lines = pd.Series(np.asarray(found.table.lines)[kept])
+        first = lines.groupby(group).transform("first").to_numpy()
+        reasons[kept[dup]] = [f"exact duplicate of row {int(x)}" for x in first[dup]]
+    return pd.Series(reasons, dtype="str")

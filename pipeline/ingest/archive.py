@@ -37,6 +37,12 @@ _CHUNK = 1 << 20
 _ADVICE = "raise [ingest] max_archive_mb in the settings if this export is genuine"
 
 
+def mb(size: float) -> str:
+    """A byte count in megabytes for messages: mb(2_500_000) -> "2.5 MB", mb(6e8) -> "600 MB"."""
+    digits = 0 if size % 1_000_000 == 0 or size >= 10e6 else 2 if size < 1e6 else 1
+    return f"{size / 1e6:,.{digits}f} MB"
+
+
 def logical_key(member_name: str) -> str:
     """The loose name of an archive member: no folder, extension, case, underscores or suffix.
 
@@ -130,8 +136,8 @@ def _zip_names(path: Path, max_bytes: int) -> list[str]:
     total = sum(info.file_size for info in infos)
     if total > max_bytes:
         raise InputError(
-            f"{path.name} would unpack to {total / 1e6:.0f} MB, more than the "
-            f"{max_bytes / 1e6:.0f} MB allowed; {_ADVICE}."
+            f"{path.name} would unpack to {mb(total)}, more than the {mb(max_bytes)} allowed; "
+            f"{_ADVICE}."
         )
     return [info.filename for info in infos if not info.is_dir()]
 
@@ -166,8 +172,8 @@ def _match_members(names: list[str]) -> dict[str, str]:
 
 def _too_big(name: str, member: str, max_bytes: int) -> InputError:
     return InputError(
-        f"{PurePosixPath(member).name} in {name} is larger than the {max_bytes / 1e6:.0f} MB "
-        f"allowed; {_ADVICE}."
+        f"{PurePosixPath(member).name} in {name} is larger than the {mb(max_bytes)} allowed; "
+        f"{_ADVICE}."
     )
 
 

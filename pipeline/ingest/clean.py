@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 
 import pandas as pd
 
@@ -11,6 +12,7 @@ import pandas as pd
 # pre-2016 public profile path, still seen in old alumni lists.
 _SLUG = re.compile(r"(?i)(?:^|[/.@\s])linkedin\.com/(?:in|pub)/([^/?#\s]+)")
 _SPACE = re.compile(r"\s+")
+_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # edge, doubled or non-space whitespace
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x200E, 0x200F, *range(0x202A, 0x202F)]
 )
@@ -30,6 +32,8 @@ def text(values: pd.Series) -> pd.Series:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         return ""
+    if value.isascii():  # NFKC and the invisible marks only concern non-ASCII text
+        return _SPACE.sub(" ", value).strip() if _UNTIDY.search(value) else value
     value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
     return _SPACE.sub(" ", value).strip()
 
@@ -41,20 +45,16 @@ def linkedin_slug(urls: pd.Series) -> pd.Series:
     >>> linkedin_slug(urls).tolist()
     ['maría-g', '']
     """
-    uniques = pd.unique(urls)
-    slugs = {u: _slug(u) for u in uniques}
-    return urls.map(slugs).astype("str")
+    urls = urls.astype("str").fillna("")
+    slugs = urls.str.extract(_SLUG, expand=False).fillna("").astype("str")
+    coded = slugs.str.contains("%", regex=False) | ~slugs.str.isascii()
+    if coded.any():
+        slugs[coded] = slugs[coded].map(_decode)
+    return slugs.str.strip().str.lower().astype("str")
 
 
-def _slug(url: object) -> str:
-    from urllib.parse import unquote
-
-    if not isinstance(url, str) or "linkedin.com" not in url.lower():
-        return ""
-    match = _SLUG.search(url.strip())
-    if not match:
-        return ""
-    return unicodedata.normalize("NFC", unquote(match.group(1))).strip().lower()
+def _decode(slug: str) -> str:
+    return unicodedata.normalize("NFC", unquote(slug))
 
 
 def email(values: pd.Series) -> pd.Series:

@@ -83,16 +83,82 @@ def duplicate_reasons(
 
 
 def combine(parts: Iterable[Ingested]) -> Ingested:
-    """Join several files' results into one, People in the canonical column order first."""
+    """Join several files' results into one, People in the canonical column order first.
+
+    Extra columns one file lacks are "" there; company_placeholder is filled for every row; a
+    record_id already used by an earlier file (two Connections.csv) gets its file name added,
+    "connections:Connections (1).csv:5", so that record ids stay unique within a run.
+    """
     parts = list(parts)
-    people = [p.people for p in parts if len(p.people)]
+    people = _unique_ids([p.people for p in parts if len(p.people)])
     ledgers = [p.ledger for p in parts if len(p.ledger)]
-    frame = pd.concat(people, ignore_index=True) if people else schema.empty(schema.PEOPLE)
+    frame = pd.concat(people, ignore_index=True) if people else people_frame({}, 0)
     ledger = pd.concat(ledgers, ignore_index=True) if ledgers else schema.empty(schema.LEDGER)
     ordered = [*schema.PEOPLE, *(c for c in frame.columns if c not in schema.PEOPLE)]
     frame = frame.reindex(columns=ordered)
+    if "company_placeholder" in frame.columns:
+        missing = frame["company_placeholder"].isna()
+        flags = placeholder_flags(frame["company"].fillna("").astype("str"))
+        frame["company_placeholder"] = frame["company_placeholder"].where(~missing, flags)
+        frame["company_placeholder"] = frame["company_placeholder"].astype("bool")
+    for col in frame.columns[len(schema.PEOPLE) :]:
+        if frame[col].dtype == "str" or frame[col].dtype == object:
+            frame[col] = frame[col].fillna("").astype("str")
     reports = tuple(r for p in parts for r in p.reports)
     return Ingested(schema.check(frame, schema.PEOPLE, "People"), ledger, reports)
+
+
+def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Each file's People; a file whose record ids an earlier file already used gets longer ones.
+
+    The whole file is renamed, never single rows, so its ids keep one form.
+    """
+    used: set[str] = set()
+    out = []
+    for k, frame in enumerate(frames):
+        ids = frame["record_id"].astype("str")
+        if used.intersection(ids):
+            frame = frame.copy()
+            ids = (
+                frame["source"] + ":" + frame["source_file"] + ":" + frame["source_row"].astype(str)
+            )
+            if used.intersection(ids):  # the same file name twice (two archives)
+                ids = ids + f"#{k + 1}"
+            frame["record_id"] = ids.astype("str")
+        used.update(ids)
+        out.append(frame)
+    return out
+
+
+def placeholder_flags(company: pd.Series) -> pd.Series:
+    """True where the company text names no employer ("Freelance", "Stealth Startup", "-").
+
+    Computed once per distinct value. Example: placeholder_flags(pd.Series(["Self-employed",
+    "Acme", ""])).tolist() -> [True, False, False].
+    """
+    from pipeline.normalize.companies import is_placeholder
+
+    uniques = pd.unique(company)
+    flags = {u: bool(is_placeholder(u)) for u in uniques}
+    return company.map(flags).astype("bool")
+
+
+def reason_lines(ledger: pd.DataFrame, source_file: str, *, show: int = 5) -> list[str]:
+    """One line per (outcome, reason) of a file: count, reason and the first few line numbers.
+
+    Example: reason_lines(ledger, "Connections.csv") ->
+    ["rejected: 2 × ghost row (deleted member: only a date), lines 57, 203"].
+    """
+    rows = ledger[ledger["source_file"] == source_file]
+    out = []
+    for (outcome, reason), group in rows.groupby(["outcome", "reason"], sort=False):
+        lines = sorted(group["source_row"].astype("int64").tolist())
+        where = ", ".join(map(str, lines[:show]))
+        if len(lines) > show:
+            where += f" and {len(lines) - show:,} more"
+        label = "line" if len(lines) == 1 else "lines"
+        out.append(f"{outcome}: {len(lines):,} × {reason}, {label} {where}")
+    return out
 
 
 def counts_frame(reports: Iterable[FileReport]) -> pd.DataFrame:
@@ -113,7 +179,12 @@ def counts_frame(reports: Iterable[FileReport]) -> pd.DataFrame:
 
 
 def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
-    """A People frame of ``n`` rows from the given columns; the rest empty, typed as schema says."""
+    """A People frame of ``n`` rows from the given columns; the rest empty, typed as schema says.
+
+    The boolean company_placeholder follows the canonical columns (computed from company unless
+    given), then any extra columns. Example: people_frame({"company": ["Freelance"]}, 1)
+    has company "Freelance" and company_placeholder True.
+    """
     data: dict[str, object] = {}
     for col in schema.PEOPLE:
         if col in columns:
@@ -130,6 +201,9 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
     for col in schema.PEOPLE:
         if col not in ("grad_year", "connected_on", "source_row"):
             frame[col] = frame[col].astype("str")
+    if "company_placeholder" not in columns:
+        # Placeholders stay as typed in `company` but are flagged so they never count as employers.
+        frame["company_placeholder"] = placeholder_flags(frame["company"]).to_numpy()
     extras = {k: _values(v) for k, v in columns.items() if k not in schema.PEOPLE}
     if extras:
         frame = pd.concat([frame, pd.DataFrame(extras)], axis=1)

@@ -64,6 +64,8 @@ class TextTable:
     encoding: str
     delimiter: str
     sheet: str = ""
+    wrapped: bool = False  # rows were wrapped whole in quotes (an Excel re-save)
+    newline: str = ""  # "LF", "CRLF" or "CR" for CSV text; "" for sheets
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -304,7 +306,10 @@ def read_text_table(
         if gc_was_enabled:
             gc.enable()
     lines = np.asarray(starts[h + 1 :], dtype=np.int64)
-    return TextTable(name, frame, lines, int(starts[h]), encoding, delimiter)
+    newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
+    return TextTable(
+        name, frame, lines, int(starts[h]), encoding, delimiter, wrapped=wrapped, newline=newline
+    )
 
 
 def _nth_newline(text: str, n: int) -> int:

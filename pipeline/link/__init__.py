@@ -1,20 +1,35 @@
-"""link: the same person across connections and alumni lists -> the Prospects frame."""
+"""link: the same person across connections and alumni lists -> the Prospects frame.
+
+block (candidate pairs) -> compare (levels) -> em + classify (probability) -> cluster
+(one-to-one, guarded components, stable ids). ``score`` stops after the probabilities, for
+``prospects link`` and the evaluation; ``link`` goes on to one row per person.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from pipeline import schema
-from pipeline.link.block import candidate_pairs
-from pipeline.link.classify import DEFAULT_MU, match_weights, name_frequency_adjustment, probability
+from pipeline.errors import InputError
+from pipeline.link.block import RULES, BlockingRule, blocking_columns, candidate_pairs
+from pipeline.link.classify import (
+    Model,
+    fit_logistic,
+    logistic_contributions,
+    probability,
+    weights,
+)
 from pipeline.link.cluster import clusters, one_to_one, prospect_ids
-from pipeline.link.compare import compare
+from pipeline.link.compare import NULL, Comparison, compare, comparisons_for
+from pipeline.link.em import estimate_m, estimate_prior, estimate_u
+from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.settings import Settings
 
-__all__ = ["Linked", "link"]
+__all__ = ["Evaluation", "Linked", "Scored", "evaluate", "explain", "link", "linked_pairs", "score"]
 
 # Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
 # schools and years.
@@ -34,37 +49,176 @@ _SCHOOL_COLUMNS = (
 @dataclass(frozen=True)
 class Linked:
     prospects: pd.DataFrame  # schema.PROSPECTS, one row per real person
-    matches: pd.DataFrame  # one row per scored candidate pair, with levels and weights
+    matches: pd.DataFrame  # pairs at or above the review band: who, probability, levels, weights
     per_rule: dict[str, int]  # candidate pairs per blocking rule
 
 
-def link(people: pd.DataFrame, settings: Settings) -> Linked:
+@dataclass(frozen=True)
+class Scored:
+    """Every candidate pair scored: ``pairs`` has left, right (positions into ``frame``), one
+    level column per comparison, ``probability`` and ``linked`` (kept after one-to-one and the
+    chain guards); ``contributions`` the bits each comparison added, ``prior`` the bits the
+    prior started from."""
+
+    frame: pd.DataFrame
+    pairs: pd.DataFrame
+    contributions: pd.DataFrame
+    prior: np.ndarray
+    model: Model
+    comparisons: tuple[Comparison, ...]
+    per_rule: dict[str, int]
+    labels: np.ndarray  # cluster label per record of frame
+
+
+def score(
+    people: pd.DataFrame,
+    settings: Settings,
+    labels: pd.DataFrame | None = None,
+    rules: Sequence[BlockingRule] = RULES,
+) -> Scored:
+    """Block, compare, train and classify normalized People; cluster the pairs kept.
+
+    ``people`` needs the normalized columns (schema.NORMALIZED plus first_key, last_key,
+    title_clean). ``labels`` (optional) holds known pairs as record ids ``left``/``right`` and a
+    bool ``match``: with at least 10 of each kind a logistic regression replaces EM.
+
+    >>> # score(normalize(people, Settings()), Settings()).pairs[["left", "right", "probability"]]
+    """
+    match = settings.match
+    unique = tuple(getattr(match, "unique_sources", ("connections",)))
+    declared = dict(getattr(match, "comparisons", {}))
+    missing = [c for c in declared if c not in people.columns]
+    if missing:
+        raise InputError(
+            f"[match.comparisons] names the column '{missing[0]}', which no input file has; "
+            "check its spelling against the file's header."
+        )
+    frame = blocking_columns(people.reset_index(drop=True))
+    comparisons = comparisons_for(list(frame.columns), declared)
+    cands = candidate_pairs(frame, rules, unique)
+    levels = compare(frame, cands.pairs, comparisons)
+    u = estimate_u(frame, comparisons, unique_sources=unique)
+    model = Model(tuple(comparisons), estimate_m(levels, comparisons, u), u)
+    contributions = weights(levels, model, frame)
+    total = contributions.sum(axis=1).to_numpy()
+    groups, possible = _groups(frame, levels, unique)
+    priors = estimate_prior(total, groups, possible)
+    prior = np.array([priors[g] for g in groups]) if len(groups) else np.zeros(0)
+    prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
+    known = _labelled(frame, levels, labels)
+    if min((known == 1).sum(), (known == 0).sum()) >= 10:
+        seen = ~np.isnan(known)
+        fitted, columns = fit_logistic(
+            levels[seen], known[seen] == 1, comparisons, contributions[seen]
+        )
+        model = Model(model.comparisons, model.m, model.u, fitted, columns)
+        contributions, prior_bits = logistic_contributions(levels, model, contributions)
+        total = contributions.sum(axis=1).to_numpy()
+    pairs = levels.assign(probability=probability(total + prior_bits, 0.5))
+    kept = pairs.loc[pairs["probability"] >= match.threshold, ["left", "right", "probability"]]
+    kept = one_to_one(kept, frame, unique)
+    cluster_labels, kept = clusters(frame, kept, unique)
+    key = pairs["left"].to_numpy() * len(frame) + pairs["right"].to_numpy()
+    chosen = kept["left"].to_numpy() * len(frame) + kept["right"].to_numpy()
+    pairs["linked"] = np.isin(key, chosen)
+    return Scored(
+        frame, pairs, contributions, prior_bits, model, tuple(comparisons), cands.per_rule,
+        cluster_labels,
+    )  # fmt: skip
+
+
+def link(people: pd.DataFrame, settings: Settings, labels: pd.DataFrame | None = None) -> Linked:
     """Link normalized People into Prospects (one row per real person).
 
-    ``people`` needs the normalized columns (schema.NORMALIZED) and ``last_key``/``first_key``.
+    ``people`` needs the normalized columns (schema.NORMALIZED) and ``first_key``/``last_key``.
     """
     schema.check(people, (*schema.PEOPLE, *schema.NORMALIZED), "normalized People")
-    frame = people.reset_index(drop=True).copy()
-    frame["first_initial"] = frame["first_key"].str[:1]
-    cands = candidate_pairs(frame)
-    levels = compare(frame, cands.pairs)
-    weights = match_weights(levels)
-    count = frame["name_key"].map(frame["name_key"].value_counts()).to_numpy()
-    adj = name_frequency_adjustment(
-        levels, count[levels["left"].to_numpy()], len(frame), DEFAULT_MU["name"][0][1]
+    scored = score(people, settings, labels)
+    frame, cluster_labels = scored.frame.copy(), scored.labels
+    frame["prospect_id"] = prospect_ids(frame, cluster_labels)
+    kept = scored.pairs[scored.pairs["linked"]]
+    conf = _confidence(len(frame), kept, cluster_labels)
+    prospects = _merge(frame, cluster_labels, conf)
+    shown = scored.pairs["probability"] >= min(settings.match.review_band, settings.match.threshold)
+    matches = explain(scored, shown.to_numpy(), names=True)
+    return Linked(schema.check(prospects, schema.PROSPECTS, "Prospects"), matches, scored.per_rule)
+
+
+def linked_pairs(people: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, Scored]:
+    """The pairs linked as one person, in matches.csv's layout (see ``explain``), and the
+    scoring behind them. ``people`` is normalized People from one or more files.
+    """
+    scored = score(people, settings)
+    table = explain(scored, scored.pairs["linked"].to_numpy())
+    return table.drop(columns="linked"), scored
+
+
+def explain(scored: Scored, rows: np.ndarray | None = None, *, names: bool = False) -> pd.DataFrame:
+    """The scored pairs for audit, most probable first: left_file, left_row, right_file,
+    right_row (source_row numbers), probability, linked, one column per comparison with the
+    pair's level, then one "<comparison> weight" column per comparison (bits it added) and
+    "prior weight". ``names`` adds left_name/right_name (for the workbook)."""
+    pairs = scored.pairs if rows is None else scored.pairs[rows]
+    contrib = scored.contributions if rows is None else scored.contributions[rows]
+    prior = scored.prior if rows is None else scored.prior[rows]
+    a = scored.frame.iloc[pairs["left"].to_numpy()].reset_index(drop=True)
+    b = scored.frame.iloc[pairs["right"].to_numpy()].reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "left_file": a["source_file"],
+            "left_row": a["source_row"],
+            "right_file": b["source_file"],
+            "right_row": b["source_row"],
+            "probability": pairs["probability"].round(4).to_numpy(),
+            "linked": pairs["linked"].to_numpy(),
+        }
     )
-    weights["name"] = weights["name"] + adj
-    levels["probability"] = probability(weights)
-    kept = levels[levels["probability"] >= settings.match.threshold][
-        ["left", "right", "probability"]
-    ]
-    kept = one_to_one(kept, frame)
-    labels, kept = clusters(frame, kept)
-    frame["prospect_id"] = prospect_ids(frame, labels)
-    conf = _confidence(len(frame), kept, labels)
-    prospects = _merge(frame, labels, conf)
-    matches = _matches(frame, levels, weights, kept)
-    return Linked(schema.check(prospects, schema.PROSPECTS, "Prospects"), matches, cands.per_rule)
+    if names:
+        out.insert(2, "left_name", a["full_name"])
+        out.insert(5, "right_name", b["full_name"])
+    for c in scored.comparisons:
+        level = pairs[c.name].to_numpy()
+        labels = np.asarray([*c.levels, ""], dtype=object)
+        out[c.name] = labels[np.where(level == NULL, len(c.levels), level)]
+    for c in scored.comparisons:
+        out[f"{c.name} weight"] = contrib[c.name].round(2).to_numpy()
+    out["prior weight"] = np.round(prior, 2)
+    return out.sort_values("probability", ascending=False, kind="stable", ignore_index=True)
+
+
+def _groups(
+    frame: pd.DataFrame, levels: pd.DataFrame, unique: Sequence[str]
+) -> tuple[np.ndarray, Mapping[int, float]]:
+    """Group of each pair (its unordered pair of files) and how many pairs each group could form."""
+    files, names = pd.factorize(frame["source_file"].astype("str"))
+    n = len(names)
+    left, right = files[levels["left"].to_numpy()], files[levels["right"].to_numpy()]
+    groups = np.minimum(left, right) * n + np.maximum(left, right)
+    sizes = np.bincount(files, minlength=n).astype(float)
+    is_unique = frame.groupby(files)["source"].first().isin(list(unique)).to_numpy()
+    possible: dict[int, float] = {}
+    for g in np.unique(groups):
+        i, j = divmod(int(g), n)
+        same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
+        possible[int(g)] = same if i == j else sizes[i] * sizes[j]
+    return groups, possible
+
+
+def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | None):
+    """Per candidate pair: 1.0 / 0.0 where ``labels`` (record ids left, right; bool match) says,
+    NaN where it says nothing. Labelled pairs blocking did not propose are left aside."""
+    out = np.full(len(levels), np.nan)
+    if labels is None or labels.empty:
+        return out
+    ids = frame["record_id"].astype("str").to_numpy(dtype=object)
+    pairs = pd.DataFrame(
+        {"a": ids[levels["left"].to_numpy()], "b": ids[levels["right"].to_numpy()]}
+    ).assign(i=np.arange(len(levels)))
+    known = labels.rename(columns={"left": "a", "right": "b"})[["a", "b", "match"]]
+    known = pd.concat([known, known.rename(columns={"a": "b", "b": "a"})])
+    hit = pairs.merge(known.astype({"a": "str", "b": "str"}).drop_duplicates(["a", "b"]))
+    out[hit["i"].to_numpy()] = hit["match"].astype(float).to_numpy()
+    return out
 
 
 def _confidence(n: int, kept: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
@@ -102,26 +256,3 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
             out[col] = out[col].fillna("").astype("str")
     ordered = [*schema.PROSPECTS, *(c for c in out.columns if c not in schema.PROSPECTS)]
     return out.reindex(columns=ordered).reset_index(drop=True)
-
-
-def _matches(frame, levels, weights, kept) -> pd.DataFrame:
-    """Scored candidate pairs for audit: who, the probability, each level and its weight."""
-    a = frame.iloc[levels["left"].to_numpy()].reset_index(drop=True)
-    b = frame.iloc[levels["right"].to_numpy()].reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "left_file": a["source_file"],
-            "left_row": a["source_row"],
-            "left_name": a["full_name"],
-            "right_file": b["source_file"],
-            "right_row": b["source_row"],
-            "right_name": b["full_name"],
-            "probability": levels["probability"].round(4),
-        }
-    )
-    key = set(zip(kept["left"], kept["right"], strict=True))
-    out["linked"] = [(x, y) in key for x, y in zip(levels["left"], levels["right"], strict=True)]
-    for col in weights.columns:
-        out[f"{col} level"] = levels[col].to_numpy()
-        out[f"{col} weight"] = weights[col].round(2).to_numpy()
-    return out.sort_values("probability", ascending=False, ignore_index=True)

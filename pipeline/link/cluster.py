@@ -8,6 +8,7 @@ components over the kept links.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -16,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 
 def one_to_one(
-    links: pd.DataFrame, frame: pd.DataFrame, unique_source: str = "connections"
+    links: pd.DataFrame, frame: pd.DataFrame, unique_sources: Sequence[str] = ("connections",)
 ) -> pd.DataFrame:
     """Keep, for each record of ``unique_source``, its best link into each other file, and for each
     record of another file, its best link into ``unique_source``. Other links pass unchanged.
@@ -26,10 +27,10 @@ def one_to_one(
     """
     if links.empty:
         return links
-    src = frame["source"].to_numpy()
+    unique = frame["source"].isin(list(unique_sources)).to_numpy()
     files = frame["source_file"].to_numpy()
-    left_u = src[links["left"]] == unique_source
-    right_u = src[links["right"]] == unique_source
+    left_u = unique[links["left"].to_numpy()]
+    right_u = unique[links["right"].to_numpy()]
     cross = left_u ^ right_u
     # Between two records of the unique source: different people by construction.
     within_unique = left_u & right_u
@@ -63,26 +64,47 @@ def components(n: int, links: pd.DataFrame) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
+STRONG = 0.99  # a link this sure may join a chain; weaker ones may only join a tight group
+MIN_DENSITY = 0.5  # a group of 3+ must have at least this share of its possible links
+
+
 def clusters(
-    frame: pd.DataFrame, links: pd.DataFrame, unique_source: str = "connections"
+    frame: pd.DataFrame,
+    links: pd.DataFrame,
+    unique_sources: Sequence[str] = ("connections",),
+    strong: float = STRONG,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Component label of each record, and the links kept.
 
-    Guard against chains: a component holding two records of the unique source (two different
-    LinkedIn connections) was glued by links among the other files' records; those links are
-    dropped in such components, so each record stays with the connection it linked to.
+    Two guards against chains of weak links. A component holding two records of one unique file
+    (two different LinkedIn connections) was glued by links among the other files' records:
+    those links are dropped there, so each record stays with the connection it linked to. A
+    component of three or more records whose links are sparse (A-B, B-C but not A-C) keeps only
+    its strong links (probability >= ``strong``).
     """
-    labels = components(len(frame), links)
-    is_unique = (frame["source"] == unique_source).to_numpy()
-    per_component = np.bincount(
-        labels, weights=is_unique, minlength=labels.max() + 1 if len(labels) else 0
+    is_unique = frame["source"].isin(list(unique_sources)).to_numpy()
+    files = (
+        pd.factorize(frame["source_file"])[0]
+        if "source_file" in frame
+        else np.zeros(len(frame), int)
     )
-    glued = per_component[labels[links["left"].to_numpy()]] > 1
-    among_others = ~is_unique[links["left"].to_numpy()] & ~is_unique[links["right"].to_numpy()]
-    if (glued & among_others).any():
-        links = links[~(glued & among_others)]
+    for _ in range(3):
         labels = components(len(frame), links)
-    return labels, links
+        left, right = links["left"].to_numpy(), links["right"].to_numpy()
+        seen = pd.DataFrame({"c": labels[is_unique], "f": files[is_unique]})
+        glued = np.zeros(labels.max() + 1 if len(labels) else 0, dtype=bool)
+        glued[seen.loc[seen.duplicated(), "c"].to_numpy()] = True
+        among_others = ~is_unique[left] & ~is_unique[right]
+        bad = glued[labels[left]] & among_others
+        sizes = np.bincount(labels)
+        edges = np.bincount(labels[left], minlength=len(sizes))
+        possible = sizes * (sizes - 1) / 2
+        sparse = (sizes >= 3) & (edges < MIN_DENSITY * possible)
+        bad |= sparse[labels[left]] & (links["probability"].to_numpy() < strong)
+        if not bad.any():
+            return labels, links
+        links = links[~bad]
+    return components(len(frame), links), links
 
 
 def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:

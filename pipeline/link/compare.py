@@ -1,99 +1,316 @@
 """Comparisons: declared values with levels, computed vectorised over candidate pairs.
 
 Each comparison maps a pair to one level (0 = the strongest agreement, higher = weaker, and -1 =
-nothing to compare, e.g. an empty field). Adding a signal is adding an entry to COMPARISONS.
+NULL, nothing to compare, e.g. an empty field). Adding a signal is adding an entry to
+COMPARISONS, or a line under ``[match.comparisons]`` in the settings (``from_spec``). String
+scores run on the distinct pairs of values only, with rapidfuzz's ``cpdist``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.fuzz import token_set_ratio
 
-from pipeline.normalize.companies import company_similarity
+from pipeline.errors import SettingsError
+from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
 NULL = -1
+Compute = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """A named comparison: the columns it reads, its level labels (strongest agreement first,
+    the last one "different"), and how to compute levels for aligned left/right rows.
+
+    ``tf`` names, per level, the column whose value frequency refines that level's u
+    (term-frequency adjustment): two "Wei Zhang" records agree less than two "Xiomara Ødegård".
+    """
+
     name: str
-    levels: tuple[str, ...]  # labels, strongest agreement first; the last is "disagree"
-    compute: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]  # (left rows, right rows) -> level
+    columns: tuple[str, ...]
+    levels: tuple[str, ...]
+    compute: Compute
+    tf: tuple[tuple, ...] = ()  # (level, column) or (level, column, given): see classify.weights
+    m_prior: tuple[float, ...] = ()  # what matches usually show; EM starts from it and is
+    # pulled towards it where few pairs say otherwise (default: geometric, strongest first)
+    u_prior: tuple[float, ...] = ()  # what random pairs usually show; a small file's random
+    # pairs are too few to measure rare levels (default: 0.95 "different", the rest shared)
+    fixed: tuple[int, ...] = ()  # levels whose m stays at m_prior: too few matches show them
+    # for EM to learn (a maiden name), and a wrong guess there decides many links
 
 
-def _equal(column: str) -> Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]:
+def _pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inverse index into distinct (x, y) pairs, and those distinct x and y values."""
+    xs = x.fillna("").astype("str").to_numpy(dtype=object)
+    ys = y.fillna("").astype("str").to_numpy(dtype=object)
+    cx, ux = pd.factorize(xs)
+    cy, uy = pd.factorize(ys)
+    joint, inverse = np.unique(cx.astype("int64") * max(len(uy), 1) + cy, return_inverse=True)
+    ix, iy = np.divmod(joint, max(len(uy), 1))
+    return inverse, np.asarray(ux, dtype=object)[ix], np.asarray(uy, dtype=object)[iy]
+
+
+def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
+    """``scorer`` (a rapidfuzz scorer, result in [0, 1] or [0, 100]) of aligned pairs, once per
+    distinct pair, scaled to [0, 1]."""
+    inverse, ux, uy = _pair_codes(x, y)
+    if not len(ux):
+        return np.zeros(len(inverse))
+    scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=-1).astype(float)
+    if scorer is token_set_ratio:
+        scores = scores / 100.0
+    return scores[inverse]
+
+
+def _blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
+    x = a[column].fillna("").astype("str").to_numpy(dtype=object)
+    y = b[column].fillna("").astype("str").to_numpy(dtype=object)
+    return (x == "") | (y == "")
+
+
+def exact(column: str) -> Comparison:
+    """Same / different (URL, email, any identifier)."""
+
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        x, y = a[column].to_numpy(dtype=object), b[column].to_numpy(dtype=object)
-        level = np.where(x == y, 0, 1)
-        return np.where((x == "") | (y == ""), NULL, level)
+        x = a[column].fillna("").astype("str").to_numpy(dtype=object)
+        y = b[column].fillna("").astype("str").to_numpy(dtype=object)
+        return np.where(_blank(a, b, column), NULL, np.where(x == y, 0, 1))
 
-    return compute
-
-
-def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    exact = a["name_key"].to_numpy(dtype=object) == b["name_key"].to_numpy(dtype=object)
-    last_a, last_b = a["last_key"].tolist(), b["last_key"].tolist()
-    last_jw = process.cpdist(last_a, last_b, scorer=JaroWinkler.normalized_similarity, workers=-1)
-    variants = variants_compatible(a["first_name_variants"], b["first_name_variants"])
-    same_last = last_jw >= 0.95
-    return np.select(
-        [exact, same_last & variants, (last_jw >= 0.88) & variants, same_last],
-        [0, 1, 2, 3],
-        default=4,
+    return Comparison(
+        column, (column,), ("same", "different"), compute, (), (0.9, 0.1), (1e-4, 0.9999)
     )
 
 
-def _company(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    x, y = a["company_key"].tolist(), b["company_key"].tolist()
-    pairs = pd.DataFrame({"x": x, "y": y})
-    uniq = pairs.drop_duplicates()
-    sims = {(p, q): company_similarity(p, q) for p, q in zip(uniq["x"], uniq["y"], strict=True)}
-    sim = np.array([sims[(p, q)] for p, q in zip(x, y, strict=True)], dtype=float)
-    level = np.select([sim >= 1.0, sim > 0], [0, 1], default=2)
-    empty = (pairs["x"] == "") | (pairs["y"] == "")
-    return np.where(empty.to_numpy(), NULL, level)
+def fuzzy(column: str, scorer: str = "jaro_winkler", thresholds: Sequence[float] = (0.92, 0.8)):
+    """Exact, then one level per similarity threshold (Jaro-Winkler, token set or Levenshtein)."""
+    scorers = {
+        "jaro_winkler": JaroWinkler.normalized_similarity,
+        "token_set": token_set_ratio,
+        "levenshtein": Levenshtein.normalized_similarity,
+    }
+    fn = scorers[scorer]
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        x, y = a[column].astype("str"), b[column].astype("str")
+        sim = similarity(x, y, fn)
+        same = x.to_numpy(dtype=object) == y.to_numpy(dtype=object)
+        conditions = [same, *(sim >= t for t in thresholds)]
+        level = np.select(conditions, list(range(len(conditions))), default=len(conditions))
+        return np.where(_blank(a, b, column), NULL, level)
+
+    labels = ("same", *(f"{scorer} >= {t:g}" for t in thresholds), "different")
+    return Comparison(column, (column,), labels, compute)
 
 
-def _grad_year(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    x = a["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    y = b["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    gap = np.abs(x - y)
-    level = np.select([gap == 0, gap <= 2], [0, 1], default=2)
-    return np.where(np.isnan(gap), NULL, level)
+def digits(column: str) -> Comparison:
+    """Same digits (phones: punctuation and a leading country code 1 ignored) / different."""
+
+    def keyed(frame: pd.DataFrame) -> pd.Series:
+        only = frame[column].fillna("").astype("str").str.replace(r"\D", "", regex=True)
+        return only.str.replace(r"^1(?=\d{10}$)", "", regex=True)
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        x, y = keyed(a).to_numpy(dtype=object), keyed(b).to_numpy(dtype=object)
+        return np.where((x == "") | (y == ""), NULL, np.where(x == y, 0, 1))
+
+    return Comparison(column, (column,), ("same", "different"), compute)
+
+
+def distance(column: str, steps: Sequence[float] = (0, 2)) -> Comparison:
+    """Numeric distance levels (grad years: same, within 2, different); NULL when missing."""
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        x = pd.to_numeric(a[column], errors="coerce").astype("float64").to_numpy()
+        y = pd.to_numeric(b[column], errors="coerce").astype("float64").to_numpy()
+        gap = np.abs(x - y)
+        level = np.select([gap <= s for s in steps], list(range(len(steps))), default=len(steps))
+        return np.where(np.isnan(gap), NULL, level)
+
+    labels = (*("same" if s == 0 else f"within {s:g}" for s in steps), "different")
+    return Comparison(column, (column,), labels, compute)
+
+
+def dates(column: str) -> Comparison:
+    """Same date / same year and month, or day and month swapped / different (birth dates)."""
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        x = pd.to_datetime(a[column].astype("str"), errors="coerce", format="mixed")
+        y = pd.to_datetime(b[column].astype("str"), errors="coerce", format="mixed")
+        same = (x == y).to_numpy()
+        close = ((x.dt.year == y.dt.year) & (x.dt.month == y.dt.month)).to_numpy()
+        swapped = ((x.dt.day == y.dt.month) & (x.dt.month == y.dt.day)).to_numpy()
+        level = np.select([same, close | swapped], [0, 1], default=2)
+        return np.where((x.isna() | y.isna()).to_numpy(), NULL, level)
+
+    return Comparison(column, (column,), ("same", "month or day swap", "different"), compute)
+
+
+# ---------------------------------------------------------------------------------------------
+# The person comparisons
+
+
+NAME_LEVELS = (
+    "exact",
+    "former name",
+    "nickname or variant",
+    "close spelling",
+    "same words, other order",
+    "last name only",
+    "different",
+)
+
+
+def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    key_a, key_b = a["name_key"].astype("str"), b["name_key"].astype("str")
+    exact_ = key_a.to_numpy(dtype=object) == key_b.to_numpy(dtype=object)
+    last_a, last_b = a["last_key"].to_numpy(dtype=object), b["last_key"].to_numpy(dtype=object)
+    variants = variants_compatible(a["first_name_variants"], b["first_name_variants"])
+    same_last = (last_a == last_b) & (last_a != "")
+    former = np.zeros(len(a), dtype=bool)
+    if "former_key" in a.columns:
+        fa, fb = a["former_key"].to_numpy(dtype=object), b["former_key"].to_numpy(dtype=object)
+        former = ((fa != "") & (fa == last_b)) | ((fb != "") & (fb == last_a))
+        former |= (fa != "") & (fa == fb)
+    last_jw = similarity(a["last_key"], b["last_key"], JaroWinkler.normalized_similarity)
+    first_jw = similarity(a["first_key"], b["first_key"], JaroWinkler.normalized_similarity)
+    typo = (same_last & (first_jw >= 0.9)) | ((last_jw >= 0.9) & variants)
+    reordered = similarity(key_a, key_b, token_set_ratio) >= 0.95
+    level = np.select(
+        [exact_, former & variants, same_last & variants, typo, reordered, same_last],
+        [0, 1, 2, 3, 4, 5],
+        default=6,
+    )
+    return np.where((key_a == "").to_numpy() | (key_b == "").to_numpy(), NULL, level)
+
+
+JOB_LEVELS = (
+    "same employer and title",
+    "same employer",
+    "parent or subsidiary",
+    "similar employer name",
+    "same title only",
+    "different",
+)
+
+
+def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Employer and title as one comparison: an alumni list's outdated job differs in both, and
+    counting that twice would bury every alum who changed jobs."""
+    x, y = a["company_key"].astype("str"), b["company_key"].astype("str")
+    inverse, ux, uy = _pair_codes(x, y)
+    sim = company_similarities(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
+    weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
+    cosine = weights.similarity(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
+    company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
+    company = np.where(_blank(a, b, "company_key"), NULL, company)
+    title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
+    title &= ~_blank(a, b, "title_clean")
+    return np.select(
+        [(company == 0) & title, company == 0, company == 1, company == 2, title, company == 3],
+        [0, 1, 2, 3, 4, 5],
+        default=NULL,
+    )
 
 
 COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("linkedin_slug", ("same", "different"), _equal("linkedin_slug")),
-    Comparison("email", ("same", "different"), _equal("email")),
+    exact("linkedin_slug"),
+    exact("email"),
     Comparison(
         "name",
-        (
-            "exact",
-            "nickname or variant",
-            "close spelling and variant",
-            "last name only",
-            "different",
-        ),
+        ("name_key", "last_key", "first_key", "first_name_variants"),
+        NAME_LEVELS,
         _name,
+        # a former-name match is as rare by accident as an exact one: the other record must
+        # carry a former name at all (the share with alternates), and this one (its frequency)
+        tf=(
+            (0, "name_key"),
+            (1, "name_key", "name_key_alternates"),
+            (2, "last_key"),
+            (5, "last_key"),
+        ),
+        m_prior=(0.70, 0.06, 0.10, 0.05, 0.02, 0.02, 0.05),
+        u_prior=(5e-5, 1e-5, 2e-5, 2e-5, 1e-5, 5e-3, 0.99489),
+        fixed=(1,),
     ),
-    Comparison("company", ("same or alias", "parent or subsidiary", "different"), _company),
-    Comparison("grad_year", ("same", "within 2 years", "different"), _grad_year),
+    Comparison(
+        "job",
+        ("company_key", "title_clean"),
+        JOB_LEVELS,
+        _job,
+        tf=((1, "company_key"),),
+        m_prior=(0.45, 0.2, 0.05, 0.02, 0.03, 0.25),
+        u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.9455),
+    ),
+    dataclasses.replace(
+        distance("grad_year", (0, 1, 3)),
+        m_prior=(0.85, 0.07, 0.04, 0.04),
+        u_prior=(0.04, 0.07, 0.12, 0.77),
+    ),
 )
+
+SPEC_KINDS = ("exact", "jaro_winkler", "token_set", "levenshtein", "digits", "year", "date")
+
+
+def from_spec(column: str, spec: str) -> Comparison:
+    """A comparison declared in the settings: ``postcode = "exact"``, ``phone = "digits"``,
+    ``birth_date = "date"``, ``city = "jaro_winkler 0.95 0.85"``, ``class_year = "year 0 2"``.
+
+    >>> from_spec("city", "jaro_winkler 0.9").levels
+    ('same', 'jaro_winkler >= 0.9', 'different')
+    """
+    kind, *numbers = spec.split()
+    try:
+        values = [float(v) for v in numbers]
+    except ValueError:
+        values = None
+    if kind not in SPEC_KINDS or values is None:
+        raise SettingsError(
+            f"[match.comparisons] '{column}': use one of {', '.join(SPEC_KINDS)}, optionally "
+            'followed by thresholds (for example "jaro_winkler 0.95 0.85").'
+        )
+    if kind == "exact":
+        return exact(column)
+    if kind == "digits":
+        return digits(column)
+    if kind == "date":
+        return dates(column)
+    if kind == "year":
+        return distance(column, tuple(values) or (0, 2))
+    return fuzzy(column, kind, tuple(values) or (0.92, 0.8))
+
+
+def comparisons_for(
+    frame_columns: Sequence[str], declared: Mapping[str, str] = {}
+) -> tuple[Comparison, ...]:
+    """The default comparisons whose columns exist, then those declared in the settings (a
+    declared column replaces a default comparison of the same name)."""
+    extra = tuple(from_spec(col, spec) for col, spec in declared.items())
+    names = {c.name for c in extra}
+    base = tuple(
+        c for c in COMPARISONS if c.name not in names and set(c.columns) <= set(frame_columns)
+    )
+    return base + tuple(c for c in extra if c.name in frame_columns)
 
 
 def compare(
     frame: pd.DataFrame, pairs: pd.DataFrame, comparisons: Sequence[Comparison] = COMPARISONS
 ) -> pd.DataFrame:
-    """One column per comparison holding each candidate pair's level (NULL = nothing to compare)."""
+    """Levels of each candidate pair: columns left, right, then one int8 column per comparison.
+
+    ``pairs`` has positions ``left``/``right`` into ``frame``.
+    """
     a = frame.iloc[pairs["left"].to_numpy()].reset_index(drop=True)
     b = frame.iloc[pairs["right"].to_numpy()].reset_index(drop=True)
-    out = pairs.reset_index(drop=True).copy()
+    out = pairs[["left", "right"]].reset_index(drop=True).copy()
     for comparison in comparisons:
-        out[comparison.name] = comparison.compute(a, b).astype("int8")
+        out[comparison.name] = np.asarray(comparison.compute(a, b)).astype("int8")
     return out

@@ -1,53 +1,190 @@
-"""normalize: the keys and levels every later stage trusts (names, companies, titles, stage)."""
+"""normalize: the keys and levels every later stage trusts (names, companies, titles, stage).
+
+Unknown is a value, not a silence: a title no rule classifies, a company or school with no key,
+is counted by ``summary`` (notebooks) and ``unknowns_line`` (the run summary).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from pipeline import schema
-from pipeline.normalize.companies import company_keys
-from pipeline.normalize.names import names_frame
+from pipeline.normalize.companies import check_aliases, company_keys, employer_kinds
+from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
-from pipeline.normalize.stage import career_stage
-from pipeline.normalize.titles import classify_titles
+from pipeline.normalize.stage import career_stage, years_ahead, years_since
+from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
 
-__all__ = ["normalize", "summary"]
+__all__ = ["normalize", "summary", "unknowns_line"]
+
+UNKNOWN = "Unknown"
 
 
-def normalize(people: pd.DataFrame, settings: Settings, today: date | None = None) -> pd.DataFrame:
+def normalize(
+    people: pd.DataFrame,
+    settings: Settings,
+    today: date | None = None,
+    *,
+    my_career_years: float | None = None,
+) -> pd.DataFrame:
     """People plus the normalized columns (schema.NORMALIZED) and a few diagnostics.
+
+    ``people`` has the schema.PEOPLE columns; alumni extras are used when present:
+    ``former_name`` (gives ``name_key_alternates``), ``class_years`` and ``career_start``
+    (career stage). Settings: ``[normalize] seniority_rules`` run before the shipped rules,
+    ``[normalize] company_aliases`` beat the shipped alias table, ``[me] school_aliases`` beat
+    the shipped school table; a bad rule or alias is a SettingsError naming its key.
+    ``my_career_years`` (the user's own, see ``stage.years_since``) gives ``years_ahead``; when
+    None it comes from ``[me] career_start`` or ``grad_year`` if set.
 
     A headline-style position ("Senior PM @ Shopify | ex-Google") gives the title, and the
     company when the Company field is empty; past employers go to ``past_companies``.
+
+    A university in the company field is an employer, not evidence of study: it sets
+    ``employer_is_school`` and ``employer_school_key`` (so rank can see "works at your
+    university"), never ``school``/``school_key``.
+
+    >>> from pipeline.settings import Settings
+    >>> from pipeline.ingest.ledger import people_frame
+    >>> p = people_frame({"first_name": ["Bob"], "title": ["Vice President"],
+    ...                   "company": ["RBC Capital Markets"]}, 1)
+    >>> normalize(p, Settings(), date(2026, 6, 1))[["seniority", "career_years"]].values.tolist()
+    [['Manager', 9.0]]
     """
     schema.check(people, schema.PEOPLE, "People")
+    rules = rules_from_settings(settings.normalize.seniority_rules)
+    aliases = settings.normalize.company_aliases
+    check_aliases(aliases)
     today = today or date.today()
     out = people.copy()
-    titles = classify_titles(out["title"])
+    titles = classify_titles(out["title"], extra_rules=rules)
     company = out["company"].where(out["company"] != "", titles["headline_company"])
-    companies = company_keys(company.astype("str"))
+    companies = company_keys(company.astype("str"), extra_aliases=aliases)
+    titles = adjust_for_employer(titles, employer_kinds(companies["company_key"]))
     names = names_frame(out["first_name"], out["last_name"])
-    out["name_key"] = names["name_key"]
-    out["first_name_variants"] = names["first_name_variants"]
-    out["first_key"] = names["first_key"]
-    out["last_key"] = names["last_key"]
-    out["company_key"] = companies["company_key"]
-    out["company_clean"] = companies["company_clean"]
-    out["company_parent"] = companies["company_parent"]
-    out["company_is_placeholder"] = companies["company_is_placeholder"]
+    for col in ("name_key", "first_name_variants", "first_key", "last_key"):
+        out[col] = names[col]
+    former = out["former_name"] if "former_name" in out.columns else pd.Series("", index=out.index)
+    out["name_key_alternates"] = alternate_name_keys(names, former)
+    for col in companies.columns:
+        out[col] = companies[col]
     out["school_key"] = school_keys(out["school"], settings.me.school_aliases)
+    works_at_school = companies["company_is_school"] & ~companies["company_is_placeholder"]
+    out["employer_is_school"] = works_at_school.to_numpy()
+    out["employer_school_key"] = school_keys(
+        company.where(works_at_school, ""), settings.me.school_aliases, keep_unknown=True
+    )
     for col in ("seniority", "seniority_rule", "role_family", "title_clean", "past_companies"):
         out[col] = titles[col]
-    out = pd.concat([out, career_stage(out, today)], axis=1)
+    stage = career_stage(out, today)
+    if my_career_years is None:
+        start = settings.me.career_start or settings.me.grad_year
+        my_career_years = float(years_since(start, today)) if start else None
+    out = pd.concat([out, stage, years_ahead(stage, my_career_years)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 
 
-def summary(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """Distributions of seniority, role family and stage source, unknowns included (counts)."""
-    return {
-        col: frame[col].replace("", "Unknown").value_counts(dropna=False)
-        for col in ("seniority", "role_family", "career_years_source")
+def _table(values: pd.Series, order: tuple[str, ...] = ()) -> pd.DataFrame:
+    """value, count, share (of all rows), largest first unless ``order`` is given."""
+    counts = values.value_counts(dropna=False)
+    if order:
+        counts = counts.reindex([*order, *(v for v in counts.index if v not in order)])
+        counts = counts.fillna(0).astype(int)
+    total = max(int(counts.sum()), 1)
+    return pd.DataFrame(
+        {
+            "value": counts.index.astype("str"),
+            "count": counts.to_numpy(dtype=int),
+            "share": np.round(counts.to_numpy(dtype=float) / total, 3),
+        }
+    )
+
+
+def _company_status(frame: pd.DataFrame) -> pd.Series:
+    source = frame["company_key_source"].astype("str")
+    labels = {
+        "alias": "known alias",
+        "name": "own name (not in the alias table)",
+        "placeholder": "placeholder (no employer)",
+        "empty": "empty (no key)",
     }
+    return source.map(labels).fillna("empty (no key)")
+
+
+def _school_status(frame: pd.DataFrame) -> pd.Series:
+    given = frame["school"].fillna("").astype("str").str.strip() != ""
+    known = frame["school_key"].fillna("").astype("str") != ""
+    status = np.where(known, "known", np.where(given, "unknown (no key)", "empty"))
+    return pd.Series(status, index=frame.index, dtype="str")
+
+
+def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """How the normalized People came out: one table (value, count, share) per signal.
+
+    Signals: seniority, role_family, career_years_source, company_key (known alias, own name,
+    placeholder, empty), school_key (known, unknown, empty). Unknowns are always listed, with a
+    zero count if none, so a notebook shows them even when all is well. ``frame`` is the output
+    of ``normalize``.
+
+    >>> from pipeline.ingest.ledger import people_frame
+    >>> from pipeline.settings import Settings
+    >>> p = normalize(people_frame({"title": ["Wizard"]}, 1), Settings(), date(2026, 6, 1))
+    >>> summary(p)["seniority"].values.tolist()
+    [['Unknown', 1, 1.0]]
+    """
+    levels = (*schema.SENIORITY_LEVELS, UNKNOWN)
+    seniority = _table(frame["seniority"].replace("", UNKNOWN), levels)
+    family = _table(frame["role_family"].replace("", UNKNOWN))
+    if UNKNOWN not in set(family["value"]):
+        family = pd.concat([family, _table(pd.Series([], dtype="str"), (UNKNOWN,))])
+    return {
+        "seniority": seniority[
+            (seniority["count"] > 0) | (seniority["value"] == UNKNOWN)
+        ].reset_index(drop=True),
+        "role_family": family.reset_index(drop=True),
+        "career_years_source": _table(
+            frame["career_years_source"], ("grad_year", "history", "title prior", "unknown")
+        ),
+        "company_key": _table(
+            _company_status(frame),
+            (
+                "known alias",
+                "own name (not in the alias table)",
+                "placeholder (no employer)",
+                "empty (no key)",
+            ),
+        ),
+        "school_key": _table(_school_status(frame), ("known", "unknown (no key)", "empty")),
+    }
+
+
+def unknowns_line(frame: pd.DataFrame) -> str:
+    """One line for the run summary: what normalize could not classify (no personal data).
+
+    >>> from pipeline.ingest.ledger import people_frame
+    >>> from pipeline.settings import Settings
+    >>> p = normalize(people_frame({"title": ["Wizard"], "school": ["Hogwarts"]}, 1), Settings(),
+    ...               date(2026, 6, 1))
+    >>> unknowns_line(p)
+    'Seniority unknown for 1 of 1 titles, role family for 1; no school key for 1 of 1 schools.'
+    """
+    titled = frame["title"].fillna("").astype("str").str.strip() != ""
+    no_level = int((titled & (frame["seniority"] == UNKNOWN)).sum())
+    no_family = int((titled & (frame["role_family"] == UNKNOWN)).sum())
+    schools = _school_status(frame)
+    named = int((schools != "empty").sum())
+    no_school = int((schools == "unknown (no key)").sum())
+    placeholders = int((frame["company_key_source"] == "placeholder").sum())
+    parts = [
+        f"Seniority unknown for {no_level:,} of {int(titled.sum()):,} titles, "
+        f"role family for {no_family:,}"
+    ]
+    if placeholders:
+        parts.append(f"{placeholders:,} placeholder employers (Self-employed, Stealth …)")
+    if named:
+        parts.append(f"no school key for {no_school:,} of {named:,} schools")
+    return "; ".join(parts) + "."

@@ -11,6 +11,13 @@ ancestor of the other (a subsidiary is close to, but not the same as, its parent
 ``SIBLING_CREDIT`` when they only share an ancestor (Waymo vs YouTube: same group, different
 employer). Country member firms of a network (Deloitte Canada, KPMG Canada) share the network's key
 (a full match); service-line subsidiaries (Deloitte Consulting, EY-Parthenon) are partial.
+
+A university in the company field keeps its company key (it is an employer) and is flagged
+``company_is_school``. Decision: it never fills the person's school, since working at a
+university says nothing about having studied there; normalize exposes it as
+``employer_is_school`` / ``employer_school_key`` so rank can say "works at your university".
+``employer_kind`` ("bank", from ``data/employer_kinds.csv``) lets titles read a bank's Vice
+President as mid-career.
 """
 
 from __future__ import annotations
@@ -25,21 +32,24 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from cleanco import basename
 from cleanco.clean import normalized, prepare_default_terms, strip_punct, strip_tail
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.errors import SettingsError
 from pipeline.normalize.schools import fold, is_school_name
 
 __all__ = [
     "PARENT_CREDIT",
     "SIBLING_CREDIT",
     "CompanyTokenWeights",
+    "check_aliases",
     "clean_company",
     "company_key",
     "company_keys",
     "company_similarities",
     "company_similarity",
+    "employer_kind",
+    "employer_kinds",
     "is_placeholder",
     "is_school_name",
     "parent_key",
@@ -49,18 +59,6 @@ PARENT_CREDIT = 0.6  # one company is the other's parent (at any depth): Google 
 SIBLING_CREDIT = 0.4  # they share a parent only: Google vs Waymo, RBC Capital Markets vs RBC WM
 RELATIONS = frozenset({"same", "subsidiary", "rename", "member firm"})
 
-#: Trailing words naming a country office: "Microsoft Canada" is Microsoft, but only when what
-#: remains is a known alias ("Air Canada" and "Bell Canada" stay themselves).
-_COUNTRY_WORDS = ("canada", "usa", "us", "uk", "india", "ireland", "germany", "france", "emea")
-#: Words so common in employer names that sharing them says little (forced low in tf-idf).
-_GENERIC = (
-    "group bank banque technologies technology tech inc incorporated corp corporation co company"
-    " ltd limited llc llp plc solutions services service systems consulting consultants holdings"
-    " international global canada canadian usa america american north financial capital partners"
-    " labs lab software digital management ventures networks enterprises associates industries"
-    " media health energy innovations insurance investments trust agency studio studios"
-)
-GENERIC_WORDS = frozenset(_GENERIC.split())
 GENERIC_IDF = 0.2  # fitted idf is never below 1.0, so generic words weigh at most a fifth of any
 _STOP_WORDS = ("of", "the", "and", "de", "du", "des", "la", "le", "et", "for", "a", "an")
 _NO_ALIASES: Mapping[str, str] = MappingProxyType({})
@@ -72,6 +70,18 @@ _KEY = re.compile(r"[a-z0-9]+( [a-z0-9]+)*")
 def _read(name: str) -> pd.DataFrame:
     with resources.as_file(resources.files("pipeline.data").joinpath(name)) as path:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+@cache
+def _words(kind: str) -> frozenset[str]:
+    """Words of data/company_generic_words.csv of one kind.
+
+    "generic": so common in employer names that sharing them says little (forced low in tf-idf);
+    "country office": trailing words naming a country office ("Microsoft Canada" is Microsoft,
+    but only when what remains is a known alias: "Air Canada" and "Bell Canada" stay themselves).
+    """
+    table = _read("company_generic_words.csv")
+    return frozenset(table.loc[table["kind"] == kind, "word"])
 
 
 @dataclass(frozen=True)
@@ -164,6 +174,44 @@ def _split_parens(text: str) -> tuple[str, list[str], list[str]]:
 _LEGAL_LAST_WORDS = frozenset(parts[-1] for _, parts in prepare_default_terms())
 
 
+@cache
+def _legal_terms() -> tuple[tuple[int, dict[tuple[str, ...], int]], ...]:
+    """cleanco's default terms as (number of words, {word tuple: times listed}), longest first.
+
+    Several spellings normalise to one term ("a.s." and "as"), which cleanco then lists twice.
+    """
+    by_size: dict[int, dict[tuple[str, ...], int]] = {}
+    for size, parts in prepare_default_terms():
+        counts = by_size.setdefault(size, {})
+        counts[tuple(parts)] = counts.get(tuple(parts), 0) + 1
+    return tuple(sorted(by_size.items(), reverse=True))
+
+
+def _basename(name: str) -> str:
+    """cleanco's ``basename`` (suffixes only), with the same result, five times faster.
+
+    cleanco compares the name's tail with each of its terms in turn (longest first, then
+    alphabetically), deleting each that matches. Within a length, a term can only match after an
+    earlier one was deleted if it sorts after it (or is the same term listed twice): a dictionary
+    lookup per length, repeated while that holds, gives the same deletions without the scan.
+    """
+    name = strip_tail(name)
+    parts = name.split()
+    nparts = [strip_punct(p) for p in normalized(name).split()]
+    for size, terms in _legal_terms():
+        last: tuple[str, ...] = ()
+        repeats = 0
+        while len(nparts) >= size:
+            tail = tuple(nparts[-size:])
+            listed = terms.get(tail, 0)
+            repeats = repeats + 1 if tail == last else 1
+            if not listed or tail < last or repeats > listed:
+                break
+            del nparts[-size:], parts[-size:]
+            last = tail
+    return strip_tail(" ".join(parts))
+
+
 def _ends_legal(text: str) -> bool:
     words = strip_tail(text).split()
     return bool(words) and strip_punct(normalized(words[-1])) in _LEGAL_LAST_WORDS
@@ -174,7 +222,7 @@ def _strip_legal(text: str) -> str:
     for _ in range(5):
         if not _ends_legal(text):
             break
-        stripped = basename(text).strip(" ,;-")
+        stripped = _basename(text).strip(" ,;-")
         if stripped == text or not fold(stripped):
             break
         text = stripped
@@ -214,11 +262,24 @@ def _find(forms: Iterable[str], lookup: Mapping[str, str]) -> str:
         if found:
             return found
         words = form.split()
-        if len(words) > 1 and words[-1] in _COUNTRY_WORDS:
+        if len(words) > 1 and words[-1] in _words("country office"):
             found = lookup.get(" ".join(words[:-1]))
             if found:
                 return found
     return ""
+
+
+def check_aliases(aliases: Mapping[str, str], key: str = "[normalize] company_aliases") -> None:
+    """Raise a SettingsError naming ``key`` when an alias or its target has no letter or digit.
+
+    >>> check_aliases({"Acme Labs": "Acme"})
+    """
+    for alias, target in aliases.items():
+        if not fold(str(alias)) or not fold(str(target)):
+            raise SettingsError(
+                f"{key}: every alias and the company it stands for need a letter or digit; "
+                f"fix the entry '{alias}' in the settings file."
+            )
 
 
 def _freeze(extra_aliases: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
@@ -231,11 +292,17 @@ def _user_lookup(extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return {fold(alias): _analyse(target, ())[1] or fold(target) for alias, target in extra}
 
 
+#: How a company key was found, reported by ``normalize.summary``.
+KEY_SOURCES = ("alias", "name", "placeholder", "empty")
+
+
 @lru_cache(maxsize=262144)
-def _analyse(name: str, extra: tuple[tuple[str, str], ...]) -> tuple[str, str, str, bool, bool]:
-    """(clean, key, parent, is_placeholder, is_school) for one name."""
+def _analyse(
+    name: str, extra: tuple[tuple[str, str], ...]
+) -> tuple[str, str, str, bool, bool, str]:
+    """(clean, key, parent, is_placeholder, is_school, key source) for one name."""
     if not isinstance(name, str) or not name.strip():
-        return "", "", "", False, False
+        return "", "", "", False, False, "empty"
     clean = clean_company(name)
     main, acronyms, _ = _split_parens(_tidy(name))
     cleaned_main = _split_parens(clean)[0]
@@ -245,8 +312,11 @@ def _analyse(name: str, extra: tuple[tuple[str, str], ...]) -> tuple[str, str, s
     if not key and not placeholder:
         table = _aliases()
         # A bracketed acronym names the company before it: consulted only when the words are not.
-        key = _find([*forms, *(fold(a) for a in acronyms)], table.lookup) or fold(cleaned_main)
-    return clean, key, parent_key(key), placeholder, is_school_name(clean)
+        key = _find([*forms, *(fold(a) for a in acronyms)], table.lookup)
+    source = "placeholder" if placeholder else "alias" if key else "name"
+    if not key and not placeholder:
+        key = fold(cleaned_main)
+    return clean, key, parent_key(key), placeholder, is_school_name(clean), source
 
 
 def company_key(name: str, extra_aliases: Mapping[str, str] = _NO_ALIASES) -> str:
@@ -301,6 +371,35 @@ def _similarities(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(blank[a] | blank[b], 0.0, scores)
 
 
+@cache
+def _kinds() -> dict[str, str]:
+    table = _read("employer_kinds.csv")
+    return dict(zip(table["key"], table["kind"], strict=True))
+
+
+def employer_kind(key: str) -> str:
+    """The kind of employer ("bank") of a key or of its nearest listed ancestor, else "".
+
+    From ``pipeline/data/employer_kinds.csv``; used to read titles whose meaning depends on the
+    employer (a Vice President at a bank is mid-career).
+
+    >>> employer_kind("rbc capital markets"), employer_kind("shopify")
+    ('bank', '')
+    """
+    kinds = _kinds()
+    for candidate in (key, *_ancestors(key)) if key else ():
+        if candidate in kinds:
+            return kinds[candidate]
+    return ""
+
+
+def employer_kinds(keys: pd.Series) -> pd.Series:
+    """``employer_kind`` of each company key, once per unique key, on the same index."""
+    codes, uniques = pd.factorize(keys.fillna(""))
+    values = np.array([employer_kind(str(k)) for k in uniques] + [""], dtype=object)
+    return pd.Series(values[codes], index=keys.index, dtype="str")
+
+
 def company_similarity(a: str, b: str) -> float:
     """1.0 for the same key, PARENT_CREDIT for parent and subsidiary, SIBLING_CREDIT, else 0.0.
 
@@ -336,7 +435,9 @@ def company_keys(names: pd.Series, extra_aliases: Mapping[str, str] = _NO_ALIASE
     """Clean name, key, parent and flags for each company, computed once per unique value.
 
     Returns a new frame on ``names``' index with columns company_clean, company_key,
-    company_parent (str) and company_is_placeholder, company_is_school (bool).
+    company_parent (str), company_is_placeholder, company_is_school (bool) and
+    company_key_source (one of KEY_SOURCES: "alias" when the shipped table or the user's aliases
+    named it, "name" when the key is the folded name itself).
 
     >>> company_keys(pd.Series(["Google LLC", "Freelance"]))["company_key"].tolist()
     ['google', '']
@@ -344,16 +445,17 @@ def company_keys(names: pd.Series, extra_aliases: Mapping[str, str] = _NO_ALIASE
     extra = _freeze(extra_aliases)
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
     rows = [_analyse(str(u), extra) for u in uniques]
-    rows.append(("", "", "", False, False))  # code -1 (a missing value) takes this last row
+    rows.append(("", "", "", False, False, "empty"))  # code -1 (missing) takes this last row
     columns = [
         "company_clean",
         "company_key",
         "company_parent",
         "company_is_placeholder",
         "company_is_school",
+        "company_key_source",
     ]
     table = pd.DataFrame(rows, columns=columns).astype(
-        {c: "str" for c in columns[:3]} | {c: "bool" for c in columns[3:]}
+        {c: "str" for c in (*columns[:3], columns[5])} | {c: "bool" for c in columns[3:5]}
     )
     out = table.take(codes)
     out.index = names.index
@@ -380,10 +482,11 @@ class CompanyTokenWeights:
             stop_words=list(_STOP_WORDS),
             dtype=np.float64,
         )
-        vectorizer.fit([*(k for k in keys if isinstance(k, str)), *sorted(GENERIC_WORDS)])
+        generic = _words("generic")
+        vectorizer.fit([*(k for k in keys if isinstance(k, str) and k), *sorted(generic)])
         idf = vectorizer.idf_.copy()
         vocabulary = vectorizer.vocabulary_
-        idf[[vocabulary[w] for w in GENERIC_WORDS if w in vocabulary]] = GENERIC_IDF
+        idf[[vocabulary[w] for w in generic if w in vocabulary]] = GENERIC_IDF
         vectorizer.idf_ = idf
         return cls(vectorizer)
 

@@ -441,13 +441,14 @@ def _clean_field(text: str) -> tuple[str, str]:
     return split_credentials(clean_display(text))
 
 
-def _clean_pair(first: str, last: str) -> tuple[str, str, str, str]:
+def _clean_pair(first: str, last: str, fix_case: bool = True) -> tuple[str, str, str, str]:
     first_name, first_creds = _clean_field(first)
     last_name, last_creds = _clean_field(last)
     whole = f"{first_name} {last_name}"
     row_uniform = whole.isupper() or whole.islower()
     for_case = [
-        row_uniform or v.islower() or (v.isupper() and sum(ch.isalpha() for ch in v) > 3)
+        fix_case
+        and (row_uniform or v.islower() or (v.isupper() and sum(ch.isalpha() for ch in v) > 3))
         for v in (first_name, last_name)
     ]
     if for_case[0]:
@@ -458,17 +459,65 @@ def _clean_pair(first: str, last: str) -> tuple[str, str, str, str]:
     return first_name, last_name, f"{first_name} {last_name}".strip(), creds
 
 
-def clean_names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
+def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = True) -> pd.DataFrame:
     """Display columns first_name, last_name, full_name, credentials, on the index of ``first``.
 
-    Cleans both fields, moves credentials out, fixes case of ALL CAPS or all-lower names (a short
-    all-caps field such as "TJ" is left alone unless the whole name is in caps).
+    Cleans both fields, moves credentials out and, with ``fix_case``, fixes the case of ALL CAPS
+    or all-lower names (a short all-caps field such as "TJ" is left alone unless the whole name
+    is in caps). LinkedIn names are as their owners typed them, so connections keep their case;
+    alumni lists exported in capitals get sensible case.
 
     >>> clean_names_frame(pd.Series(["JANE"]), pd.Series(["DOE, MBA"])).iloc[0].tolist()
     ['Jane', 'Doe', 'Jane Doe', 'MBA']
     """
     inverse, f_uniq, l_uniq, pairs = _unique_codes(first, last)
-    rows = [_clean_pair(f_uniq[f], l_uniq[g]) for f, g in pairs]
+    rows = [_clean_pair(f_uniq[f], l_uniq[g], fix_case) for f, g in pairs]
     table = np.asarray(rows, dtype=object).reshape(len(rows), 4)[inverse]
     columns = ["first_name", "last_name", "full_name", "credentials"]
     return pd.DataFrame(table, index=first.index, columns=columns).astype("str")
+
+
+_FORMER_PREFIX = re.compile(r"^(?:n[ée]e|born|formerly|former|maiden(?: name)?)\s*:?\s+", re.I)
+
+
+@lru_cache(maxsize=1 << 16)
+def _alternates(first_key: str, variants: str, former: str) -> str:
+    """Keys "first former-last" for each former or maiden name in ``former`` ("|"-joined)."""
+    keys: list[str] = []
+    for part in re.split(r"\s*[;,/|]\s*", former):
+        words = _key(_FORMER_PREFIX.sub("", clean_display(part))).split()
+        if not words:
+            continue
+        # "Jane Smith" is a whole former name when its first word is the person's first name (or
+        # a variant of it); otherwise every word is the former last name ("van der Berg").
+        if len(words) > 1 and words[0] in variants.split("|"):
+            words = words[1:]
+        last = _last_key(" ".join(words))
+        key = f"{first_key} {last}".strip()
+        if last and key not in keys:
+            keys.append(key)
+    return "|".join(keys)
+
+
+def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
+    """Name keys under a former or maiden last name, for the linker ("|"-joined, or "").
+
+    ``names`` is the output of ``names_frame`` (first_key, first_name_variants); ``former`` is
+    aligned with it: a former last name ("Smith"), a whole former name ("Jane Smith", "née
+    Smith") or several separated by ";" or ",". Computed once per unique triple (cached).
+
+    >>> n = names_frame(pd.Series(["Jane"]), pd.Series(["Doe"]))
+    >>> alternate_name_keys(n, pd.Series(["née Smith"])).tolist()
+    ['jane smith']
+    """
+    former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype("str")
+    out = pd.Series("", index=names.index, dtype="str")
+    has = (former.str.strip() != "").to_numpy()
+    if not has.any():
+        return out
+    sub = names.loc[has, ["first_key", "first_name_variants"]]
+    out.loc[has] = [
+        _alternates(f, v, x)
+        for f, v, x in zip(sub["first_key"], sub["first_name_variants"], former[has], strict=True)
+    ]
+    return out

@@ -1,17 +1,46 @@
-"""Career stage: years since the start of a career, with where the estimate came from.
+"""Career stage: years since the start of a career, and years ahead of the user, with where each
+estimate came from and how uncertain it is.
 
-Best evidence first: a graduation year; then a title's seniority as a wide prior. `Connected On`
-says nothing about career age and is never used.
+Evidence, best first (domain.md section 5):
+
+1. ``grad_year``: the first graduation. An alumni row may carry several class years
+   (``class_years``, "1996|2002"): the earliest counts. When the degree says that year was a
+   graduate degree (MASc, MBA, PhD …) and no bachelor's is named, the first degree is estimated
+   from ``pipeline/data/degree_levels.csv`` (a PhD of 2022 had a first degree about seven years
+   earlier), with a wider uncertainty.
+2. ``history``: a dated work history, the year of a first job (optional column ``career_start``).
+   LinkedIn exports carry no history for other people and a headline's "ex-Google" has no date,
+   so this is rare: a hand-made list may have it.
+3. ``title prior``: the seniority level as a wide prior (``TITLE_PRIOR``).
+
+``Connected On`` says nothing about career age and is never used.
 """
 
 from __future__ import annotations
 
+import csv
+import re
 from datetime import date
+from functools import cache
+from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "BUCKETS",
+    "SOURCES",
+    "TITLE_PRIOR",
+    "bucket",
+    "career_stage",
+    "first_degree_offset",
+    "years_ahead",
+    "years_since",
+]
+
 #: Seniority level -> (typical years of career, standard deviation): a wide prior, not a fact.
+#: A bank's Vice President is read as Manager before this prior applies
+#: (titles.adjust_for_employer).
 TITLE_PRIOR: dict[str, tuple[float, float]] = {
     "Unpaid": (0.0, 2.0),
     "Training": (-0.5, 1.5),
@@ -25,44 +54,136 @@ TITLE_PRIOR: dict[str, tuple[float, float]] = {
     "Owner": (10.0, 7.0),
 }
 GRAD_YEAR_SD = 1.0  # a graduation year is good evidence; people still take gap years, co-ops …
+HISTORY_SD = 1.5  # a first job's year: internships and career changes blur it a little
+MY_SD = 1.0  # the user's own start year, from their settings or archive
+SOURCES = ("grad_year", "history", "title prior", "unknown")
 BUCKETS = ("<1", "1–2", "3–5", "6–10", "10+")  # Sales Navigator's experience buckets
 
 
-def years_since(year: pd.Series | int | float, today: date) -> pd.Series | float:
+def years_since(year: pd.Series | np.ndarray | int | float, today: date) -> pd.Series | float:
     """Years from a (mid-year) graduation to today: 2021 seen on 2026-11-28 -> 5.4."""
     return today.year + (today.month - 6) / 12 - year
+
+
+@cache
+def _degree_levels() -> tuple[tuple[re.Pattern[str], float, float], ...]:
+    text = resources.files("pipeline").joinpath("data", "degree_levels.csv").read_text("utf-8")
+    rows = sorted(csv.DictReader(text.splitlines()), key=lambda r: int(r["order"]))
+    return tuple(
+        (re.compile(r["pattern"]), float(r["years_after_first_degree"]), float(r["sd"]))
+        for r in rows
+    )
+
+
+@cache
+def first_degree_offset(degree: str) -> tuple[float, float]:
+    """(years between the first degree and this one, extra uncertainty) for a degree text.
+
+    The lowest degree named wins ("MSc, PhD" is read as the MSc, the earlier of the two); a
+    bachelor's or an unknown degree gives (0, 0): the year is taken as the first graduation.
+
+    >>> first_degree_offset("PhD"), first_degree_offset("BASc"), first_degree_offset("")
+    ((7.0, 2.5), (0.0, 0.0), (0.0, 0.0))
+    """
+    text = degree.lower() if isinstance(degree, str) else ""
+    found = [(offset, sd) for regex, offset, sd in _degree_levels() if regex.search(text)]
+    return min(found) if found else (0.0, 0.0)
+
+
+def _earliest_year(frame: pd.DataFrame) -> np.ndarray:
+    grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if "class_years" not in frame.columns:
+        return grad
+    codes, uniques = pd.factorize(frame["class_years"].fillna("").astype("str"))
+    firsts = [
+        min((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
+    ]
+    listed = np.append(np.asarray(firsts, dtype=float), np.nan)[codes]
+    return np.fmin(grad, listed)  # fmin ignores a NaN on either side
+
+
+def _per_unique(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
+    """Two float arrays from ``fn`` (value -> (a, b)) applied once per unique value."""
+    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    table = np.array([fn(u) for u in uniques] + [(np.nan, np.nan)], dtype=float).reshape(-1, 2)
+    return table[codes, 0], table[codes, 1]
 
 
 def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     """Columns career_years, career_years_sd, career_years_source, experience_bucket.
 
-    ``frame`` needs ``grad_year`` (Int64) and ``seniority``.
+    ``frame`` needs ``grad_year`` (Int64) and ``seniority``; it may have ``class_years``
+    ("|"-joined years), ``degree`` and ``career_start`` (Int64 year of a first dated job).
 
     >>> f = pd.DataFrame({"grad_year": pd.array([2021, None], dtype="Int64"),
     ...                   "seniority": ["Entry", "Director"]})
     >>> career_stage(f, date(2026, 6, 1))["career_years_source"].tolist()
     ['grad_year', 'title prior']
     """
-    grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    prior = frame["seniority"].map(lambda s: TITLE_PRIOR.get(s, (np.nan, np.nan)))
-    prior_mean = np.array([p[0] for p in prior], dtype=float)
-    prior_sd = np.array([p[1] for p in prior], dtype=float)
-    from_grad = years_since(grad, today)
-    has_grad = ~np.isnan(grad)
+    first = _earliest_year(frame)
+    if "degree" in frame.columns:
+        offset, extra_sd = _per_unique(frame["degree"], first_degree_offset)
+    else:
+        offset, extra_sd = np.zeros(len(frame)), np.zeros(len(frame))
+    from_grad = years_since(first - offset, today)
+    grad_sd = np.sqrt(GRAD_YEAR_SD**2 + extra_sd**2)
+    if "career_start" in frame.columns:
+        start = frame["career_start"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        start = np.full(len(frame), np.nan)
+    prior_mean, prior_sd = _per_unique(
+        frame["seniority"], lambda s: TITLE_PRIOR.get(s, (np.nan, np.nan))
+    )
+    has_grad, has_history = ~np.isnan(first), ~np.isnan(start)
     has_prior = ~np.isnan(prior_mean)
-    years = np.where(has_grad, from_grad, prior_mean)
-    sd = np.where(has_grad, GRAD_YEAR_SD, prior_sd)
-    source = np.where(has_grad, "grad_year", np.where(has_prior, "title prior", "unknown"))
+    conditions = [has_grad, has_history, has_prior]
+    years = np.select(conditions, [from_grad, years_since(start, today), prior_mean], np.nan)
+    sd = np.select(conditions, [grad_sd, HISTORY_SD, prior_sd], np.nan)
+    source = np.select(conditions, list(SOURCES[:3]), SOURCES[3])
     out = pd.DataFrame(
         {
             "career_years": np.round(years, 1),
-            "career_years_sd": sd,
-            "career_years_source": pd.Series(source, dtype="str").to_numpy(),
+            "career_years_sd": np.round(sd, 2),
+            "career_years_source": pd.array(source, dtype="str"),
         },
         index=frame.index,
     )
     out["experience_bucket"] = bucket(out["career_years"])
     return out
+
+
+def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFrame:
+    """Columns years_ahead, years_ahead_sd, years_ahead_source: how far ahead of the user.
+
+    ``stage`` has career_years, career_years_sd and career_years_source (``career_stage``);
+    ``my_career_years`` is the user's own (``years_since`` of their first graduation or career
+    start), or None when unknown, which leaves every row NaN with the source "unknown". When
+    both sides come from graduation years this is exactly "my grad year − their grad year".
+
+    >>> s = pd.DataFrame({"career_years": [7.4], "career_years_sd": [1.0],
+    ...                   "career_years_source": ["grad_year"]})
+    >>> years_ahead(s, 2.4)["years_ahead"].tolist()
+    [5.0]
+    """
+    years = stage["career_years"].to_numpy(dtype=float)
+    if my_career_years is None or np.isnan(my_career_years):
+        return pd.DataFrame(
+            {
+                "years_ahead": np.full(len(stage), np.nan),
+                "years_ahead_sd": np.full(len(stage), np.nan),
+                "years_ahead_source": pd.array(["unknown"] * len(stage), dtype="str"),
+            },
+            index=stage.index,
+        )
+    sd = np.sqrt(stage["career_years_sd"].to_numpy(dtype=float) ** 2 + MY_SD**2)
+    return pd.DataFrame(
+        {
+            "years_ahead": np.round(years - my_career_years, 1),
+            "years_ahead_sd": np.round(sd, 2),
+            "years_ahead_source": stage["career_years_source"].astype("str").to_numpy(),
+        },
+        index=stage.index,
+    )
 
 
 def bucket(years: pd.Series) -> pd.Series:

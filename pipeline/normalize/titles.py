@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,10 +31,12 @@ from pipeline.schema import SENIORITY_LEVELS
 __all__ = [
     "ROLE_FAMILIES",
     "Rule",
+    "adjust_for_employer",
     "classify_titles",
     "expand_abbreviations",
     "load_rules",
     "role_family",
+    "rules_from_settings",
     "seniority",
     "split_headline",
 ]
@@ -138,6 +140,75 @@ def _compile_rules(rules: Sequence[Rule]) -> Compiled:
                 "fix its regular expression in the settings file."
             ) from None
     return tuple(compiled)
+
+
+def rules_from_settings(
+    mapping: Mapping[str, str], key: str = "[normalize] seniority_rules"
+) -> tuple[Rule, ...]:
+    """User rules from the settings (regex -> level), checked, in the order written.
+
+    The level is matched case-insensitively ("entry" is "Entry"); "" makes an exception and
+    "Unknown" stops with no level. A bad regex or level is a SettingsError naming ``key``. The
+    regex runs over the expanded, lower-cased title (``expand_abbreviations``), so write
+    "vice president" rather than "VP".
+
+    >>> rules_from_settings({r"\\bfellow\\b": "entry"})[0].level
+    'Entry'
+    """
+    by_lower = {level.lower(): level for level in RULE_LEVELS}
+    rules = []
+    for pattern, level in mapping.items():
+        canonical = by_lower.get(str(level).strip().lower())
+        if canonical is None:
+            raise SettingsError(
+                f"{key}: the rule '{pattern}' has the level '{level}'; use one of "
+                f'{", ".join(SENIORITY_LEVELS)}, Unknown, or "" for an exception.'
+            )
+        try:
+            _compile(pattern)
+        except re.error as err:
+            raise SettingsError(
+                f"{key}: '{pattern}' is not a valid regular expression ({err}); fix it in the "
+                "settings file."
+            ) from None
+        rules.append(Rule(f"your rule '{pattern}'", pattern, canonical))
+    return tuple(rules)
+
+
+@cache
+def _employer_rules() -> dict[tuple[str, str], tuple[str, str]]:
+    """(employer kind, shipped rule name) -> (level, rule name) from employer_seniority.csv."""
+    rows = _data_rows("employer_seniority.csv")
+    names = {r.name for r in load_rules()}
+    table = {}
+    for row in rows:
+        if row["rule"] not in names or row["level"] not in SENIORITY_LEVELS:
+            raise ValueError(f"employer_seniority.csv: bad rule or level in {row['name']!r}")
+        table[(row["kind"], row["rule"])] = (row["level"], row["name"])
+    return table
+
+
+def adjust_for_employer(classified: pd.DataFrame, employer_kind: pd.Series) -> pd.DataFrame:
+    """Seniority corrected for the kind of employer: a Vice President at a bank is mid-career.
+
+    ``classified`` has ``seniority`` and ``seniority_rule`` (from classify_titles);
+    ``employer_kind`` is aligned with it ("bank" or "", from companies.employer_kinds). Returns a
+    new frame; a row changes only when ``pipeline/data/employer_seniority.csv`` names its kind and
+    the rule that fired, and then quotes the employer-aware rule.
+
+    >>> c = pd.DataFrame({"seniority": ["VP"], "seniority_rule": ["vice president"]})
+    >>> adjust_for_employer(c, pd.Series(["bank"]))["seniority"].tolist()
+    ['Manager']
+    """
+    out = classified.copy()
+    kinds = employer_kind.fillna("").to_numpy(dtype=object)
+    rules = out["seniority_rule"].to_numpy(dtype=object)
+    for (kind, rule), (level, name) in _employer_rules().items():
+        hit = (kinds == kind) & (rules == rule)
+        if hit.any():
+            out.loc[hit, "seniority"] = level
+            out.loc[hit, "seniority_rule"] = name
+    return out
 
 
 # --- abbreviations ------------------------------------------------------------------------------

@@ -1,46 +1,63 @@
-"""rank: Prospects -> Ranked, each feature a declared signal with a weight, explained."""
+"""rank: Prospects -> Ranked, each feature a declared signal with a weight, explained.
+
+``rank`` scores and orders; ``explain`` shows one person's score feature by feature;
+``evaluate`` measures a ranking against graded relevance labels; ``learn`` fits weights from the
+user's own Interested column.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from pipeline import schema
-from pipeline.rank.features import FEATURES, Context, years_ahead
+from pipeline.rank.context import Context, context
+from pipeline.rank.evaluate import evaluate
+from pipeline.rank.features import FEATURES, years_ahead
 from pipeline.rank.intros import intro_paths
-from pipeline.rank.score import active_weights, diversify, excluded, weighted_score
+from pipeline.rank.score import active_weights, contributions, diversify, excluded, weighted_score
 from pipeline.rank.words import opener, why
 
-__all__ = ["Context", "rank"]
+__all__ = ["Context", "context", "evaluate", "rank", "score_features"]
+
+
+def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """Prospects plus intro_via, years_ahead, each feature and its ``<feature>_evidence``, score.
+
+    Nothing is filtered or ordered: ``rank`` does that. ``prospects`` has schema.PROSPECTS.
+    """
+    p = prospects.copy()
+    p["intro_via"] = intro_paths(p, company_aliases=ctx.settings.normalize.company_aliases)
+    p["years_ahead"] = years_ahead(p, ctx)
+    for name, signal in FEATURES.items():
+        value, evidence = signal.compute(p, ctx)
+        p[name] = pd.Series(value, index=p.index).astype(float).round(3)
+        p[f"{name}_evidence"] = evidence
+    p["score"] = weighted_score(p, active_weights(ctx))
+    return p
 
 
 def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(Ranked frame, filtered-out prospects with their reason).
+    """(Ranked frame, filtered-out prospects with their reason in ``filtered_because``).
 
-    ``prospects`` has the schema.PROSPECTS columns (plus career_years_sd, company_parent and
-    title_clean from normalize). Ranked adds years_ahead, one column per feature in [0, 1], an
-    ``<feature>_evidence`` text column each, score, rank (1 = best), why, intro_via and opener.
+    ``prospects`` has the schema.PROSPECTS columns (plus career_years_sd, company_parent,
+    company_clean, title_clean and past_companies from normalize). Ranked adds years_ahead, one
+    column per feature in [0, 1] (NaN = unknown, left out of the score), an ``<feature>_evidence``
+    text column each, score, rank (1 = best), why, intro_via and opener.
+
+    >>> ctx = context(settings, profile, None, today)  # doctest: +SKIP
+    >>> ranked, dropped = rank(linked.prospects, ctx)  # doctest: +SKIP
     """
     schema.check(prospects, schema.PROSPECTS, "Prospects")
     settings = ctx.settings
-    p = prospects.copy()
-    p["intro_via"] = intro_paths(p)
-    p["years_ahead"] = years_ahead(p, ctx)
-    for name, feature in FEATURES.items():
-        value, evidence = feature(p, ctx)
-        p[name] = pd.Series(value, index=p.index).astype(float).round(3)
-        p[f"{name}_evidence"] = evidence
-    weights = active_weights(settings, bool(ctx.target_roles), not ctx.target_companies.empty)
-    p["score"] = weighted_score(p, weights)
-    reason = excluded(p, settings)
-    reason[(p["score"] < settings.output.min_score).to_numpy() & (reason == "").to_numpy()] = (
-        "below the minimum score"
-    )
+    p = score_features(prospects, ctx)
+    reason = excluded(p, settings, ctx.my_employer_keys)
+    low = (p["score"] < settings.output.min_score).to_numpy() & (reason == "").to_numpy()
+    reason[low] = "below the minimum score"
     dropped = p.loc[reason != ""].assign(filtered_because=reason[reason != ""])
     kept = diversify(p.loc[reason == ""], settings.output.max_per_company)
     kept["rank"] = range(1, len(kept) + 1)
-    kept["why"] = why(kept)
-    school = ctx.settings.me.schools[0] if ctx.settings.me.schools else ""
-    kept["opener"] = opener(kept, school, ctx.i_am_student)
+    kept["why"] = why(kept, contributions(kept, active_weights(ctx)), ctx.my_school)
+    kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student)
     ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
     ranked = kept.reindex(columns=ordered).reset_index(drop=True)
     return schema.check(ranked, schema.RANKED, "Ranked"), dropped.reset_index(drop=True)

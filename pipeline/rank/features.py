@@ -1,148 +1,198 @@
 """Ranking features: each a declared signal in [0, 1] with a weight in the settings.
 
-A feature is a function (prospects, context) -> (values, evidence), listed in FEATURES; adding a
-signal is adding an entry. ``evidence`` is short text quoted by explanations.
+A feature is a function (prospects, context) -> (values, evidence), declared in FEATURES with the
+condition under which it carries information (role fit needs target roles …); adding a signal is
+adding an entry. ``evidence`` is short text quoted by explanations. A value of NaN means "unknown":
+the score then leaves the feature out for that person instead of counting it as a zero.
+
+Every feature works per distinct value (title, employer, location) and maps back, so 200,000
+prospects with 20,000 distinct titles cost 20,000 comparisons per target.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.ingest.profile import Profile
-from pipeline.normalize.companies import company_key, company_similarity
-from pipeline.normalize.schools import school_key
-from pipeline.normalize.stage import years_since
+from pipeline.normalize.companies import company_keys, company_similarities
 from pipeline.normalize.titles import expand_abbreviations, role_family
-from pipeline.settings import Settings
+from pipeline.rank.context import Context, context, target_companies
+from pipeline.rank.industries import industry_of, matching_industries
+
+__all__ = ["FEATURES", "SENIOR_LEADERS", "Context", "Signal", "context", "target_companies"]
 
 SENIOR_LEADERS = ("Director", "VP", "CXO", "Partner", "Owner")
-WARMTH = {"connection": 1.0, "alum": 0.6, "intro": 0.4, "cold": 0.1}
+WARMTH = {"connection": 1.0, "alum+intro": 0.7, "alum": 0.6, "intro": 0.4, "cold": 0.1}
+FAMILY_CREDIT = 0.8  # same role family, different title ("ML Engineer" for "data scientist")
+TFIDF_CREDIT = 0.8  # most a look-alike title earns from character n-grams alone
+OTHER_FAMILY = 0.5  # most a title in another role family earns from its words
+NEAR = 60  # partial_ratio below which a title cannot look like a role in TF-IDF terms
+PAST_CREDIT = 0.5  # a past employer at a target ("ex-Google") is half a current one
+PROGRAM_BONUS = 0.2  # shares the school (0.8) and the program or degree too (1.0)
+UNKNOWN_STAGE = 0.3
+MENTION = 0.25  # weaker signals get no evidence text: "fits 'product manager'" at 0.02 misleads
+#: Where a career-stage estimate came from, in a user's words.
+STAGE_SOURCE = {
+    "grad_year": "graduation year",
+    "history": "work history",
+    "title prior": "job title, rough",
+}
+
+Values = tuple[np.ndarray, pd.Series]
 
 
-@dataclass(frozen=True)
-class Context:
-    """Everything features need besides the prospects: the user and their targets."""
-
-    settings: Settings
-    me_name: str = ""
-    my_school_keys: tuple[str, ...] = ()
-    my_major: str = ""
-    my_grad_year: int | None = None
-    my_career_years: float | None = None
-    i_am_student: bool = False  # an education end year not yet reached
-    target_roles: tuple[str, ...] = ()
-    target_companies: pd.DataFrame = field(default_factory=pd.DataFrame)  # employer, key, scores
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("object").where(series.notna(), "").astype("str")
 
 
-def context(
-    settings: Settings, profile: Profile | None, lamp: pd.DataFrame | None, today: date
-) -> Context:
-    """The user's context: settings first, then what the archive's profile says."""
-    profile = profile or Profile()
-    me = settings.me
-    schools = me.schools or profile.schools
-    keys = tuple(k for k in (school_key(s, me.school_aliases) for s in schools) if k)
-    grad = me.grad_year or profile.grad_year(today)
-    start = me.career_start or profile.career_start() or grad
-    companies = pd.DataFrame({"employer": list(settings.targets.companies)})
-    companies["motivation"], companies["posting"] = 0, 0
-    if lamp is not None and len(lamp):
-        companies = pd.concat([companies, lamp[["employer", "motivation", "posting"]]])
-    companies["key"] = [company_key(c) for c in companies["employer"]]
-    companies = companies[companies["key"] != ""].drop_duplicates("key", keep="last")
-    return Context(
-        settings=settings,
-        me_name=me.name or profile.name,
-        my_school_keys=keys,
-        my_major=me.major,
-        my_grad_year=grad,
-        my_career_years=float(years_since(start, today)) if start else None,
-        i_am_student=any(e.end_year and e.end_year >= today.year for e in profile.education)
-        or bool(grad and grad >= today.year),
-        target_roles=settings.targets.roles,
-        target_companies=companies.reset_index(drop=True),
+def _none(p: pd.DataFrame) -> Values:
+    """A feature the targets do not use: unknown (a blank cell in the workbook), not 0."""
+    return np.full(len(p), np.nan), pd.Series("", index=p.index, dtype="str")
+
+
+def _directional(texts: list[str], targets: list[str]) -> np.ndarray:
+    """token_set_ratio / 100, scaled down when the text is shorter than the target.
+
+    token_set_ratio is 100 whenever one token set contains the other, so "Manager" would fully
+    fit "product manager"; the length factor keeps containment one-way (the text holds the target).
+    """
+    sims = process.cdist(
+        texts, targets, scorer=fuzz.token_set_ratio, processor=default_process, workers=-1
     )
+    sims = sims / 100.0
+    lengths = np.array([len(t) for t in texts], dtype=float)[:, None]
+    wanted = np.array([max(len(t), 1) for t in targets], dtype=float)[None, :]
+    return sims * np.minimum(1.0, lengths / wanted)
 
 
-Feature = Callable[[pd.DataFrame, Context], tuple[np.ndarray, pd.Series]]
-
-
-def role_fit(p: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, pd.Series]:
-    """Best fit of the title to any target role: fuzzy token-set on expanded titles, or the same
-    role family (0.8). "Sr. Data Scientist II" fits "data scientist" fully."""
-    if not ctx.target_roles:
-        return np.zeros(len(p)), pd.Series("", index=p.index, dtype="str")
-    roles = [expand_abbreviations(r) for r in ctx.target_roles]
-    titles = p["title_clean"].fillna("").astype("str").tolist()
-    sims = process.cdist(titles, roles, scorer=fuzz.token_set_ratio, workers=-1) / 100.0
-    fuzzy = np.clip((sims - 0.6) / 0.4, 0, 1)
-    families = [role_family(r) for r in ctx.target_roles]
-    fam_of = p["role_family"].astype("str").to_numpy()[:, None]
-    fam = ((fam_of == np.array(families)[None, :]) & (fam_of != "Unknown")) * 0.8
-    combined = np.maximum(fuzzy, fam)
-    best = combined.argmax(axis=1) if len(p) else np.array([], dtype=int)
-    value = combined.max(axis=1) if len(p) else np.array([])
-    evidence = [
-        f"title fits '{ctx.target_roles[b]}'" if v > 0 else ""
-        for b, v in zip(best, value, strict=True)
-    ]
+def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """Best fit of the title to any target role, the strongest of three views: fuzzy token-set on
+    the expanded title (one-way, so "Sr. Data Scientist II" fits "data scientist" fully but
+    "Manager" does not fit "product manager"), the same role family (0.8), and TF-IDF character
+    n-gram similarity (at most 0.8: catches "Data Scientist/ML" and typos)."""
+    if not ctx.target_roles or not len(p):
+        return _none(p)
+    roles = [expand_abbreviations(r).lower() for r in ctx.target_roles]
+    codes, titles = pd.factorize(_text(p["title_clean"]).str.lower())
+    titles = list(titles)
+    fuzzy = np.clip((_directional(titles, roles) - 0.6) / 0.4, 0, 1)
+    look = np.zeros_like(fuzzy)
+    # Character n-grams are built in Python: only titles that share a stretch of text with a
+    # role (partial_ratio, in C++) can reach the cosine that counts, so only those are vectorised.
+    near = process.cdist(titles, roles, scorer=fuzz.partial_ratio, processor=default_process)
+    near = np.flatnonzero((near >= NEAR).any(axis=1))
+    if len(near):
+        subset = [titles[i] for i in near]
+        tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+        both = tfidf.fit_transform([*subset, *roles])  # n-grams are built once per text
+        cos = (both[: len(subset)] @ both[len(subset) :].T).toarray()
+        look[near] = np.clip((cos - 0.6) / 0.35, 0, 1) * TFIDF_CREDIT
+    families = np.array([role_family(r) for r in ctx.target_roles])
+    fam_of = _text(p["role_family"]).to_numpy()[:, None]
+    fam = ((fam_of == families[None, :]) & (fam_of != "Unknown")) * FAMILY_CREDIT
+    # Words alone mislead ("Product Marketing Manager" holds every word of "product manager"):
+    # a title whose known role family differs from the role's keeps at most OTHER_FAMILY.
+    other = (fam_of != families[None, :]) & (fam_of != "Unknown") & (families != "Unknown")
+    views = np.stack([fuzzy[codes], fam, look[codes]])  # (view, prospect, role)
+    views[[0, 2]] = np.where(other[None], np.minimum(views[[0, 2]], OTHER_FAMILY), views[[0, 2]])
+    combined = views.max(axis=0)
+    best_role = combined.argmax(axis=1)
+    rows = np.arange(len(p))
+    value = combined[rows, best_role]
+    how = views[:, rows, best_role].argmax(axis=0)
+    role = np.array(ctx.target_roles, dtype=object)[best_role]
+    words = np.array(["title fits '", "same role family as '", "title resembles '"], dtype=object)
+    evidence = np.where(value >= MENTION, words[how] + role + "'", "")
     return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
-def company_fit(p: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, pd.Series]:
-    """Works at a target employer (1.0), its parent or subsidiary (partial); LAMP motivation and
-    posting scores, when given, scale the credit between 0.7 and 1."""
+def _lamp_scale(targets: pd.DataFrame) -> np.ndarray:
+    """LAMP motivation and posting (1-3 each) scale credit between 0.7 and 1; unscored = 1."""
+    m, s = targets["motivation"].to_numpy(float), targets["posting"].to_numpy(float)
+    return np.where((m + s) > 0, 0.7 + 0.3 * (m + s) / 6, 1.0)
+
+
+def _best_target(keys: list[str], targets: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(best credit, index of the best target) for each key, comparing unique keys only."""
+    n, t = len(keys), len(targets)
+    if not n:
+        return np.zeros(0), np.zeros(0, dtype=int)
+    left = pd.Series(np.repeat(np.array(keys, dtype=object), t))
+    right = pd.Series(np.tile(targets["key"].to_numpy(dtype=object), n))
+    sims = company_similarities(left, right).reshape(n, t) * _lamp_scale(targets)[None, :]
+    return sims.max(axis=1), sims.argmax(axis=1)
+
+
+def company_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """Works at a target employer (1.0) or an alias of one (Facebook for "Meta"); its parent or
+    subsidiary gets partial credit (Alphabet for "Google": 0.6); a past employer from a headline
+    ("ex-Google") half of that. LAMP motivation and posting scale the credit between 0.7 and 1."""
     targets = ctx.target_companies
-    if targets.empty:
-        return np.zeros(len(p)), pd.Series("", index=p.index, dtype="str")
-    keys = p["company_key"].fillna("").astype("str")
-    uniq = [k for k in pd.unique(keys) if k]
-    best: dict[str, tuple[float, str]] = {}
-    for k in uniq:  # per unique employer, against a few dozen targets
-        scores = [
-            (company_similarity(k, t) * _lamp_scale(m, s), e)
-            for t, e, m, s in zip(
-                targets["key"],
-                targets["employer"],
-                targets["motivation"],
-                targets["posting"],
-                strict=True,
-            )
-        ]
-        best[k] = max(scores)
-    value = keys.map(lambda k: best.get(k, (0.0, ""))[0]).to_numpy(dtype=float)
-    evidence = keys.map(
-        lambda k: f"target employer {best[k][1]}" if best.get(k, (0,))[0] > 0 else ""
+    if targets.empty or not len(p):
+        return _none(p)
+    employers = targets["employer"].to_numpy(dtype=object)
+    codes, keys = pd.factorize(_text(p["company_key"]))
+    credit, which = _best_target(list(keys), targets)
+    now, now_t = credit[codes], which[codes]
+    past = _text(p["past_companies"]) if "past_companies" in p else pd.Series("", index=p.index)
+    past = past[past != ""]  # most people have no past employer in their headline
+    exploded = past.str.split("|").explode()
+    exploded = exploded[exploded.str.strip() != ""]
+    then = np.zeros(len(p))
+    then_t = np.zeros(len(p), dtype=int)
+    if len(exploded):
+        pkeys = company_keys(exploded.astype("str"), ctx.settings.normalize.company_aliases)
+        pcodes, puniq = pd.factorize(pkeys["company_key"])
+        pcredit, pwhich = _best_target(list(puniq), targets)
+        per = pd.DataFrame(
+            {"pos": p.index.get_indexer(exploded.index), "c": pcredit[pcodes], "t": pwhich[pcodes]}
+        )
+        best = per.sort_values("c", ascending=False).drop_duplicates("pos")
+        then[best["pos"].to_numpy()] = best["c"].to_numpy() * PAST_CREDIT
+        then_t[best["pos"].to_numpy()] = best["t"].to_numpy()
+    use_past = then > now
+    value = np.maximum(now, then)
+    target = employers[np.where(use_past, then_t, now_t)]
+    m = targets["motivation"].to_numpy()[np.where(use_past, then_t, now_t)]
+    s = targets["posting"].to_numpy()[np.where(use_past, then_t, now_t)]
+    lamp = np.where(
+        m + s > 0, " (LAMP motivation " + m.astype(str) + ", posting " + s.astype(str) + ")", ""
     )
-    return value, evidence.astype("str")
+    company = _text(p.get("company_clean", p["company"])).to_numpy(dtype=object)
+    exact = now >= _lamp_scale(targets)[now_t] - 1e-9
+    evidence = np.select(
+        [value <= 0, use_past, exact],
+        ["", "formerly at target " + target, "target employer " + target],
+        default=company + " is related to target " + target + " (partial credit)",
+    )
+    evidence = np.where(value > 0, evidence + lamp, "")
+    return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
-def _lamp_scale(motivation: int, posting: int) -> float:
-    if not motivation and not posting:
-        return 1.0
-    return 0.7 + 0.3 * (int(motivation) + int(posting)) / 6
-
-
-def school_fit(p: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, pd.Series]:
-    """Shares the user's school (0.8), more when the program matches too (1.0)."""
+def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """Shares the user's school (0.8), and the program or degree too (1.0)."""
     shared = p["is_alum"].to_numpy(dtype=bool) | p["school_key"].isin(ctx.my_school_keys).to_numpy()
     value = shared * 0.8
-    if ctx.my_major:
-        majors = p["major"].fillna("").astype("str").tolist()
-        sim = (
-            process.cdist(majors, [ctx.my_major], scorer=fuzz.token_set_ratio)[:, 0]
-            if majors
-            else np.array([])
-        )
-        value = value + shared * (sim >= 85) * 0.2
-    school = p["school"].fillna("").astype("str")
-    evidence = np.where(shared, "alum of " + school.where(school != "", "your school"), "")
+    same_program = np.zeros(len(p), dtype=bool)
+    if ctx.my_programs and len(p):
+        for column in ("major", "degree"):
+            codes, uniq = pd.factorize(_text(p[column]).str.lower())
+            sims = _directional(list(uniq), [x.lower() for x in ctx.my_programs]).max(axis=1)
+            same_program |= (sims >= 0.85)[codes] & (_text(p[column]) != "").to_numpy()
+        value = value + shared * same_program * PROGRAM_BONUS
+    school = _text(p["school"])
+    school = school.where(school != "", ctx.my_school or "your school")
+    evidence = np.where(shared, "alum of " + school, "")
+    program = _text(p["major"]).where(_text(p["major"]) != "", _text(p["degree"]))
+    evidence = np.where(
+        shared & same_program, evidence + ", same program (" + program + ")", evidence
+    )
     return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
@@ -152,49 +202,119 @@ def years_ahead(p: pd.DataFrame, ctx: Context) -> pd.Series:
     return (p["career_years"].astype(float) - mine).round(1)
 
 
-def stage_fit(p: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, pd.Series]:
-    """Highest at the target years ahead; the tolerance and the estimate's uncertainty widen the
-    curve; senior leaders keep a floor of their own; people behind the user count half unless
-    the user asks for peers; unknown stage gets a neutral 0.3."""
+def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """A bell curve peaking at the target years ahead; the tolerance and the estimate's own
+    uncertainty (career_years_sd) set its width. Senior leaders (Director and above) keep a floor
+    of their own however far ahead; people behind the user count half unless the user asks for
+    peers (then everyone from the user's stage up to the target counts fully). Unknown: 0.3."""
     t = ctx.settings.targets
     ahead = years_ahead(p, ctx).to_numpy(dtype=float)
-    sd = np.sqrt(
-        t.years_tolerance**2 + p["career_years_sd"].astype(float).fillna(3.0).to_numpy() ** 2
+    sd_est = (
+        p["career_years_sd"].astype(float).fillna(3.0).to_numpy() if "career_years_sd" in p else 3.0
     )
-    value = np.exp(-0.5 * ((ahead - t.years_ahead) / sd) ** 2)
+    sd = np.sqrt(t.years_tolerance**2 + sd_est**2)
+    distance = ahead - t.years_ahead
+    if t.include_peers:  # from the user's own stage up to the target, everyone counts fully
+        distance = np.where(ahead > t.years_ahead, distance, np.where(ahead >= 0, 0.0, ahead))
+    value = np.exp(-0.5 * (distance / sd) ** 2)
     if not t.include_peers:
         value = np.where(ahead < 0, value * 0.5, value)
     leader = p["seniority"].isin(SENIOR_LEADERS).to_numpy()
     value = np.where(leader, np.maximum(value, t.senior_leaders), value)
-    value = np.where(np.isnan(ahead), np.where(leader, t.senior_leaders, 0.3), value)
+    value = np.where(np.isnan(ahead), np.where(leader, t.senior_leaders, UNKNOWN_STAGE), value)
+    n = pd.Series(np.round(ahead), index=p.index).abs().astype("Int64").astype("str")
+    side = np.where(ahead < 0, " years behind", " years ahead")
+    source = p.get("career_years_source", pd.Series("", index=p.index))
+    source = _text(source).map(STAGE_SOURCE).fillna("estimate")
     evidence = np.where(
-        np.isnan(ahead),
-        "",
-        "about " + pd.Series(np.round(ahead)).astype("Int64").astype("str") + " years ahead",
+        np.isnan(ahead), "stage unknown", "about " + n + side + " (from " + source + ")"
+    )
+    seniority = _text(p["seniority"])
+    evidence = np.where(leader, evidence + "; senior leader (" + seniority + ")", evidence)
+    return value, pd.Series(evidence, index=p.index, dtype="str")
+
+
+def warmth(p: pd.DataFrame, ctx: Context) -> Values:
+    """1st-degree connection (1.0), then alum (0.6, 0.7 with an introduction), then reachable
+    through an introduction (0.4), then cold (0.1)."""
+    conn = p["is_connection"].to_numpy(dtype=bool)
+    alum = p["is_alum"].to_numpy(dtype=bool)
+    intro = (_text(p["intro_via"]) != "").to_numpy() if "intro_via" in p else np.zeros(len(p), bool)
+    kind = np.select(
+        [conn, alum & intro, alum, intro], ["connection", "alum+intro", "alum", "intro"], "cold"
+    )
+    value = pd.Series(kind).map(WARMTH).to_numpy(dtype=float)
+    words = {
+        "connection": "1st-degree connection",
+        "alum+intro": "fellow alum, intro possible",
+        "alum": "fellow alum",
+        "intro": "intro possible",
+        "cold": "no connection yet",
+    }
+    return value, pd.Series(pd.Series(kind).map(words).to_numpy(), index=p.index, dtype="str")
+
+
+def location_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """1 when the location names a target location ("Toronto, ON, Canada" for "Toronto"), 0 when it
+    names another place, NaN (neutral: left out of the score) when unknown, as for every
+    LinkedIn connection."""
+    if not ctx.target_locations or not len(p):
+        return _none(p)
+    where = _text(p["location"]).str.strip()
+    codes, places = pd.factorize(where.str.lower())
+    targets = [t.lower() for t in ctx.target_locations]
+    sims = _directional(list(places), targets)
+    hit = (sims.max(axis=1) >= 0.9)[codes]
+    best = np.array(ctx.target_locations, dtype=object)[sims.argmax(axis=1)[codes]]
+    known = (where != "").to_numpy()
+    value = np.where(known, hit.astype(float), np.nan)
+    evidence = np.select(
+        [~known, hit],
+        ["location unknown", "in " + where + " (target " + best + ")"],
+        "in " + where + ", outside the target locations",
     )
     return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
-def warmth(p: pd.DataFrame, ctx: Context) -> tuple[np.ndarray, pd.Series]:
-    """1st-degree connection, then alum, then reachable through an introduction, then cold."""
-    conn = p["is_connection"].to_numpy(dtype=bool)
-    alum = p["is_alum"].to_numpy(dtype=bool)
-    intro = (p["intro_via"].fillna("") != "").to_numpy()
-    kind = np.select([conn, alum, intro], ["connection", "alum", "intro"], default="cold")
-    value = np.vectorize(WARMTH.get)(kind) if len(kind) else np.array([])
-    words = {
-        "connection": "1st-degree connection",
-        "alum": "fellow alum",
-        "intro": "intro possible",
-        "cold": "cold",
-    }
-    return value.astype(float), pd.Series([words[k] for k in kind], index=p.index, dtype="str")
+def industry_fit(p: pd.DataFrame, ctx: Context) -> Values:
+    """1 when the employer's industry (an ``industry`` column, else pipeline/data's table of
+    employers) is a target industry ("fintech" matches Financial services), 0 for another
+    industry, NaN (neutral) when unknown."""
+    if not ctx.target_industries or not len(p):
+        return _none(p)
+    industry = industry_of(p)
+    wanted = matching_industries(ctx.target_industries)
+    known = (industry != "").to_numpy()
+    hit = industry.isin(list(wanted)).to_numpy()
+    value = np.where(known, hit.astype(float), np.nan)
+    target = industry.map(wanted).fillna("")
+    evidence = np.select(
+        [~known, hit],
+        ["industry unknown", "industry " + industry + " (target " + target + ")"],
+        "industry " + industry + ", not a target",
+    )
+    return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
-FEATURES: dict[str, Feature] = {
-    "role_fit": role_fit,
-    "company_fit": company_fit,
-    "school_fit": school_fit,
-    "stage_fit": stage_fit,
-    "warmth": warmth,
+@dataclass(frozen=True)
+class Signal:
+    """A declared ranking feature: its function, and when it carries information."""
+
+    name: str
+    compute: Callable[[pd.DataFrame, Context], Values]
+    active: Callable[[Context], bool] = lambda ctx: True
+    doc: str = ""
+
+
+FEATURES: dict[str, Signal] = {
+    s.name: s
+    for s in (
+        Signal("role_fit", role_fit, lambda c: bool(c.target_roles), "title vs target roles"),
+        Signal("company_fit", company_fit, lambda c: not c.target_companies.empty, "employer"),
+        Signal("school_fit", school_fit, doc="shares your school (and program)"),
+        Signal("stage_fit", stage_fit, doc="years ahead of you"),
+        Signal("warmth", warmth, doc="how reachable"),
+        Signal("location_fit", location_fit, lambda c: bool(c.target_locations), "location"),
+        Signal("industry_fit", industry_fit, lambda c: bool(c.target_industries), "industry"),
+    )
 }

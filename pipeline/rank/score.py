@@ -2,38 +2,117 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 import numpy as np
 import pandas as pd
 
 from pipeline.normalize.companies import company_key
+from pipeline.rank.context import Context
 from pipeline.settings import Settings
 
 
-def active_weights(settings: Settings, has_roles: bool, has_companies: bool) -> dict[str, float]:
-    """Weights of the features that carry information: without target roles (companies), role
-    fit (company fit) would be 0 for everyone and only dilute the score."""
-    weights = {k: float(v) for k, v in vars(settings.weights).items()}
-    if not has_roles:
-        weights["role_fit"] = 0.0
-    if not has_companies:
-        weights["company_fit"] = 0.0
-    return weights
+def active_weights(ctx: Context) -> dict[str, float]:
+    """Weight of each feature, 0 for features without information: with no target roles (or
+    companies, locations, industries) that feature would be 0 for everyone and only dilute the
+    score.
+
+    >>> from pipeline.settings import Settings
+    >>> active_weights(Context(Settings()))["role_fit"]
+    0.0
+    """
+    from pipeline.rank.features import FEATURES
+
+    weights = {k: float(v) for k, v in vars(ctx.settings.weights).items()}
+    return {name: weights[name] if s.active(ctx) else 0.0 for name, s in FEATURES.items()}
+
+
+def contributions(features: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Each feature's share of the score: weight × value / the weights of the known features.
+
+    A NaN feature (unknown location …) contributes nothing and leaves the denominator, so it
+    neither helps nor hurts. The contributions of a row sum to its score.
+    """
+    names = [n for n, w in weights.items() if w > 0]
+    values = features[names].to_numpy(dtype=float) if names else np.zeros((len(features), 0))
+    w = np.array([weights[n] for n in names], dtype=float)
+    known = ~np.isnan(values)
+    total = (known * w).sum(axis=1)
+    share = (
+        np.where(known, np.nan_to_num(values) * w, 0.0) / np.where(total > 0, total, 1.0)[:, None]
+    )
+    return pd.DataFrame(share, columns=names, index=features.index)
 
 
 def weighted_score(features: pd.DataFrame, weights: dict[str, float]) -> np.ndarray:
-    """Weighted mean of the feature columns, in [0, 1]."""
-    total = sum(weights.values()) or 1.0
-    score = sum(features[name].to_numpy() * w for name, w in weights.items() if w)
-    return np.round(np.asarray(score, dtype=float) / total, 4) if len(features) else np.array([])
+    """Weighted mean of the feature columns over the known ones, in [0, 1].
+
+    >>> f = pd.DataFrame({"a": [1.0, 1.0], "b": [0.0, np.nan]})
+    >>> weighted_score(f, {"a": 1.0, "b": 1.0}).tolist()
+    [0.5, 1.0]
+    """
+    if not len(features):
+        return np.array([])
+    return np.round(contributions(features, weights).sum(axis=1).to_numpy(), 4)
 
 
-def excluded(prospects: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Why each prospect is filtered out ("" when kept): excluded employer or role family."""
+@cache
+def _generic_words() -> frozenset[str]:
+    """Words too common in employer names to tell two apart ("group", "financial")."""
+    with resources.as_file(resources.files("pipeline.data") / "company_generic_words.csv") as f:
+        table = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return frozenset(table.loc[table["kind"] == "generic", "word"])
+
+
+def _same(key: str, wanted: frozenset[str]) -> bool:
+    """Same key, or one key is the other plus generic words ("manulife financial")."""
+    if key in wanted:
+        return True
+    words = key.split()
+    for other in wanted:
+        theirs = other.split()
+        short, long = (words, theirs) if len(words) <= len(theirs) else (theirs, words)
+        if long[: len(short)] == short and set(long[len(short) :]) <= _generic_words():
+            return True
+    return False
+
+
+def same_employer(keys: pd.Series, wanted: set[str]) -> np.ndarray:
+    """Whether each company key names one of ``wanted``: the same key, or the same name with
+    only generic words added ("Manulife Financial" for "Manulife"). Checked per distinct key.
+
+    >>> same_employer(pd.Series(["manulife financial", "manulife", "sun life"]), {"manulife"})
+    array([ True,  True, False])
+    """
+    if not wanted:
+        return np.zeros(len(keys), dtype=bool)
+    codes, uniq = pd.factorize(keys.fillna("").astype("str"))
+    frozen = frozenset(wanted)
+    hits = np.array([bool(k) and _same(k, frozen) for k in uniq] + [False], dtype=bool)
+    return hits[codes]
+
+
+def excluded(
+    prospects: pd.DataFrame, settings: Settings, my_employers: tuple[str, ...] = ()
+) -> pd.Series:
+    """Why each prospect is filtered out ("" when kept): an excluded employer (named in settings,
+    or the user's own current employer), or an excluded role family.
+
+    ``prospects`` needs company_key, company_parent and role_family.
+    """
     t = settings.targets
-    keys = {company_key(c) for c in t.exclude_companies} - {""}
+    aliases = settings.normalize.company_aliases
+    keys = {company_key(c, aliases) for c in t.exclude_companies} - {""}
+    mine = set(my_employers) - {""} if t.exclude_my_employer else set()
+    parent = (
+        prospects["company_parent"] if "company_parent" in prospects else prospects["company_key"]
+    )
     reason = pd.Series("", index=prospects.index, dtype="str")
-    at_excluded = prospects["company_key"].isin(keys) | prospects["company_parent"].isin(keys)
-    reason[at_excluded.to_numpy()] = "excluded employer"
+    at_excluded = same_employer(prospects["company_key"], keys) | parent.isin(keys).to_numpy()
+    reason[at_excluded] = "excluded employer"
+    at_mine = same_employer(prospects["company_key"], mine) & (reason == "").to_numpy()
+    reason[at_mine] = "works at your current employer"
     families = {f.lower() for f in t.exclude_role_families}
     in_family = prospects["role_family"].str.lower().isin(families).to_numpy()
     reason[in_family & (reason == "").to_numpy()] = "excluded role family"
@@ -42,9 +121,20 @@ def excluded(prospects: pd.DataFrame, settings: Settings) -> pd.Series:
 
 def diversify(ranked: pd.DataFrame, max_per_company: int) -> pd.DataFrame:
     """Order by score, but at most ``max_per_company`` people per employer before everyone else
-    (the LAMP habit: a few contacts at each of the top employers). Unknown employers are not
-    capped. ``ranked`` needs score and company_key."""
+    (the LAMP habit: a few contacts at each of the top employers, and the next person at an
+    employer once the first has not replied). Unknown employers are not capped; 0 = no cap.
+    ``ranked`` needs score, prospect_id and company_key.
+
+    >>> f = pd.DataFrame({"prospect_id": list("abc"), "score": [.9, .8, .7],
+    ...                   "company_key": ["g", "g", "s"]})
+    >>> diversify(f, 1)["prospect_id"].tolist()
+    ['a', 'c', 'b']
+    """
     ordered = ranked.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+    if max_per_company <= 0:
+        return ordered
     nth = ordered.groupby("company_key").cumcount().to_numpy()
     over = (nth >= max_per_company) & (ordered["company_key"] != "").to_numpy()
-    return pd.concat([ordered[~over], ordered[over]])
+    # Beyond the cap, people come back in rounds: every employer's 4th before anyone's 5th.
+    rounds = np.where(over, nth // max_per_company, 0)
+    return ordered.assign(_round=rounds).sort_values("_round", kind="stable").drop(columns="_round")

@@ -1,6 +1,8 @@
 """The words a user reads: one plain sentence of why, and a first line for the message.
 
-Both are built only from fields of the prospect and the user; they never invent a fact.
+Both are built only from fields of the prospect and the user; they never invent a fact. Both are
+assembled column-wise (numpy string operations over whole columns), so 200,000 prospects take a
+second, not the minutes a row loop would.
 """
 
 from __future__ import annotations
@@ -8,112 +10,215 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
 
 MAX_OPENER = 300
+ASK = "I'd value 15 minutes of your perspective on "
 
 
-def _school_part(row: pd.Series) -> str:
-    if row["school_fit"] <= 0:
+def _per_unique(values: object, fn) -> np.ndarray:
+    """``fn`` applied once per distinct value (a missing value reads as ""), as an object array.
+
+    Text columns repeat a lot (employers, intro paths, schools), and Python string work per
+    distinct value is what keeps 200,000 rows at a second.
+    """
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return np.array([*(fn(str(u)) for u in uniq), fn("")], dtype=object)[codes]
+
+
+def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return _per_unique(frame[column].to_numpy(dtype=object), str.strip)
+
+
+def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _join(parts: list[np.ndarray], sep: str) -> np.ndarray:
+    """Join aligned string columns with ``sep``, skipping empty parts."""
+    # str.join over zipped columns runs in C per row: faster than numpy object concatenation.
+    joined = [sep.join(filter(None, row)) for row in zip(*parts, strict=True)]
+    return np.array(joined, dtype=object) if parts else np.array([], dtype=object)
+
+
+def _years(n: int) -> str:
+    return f"{abs(n)} year{'' if abs(n) == 1 else 's'}"
+
+
+def _stage_words(key: str) -> str:
+    """The stage phrase for a key: "L<seniority>" (a senior leader), "" (unknown) or years."""
+    if key.startswith("L"):
+        return f"a senior leader ({key[1:]})"
+    if not key:
         return ""
-    school = row["school"] or "your school"
-    detail = " ".join(str(x) for x in (row["degree"], _year(row["grad_year"])) if x)
-    return f"{school} alum" + (f" ({detail})" if detail else "")
-
-
-def _year(value: object) -> str:
-    return "" if pd.isna(value) else str(int(value))
-
-
-def _company(row: pd.Series) -> str:
-    """The employer without its legal form ("Shopify", not "Shopify Inc.")."""
-    return row.get("company_clean") or row["company"]
-
-
-def _job_part(row: pd.Series) -> str:
-    title, company = row["title"], _company(row)
-    if title and company:
-        return f"{title} at {company}"
-    return title or (f"works at {company}" if company else "")
-
-
-def _stage_part(row: pd.Series) -> str:
-    ahead = row["years_ahead"]
-    if row["seniority"] in SENIOR_LEADERS and (pd.isna(ahead) or ahead > 10):
-        return f"a senior leader ({row['seniority']})"
-    if pd.isna(ahead):
-        return ""
-    n = round(float(ahead))
+    n = int(key)
     if n == 0:
         return "at about your career stage"
-    if n < 0:
-        return f"about {-n} year{'s' if n != -1 else ''} behind you"
-    return f"about {n} year{'s' if n != 1 else ''} ahead of you"
+    return f"about {_years(n)} {'behind' if n < 0 else 'ahead of'} you"
 
 
-def _reach_part(row: pd.Series) -> str:
-    if row["is_connection"]:
-        return "1st-degree connection"
-    if row["intro_via"]:
-        return "intro possible via " + row["intro_via"].split(" (")[0]
-    return "fellow alum, not yet connected" if row["is_alum"] else "no connection yet"
+def _company(r: pd.DataFrame) -> np.ndarray:
+    """The employer without its legal form ("Shopify", not "Shopify Inc.")."""
+    clean = _text(r, "company_clean")
+    return np.where(clean != "", clean, _text(r, "company"))
 
 
-def why(ranked: pd.DataFrame) -> pd.Series:
-    """One sentence per prospect from its strongest signals, e.g. "Waterloo alum (BASc 2021),
-    Data Scientist at Shopify, about 5 years ahead of you; 1st-degree connection"."""
-    out = []
-    for _, row in ranked.iterrows():  # once per shortlisted person, text assembly only
-        parts = [p for p in (_school_part(row), _job_part(row), _stage_part(row)) if p]
-        sentence = ", ".join(parts)
-        out.append(f"{sentence}; {_reach_part(row)}" if sentence else _reach_part(row).capitalize())
-    return pd.Series(out, index=ranked.index, dtype="str")
+def _school_part(r: pd.DataFrame, my_school: str) -> np.ndarray:
+    school = _text(r, "school")
+    school = np.where(school != "", school, my_school or "your school")
+    years = _num(r, "grad_year")
+    year = _per_unique(
+        np.where(np.isnan(years), -1, years), lambda y: "" if y == "-1.0" else y[:-2]
+    )
+    detail = _join([_text(r, "degree"), year], " ")
+    part = school + " alum" + np.where(detail != "", " (" + detail + ")", "")
+    return np.where(_num(r, "school_fit") > 0, part, "")
 
 
-def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True) -> pd.Series:
-    """A first line for the outreach message, built from the strongest shared tie, < 300 chars.
+def _title(r: pd.DataFrame) -> np.ndarray:
+    """The title as written, without a headline's extras ("Senior PM @ Shopify | ex-Google")."""
+    return _per_unique(_text(r, "title"), lambda t: split_headline(t)[0] or t)
 
-    The tie is only ever a fact in the data: the shared school (and whether the user is still a
-    student there), or the LinkedIn connection.
+
+def _job_part(r: pd.DataFrame) -> np.ndarray:
+    title, company = _title(r), _company(r)
+    return np.select(
+        [(title != "") & (company != ""), title != "", company != ""],
+        [title + " at " + company, title, "works at " + company],
+        "",
+    )
+
+
+def _stage_part(r: pd.DataFrame) -> np.ndarray:
+    ahead = _num(r, "years_ahead")
+    seniority = _text(r, "seniority")
+    leader = np.isin(seniority, SENIOR_LEADERS) & (np.isnan(ahead) | (ahead > 10))
+    n = np.round(np.nan_to_num(ahead)).astype(np.int64)
+    key = np.where(
+        leader, "L" + seniority.astype(str), np.where(np.isnan(ahead), "", n.astype(str))
+    )
+    return _per_unique(key, _stage_words)
+
+
+def _first_introducer(r: pd.DataFrame) -> np.ndarray:
+    return _per_unique(_text(r, "intro_via"), lambda t: t.split(" (", 1)[0])
+
+
+def _reach_part(r: pd.DataFrame) -> np.ndarray:
+    via = _first_introducer(r)
+    return np.select(
+        [r["is_connection"].to_numpy(bool), via != "", r["is_alum"].to_numpy(bool)],
+        ["1st-degree connection", "intro possible via " + via, "fellow alum, not yet connected"],
+        "no connection yet",
+    )
+
+
+def why(
+    ranked: pd.DataFrame, strengths: pd.DataFrame | None = None, my_school: str = ""
+) -> pd.Series:
+    """One sentence per prospect from its strongest signals, strongest first, e.g. "Waterloo alum
+    (BASc 2021), Data Scientist at Shopify, about 5 years ahead of you; 1st-degree connection".
+
+    ``ranked`` needs title, company, school, degree, grad_year, seniority, years_ahead, school_fit,
+    is_connection, is_alum, intro_via; ``strengths`` (each feature's contribution to the score,
+    from score.contributions) orders the parts; without it the features' values do.
     """
-    me = "student" if i_am_student else "alum"
-    out = []
-    for _, row in ranked.iterrows():
-        first = row["first_name"] or row["full_name"]
-        topic = _topic(row)
-        if row["school_fit"] > 0 and (row["school"] or my_school):
-            school = _short_school(row["school"] or my_school)
-            tie = f"as a {school} {me} reaching out to a fellow alum, "
-        elif row["is_connection"]:
-            tie = "since we're connected here, "
-        else:
-            tie = ""
-        line = f"Hi {first}, {tie}I'd value 15 minutes of your perspective on {topic}."
-        out.append(line[: MAX_OPENER - 1] + "…" if len(line) > MAX_OPENER else line)
+    if not len(ranked):
+        return pd.Series([], index=ranked.index, dtype="str")
+    s = strengths if strengths is not None else ranked
+    get = lambda c: s[c].fillna(0).to_numpy(float) if c in s else np.zeros(len(ranked))  # noqa: E731
+    parts = [_school_part(ranked, my_school), _job_part(ranked), _stage_part(ranked)]
+    strength = np.stack(
+        [get("school_fit"), get("role_fit") + get("company_fit") + 1e-6, get("stage_fit")]
+    )
+    if "location_fit" in s and (s["location_fit"].fillna(0) > 0).any():
+        where = _text(ranked, "location")
+        parts.append(np.where(get("location_fit") > 0, "in " + where, ""))
+        strength = np.vstack([strength, get("location_fit")])
+    order = np.argsort(-strength, axis=0, kind="stable")  # per prospect, strongest part first
+    table = np.stack(parts)
+    ordered = [np.take_along_axis(table, order[i : i + 1], axis=0)[0] for i in range(len(parts))]
+    sentence = _join(ordered, ", ")
+    reach = _reach_part(ranked)
+    capital = _per_unique(reach, str.capitalize)
+    out = np.where(sentence != "", sentence + "; " + reach, capital)
     return pd.Series(out, index=ranked.index, dtype="str")
 
 
-def _topic(row: pd.Series) -> str:
-    title, company = row["title"], _company(row)
+def _short(school: str) -> str:
+    short = school.replace("University of ", "").replace(" University", "").strip()
+    return short or school
+
+
+def _truncate(lines: np.ndarray, limit: int) -> np.ndarray:
+    """Lines over ``limit`` characters cut at a word, with an ellipsis."""
+    out = lines.copy()
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    for i in np.flatnonzero(lengths > limit):  # the rare overlong line only
+        out[i] = lines[i][: limit - 1].rsplit(" ", 1)[0] + "…"
+    return out
+
+
+def _intro_words(intro: str) -> str:
+    """The tie an introduction path gives: the first introducer and their (past) employer."""
+    first = intro.split("; ", 1)[0]
+    if " (" not in first:
+        return ""
+    name, where = first.split(" (", 1)
+    where = where.removesuffix(")")
+    if where.startswith("formerly "):
+        return f"my connection {name} used to work at {where.removeprefix('formerly ')}, and "
+    return f"my connection {name} also works at {where}, and "
+
+
+def _topic(pair: str) -> str:
+    title, _, company = pair.partition("\x1f")
     if title and company:
         return f"your path to {title} at {company}"
     if company:
         return f"your work at {company}"
-    if title:
-        return f"your work as {title}"
-    return "your career path"
+    return f"your work as {title}" if title else "your career path"
 
 
-def _short_school(school: str) -> str:
-    words = school.replace("University of ", "").replace(" University", "").strip()
-    return words or school
+def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True) -> pd.Series:
+    """A first line for the outreach message from the strongest shared tie, under 300 characters.
 
-
-def warmth_words(ranked: pd.DataFrame) -> pd.Series:
-    """ "1st-degree connection", "Alum", "Intro possible" or "Cold" per prospect."""
-    kind = np.select(
-        [ranked["is_connection"], ranked["is_alum"], ranked["intro_via"] != ""],
-        ["1st-degree connection", "Alum", "Intro possible"],
-        default="Cold",
+    The tie is only ever a fact in the data, strongest first: the shared school (the prospect's,
+    or the user's own school for a row from the user's alumni list), a connection of the user's
+    who works or worked at the prospect's employer, the LinkedIn connection itself. Then the
+    question: their path to their title at their employer, as the data gives them.
+    """
+    if not len(ranked):
+        return pd.Series([], index=ranked.index, dtype="str")
+    me = "student" if i_am_student else "alum"
+    first = _text(ranked, "first_name")
+    first = np.where(first != "", first, _text(ranked, "full_name"))
+    school = _text(ranked, "school")
+    school = _per_unique(np.where(school != "", school, my_school), _short)
+    alum = (_num(ranked, "school_fit") > 0) & (school != "")
+    # Each tie and topic is phrased once per distinct value; rows only pick their phrases.
+    school_tie = _per_unique(school, lambda s: f"as a {s} {me} reaching out to a fellow alum, ")
+    intro_tie = _per_unique(_text(ranked, "intro_via"), _intro_words)
+    connected = ranked["is_connection"].to_numpy(bool)
+    tie = np.where(
+        alum,
+        school_tie,
+        np.where(
+            intro_tie != "", intro_tie, np.where(connected, "since we're connected here, ", "")
+        ),
     )
-    return pd.Series(kind, index=ranked.index, dtype="str")
+    # \x1f joins title and employer into one key (numpy drops a trailing NUL, so not \x00).
+    pair = _per_unique(_title(ranked) + "\x1f" + _company(ranked), _topic)
+    lines = np.array(
+        [
+            f"Hi {f}, {t}{ASK}{p}." if f else f"Hi, {t}{ASK}{p}."
+            for f, t, p in zip(first, tie, pair, strict=True)
+        ],
+        dtype=object,
+    )
+    return pd.Series(_truncate(lines, MAX_OPENER), index=ranked.index, dtype="str")

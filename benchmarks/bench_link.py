@@ -1,0 +1,154 @@
+"""Linkage accuracy and speed on the synthetic benchmark (fixtures/linkage/generate.py).
+
+    python benchmarks/bench_link.py accuracy [--connections 3000 --alumni 20000]
+    python benchmarks/bench_link.py speed [--repeat 3]
+
+accuracy: precision/recall/F1 of connections <-> alumni (pairs in one cluster) and of alumni
+duplicates, on the generated benchmark and on the bundled sample; records "link-accuracy".
+speed: link() on 30,000 x 200,000 and deduplication of 1,000,000 alumni, each in a subprocess
+whose max RSS is the peak memory; normalized frames are cached in out/bench/ (pickle);
+records "link-speed". Normalize time is not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "fixtures" / "linkage")]
+
+import generate  # noqa: E402
+
+from benchmarks.results_md import record  # noqa: E402
+from pipeline.link import evaluate, score  # noqa: E402
+from pipeline.normalize import normalize  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+
+CACHE = ROOT / "out" / "bench"
+TODAY = date(2026, 11, 28)
+
+
+def normalized(n_connections: int, n_alumni: int) -> tuple[generate.Benchmark, pd.DataFrame]:
+    path = CACHE / f"linkage-v2-{n_connections}x{n_alumni}.pkl"  # v2: long-tail name pools
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    bench = generate.make(n_connections, n_alumni)
+    frame = normalize(generate.people(bench), Settings(), TODAY)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps((bench, frame)))
+    return bench, frame
+
+
+def cluster_pairs(scored, left_source: str, right_source: str) -> pd.DataFrame:
+    """Every (left, right) pair of record ids that ended in one cluster."""
+    f = scored.frame
+    c = pd.DataFrame({"id": f["record_id"], "lab": scored.labels, "src": f["source"]})
+    pairs = c[c["src"] == left_source].merge(c[c["src"] == right_source], on="lab")
+    if left_source == right_source:
+        pairs = pairs[pairs["id_x"] < pairs["id_y"]]
+    return pd.DataFrame({"left": pairs["id_x"], "right": pairs["id_y"]})
+
+
+def accuracy(n_connections: int, n_alumni: int) -> str:
+    bench, frame = normalized(n_connections, n_alumni)
+    start = time.perf_counter()
+    scored = score(frame, Settings())
+    took = time.perf_counter() - start
+    truth = pd.DataFrame(
+        {
+            "left": "connections:" + bench.truth["connections_row"].astype(str),
+            "right": "alumni:" + bench.truth["alumni_row"].astype(str),
+            "kind": bench.truth["kind"],
+        }
+    )
+    cross = evaluate(cluster_pairs(scored, "connections", "alumni"), truth, examples=10**6)
+    dups = pd.DataFrame(
+        {
+            "left": "alumni:" + bench.duplicates["alumni_row_a"].astype(str),
+            "right": "alumni:" + bench.duplicates["alumni_row_b"].astype(str),
+        }
+    )
+    within = evaluate(cluster_pairs(scored, "alumni", "alumni"), dups)
+    missed = cross.missed["kind"].value_counts().to_dict()
+    return "\n".join(
+        [
+            f"| {n_connections:,} x {n_alumni:,} | connections <-> alumni | {cross.precision:.4f} "
+            f"| {cross.recall:.4f} | {cross.f1:.4f} | {len(scored.pairs):,} | {took:.1f} |",
+            f"| | alumni duplicates | {within.precision:.4f} | {within.recall:.4f} "
+            f"| {within.f1:.4f} | | |",
+            f"\nMissed links by kind: {missed}",
+        ]
+    )
+
+
+def speed_child(kind: str) -> None:
+    """Run in a subprocess: time score() once on the cached frame, print seconds."""
+    n_conn, n_alumni = (30_000, 200_000) if kind == "link" else (0, 1_000_000)
+    _, frame = normalized(n_conn, n_alumni)
+    start = time.perf_counter()
+    scored = score(frame, Settings())
+    print(f"{time.perf_counter() - start:.2f} {len(scored.pairs)}")
+
+
+def speed(repeat: int) -> str:
+    rows = []
+    for kind, label in (("link", "30,000 x 200,000 linked"), ("dedupe", "1,000,000 deduplicated")):
+        times, pairs = [], ""
+        for _ in range(repeat):
+            out = subprocess.run(
+                [sys.executable, __file__, "_child", kind], capture_output=True, text=True
+            )
+            if out.returncode:
+                raise RuntimeError(out.stderr[-2000:])
+            seconds, pairs = out.stdout.split()
+            times.append(float(seconds))
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+        median = sorted(times)[len(times) // 2]
+        rows.append(f"| {label} | {median:.1f} | {int(pairs):,} | {rss:.2f} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["accuracy", "speed", "_child"])
+    parser.add_argument("kind", nargs="?")
+    parser.add_argument("--connections", type=int, default=3000)
+    parser.add_argument("--alumni", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.what == "_child":
+        speed_child(args.kind)
+        return
+    if args.what == "accuracy":
+        table = accuracy(args.connections, args.alumni)
+        md = (
+            "## Linkage accuracy (synthetic benchmark)\n\n"
+            f"Command: `python benchmarks/bench_link.py accuracy --connections "
+            f"{args.connections} --alumni {args.alumni}`, {date.today()}.\n\n"
+            "| size | pairs | precision | recall | F1 | candidate pairs | score (s) |\n"
+            "|---|---|---:|---:|---:|---:|---:|\n" + table
+        )
+        record("link-accuracy", md)
+    else:
+        md = (
+            "## Linkage speed\n\n"
+            f"Command: `python benchmarks/bench_link.py speed --repeat {args.repeat}`, "
+            f"{date.today()}; link() scoring on normalized frames (normalize not counted).\n\n"
+            "| run | median (s) | candidate pairs | peak RSS (GiB) |\n|---|---:|---:|---:|\n"
+            + speed(args.repeat)
+        )
+        record("link-speed", md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

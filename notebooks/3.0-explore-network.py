@@ -1,0 +1,103 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %% [markdown]
+# # 3.0 Explore your network
+#
+# Your network at a glance: where your connections work, how senior they are, what they do, how
+# far ahead of you they are, where your school's alumni work, and where an introduction would
+# open a door. Point the parameters at your own files; the defaults are the bundled sample.
+
+# %% tags=["parameters"]
+EXPORT = "fixtures/sample/Basic_LinkedInDataExport_11-28-2026.zip"
+ALUMNI = ["fixtures/sample/alumni.xlsx"]
+SETTINGS = "fixtures/sample/shortlist.toml"
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from pipeline import Inputs, insights, load_settings, shortlist
+
+result = shortlist(Inputs(Path(EXPORT), tuple(map(Path, ALUMNI))), load_settings(Path(SETTINGS)))
+prospects, ranked = result.linked.prospects, result.ranked
+print(result.summary())
+
+
+# %%
+def barh(series, title, xlabel, ax):
+    """A horizontal bar chart, largest at the top."""
+    series.iloc[::-1].plot.barh(ax=ax, color="#1F4E78")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
+barh(
+    insights.by_employer(prospects, "connections"),
+    "Where your connections work",
+    "connections",
+    axes[0],
+)
+barh(
+    insights.by_employer(prospects, "alumni"), "Where your school's alumni work", "alumni", axes[1]
+)
+plt.show()
+
+# %% [markdown]
+# How senior are your connections (LinkedIn's ten levels), and what do they do?
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
+levels = insights.seniority_counts(prospects)
+levels.plot.bar(ax=axes[0], color="#5B9BD5")
+axes[0].set_title("Connections by seniority")
+axes[0].set_xlabel("seniority (LinkedIn's scale)")
+axes[0].set_ylabel("connections")
+barh(
+    insights.role_family_counts(prospects).head(12),
+    "Connections by role family",
+    "connections",
+    axes[1],
+)
+plt.show()
+
+# %% [markdown]
+# How far ahead of you is everyone ranked? The shaded band is the sweet spot from your settings.
+
+# %%
+settings = result.settings
+ahead = insights.years_ahead(ranked)
+fig, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
+ax.hist(ahead, bins=range(int(ahead.min()) - 1, int(ahead.max()) + 2), color="#1F4E78")
+target, tol = settings.targets.years_ahead, settings.targets.years_tolerance
+ax.axvspan(target - tol, target + tol, color="#F4B183", alpha=0.5, label="sweet spot", zorder=0)
+ax.set_title("Years ahead of you (everyone ranked)")
+ax.set_xlabel("years ahead of you")
+ax.set_ylabel("people")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Where can an introduction open a door? Employers with the most people you are not yet
+# connected to, but could be introduced to by a connection who works there.
+
+# %%
+intros = insights.intro_opportunities(ranked)
+fig, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
+barh(
+    intros.set_index("employer")["reachable"],
+    "People reachable through an introduction",
+    "people",
+    ax,
+)
+plt.show()
+intros

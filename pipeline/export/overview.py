@@ -1,0 +1,149 @@
+"""The planning sheets: Intro paths (who can introduce you to whom) and Employers (the LAMP view).
+
+LAMP (Steve Dalton, *The 2-Hour Job Search*): list target employers, note Alumni/advocacy,
+Motivation (1-3) and Posting (1-3), sort by Motivation, then Posting, then Alumni, and work the
+top of the list first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.export.sheets import Col, write_grid
+
+#: LinkedIn's seniority levels grouped into career stages for the chart.
+STAGES = {
+    "Early career": ("Unpaid", "Training", "Entry"),
+    "Mid career": ("Senior", "Manager"),
+    "Leader": ("Director", "VP", "CXO", "Partner", "Owner"),
+}
+CHART_EMPLOYERS = 15
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("object").where(series.notna(), "").astype(str).str.strip()
+
+
+def intro_paths(shown: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
+    """One row per (prospect, connection who could introduce them), from ``intro_via``.
+
+    ``shown``: the Shortlist's people; ``everyone``: all ranked people, to say how each
+    introducer relates to the user. Both need full_name, title, company, rank, intro_via,
+    is_connection, is_alum.
+
+    >>> intro_paths(shown, ranked).columns.tolist()  # doctest: +SKIP
+    ['Rank', 'Prospect', 'Their title', 'Company', 'Who can introduce', 'Their relation']
+    """
+    via = _text(shown["intro_via"]).str.split("; ")
+    rows = shown.assign(_via=via).explode("_via")
+    rows = rows[_text(rows["_via"]) != ""]
+    conn = everyone[everyone["is_connection"].eq(True)]
+    label = _text(conn["full_name"]) + " (" + _text(conn["company"]) + ")"
+    relation = ("1st-degree connection" + np.where(conn["is_alum"].eq(True), ", alum", "")) + (
+        _text(conn["title"]).map(lambda t: f", {t}" if t else "")
+    )
+    by_label = pd.Series(relation.to_numpy(), index=label.to_numpy())
+    by_label = by_label[~by_label.index.duplicated()]
+    return pd.DataFrame(
+        {
+            "Rank": pd.to_numeric(rows["rank"], errors="coerce").astype("Int64"),
+            "Prospect": rows["full_name"],
+            "Their title": rows["title"],
+            "Company": rows["company"],
+            "Who can introduce": rows["_via"],
+            "Their relation": rows["_via"]
+            .map(by_label)
+            .astype(object)
+            .fillna("1st-degree connection"),
+        }
+    ).reset_index(drop=True)
+
+
+def intro_paths_sheet(ws: Worksheet, shown: pd.DataFrame, everyone: pd.DataFrame) -> None:
+    frame = intro_paths(shown, everyone)
+    widths = {"Rank": 6, "Prospect": 24, "Their title": 30, "Company": 22, "Their relation": 50}
+    cols = [
+        Col(h, frame[h].tolist(), widths.get(h, 36), "0" if h == "Rank" else None, h != "Rank")
+        for h in frame.columns
+    ]
+    last = write_grid(ws, cols, top=True, heights=True)
+    ws.auto_filter.ref = f"A1:F{max(last, 2)}"
+
+
+def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
+    """The LAMP view: one row per employer with prospects, and per target employer.
+
+    ``ranked`` needs company, company_key, seniority, is_alum, is_connection, full_name, rank;
+    ``targets`` (optional) employer, key, motivation, posting. Sorted by Motivation, then
+    Posting, then Alumni (the LAMP order), then the number of prospects.
+    """
+    people = ranked[_text(ranked["company_key"]) != ""]
+    key = people["company_key"]
+    stage = pd.Series("Unknown", index=people.index)
+    for name, levels in STAGES.items():
+        stage[people["seniority"].isin(levels)] = name
+    counts = pd.crosstab(key, stage).reindex(columns=[*STAGES, "Unknown"], fill_value=0)
+    best = people.sort_values("rank", kind="stable").groupby(key).first()
+    frame = pd.DataFrame(
+        {
+            "Employer": people.groupby(key)["company"].agg(lambda s: s.mode().iloc[0]),
+            "Prospects": key.value_counts(),
+            "Alumni": people["is_alum"].eq(True).groupby(key).sum(),
+            "Connections": people["is_connection"].eq(True).groupby(key).sum(),
+        }
+    )
+    frame = frame.join(counts)
+    frame["Best contact"] = best["full_name"]
+    frame["Their rank"] = pd.to_numeric(best["rank"], errors="coerce")
+    if targets is not None and len(targets):
+        scores = targets.set_index("key")[["employer", "motivation", "posting"]]
+        frame = frame.join(scores, how="outer")
+        frame["Employer"] = frame["employer"].where(frame["employer"].notna(), frame["Employer"])
+        frame = frame.drop(columns="employer")
+    else:
+        frame["motivation"] = np.nan
+        frame["posting"] = np.nan
+    frame = frame.rename(columns={"motivation": "Motivation", "posting": "Posting"})
+    number = ["Prospects", "Alumni", "Connections", *STAGES, "Unknown"]
+    frame[number] = frame[number].fillna(0).astype(int)
+    for c in ("Motivation", "Posting"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").where(lambda s: s > 0)
+    frame = frame.sort_values(
+        ["Motivation", "Posting", "Alumni", "Prospects", "Employer"],
+        ascending=[False, False, False, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    order = ["Employer", "Motivation", "Posting", "Alumni", "Connections", "Prospects"]
+    return frame[[*order, *STAGES, "Unknown", "Best contact", "Their rank"]].reset_index(drop=True)
+
+
+def employers_sheet(ws: Worksheet, ranked: pd.DataFrame, targets: pd.DataFrame | None) -> None:
+    frame = employers(ranked, targets)
+    widths = {"Employer": 28, "Best contact": 24}
+    cols = [
+        Col(h, frame[h].tolist(), widths.get(h, 11), None if h in widths else "0")
+        for h in frame.columns
+    ]
+    last = write_grid(ws, cols)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
+    shown = min(len(frame), CHART_EMPLOYERS)
+    if shown:
+        first_stage = frame.columns.get_loc("Early career") + 1
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+        chart.title = f"Prospects by employer and career stage (top {shown})"
+        chart.y_axis.title = "Prospects"
+        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides axes by default
+        chart.x_axis.scaling.orientation = "maxMin"  # the first employer on top, as in the table
+        data = Reference(
+            ws, min_col=first_stage, max_col=first_stage + 3, min_row=1, max_row=shown + 1
+        )
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=shown + 1))
+        chart.height, chart.width = 9 + shown * 0.35, 18
+        ws.add_chart(chart, f"{get_column_letter(len(cols) + 2)}2")

@@ -1,0 +1,219 @@
+"""Training without labels: u from random pairs, m by expectation–maximisation.
+
+The Fellegi–Sunter model needs, per comparison level, m (how often true matches show it) and u
+(how often non-matches do). u is measured on random pairs of records, which are almost all
+non-matches. m is estimated by EM on the candidate pairs, splink-style, in sessions: each session
+takes the pairs that agree strongly on one anchor comparison (the name, then the employer),
+leaves that comparison out of the model (blocking on it made its agreement meaningless there)
+and estimates m for all the others. A comparison's m is the mean over the sessions that
+estimated it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipeline.link.compare import NULL, Comparison, compare
+
+#: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
+#: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so
+#: that session says nothing about names; identifiers (URL, email) are the best name teachers.
+SESSIONS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("name", 2, ()),
+    ("job", 1, ("name",)),
+    ("linkedin_slug", 0, ("email",)),
+    ("email", 0, ("linkedin_slug",)),
+)
+U_PRIOR_PAIRS = 2000.0  # u is pulled towards u_prior as if by this many random pairs
+PRIOR_PAIRS = 30.0  # EM's m is pulled towards a comparison's m_prior as if by this many matches
+SMOOTH = 0.5  # pseudo-count per level, so an unseen level is rare, never impossible
+
+
+def random_pairs(
+    frame: pd.DataFrame, n: int, seed: int = 0, unique_sources: Sequence[str] = ("connections",)
+) -> pd.DataFrame:
+    """About ``n`` random pairs of distinct records (left < right), pairs inside one file of a
+    unique source left out, as ``left``/``right`` positions."""
+    rng = np.random.default_rng(seed)
+    size = len(frame)
+    if size < 2:
+        return pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
+    a, b = rng.integers(0, size, n), rng.integers(0, size, n)
+    left, right = np.minimum(a, b), np.maximum(a, b)
+    keep = left != right
+    # Distinct pairs only: in a small file the same few pairs would otherwise be counted often.
+    keep &= ~pd.Series(left * size + right).duplicated().to_numpy()
+    if {"source", "source_file"} <= set(frame.columns):
+        unique = frame["source"].isin(list(unique_sources)).to_numpy()
+        files = pd.factorize(frame["source_file"])[0]
+        keep &= ~(unique[left] & unique[right] & (files[left] == files[right]))
+    return pd.DataFrame({"left": left[keep], "right": right[keep]}).astype("int64")
+
+
+def level_shares(levels: pd.DataFrame, comparisons: Sequence[Comparison], weights=None):
+    """Per comparison, the (weighted) share of pairs at each level, NULL pairs left out, with
+    SMOOTH pseudo-counts. ``weights`` (one per pair) defaults to 1."""
+    shares: dict[str, np.ndarray] = {}
+    w = np.ones(len(levels)) if weights is None else np.asarray(weights, dtype=float)
+    for c in comparisons:
+        level = levels[c.name].to_numpy()
+        seen = level != NULL
+        counts = np.bincount(level[seen], weights=w[seen], minlength=len(c.levels))
+        counts = counts[: len(c.levels)] + SMOOTH
+        shares[c.name] = counts / counts.sum()
+    return shares
+
+
+def estimate_u(
+    frame: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    n_pairs: int = 200_000,
+    seed: int = 0,
+    unique_sources: Sequence[str] = ("connections",),
+) -> dict[str, np.ndarray]:
+    """u per comparison level, from random pairs of ``frame`` (normalized, with blocking keys).
+
+    >>> # u["name"][0] is the chance two random records share a name key
+    """
+    pairs = random_pairs(frame, n_pairs, seed, unique_sources)
+    levels = compare(frame, pairs, comparisons)
+    shares = level_shares(levels, comparisons)
+    out = {}
+    for c in comparisons:  # MAP: U_PRIOR_PAIRS pseudo-pairs at the prior's shares
+        seen = float((levels[c.name] != NULL).sum())
+        out[c.name] = (shares[c.name] * seen + U_PRIOR_PAIRS * _u_prior(c)) / (seen + U_PRIOR_PAIRS)
+    return out
+
+
+def _u_prior(comparison: Comparison) -> np.ndarray:
+    n = len(comparison.levels)
+    if len(comparison.u_prior) == n:
+        u = np.asarray(comparison.u_prior, dtype=float)
+    else:
+        u = np.full(n, 0.05 / max(n - 1, 1))
+        u[-1] = 0.95
+    return u / u.sum()
+
+
+def _log_ratio(levels: pd.DataFrame, comparisons, m, u) -> np.ndarray:
+    """Sum over ``comparisons`` of log2(m/u) at each pair's level (0 for NULL)."""
+    total = np.zeros(len(levels))
+    for c in comparisons:
+        level = levels[c.name].to_numpy()
+        table = np.log2(m[c.name] / u[c.name])
+        total += np.where(level == NULL, 0.0, table[np.clip(level, 0, len(table) - 1)])
+    return total
+
+
+def _initial_m(comparison: Comparison) -> np.ndarray:
+    """The comparison's m_prior, else a prior favouring the strong levels (0.5, 0.25, ...)."""
+    if len(comparison.m_prior) == len(comparison.levels):
+        m = np.asarray(comparison.m_prior, dtype=float)
+    else:
+        m = 0.5 ** np.arange(1, len(comparison.levels) + 1)
+        m[-1] = 0.05
+    return m / m.sum()
+
+
+def em_session(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    m: Mapping[str, np.ndarray] | None = None,
+    iterations: int = 30,
+    tolerance: float = 1e-4,
+) -> tuple[dict[str, np.ndarray], float]:
+    """EM for m (u fixed) and the match share over ``levels`` (pairs x comparisons).
+
+    Returns (m per comparison, share of matches among these pairs).
+    """
+    m = {c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons}
+    share = 0.3
+    for _ in range(iterations):
+        odds = np.log2(share / (1 - share)) + _log_ratio(levels, comparisons, m, u)
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
+        new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        new_m = level_shares(levels, comparisons, posterior)
+        for c in comparisons:  # MAP, not ML: PRIOR_PAIRS pseudo-matches at the prior's shares
+            seen = levels[c.name].to_numpy() != NULL
+            mass = posterior[seen].sum()
+            new_m[c.name] = (new_m[c.name] * mass + PRIOR_PAIRS * _initial_m(c)) / (
+                mass + PRIOR_PAIRS
+            )
+        delta = max(np.abs(new_m[k] - m[k]).max() for k in m) if m else 0.0
+        m, share = new_m, new_share
+        if delta < tolerance:
+            break
+    return m, share
+
+
+def estimate_m(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    sessions: Sequence[tuple[str, int, tuple[str, ...]]] = SESSIONS,
+    min_pairs: int = 30,
+) -> dict[str, np.ndarray]:
+    """m per comparison level by EM on candidate pairs, in anchor sessions (see module doc).
+
+    A comparison no session could estimate keeps its prior ``m_prior``.
+    """
+    estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
+    for anchor, strong, excluded in sessions:
+        if anchor not in levels.columns:
+            continue
+        level = levels[anchor].to_numpy()
+        chosen = levels[(level != NULL) & (level <= strong)]
+        others = [c for c in comparisons if c.name != anchor]
+        if len(chosen) < min_pairs or not others:
+            continue
+        m, _ = em_session(chosen, others, u)
+        for c in others:
+            if c.name in excluded:
+                continue
+            if (chosen[c.name] != NULL).sum() >= min_pairs:
+                estimates[c.name].append(m[c.name])
+    out = {}
+    for c in comparisons:
+        m = np.mean(estimates[c.name], axis=0) if estimates[c.name] else _initial_m(c)
+        if c.fixed:  # those levels keep the prior; the others share what is left
+            prior, fixed = _initial_m(c), list(c.fixed)
+            free = np.ones(len(m), bool)
+            free[fixed] = False
+            m = m.copy()
+            m[free] *= (1 - prior[fixed].sum()) / m[free].sum()
+            m[fixed] = prior[fixed]
+        out[c.name] = m
+    return out
+
+
+def estimate_prior(
+    match_weight: np.ndarray, groups: np.ndarray, possible: Mapping[int, float], iterations=50
+) -> dict[int, float]:
+    """Per group of pairs (e.g. connections x alumni, alumni x alumni), the probability that two
+    random records of that group match: expected matches among the candidates over all possible
+    pairs, found as a fixed point (the expectation depends on the prior it estimates).
+
+    ``match_weight`` is each candidate pair's summed log2(m/u); ``possible`` the number of
+    pairs each group could form.
+    """
+    priors: dict[int, float] = {}
+    for g, total in possible.items():
+        w = match_weight[groups == g]
+        if not len(w) or total <= 0:
+            priors[g] = 1e-9
+            continue
+        prior = min(0.5 * len(w) / total, 0.5)
+        for _ in range(iterations):
+            odds = np.log2(prior / (1 - prior)) + w
+            expected = float((1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))).sum())
+            new = float(np.clip(expected / total, 1e-12, 0.5))
+            if abs(np.log(new / prior)) < 1e-4:
+                prior = new
+                break
+            prior = new
+        priors[g] = prior
+    return priors
