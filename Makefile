@@ -8,6 +8,7 @@ ALUMNI ?=
 TARGETS ?=
 CONFIG ?=
 OUT ?= out/shortlist.xlsx
+SIZES ?= small real large
 PYTHON ?= python3
 # uv from PATH, else a private copy in .tools/ (works on "externally managed" system Pythons).
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
@@ -33,10 +34,13 @@ lint: install ## Check style: ruff check and ruff format --check
 notebooks: install ## Run the notebooks and write their rendered output to out/notebooks/
 	$(UV) run --locked --group notebooks python notebooks/render.py out/notebooks
 
-bench: install ## Run the benchmarks and write benchmarks/results.md
-	$(UV) run --locked python benchmarks/run.py
+bench: install ## Benchmark every stage and write benchmarks/results.md: make bench [SIZES="small real large"]
+	$(UV) run --locked python benchmarks/run.py --sizes $(SIZES)
+
+bench-check: install ## Fail if a stage on the sample is over 2x slower than in benchmarks/results.md
+	$(UV) run --locked python benchmarks/check.py
 
 clean: ## Remove the virtual environments, caches and outputs
 	rm -rf .venv .tools out .pytest_cache .ruff_cache .hypothesis build *.egg-info
 
-.PHONY: help install shortlist test lint notebooks bench clean
+.PHONY: help install shortlist test lint notebooks bench bench-check clean

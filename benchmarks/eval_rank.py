@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.results_md import record  # noqa: E402
 from pipeline import run, settings  # noqa: E402
 from pipeline.rank import evaluate  # noqa: E402
+from pipeline.rank.evaluate import labels_by_name  # noqa: E402
 
 FIXTURE = ROOT / "fixtures" / "ranking"
 TODAY = date(2026, 11, 28)
@@ -34,8 +35,7 @@ def labels_by_id(result: run.Result) -> pd.DataFrame:
     """labels.csv (by name) joined to the prospect_id each person got: prospect_id, relevance."""
     labels = pd.read_csv(FIXTURE / "labels.csv", dtype={"name": str})
     everyone = pd.concat([result.ranked, result.filtered], ignore_index=True)
-    ids = everyone[["full_name", "prospect_id"]].drop_duplicates()
-    return labels.merge(ids, left_on="name", right_on="full_name")[["prospect_id", "relevance"]]
+    return labels_by_name(labels, everyone)
 
 
 def main() -> pd.DataFrame:

@@ -1,106 +1,190 @@
-"""Benchmarks: median wall time per stage and peak memory, written to benchmarks/results.md.
+"""The benchmark suite: every stage and the whole run at three sizes, into benchmarks/results.md.
 
-Usage: python benchmarks/run.py [--repeat N]    (make bench)
+    python benchmarks/run.py [--sizes small real large] [--repeat N]     (make bench)
+    python benchmarks/run.py --profile real [--stage link]                (cProfile one stage)
 
-Each stage is timed on its own input (so a slow stage is visible), over several runs, and the
-median is reported: the machine is shared and noisy. Peak memory is the process's maximum
-resident set size. Larger synthetic sizes are added by the benchmark issue.
+Sizes (see benchmarks/inputs.py): small = the bundled sample; real = 30,000 connections and a
+200,000-row alumni .xlsx; large = 30,000 connections and a 1,000,000-row alumni .csv.
+
+Each run is what ``prospects shortlist`` does (pipeline.run.shortlist, then pipeline.run.write)
+in a fresh Python process, so caches are cold as they are for a user and the peak memory (max
+RSS of that process) belongs to one size. Stage times come from the run's own progress marks:
+ingest (reading every file, the user's profile and the settings' context), normalize, link,
+rank, then export (the workbook). Figures are medians over the runs; imports are not counted
+in the stages (the small size also times the command itself, process start to exit).
+Candidate pairs are the distinct pairs link compared; precision and recall are pairs of
+(connection, alumni record) put in one prospect, against the generated truth.
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import platform
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import inputs  # noqa: E402
+from benchmarks.measure import STAGES, measure_once, profile_stage  # noqa: E402
 from benchmarks.results_md import record  # noqa: E402
-from pipeline import run, settings  # noqa: E402
-from pipeline.ingest import ledger  # noqa: E402
-from pipeline.ingest.alumni import read_alumni  # noqa: E402
-from pipeline.ingest.linkedin import read_export  # noqa: E402
-from pipeline.link import link  # noqa: E402
-from pipeline.normalize import normalize  # noqa: E402
-from pipeline.rank import rank  # noqa: E402
-from pipeline.rank.features import context  # noqa: E402
 
-TODAY = date(2026, 11, 28)
-
-
-def timed(fn, repeat: int):
-    """(first run's seconds, median seconds, result): normalize caches per unique value, so the
-    first run is the one a user waits for and the median shows the warm cost."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return (times[0], statistics.median(times)), result
+GIB = 1024**3
+# (end-to-end seconds, peak bytes) each size must stay within; the sample's is the command's.
+TARGETS = {"small": (5.0, None), "real": (60.0, 4 * GIB), "large": (300.0, 12 * GIB)}
+SECTION = {"small": "sample", "real": "bench-real", "large": "bench-large"}
+TITLE = {
+    "small": "Small: the bundled sample (1,787 rows)",
+    "real": "Real: 30,000 connections (archive zip) + 200,000-row alumni .xlsx",
+    "large": "Large: 30,000 connections (archive zip) + 1,000,000-row alumni .csv",
+}
 
 
-def sample(repeat: int, out_dir: Path) -> list[tuple[str, tuple[float, float], str]]:
-    s = settings.load(run.SAMPLE_CONFIG)
-    inputs = run.Inputs.sample()
-    rows: list[tuple[str, tuple[float, float], str]] = []
+def machine() -> str:
+    """CPU model, cores, memory and Python, from /proc where it exists."""
+    cpu, mem = platform.machine(), ""
+    try:
+        info = Path("/proc/cpuinfo").read_text()
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in info.splitlines() if "model name" in line
+        )
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024**2:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}, {platform.system()} {platform.release()}, "
+        f"CPython {platform.python_version()}"
+    )
 
-    def ingest():
-        conn, _export = read_export(inputs.export, max_bytes=500_000_000)
-        alumni = read_alumni(run.SAMPLE_ALUMNI, default_school="University of Waterloo")
-        return ledger.combine([conn, alumni])
 
-    t, ingested = timed(ingest, repeat)
-    rows.append(("ingest", t, f"{len(ingested.people):,} people"))
-    t, people = timed(lambda: normalize(ingested.people, s, TODAY), repeat)
-    rows.append(("normalize", t, f"{len(people):,} rows"))
-    t, linked = timed(lambda: link(people, s), repeat)
-    pairs = sum(linked.per_rule.values())
-    rows.append(("link", t, f"{len(linked.matches):,} candidate pairs ({pairs:,} before union)"))
-    ctx = context(s, None, None, TODAY)
-    t, (ranked, _) = timed(lambda: rank(linked.prospects, ctx), repeat)
-    rows.append(("rank", t, f"{len(ranked):,} ranked"))
-    result = run.shortlist(inputs, s, today=TODAY)
-    t, _ = timed(lambda: run.write(result, out_dir / "bench.xlsx"), repeat)
-    rows.append(("export", t, "workbook"))
-    whole = lambda: run.write(run.shortlist(inputs, s, today=TODAY), out_dir / "b.xlsx")  # noqa: E731
-    t, _ = timed(whole, repeat)
-    rows.append(("whole run", t, "ingest to workbook"))
-    return rows
+def child_run(size: str, out_dir: Path) -> dict:
+    """One measured run in a fresh process; its JSON is the last line of its stdout."""
+    cmd = [sys.executable, __file__, "--child", size, "--out", str(out_dir)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(f"benchmark run for {size} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def command_run(out: Path) -> float:
+    """Seconds for ``python -m pipeline shortlist`` on the sample, process start to exit."""
+    out.unlink(missing_ok=True)
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "pipeline", "shortlist", "--out", str(out)]
+    subprocess.run(cmd, capture_output=True, check=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**NOT MET**"
+
+
+def report(size: str, runs: list[dict], command_s: list[float], cmd: str, load: str) -> str:
+    """The markdown section of one size."""
+    n = len(runs)
+    med = {s: statistics.median(r["stages"][s] for r in runs) for s in (*STAGES, "whole run")}
+    lo = {s: min(r["stages"][s] for r in runs) for s in med}
+    hi = {s: max(r["stages"][s] for r in runs) for s in med}
+    first = runs[0]
+    peak = max(r["peak_bytes"] for r in runs)
+    whole = med["whole run"]
+    lines = [
+        f"## {TITLE[size]}",
+        "",
+        f"Command: `{cmd}`, {date.today()}. Machine: {machine()}. Load average (1 min) before "
+        f"and after: {load}; the machine is shared, so figures move by tens of percent.",
+        "",
+        f"Inputs: {first['rows']}. {n} run(s), each a fresh process (cold caches); "
+        "medians, with the fastest and slowest run.",
+        "",
+        "| stage | median (s) | min (s) | max (s) | share |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {s} | {med[s]:.3f} | {lo[s]:.3f} | {hi[s]:.3f} | {med[s] / whole:.0%} |"
+            for s in (*STAGES, "whole run")
+        ),
+        "",
+        f"- Peak memory (max RSS of the run's process, highest of the runs): "
+        f"{peak / 1024**2:,.0f} MiB ({peak / GIB:.2f} GiB).",
+        f"- Candidate pairs compared by link: {first['pairs']:,} "
+        f"(per blocking rule, before their union: {first['per_rule']}).",
+        f"- Prospects: {first['prospects']:,}; ranked {first['ranked']:,}.",
+        f"- Linkage, connection <-> alumni record in one prospect: precision "
+        f"{first['cross']['precision']:.4f}, recall {first['cross']['recall']:.4f} "
+        f"({first['cross']['tp']:,} right, {first['cross']['fp']:,} wrong, "
+        f"{first['cross']['fn']:,} missed of {first['cross']['truth']:,} true links).",
+        f"- Alumni duplicates in one prospect: precision {first['dups']['precision']:.4f}, "
+        f"recall {first['dups']['recall']:.4f} ({first['dups']['truth']:,} true pairs).",
+    ]
+    limit_s, limit_b = TARGETS[size]
+    slowest = max(STAGES, key=med.get)
+    dominant = f"the slowest stage is {slowest} ({med[slowest] / whole:.0%} of the run)"
+    if size == "small":
+        cmd_med = statistics.median(command_s)
+        lines.append(
+            f"- The command `prospects shortlist` (python -m pipeline shortlist, process start "
+            f"to exit, imports included): median {cmd_med:.2f} s of {len(command_s)}."
+        )
+        lines += ["", f"Target: end to end <= {limit_s:.0f} s once installed: {cmd_med:.2f} s, "
+                  f"{verdict(cmd_med <= limit_s)}; {dominant}."]  # fmt: skip
+    else:
+        lines += [
+            "",
+            f"Targets: end to end <= {limit_s:.0f} s: {whole:.1f} s, {verdict(whole <= limit_s)}; "
+            f"peak memory <= {limit_b / GIB:.0f} GiB: {peak / GIB:.2f} GiB, "
+            f"{verdict(peak <= limit_b)}; {dominant}.",
+        ]
+    return "\n".join(lines)
+
+
+def suite(sizes: list[str], repeat: int | None, cmd: str) -> None:
+    for size in sizes:
+        spec = inputs.SIZES[size]
+        made = inputs.files(spec)  # generated here, so no run's peak includes it
+        if made.generated_s:
+            print(f"{size}: generated the inputs in {made.generated_s:.0f} s", file=sys.stderr)
+        out_dir = inputs.OUT / f"runs-{size}"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        before = os.getloadavg()[0]
+        runs = []
+        for i in range(repeat or spec.repeat):
+            runs.append(child_run(size, out_dir))
+            print(f"{size} run {i + 1}: {runs[-1]['stages']}", file=sys.stderr)
+        command_s = [command_run(out_dir / "cli.xlsx") for _ in runs] if size == "small" else []
+        load = f"{before:.1f} / {os.getloadavg()[0]:.1f}"
+        md = report(size, runs, command_s, cmd, load)
+        record(SECTION[size], md)
+        print(md + "\n")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=list(inputs.SIZES), choices=inputs.SIZES)
+    parser.add_argument("--repeat", type=int, help="runs per size (default: 5, 3, 1)")
+    parser.add_argument("--profile", choices=inputs.SIZES, help="cProfile one stage of a size")
+    parser.add_argument("--stage", choices=STAGES, default="link")
+    parser.add_argument("--child", choices=inputs.SIZES, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    out_dir = ROOT / "out" / "bench"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rows = sample(args.repeat, out_dir)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    table = pd.DataFrame(
-        [(stage, first, median, size) for stage, (first, median), size in rows],
-        columns=["stage", "first", "median", "size"],
-    )
-    lines = [
-        "## Small: the bundled sample, stage by stage",
-        "",
-        f"Command: `make bench` (`python benchmarks/run.py --repeat {args.repeat}`), "
-        f"{date.today()}.",
-        "",
-        "| stage | first run (s) | median (s) | size |",
-        "|---|---:|---:|---|",
-        *(f"| {r.stage} | {r.first:.3f} | {r.median:.3f} | {r.size} |" for r in table.itertuples()),
-        "",
-        f"Peak memory (max RSS of the benchmark process): {peak_mib:,.0f} MiB.",
-    ]
-    record("sample", "\n".join(lines))
-    print("\n".join(lines))
+    if args.child:
+        print(json.dumps(measure_once(args.child, args.out)))
+    elif args.profile:
+        cmd = f"python benchmarks/run.py --profile {args.profile} --stage {args.stage}"
+        md = profile_stage(args.profile, args.stage, inputs.OUT / f"runs-{args.profile}", cmd)
+        record(f"profile-{args.profile}-{args.stage}", md)
+        print(md)
+    else:
+        sizes = [s for s in inputs.SIZES if s in args.sizes]  # always small, real, large
+        repeat = f" --repeat {args.repeat}" if args.repeat else ""
+        suite(sizes, args.repeat, f"python benchmarks/run.py --sizes {' '.join(sizes)}{repeat}")
 
 
 if __name__ == "__main__":

@@ -284,6 +284,30 @@ def read_text_table(
     if score < min_score:
         raise _no_header(name, what, max_scan)
 
+    fast = _read_fast(data, text, encoding, delimiter, wrapped, score_header, min_score, max_scan)
+    if fast is not None:
+        frame, lines, header_line = fast
+    else:
+        frame, lines, header_line = _read_slow(
+            text, name, delimiter, wrapped, score_header, min_score, max_scan, what
+        )
+    newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
+    return TextTable(
+        name, frame, lines, header_line, encoding, delimiter, wrapped=wrapped, newline=newline
+    )
+
+
+def _read_slow(
+    text: str,
+    name: str,
+    delimiter: str,
+    wrapped: bool,
+    score_header: HeaderScorer,
+    min_score: float,
+    max_scan: int,
+    what: str,
+) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """(frame, lines, header line) by the csv module: every dialect quirk, one record at a time."""
     # Millions of small lists make the cyclic GC rescan everything again and again (2-3x slower);
     # none of them can form a cycle, so it is paused while they are built.
     gc_was_enabled = gc.isenabled()
@@ -305,11 +329,133 @@ def read_text_table(
     finally:
         if gc_was_enabled:
             gc.enable()
-    lines = np.asarray(starts[h + 1 :], dtype=np.int64)
-    newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
-    return TextTable(
-        name, frame, lines, int(starts[h]), encoding, delimiter, wrapped=wrapped, newline=newline
-    )
+    return frame, np.asarray(starts[h + 1 :], dtype=np.int64), int(starts[h])
+
+
+_FIELD_LIMIT = 131_072  # csv's default field size limit: longer lines go the slow way, to match
+
+
+def _read_fast(
+    data: bytes,
+    text: str,
+    encoding: str,
+    delimiter: str,
+    wrapped: bool,
+    score_header: HeaderScorer,
+    min_score: float,
+    max_scan: int,
+) -> tuple[pd.DataFrame, np.ndarray, int] | None:
+    """(frame, lines, header line) by pandas' C parser, or None when the slow path must decide.
+
+    The header is found by the csv module on the head, as in the slow path; the body goes to
+    read_csv only when one physical line is one record, which is what keeps line numbers exact:
+    no lone CR, no row longer than the first, no quoted newline. The last is proved by counting:
+    with blank lines kept, read_csv returns one row per line unless a quote spans lines.
+    """
+    if wrapped or ("\r" in text and text.count("\r") != text.count("\r\n")):
+        return None  # lone CRs (old Mac files) end lines for csv but are not counted here
+    found = _head_lines(text, delimiter, score_header, min_score, max_scan)
+    if found is None:
+        return None
+    header, header_line, first_line = found
+    offset = _nth_newline(text, first_line - 1)
+    if encoding in ("utf-8", "utf-8-sig"):
+        start = len(text[:offset].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0)
+        body = memoryview(data)[start:]
+    else:
+        body = memoryview(text[offset:].encode("utf-8"))
+    raw = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    n_lines = len(ends) + (len(raw) > 0 and raw[-1] != 10)
+    if not n_lines:
+        return None
+    begins = np.concatenate(([0], ends + 1))[:n_lines]
+    if np.diff(np.append(begins, len(raw))).max() > _FIELD_LIMIT:
+        return None
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
+        return None  # an odd quote count at a line end: a quoted newline, most likely
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            escapechar=None,
+            encoding="utf-8",
+            engine="c",
+            low_memory=False,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if len(frame) != n_lines:
+        return None
+    blank = _blank_lines(raw, begins, frame, delimiter)
+    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        lines = lines[~blank]
+    return _named(header, frame), lines, header_line
+
+
+def _head_lines(
+    text: str, delimiter: str, score_header: HeaderScorer, min_score: float, max_scan: int
+) -> tuple[list[str], int, int] | None:
+    """(header cells, header line, first body line), found on the head as _parse_all would.
+
+    None when the head does not settle it: too few whole records in it to be sure the header is
+    the one the full parse finds, or no record after the header.
+    """
+    head = text[: _nth_newline(text, _HEAD_LINES)]
+    whole = len(head) == len(text)
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    previous_end = 0
+    try:
+        for row in reader:
+            if _nonblank(row):
+                records.append(row)
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+            if len(records) > max_scan + 1:
+                break
+    except csv.Error:
+        return None
+    if not whole and len(records) <= max_scan + 1:
+        return None  # the last record may be cut short by the end of the head
+    h = find_header(records[:max_scan], score_header, min_score)
+    if h is None or h + 1 >= len(records):
+        return None
+    return records[h], starts[h], starts[h + 1]
+
+
+def _blank_lines(
+    raw: np.ndarray, begins: np.ndarray, frame: pd.DataFrame, delimiter: str
+) -> np.ndarray:
+    """Lines the csv module reads as blank (no field, or one whitespace-only field).
+
+    Only lines that start with whitespace, a quote or nothing can be blank; those few are read
+    again by the csv module to decide exactly.
+    """
+    padded = np.append(raw, np.array([10, 10], dtype=np.uint8))
+    first, second = padded[begins], padded[begins + 1]
+    space = list(b" \t\r\n\x0b\x0c")
+    maybe = np.isin(first, space) | ((first == 34) & np.isin(second, [*space, 34]))
+    maybe = np.flatnonzero(maybe)
+    blank = np.zeros(len(begins), dtype=bool)
+    if not len(maybe):
+        return blank
+    stops = np.append(begins[1:], len(raw))
+    for i in maybe:
+        line = raw[begins[i] : stops[i]].tobytes().decode("utf-8")
+        row = next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
+        blank[i] = not _nonblank(row)
+    return blank
 
 
 def _nth_newline(text: str, n: int) -> int:
@@ -354,6 +500,22 @@ def _unwrap_all(rows: list[list[str]], delimiter: str) -> list[list[str]]:
     for i, cells in zip(singles, parsed, strict=True):
         out[i] = cells
     return out
+
+
+def _named(header: Sequence[str], frame: pd.DataFrame) -> pd.DataFrame:
+    """read_csv's numbered columns named as _frame names them (padding columns dropped)."""
+    width = max(frame.shape[1], len(header))
+    cells = list(header) + [""] * (width - len(header))
+    data = {}
+    for j, n in enumerate(clean_header(cells)):
+        if j >= frame.shape[1]:
+            data[n] = pd.Series([""] * len(frame), dtype="str")
+            continue
+        col = frame[j]
+        if not cells[j].strip() and not (col.to_numpy() != "").any():
+            continue
+        data[n] = col
+    return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def _frame(header: Sequence[str], body: list[list[str]]) -> pd.DataFrame:

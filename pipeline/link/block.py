@@ -118,16 +118,25 @@ RULES: tuple[BlockingRule, ...] = (
     Equal("same LinkedIn slug", ("linkedin_slug",)),
     Equal("same email", ("email",)),
     Equal("same name key", ("name_key",)),
-    Equal("same last name and a first-name variant", ("last_key",), multi="first_name_variants"),
+    Equal(
+        "same last name and a first-name variant",
+        ("last_key",),
+        max_block=50,
+        multi="first_name_variants",
+    ),
     Equal(
         "former name and a first-name variant",
         ("last_key",),
         multi="first_name_variants",
         also=("former_key",),
     ),
-    Equal("same sounding last name and first initial", ("last_phonetic", "first_initial")),
-    SortedNeighbourhood("sorted neighbourhood of first + last", "first_last", window=3),
-    NameNeighbours("nearest names (TF-IDF character n-grams)"),
+    Equal(
+        "same sounding last name and first name",
+        ("last_phonetic", "first_key"),
+        max_block=40,
+    ),
+    SortedNeighbourhood("sorted neighbourhood of first + last", "first_last", 3, max_block=40),
+    NameNeighbours("nearest names (TF-IDF character n-grams)", k=3, max_block=40),
 )
 
 
@@ -214,6 +223,7 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
 
 
+MAX_NGRAM_KEYS = 1000
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
 
 
@@ -246,7 +256,10 @@ def nearest_keys(
     [[0, 1], [1, 0]]
     """
     vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 3), max_df=max_df if len(keys) > 200 else 1.0,
+        analyzer="char_wb", ngram_range=(2, 3),
+        # An n-gram in thousands of keys makes the product quadratic and says little: the cap
+        # is a share of the keys, and at most MAX_NGRAM_KEYS of them.
+        max_df=min(max_df, MAX_NGRAM_KEYS / len(keys)) if len(keys) > 200 else 1.0,
         dtype=np.float32,
     )  # fmt: skip
     try:

@@ -308,8 +308,12 @@ def compare(
 
     ``pairs`` has positions ``left``/``right`` into ``frame``.
     """
-    a = frame.iloc[pairs["left"].to_numpy()].reset_index(drop=True)
-    b = frame.iloc[pairs["right"].to_numpy()].reset_index(drop=True)
+    # Only the columns the comparisons read: taking every column of a wide frame for millions
+    # of pairs costs more than the comparisons themselves.
+    needed = list(dict.fromkeys(col for c in comparisons for col in c.columns))
+    needed += [c for c in ("former_key",) if c in frame.columns]
+    a = frame[needed].iloc[pairs["left"].to_numpy()].reset_index(drop=True)
+    b = frame[needed].iloc[pairs["right"].to_numpy()].reset_index(drop=True)
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     for comparison in comparisons:
         out[comparison.name] = np.asarray(comparison.compute(a, b)).astype("int8")

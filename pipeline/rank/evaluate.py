@@ -8,8 +8,14 @@ a user could do without this tool: a random order, the most recent connections f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+
+from pipeline.rank.context import Context
+from pipeline.rank.score import active_weights, diversify, excluded, weighted_score
 
 RELEVANT = 2  # a grade at or above this is a hit for precision@k
 RANDOM_RUNS = 200
@@ -96,3 +102,46 @@ def evaluate(
     )
     out = pd.DataFrame(rows, columns=["method", f"ndcg_at_{k}", f"precision_at_{k}"])
     return out.round(3)
+
+
+def labels_by_name(labels: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Graded labels written by name (columns name, relevance) joined to the prospect_id each
+    person got in a run: prospect_id, relevance. ``people`` needs full_name and prospect_id
+    (pass the ranked and the filtered prospects together)."""
+    ids = people[["full_name", "prospect_id"]].drop_duplicates()
+    named = labels.astype({"name": str})
+    return named.merge(ids, left_on="name", right_on="full_name")[["prospect_id", "relevance"]]
+
+
+def weight_sensitivity(
+    scored: pd.DataFrame,
+    labels: pd.DataFrame,
+    ctx: Context,
+    feature: str,
+    values: Sequence[float],
+    k: int = 10,
+) -> pd.DataFrame:
+    """NDCG@k and precision@k of the ranking as one feature's weight moves (the others fixed).
+
+    ``scored`` is ``pipeline.rank.score_features`` output (features do not depend on weights, so
+    they are computed once); filters and diversification apply as in ``rank``. Returns one row
+    per value: weight, ndcg_at_k, precision_at_k.
+    """
+    settings = ctx.settings
+    reason = excluded(scored, settings, ctx.my_employer_keys)
+    kept = scored.loc[(reason == "").to_numpy()]
+    grades = dict(
+        zip(labels["prospect_id"].astype(str), labels["relevance"].astype(int), strict=True)
+    )
+    ideal = labels["relevance"].to_numpy(dtype=float)
+    rows = []
+    for value in values:  # a handful of weights, each a vectorised re-score of every prospect
+        moved = replace(
+            ctx, settings=replace(settings, weights=replace(settings.weights, **{feature: value}))
+        )
+        order = diversify(
+            kept.assign(score=weighted_score(kept, active_weights(moved))),
+            settings.output.max_per_company,
+        )
+        rows.append((value, *_scores(order["prospect_id"].astype(str), grades, ideal, k)))
+    return pd.DataFrame(rows, columns=["weight", f"ndcg_at_{k}", f"precision_at_{k}"])
