@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import __version__
+from pipeline import __version__, schema
 from pipeline import settings as settings_mod
 from pipeline.ingest import ledger as ledger_mod
 from pipeline.ingest.alumni import read_alumni
@@ -75,7 +75,8 @@ class Result:
 
     def summary(self) -> str:
         """A few lines for the terminal: people read, linked, shortlisted (no personal data)."""
-        c = self.counts
+        counts = self.counts
+        c = counts[counts["kind"] != "targets"]  # a target list holds employers, not people
         read, rejected = int(c["read"].sum()), int(c["rejected"].sum())
         prospects = self.linked.prospects
         merged = len(self.people) - len(prospects)
@@ -89,6 +90,10 @@ class Result:
                 f"{both:,} of them both a connection and an alum.",
                 f"Ranked {len(self.ranked):,} ({len(self.filtered):,} filtered out); "
                 f"shortlisted the top {shown:,}.",
+                *(
+                    f"Target employers: {t.accepted:,} from {t.file}."
+                    for t in counts[counts["kind"] == "targets"].itertuples()
+                ),
                 unknowns_line(self.people),
             ]
         )
@@ -129,7 +134,11 @@ def shortlist(
         Path(settings.targets.lamp_file) if settings.targets.lamp_file else None
     )
     if targets_path is not None:
-        lamp, _report = read_targets(targets_path)
+        say(f"Reading {Path(targets_path).name}")
+        lamp, report = read_targets(targets_path, max_bytes=max_bytes)
+        # The target list joins the Ingest report's counts; its rows are employers, not people.
+        nobody = ledger_mod.people_frame({}, 0)
+        parts.append(ledger_mod.Ingested(nobody, schema.empty(schema.LEDGER), (report,)))
     previous = None
     if inputs.previous is not None:
         say(f"Reading your notes from {Path(inputs.previous).name}")

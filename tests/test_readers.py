@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
+from pipeline.ingest import readers
 from pipeline.ingest.readers import (
     TextTable,
     clean_header,
@@ -339,6 +340,53 @@ def test_property_round_trip(case) -> None:
     assert cells(table) == rows
     assert table.lines.tolist() == starts
     assert table.header_line == (4 if preamble else 1)
+
+
+# --- the fast path (pandas' C parser) reads exactly what the csv module reads -------------------
+
+FAST_HEADER = "First Name,Last Name,Email Address\n"
+PIECES = st.sampled_from(["a", "b", " ", ",", '"', "\n", "\r\n", "\r", "\t", '""', "é", "x,y"])
+
+
+def both_paths(text: str):
+    fast = readers._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
+    try:
+        slow = readers._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
+    except InputError:
+        slow = None
+    return fast, slow
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), st.lists(PIECES, max_size=30).map("".join))
+def test_fast_path_reads_what_the_csv_module_reads(preamble: bool, body: str) -> None:
+    text = ("Notes:\n\n" if preamble else "") + FAST_HEADER + body
+    fast, slow = both_paths(text)
+    if fast is None:  # declined: the csv module decides alone
+        return
+    assert slow is not None
+    (frame, lines, header), (slow_frame, slow_lines, slow_header) = fast, slow
+    assert header == slow_header
+    assert lines.tolist() == slow_lines.tolist()
+    assert list(frame.columns) == list(slow_frame.columns)
+    assert frame.values.tolist() == slow_frame.values.tolist()
+
+
+@pytest.mark.parametrize(
+    ("body", "used"),
+    [
+        ('Ada,Quill,a@x.org\n\n   \n""\n,,\nBo,Ray,\n', True),  # blank lines skipped, lines kept
+        ('Ada,"Quill\nJr",a@x.org\nBo,Ray,\n', False),  # a quoted newline: lines need csv
+        ("Ada,Quill,a@x.org\rBo,Ray,\r", False),  # old Mac line ends
+        ("Ada,Quill\nBo,Ray,b@x.org,extra\n", False),  # a row longer than the first
+        ('Ada,Quill,a@x.org\nBo,"Ray\n', False),  # an unclosed quote: csv reports its line
+    ],
+)
+def test_fast_path_only_where_lines_stay_exact(body: str, used: bool) -> None:
+    fast, slow = both_paths(FAST_HEADER + body)
+    assert (fast is not None) == used
+    if used:
+        assert fast[1].tolist() == slow[1].tolist() == [2, 6, 7]
 
 
 # --- sheets ----------------------------------------------------------------------------------

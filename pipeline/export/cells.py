@@ -30,6 +30,8 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOn
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.export.stream import PlainRow, is_plain
+
 #: Excel refuses more than 32,767 characters (UTF-16 code units) in one cell.
 EXCEL_CELL_LIMIT = 32_767
 TRUNCATION_MARKER = " […]"
@@ -261,7 +263,8 @@ def cell_rows(
     plain = all(s is None for s in styles) and all(link is None for link in links)
     for i, row in enumerate(zip(*safe, strict=True)):
         if plain and not any(map(_risky, row)):
-            yield list(row)  # the common case on big sheets: no cell objects at all
+            # the common case on big sheets: no cell objects at all (see export/stream.py)
+            yield PlainRow(row) if is_plain(row) else list(row)
             continue
         out: list[object] = list(row)
         for j, value in enumerate(row):

@@ -20,6 +20,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.export import stream
 from pipeline.export.cells import cell_rows, safe_text
 from pipeline.export.columns import FEATURE_HEADERS
 
@@ -155,6 +156,7 @@ def write_block(
         n = len(cols[0].values) if cols else 0
         for row, height in enumerate(row_heights(cols, n), start=last_row + 2):
             ws.row_dimensions[row].height = height
+    stream.prepare(ws)  # plain rows skip openpyxl's per-cell objects: 5-10x faster
     ws.append(header_cells(ws, cols))
     styles = [_style(ws, c, top) for c in cols]
     links = [c.links for c in cols]

@@ -25,14 +25,16 @@ from pipeline.ingest.alumni_fields import (
     EXTRA,
     IGNORE,
     NAME_FIELDS,
+    Coded,
     ColumnMap,
-    clean_text,
+    clean_coded,
+    combine,
     header_like,
     header_scorer,
     map_columns,
-    multi_valued,
+    object_array,
+    one_list,
     parse_class_years,
-    per_unique,
     person_names,
     years_in,
 )
@@ -205,10 +207,17 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     table = found.table
     rows = table.rows.reset_index(drop=True)
     n, label, by_field = len(rows), table.name, found.by_field
-    empty = pd.Series([""] * n, dtype="str")
+    # Each column is factorized once; cleaning, parsing and the duplicate check share the codes,
+    # so a million rows cost what their distinct values cost.
+    raw = {c: Coded.of(rows[c]) for c in rows.columns}
+    cleaned = {f: clean_coded(raw[c]) for f, c in by_field.items()}
+    empty = Coded.blank(n)
+
+    def coded(field: str) -> Coded:
+        return cleaned.get(field, empty)
 
     def get(field: str) -> pd.Series:
-        return clean_text(rows[by_field[field]]) if field in by_field else empty
+        return coded(field).series()
 
     def maybe(field: str) -> pd.Series | None:
         return get(field) if field in by_field else None
@@ -221,23 +230,23 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     if found.sheet_year is not None:  # one sheet per class year: the year is the sheet's name
         grad_year = grad_year.fillna(found.sheet_year)
         class_years = class_years.where(class_years != "", str(found.sheet_year))
-    school = get("school")
+    school = coded("school").map(lambda v: v or default_school)
     columns: dict[str, object] = {
         "first_name": names["first_name"],
         "last_name": names["last_name"],
         "full_name": names["full_name"],
         "credentials": names["credentials"],
-        "linkedin_slug": clean.linkedin_slug(get("linkedin_url")),
-        "email": clean.email(get("email")),
+        "linkedin_slug": _per_value(coded("linkedin_url"), clean.linkedin_slug),
+        "email": _per_value(coded("email"), clean.email),
         "company": get("company"),
         "title": get("title"),
-        "location": _location(get("location"), get("city"), get("region"), get("country")),
-        "school": school.where(school != "", default_school).astype("str"),
-        "degree": multi_valued(get("degree")),
-        "major": multi_valued(get("major")),
+        "location": _location(*(coded(f) for f in ("location", "city", "region", "country"))),
+        "school": school.series(),
+        "degree": coded("degree").map(one_list).series(),
+        "major": coded("major").map(one_list).series(),
         "grad_year": grad_year.array,  # the array, so Int64 survives people_frame
         "given_name": names["given_name"],
-        "former_name": per_unique_display(get("former_name")),
+        "former_name": coded("former_name").map(_display).series(),
         "alumni_record": get("record_id"),
         "class_years": class_years,
     }
@@ -249,7 +258,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
             taken.add(name)
     full = people_frame(columns, n)
 
-    reasons = _reasons(rows, found, names["full_name"])
+    reasons = _reasons(raw, found, names["full_name"])
     accepted, ledger = split_rows(full, np.asarray(table.lines), reasons, label)
     accepted["source"] = SOURCE
     accepted["source_file"] = label
@@ -272,37 +281,45 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
 
 def per_unique_display(values: pd.Series) -> pd.Series:
     """A name given in capitals ("SMITH") in sensible case, once per distinct value."""
-    return per_unique(values, lambda v: display_case(clean_display(v))).astype("str")
+    return Coded.of(values).map(_display).series(values.index)
 
 
-def _location(location: pd.Series, *parts: pd.Series) -> pd.Series:
+def _display(value: str) -> str:
+    return display_case(clean_display(value))
+
+
+def _per_value(col: Coded, fn) -> pd.Series:
+    """A vectorised Series cleaner run on the distinct values only, then spread to the rows."""
+    values = fn(pd.Series(col.values, dtype="str")).to_numpy(dtype=object)
+    return pd.Series(values[col.codes], dtype="str")
+
+
+def _location(location: Coded, *parts: Coded) -> pd.Series:
     """The location column, else "City, Region, Country" from the parts that are there."""
-    joined = parts[0] + "\x1f" + parts[1] + "\x1f" + parts[2]
-    built = per_unique(joined, lambda v: ", ".join(p for p in v.split("\x1f") if p))
-    return location.where(location != "", built).astype("str")
+    tuples, members = combine([location, *parts])
+    cells = [col.values[m] for col, m in zip([location, *parts], members, strict=True)]
+    built = [loc or ", ".join(p for p in ps if p) for loc, *ps in zip(*cells, strict=True)]
+    return pd.Series(object_array(built)[tuples.codes], dtype="str")
 
 
-def _reasons(rows: pd.DataFrame, found: AlumniTable, full_name: pd.Series) -> pd.Series:
+def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) -> pd.Series:
     """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate."""
-    n = len(rows)
-    # Each column is factorized once: blank cells are judged per distinct value, and the codes
-    # make exact duplicate rows an integer comparison instead of a string one.
-    codes: dict[str, np.ndarray] = {}
-    filled: dict[str, np.ndarray] = {}
-    for c in rows.columns:
-        code, uniques = pd.factorize(rows[c].to_numpy())
-        blank = np.fromiter((not str(u).strip() for u in uniques), bool, len(uniques))
-        codes[c] = np.where(np.append(blank, True)[code], -1, code)  # every blank is one code
-        filled[c] = codes[c] >= 0
-    if not rows.columns.size:
+    n = len(full_name)
+    if not raw:
         return pd.Series([""] * n, dtype="str")
-    cells = pd.DataFrame(filled)
-    anything = cells.any(axis=1).to_numpy()
+    # Blank cells (empty or only spaces) are judged once per distinct value of each column.
+    filled = {}
+    for c, col in raw.items():
+        blank = (col.values == "") | np.fromiter(
+            map(str.isspace, col.values), bool, len(col.values)
+        )
+        filled[c] = ~blank[col.codes]
+    anything = np.logical_or.reduce(list(filled.values()))
     content_cols = [c for f, c in found.by_field.items() if f != "record_id"]
-    content = cells[content_cols].any(axis=1).to_numpy() if content_cols else anything
+    content = np.logical_or.reduce([filled[c] for c in content_cols]) if content_cols else anything
     # Pre-numbered template rows hold only a number or an ID ("17", "ID-0017"), nothing else.
     extra_cols = [m.column for m in found.mapping if m.field in ("", EXTRA)]
-    other = cells[extra_cols].sum(axis=1).to_numpy() if extra_cols else np.zeros(n)
+    other = np.add.reduce([filled[c].astype(np.int64) for c in extra_cols]) if extra_cols else 0
     template = anything & ~content & (other <= 1)
     reasons = np.full(n, "", dtype=object)
     reasons[anything & ~content & ~template] = "no name"
@@ -310,11 +327,34 @@ def _reasons(rows: pd.DataFrame, found: AlumniTable, full_name: pd.Series) -> pd
     reasons[~anything] = "empty row"
     reasons[content & (full_name.to_numpy() == "")] = "no name"
     kept = np.flatnonzero(reasons == "")
-    keys = pd.DataFrame({c: v[kept] for c, v in codes.items()})
-    dup = keys.duplicated(keep="first").to_numpy()
+    first = _first_equal_row(raw, filled, kept)
+    dup = first >= 0
     if dup.any():
-        group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
-        lines = pd.Series(np.asarray(found.table.lines)[kept])
-        first = lines.groupby(group).transform("first").to_numpy()
-        reasons[kept[dup]] = [f"exact duplicate of row {int(x)}" for x in first[dup]]
+        lines = np.asarray(found.table.lines)
+        reasons[kept[dup]] = [f"exact duplicate of row {int(x)}" for x in lines[first[dup]]]
     return pd.Series(reasons, dtype="str")
+
+
+def _first_equal_row(
+    raw: dict[str, Coded], filled: dict[str, np.ndarray], rows: np.ndarray
+) -> np.ndarray:
+    """For each of ``rows``, the earlier row of ``rows`` with the same cells (every blank the
+    same), or -1. Columns with many distinct values go first: after one or two, only the few
+    rows that still share every cell so far are left to compare."""
+    order = sorted(raw, key=lambda c: -len(raw[c].values))
+    group = np.zeros(len(rows), dtype=np.int64)
+    live = np.arange(len(rows))  # positions in rows still sharing a group with another row
+    for c in order:
+        if not len(live):
+            break
+        codes = np.where(filled[c][rows[live]], raw[c].codes[rows[live]], -1)
+        group[live], _ = pd.factorize(group[live] * (len(raw[c].values) + 1) + codes + 1)
+        counts = np.bincount(group[live])
+        live = live[counts[group[live]] > 1]
+    first = np.full(len(rows), -1, dtype=np.int64)
+    if len(live):
+        g = group[live]
+        firsts = pd.Series(live).groupby(g).transform("min").to_numpy()
+        later = firsts != live
+        first[live[later]] = rows[firsts[later]]
+    return first

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -196,14 +197,17 @@ def parse_class_years(values: pd.Series, *more: pd.Series) -> tuple[pd.Series, p
     >>> parse_class_years(pd.Series(["'96 MA, '02 PhD", "T2019", "0"]))[0].tolist()
     [1996, 2019, <NA>]
     """
-    combined = values.astype("str")
-    for column in more:
-        combined = combined + "\x1f" + column.astype("str").to_numpy()
-    parsed = per_unique(combined, _class_years)
-    grad = pd.array([p[0] for p in parsed.tolist()], dtype="Int64")
+    cols = [Coded.of(values), *(Coded.of(c) for c in more)]
+    pairs, members = combine(cols)
+    parsed = [
+        _class_years("\x1f".join(c.values[m[k]] for c, m in zip(cols, members, strict=True)))
+        for k in range(len(pairs.values))
+    ]
+    grad = pd.array([p[0] for p in parsed], dtype="Int64")
+    every = np.asarray([p[1] for p in parsed], dtype=object)
     return (
-        pd.Series(grad, index=values.index),
-        pd.Series([p[1] for p in parsed.tolist()], index=values.index, dtype="str"),
+        pd.Series(grad.take(pairs.codes), index=values.index),
+        pd.Series(every[pairs.codes], index=values.index, dtype="str"),
     )
 
 
@@ -214,41 +218,102 @@ def _class_years(cells: str) -> tuple[int | None, str]:
     return grad, "|".join(map(str, every))
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column as codes into its distinct values: work is done once per value, and
+    ``values[codes]`` gives the column back. Example: Coded.of(pd.Series(["a", "b", "a"]))
+    has codes [0, 1, 0] and values ["a", "b"]."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object array of str
+
+    @classmethod
+    def of(cls, column: pd.Series | np.ndarray) -> Coded:
+        codes, uniques = pd.factorize(np.asarray(column, dtype=object))
+        values = np.asarray(uniques, dtype=object)
+        if (codes < 0).any():  # NaN: an empty cell
+            codes = np.where(codes < 0, len(values), codes)
+            values = np.append(values, "")
+        return cls(codes, values)
+
+    @classmethod
+    def blank(cls, n: int) -> Coded:
+        return cls(np.zeros(n, dtype=np.intp), np.array([""], dtype=object))
+
+    def map(self, fn: Callable[[str], object]) -> Coded:
+        return Coded(self.codes, object_array([fn(v) for v in self.values]))
+
+    def column(self) -> np.ndarray:
+        return self.values[self.codes]
+
+    def series(self, index: pd.Index | None = None) -> pd.Series:
+        return pd.Series(self.column(), index=index, dtype="str")
+
+    def where_empty(self, other: Coded) -> Coded:
+        """This column, with ``other`` where it is ""."""
+        pairs, (mine, theirs) = combine([self, other])
+        values = np.where(self.values[mine] != "", self.values[mine], other.values[theirs])
+        return Coded(pairs.codes, values.astype(object))
+
+
+def object_array(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:
+    """The distinct tuples of several coded columns: (codes of each row's tuple, with values
+    0..k-1), and for each column the code it holds in each tuple."""
+    key = columns[0].codes.astype(np.int64)
+    for col in columns[1:]:
+        key, _ = pd.factorize(key * len(col.values) + col.codes)  # stays compact: no overflow
+    codes, _ = pd.factorize(key)
+    first = np.empty(codes.max(initial=-1) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    pairs = Coded(codes, np.arange(len(first), dtype=object))
+    return pairs, [col.codes[first] for col in columns]
+
+
 def per_unique(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
     """``fn`` applied once per distinct value, on the index of ``values``."""
-    codes, uniques = pd.factorize(values.to_numpy())
-    out = np.empty(len(uniques) + 1, dtype=object)
-    out[:-1] = [fn(u) for u in uniques]
-    out[-1] = fn("")
-    return pd.Series(out[codes], index=values.index)
+    return pd.Series(Coded.of(values).map(fn).column(), index=values.index)
 
 
 def clean_text(values: pd.Series) -> pd.Series:
     """``clean.text`` (NFKC, invisible marks gone, spaces collapsed), computed only for the
     distinct values that need it: plain ASCII without stray spaces is already clean."""
-    codes, uniques = pd.factorize(values.to_numpy())
-    out = np.empty(len(uniques) + 1, dtype=object)
-    out[-1] = ""
-    plain = np.fromiter((_plain(u) for u in uniques), bool, len(uniques))
-    out[:-1][plain] = uniques[plain]
-    if (~plain).any():
-        out[:-1][~plain] = clean.text(pd.Series(uniques[~plain])).to_numpy()
-    return pd.Series(out[codes], index=values.index, dtype="str")
+    return clean_coded(Coded.of(values)).series(values.index)
 
 
-def _plain(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and value.isascii()
-        and value.isprintable()
-        and "  " not in value
-        and value == value.strip()
-    )
+def clean_coded(col: Coded) -> Coded:
+    """``clean_text`` on a coded column: the codes stay, the distinct values are cleaned."""
+    values = col.values
+    plain = _plain(values)
+    if plain.all():
+        return col
+    out = values.copy()
+    out[~plain] = clean.text(pd.Series(values[~plain], dtype=object)).to_numpy(dtype=object)
+    return Coded(col.codes, out)
+
+
+def _plain(values: np.ndarray) -> np.ndarray:
+    """Plain printable ASCII without edge or doubled spaces (builtin maps: no Python calls)."""
+    n = len(values)
+    ok = np.fromiter(map(str.isascii, values), bool, n)
+    ok &= np.fromiter(map(str.isprintable, values), bool, n)
+    ok &= ~np.fromiter(map(str.__contains__, values, repeat("  ")), bool, n)
+    ok &= values == np.fromiter(map(str.strip, values), object, n)
+    return ok
 
 
 def multi_valued(values: pd.Series) -> pd.Series:
     """Lists in one cell ("Economics;Computer Science", "A | B") joined the same way: "A; B"."""
-    return per_unique(values, lambda v: "; ".join(filter(None, _MULTI.split(v)))).astype("str")
+    return Coded.of(values).map(one_list).series(values.index)
+
+
+def one_list(value: str) -> str:
+    return "; ".join(filter(None, _MULTI.split(value)))
 
 
 @cache
@@ -320,14 +385,19 @@ def person_names(
     first = chosen.where(chosen != "", first).astype("str")
     names = clean_names_frame(first, last)
     # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
-    recased = per_unique(names["last_name"], _recase_surname).astype("str")
-    cjk = per_unique(names["first_name"] + "\x1f" + recased, _both_cjk).astype(bool)
-    spaced = (names["first_name"] + " " + recased).str.strip()
-    names["full_name"] = spaced.where(~cjk, recased + names["first_name"]).astype("str")
-    names["last_name"] = recased
-    same = given == first
-    shown = per_unique(given, lambda v: display_case(clean_display(v), particles=False))
-    names["given_name"] = names["first_name"].where(same, shown).astype("str")
+    shown_first = Coded.of(names["first_name"])
+    recased = Coded.of(names["last_name"]).map(_recase_surname)
+    pairs, (f, g) = combine([shown_first, recased])
+    given_first, family = shown_first.values[f], recased.values[g]
+    cjk = np.fromiter(map(_both_cjk, given_first, family), bool, len(f))
+    spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
+    full = np.where(cjk, family + given_first, spaced)
+    names["full_name"] = pd.Series(full[pairs.codes], index=first.index, dtype="str")
+    names["last_name"] = recased.series(first.index)
+    same = (given == first).to_numpy()
+    shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
+    given_name = np.where(same, names["first_name"].to_numpy(dtype=object), shown.column())
+    names["given_name"] = pd.Series(given_name, index=first.index, dtype="str")
     return names
 
 
@@ -337,6 +407,5 @@ def _recase_surname(last: str) -> str:
     return last
 
 
-def _both_cjk(pair: str) -> bool:
-    given, _, family = pair.partition("\x1f")
+def _both_cjk(given: str, family: str) -> bool:
     return is_cjk(family) and (not given or is_cjk(given))

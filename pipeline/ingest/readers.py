@@ -86,7 +86,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             f"{name} is not a text file; expected a CSV export (if it is an Excel workbook, "
             "save it as .xlsx or CSV and try again)."
         )
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError(f"{name} is empty; export it again or choose another file.")
     return text, encoding
 
@@ -352,7 +352,7 @@ def _read_fast(
     no lone CR, no row longer than the first, no quoted newline. The last is proved by counting:
     with blank lines kept, read_csv returns one row per line unless a quote spans lines.
     """
-    if wrapped or ("\r" in text and text.count("\r") != text.count("\r\n")):
+    if wrapped or _lone_cr(data if encoding.startswith("utf-8") else text):
         return None  # lone CRs (old Mac files) end lines for csv but are not counted here
     found = _head_lines(text, delimiter, score_header, min_score, max_scan)
     if found is None:
@@ -370,7 +370,7 @@ def _read_fast(
     if not n_lines:
         return None
     begins = np.concatenate(([0], ends + 1))[:n_lines]
-    if np.diff(np.append(begins, len(raw))).max() > _FIELD_LIMIT:
+    if max(np.diff(begins).max(initial=0), len(raw) - begins[-1]) > _FIELD_LIMIT:
         return None
     quotes = np.flatnonzero(raw == 34)
     if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
@@ -388,7 +388,6 @@ def _read_fast(
             escapechar=None,
             encoding="utf-8",
             engine="c",
-            low_memory=False,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None
@@ -434,6 +433,11 @@ def _head_lines(
     return records[h], starts[h], starts[h + 1]
 
 
+def _lone_cr(text: str | bytes) -> bool:
+    cr, crlf = ("\r", "\r\n") if isinstance(text, str) else (b"\r", b"\r\n")
+    return cr in text and text.count(cr) != text.count(crlf)
+
+
 def _blank_lines(
     raw: np.ndarray, begins: np.ndarray, frame: pd.DataFrame, delimiter: str
 ) -> np.ndarray:
@@ -442,15 +446,16 @@ def _blank_lines(
     Only lines that start with whitespace, a quote or nothing can be blank; those few are read
     again by the csv module to decide exactly.
     """
-    padded = np.append(raw, np.array([10, 10], dtype=np.uint8))
-    first, second = padded[begins], padded[begins + 1]
+    last = len(raw) - 1
+    first = raw[np.minimum(begins, last)]
+    second = np.where(begins + 1 <= last, raw[np.minimum(begins + 1, last)], 10)
     space = list(b" \t\r\n\x0b\x0c")
     maybe = np.isin(first, space) | ((first == 34) & np.isin(second, [*space, 34]))
     maybe = np.flatnonzero(maybe)
     blank = np.zeros(len(begins), dtype=bool)
     if not len(maybe):
         return blank
-    stops = np.append(begins[1:], len(raw))
+    stops = np.concatenate((begins[1:], [len(raw)]))
     for i in maybe:
         line = raw[begins[i] : stops[i]].tobytes().decode("utf-8")
         row = next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
@@ -555,7 +560,7 @@ def read_sheets(path: Path, name: str) -> list[tuple[str, list[list[str]]]]:
             if meta.typ not in (SheetTypeEnum.WorkSheet,):
                 continue
             grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            sheets.append((meta.name, [[_cell_text(v) for v in row] for row in grid]))
+            sheets.append((meta.name, [_row_text(row) for row in grid]))
     except Exception as error:  # calamine raises many types (zip, xml, password, io)
         kind = "is password-protected" if "password" in str(error).lower() else "is unreadable"
         raise InputError(
@@ -563,6 +568,11 @@ def read_sheets(path: Path, name: str) -> list[tuple[str, list[list[str]]]]:
             "(without a password), or export it as CSV."
         ) from None
     return sheets
+
+
+def _row_text(row: list[object]) -> list[str]:
+    # Most cells are text already: the type test inline saves a call per cell on big sheets.
+    return [v if v.__class__ is str else _cell_text(v) for v in row]
 
 
 def _cell_text(value: object) -> str:
@@ -603,8 +613,8 @@ def grid_table(
     if h is None:
         label = f"{name} [{sheet}]" if sheet else name
         raise _no_header(label, what, max_scan)
-    keep = [i for i in range(h + 1, len(grid)) if any(c.strip() for c in grid[i])]
-    body = [list(grid[i]) for i in keep]
+    keep = [i for i in range(h + 1, len(grid)) if any(map(str.strip, grid[i]))]
+    body = [grid[i] for i in keep]
     frame = _frame(grid[h], body)
     lines = np.asarray(keep, dtype=np.int64) + 1
     label = f"{name} [{sheet}]" if sheet else name

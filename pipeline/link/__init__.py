@@ -39,10 +39,12 @@ _JOB_COLUMNS = (
     "first_name", "last_name", "full_name", "credentials", "linkedin_slug", "email", "company",
     "company_key", "title", "seniority", "seniority_rule", "role_family", "location",
     "connected_on", "title_clean", "past_companies", "company_parent", "company_clean",
+    "employer_is_school", "employer_school_key",
 )  # fmt: skip
 _SCHOOL_COLUMNS = (
     "school", "school_key", "degree", "major", "grad_year", "career_years", "career_years_sd",
-    "career_years_source", "experience_bucket",
+    "career_years_source", "experience_bucket", "years_ahead", "years_ahead_sd",
+    "years_ahead_source",
 )  # fmt: skip
 
 

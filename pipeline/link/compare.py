@@ -198,8 +198,13 @@ JOB_LEVELS = (
     "parent or subsidiary",
     "similar employer name",
     "same title only",
+    "retired in one, working in the other",
     "different",
 )
+
+# An alumni list that says "Retired" is newer than any current job elsewhere: a LinkedIn profile
+# with a working employer is another person far more often than the same one.
+_RETIRED = r"^\s*retired\b"
 
 
 def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
@@ -214,11 +219,20 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     company = np.where(_blank(a, b, "company_key"), NULL, company)
     title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
     title &= ~_blank(a, b, "title_clean")
+    # Placeholders ("Self-employed", "Retired") have no company_key, so they never agree; only
+    # "Retired" against a real employer is evidence, and against.
+    retired = np.zeros(len(a), dtype=bool)
+    if "company" in a.columns:
+        ra, rb = (f["company"].fillna("").astype("str").str.contains(_RETIRED, case=False)
+                  for f in (a, b))  # fmt: skip
+        ka, kb = (f["company_key"].fillna("").astype("str") != "" for f in (a, b))
+        retired = ((ra & kb) | (rb & ka)).to_numpy()
     return np.select(
-        [(company == 0) & title, company == 0, company == 1, company == 2, title, company == 3],
-        [0, 1, 2, 3, 4, 5],
+        [(company == 0) & title, company == 0, company == 1, company == 2, title, retired,
+         company == 3],
+        [0, 1, 2, 3, 4, 5, 6],
         default=NULL,
-    )
+    )  # fmt: skip
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -247,8 +261,9 @@ COMPARISONS: tuple[Comparison, ...] = (
         JOB_LEVELS,
         _job,
         tf=((1, "company_key"),),
-        m_prior=(0.45, 0.2, 0.05, 0.02, 0.03, 0.25),
-        u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.9455),
+        m_prior=(0.45, 0.2, 0.05, 0.02, 0.03, 0.002, 0.248),
+        u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.02, 0.9255),
+        fixed=(5,),  # too few matches are retired in one file for EM to learn it
     ),
     dataclasses.replace(
         distance("grad_year", (0, 1, 3)),
@@ -311,7 +326,7 @@ def compare(
     # Only the columns the comparisons read: taking every column of a wide frame for millions
     # of pairs costs more than the comparisons themselves.
     needed = list(dict.fromkeys(col for c in comparisons for col in c.columns))
-    needed += [c for c in ("former_key",) if c in frame.columns]
+    needed += [c for c in ("former_key", "company") if c in frame.columns and c not in needed]
     a = frame[needed].iloc[pairs["left"].to_numpy()].reset_index(drop=True)
     b = frame[needed].iloc[pairs["right"].to_numpy()].reset_index(drop=True)
     out = pairs[["left", "right"]].reset_index(drop=True).copy()

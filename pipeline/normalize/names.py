@@ -441,24 +441,6 @@ def _clean_field(text: str) -> tuple[str, str]:
     return split_credentials(clean_display(text))
 
 
-def _clean_pair(first: str, last: str, fix_case: bool = True) -> tuple[str, str, str, str]:
-    first_name, first_creds = _clean_field(first)
-    last_name, last_creds = _clean_field(last)
-    whole = f"{first_name} {last_name}"
-    row_uniform = whole.isupper() or whole.islower()
-    for_case = [
-        fix_case
-        and (row_uniform or v.islower() or (v.isupper() and sum(ch.isalpha() for ch in v) > 3))
-        for v in (first_name, last_name)
-    ]
-    if for_case[0]:
-        first_name = display_case(first_name, particles=False)
-    if for_case[1]:
-        last_name = display_case(last_name)
-    creds = ", ".join(dict.fromkeys(c for c in f"{first_creds}, {last_creds}".split(", ") if c))
-    return first_name, last_name, f"{first_name} {last_name}".strip(), creds
-
-
 def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = True) -> pd.DataFrame:
     """Display columns first_name, last_name, full_name, credentials, on the index of ``first``.
 
@@ -470,11 +452,79 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
     >>> clean_names_frame(pd.Series(["JANE"]), pd.Series(["DOE, MBA"])).iloc[0].tolist()
     ['Jane', 'Doe', 'Jane Doe', 'MBA']
     """
-    inverse, f_uniq, l_uniq, pairs = _unique_codes(first, last)
-    rows = [_clean_pair(f_uniq[f], l_uniq[g], fix_case) for f, g in pairs]
-    table = np.asarray(rows, dtype=object).reshape(len(rows), 4)[inverse]
-    columns = ["first_name", "last_name", "full_name", "credentials"]
-    return pd.DataFrame(table, index=first.index, columns=columns).astype("str")
+    # Per distinct first name and per distinct last name, never per pair: a million distinct
+    # people have far fewer distinct first and last names. Only the case rule looks at both
+    # fields ("JANE DOE" is a row in capitals), and it splits exactly into per-field flags.
+    f, lst = _FieldTable(first, fix_case, False), _FieldTable(last, fix_case, True)
+    n = len(f.codes)
+    if fix_case:
+        upper = (
+            f.no_lower[f.codes]
+            & lst.no_lower[lst.codes]
+            & (f.upper[f.codes] | lst.upper[lst.codes])
+        )
+        lower = (
+            f.no_upper[f.codes]
+            & lst.no_upper[lst.codes]
+            & (f.lower[f.codes] | lst.lower[lst.codes])
+        )
+        uniform = upper | lower
+        first_name = np.where(uniform | f.own_case[f.codes], f.cased[f.codes], f.name[f.codes])
+        last_name = np.where(
+            uniform | lst.own_case[lst.codes], lst.cased[lst.codes], lst.name[lst.codes]
+        )
+    else:
+        first_name, last_name = f.name[f.codes], lst.name[lst.codes]
+    full_name = np.empty(n, dtype=object)
+    simple = f.left_tidy[f.codes] & lst.right_tidy[lst.codes]
+    full_name[simple] = first_name[simple] + " " + last_name[simple]
+    for i in np.flatnonzero(~simple):
+        full_name[i] = f"{first_name[i]} {last_name[i]}".strip()
+    f_creds, l_creds = f.creds[f.codes], lst.creds[lst.codes]
+    creds = np.where(f_creds == "", lst.creds_alone[lst.codes], f.creds_alone[f.codes])
+    for i in np.flatnonzero((f_creds != "") & (l_creds != "")):
+        creds[i] = _join_credentials(f"{f_creds[i]}, {l_creds[i]}")
+    columns = {"first_name": first_name, "last_name": last_name}
+    columns |= {"full_name": full_name, "credentials": creds}
+    return pd.DataFrame(
+        {k: pd.Series(v, index=first.index, dtype="str") for k, v in columns.items()}
+    )
+
+
+def _join_credentials(text: str) -> str:
+    return ", ".join(dict.fromkeys(c for c in text.split(", ") if c))
+
+
+class _FieldTable:
+    """One name field cleaned once per distinct value, with the flags clean_names_frame needs."""
+
+    def __init__(self, values: pd.Series, fix_case: bool, particles: bool) -> None:
+        self.codes, uniques = pd.factorize(values.fillna("").astype(str).to_numpy(dtype=object))
+        cleaned = [_clean_field(u) for u in uniques]
+        self.name = _object_array([c[0] for c in cleaned])
+        self.creds = _object_array([c[1] for c in cleaned])
+        self.creds_alone = _object_array([_join_credentials(c[1]) for c in cleaned])
+        names = self.name.tolist()
+        self.left_tidy = np.array([v != "" and v == v.lstrip() for v in names], dtype=bool)
+        self.right_tidy = np.array([v != "" and v == v.rstrip() for v in names], dtype=bool)
+        if not fix_case:
+            return
+        # str.isupper(a + " " + b) == no lower-case letter in a or b, and an upper-case one in
+        # either: (a + "A").isupper() says the first, a.isupper() then the second.
+        self.upper = np.array([v.isupper() for v in names], dtype=bool)
+        self.lower = np.array([v.islower() for v in names], dtype=bool)
+        self.no_lower = np.array([(v + "A").isupper() for v in names], dtype=bool)
+        self.no_upper = np.array([(v + "a").islower() for v in names], dtype=bool)
+        self.own_case = self.lower | (
+            self.upper & np.array([sum(ch.isalpha() for ch in v) > 3 for v in names], dtype=bool)
+        )
+        self.cased = _object_array([display_case(v, particles=particles) for v in names])
+
+
+def _object_array(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 _FORMER_PREFIX = re.compile(r"^(?:n[ée]e|born|formerly|former|maiden(?: name)?)\s*:?\s+", re.I)
