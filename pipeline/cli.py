@@ -54,17 +54,29 @@ Export = Annotated[
     ),
 ]
 Config = Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (TOML).")]
+Alumni = Annotated[
+    list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
+]
+Targets = Annotated[Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")]
+
+
+def _inputs(export, alumni, targets, config, previous=None):
+    """The run's inputs and settings file: the bundled sample (and its settings) when no export
+    and no alumni list is given."""
+    from pipeline import run
+
+    if export is None and not alumni:
+        base, config = run.Inputs.sample(), config or run.SAMPLE_CONFIG
+    else:
+        base = run.Inputs(export, tuple(alumni or ()))
+    return run.Inputs(base.export, base.alumni, targets, previous), config
 
 
 @app.command()
 def shortlist(
     export: Export = None,
-    alumni: Annotated[
-        list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
-    ] = None,
-    targets: Annotated[
-        Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")
-    ] = None,
+    alumni: Alumni = None,
+    targets: Targets = None,
     config: Config = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output workbook.")] = Path(
         "out/shortlist.xlsx"
@@ -94,17 +106,10 @@ def shortlist(
     from pipeline.export.files import refuse_if_open
 
     with user_errors():
-        if export is None and not alumni:
-            inputs = run.Inputs.sample()
-            config = config or run.SAMPLE_CONFIG
-        else:
-            inputs = run.Inputs(export, tuple(alumni or ()), targets)
-        if targets is not None:
-            inputs = run.Inputs(inputs.export, inputs.alumni, targets)
         if fmt == "xlsx":
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
-        inputs = run.Inputs(inputs.export, inputs.alumni, inputs.targets, previous)
+        inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
         path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
     typer.echo(result.summary())
@@ -204,12 +209,8 @@ def inspect(
 def explain(
     who: Annotated[str, typer.Argument(help="A name (or part of one), or an ID (keep) value.")],
     export: Export = None,
-    alumni: Annotated[
-        list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
-    ] = None,
-    targets: Annotated[
-        Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")
-    ] = None,
+    alumni: Alumni = None,
+    targets: Targets = None,
     config: Config = None,
 ) -> None:
     """Show how one person's score was made: each feature's value, weight, share and evidence.
@@ -225,11 +226,7 @@ def explain(
     from pipeline.rank import explain as how
 
     with user_errors():
-        if export is None and not alumni:
-            inputs, config = run.Inputs.sample(), config or run.SAMPLE_CONFIG
-        else:
-            inputs = run.Inputs(export, tuple(alumni or ()), targets)
-        inputs = run.Inputs(inputs.export, inputs.alumni, targets or inputs.targets)
+        inputs, config = _inputs(export, alumni, targets, config)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:

@@ -43,8 +43,8 @@ location_fit = 0.10        # counts only when [targets] names locations
 industry_fit = 0.10        # counts only when [targets] names industries
 
 [match]
-threshold = 0.8            # records at or above this probability are the same person
-review_band = 0.6          # pairs between this and the threshold are listed in Matches for review
+threshold = 0.45           # records at or above this probability are the same person
+review_band = 0.2          # pairs between this and the threshold are listed in Matches for review
 # unique_sources = ["connections"]   # files that hold each person once (one-to-one links)
 # [match.comparisons]      # extra comparisons over any column of your files:
 # phone = "digits"         # also "exact", "date", "year 0 2", "jaro_winkler 0.95 0.85"

@@ -9,7 +9,7 @@ from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.link import evaluate, explain, link, score
 from pipeline.link.block import Equal, candidate_pairs, nearest_keys, soundex
-from pipeline.link.cluster import clusters, one_to_one
+from pipeline.link.cluster import clusters, one_to_one, rivals
 from pipeline.link.compare import COMPARISONS
 from pipeline.link.em import em_session, level_shares
 from pipeline.normalize import normalize
@@ -261,6 +261,8 @@ def test_logistic_regression_is_used_with_labels():
     scored = score(frame, Settings(), labels=known)
     assert scored.model.logistic is not None
     linked = scored.pairs[scored.pairs["linked"]]
+    # connection <-> alum links (alumni "Anna Lee" and "Anne Lee" at Acme may merge as variants)
+    linked = linked[linked["left"] % 3 == 0]
     assert len(linked) == 12 and (linked["right"] - linked["left"] == 1).all()
 
 
@@ -345,3 +347,109 @@ def test_cli_link_writes_matches_csv(tmp_path):
     ]
     assert table[["left_row", "right_row"]].values.tolist() == [[2, 2]]
     assert table.loc[0, "name"] == "nickname or variant"
+
+
+def _job_level(left: dict, right: dict) -> str:
+    frame = people(
+        {"first_name": "Adam", "last_name": "Girard", "linkedin_slug": "ag", **left},
+        {**ALUM, "first_name": "Adam", "last_name": "Girard", "grad_year": 1975, **right},
+    )
+    table = explain(score(normalize(frame, Settings(), TODAY), Settings()))
+    return table.iloc[0]["job"]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        # a placeholder is no employer: no evidence either way, never "same employer"
+        ({"company": "Self-employed"}, {"company": "Self-employed"}, ""),
+        ({"company": "PwC"}, {"company": "Self-employed"}, ""),
+        ({"company": "Freelance"}, {"company": "Freelance"}, ""),
+        # retired in the alumni list while working on LinkedIn: evidence against
+        ({"company": "PwC"}, {"company": "Retired"}, "retired in one, working in the other"),
+        ({"company": "Retired"}, {"company": "Retired"}, ""),
+        ({"company": "PwC"}, {"company": "PwC"}, "same employer"),
+        # no employer on one side: the titles still say something
+        (
+            {"company": "PwC", "title": "Professor"},
+            {"company": "", "title": "Consultant"},
+            "different",
+        ),
+        (
+            {"company": "PwC", "title": "Consultant"},
+            {"company": "", "title": "Consultant"},
+            "same title only",
+        ),
+    ],
+)
+def test_placeholder_employers_give_no_job_evidence(left, right, level):
+    assert _job_level(left, right) == level
+
+
+def test_retired_alum_does_not_link_to_a_working_namesake():
+    frame = people(
+        {"first_name": "Adam", "last_name": "Girard", "company": "PwC", "linkedin_slug": "ag"},
+        {**ALUM, "first_name": "Adam", "last_name": "Girard", "company": "Retired"},
+    )
+    scored = score(normalize(frame, Settings(), TODAY), Settings())
+    weight = explain(scored)["job weight"].iloc[0]
+    assert weight == pytest.approx(-4.0)
+    assert not scored.pairs["linked"].any()
+
+
+RIVAL_FRAME = pd.DataFrame(
+    {
+        "source": ["connections", "alumni", "alumni", "connections"],
+        "source_file": ["c", "a", "a", "c"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("pairs", "bits", "expected"),
+    [
+        # one candidate: odds 8 against "no match" 1
+        ([(0, 1)], [3.0], [8 / 9]),
+        # two equally plausible alumni (different people): each shares the evidence
+        ([(0, 1), (0, 2), (1, 2)], [3.0, 3.0, -10.0], [8 / 17, 8 / 17, 2**-10 / (1 + 2**-10)]),
+        # ... unless the two alumni are one person listed twice: they count once
+        ([(0, 1), (0, 2), (1, 2)], [3.0, 3.0, 10.0], [8 / 9, 8 / 9, 2**10 / (1 + 2**10)]),
+        # a weak rival barely matters
+        ([(0, 1), (0, 2)], [3.0, -5.0], [8 / (9 + 2**-5), 2**-5 / (9 + 2**-5)]),
+        # two connections for one alum compete too
+        ([(0, 1), (3, 1)], [3.0, 3.0], [8 / 17, 8 / 17]),
+    ],
+)
+def test_rival_candidates_share_the_evidence(pairs, bits, expected):
+    frame_pairs = pd.DataFrame(pairs, columns=["left", "right"])
+    got = rivals(frame_pairs, np.array(bits), RIVAL_FRAME)
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+def test_second_plausible_alum_lowers_the_probability():
+    conn = {
+        "first_name": "Xiomara",
+        "last_name": "Odegard",
+        "linkedin_slug": "x",
+        "company": "Acme",
+    }
+    alum = {**ALUM, "first_name": "Xiomara", "last_name": "Odegard", "company": "Acme"}
+    # another alum, same employer, one letter off and another class: a plausible second candidate
+    rival = {**alum, "last_name": "Odegaard", "grad_year": 1985}
+    others = [
+        {**ALUM, "first_name": f, "last_name": la}
+        for f, la in (("Ann", "Lee"), ("Bo", "Wu"), ("Cy", "Roy"), ("Di", "Kim"), ("Ed", "Fox"))
+    ]
+
+    def first_pairs(*alumni):
+        frame = normalize(people(conn, *alumni, *others), Settings(), TODAY)
+        scored = score(frame, Settings())
+        own = 1 / (1 + np.exp2(-(scored.contributions.sum(axis=1).to_numpy() + scored.prior)))
+        return scored.pairs["probability"].to_numpy()[:2], own[:2]
+
+    (alone, _), own_alone = first_pairs({**alum, "grad_year": 2001})
+    (exact, typo), own = first_pairs({**alum, "grad_year": 2001}, rival)
+    assert alone == pytest.approx(own_alone[0], abs=1e-3) and alone > 0.99
+    # each pair's own evidence says > 0.99; together they share it, the better one ahead
+    assert own.min() > 0.99
+    assert 0.5 < exact < 0.8 and typo < 0.5 and exact + typo < 1

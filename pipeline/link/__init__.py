@@ -1,7 +1,8 @@
 """link: the same person across connections and alumni lists -> the Prospects frame.
 
-block (candidate pairs) -> compare (levels) -> em + classify (probability) -> cluster
-(one-to-one, guarded components, stable ids). ``score`` stops after the probabilities, for
+block (candidate pairs) -> compare (levels) -> em + classify (weights) -> cluster.rivals
+(probability given each record's other candidates) -> cluster (one-to-one, guarded
+components, stable ids). ``score`` stops after the probabilities, for
 ``prospects link`` and the evaluation; ``link`` goes on to one row per person.
 """
 
@@ -20,10 +21,9 @@ from pipeline.link.classify import (
     Model,
     fit_logistic,
     logistic_contributions,
-    probability,
     weights,
 )
-from pipeline.link.cluster import clusters, one_to_one, prospect_ids
+from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
 from pipeline.link.compare import NULL, Comparison, compare, comparisons_for
 from pipeline.link.em import estimate_m, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
@@ -116,7 +116,9 @@ def score(
         model = Model(model.comparisons, model.m, model.u, fitted, columns)
         contributions, prior_bits = logistic_contributions(levels, model, contributions)
         total = contributions.sum(axis=1).to_numpy()
-    pairs = levels.assign(probability=probability(total + prior_bits, 0.5))
+    # Each pair's probability accounts for its records' other candidates (cluster.rivals).
+    chance = rivals(levels, total + prior_bits, frame, unique, match.threshold)
+    pairs = levels.assign(probability=chance)
     kept = pairs.loc[pairs["probability"] >= match.threshold, ["left", "right", "probability"]]
     kept = one_to_one(kept, frame, unique)
     cluster_labels, kept = clusters(frame, kept, unique)

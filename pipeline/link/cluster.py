@@ -58,6 +58,52 @@ def one_to_one(
     return pd.concat([rest, chosen[links.columns]], ignore_index=True)
 
 
+def rivals(
+    pairs: pd.DataFrame,
+    bits: np.ndarray,
+    frame: pd.DataFrame,
+    unique_sources: Sequence[str] = ("connections",),
+    threshold: float = 0.5,
+) -> np.ndarray:
+    """Match probability of each pair given its record's other candidates.
+
+    A connection matches at most one person of another file, so the evidence for one candidate
+    must beat the competing explanations: the other candidates and "no match here". With each
+    pair's posterior odds o (2 ** ``bits``: weights plus prior, in bits), a pair between a
+    connection c and a record a gets o / (1 + rivals of c + rivals of a + o), where rivals of c
+    are the odds of c's other candidates in a's file and rivals of a the odds of a's other
+    connections (Fellegi–Sunter under a one-to-one constraint). Candidates linked to each other
+    as duplicates (at or above ``threshold``) are one person and count once, by their best odds.
+    Pairs that do not cross a unique file keep o / (1 + o).
+
+    ``pairs`` has left, right (positions into ``frame``, which has source and source_file).
+
+    >>> # two equally good "Wei Zhang" alumni for one connection: each gets about 1/2, not 0.99
+    """
+    odds = np.exp2(np.clip(np.asarray(bits, dtype=float), -60, 60))
+    out = odds / (1 + odds)
+    if pairs.empty:
+        return out
+    is_unique = frame["source"].isin(list(unique_sources)).to_numpy()
+    files = pd.factorize(frame["source_file"])[0]
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    cross = is_unique[left] ^ is_unique[right]
+    dup = ~is_unique[left] & ~is_unique[right] & (out >= threshold)
+    person = components(len(frame), pairs[dup])
+    u = np.where(is_unique[left], left, right)[cross]
+    a = np.where(is_unique[left], right, left)[cross]
+    o = odds[cross]
+    c = pd.DataFrame({"u": u, "file": files[a], "person": person[a], "o": o})
+    best = c.groupby(["u", "file", "person"])["o"].transform("max").to_numpy()
+    per_person = c.groupby(["u", "file", "person"])["o"].max()
+    total_u = per_person.groupby(level=["u", "file"]).sum()
+    # a's own person is counted by this pair's odds, not by its best duplicate's
+    rivals_u = total_u.reindex(pd.MultiIndex.from_arrays([u, files[a]])).to_numpy() - best
+    rivals_a = np.bincount(a, weights=o, minlength=len(frame))[a] - o
+    out[cross] = o / (1 + rivals_u + rivals_a + o)
+    return out
+
+
 def components(n: int, links: pd.DataFrame) -> np.ndarray:
     left, right = links["left"].to_numpy(), links["right"].to_numpy()
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))

@@ -46,6 +46,8 @@ class Comparison:
     # pairs are too few to measure rare levels (default: 0.95 "different", the rest shared)
     fixed: tuple[int, ...] = ()  # levels whose m stays at m_prior: too few matches show them
     # for EM to learn (a maiden name), and a wrong guess there decides many links
+    relative: tuple[tuple[int, float], ...] = ()  # (level, m/u): levels whose weight is set,
+    # not learned, because how often they occur says nothing about matches (retired vs working)
 
 
 def _pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -218,7 +220,10 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
     company = np.where(_blank(a, b, "company_key"), NULL, company)
     title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
-    title &= ~_blank(a, b, "title_clean")
+    both_titles = ~_blank(a, b, "title_clean")
+    title &= both_titles
+    # with no employer to compare, two different titles still differ
+    other_title = (company == NULL) & both_titles & ~title
     # Placeholders ("Self-employed", "Retired") have no company_key, so they never agree; only
     # "Retired" against a real employer is evidence, and against.
     retired = np.zeros(len(a), dtype=bool)
@@ -229,7 +234,7 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         retired = ((ra & kb) | (rb & ka)).to_numpy()
     return np.select(
         [(company == 0) & title, company == 0, company == 1, company == 2, title, retired,
-         company == 3],
+         (company == 3) | other_title],
         [0, 1, 2, 3, 4, 5, 6],
         default=NULL,
     )  # fmt: skip
@@ -263,7 +268,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         tf=((1, "company_key"),),
         m_prior=(0.45, 0.2, 0.05, 0.02, 0.03, 0.002, 0.248),
         u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.02, 0.9255),
-        fixed=(5,),  # too few matches are retired in one file for EM to learn it
+        relative=((5, 1 / 16),),  # -4 bits however many are retired
     ),
     dataclasses.replace(
         distance("grad_year", (0, 1, 3)),

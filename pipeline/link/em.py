@@ -186,6 +186,11 @@ def estimate_m(
             m = m.copy()
             m[free] *= (1 - prior[fixed].sum()) / m[free].sum()
             m[fixed] = prior[fixed]
+        for level, ratio in c.relative:
+            m = m.copy()
+            m[level] = u[c.name][level] * ratio
+            rest = np.arange(len(m)) != level
+            m[rest] *= (1 - m[level]) / m[rest].sum()
         out[c.name] = m
     return out
 
