@@ -34,10 +34,10 @@ lint: install ## Check style: ruff check and ruff format --check
 notebooks: install ## Run the notebooks and write their rendered output to out/notebooks/
 	$(UV) run --locked --group notebooks python notebooks/render.py out/notebooks
 
-bench: install ## Benchmark every stage and write benchmarks/results.md: make bench [SIZES="small real large"]
+bench: $(UV) ## Benchmark every stage and write benchmarks/results.md: make bench [SIZES="small real large"]
 	$(UV) run --locked python benchmarks/run.py --sizes $(SIZES)
 
-bench-check: install ## Fail if a stage on the sample is over 2x slower than in benchmarks/results.md
+bench-check: $(UV) ## Fail if a stage on the sample is over 2x slower than in benchmarks/results.md
 	$(UV) run --locked python benchmarks/check.py
 
 clean: ## Remove the virtual environments, caches and outputs

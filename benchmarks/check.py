@@ -54,8 +54,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--factor", type=float, default=2.0)
     parser.add_argument("--slack", type=float, default=0.05, help="seconds always allowed")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    before = committed()
+    before = committed(args.results)
     out_dir = inputs.OUT / "runs-small"
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = [child_run("small", out_dir) for _ in range(args.repeat)]

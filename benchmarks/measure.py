@@ -128,8 +128,13 @@ def measure_once(size: str, out_dir: Path) -> dict:
     result, seconds, counted = instrumented_run(size, out_dir / f"run-{os.getpid()}.xlsx")
     (out_dir / f"run-{os.getpid()}.xlsx").unlink(missing_ok=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    cross, dups = accuracy(result, inputs.files(inputs.SIZES[size]))
+    files = inputs.files(inputs.SIZES[size])
+    cross, dups = accuracy(result, files)
     sources = result.people["source"].value_counts()
+    shown = ", ".join(
+        f"{p.relative_to(inputs.ROOT)} ({p.stat().st_size / 1e6:,.1f} MB)"
+        for p in (files.export, files.alumni)
+    )
     return {
         "stages": seconds,
         "peak_bytes": peak,
@@ -138,6 +143,7 @@ def measure_once(size: str, out_dir: Path) -> dict:
         "prospects": len(result.linked.prospects),
         "ranked": len(result.ranked),
         "rows": ", ".join(f"{int(n):,} {s} records" for s, n in sources.items()),
+        "files": shown,
         "cross": cross,
         "dups": dups,
     }
@@ -160,7 +166,7 @@ def profile_stage(size: str, stage: str, out_dir: Path, command: str, top: int =
     table = [
         f"| `{_where(f, line, name)}` | {nc:,} | {tt:.2f} | {ct:.2f} |"
         for (f, line, name), (_cc, nc, tt, ct, _callers) in rows
-        if not name.startswith("<") and "cProfile" not in f
+        if not name.startswith("<") and "cProfile" not in f and "benchmarks" not in f
     ][:top]
     heavy = sorted(stats.items(), key=lambda kv: kv[1][2], reverse=True)[:5]
     own = ", ".join(f"`{_where(f, ln, n)}` {v[2]:.2f} s" for (f, ln, n), v in heavy)
@@ -188,3 +194,45 @@ def _where(file: str, line: int, name: str) -> str:
             parts = parts[parts.index(anchor) + (anchor == "site-packages") :]
             break
     return f"{'/'.join(parts[-3:])}:{line} {name}" if file != "~" else name
+
+
+def export_lanes(n: int, out_dir: Path, repeat: int = 3) -> str:
+    """Before and after export/stream.py: the workbook of a synthetic Ranked frame of ``n``
+    people written with every row through openpyxl's cells, then with plain rows in the fast
+    lane; the sheets must come out byte for byte the same."""
+    import statistics
+    import zipfile
+
+    import pipeline.export.cells as cells
+    from benchmarks.bench_export import ranked_frame
+    from pipeline.export.workbook import write_workbook
+
+    ranked, lane = ranked_frame(n), cells.is_plain
+    times: dict[str, list[float]] = {"openpyxl cells": [], "fast lane": []}
+    paths = {mode: out_dir / f"lanes-{i}.xlsx" for i, mode in enumerate(times)}
+    try:
+        for _ in range(repeat):
+            for mode, path in paths.items():
+                cells.is_plain = lane if mode == "fast lane" else (lambda _row: False)
+                path.unlink(missing_ok=True)
+                start = time.perf_counter()
+                write_workbook(path, ranked, top_n=2000, today=TODAY)
+                times[mode].append(time.perf_counter() - start)
+    finally:
+        cells.is_plain = lane
+    books = [zipfile.ZipFile(p) for p in paths.values()]
+    sheets = [m for m in books[0].namelist() if m.startswith("xl/worksheets/sheet")]
+    same = all(books[0].read(m) == books[1].read(m) for m in sheets)
+    before, after = (statistics.median(t) for t in times.values())
+    return "\n".join(
+        [
+            f"## Export before and after the fast lane ({n:,} people)",
+            "",
+            f"Command: `python benchmarks/run.py --export-lanes {n}`, {date.today()}. "
+            f"write_workbook on benchmarks/bench_export.py's synthetic Ranked frame, median of "
+            f"{repeat}, the two ways alternating: every row through openpyxl's cell objects "
+            f"(before) {before:.1f} s; plain rows through pipeline/export/stream.py (after) "
+            f"{after:.1f} s, {before / after:.1f}x faster. The {len(sheets)} sheets are "
+            f"{'byte for byte identical' if same else '**NOT identical**'}.",
+        ]
+    )

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--sizes small real large] [--repeat N]     (make bench)
     python benchmarks/run.py --profile real [--stage link]                (cProfile one stage)
+    python benchmarks/run.py --export-lanes 200000                        (export before/after)
 
 Sizes (see benchmarks/inputs.py): small = the bundled sample; real = 30,000 connections and a
 200,000-row alumni .xlsx; large = 30,000 connections and a 1,000,000-row alumni .csv.
@@ -33,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import inputs  # noqa: E402
-from benchmarks.measure import STAGES, measure_once, profile_stage  # noqa: E402
+from benchmarks.measure import STAGES, export_lanes, measure_once, profile_stage  # noqa: E402
 from benchmarks.results_md import record  # noqa: E402
 
 GIB = 1024**3
@@ -102,8 +103,8 @@ def report(size: str, runs: list[dict], command_s: list[float], cmd: str, load: 
         f"Command: `{cmd}`, {date.today()}. Machine: {machine()}. Load average (1 min) before "
         f"and after: {load}; the machine is shared, so figures move by tens of percent.",
         "",
-        f"Inputs: {first['rows']}. {n} run(s), each a fresh process (cold caches); "
-        "medians, with the fastest and slowest run.",
+        f"Inputs: {first['rows']}; {first['files']}. {n} run(s), each a fresh process (cold "
+        "caches); medians, with the fastest and slowest run.",
         "",
         "| stage | median (s) | min (s) | max (s) | share |",
         "|---|---:|---:|---:|---:|",
@@ -114,8 +115,8 @@ def report(size: str, runs: list[dict], command_s: list[float], cmd: str, load: 
         "",
         f"- Peak memory (max RSS of the run's process, highest of the runs): "
         f"{peak / 1024**2:,.0f} MiB ({peak / GIB:.2f} GiB).",
-        f"- Candidate pairs compared by link: {first['pairs']:,} "
-        f"(per blocking rule, before their union: {first['per_rule']}).",
+        f"- Candidate pairs compared by link: {first['pairs']:,} (per blocking rule, before their "
+        f"union: {'; '.join(f'{k} {v:,}' for k, v in first['per_rule'].items())}).",
         f"- Prospects: {first['prospects']:,}; ranked {first['ranked']:,}.",
         f"- Linkage, connection <-> alumni record in one prospect: precision "
         f"{first['cross']['precision']:.4f}, recall {first['cross']['recall']:.4f} "
@@ -131,7 +132,9 @@ def report(size: str, runs: list[dict], command_s: list[float], cmd: str, load: 
         cmd_med = statistics.median(command_s)
         lines.append(
             f"- The command `prospects shortlist` (python -m pipeline shortlist, process start "
-            f"to exit, imports included): median {cmd_med:.2f} s of {len(command_s)}."
+            f"to exit, imports included): median {cmd_med:.2f} s of {len(command_s)}, of which "
+            f"about {cmd_med - whole:.1f} s is Python starting and importing (mostly "
+            "scikit-learn and SciPy, which link needs), the rest the run."
         )
         lines += ["", f"Target: end to end <= {limit_s:.0f} s once installed: {cmd_med:.2f} s, "
                   f"{verdict(cmd_med <= limit_s)}; {dominant}."]  # fmt: skip
@@ -168,14 +171,19 @@ def suite(sizes: list[str], repeat: int | None, cmd: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=list(inputs.SIZES), choices=inputs.SIZES)
-    parser.add_argument("--repeat", type=int, help="runs per size (default: 5, 3, 1)")
+    parser.add_argument("--repeat", type=int, help="runs per size (default: 5, 3, 2)")
     parser.add_argument("--profile", choices=inputs.SIZES, help="cProfile one stage of a size")
     parser.add_argument("--stage", choices=STAGES, default="link")
+    parser.add_argument("--export-lanes", type=int, metavar="N", help="export before/after")
     parser.add_argument("--child", choices=inputs.SIZES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure_once(args.child, args.out)))
+    elif args.export_lanes:
+        md = export_lanes(args.export_lanes, inputs.OUT)
+        record("export-lanes", md)
+        print(md)
     elif args.profile:
         cmd = f"python benchmarks/run.py --profile {args.profile} --stage {args.stage}"
         md = profile_stage(args.profile, args.stage, inputs.OUT / f"runs-{args.profile}", cmd)

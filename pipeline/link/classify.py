@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
 
 from pipeline.link.compare import NULL, Comparison
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 TF_FLOOR = 1e-7  # no value is rarer than this: one record must not outweigh everything
 
@@ -147,6 +150,8 @@ def fit_logistic(
 ) -> tuple[LogisticRegression, tuple[str, ...]]:
     """A logistic regression of ``labels`` (True = same person) on the pairs' levels."""
     x, names = _features(levels, comparisons, tf_weights)
+    from sklearn.linear_model import LogisticRegression  # only with labels: keep startup light
+
     model = LogisticRegression(C=10.0, max_iter=1000)  # labels are few and clean
     model.fit(x, np.asarray(labels, dtype=bool))
     return model, names
