@@ -32,17 +32,11 @@ sys.path.insert(0, str(ROOT / "fixtures" / "sample"))
 
 from _names import CREDENTIALS, EMOJIS, EMPLOYERS, FIRST_NAMES, LAST_NAMES, TITLES  # noqa: E402
 
+from benchmarks.inputs import NOTE  # noqa: E402
 from benchmarks.results_md import record  # noqa: E402
 
 OUT = ROOT / "out" / "bench"
 TARGET_S = 2.0
-NOTE = (
-    '"When exporting your connection data, you may notice that some of the email addresses are '
-    "missing. You will only see email addresses for connections who have allowed their "
-    "connections to see or download their email address using this setting "
-    "https://www.linkedin.com/psettings/privacy/email. You can learn more here "
-    'https://www.linkedin.com/help/linkedin/answer/261"'
-)
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 PLACEHOLDERS = ("Freelance", "Self-employed", "Confidential", "Stealth Startup", "Retired", "-")
 BOLD = {c: chr(0x1D400 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")} | {
