@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -34,3 +36,20 @@ def people(*rows: dict) -> pd.DataFrame:
 @pytest.fixture
 def today() -> date:
     return TODAY
+
+
+def make_zip(path: Path, members: dict[str, bytes]) -> Path:
+    """A zip at ``path`` holding ``members`` (name -> bytes), as a LinkedIn archive would."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def make_folder(root: Path, members: dict[str, bytes]) -> Path:
+    """The same members as files under ``root``: an extracted archive."""
+    for name, data in members.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return root

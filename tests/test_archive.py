@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import make_folder, make_zip
 
 from pipeline.errors import InputError
 from pipeline.ingest.archive import (
@@ -16,21 +17,6 @@ from pipeline.ingest.archive import (
 )
 
 ZIP_NAME = "Basic_LinkedInDataExport_11-28-2026.zip"
-
-
-def make_zip(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
-
-
-def make_folder(root: Path, members: dict[str, bytes]) -> Path:
-    for name, data in members.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    return root
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import make_folder, make_zip
 
 from pipeline.errors import InputError
 from pipeline.ingest.linkedin import read_export
@@ -24,20 +24,6 @@ EDUCATION = (
     b"Somewhere U,2021,2025,,Bachelor of Science - BS,\n"
 )
 MAX = 500_000_000
-
-
-def make_zip(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
-
-
-def make_folder(root: Path, members: dict[str, bytes]) -> Path:
-    for name, data in members.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_bytes(data)
-    return root
 
 
 @pytest.mark.parametrize(
