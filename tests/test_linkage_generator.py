@@ -1,0 +1,73 @@
+"""The synthetic linkage benchmark (fixtures/linkage/generate.py): deterministic, with a truth
+that holds, careers that follow the class year, and namesakes that are whole other people."""
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location(
+    "linkage_generate", ROOT / "fixtures" / "linkage" / "generate.py"
+)
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+LEVEL_OF = {title: level for level, titles in generate.vocab.TITLES.items() for title in titles}
+ORDER = list(generate.vocab.TITLES)
+
+
+@pytest.fixture(scope="module")
+def bench():
+    return generate.make(400, 3000, seed=7)
+
+
+def test_same_seed_same_tables(bench):
+    again = generate.make(400, 3000, seed=7)
+    pd.testing.assert_frame_equal(bench.alumni, again.alumni)
+    pd.testing.assert_frame_equal(bench.truth, again.truth)
+    assert not bench.alumni.equals(generate.make(400, 3000, seed=8).alumni)
+
+
+def test_truth_rows_exist_and_each_hard_case_is_present(bench):
+    assert bench.truth["connections_row"].between(1, len(bench.connections)).all()
+    assert bench.truth["alumni_row"].between(1, len(bench.alumni)).all()
+    kinds = set(bench.truth["kind"])
+    assert {"outdated employer", "nickname", "maiden name", "typo", "plain"} <= kinds
+    assert len(bench.duplicates) > 0 and bench.truth.attrs["namesakes"] > 0
+
+
+def test_careers_follow_the_class_year(bench):
+    alumni = bench.alumni.assign(level=bench.alumni["Current Title"].map(LEVEL_OF))
+    recent = alumni[alumni["Class Year"] >= 2025]["level"]
+    early = alumni[alumni["Class Year"] <= 1990]["level"]
+    assert recent.isin(["student", "entry"]).mean() > 0.9
+    assert early.isin(["mid", "senior", "exec"]).mean() > 0.9
+
+
+def test_an_outdated_job_is_an_earlier_one(bench):
+    outdated = bench.truth[bench.truth["kind"] == "outdated employer"]
+    now = bench.connections["Position"].iloc[outdated["connections_row"] - 1].map(LEVEL_OF)
+    then = bench.alumni["Current Title"].iloc[outdated["alumni_row"] - 1].map(LEVEL_OF)
+    gap = now.map(ORDER.index).to_numpy() - then.map(ORDER.index).to_numpy()
+    # one level below, or the same job when the duplicate row kept the current one
+    assert set(gap) <= {0, 1} and (gap == 1).mean() > 0.6
+
+
+def test_namesakes_are_other_people_with_their_own_address(bench):
+    linked = set(bench.truth["connections_row"])
+    connections = bench.connections.assign(row=range(1, len(bench.connections) + 1))
+    alone = connections[~connections["row"].isin(linked)]
+    names = set(zip(alone["First Name"], alone["Last Name"], strict=True))
+    true_rows = set(bench.truth["alumni_row"])
+    alumni = bench.alumni.assign(row=range(1, len(bench.alumni) + 1))
+    pairs = zip(alumni["First Name"], alumni["Last Name"], strict=True)
+    same_name = pd.Series([(f, la) in names for f, la in pairs], index=alumni.index)
+    namesakes = alumni[same_name & ~alumni["row"].isin(true_rows)]
+    assert len(namesakes) >= bench.truth.attrs["namesakes"]
+    with_email = namesakes[namesakes["Email"] != ""]
+    assert len(with_email) > 0
+    for first, last, email in with_email[["First Name", "Last Name", "Email"]].itertuples(
+        index=False
+    ):
+        assert email.startswith(f"{first}.{last}".lower().replace(" ", ""))
