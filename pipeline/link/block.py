@@ -16,7 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.link.ngrams import nearest_keys, ragged
 
 _EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
 
@@ -41,21 +42,21 @@ class Equal:
         return (*self.columns, *self.also, *((self.multi,) if self.multi else ()))
 
     def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
-        key = _keys(frame, self.columns, self.multi)
-        if self.also:
-            other = _keys(frame, self.also, self.multi)
-            key = pd.concat([key, other])
-            side = np.r_[np.zeros(len(key) - len(other), bool), np.ones(len(other), bool)]
-        sizes = key.map(key.value_counts()).to_numpy()
-        usable = (sizes > 1) & (sizes <= self.max_block)
-        if not self.also:
-            return _self_pairs(key[usable])
-        return _self_pairs(key[usable], side[usable])
+        return self._blocks(frame)[0]
 
     def skipped(self, frame: pd.DataFrame) -> int:
-        key = _keys(frame, self.columns, self.multi)
-        counts = key.value_counts()
-        return int((counts > self.max_block).sum())
+        key = _keys(frame, self.columns, self.multi)[0]
+        return int((np.bincount(key) > self.max_block).sum())
+
+    def _blocks(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """The pairs and the number of keys skipped, from one pass over the keys."""
+        key, pos, side = _keys(frame, self.columns, self.multi, self.also)
+        # Sizes count every entry, a record repeating a first-name variant twice included.
+        sizes = np.bincount(key, minlength=key.max(initial=-1) + 1)
+        own = np.bincount(key[~side], minlength=len(sizes)) if self.also else sizes
+        usable = ((sizes > 1) & (sizes <= self.max_block))[key]
+        skipped = int((own > self.max_block).sum())
+        return _self_pairs(key[usable], pos[usable], side[usable] if self.also else None), skipped
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,18 @@ RULES: tuple[BlockingRule, ...] = (
         also=("former_key",),
     ),
     Equal(
-        "same sounding last name and first name",
-        ("last_phonetic", "first_key"),
+        "same sounding last name and a first-name variant",
+        ("last_phonetic",),
         max_block=40,
+        multi="first_name_variants",
+    ),
+    # a nickname and a typo in the last name at once ("Will Michell", "William Mitchell"): the
+    # employer and the first name still agree when the alumni list is up to date
+    Equal(
+        "same employer and a first-name variant",
+        ("company_key",),
+        max_block=40,
+        multi="first_name_variants",
     ),
     SortedNeighbourhood("sorted neighbourhood of first + last", "first_last", 3, max_block=40),
     NameNeighbours("nearest names (TF-IDF character n-grams)", k=3, max_block=40),
@@ -168,18 +178,20 @@ def candidate_pairs(
     for rule in rules:
         if not set(rule.needs) <= set(frame.columns):
             continue
-        pairs = _ordered(rule.pairs(frame))
+        if isinstance(rule, Equal):
+            pairs, skipped[rule.name] = rule._blocks(frame)
+        else:
+            pairs = rule.pairs(frame)
+        pairs = _ordered(pairs)
         pairs = pairs[allowed(pairs)]
         per_rule[rule.name] = len(pairs)
-        if isinstance(rule, Equal):
-            skipped[rule.name] = rule.skipped(frame)
         found.append(pairs)
     if not found:
         return Candidates(_EMPTY.copy(), per_rule, skipped)
     both = np.concatenate([p.to_numpy(dtype="int64") for p in found])
-    # One int64 per pair makes the union a single np.unique instead of a frame-wide hash.
+    # One int64 per pair makes the union a single sort instead of a frame-wide hash.
     n = max(len(frame), 1)
-    union = np.unique(both[:, 0] * n + both[:, 1])
+    union = _distinct(both[:, 0] * n + both[:, 1])
     pairs = pd.DataFrame({"left": union // n, "right": union % n})
     return Candidates(pairs, per_rule, skipped)
 
@@ -223,7 +235,6 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
 
 
-MAX_NGRAM_KEYS = 1000
 _SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
 
 
@@ -247,91 +258,112 @@ def soundex(key: str) -> str:
     return (word[0] + "".join(codes) + "000")[:4]
 
 
-def nearest_keys(
-    keys: list[str], k: int, min_similarity: float, max_df: float = 0.05, chunk: int = 2000
-) -> np.ndarray:
-    """Index pairs (i, j), i != j, where j is among the ``k`` keys most similar to i.
-
-    >>> nearest_keys(["anna smith", "ana smith", "bo wu"], 1, 0.5).tolist()
-    [[0, 1], [1, 0]]
-    """
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(2, 3),
-        # An n-gram in thousands of keys makes the product quadratic and says little: the cap
-        # is a share of the keys, and at most MAX_NGRAM_KEYS of them.
-        max_df=min(max_df, MAX_NGRAM_KEYS / len(keys)) if len(keys) > 200 else 1.0,
-        dtype=np.float32,
-    )  # fmt: skip
-    try:
-        matrix = vectorizer.fit_transform(keys).tocsr()
-    except ValueError:  # every n-gram too common, or none at all
-        return np.zeros((0, 2), dtype="int64")
-    transposed = matrix.T.tocsc()
-    found: list[np.ndarray] = []
-    for start in range(0, matrix.shape[0], chunk):
-        sims = (matrix[start : start + chunk] @ transposed).tocoo()
-        rows, cols, vals = sims.row + start, sims.col, sims.data
-        keep = (vals >= min_similarity) & (rows != cols)
-        rows, cols, vals = rows[keep], cols[keep], vals[keep]
-        order = np.lexsort((-vals, rows))  # per row, most similar first
-        rows, cols = rows[order], cols[order]
-        first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.zeros(0, int)
-        rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
-        found.append(np.column_stack([rows[rank < k], cols[rank < k]]))
-    return np.concatenate(found).astype("int64") if found else np.zeros((0, 2), "int64")
-
-
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the distinct non-empty values (-1 for empty) and those values."""
-    text = values.fillna("").astype("str").to_numpy(dtype=object)
-    codes, uniques = pd.factorize(np.where(text == "", None, text), use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
+    """Codes of the distinct non-empty values as strings (-1 for missing or empty) and those
+    values, in order of first appearance."""
+    codes, uniques = pd.factorize(values.astype("str"))
+    uniques = np.asarray(uniques, dtype=object)
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes = np.where(codes == empty[0], -1, codes - (codes > empty[0]))
+        uniques = np.delete(uniques, empty[0])
+    return codes, uniques
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for integers: numpy 2.4 hashes them first, many times slower."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
 def _expand(codes: np.ndarray, key_pairs: np.ndarray, max_block: int) -> pd.DataFrame:
     """Record pairs behind pairs of key codes (a key shared by > max_block records is skipped)."""
     if not len(key_pairs):
         return _EMPTY.copy()
-    positions = pd.DataFrame({"code": codes, "pos": np.arange(len(codes), dtype="int64")})
-    positions = positions[positions["code"] >= 0]
-    sizes = positions["code"].map(positions["code"].value_counts())
-    positions = positions[sizes <= max_block]
-    keys = pd.DataFrame(key_pairs, columns=["a", "b"])
-    joined = keys.merge(positions.rename(columns={"code": "a", "pos": "left"}), on="a")
-    joined = joined.merge(positions.rename(columns={"code": "b", "pos": "right"}), on="b")
-    return joined[["left", "right"]].astype("int64")
+    counts = np.bincount(codes[codes >= 0], minlength=int(key_pairs.max()) + 1)
+    # Records grouped by code: those of code c are order[starts[c] : starts[c] + counts[c]].
+    order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
+    starts = np.cumsum(counts) - counts
+    sizes = np.where(counts > max_block, 0, counts)
+    a, b = key_pairs[:, 0], key_pairs[:, 1]
+    product = sizes[a] * sizes[b]
+    pair = np.repeat(np.arange(len(a)), product)
+    each = ragged(0, product)  # walks a's records x b's records
+    width = sizes[b][pair]
+    left = order[starts[a][pair] + each // width]
+    right = order[starts[b][pair] + each % width]
+    return pd.DataFrame({"left": left.astype("int64"), "right": right.astype("int64")})
 
 
-def _keys(frame: pd.DataFrame, columns: Sequence[str], multi: str) -> pd.Series:
-    """The blocking key of each record (index: its position), records with an empty part left
-    out; with ``multi``, one entry per value of that column."""
-    parts = frame[list(columns)].astype("str").set_axis(np.arange(len(frame)))
+def _keys(
+    frame: pd.DataFrame, columns: Sequence[str], multi: str, also: Sequence[str] = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries (key code, position, side) of the records' blocking keys, those with an empty
+    part left out. With ``multi``, one entry per "|"-separated value of that column (repeats
+    kept); with ``also``, the keys of those columns follow as side True, coded like the keys
+    of ``columns``."""
+    n = len(frame)
+    sides = (columns, also) if also else (columns,)
+    # One factorization per part over all sides: a former last name meets a last name by value.
+    parts = [_codes(pd.concat([frame[s[i]] for s in sides])) for i in range(len(columns))]
+    entry = np.arange(n * len(sides))  # the record (of the stacked sides) behind each entry
     if multi:
-        values = frame[multi].astype("str").str.split("|").set_axis(np.arange(len(frame)))
-        parts = parts.assign(_multi=values).explode("_multi").fillna("")
-    usable = (parts != "").all(axis=1).to_numpy()
-    parts = parts[usable]
-    if parts.shape[1] == 1:
-        return parts.iloc[:, 0]
-    key = parts.iloc[:, 0]
-    for col in parts.columns[1:]:
-        key = key + "\x1f" + parts[col]
-    return key
+        values, uniques = _codes(frame[multi])
+        split = [str(v).split("|") for v in uniques]  # each distinct value once, not per record
+        lengths = np.array([len(v) for v in split], dtype="int64")
+        variant, variants = _codes(pd.Series([w for v in split for w in v], dtype="str"))
+        count = np.tile(np.where(values >= 0, lengths[values], 0), len(sides))
+        first = np.tile((np.cumsum(lengths) - lengths)[values], len(sides))
+        pieces = ragged(first, count)
+        entry = np.repeat(entry, count)
+        parts = [(c[entry], u) for c, u in parts] + [(variant[pieces], variants)]
+    key = _combine(parts)
+    keep = key >= 0
+    return key[keep], entry[keep] % n, entry[keep] >= n
 
 
-def _self_pairs(key: pd.Series, side: np.ndarray | None = None) -> pd.DataFrame:
-    """All pairs of positions sharing a key value (a self-join within each block); with
-    ``side`` (bool per key), only pairs where a True key meets a False one."""
-    df = pd.DataFrame({"key": key.to_numpy(), "pos": key.index.to_numpy(dtype="int64")})
-    df["side"] = False if side is None else side
-    df = df.drop_duplicates()
-    joined = df.merge(df, on="key", suffixes=("_l", "_r"))
-    joined = joined[joined["pos_l"] != joined["pos_r"]]
-    if side is None:
-        joined = joined[joined["pos_l"] < joined["pos_r"]]
+def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Codes of the combined values of several parts (codes, values), -1 where a part is -1:
+    equal codes exactly where the parts' values joined with "\x1f" are equal."""
+    codes = parts[0][0]
+    if len(parts) == 1:
+        return codes
+    valid = np.logical_and.reduce([c >= 0 for c, _ in parts])
+    if any("\x1f" in v for _, u in parts for v in u):  # only then could two joins collide
+        joined = parts[0][1][parts[0][0][valid]]
+        for c, u in parts[1:]:
+            joined = joined + "\x1f" + u[c[valid]]
+        joined = pd.factorize(joined)[0]
     else:
-        joined = joined[joined["side_l"] & ~joined["side_r"]]
-    return pd.DataFrame({"left": joined["pos_l"].to_numpy(), "right": joined["pos_r"].to_numpy()})
+        joined = parts[0][0][valid]
+        for c, u in parts[1:]:  # refactorized at each step, so the product cannot overflow
+            joined = pd.factorize(joined * len(u) + c[valid])[0]
+    codes = np.full(len(valid), -1, dtype="int64")
+    codes[valid] = joined
+    return codes
+
+
+def _self_pairs(key: np.ndarray, pos: np.ndarray, side: np.ndarray | None = None) -> pd.DataFrame:
+    """All pairs of positions sharing a key (each block with itself; blocks are small); with
+    ``side``, only pairs where a True entry (left) meets a False one."""
+    n = int(pos.max(initial=0)) + 1
+    flag = np.zeros(len(key), "int64") if side is None else side.astype("int64")
+    entries = _distinct((key * n + pos) * 2 + flag)  # by key then position, repeats dropped
+    key, pos, flag = entries // (2 * n), entries // 2 % n, entries % 2
+    after = np.searchsorted(key, key, side="right") - np.arange(len(key)) - 1  # later in block
+    first = np.repeat(np.arange(len(key)), after)
+    second = ragged(np.arange(len(key)) + 1, after)
+    if side is None:
+        return pd.DataFrame({"left": pos[first], "right": pos[second]})
+    keep = (flag[first] != flag[second]) & (pos[first] != pos[second])
+    first, second = first[keep], second[keep]
+    swap = flag[second] == 1
+    return pd.DataFrame(
+        {
+            "left": np.where(swap, pos[second], pos[first]),
+            "right": np.where(swap, pos[first], pos[second]),
+        }
+    )
 
 
 def _ordered(pairs: pd.DataFrame) -> pd.DataFrame:
