@@ -66,7 +66,7 @@ class Weights:
 class Match:
     """Linking: pairs at or above `threshold` are the same person."""
 
-    threshold: float = 0.45  # chosen on the linkage benchmark (benchmarks/results.md)
+    threshold: float = 0.7  # chosen on the linkage benchmark (benchmarks/results.md)
     review_band: float = 0.2  # pairs between review_band and threshold are shown for review
     # extra comparisons over any column: {"birth_date" = "date", "phone" = "digits",
     # "postcode" = "exact", "city" = "jaro_winkler 0.95 0.85", "class_year" = "year 0 2"}

@@ -43,7 +43,7 @@ location_fit = 0.10        # counts only when [targets] names locations
 industry_fit = 0.10        # counts only when [targets] names industries
 
 [match]
-threshold = 0.45           # records at or above this probability are the same person
+threshold = 0.7            # records at or above this probability are the same person
 review_band = 0.2          # pairs between this and the threshold are listed in Matches for review
 # unique_sources = ["connections"]   # files that hold each person once (one-to-one links)
 # [match.comparisons]      # extra comparisons over any column of your files:

@@ -24,9 +24,10 @@ from pipeline.link.classify import (
     weights,
 )
 from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
-from pipeline.link.compare import NULL, Comparison, compare, comparisons_for
+from pipeline.link.compare import compare, comparisons_for
 from pipeline.link.em import estimate_m, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
+from pipeline.link.levels import NULL, Comparison
 from pipeline.settings import Settings
 
 __all__ = ["Evaluation", "Linked", "Scored", "evaluate", "explain", "link", "linked_pairs", "score"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pipeline.link.compare import NULL, Comparison
+from pipeline.link.levels import NULL, Comparison
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
@@ -47,28 +47,57 @@ class Model:
         return out
 
 
-def frequencies(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """Per record, the chance that a record outside the pair carries its value of ``column``
-    (NaN when empty): (records with the value - 2) / records, at least 1 / records, so a name
-    seen once in each file is rare.
+def frequencies(
+    frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, for each of its two records, the chance that a record outside the pair carries
+    that record's value of ``column`` (NaN when empty): (records with the value - 2) / records,
+    at least half a record, counted in the pair's own file(s) only. A person listed in a third
+    file is the same person, not evidence that the name is common: two alumni records of one
+    "Fenzu Marlundrostav" stay rare though a connection carries the name too.
 
     For ``name_key`` the chance is at least the product of the first- and last-name shares: in
     a small file every full name is seen once or twice, and its parts say more about how common
     it is ("wei" and "zhang" are both common, so "wei zhang" is).
     """
-    values = frame[column].fillna("").astype("str")
-    n = max(len(values), 1)
-    counts = values.map(values.value_counts()).to_numpy(dtype=float)
-    # Leave the pair out: its own two records say nothing about how common the value is
-    # elsewhere; half a record is the floor for a value seen only in the pair.
-    share = (counts - 2).clip(0.5) / n
+    files = (
+        pd.factorize(frame["source_file"].astype("str"))[0]
+        if "source_file" in frame.columns
+        else np.zeros(len(frame), dtype="int64")
+    )
+    size = np.bincount(files).astype(float)
+    other = np.where(files[left] != files[right], files[right], -1)
+
+    def shares(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        values = frame[col].fillna("").astype("str").to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values)
+        counts = np.zeros((len(size), len(uniques)), dtype=float)
+        np.add.at(counts, (files, codes), 1.0)
+        total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
+
+        def share(i: np.ndarray) -> np.ndarray:
+            c = counts[files[left], codes[i]] + np.where(
+                other >= 0, counts[np.maximum(other, 0), codes[i]], 0.0
+            )
+            return c
+
+        return share(left), share(right), total
+
+    c_left, c_right, total = shares(column)
+    s_left, s_right = ((c - 2).clip(0.5) / total for c in (c_left, c_right))
     if column == "name_key" and {"first_key", "last_key"} <= set(frame.columns):
-        parts = [frame[c].fillna("").astype("str") for c in ("first_key", "last_key")]
-        product = np.prod(
-            [(p.map(p.value_counts()).to_numpy(float) - 2).clip(0.5) / n for p in parts], 0
-        )
-        share = np.where(counts > 2, np.maximum(share, product), product)
-    return np.where(values.to_numpy(dtype=object) == "", np.nan, share)
+        product_left, product_right = np.ones(len(left)), np.ones(len(left))
+        for part in ("first_key", "last_key"):
+            p_left, p_right, _ = shares(part)
+            product_left *= (p_left - 2).clip(0.5) / total
+            product_right *= (p_right - 2).clip(0.5) / total
+        s_left = np.where(c_left > 2, np.maximum(s_left, product_left), product_left)
+        s_right = np.where(c_right > 2, np.maximum(s_right, product_right), product_right)
+    values = frame[column].fillna("").astype("str").to_numpy(dtype=object)
+    return (
+        np.where(values[left] == "", np.nan, s_left),
+        np.where(values[right] == "", np.nan, s_right),
+    )
 
 
 def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -83,7 +112,6 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
     """
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    cache: dict[str, np.ndarray] = {}
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
         table = np.log2(model.m[c.name] / model.u[c.name])
@@ -91,27 +119,64 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
         for tf_level, column, *given in c.tf if frame is not None else ():
             if column not in frame.columns or (given and given[0] not in frame.columns):
                 continue
-            if column not in cache:
-                cache[column] = frequencies(frame, column)
-            freq = cache[column]
             at = np.flatnonzero(level == tf_level)
             if not len(at):
                 continue
-            f = np.fmax(freq[left[at]], freq[right[at]])
+            f_left, f_right = frequencies(frame, column, left[at], right[at])
+            f = np.fmax(f_left, f_right)
             if given:
                 has = frame[given[0]].fillna("").astype("str").to_numpy(dtype=object) != ""
-                own = np.where(has[left[at]], freq[right[at]], freq[left[at]])
+                own = np.where(has[left[at]], f_right, f_left)
                 f = np.where(has[left[at]] ^ has[right[at]], own, f) * max(has.mean(), 1e-6)
             elif tf_level != 0:
                 # A random pair agrees on this level's values with chance u, on average over
                 # values; the pair's own value is f/mean(f) times more (or less) common.
-                f = model.u[c.name][tf_level] * f / np.nanmean(freq)
+                f = model.u[c.name][tf_level] * f / _mean_share(frame, column)
             # At the exact level f itself is the chance of agreeing by accident; random pairs
             # over-count it when many records really match.
             tuned = np.log2(model.m[c.name][tf_level] / np.maximum(f, TF_FLOOR))
             w[at] = np.where(np.isnan(tuned), w[at], tuned)
+        for local_level in c.local if frame is not None else ():
+            at = np.flatnonzero(level == local_level)
+            if len(at):
+                w[at] = _local_weight(frame, left[at], right[at], model, c.name, local_level)
         out[c.name] = w
     return out
+
+
+def _local_weight(
+    frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, model: Model, name: str, level: int
+) -> np.ndarray:
+    """Weight of pairs at a ``local`` level: u is how many records of the other record's file
+    sit this close to each record (the pair itself left out), shrunk towards the level's average
+    u as if over one more file's worth of records, and never below that average. A name with
+    near neighbours ("Jonsen": Jonson, Jensen) gets less from a near miss; one without gets the
+    level's usual weight, no more (a near miss stays weaker evidence than the exact name).
+    Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
+    own record) does not make the connection's near miss common."""
+    files = (
+        pd.factorize(frame["source_file"].astype("str"))[0]
+        if "source_file" in frame.columns
+        else np.zeros(len(frame), dtype="int64")
+    )
+    n_files = int(files.max()) + 1 if len(files) else 1
+    # (record, file of its partner) for both directions of every pair at this level
+    keys = np.r_[left * n_files + files[right], right * n_files + files[left]]
+    near = np.bincount(keys, minlength=len(frame) * n_files)
+    k = np.maximum(near[left * n_files + files[right]], near[right * n_files + files[left]]) - 1
+    u = model.u[name][level]
+    f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
+    return np.log2(model.m[name][level] / np.maximum(f, TF_FLOOR))
+
+
+def _mean_share(frame: pd.DataFrame, column: str) -> float:
+    """The average, over records with a value, of the share of records carrying that value."""
+    values = frame[column].fillna("").astype("str")
+    values = values[values != ""]
+    if values.empty:
+        return 1.0
+    counts = values.map(values.value_counts()).to_numpy(dtype=float)
+    return float(((counts - 2).clip(0.5) / len(frame)).mean())
 
 
 def probability(total_weight: np.ndarray, prior: np.ndarray | float) -> np.ndarray:

@@ -9,74 +9,18 @@ scores run on the distinct pairs of values only, with rapidfuzz's ``cpdist``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.errors import SettingsError
+from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
+from pipeline.link.levels import NULL, Comparison, _blank, _pair_codes, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
-
-NULL = -1
-Compute = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A named comparison: the columns it reads, its level labels (strongest agreement first,
-    the last one "different"), and how to compute levels for aligned left/right rows.
-
-    ``tf`` names, per level, the column whose value frequency refines that level's u
-    (term-frequency adjustment): two "Wei Zhang" records agree less than two "Xiomara Ødegård".
-    """
-
-    name: str
-    columns: tuple[str, ...]
-    levels: tuple[str, ...]
-    compute: Compute
-    tf: tuple[tuple, ...] = ()  # (level, column) or (level, column, given): see classify.weights
-    m_prior: tuple[float, ...] = ()  # what matches usually show; EM starts from it and is
-    # pulled towards it where few pairs say otherwise (default: geometric, strongest first)
-    u_prior: tuple[float, ...] = ()  # what random pairs usually show; a small file's random
-    # pairs are too few to measure rare levels (default: 0.95 "different", the rest shared)
-    fixed: tuple[int, ...] = ()  # levels whose m stays at m_prior: too few matches show them
-    # for EM to learn (a maiden name), and a wrong guess there decides many links
-    relative: tuple[tuple[int, float], ...] = ()  # (level, m/u): levels whose weight is set,
-    # not learned, because how often they occur says nothing about matches (retired vs working)
-
-
-def _pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inverse index into distinct (x, y) pairs, and those distinct x and y values."""
-    xs = x.fillna("").astype("str").to_numpy(dtype=object)
-    ys = y.fillna("").astype("str").to_numpy(dtype=object)
-    cx, ux = pd.factorize(xs)
-    cy, uy = pd.factorize(ys)
-    joint, inverse = np.unique(cx.astype("int64") * max(len(uy), 1) + cy, return_inverse=True)
-    ix, iy = np.divmod(joint, max(len(uy), 1))
-    return inverse, np.asarray(ux, dtype=object)[ix], np.asarray(uy, dtype=object)[iy]
-
-
-def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
-    """``scorer`` (a rapidfuzz scorer, result in [0, 1] or [0, 100]) of aligned pairs, once per
-    distinct pair, scaled to [0, 1]."""
-    inverse, ux, uy = _pair_codes(x, y)
-    if not len(ux):
-        return np.zeros(len(inverse))
-    scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=-1).astype(float)
-    if scorer is token_set_ratio:
-        scores = scores / 100.0
-    return scores[inverse]
-
-
-def _blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
-    x = a[column].fillna("").astype("str").to_numpy(dtype=object)
-    y = b[column].fillna("").astype("str").to_numpy(dtype=object)
-    return (x == "") | (y == "")
 
 
 def exact(column: str) -> Comparison:
@@ -182,9 +126,9 @@ def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         fa, fb = a["former_key"].to_numpy(dtype=object), b["former_key"].to_numpy(dtype=object)
         former = ((fa != "") & (fa == last_b)) | ((fb != "") & (fb == last_a))
         former |= (fa != "") & (fa == fb)
-    last_jw = similarity(a["last_key"], b["last_key"], JaroWinkler.normalized_similarity)
-    first_jw = similarity(a["first_key"], b["first_key"], JaroWinkler.normalized_similarity)
-    typo = (same_last & (first_jw >= 0.9)) | ((last_jw >= 0.9) & variants)
+    typo = (same_last & _one_typo(a["first_key"], b["first_key"])) | (
+        variants & _one_typo(a["last_key"], b["last_key"])
+    )
     reordered = similarity(key_a, key_b, token_set_ratio) >= 0.95
     level = np.select(
         [exact_, former & variants, same_last & variants, typo, reordered, same_last],
@@ -192,6 +136,19 @@ def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         default=6,
     )
     return np.where((key_a == "").to_numpy() | (key_b == "").to_numpy(), NULL, level)
+
+
+def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """A slip of the keyboard apart: a letter dropped, added, changed or two swapped (one
+    optimal-string-alignment edit), or two such slips in a long name of about the same length.
+    Not a prefix: "Anders" and "Andersen", "Kalundpel" and "Kalundpelmar" are other families,
+    though Jaro-Winkler rates them close."""
+    edits = similarity(x, y, OSA.distance)
+    length_a = x.fillna("").astype("str").str.len().to_numpy()
+    length_b = y.fillna("").astype("str").str.len().to_numpy()
+    shortest = np.minimum(length_a, length_b)
+    long_pair = (shortest >= 8) & (np.abs(length_a - length_b) <= 1)
+    return (shortest > 0) & ((edits == 1) | ((edits == 2) & long_pair))
 
 
 JOB_LEVELS = (
@@ -259,6 +216,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         m_prior=(0.70, 0.06, 0.10, 0.05, 0.02, 0.02, 0.05),
         u_prior=(5e-5, 1e-5, 2e-5, 2e-5, 1e-5, 5e-3, 0.99489),
         fixed=(1,),
+        local=(3,),
     ),
     Comparison(
         "job",
@@ -274,6 +232,22 @@ COMPARISONS: tuple[Comparison, ...] = (
         distance("grad_year", (0, 1, 3)),
         m_prior=(0.85, 0.07, 0.04, 0.04),
         u_prior=(0.04, 0.07, 0.12, 0.77),
+    ),
+    Comparison(
+        "career stage",
+        ("career_years", "career_years_sd", "career_years_source"),
+        STAGE_LEVELS,
+        stage,
+        m_prior=(0.6, 0.15, 0.1, 0.1, 0.05),
+        u_prior=(0.3, 0.15, 0.15, 0.2, 0.2),
+    ),
+    Comparison(
+        "seniority order",
+        ("seniority", "source", "title_clean"),
+        ORDER_LEVELS,
+        seniority_order,
+        m_prior=(0.7, 0.25, 0.05),
+        u_prior=(0.4, 0.2, 0.4),
     ),
 )
 

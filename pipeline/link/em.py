@@ -16,7 +16,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.link.compare import NULL, Comparison, compare
+from pipeline.link.compare import compare
+from pipeline.link.levels import NULL, Comparison
 
 #: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
 #: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so

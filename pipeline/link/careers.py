@@ -1,0 +1,72 @@
+"""Career comparisons: whether a LinkedIn title fits an alumni record's class year, and
+whether it sits at or above the (older) title in the alumni list. They tell a namesake from an
+alum whose employer is out of date: exact names and different employers look alike otherwise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.fuzz import token_set_ratio
+
+from pipeline.link.levels import NULL, similarity
+
+STAGE_LEVELS = (
+    "consistent",
+    "title a little junior for the years",
+    "title a little senior for the years",
+    "title junior for the years",
+    "title senior for the years",
+)
+_MEASURED = ("grad_year", "history")  # career_years_source values that are facts, not guesses
+
+
+def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Career stage: a LinkedIn title's seniority (a wide prior on years of career) against an
+    alumni record's graduation year. A "VP Engineering" is rarely the class of 2024, an intern
+    rarely the class of 1990: a namesake shows it, an alum with an outdated job does not (the
+    year is the same person's). Compared only where one side is measured (a year) and the other
+    guessed from a title; two years are the grad_year comparison's, two titles the job's.
+
+    Levels by the gap in standard deviations, with its direction: a title junior for the years
+    is common (a career change, a plain "Data Engineer" after ten years), a title senior for
+    them rare (a VP two years out of school)."""
+    src_a = a["career_years_source"].astype("str").to_numpy(dtype=object)
+    src_b = b["career_years_source"].astype("str").to_numpy(dtype=object)
+    measured_a, measured_b = np.isin(src_a, _MEASURED), np.isin(src_b, _MEASURED)
+    usable = (measured_a & (src_b == "title prior")) | (measured_b & (src_a == "title prior"))
+    ya, yb = (pd.to_numeric(f["career_years"], errors="coerce").to_numpy(float) for f in (a, b))
+    sa, sb = (pd.to_numeric(f["career_years_sd"], errors="coerce").to_numpy(float) for f in (a, b))
+    # z > 0: the title claims more years than the graduation year gives
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.where(measured_a, yb - ya, ya - yb) / np.sqrt(sa**2 + sb**2)
+    level = np.select(
+        [np.abs(z) <= 1, (z < 0) & (z >= -2), (z > 0) & (z <= 2), z < 0], [0, 1, 2, 3], 4
+    )
+    return np.where(usable & ~np.isnan(z), level, NULL)
+
+
+ORDER_LEVELS = ("LinkedIn's title more senior", "same seniority", "LinkedIn's title less senior")
+#: Seniority as a rank: careers climb, so an alumni list's older title sits at or below the one
+#: a person's LinkedIn shows now. Partner ranks with VP; an Owner can be anything.
+SENIORITY_RANK = {
+    "Unpaid": 0, "Training": 0, "Entry": 1, "Senior": 2, "Manager": 3, "Director": 4, "VP": 5,
+    "Partner": 5, "CXO": 6,
+}  # fmt: skip
+
+
+def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Where a LinkedIn connection meets another file's record with a different title: is the
+    connection's (current) title more senior, as senior, or less senior than the other's
+    (possibly years old)? Same person: rarely less senior. Equal titles are the job
+    comparison's, so they are left out (NULL) here, as are pairs without a connection."""
+    rank_a, rank_b = (
+        f["seniority"].astype("str").map(SENIORITY_RANK).to_numpy(float) for f in (a, b)
+    )
+    conn_a = (a["source"].astype("str") == "connections").to_numpy()
+    conn_b = (b["source"].astype("str") == "connections").to_numpy()
+    gap = np.where(conn_a, rank_a - rank_b, rank_b - rank_a)
+    level = np.select([gap > 0, gap == 0], [0, 1], default=2)
+    same_title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
+    usable = (conn_a ^ conn_b) & ~np.isnan(gap) & ~same_title
+    return np.where(usable, level, NULL)
