@@ -213,7 +213,8 @@ def explain(
     targets: Targets = None,
     config: Config = None,
 ) -> None:
-    """Show how one person's score was made: each feature's value, weight, share and evidence.
+    """Show how one person's score was made: each feature's value, weight, share and evidence,
+    then how their records were linked (each comparison and the bits it added).
 
     Takes the same inputs as shortlist (without any, the bundled sample).
 
@@ -223,6 +224,7 @@ def explain(
         prospects explain "Emeka Moreau" Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx
     """
     from pipeline import run, settings
+    from pipeline.link.audit import links_text
     from pipeline.rank import explain as how
 
     with user_errors():
@@ -232,7 +234,12 @@ def explain(
         if len(found) > 1:
             typer.echo(how.candidates_text(found))
             raise how.AmbiguousName("Several people match that name; use one of the IDs above.")
-        typer.echo(how.report(found.iloc[0], result.context, total=len(result.ranked)))
+        row = found.iloc[0]
+        typer.echo(how.report(row, result.context, total=len(result.ranked)))
+        ids = str(row.get("record_ids") or "").split("|")
+        records = result.people[result.people["record_id"].isin(ids)]
+        matches, threshold = result.linked.matches, result.settings.match.threshold
+        typer.echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
 
 
 @app.command()

@@ -75,3 +75,45 @@ def test_find_by_id_then_by_all_words_of_a_name_ignoring_accents():
     assert find(people, "jo")["prospect_id"].tolist() == ["jo-ng", "jose-g", "ana"]
     with pytest.raises(NoSuchProspect):
         find(people, "Zed")
+
+
+def test_explain_shows_how_the_records_were_linked():
+    result = runner.invoke(app, ["explain", "Camila Dubois"])  # the bundled sample
+    assert result.exit_code == 0, result.output
+    out = result.stdout.split("How its records were linked:")[1]
+    assert "Records (2): Connections.csv row 6 · alumni.xlsx [Alumni] row 275" in out
+    linked = out.split("Linked: ")[1]
+    assert linked.startswith("Connections.csv row 6 and alumni.xlsx [Alumni] row 275")
+    assert "linkedin_slug: same +" in linked and "name: exact +" in linked
+    assert "prior -" in linked
+
+
+def test_links_text_lists_the_candidates_left_apart():
+    from pipeline.link.audit import links_text
+
+    matches = pd.DataFrame(
+        {
+            "left_file": ["c.csv", "c.csv"],
+            "left_row": [2, 2],
+            "left_name": ["Ann Lee", "Ann Lee"],
+            "right_file": ["a.csv", "a.csv"],
+            "right_row": [7, 9],
+            "right_name": ["Ann Lee", "Anne Lee"],
+            "probability": [0.98, 0.4],
+            "linked": [True, False],
+            "name": ["exact", "close spelling"],
+            "job": ["same employer", ""],
+            "name weight": [15.0, 9.0],
+            "job weight": [3.5, 0.0],
+            "prior weight": [-12.0, -12.0],
+        }
+    )
+    records = pd.DataFrame({"source_file": ["c.csv", "a.csv"], "source_row": [2, 7]})
+    text = links_text(matches, records, threshold=0.7)
+    assert "Records (2): a.csv row 7 · c.csv row 2" in text
+    assert "Linked: c.csv row 2 and a.csv row 7, probability 0.98" in text
+    assert "name: exact +15.0 · job: same employer +3.5 · prior -12.0" in text
+    # the near miss is shown with its reason, and its empty job level is left out
+    assert "Not linked: c.csv row 2 (Ann Lee) and a.csv row 9 (Anne Lee), probability 0.40" in text
+    assert "(below the threshold 0.7)" in text
+    assert "name: close spelling +9.0 · prior -12.0" in text
