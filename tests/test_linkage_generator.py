@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
@@ -71,3 +72,29 @@ def test_namesakes_are_other_people_with_their_own_address(bench):
         index=False
     ):
         assert email.startswith(f"{first}.{last}".lower().replace(" ", ""))
+
+
+@pytest.mark.parametrize("seed", [11, 13])
+def test_linking_a_small_benchmark_keeps_its_accuracy(seed):
+    """A guard, not the measurement (benchmarks/bench_link.py is): default settings on a small
+    generated benchmark stay precise and find nearly every link."""
+    from pipeline.link import evaluate, score
+    from pipeline.normalize import normalize
+    from pipeline.settings import Settings
+
+    bench = generate.make(1000, 6000, seed=seed)
+    frame = normalize(generate.people(bench), Settings(), TODAY)
+    scored = score(frame, Settings())
+    ids = scored.frame.assign(label=scored.labels)
+    pairs = ids[ids["source"] == "connections"].merge(
+        ids[ids["source"] == "alumni"], on="label", suffixes=("_c", "_a")
+    )
+    found = pd.DataFrame({"left": pairs["record_id_c"], "right": pairs["record_id_a"]})
+    truth = pd.DataFrame(
+        {
+            "left": "connections:" + bench.truth["connections_row"].astype(str),
+            "right": "alumni:" + bench.truth["alumni_row"].astype(str),
+        }
+    )
+    result = evaluate(found, truth)
+    assert result.precision >= 0.985 and result.recall >= 0.95, result.summary()
