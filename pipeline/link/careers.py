@@ -60,13 +60,18 @@ def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     connection's (current) title more senior, as senior, or less senior than the other's
     (possibly years old)? Same person: rarely less senior. Equal titles are the job
     comparison's, so they are left out (NULL) here, as are pairs without a connection."""
+    conn_a = (a["source"].astype("str") == "connections").to_numpy()
+    conn_b = (b["source"].astype("str") == "connections").to_numpy()
+    if not (conn_a ^ conn_b).any():  # one alumni list deduplicated
+        return np.full(len(a), NULL)
     rank_a, rank_b = (
         f["seniority"].astype("str").map(SENIORITY_RANK).to_numpy(float) for f in (a, b)
     )
-    conn_a = (a["source"].astype("str") == "connections").to_numpy()
-    conn_b = (b["source"].astype("str") == "connections").to_numpy()
     gap = np.where(conn_a, rank_a - rank_b, rank_b - rank_a)
     level = np.select([gap > 0, gap == 0], [0, 1], default=2)
-    same_title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
-    usable = (conn_a ^ conn_b) & ~np.isnan(gap) & ~same_title
+    usable = (conn_a ^ conn_b) & ~np.isnan(gap)
+    at = np.flatnonzero(usable)  # none when deduplicating one alumni list
+    if len(at):
+        titles_a, titles_b = (f["title_clean"].iloc[at].reset_index(drop=True) for f in (a, b))
+        usable[at] = similarity(titles_a, titles_b, token_set_ratio) < 0.9
     return np.where(usable, level, NULL)

@@ -126,16 +126,29 @@ def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         fa, fb = a["former_key"].to_numpy(dtype=object), b["former_key"].to_numpy(dtype=object)
         former = ((fa != "") & (fa == last_b)) | ((fb != "") & (fb == last_a))
         former |= (fa != "") & (fa == fb)
-    typo = (same_last & _one_typo(a["first_key"], b["first_key"])) | (
-        variants & _one_typo(a["last_key"], b["last_key"])
+    # The string scores only where they can still decide the level: most candidate pairs are
+    # settled by the exact checks above.
+    open_ = ~exact_ & ~(former & variants) & ~(same_last & variants)
+    typo = (_on(open_ & same_last, a["first_key"], b["first_key"], _one_typo) > 0) | (
+        _on(open_ & variants, a["last_key"], b["last_key"], _one_typo) > 0
     )
-    reordered = similarity(key_a, key_b, token_set_ratio) >= 0.95
+    reordered = _on(open_ & ~typo, key_a, key_b, lambda x, y: similarity(x, y, token_set_ratio))
+    reordered = reordered >= 0.95
     level = np.select(
         [exact_, former & variants, same_last & variants, typo, reordered, same_last],
         [0, 1, 2, 3, 4, 5],
         default=6,
     )
     return np.where((key_a == "").to_numpy() | (key_b == "").to_numpy(), NULL, level)
+
+
+def _on(mask: np.ndarray, x: pd.Series, y: pd.Series, score) -> np.ndarray:
+    """``score(x, y)`` (a number, or True as 1) on the pairs where ``mask`` holds, 0 elsewhere."""
+    out = np.zeros(len(mask))
+    at = np.flatnonzero(mask)
+    if len(at):
+        out[at] = score(x.iloc[at].reset_index(drop=True), y.iloc[at].reset_index(drop=True))
+    return out
 
 
 def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
@@ -302,13 +315,15 @@ def compare(
 
     ``pairs`` has positions ``left``/``right`` into ``frame``.
     """
-    # Only the columns the comparisons read: taking every column of a wide frame for millions
-    # of pairs costs more than the comparisons themselves.
-    needed = list(dict.fromkeys(col for c in comparisons for col in c.columns))
-    needed += [c for c in ("former_key", "company") if c in frame.columns and c not in needed]
-    a = frame[needed].iloc[pairs["left"].to_numpy()].reset_index(drop=True)
-    b = frame[needed].iloc[pairs["right"].to_numpy()].reset_index(drop=True)
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    extra = [c for c in ("former_key", "company") if c in frame.columns]
     for comparison in comparisons:
+        # One comparison's columns at a time: for millions of pairs, every column of every
+        # comparison at once would hold gigabytes of references.
+        cols = list(dict.fromkeys([*comparison.columns, *extra]))
+        a = frame[cols].iloc[left].reset_index(drop=True)
+        b = frame[cols].iloc[right].reset_index(drop=True)
         out[comparison.name] = np.asarray(comparison.compute(a, b)).astype("int8")
+        del a, b
     return out
