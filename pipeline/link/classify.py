@@ -60,28 +60,22 @@ def frequencies(
     a small file every full name is seen once or twice, and its parts say more about how common
     it is ("wei" and "zhang" are both common, so "wei zhang" is).
     """
-    files = (
-        pd.factorize(frame["source_file"].astype("str"))[0]
-        if "source_file" in frame.columns
-        else np.zeros(len(frame), dtype="int64")
-    )
+    files = _file_codes(frame)
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
+    total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
 
     def shares(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        values = frame[col].fillna("").astype("str").to_numpy(dtype=object)
-        codes, uniques = pd.factorize(values)
-        counts = np.zeros((len(size), len(uniques)), dtype=float)
+        """Records carrying each side's value in the pair's file(s), and those files' size."""
+        codes, uniques = pd.factorize(frame[col].fillna("").astype("str").to_numpy(dtype=object))
+        counts = np.zeros((len(size), len(uniques)), dtype=float)  # file x value
         np.add.at(counts, (files, codes), 1.0)
-        total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
-
-        def share(i: np.ndarray) -> np.ndarray:
-            c = counts[files[left], codes[i]] + np.where(
-                other >= 0, counts[np.maximum(other, 0), codes[i]], 0.0
-            )
-            return c
-
-        return share(left), share(right), total
+        in_other = np.maximum(other, 0)
+        left_, right_ = (
+            counts[files[left], codes[i]] + np.where(other >= 0, counts[in_other, codes[i]], 0.0)
+            for i in (left, right)
+        )
+        return left_, right_, total
 
     c_left, c_right, total = shares(column)
     s_left, s_right = ((c - 2).clip(0.5) / total for c in (c_left, c_right))
@@ -154,11 +148,7 @@ def _local_weight(
     level's usual weight, no more (a near miss stays weaker evidence than the exact name).
     Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
     own record) does not make the connection's near miss common."""
-    files = (
-        pd.factorize(frame["source_file"].astype("str"))[0]
-        if "source_file" in frame.columns
-        else np.zeros(len(frame), dtype="int64")
-    )
+    files = _file_codes(frame)
     n_files = int(files.max()) + 1 if len(files) else 1
     # (record, file of its partner) for both directions of every pair at this level
     keys = np.r_[left * n_files + files[right], right * n_files + files[left]]
@@ -167,6 +157,13 @@ def _local_weight(
     u = model.u[name][level]
     f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
     return np.log2(model.m[name][level] / np.maximum(f, TF_FLOOR))
+
+
+def _file_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The file of each record as a code (all 0 without a source_file column)."""
+    if "source_file" not in frame.columns:
+        return np.zeros(len(frame), dtype="int64")
+    return pd.factorize(frame["source_file"].astype("str"))[0]
 
 
 def _mean_share(frame: pd.DataFrame, column: str) -> float:
