@@ -18,7 +18,7 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.errors import SettingsError
 from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
-from pipeline.link.levels import NULL, Comparison, _blank, _pair_codes, similarity
+from pipeline.link.levels import NULL, Comparison, blank, pair_codes, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -29,7 +29,7 @@ def exact(column: str) -> Comparison:
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         x = a[column].fillna("").astype("str").to_numpy(dtype=object)
         y = b[column].fillna("").astype("str").to_numpy(dtype=object)
-        return np.where(_blank(a, b, column), NULL, np.where(x == y, 0, 1))
+        return np.where(blank(a, b, column), NULL, np.where(x == y, 0, 1))
 
     return Comparison(
         column, (column,), ("same", "different"), compute, (), (0.9, 0.1), (1e-4, 0.9999)
@@ -51,7 +51,7 @@ def fuzzy(column: str, scorer: str = "jaro_winkler", thresholds: Sequence[float]
         same = x.to_numpy(dtype=object) == y.to_numpy(dtype=object)
         conditions = [same, *(sim >= t for t in thresholds)]
         level = np.select(conditions, list(range(len(conditions))), default=len(conditions))
-        return np.where(_blank(a, b, column), NULL, level)
+        return np.where(blank(a, b, column), NULL, level)
 
     labels = ("same", *(f"{scorer} >= {t:g}" for t in thresholds), "different")
     return Comparison(column, (column,), labels, compute)
@@ -183,14 +183,14 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     """Employer and title as one comparison: an alumni list's outdated job differs in both, and
     counting that twice would bury every alum who changed jobs."""
     x, y = a["company_key"].astype("str"), b["company_key"].astype("str")
-    inverse, ux, uy = _pair_codes(x, y)
+    inverse, ux, uy = pair_codes(x, y)
     sim = company_similarities(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
     weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
     cosine = weights.similarity(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
-    company = np.where(_blank(a, b, "company_key"), NULL, company)
+    company = np.where(blank(a, b, "company_key"), NULL, company)
     title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
-    both_titles = ~_blank(a, b, "title_clean")
+    both_titles = ~blank(a, b, "title_clean")
     title &= both_titles
     # with no employer to compare, two different titles still differ
     other_title = (company == NULL) & both_titles & ~title

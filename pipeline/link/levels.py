@@ -41,7 +41,7 @@ class Comparison:
     # sit at that level with it (a near miss on a name with many near neighbours says less)
 
 
-def _pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inverse index into distinct (x, y) pairs, and those distinct x and y values."""
     xs = x.fillna("").astype("str").to_numpy(dtype=object)
     ys = y.fillna("").astype("str").to_numpy(dtype=object)
@@ -55,7 +55,7 @@ def _pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.
 def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
     """``scorer`` (a rapidfuzz scorer, result in [0, 1] or [0, 100]) of aligned pairs, once per
     distinct pair, scaled to [0, 1]."""
-    inverse, ux, uy = _pair_codes(x, y)
+    inverse, ux, uy = pair_codes(x, y)
     if not len(ux):
         return np.zeros(len(inverse))
     scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=-1).astype(float)
@@ -64,7 +64,8 @@ def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
     return scores[inverse]
 
 
-def _blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
+def blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
+    """True where either side of an aligned pair has no value in ``column``."""
     x = a[column].fillna("").astype("str").to_numpy(dtype=object)
     y = b[column].fillna("").astype("str").to_numpy(dtype=object)
     return (x == "") | (y == "")
