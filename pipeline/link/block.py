@@ -134,7 +134,7 @@ RULES: tuple[BlockingRule, ...] = (
     Equal(
         "same sounding last name and a first-name variant",
         ("last_phonetic",),
-        max_block=40,
+        max_block=15,
         multi="first_name_variants",
     ),
     # a nickname and a typo in the last name at once ("Will Michell", "William Mitchell"): the
@@ -142,7 +142,7 @@ RULES: tuple[BlockingRule, ...] = (
     Equal(
         "same employer and a first-name variant",
         ("company_key",),
-        max_block=40,
+        max_block=15,
         multi="first_name_variants",
     ),
     SortedNeighbourhood("sorted neighbourhood of first + last", "first_last", 3, max_block=40),
