@@ -254,7 +254,13 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     source = frame["source"]
     out["is_connection"] = (source == "connections").groupby(labels).any()
     out["is_alum"] = (source == "alumni").groupby(labels).any()
-    out["record_ids"] = grouped["record_id"].agg("|".join)
+    # "|".join per group is Python work: only the clusters of several records need it
+    out["record_ids"] = grouped["record_id"].first().astype("str")
+    several = (np.bincount(labels) > 1)[labels]
+    if several.any():
+        ids = frame.loc[several, "record_id"].astype("str")
+        joined = ids.groupby(labels[several]).agg("|".join)
+        out.loc[joined.index, "record_ids"] = joined
     out["match_confidence"] = conf[out.index.to_numpy()]
     for col in out.columns:
         if out[col].dtype == object or out[col].dtype == "str":
