@@ -415,3 +415,14 @@ def test_written_file_has_normal_permissions(tmp_path: Path, ranked: pd.DataFram
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_match_level_columns_are_as_wide_as_their_longest_level():
+    from pipeline.export.audit import _match_width
+
+    levels = pd.Series(["consistent", "title a little junior for the years"], dtype=object)
+    assert _match_width("career stage", levels) == len("title a little junior for the years") + 1
+    assert _match_width("email", pd.Series(["same", ""], dtype=object)) == 11
+    assert _match_width("career stage weight", pd.Series([1.5, -2.0])) == 11
+    assert _match_width("left_name", levels) == 24
+    assert _match_width("job", pd.Series(["x" * 80], dtype=object)) == 36  # capped

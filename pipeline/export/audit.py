@@ -63,12 +63,23 @@ def matches_sheet(ws: Worksheet, matches: pd.DataFrame | None) -> None:
         Col(
             _label(c),
             frame[c].tolist(),
-            24 if c.endswith(("name", "file")) or c == "Matches" else 11,
+            _match_width(c, frame[c]),
             "0.00" if c == "probability" or c.endswith("weight") else None,
         )
         for c in frame.columns
     ]
     _filter(ws, len(cols), write_grid(ws, cols))
+
+
+def _match_width(column: str, values: pd.Series) -> float:
+    """Names and files 24; a comparison's levels as wide as its longest level (a level such as
+    "title a little junior for the years" must not be cut by the next column), at most 36."""
+    if column.endswith(("name", "file")) or column == "Matches":
+        return 24
+    if values.dtype == object or values.dtype == "str":
+        longest = int(values.astype("str").str.len().max()) if len(values) else 0
+        return float(min(max(longest + 1, 11), 36))
+    return 11
 
 
 def ingest_sheet(ws: Worksheet, counts: pd.DataFrame | None, ledger: pd.DataFrame | None) -> None:
