@@ -34,13 +34,6 @@ OUT = ROOT / "out" / "bench"
 SAMPLE = ROOT / "fixtures" / "sample"
 GENERATOR = ROOT / "fixtures" / "linkage" / "generate.py"
 ZIP_NAME = "Basic_LinkedInDataExport_11-28-2026.zip"
-NOTE = (
-    '"When exporting your connection data, you may notice that some of the email addresses are '
-    "missing. You will only see email addresses for connections who have allowed their "
-    "connections to see or download their email address using this setting "
-    "https://www.linkedin.com/psettings/privacy/email. You can learn more here "
-    'https://www.linkedin.com/help/linkedin/answer/261"'
-)
 CONNECTIONS_FIRST_LINE = 5  # Notes:, the note, a blank line, the header
 ALUMNI_FIRST_ROW = 2  # header on row 1 (xlsx) or line 1 (csv)
 
@@ -118,6 +111,15 @@ def files(size: Size, seed: int = SEED) -> Files:
     return replace(found, generated_s=time.perf_counter() - start)
 
 
+def _linkedin_note() -> str:
+    """LinkedIn's note above the header: the fixtures' one copy (fixtures/sample/_names.py)."""
+    if str(GENERATOR.parent) not in sys.path:
+        sys.path.insert(0, str(GENERATOR.parent))
+    import generate  # fixtures/linkage/generate.py, which loads the sample's vocabulary
+
+    return generate.vocab.LINKEDIN_NOTE
+
+
 def connections_csv(connections: pd.DataFrame, seed: int = SEED) -> bytes:
     """``connections`` (First Name, Last Name, URL, Email Address, Company, Position) as today's
     Connections.csv: the preamble, ``Connected On`` newest first, LF, no trailing newline."""
@@ -127,7 +129,7 @@ def connections_csv(connections: pd.DataFrame, seed: int = SEED) -> bytes:
     body = connections.assign(**{"Connected On": when.strftime("%d %b %Y")}).to_csv(
         index=False, lineterminator="\n"
     )
-    return f"Notes:\n{NOTE}\n\n{body.rstrip(chr(10))}".encode()
+    return f"Notes:\n{_linkedin_note()}\n\n{body.rstrip(chr(10))}".encode()
 
 
 def write_export(connections: pd.DataFrame, path: Path) -> None:
