@@ -48,7 +48,11 @@ class Model:
 
 
 def frequencies(
-    frame: pd.DataFrame, column: str, left: np.ndarray, right: np.ndarray
+    frame: pd.DataFrame,
+    column: str,
+    left: np.ndarray,
+    right: np.ndarray,
+    tables: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pair, for each of its two records, the chance that a record outside the pair carries
     that record's value of ``column`` (NaN when empty): (records with the value - 2) / records,
@@ -58,40 +62,42 @@ def frequencies(
 
     For ``name_key`` the chance is at least the product of the first- and last-name shares: in
     a small file every full name is seen once or twice, and its parts say more about how common
-    it is ("wei" and "zhang" are both common, so "wei zhang" is).
+    it is ("wei" and "zhang" are both common, so "wei zhang" is). ``tables`` (a dict the caller
+    keeps) holds each column's counts across calls, so each column is counted once per run.
     """
+    tables = {} if tables is None else tables
     files = _file_codes(frame)
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
+    in_other = np.maximum(other, 0)
     total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
 
-    def shares(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Records carrying each side's value in the pair's file(s), and those files' size."""
-        codes, uniques = pd.factorize(frame[col].fillna("").astype("str").to_numpy(dtype=object))
-        counts = np.zeros((len(size), len(uniques)), dtype=float)  # file x value
-        np.add.at(counts, (files, codes), 1.0)
-        in_other = np.maximum(other, 0)
+    def shares(col: str) -> tuple[np.ndarray, ...]:
+        """Records carrying each side's value in the pair's file(s), and which sides are empty."""
+        if col not in tables:
+            values = frame[col].fillna("").astype("str").to_numpy(dtype=object)
+            codes, uniques = pd.factorize(values)
+            counts = np.zeros((len(size), len(uniques)), dtype=float)  # file x value
+            np.add.at(counts, (files, codes), 1.0)
+            tables[col] = codes, counts, np.asarray(uniques, dtype=object) == ""
+        codes, counts, empty = tables[col]
         left_, right_ = (
             counts[files[left], codes[i]] + np.where(other >= 0, counts[in_other, codes[i]], 0.0)
             for i in (left, right)
         )
-        return left_, right_, total
+        return left_, right_, empty[codes[left]], empty[codes[right]]
 
-    c_left, c_right, total = shares(column)
+    c_left, c_right, empty_left, empty_right = shares(column)
     s_left, s_right = ((c - 2).clip(0.5) / total for c in (c_left, c_right))
     if column == "name_key" and {"first_key", "last_key"} <= set(frame.columns):
         product_left, product_right = np.ones(len(left)), np.ones(len(left))
         for part in ("first_key", "last_key"):
-            p_left, p_right, _ = shares(part)
+            p_left, p_right, *_ = shares(part)
             product_left *= (p_left - 2).clip(0.5) / total
             product_right *= (p_right - 2).clip(0.5) / total
         s_left = np.where(c_left > 2, np.maximum(s_left, product_left), product_left)
         s_right = np.where(c_right > 2, np.maximum(s_right, product_right), product_right)
-    values = frame[column].fillna("").astype("str").to_numpy(dtype=object)
-    return (
-        np.where(values[left] == "", np.nan, s_left),
-        np.where(values[right] == "", np.nan, s_right),
-    )
+    return np.where(empty_left, np.nan, s_left), np.where(empty_right, np.nan, s_right)
 
 
 def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -106,6 +112,7 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
     """
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
+    tables: dict = {}  # value counts per column, shared by the tf levels
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
         table = np.log2(model.m[c.name] / model.u[c.name])
@@ -116,7 +123,7 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
             at = np.flatnonzero(level == tf_level)
             if not len(at):
                 continue
-            f_left, f_right = frequencies(frame, column, left[at], right[at])
+            f_left, f_right = frequencies(frame, column, left[at], right[at], tables)
             f = np.fmax(f_left, f_right)
             if given:
                 has = frame[given[0]].fillna("").astype("str").to_numpy(dtype=object) != ""
