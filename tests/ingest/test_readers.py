@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.ingest import readers
+from pipeline.ingest import delimited
 from pipeline.ingest.readers import (
     TextTable,
     clean_header,
@@ -349,9 +349,9 @@ PIECES = st.sampled_from(["a", "b", " ", ",", '"', "\n", "\r\n", "\r", "\t", '""
 
 
 def both_paths(text: str):
-    fast = readers._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
+    fast = delimited._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
     try:
-        slow = readers._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
+        slow = delimited._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
     except InputError:
         slow = None
     return fast, slow
