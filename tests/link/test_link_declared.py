@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TODAY, people
 
 from pipeline.errors import InputError, SettingsError
 from pipeline.link import linked_pairs, score
@@ -23,19 +22,21 @@ def test_blocking_rules_load_from_the_settings_and_a_bad_one_is_named() -> None:
         _settings(blocking={"birth": [1]})
 
 
-def test_declared_rule_finds_a_pair_no_name_rule_proposes() -> None:
+def test_declared_rule_finds_a_pair_no_name_rule_proposes(people, today) -> None:
     # A typo in both names: no name rule proposes the pair, the birth date does.
     others = ["Dana Ito", "Eli Fox", "Farah Gill", "Gus Hale", "Hana Ives", "Ivo Janssen"]
     frame = people(
-        {"source": "alumni", "first_name": "Kathrine", "last_name": "Mcdonnell", "dob": "19560409"},
-        {"source": "alumni", "first_name": "Catherine", "last_name": "Macdonald", "dob": "19560409"},
+        {"source": "alumni", "first_name": "Kathrine", "last_name": "Mcdonnell",
+         "dob": "19560409"},
+        {"source": "alumni", "first_name": "Catherine", "last_name": "Macdonald",
+         "dob": "19560409"},
         *(
             {"source": "alumni", "first_name": n.split()[0], "last_name": n.split()[1],
              "dob": f"1970010{i}"}
             for i, n in enumerate(others)
         ),
     )  # fmt: skip
-    normalized = normalize(frame, Settings(), TODAY)
+    normalized = normalize(frame, Settings(), today)
     without = score(normalized, Settings())
     assert not ((without.pairs["left"] == 0) & (without.pairs["right"] == 1)).any()
     declared = score(normalized, _settings(blocking={"same birth date": ["dob"]}))
@@ -70,7 +71,7 @@ def test_unique_sources_name_kinds_and_files() -> None:
     assert not unique_records(frame, []).any()
 
 
-def _two_alumni_lists() -> pd.DataFrame:
+def _two_alumni_lists(people, today) -> pd.DataFrame:
     rows = []
     for file in ("engineering.xlsx", "business.xlsx"):
         base = {"source": "alumni", "source_file": file, "school": "University of Waterloo"}
@@ -83,12 +84,12 @@ def _two_alumni_lists() -> pd.DataFrame:
             {**base, "first_name": "Xiomara", "last_name": "Ødegård", "grad_year": 2012,
              "company": "Cohere", "title": "Researcher"},
         ]  # fmt: skip
-    return normalize(people(*rows), Settings(), TODAY)
+    return normalize(people(*rows), Settings(), today)
 
 
 @pytest.mark.parametrize("unique", [["alumni"], ["engineering.xlsx", "business"]])
-def test_two_alumni_files_declared_unique_link_one_to_one(unique) -> None:
-    frame = _two_alumni_lists()
+def test_two_alumni_files_declared_unique_link_one_to_one(unique, people, today) -> None:
+    frame = _two_alumni_lists(people, today)
     pairs, scored = linked_pairs(frame, _settings(unique_sources=unique))
     linked = scored.pairs[scored.pairs["linked"]]
     # every record of one list linked to exactly one record of the other, none inside a list
