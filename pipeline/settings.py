@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import SettingsError
+from pipeline.errors import ProspectsError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,7 @@ def load(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     path = Path(path)
+    _check_input(path)
     if not path.is_file():
         raise SettingsError(f"The settings file {path.name} does not exist; check the path.")
     try:
@@ -139,6 +140,15 @@ def load(path: Path | None) -> Settings:
         # The decoder's message names the line and column; it never echoes a value.
         raise SettingsError(f"{path.name} is not valid TOML ({exc}); fix that line.") from None
     return from_dict(data, source=path.name)
+
+
+def _check_input(path: Path) -> None:
+    from pipeline.safety import check_input
+
+    try:
+        check_input(path)
+    except ProspectsError as error:
+        raise SettingsError(error.message) from None
 
 
 def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
