@@ -23,7 +23,7 @@ from pipeline.ingest.readers import (
     read_text_table,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "readers"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "readers"
 KNOWN = {"first name", "last name", "url", "email address", "company", "position", "connected on"}
 KNOWN |= {"name", "class", "class year"}
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
