@@ -38,7 +38,10 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ProspectsError as exc:
+        from pipeline.safety import forget
+
         _echo(f"Error: {exc.message}", err=True)
+        forget(exc)
         raise typer.Exit(exc.exit_code) from None
 
 

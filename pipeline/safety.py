@@ -9,9 +9,12 @@ clipboard, OSC 8 hides a link) are removed before it is shown.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
+import sys
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,6 +40,19 @@ def plain(text: str) -> str:
     if text.isprintable():
         return text
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def forget(error: BaseException) -> None:
+    """Free what a failed run left in ``error``'s frames, quietly: a workbook writer stopped half
+    way (read-only folder, full disk) otherwise prints "Exception ignored … Traceback" from its
+    XML streams' finalisers after the one error line."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        traceback.clear_frames(error.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _kind(mode: int) -> str | None:
