@@ -117,7 +117,7 @@ def find_tables(
     tables: list[AlumniTable] = []
     skipped: list[tuple[str, str]] = []
     nameless: list[TextTable] = []
-    for sheet, grid in read_sheets(path, path.name):
+    for sheet, grid in read_sheets(path, path.name, max_bytes=max_bytes):
         try:
             table = grid_table(grid, path.name, scorer, sheet=sheet, min_score=_MIN_SCORE)
         except InputError:

@@ -29,6 +29,7 @@ from pipeline.export.columns import (
     SHORTLIST_SHEET,
 )
 from pipeline.ingest import clean
+from pipeline.ingest.bounds import check_spreadsheet
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
 from pipeline.normalize.names import clean_names_frame, parse_full_name
 from pipeline.safety import check_input
@@ -137,6 +138,7 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
         )
     if path.stat().st_size > max_bytes:
         raise InputError(f"{path.name} is too big to be a shortlist workbook; check the path.")
+    check_spreadsheet(path, path.name, max_bytes)
     try:
         with zipfile.ZipFile(path) as archive:
             wb = load_workbook(path, read_only=True, data_only=False)
