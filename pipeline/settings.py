@@ -172,7 +172,7 @@ _RANGES: tuple[tuple[str, float, float, str], ...] = (
     ("targets.years_ahead", -60, 60, "years"),
     ("targets.years_tolerance", 0.1, 60, "years, more than 0"),
     ("targets.senior_leaders", 0, 1, "a share between 0 and 1"),
-    ("ingest.max_archive_mb", 1, 1_000_000, "megabytes, at least 1"),
+    ("ingest.max_archive_mb", 0, 1_000_000, "megabytes"),
     ("learn.min_labels", 1, 1_000_000, "answered rows, at least 1"),
     ("learn.shrinkage", 0, 1_000_000, "0 or more"),
     ("me.grad_year", 0, 2200, "a year, or 0 to read it from the archive"),

@@ -61,8 +61,8 @@ def check_spreadsheet(path: Path, name: str, max_bytes: int) -> None:
                     _scan_member(archive, info, name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
         raise InputError(
-            f"{name} is damaged (or password-protected) as a spreadsheet; open it in Excel and "
-            "save it again as .xlsx, or export it as CSV."
+            f"{name} is unreadable as a spreadsheet; open it in Excel and save it again as .xlsx "
+            "(without a password), or export it as CSV."
         ) from None
 
 
