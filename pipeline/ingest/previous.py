@@ -30,8 +30,8 @@ from pipeline.export.columns import (
 )
 from pipeline.ingest import clean
 from pipeline.ingest.bounds import check_spreadsheet
+from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
-from pipeline.normalize.names import clean_names_frame, parse_full_name
 from pipeline.safety import check_input
 
 SOURCE = "manual"
