@@ -291,6 +291,13 @@ def prepare(
         "alumni": tuple(inputs.alumni),
         "targets": tuple(p for p in (inputs.targets,) if p is not None),
     }
+    path = Path(path)
+    for other in (*inputs.files, *(p for ps in files.values() for p in ps)):
+        if Path(other).resolve() == path.resolve():
+            # Never set aside (rename) a user's file: a spreadsheet is no SQLite database.
+            raise store.HistoryError(
+                f"{path.name} is one of the input files; give --history another file name."
+            )
     previous = result.previous  # type: ignore[attr-defined]
     run = store.Run(
         run_at=now,

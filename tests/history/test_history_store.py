@@ -190,3 +190,18 @@ def test_a_run_killed_during_the_history_write_leaves_the_previous_history(
     assert history.runs(db)["run_date"].tolist() == [
         d.isoformat() for d in list(RUN_DATES.values())[:2]
     ]
+
+
+def test_a_history_path_that_is_an_input_is_refused_and_the_input_left_alone(tmp_path):
+    inputs = write_version(tmp_path / "v1", 1)
+    before = inputs.alumni[0].read_bytes()
+    (tmp_path / "s.toml").write_text(SETTINGS, encoding="utf-8")
+    args = ["shortlist", str(inputs.export), "-a", str(inputs.alumni[0]), "-c"]
+    args += [str(tmp_path / "s.toml"), "--out", str(tmp_path / "shortlist.xlsx")]
+    out = CliRunner().invoke(app, [*args, "--history", str(inputs.alumni[0])])
+    assert out.exit_code == 1
+    assert out.stderr.strip() == (
+        "Error: alumni.csv is one of the input files; give --history another file name."
+    )
+    assert inputs.alumni[0].read_bytes() == before
+    assert not list((tmp_path / "v1").glob("*.corrupt-*"))
