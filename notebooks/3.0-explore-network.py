@@ -11,13 +11,20 @@
 # # 3.0 Explore your network
 #
 # Your network at a glance: where your connections work, how senior they are, what they do, how
-# far ahead of you they are, where your school's alumni work, and where an introduction would
-# open a door. Point the parameters at your own files; the defaults are the bundled sample.
+# far ahead of you they are, where your school's alumni work, where an introduction would
+# open a door, and (from the run history) how your network changed over time. Point the
+# parameters at your own files; the defaults are the bundled sample.
 
 # %% tags=["parameters"]
 EXPORT = "fixtures/sample/Basic_LinkedInDataExport_11-28-2026.zip"
 ALUMNI = ["fixtures/sample/alumni.xlsx"]
 SETTINGS = "fixtures/sample/shortlist.toml"
+# Your run history (out/history.sqlite, written by every `prospects shortlist`). Empty: a demo
+# history made here from three exports of one invented user, a few months apart.
+HISTORY = ""
+DEMO_EXPORTS = ["fixtures/history/v1", "fixtures/history/v2", "fixtures/history/v3"]
+DEMO_DATES = ["2026-06-01", "2026-09-10", "2026-11-02"]
+DEMO_SETTINGS = "fixtures/history/shortlist.toml"
 
 # %%
 from pathlib import Path
@@ -101,3 +108,53 @@ barh(
 )
 plt.show()
 intros
+
+# %% [markdown]
+# ## Your network over time
+#
+# Every `prospects shortlist` run adds what it saw to the history. From it: the connections you
+# made each month (and which of them have since left your files), and how many employers your
+# connections work at, run after run, with the employers gained and lost.
+
+# %%
+import tempfile
+from datetime import date
+
+from pipeline import history
+from pipeline.history import network
+
+if HISTORY:
+    history_path = Path(HISTORY)
+else:
+    history_path = Path(tempfile.mkdtemp()) / "history.sqlite"
+    demo_settings = load_settings(Path(DEMO_SETTINGS))
+    for folder, day in zip(DEMO_EXPORTS, DEMO_DATES, strict=True):
+        demo = Inputs(Path(folder) / "Connections.csv", (Path(folder) / "alumni.csv",))
+        run_result = shortlist(demo, demo_settings, today=date.fromisoformat(day))
+        history.prepare(run_result, history_path).commit()
+print(history.runs_text(history.runs(history_path)))
+print(history.changes_text(history.changes_since(history_path)))
+
+# %%
+per_month = network.connections_per_month(history_path)
+per_run = network.employers_per_run(history_path)
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), constrained_layout=True)
+per_month.plot.bar(stacked=True, ax=axes[0], color=["#1F4E78", "#F4B183"], width=0.9, legend=True)
+step = max(1, len(per_month) // 12)
+axes[0].set_xticks(range(0, len(per_month), step))
+axes[0].set_xticklabels([str(m) for m in per_month.index[::step]], rotation=45, ha="right")
+axes[0].set_title("Connections made per month")
+axes[0].set_xlabel("month connected")
+axes[0].set_ylabel("connections")
+x = range(len(per_run))
+axes[1].bar(x, per_run["gained"], color="#5B9BD5", label="employers gained")
+axes[1].bar(x, -per_run["lost"], color="#C00000", label="employers lost")
+axes[1].plot(x, per_run["employers"], color="#1F4E78", marker="o", label="employers (total)")
+axes[1].set_xticks(list(x))
+axes[1].set_xticklabels(per_run.index, rotation=45, ha="right")
+axes[1].axhline(0, color="black", linewidth=0.8)
+axes[1].set_title("Employers where your connections work, run by run")
+axes[1].set_ylabel("employers")
+axes[1].legend()
+plt.show()
+per_run

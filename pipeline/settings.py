@@ -116,6 +116,7 @@ class History:
     """The run history (``out/history.sqlite``): what counts as a change, and when to re-contact."""
 
     rank_move: int = 10  # report moves of more than this many places in the ranking (0: none)
+    rank_move_within: int = 100  # … for people in the top this many, before or after (0: all)
     recontact_days: int = 90  # re-contact people marked Interested after this many days (0: off)
     recontact_interested: tuple[str, ...] = ("yes",)  # Interested answers that get a cadence
 

@@ -67,6 +67,7 @@ min_score = 0.0
 
 # [history]                     # out/history.sqlite: what changed since your last run
 # rank_move = 10                # report moves of more than this many places in the ranking
+# rank_move_within = 100        # … for people in your top this many, before or after
 # recontact_days = 90           # re-contact people you marked Interested after this many days
 # recontact_interested = ["yes"]
 """

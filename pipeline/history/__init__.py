@@ -94,33 +94,47 @@ def changes_since(
         on_or_before = [r for r in before if r[1] <= since.isoformat()]
         before = on_or_before or before[:1]
     base = before[-1] if before else None
+    if base is None:
+        old, new = None, store.prospects(conn, last_id)
+    else:  # only the rows that may have changed: the join runs in SQLite
+        old, new = store.differing(
+            conn,
+            int(base[0]),
+            last_id,
+            rank_move=settings.rank_move,
+            within=settings.rank_move_within,
+        )
+    marks = store.marks(conn, last_id)
     latest = store.Run(
         run_at=pd.Timestamp(last_date).to_pydatetime(),
         run_date=last_date,
         version="",
-        prospects=store.prospects(conn, last_id),
-        marks=store.marks(conn, last_id).query("run_id == @last_id")[list(store.MARK_COLUMNS)],
+        prospects=new,
+        marks=marks[marks["run_id"] == last_id][list(store.MARK_COLUMNS)],
         inputs=pd.DataFrame(columns=list(store.INPUT_COLUMNS)),
         targets=tuple(store.targets(conn, last_id)),
     )
-    earlier = store.marks(conn, last_id - 1) if last_id > 1 else pd.DataFrame()
+    earlier = marks[marks["run_id"] < last_id]
     pending = compare_with(
         conn,
         latest,
-        (int(base[0]), str(base[1])) if base else None,
+        str(base[1]) if base else None,
+        old,
         earlier,
         settings,
         today or date.fromisoformat(last_date),
     )
+    due = [*pending.due.index, *pending.overdue]
+    people = pd.concat([new, store.prospects(conn, last_id, due)], ignore_index=True)
+    pending.people = people.drop_duplicates("prospect_id")
     pending.path = Path(path)
     return pending
 
 
 def changes_text(pending: Pending) -> str:
     """`prospects changes`: the summary line, then one line per change and per person due."""
-    sheet = pending.what_changed()
     lines = [pending.summary()]
-    for r in sheet.rows.itertuples(index=False):
+    for r in pending.rows().itertuples(index=False):
         before, now = (str(v) if isinstance(v, str) else "" for v in (r[2], r[3]))
         arrow = f"{before} -> {now}" if before and now else before or now
         lines.append(f"  {r[0]}: {r[1]}" + (f" ({arrow})" if arrow else ""))

@@ -91,11 +91,18 @@ def relink(old: pd.DataFrame, new: pd.DataFrame) -> dict[str, str]:
 
 
 def compare(
-    old: pd.DataFrame, new: pd.DataFrame, targets: Iterable[str], *, rank_move: int = 10
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    targets: Iterable[str],
+    *,
+    rank_move: int = 10,
+    within: int = 0,
 ) -> pd.DataFrame:
     """The changes from snapshot ``old`` to snapshot ``new`` (CHANGE_COLUMNS, ordered by KINDS
     then rank). Both need PROSPECT_COLUMNS (``store``); ``targets`` are target company keys
-    (the newer run's, so both sides are judged alike); ``rank_move`` 0 turns rank moves off.
+    (the newer run's, so both sides are judged alike); ``rank_move`` 0 turns rank moves off;
+    ``within`` > 0 reports rank moves only for people in the top ``within`` before or after
+    (in a network of 30,000, a small change of scores moves thousands by more than 10 places).
 
     >>> row = dict(prospect_id="ada", name="Ada", name_key="ada", company="Acme",
     ...            company_key="acme", title="Analyst", seniority="Entry", school="",
@@ -181,6 +188,8 @@ def compare(
         r0, r1 = pd.to_numeric(both["rank_0"]), pd.to_numeric(both["rank_1"])
         quiet = (job == "") & (tie == "")
         sel = quiet & r0.notna() & r1.notna() & ((r1 - r0).abs() > rank_move)
+        if within > 0:
+            sel &= (r0 <= within) | (r1 <= within)
         add(
             "rank_move",
             both[sel],

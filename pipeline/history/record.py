@@ -12,20 +12,22 @@ import hashlib
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from anyascii import anyascii
 
-from pipeline.export.carryover import is_our_formula
 from pipeline.export.columns import ID_HEADER, STATUS_CHOICES
-from pipeline.export.whatchanged import WhatChanged
 from pipeline.history import changes as changes_mod
 from pipeline.history import rhythm, store
 from pipeline.settings import History
+
+if TYPE_CHECKING:  # openpyxl (through export) is imported only when a sheet is made
+    from pipeline.export.whatchanged import WhatChanged
 
 _EXPORT_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")  # Basic_LinkedInDataExport_11-28-2026.zip
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -74,7 +76,7 @@ def _iso(value: object) -> str | None:
     """A date cell as read (datetime, or text like 2026-05-01) -> "2026-05-01"; else None."""
     if isinstance(value, datetime | date | pd.Timestamp):
         return f"{value:%Y-%m-%d}"
-    if isinstance(value, str) and value.strip() and not is_our_formula(value):
+    if isinstance(value, str) and value.strip() and not value.startswith("="):  # our formula
         parsed = pd.to_datetime(value.strip(), errors="coerce", format="ISO8601")
         return None if pd.isna(parsed) else f"{parsed:%Y-%m-%d}"
     return None
@@ -159,13 +161,24 @@ class Pending:
     due: pd.DataFrame  # rhythm.due: reason per prospect_id
     overdue: pd.Index  # prospect_ids whose 3B7 follow-up is due
     notes: list[str] = field(default_factory=list)
+    people: pd.DataFrame | None = None  # PROSPECT_COLUMNS of at least everyone due (names)
 
     def summary(self) -> str:
         """One line for the terminal (counts only, no names)."""
         return summary_line(self.since, self.changes, len(self.overdue), len(self.due))
 
+    def rows(self) -> pd.DataFrame:
+        """The What changed table (CHANGE_HEADERS): the changes, then who is due."""
+        people = self.run.prospects if self.people is None else self.people
+        return change_rows(self.changes, self.due, self.overdue, people)
+
     def what_changed(self) -> WhatChanged:
-        return what_changed(self.since, self.changes, self.due, self.overdue, self.run.prospects)
+        """The What changed sheet's content (title, summary items, rows)."""
+        from pipeline.export.whatchanged import WhatChanged
+
+        title = f"What changed since your run of {self.since}" if self.since else "What needs you"
+        items = summary_items(self.changes, len(self.overdue), len(self.due))
+        return WhatChanged(title, tuple(items), self.rows())
 
     def with_due(self, ranked: pd.DataFrame) -> pd.DataFrame:
         """``ranked`` with each due person's reason in front of their Why."""
@@ -208,14 +221,13 @@ def summary_line(since: str | None, found: pd.DataFrame, overdue: int, due: int)
     return f"{head}: {'; '.join(parts) if parts else 'nothing changed'}."
 
 
-def what_changed(
-    since: str | None,
+def change_rows(
     found: pd.DataFrame,
     due: pd.DataFrame,
     overdue: pd.Index,
     people: pd.DataFrame,
-) -> WhatChanged:
-    """The What changed sheet's content: the changes, then who is due (re-contact, 3B7)."""
+) -> pd.DataFrame:
+    """The What changed table: the changes, then who is due (re-contact, 3B7)."""
     by_id = people.set_index("prospect_id")
     rows = [
         pd.DataFrame(
@@ -255,9 +267,7 @@ def what_changed(
         if any(map(len, rows))
         else (rows[0])
     )
-    title = f"What changed since your run of {since}" if since else "What needs you"
-    items = summary_items(found, len(overdue), len(due))
-    return WhatChanged(title, tuple(items), frame)
+    return frame
 
 
 def with_due(ranked: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
@@ -316,37 +326,46 @@ def prepare(
 
     conn = store.open_for_writing(path, note, now)
     try:
-        last, earlier = _last_run(conn)
+        base, old, earlier = _last_run(conn)
     except sqlite3.DatabaseError:  # a page damaged past the header: set aside, start again
         conn.close()
         conn = store.start_anew(Path(path), note, now)
-        last, earlier = None, pd.DataFrame()
-    pending = compare_with(conn, run, last, earlier, settings, today)
+        base, old, earlier = None, None, pd.DataFrame()
+    pending = compare_with(conn, run, base, old, earlier, settings, today)
     pending.path, pending.notes = Path(path), notes
     return pending
 
 
-def _last_run(conn: sqlite3.Connection) -> tuple[tuple[int, str] | None, pd.DataFrame]:
+def _last_run(
+    conn: sqlite3.Connection,
+) -> tuple[str | None, pd.DataFrame | None, pd.DataFrame]:
+    """(run_date, prospects) of the last run, or (None, None); and every run's marks."""
     row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
-    return (
-        (None, pd.DataFrame()) if row is None else ((int(row[0]), str(row[1])), store.marks(conn))
-    )
+    if row is None:
+        return None, None, pd.DataFrame()
+    return str(row[1]), store.prospects(conn, int(row[0])), store.marks(conn)
 
 
 def compare_with(
     conn: sqlite3.Connection,
     run: store.Run,
-    base: tuple[int, str] | None,
+    since: str | None,
+    old: pd.DataFrame | None,
     marks: pd.DataFrame,
     settings: History,
     today: date,
 ) -> Pending:
-    """A Pending for ``run`` compared with run ``base`` (run_id, run_date) of the history."""
-    if base is None:
-        found = changes_mod.empty()
-    else:
-        old = store.prospects(conn, base[0])
-        found = changes_mod.compare(old, run.prospects, run.targets, rank_move=settings.rank_move)
+    """A Pending for ``run`` compared with ``old`` (the prospects of the run of ``since``; None
+    for none), with who is due from ``marks`` (every earlier run's) and the run's own marks."""
+    found = changes_mod.empty()
+    if old is not None:
+        found = changes_mod.compare(
+            old,
+            run.prospects,
+            run.targets,
+            rank_move=settings.rank_move,
+            within=settings.rank_move_within,
+        )
     now_marks = run.marks.assign(run_id=np.iinfo(np.int64).max, run_date=run.run_date)
     log = rhythm.contact_log(
         pd.concat([marks, now_marks], ignore_index=True) if len(marks) else now_marks
@@ -355,9 +374,4 @@ def compare_with(
         log, today, days=settings.recontact_days, interested=settings.recontact_interested
     )
     overdue = rhythm.follow_ups_due(run.marks, today)
-    return Pending(Path(), conn, run, base[1] if base else None, found, due, overdue)
-
-
-def mark_due(result: object, pending: Pending) -> object:
-    """The Result with the Due reasons in the ranked frame's Why."""
-    return replace(result, ranked=pending.with_due(result.ranked))  # type: ignore[type-var,attr-defined]
+    return Pending(Path(), conn, run, since, found, due, overdue, people=run.prospects)

@@ -151,3 +151,22 @@ def record(folder: Path, k: int, loaded: settings.Settings, db: Path, **kw) -> h
     pending.result = result  # type: ignore[attr-defined]  # for the tests' own checks
     pending.commit()
     return pending
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "history"
+
+
+def write_fixtures(folder: Path = FIXTURES) -> None:
+    """The committed copy under fixtures/history/ (notebook 3's demo history): v1, v2, v3 and
+    the settings. Regenerate: python tests/history/history_exports.py"""
+    for k in RUN_DATES:
+        write_version(folder / f"v{k}", k)
+    (folder / "shortlist.toml").write_text(
+        "# The invented user of the history fixtures (tests/history/history_exports.py).\n"
+        + SETTINGS.lstrip(),
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    write_fixtures()

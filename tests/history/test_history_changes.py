@@ -149,3 +149,13 @@ def test_moves_are_judged_by_the_newer_runs_targets():
     senior = pd.DataFrame([_row("a", seniority="Manager")])
     assert found(compare(old, senior, set())) == [("promotion", "A")]
     assert compare(senior, old, set()).empty  # a step down is no promotion
+
+
+def test_the_committed_history_fixtures_are_the_generators_output(tmp_path):
+    from history_exports import FIXTURES, write_fixtures
+
+    write_fixtures(tmp_path)
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == sorted(p.relative_to(FIXTURES) for p in FIXTURES.rglob("*") if p.is_file())
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
