@@ -111,8 +111,11 @@ def shortlist(
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
-        path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
+        lines: list[str] = []
+        path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt, lines)
     typer.echo(result.summary())
+    for line in lines:
+        typer.echo(line)
     typer.echo(f"Wrote {path}")
 
 
