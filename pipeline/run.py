@@ -173,9 +173,17 @@ def shown_features(settings: Settings) -> tuple[str, ...]:
     return tuple(f for f in schema.FEATURES if not hidden.get(f, False))
 
 
-def write(result: Result, out: Path, fmt: str = "xlsx", messages: list[str] | None = None) -> Path:
-    """Write the shortlist workbook (or CSV) for a run; returns the path written. ``messages``
-    receives lines for the user (notes carried over, where the backup is …)."""
+def write(
+    result: Result,
+    out: Path,
+    fmt: str = "xlsx",
+    what_changed: object = None,
+    *,
+    messages: list[str] | None = None,
+) -> Path:
+    """Write the shortlist workbook (or CSV) for a run; returns the path written.
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
+    ``messages`` receives lines for the user (notes carried over, where the backup is …)."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
@@ -202,4 +210,5 @@ def write(result: Result, out: Path, fmt: str = "xlsx", messages: list[str] | No
         targets=result.context.target_companies,
         features=shown_features(result.settings),
         messages=messages,
+        what_changed=what_changed,  # type: ignore[arg-type]
     )

@@ -39,6 +39,7 @@ from pipeline.export.columns import (
 )
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
 from pipeline.export.sheets import FEATURE_HEADERS, Book, Col, col, set_columns, write_grid
+from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "
@@ -280,6 +281,7 @@ def write_workbook(
     features: Sequence[str] | None = None,
     all_rows: int = ALL_CANDIDATES_ROWS,
     messages: list[str] | None = None,
+    what_changed: WhatChanged | None = None,
 ) -> Path:
     """Write the workbook to ``path`` atomically and return ``path``.
 
@@ -296,6 +298,7 @@ def write_workbook(
     ``<name>.all-candidates.csv``). ``messages`` receives lines for the user (notes carried
     over, the backup, a capped sheet). Raises OutputError when the file is open in Excel or
     LibreOffice, or when the previous workbook changed on disk since it was read.
+    ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
 
     >>> write_workbook(Path("out/shortlist.xlsx"), ranked, top_n=25)  # doctest: +SKIP
     PosixPath('out/shortlist.xlsx')
@@ -334,6 +337,8 @@ def write_workbook(
 
     def write(target: Path) -> None:
         with Book(target) as book:
+            if what_changed:
+                what_changed_sheet(book, what_changed)
             _shortlist_sheet(book, core[on_list], carried, features)
             overview.intro_paths_sheet(book, ranked[on_list], ranked[shown_all])
             overview.employers_sheet(book, ranked[shown_all], targets)
