@@ -148,8 +148,8 @@ def test_the_job_comparison_does_not_call_different_titles_the_same(deduplicated
     *_, scored = deduplicated
     table = explain(scored)
     frame = scored.frame
-    wu = table[(table["left_row"].map(dict(zip(frame["source_row"], frame["full_name"])))
-                == "Carlos Wu")]  # fmt: skip
+    name_of = dict(zip(frame["source_row"], frame["full_name"], strict=True))
+    wu = table[table["left_row"].map(name_of) == "Carlos Wu"]
     assert len(wu) == 1
     row = wu.iloc[0]
     assert row["job"] == "same employer"  # "Associate Professor" is not "Professor"
