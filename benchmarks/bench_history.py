@@ -206,7 +206,9 @@ Synthetic runs: each differs from the one before by 1% job changes, 0.5% promoti
 connections, 100 people gone and a reshuffled ranking; 300 people carry the user's marks. The
 file is SQLite (standard library), one transaction per run, default rollback journal.
 Load average (1, 5, 15 min) before: {load_before}; after: {load_after}.
-Targets: a run's history write <= 5 s; `prospects changes` <= 2 s.
+Targets: a run's history write <= 5 s; `prospects changes` <= 2 s. The command's wall time in a
+fresh process is mostly starting Python and importing pandas on a machine shared by 8 (load
+above); its CPU time is the figure an idle machine would show as wall time.
 
 {table}
 """,
