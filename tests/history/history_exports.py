@@ -134,6 +134,10 @@ RUN_DATES = {1: date(2026, 6, 1), 2: date(2026, 9, 10), 3: date(2026, 11, 2)}
 
 
 def load_settings(folder: Path) -> settings.Settings:
+    """The invented user's settings (targets Shopify and Google; rank moves over 30 places).
+
+    A function, not a fixture in tests/history/conftest.py: tests elsewhere import from
+    "conftest" by name, and a second conftest module on sys.path would shadow theirs."""
     path = folder / "shortlist.toml"
     path.write_text(SETTINGS, encoding="utf-8")
     return settings.load(path)

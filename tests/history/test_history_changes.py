@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from history_exports import RUN_DATES, record
+from history_exports import RUN_DATES, load_settings, record
 
 from pipeline import history
 from pipeline.history.changes import compare, relink
@@ -28,7 +28,8 @@ def found(changes: pd.DataFrame) -> list[tuple[str, str]]:
     return list(zip(changes["kind"], changes["name"], strict=True))
 
 
-def test_two_exports_each_change_found_once_and_nothing_else(tmp_path, history_settings):
+def test_two_exports_each_change_found_once_and_nothing_else(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     first = record(tmp_path, 1, history_settings, db)
     assert first.since is None and first.changes.empty
@@ -47,7 +48,8 @@ def test_two_exports_each_change_found_once_and_nothing_else(tmp_path, history_s
     )
 
 
-def test_three_exports_last_two_and_since_the_first(tmp_path, history_settings):
+def test_three_exports_last_two_and_since_the_first(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     for k in (1, 2):
         record(tmp_path, k, history_settings, db)
@@ -78,7 +80,8 @@ def test_three_exports_last_two_and_since_the_first(tmp_path, history_settings):
     ]
 
 
-def test_an_unchanged_rerun_reports_nothing(tmp_path, history_settings):
+def test_an_unchanged_rerun_reports_nothing(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     record(tmp_path, 2, history_settings, db)
     again = record(tmp_path / "again", 2, history_settings, db)

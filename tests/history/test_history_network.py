@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from history_exports import record
+from history_exports import load_settings, record
 
 from pipeline.history import network
 
 
-def test_connections_per_month_and_employers_gained_and_lost(tmp_path, history_settings):
+def test_connections_per_month_and_employers_gained_and_lost(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     for k in (1, 2, 3):
         record(tmp_path, k, history_settings, db)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
-from history_exports import RUN_DATES, write_version
+from history_exports import RUN_DATES, load_settings, write_version
 from openpyxl import load_workbook
 
 from pipeline import history, run
@@ -67,9 +67,8 @@ def test_follow_ups_due_match_the_workbooks_3b7_formula():
     assert rhythm.follow_ups_due(weekend, date(2026, 9, 9)).tolist() == ["ada"]
 
 
-def test_statuses_typed_in_the_workbook_give_a_due_reason_on_the_shortlist(
-    tmp_path, history_settings
-):
+def test_statuses_typed_in_the_workbook_give_a_due_reason_on_the_shortlist(tmp_path):
+    history_settings = load_settings(tmp_path)
     db, book = tmp_path / "history.sqlite", tmp_path / "shortlist.xlsx"
     first = run.shortlist(write_version(tmp_path / "v1", 1), history_settings, today=RUN_DATES[1])
     pending = history.prepare(first, db, now=datetime(2026, 6, 1, 9))

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from history_exports import RUN_DATES, SETTINGS, record, write_version
+from history_exports import RUN_DATES, SETTINGS, load_settings, record, write_version
 from typer.testing import CliRunner
 
 from pipeline import history
@@ -44,7 +44,8 @@ def _version_1_history(path: Path) -> None:
     conn.close()
 
 
-def test_a_version_1_history_opens_upgrades_and_takes_the_next_run(tmp_path, history_settings):
+def test_a_version_1_history_opens_upgrades_and_takes_the_next_run(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     _version_1_history(db)
     pending = record(tmp_path, 2, history_settings, db)
@@ -108,7 +109,8 @@ def test_a_damaged_history_is_set_aside_in_one_line_and_the_run_completes(tmp_pa
     assert len(history.runs(db)) == 1  # a new history, with this run
 
 
-def test_a_truncated_history_is_set_aside_too(tmp_path, history_settings):
+def test_a_truncated_history_is_set_aside_too(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     record(tmp_path, 1, history_settings, db)
     record(tmp_path, 2, history_settings, db)
@@ -154,9 +156,8 @@ KILLER = textwrap.dedent(
 )
 
 
-def test_a_run_killed_during_the_history_write_leaves_the_previous_history(
-    tmp_path, history_settings
-):
+def test_a_run_killed_during_the_history_write_leaves_the_previous_history(tmp_path):
+    history_settings = load_settings(tmp_path)
     db = tmp_path / "history.sqlite"
     record(tmp_path, 1, history_settings, db)
     before = history.runs(db)
