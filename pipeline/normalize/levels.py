@@ -68,7 +68,9 @@ def _rows(filename: str) -> list[dict[str, str]]:
 def _evidence_by_rule() -> dict[str, str]:
     table = {r["rule"]: r["evidence"] for r in _rows("level_evidence.csv")}
     if set(table.values()) - set(EVIDENCE):
-        raise ValueError(f"level_evidence.csv: unknown evidence {set(table.values()) - set(EVIDENCE)}")
+        raise ValueError(
+            f"level_evidence.csv: unknown evidence {set(table.values()) - set(EVIDENCE)}"
+        )
     return table
 
 
@@ -117,8 +119,10 @@ def employer_kind_of(company_key: str, is_school: bool, bank_kind: str) -> str:
     ``bank_kind`` is companies.employer_kind of the key ("bank" or ""); a society or club is
     recognised before the university it belongs to ("Waterloo Engineering Society").
 
-    >>> employer_kind_of("waterloo engineering society", True, ""), employer_kind_of("", False, "")
-    ('society', '')
+    >>> employer_kind_of("waterloo engineering society", False, "")
+    'society'
+    >>> employer_kind_of("canadian cancer society", False, ""), employer_kind_of("", True, "")
+    ('', 'university')
     """
     key = company_key or ""
     for kind, regex in _kind_patterns():
@@ -172,8 +176,8 @@ def level_probabilities(evidence: str, level: str, years: float) -> np.ndarray:
         out[near] = (1 - right) / len(near)
         return out
     rows = table["none" if evidence == "unclassified" else evidence]
-    if np.isnan(years):
-        return out if evidence == "none" else rows[-1].copy()
+    if np.isnan(years):  # words that say nothing, and no years: nothing is known
+        return out if evidence in ("none", "unclassified") else rows[-1].copy()
     bucket = int(np.searchsorted(EDGES, years, side="right")) - 1
     return rows[min(bucket, len(EDGES) - 2)].copy()
 
@@ -200,9 +204,7 @@ def _measured_years(frame: pd.DataFrame) -> np.ndarray:
     return np.where(source.astype("str").isin(MEASURED).to_numpy(), years, np.nan)
 
 
-def estimate_levels(
-    frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series
-) -> pd.DataFrame:
+def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
     """seniority, seniority_p, seniority_basis and seniority_rule from title and experience.
 
     ``frame`` may have ``career_years`` and ``career_years_source`` (only "grad_year" and
@@ -253,7 +255,9 @@ def estimate_levels(
             rows.append((UNKNOWN, np.nan, "", rule))
             continue
         best = int(p.argmax())
-        rows.append((LEVELS[best], round(float(p[best]), 2), _basis(evidence, rule, clean, y, ""), rule))
+        rows.append(
+            (LEVELS[best], round(float(p[best]), 2), _basis(evidence, rule, clean, y, ""), rule)
+        )
     table = np.array(rows, dtype=object).reshape(len(rows), 4)[codes]
     return pd.DataFrame(
         {
