@@ -38,9 +38,9 @@ from pipeline.ingest.alumni_fields import (
     person_names,
     years_in,
 )
+from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
-from pipeline.normalize.names import clean_display, display_case
 
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
 __all__ += ["alumni_from_table", "read_alumni"]

@@ -24,6 +24,7 @@ from pipeline.errors import InputError
 from pipeline.ingest import clean
 from pipeline.ingest.archive import Export, mb, open_export
 from pipeline.ingest.dates import parse_dates
+from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import (
     FileReport,
     Ingested,
@@ -33,7 +34,6 @@ from pipeline.ingest.ledger import (
     split_rows,
 )
 from pipeline.ingest.readers import TextTable, clean_header, decode, read_text_table
-from pipeline.normalize.names import clean_names_frame
 
 SOURCE = "connections"
 

@@ -28,8 +28,8 @@ from pipeline.export.columns import (
     SHORTLIST_SHEET,
 )
 from pipeline.ingest import clean
+from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
-from pipeline.normalize.names import clean_names_frame, parse_full_name
 
 SOURCE = "manual"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
