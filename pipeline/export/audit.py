@@ -15,7 +15,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline import schema
 from pipeline.export.carryover import Carried
 from pipeline.export.cells import safe_link
-from pipeline.export.columns import (
+from pipeline.export.sheets import DATE_FORMAT, Col, col, write_block, write_grid
+from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ARCHIVE_HEADERS,
     ARCHIVED_ON,
@@ -24,7 +25,6 @@ from pipeline.export.columns import (
     ID_HEADER,
     LINK_HEADER,
 )
-from pipeline.export.sheets import DATE_FORMAT, Col, col, write_block, write_grid
 
 ADDED_NOTE = (
     "People you added by hand. Each run reads them as an input of their own and ranks them; "

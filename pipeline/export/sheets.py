@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.export import stream
 from pipeline.export.cells import cell_rows, safe_text
-from pipeline.export.columns import FEATURE_HEADERS
+from pipeline.workbook_contract import FEATURE_HEADERS
 
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_HEIGHT = 32

@@ -30,7 +30,9 @@ from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import Carried, carry_over
 from pipeline.export.cells import safe_column, safe_csv_text, safe_link, safe_text
-from pipeline.export.columns import (
+from pipeline.export.files import refuse_if_open, replace_atomically
+from pipeline.export.sheets import FEATURE_HEADERS, col, print_setup, write_grid
+from pipeline.workbook_contract import (
     ADDED_SHEET,
     ALL_SHEET,
     ARCHIVED_SHEET,
@@ -45,8 +47,6 @@ from pipeline.export.columns import (
     STATUS_SETTLED,
     USER_COLUMNS,
 )
-from pipeline.export.files import refuse_if_open, replace_atomically
-from pipeline.export.sheets import FEATURE_HEADERS, col, print_setup, write_grid
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "

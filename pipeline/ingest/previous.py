@@ -20,16 +20,16 @@ from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
 
 from pipeline.errors import InputError
-from pipeline.export.columns import (
+from pipeline.ingest import clean
+from pipeline.ingest.display_names import clean_names_frame, parse_full_name
+from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
+from pipeline.workbook_contract import (
     ADDED_SHEET,
     ARCHIVED_SHEET,
     ID_HEADER,
     LINK_HEADER,
     SHORTLIST_SHEET,
 )
-from pipeline.ingest import clean
-from pipeline.ingest.display_names import clean_names_frame, parse_full_name
-from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
 
 SOURCE = "manual"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
