@@ -99,6 +99,25 @@ class Result:
         )
 
 
+def load_settings(path: Path | None) -> Settings:
+    """Settings from a TOML file (defaults when None), checked whole before any file is read.
+
+    ``settings.load`` checks names, types and ranges; each stage then checks the part it owns
+    (alumni column names, declared comparisons, seniority rules), so a mistake in any of them is
+    one sentence before the run starts. Here, above the stages, so settings imports no stage.
+    """
+    from pipeline.ingest.alumni_fields import check_overrides
+    from pipeline.link.compare import from_spec
+    from pipeline.normalize.titles import rules_from_settings
+
+    loaded = settings_mod.load(path)
+    check_overrides(loaded.alumni.columns)
+    for column, spec in loaded.match.comparisons.items():
+        from_spec(column, spec)
+    rules_from_settings(loaded.normalize.seniority_rules)
+    return loaded
+
+
 def shortlist(
     inputs: Inputs,
     settings: Settings,
