@@ -184,8 +184,9 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
-    """Write the shortlist workbook (or CSV) for a run; returns the path written."""
+def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = None) -> Path:
+    """Write the shortlist workbook (or CSV) for a run; returns the path written.
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
@@ -210,4 +211,5 @@ def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
         previous=result.previous,
         filtered=result.filtered,
         targets=result.context.target_companies,
+        what_changed=what_changed,  # type: ignore[arg-type]
     )
