@@ -6,7 +6,6 @@ functions; this module only wires them together and reports progress.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +25,7 @@ from pipeline.link import Linked, link
 from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
+from pipeline.safety import file_signature
 from pipeline.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
@@ -176,24 +176,32 @@ def shortlist(
     )
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def shown_features(settings: Settings) -> tuple[str, ...]:
+    """The signals the Shortlist shows: location and industry fit only when the settings name
+    locations or industries (else they measure nothing)."""
+    hidden = {"location_fit": not settings.targets.locations,
+              "industry_fit": not settings.targets.industries}  # fmt: skip
+    return tuple(f for f in schema.FEATURES if not hidden.get(f, False))
 
 
-def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = None) -> Path:
+def write(
+    result: Result,
+    out: Path,
+    fmt: str = "xlsx",
+    what_changed: object = None,
+    *,
+    messages: list[str] | None = None,
+) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
-    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet."""
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
+    ``messages`` receives lines for the user (notes carried over, where the backup is …)."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
     if fmt == "csv":
         return write_csv(Path(out), result.ranked, top_n=top_n)
     inputs: Sequence[tuple[str, str]] = [
-        (p.name, sha256(p)) for p in result.inputs.files if Path(p).is_file()
+        (p.name, file_signature(p)) for p in result.inputs.files if Path(p).is_file()
     ]
     return write_workbook(
         Path(out),
@@ -211,5 +219,7 @@ def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = N
         previous=result.previous,
         filtered=result.filtered,
         targets=result.context.target_companies,
+        features=shown_features(result.settings),
+        messages=messages,
         what_changed=what_changed,  # type: ignore[arg-type]
     )

@@ -120,7 +120,7 @@ def marks_from(rows: pd.DataFrame) -> pd.DataFrame:
 
 def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
     """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders."""
-    from pipeline.run import sha256
+    from pipeline.safety import file_signature as sha256
 
     rows = []
     for kind, paths in files.items():
