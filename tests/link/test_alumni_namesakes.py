@@ -116,8 +116,17 @@ def _list() -> tuple[list[dict], list[tuple[int, int]]]:
     return cases, [(8, 9), (10, 11), (12, 13)]
 
 
-@pytest.fixture(scope="module")
+_DONE: dict = {}  # the one deduplication the tests below look at, made once
+
+
+@pytest.fixture
 def deduplicated(people, today):
+    if not _DONE:
+        _DONE["result"] = _deduplicate(people, today)
+    return _DONE["result"]
+
+
+def _deduplicate(people, today):
     filler = _filler()
     rows, same = _list()
     cases = people(*rows)
