@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 from anyascii import anyascii
 
-from pipeline.export.columns import ID_HEADER, STATUS_CHOICES
 from pipeline.history import changes as changes_mod
 from pipeline.history import rhythm, store
 from pipeline.settings import History
+from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
 
 if TYPE_CHECKING:  # openpyxl (through export) is imported only when a sheet is made
     from pipeline.export.whatchanged import WhatChanged
@@ -122,7 +122,7 @@ def marks_from(rows: pd.DataFrame) -> pd.DataFrame:
 
 def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
     """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders."""
-    from pipeline.run import sha256
+    from pipeline.safety import file_signature as sha256
 
     rows = []
     for kind, paths in files.items():
