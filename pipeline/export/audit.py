@@ -26,7 +26,15 @@ from pipeline.export.columns import (
     ID_HEADER,
     LINK_HEADER,
 )
-from pipeline.export.sheets import DATE_FORMAT, Book, Col, col, set_columns, write_grid
+from pipeline.export.sheets import (
+    DATE_FORMAT,
+    Book,
+    Col,
+    col,
+    put_comments,
+    set_columns,
+    write_grid,
+)
 
 ADDED_NOTE = (
     "People you added by hand. Each run reads them as an input of their own and ranks them; "
@@ -156,6 +164,8 @@ def archived_sheet(book: Book, carried: Carried) -> None:
         for h in headers
     ]
     ws = book.sheet(ARCHIVED_SHEET, pages_wide=2)
+    comments = archived["_comments"] if "_comments" in archived else [None] * len(frame)
+    put_comments(ws, 0, cols, list(comments))
     write_grid(book, ws, cols, freeze=(1, 1), top=True, heights=True)
 
 
