@@ -14,7 +14,16 @@ import pandas as pd
 from pipeline import schema
 from pipeline.export.carryover import Carried
 from pipeline.export.cells import safe_link, write_cell
-from pipeline.export.columns import (
+from pipeline.export.sheets import (
+    DATE_FORMAT,
+    Book,
+    Col,
+    col,
+    put_comments,
+    set_columns,
+    write_grid,
+)
+from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
     ALL_SHEET,
@@ -25,15 +34,6 @@ from pipeline.export.columns import (
     FOLLOW_UP,
     ID_HEADER,
     LINK_HEADER,
-)
-from pipeline.export.sheets import (
-    DATE_FORMAT,
-    Book,
-    Col,
-    col,
-    put_comments,
-    set_columns,
-    write_grid,
 )
 
 ADDED_NOTE = (

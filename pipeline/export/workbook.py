@@ -26,17 +26,6 @@ from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import Carried, carry_over
 from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link, safe_text
-from pipeline.export.columns import (
-    FOLLOW_UP,
-    ID_HEADER,
-    INTEREST_CHOICES,
-    LINK_HEADER,
-    SHORTLIST_SHEET,
-    SHORTLIST_TABLE,
-    STATUS_CHOICES,
-    STATUS_SETTLED,
-    USER_COLUMNS,
-)
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
 from pipeline.export.sheets import (
     FEATURE_HEADERS,
@@ -49,6 +38,17 @@ from pipeline.export.sheets import (
     write_user_sheet,
 )
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
+from pipeline.workbook_contract import (
+    FOLLOW_UP,
+    ID_HEADER,
+    INTEREST_CHOICES,
+    LINK_HEADER,
+    SHORTLIST_SHEET,
+    SHORTLIST_TABLE,
+    STATUS_CHOICES,
+    STATUS_SETTLED,
+    USER_COLUMNS,
+)
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "
