@@ -160,7 +160,15 @@ def no_name_error(label: str, columns: list[str]) -> InputError:
     """The error for a table without a name column: what was seen, and the settings line to add."""
     shown = [c if len(c) <= 40 else c[:39] + "…" for c in columns[:15]]
     seen = ", ".join(f"'{c}'" for c in shown) + (" …" if len(columns) > 15 else "")
-    example = next((c for c in columns if not c.startswith("column ")), "Name").replace('"', '\\"')
+    # Only a column nothing else claims can be offered as the names: never Company or Position.
+    free = [cm.column for cm in map_columns(columns) if not cm.field]
+    example = next((c for c in free if not c.startswith("column ")), None)
+    if example is None:
+        return InputError(
+            f"{label}: no column holds people's names (its columns are {seen}); add a column "
+            "of names (First Name and Last Name, or Name), or check that you chose the right file."
+        )
+    example = example.replace('"', '\\"')
     return InputError(
         f"{label}: no column of names was found among {seen}; say which column holds the names "
         f'by adding under [alumni.columns] in the settings a line such as  "{example}" = '

@@ -82,15 +82,22 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 
 _ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, from surrogateescape
-_REAL_NON_ASCII = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")
+# Real UTF-8 text beyond ASCII, away from bytes that are not UTF-8: in a GB18030 or Big5 file a
+# few byte pairs are valid UTF-8 by accident, but always wedged between invalid bytes.
+_UTF8_EVIDENCE = re.compile(
+    "(?<![\udc80-\udcff])[\u0080-\ud7ff\ue000-\U0010ffff]+(?![\udc80-\udcff])"
+)
 
 
 def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
     """(text, how) for UTF-8 with a few bytes that are not, or None when the file is no UTF-8.
 
-    Two real cases. Damaged UTF-8 (it already holds U+FFFD replacement characters, or
-    sequences cut short): each bad run becomes one U+FFFD and the bytes are counted; a legacy
-    code page would turn U+FFFD into "ï¿½". Mixed encodings (a file pasted together from a
+    Two real cases. Damaged UTF-8 (it already holds U+FFFD replacement characters, beside
+    stray bytes and sequences cut short): each bad run becomes one U+FFFD and the bytes are
+    counted; a legacy code page would turn U+FFFD into "ï¿½". Without a U+FFFD, a cut
+    sequence cannot be told from Latin letters ("é’" is E9 92 in cp1252), so it is read so.
+
+    Mixed encodings (a file pasted together from a
     Latin-1 and a UTF-8 source, sometimes within one cell): each run of bytes that is not UTF-8
     is read in the Latin code page those runs fit, and the lines that needed it are counted.
     Either way what is valid UTF-8 stays UTF-8, and ``how`` says what was done. Example:
@@ -102,14 +109,11 @@ def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
     if bom and not runs:
         return None
     clean = _ESCAPED.sub("", text)
-    valid = len(_REAL_NON_ASCII.findall(clean[:_SNIFF_BYTES]))
-    if not bom and valid < 2 and "\ufffd" not in clean:
+    if not bom and not _UTF8_EVIDENCE.search(text[: _SNIFF_BYTES * 4]):
         return None  # no UTF-8 beyond ASCII: a legacy code page (the caller decides which)
     raw = [run.encode("utf-8", "surrogateescape") for run in runs]
-    if sum(len(b) > 2 and not _cut_utf8(b) for b in raw) > 0.05 * len(raw):
-        return None  # long runs: another script's code page (GB18030, cp1251 …), not accents
     base = "utf-8-sig" if bom else "utf-8"
-    if "\ufffd" in clean or any(map(_cut_utf8, raw)):
+    if "\ufffd" in clean:
         bad = sum(map(len, raw))
         return _ESCAPED.sub("\ufffd", text), f"{base}, {bad:,} damaged bytes replaced by \ufffd"
     page = _latin_code_page(b" ".join(raw), "cp1252") or "cp1252"
@@ -118,12 +122,6 @@ def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
         lambda m: m.group().encode("utf-8", "surrogateescape").decode(page, "replace"), text
     )
     return fixed, f"{base}, {lines:,} line{'s' if lines != 1 else ''} partly in {page}"
-
-
-def _cut_utf8(run: bytes) -> bool:
-    """Whether bytes that failed UTF-8 are a sequence cut short (a lead byte, then only
-    continuation bytes): damage, where Latin letters stand alone between ASCII."""
-    return len(run) >= 2 and 0xC2 <= run[0] <= 0xF4 and all(0x80 <= b <= 0xBF for b in run[1:])
 
 
 def _latin_code_page(data: bytes, guess: str) -> str | None:
