@@ -265,7 +265,8 @@ def _details(
     else:
         era = "older layout without URL (before mid-2023)"
     layout = era + (f", {len(sections)} exports joined" if len(sections) > 1 else "")
-    encoding = _ENCODINGS.get(table.encoding, table.encoding)
+    base, _, how = table.encoding.partition(", ")  # "utf-8, 21 lines partly in cp1252"
+    encoding = ", ".join(filter(None, [_ENCODINGS.get(base, base), how]))
     delimiter = _DELIMITERS.get(table.delimiter, repr(table.delimiter))
     if table.wrapped:
         delimiter += ", rows wrapped whole in quotes"
