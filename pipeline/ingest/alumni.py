@@ -41,6 +41,7 @@ from pipeline.ingest.alumni_fields import (
 from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
+from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.safety import check_input
 
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
@@ -273,6 +274,8 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     accepted["source_file"] = label
     accepted["record_id"] = f"{SOURCE}:{label}:" + accepted["source_row"].astype(str)
     details = {"sheet": table.sheet or "-", "encoding": table.encoding}
+    if table.columns_dropped:
+        details["columns not read"] = f"{table.columns_dropped:,} past the {MAX_COLUMNS:,}th"
     if table.delimiter:
         details["delimiter"] = {"\t": "tab"}.get(table.delimiter, table.delimiter)
     details["header row"] = str(table.header_line)

@@ -34,6 +34,7 @@ from pipeline.ingest.ledger import (
     split_rows,
 )
 from pipeline.ingest.readers import TextTable, clean_header, decode, read_text_table
+from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.safety import check_input
 
 SOURCE = "connections"
@@ -286,6 +287,8 @@ def _details(
     missing = [c for c in [*standard, "Connected On"] if _norm(c) not in header]
     if missing:
         details["columns missing"] = ", ".join(missing)
+    if table.columns_dropped:
+        details["columns not read"] = f"{table.columns_dropped:,} past the {MAX_COLUMNS:,}th"
     kept = [c for c in extras if _norm(c) != "tags"]
     if kept:
         details["extra columns kept"] = ", ".join(kept)

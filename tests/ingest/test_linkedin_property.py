@@ -173,4 +173,5 @@ def test_every_row_is_accounted_for(case) -> None:
         first = dict(zip(got.people["source_row"], got.people["first_name"], strict=True))
         for line, typed in firsts.items():  # the bad bytes are one U+FFFD, the rest as typed
             assert typed.endswith(DAMAGE + "x") and first[line].endswith("\ufffdx")
-            assert "ï¿½" not in first[line] and "ý" not in first[line]
+            for wrong in ("ï¿½", "ý"):  # what cp1252 makes of U+FFFD and of a stray 0xFD
+                assert wrong not in first[line] or wrong in typed
