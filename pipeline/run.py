@@ -1,5 +1,7 @@
 """shortlist(): the composed pipeline, called by the CLI and the notebooks alike.
 
+The stages, frames, settings and layers are described in docs/architecture.md.
+
 ingest -> normalize -> link -> rank; ``write`` hands the result to export. Stages are pure
 functions; this module only wires them together and reports progress.
 """
