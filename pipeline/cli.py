@@ -180,14 +180,15 @@ def ingest(
         prospects ingest Basic_LinkedInDataExport_11-28-2026.zip alumni.xlsx --out people.csv
     """
     from pipeline import run
-    from pipeline.ingest import read_any
+    from pipeline.ingest import Inputs, read_inputs
     from pipeline.safety import check_output
 
     with user_errors():
         if out is not None:
             check_output(out, [*paths, config])
         loaded = run.load_settings(config)
-        ingested, profile = read_any(paths, loaded)
+        read = read_inputs(Inputs.of(paths), loaded)
+        ingested, profile = read.ingested, read.profile
         if out is not None:
             from pipeline.export.people import write_people_csv
 
@@ -361,7 +362,7 @@ def link_files(
     """
     from pipeline import run
     from pipeline.export.matches import write_matches_csv
-    from pipeline.ingest import read_any
+    from pipeline.ingest import Inputs, read_inputs
     from pipeline.link import linked_pairs
     from pipeline.normalize import normalize
     from pipeline.safety import check_output
@@ -369,7 +370,7 @@ def link_files(
     with user_errors():
         check_output(out, [left, right, config])
         loaded = run.load_settings(config)
-        ingested, _ = read_any([left, *([right] if right else [])], loaded)
+        ingested = read_inputs(Inputs.of([left, *([right] if right else [])]), loaded).ingested
         pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
         write_matches_csv(pairs, out)
     _echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")

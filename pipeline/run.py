@@ -1,5 +1,7 @@
 """shortlist(): the composed pipeline, called by the CLI and the notebooks alike.
 
+The stages, frames, settings and layers are described in docs/architecture.md.
+
 ingest -> normalize -> link -> rank; ``write`` hands the result to export. Stages are pure
 functions; this module only wires them together and reports progress.
 """
@@ -16,41 +18,19 @@ import pandas as pd
 from pipeline import __version__, schema
 from pipeline import settings as settings_mod
 from pipeline.ingest import ledger as ledger_mod
-from pipeline.ingest.alumni import read_alumni
-from pipeline.ingest.linkedin import read_export
-from pipeline.ingest.previous import Previous, read_previous
-from pipeline.ingest.profile import Profile, read_profile
-from pipeline.ingest.targets import read_targets
+from pipeline.ingest.inputs import SAMPLE as SAMPLE  # re-exported: the CLI, tests and notebooks
+from pipeline.ingest.inputs import SAMPLE_ALUMNI as SAMPLE_ALUMNI
+from pipeline.ingest.inputs import SAMPLE_CONFIG as SAMPLE_CONFIG
+from pipeline.ingest.inputs import SAMPLE_EXPORT as SAMPLE_EXPORT
+from pipeline.ingest.inputs import Inputs, read_inputs
+from pipeline.ingest.previous import Previous
+from pipeline.ingest.profile import Profile
 from pipeline.link import Linked, link
 from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
 from pipeline.safety import file_signature
 from pipeline.settings import Settings
-
-SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
-SAMPLE_EXPORT = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
-SAMPLE_ALUMNI = SAMPLE / "alumni.xlsx"
-SAMPLE_CONFIG = SAMPLE / "shortlist.toml"
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The user's files. ``export``: a Connections.csv, an archive zip or an extracted folder."""
-
-    export: Path | None = None
-    alumni: tuple[Path, ...] = ()
-    targets: Path | None = None
-    previous: Path | None = None  # the workbook of the last run: the user's columns and rows
-
-    @classmethod
-    def sample(cls) -> Inputs:
-        return cls(SAMPLE_EXPORT, (SAMPLE_ALUMNI,))
-
-    @property
-    def files(self) -> tuple[Path, ...]:
-        files = (self.export, *self.alumni, self.targets, self.previous)
-        return tuple(p for p in files if p is not None)
 
 
 @dataclass(frozen=True)
@@ -128,42 +108,13 @@ def shortlist(
     """Run ingest, normalize, link and rank on the user's files."""
     today = today or date.today()
     say = progress or (lambda _msg: None)
-    say("Reading the LinkedIn export")
-    parts: list[ledger_mod.Ingested] = []
-    profile = Profile()
-    max_bytes = settings.ingest.max_archive_mb * 1_000_000
-    if inputs.export is not None:
-        connections, export = read_export(inputs.export, max_bytes=max_bytes)
-        parts.append(connections)
-        if export is not None:
-            profile = read_profile(export)
-    school = (settings.me.schools or profile.schools or ("",))[0]
-    for path in inputs.alumni:
-        say(f"Reading {Path(path).name}")
-        parts.append(
-            read_alumni(
-                path,
-                overrides=settings.alumni.columns,
-                default_school=school,
-                max_bytes=max_bytes,
-            )
-        )
-    lamp = None
-    targets_path = inputs.targets or (
-        Path(settings.targets.lamp_file) if settings.targets.lamp_file else None
+    read = read_inputs(inputs, settings, say)
+    ingested, profile, lamp, previous = (
+        read.ingested,
+        read.profile or Profile(),
+        read.lamp,
+        read.previous,
     )
-    if targets_path is not None:
-        say(f"Reading {Path(targets_path).name}")
-        lamp, report = read_targets(targets_path, max_bytes=max_bytes)
-        # The target list joins the Ingest report's counts; its rows are employers, not people.
-        nobody = ledger_mod.people_frame({}, 0)
-        parts.append(ledger_mod.Ingested(nobody, schema.empty(schema.LEDGER), (report,)))
-    previous = None
-    if inputs.previous is not None:
-        say(f"Reading your notes from {Path(inputs.previous).name}")
-        previous = read_previous(inputs.previous, max_bytes=max_bytes)
-        parts.append(previous.manual)  # people added by hand are an input of their own
-    ingested = ledger_mod.combine(parts)
     ctx = context(settings, profile, lamp, today)
     say("Normalizing names, companies, titles and schools")
     people = normalize(ingested.people, settings, today, my_career_years=ctx.my_career_years)

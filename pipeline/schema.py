@@ -1,11 +1,13 @@
-"""The canonical columns of each frame, and the check used where one stage hands over to the next.
+"""The typed contract between stages: each frame's columns and their dtypes, and the check used
+where one stage hands over to the next.
 
-See ../shared/design.md ("The frames"). Columns are listed in display order; a frame may carry
-more columns than these (extra alumni attributes, diagnostics), never fewer.
+See docs/architecture.md ("Frames and their contract"). Columns are listed in display order; a frame
+may carry more columns than these (extra alumni attributes, diagnostics), never fewer.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import pandas as pd
@@ -47,6 +49,9 @@ NORMALIZED = (
     "role_family",  # e.g. "Data science & ML", or "Unknown"
     "career_years",  # float years since career start, NaN when unknown
     "career_years_source",  # "grad_year", "history", "title prior" or "unknown"
+    "first_key",  # key of the first name alone (link compares and blocks on it)
+    "last_key",  # key of the last name, generational suffix dropped
+    "title_clean",  # the title without "@ Company | ex-…" headline parts (link compares jobs)
 )
 
 #: One row per real person, from link.
@@ -122,18 +127,76 @@ SENIORITY_LEVELS = (
 )
 
 
+#: The dtype of every column that is not text ("str"): what each stage hands over.
+DTYPES = {
+    "source_row": "int",
+    "grad_year": "Int64",
+    "connected_on": "datetime",
+    "seniority_p": "float",
+    "career_years": "float",
+    "is_connection": "bool",
+    "is_alum": "bool",
+    "match_confidence": "float",
+    "years_ahead": "float",
+    **dict.fromkeys(FEATURES, "float"),
+    "score": "float",
+    "rank": "int",
+}
+_KIND = {
+    "str": pd.api.types.is_string_dtype,
+    "int": pd.api.types.is_integer_dtype,
+    "Int64": lambda dtype: str(dtype) == "Int64",
+    "float": pd.api.types.is_float_dtype,
+    "bool": pd.api.types.is_bool_dtype,
+    "datetime": pd.api.types.is_datetime64_any_dtype,
+}
+_EMPTY = {"int": "int64", "Int64": "Int64", "float": "float64", "bool": "bool"}
+#: Set to 1 to check dtypes too at every stage boundary (tests do, on the sample); a production
+#: run checks names only, which costs nothing.
+DEBUG_ENV = "PROSPECTS_CHECK_SCHEMA"
+
+
+def dtype_of(column: str) -> str:
+    """The contract's dtype kind of a column: ``dtype_of("grad_year") == "Int64"``."""
+    return DTYPES.get(column, "str")
+
+
 def check(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> pd.DataFrame:
     """Return ``frame`` unchanged if it has every column in ``columns``, else raise SchemaError.
+
+    With ``PROSPECTS_CHECK_SCHEMA=1`` in the environment, each column's dtype must also be the
+    contract's (``DTYPES``; text otherwise).
 
     >>> check(pd.DataFrame({"a": [1]}), ["a"], "Tiny").columns.tolist()
     ['a']
     """
+    columns = tuple(columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise SchemaError(f"The {frame_name} frame lacks the columns {', '.join(missing)}.")
+    if os.environ.get(DEBUG_ENV) == "1":
+        check_dtypes(frame, columns, frame_name)
     return frame
 
 
+def check_dtypes(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> None:
+    """Raise SchemaError naming the first column whose dtype is not the contract's.
+
+    >>> years = pd.DataFrame({"grad_year": pd.array([2020], dtype="Int64")})
+    >>> check_dtypes(years, ["grad_year"], "Tiny")
+    """
+    for column in columns:
+        kind = dtype_of(column)
+        if not _KIND[kind](frame[column].dtype):
+            raise SchemaError(
+                f"The {frame_name} frame's column {column} is {frame[column].dtype}, not {kind}."
+            )
+
+
 def empty(columns: Iterable[str]) -> pd.DataFrame:
-    """An empty frame with the given columns, all of text type."""
-    return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    """An empty frame with the given columns, each of the contract's dtype.
+
+    >>> empty(LEDGER).dtypes["source_row"]
+    dtype('int64')
+    """
+    return pd.DataFrame({c: pd.Series([], dtype=_EMPTY.get(dtype_of(c), "str")) for c in columns})

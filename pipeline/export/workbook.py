@@ -38,6 +38,7 @@ from pipeline.export.sheets import (
     write_user_sheet,
 )
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
+from pipeline.ingest.previous import Previous
 from pipeline.workbook_contract import (
     FOLLOW_UP,
     ID_HEADER,
@@ -285,7 +286,7 @@ def write_workbook(
     inputs: Sequence[tuple[str, str]] = (),
     version: str = "",
     today: date | None = None,
-    previous: object | None = None,
+    previous: Previous | None = None,
     filtered: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
     features: Sequence[str] | None = None,
@@ -326,8 +327,8 @@ def write_workbook(
     candidates = pd.concat(
         [core[["Name", "Company", "School"]], ranked[["prospect_id", "linkedin_slug"]]], axis=1
     ).assign(record_ids=ranked["record_ids"], left_out=ranked["_left_out"].where(~manual, ""))
-    rows = getattr(previous, "rows", pd.DataFrame())
-    carried = carry_over(candidates, rows, getattr(previous, "headers", {}), today)
+    rows = previous.rows if previous is not None else pd.DataFrame()
+    carried = carry_over(candidates, rows, previous.headers if previous else {}, today)
     on_list = (
         (pd.Series(np.arange(len(ranked))) < top_n) & shown_all
         | core[ID_HEADER].astype(str).isin(carried.values.index) & shown_all
@@ -360,11 +361,11 @@ def write_workbook(
             audit.settings_sheet(book, settings_rows, inputs, version, today)
             audit.archived_sheet(book, carried)
             audit.added_sheet(book, carried.added)
-            for title, grid in getattr(previous, "user_sheets", ()):
+            for title, grid in previous.user_sheets if previous is not None else ():
                 write_user_sheet(book, title, grid)
 
-    expected = getattr(previous, "signature", None)
-    same_file = previous is not None and _same(getattr(previous, "path", None), path)
+    expected = previous.signature if previous is not None else None
+    same_file = previous is not None and _same(previous.path, path)
     replace_atomically(
         path,
         write,

@@ -91,12 +91,9 @@ def score(
     ``people`` needs the normalized columns (schema.NORMALIZED plus first_key, last_key,
     title_clean). ``labels`` (optional) holds known pairs as record ids ``left``/``right`` and a
     bool ``match``: with at least 10 of each kind a logistic regression replaces EM.
-
-    >>> # score(normalize(people, Settings()), Settings()).pairs[["left", "right", "probability"]]
     """
     match = settings.match
-    unique = tuple(getattr(match, "unique_sources", ("connections",)))
-    declared = dict(getattr(match, "comparisons", {}))
+    unique, declared = match.unique_sources, dict(match.comparisons)
     missing = [c for c in declared if c not in people.columns]
     if missing:
         raise InputError(
@@ -105,8 +102,7 @@ def score(
         )
     frame = blocking_columns(people.reset_index(drop=True))
     comparisons = comparisons_for(list(frame.columns), declared)
-    blocking = dict(getattr(match, "blocking", {}))
-    rules = (*rules, *declared_rules(list(frame.columns), blocking, list(declared)))
+    rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cands = candidate_pairs(frame, rules, unique)
     levels = compare(frame, cands.pairs, comparisons)
     u = estimate_u(frame, comparisons, unique_sources=unique)

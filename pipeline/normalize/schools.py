@@ -26,7 +26,7 @@ __all__ = ["FUZZY_CUTOFF", "is_school_name", "school_key", "school_keys"]
 FUZZY_CUTOFF = 93.0
 #: A fuzzy winner must beat the runner-up school by this much, or the input stays unknown.
 FUZZY_MARGIN = 3.0
-MIN_FUZZY_CHARS = 4  # domain.md section 6: never fuzzy-match keys under 4 characters
+MIN_FUZZY_CHARS = 4  # short keys are ambiguous (UW, MIT): docs/domain.md, schools
 MIN_FUZZY_CHOICE_CHARS = 12  # fuzzy targets are full names, never nicknames like "waterloo"
 
 #: Abbreviations written in school names, expanded before lookup ("Univ. of Waterloo").

@@ -1,7 +1,7 @@
 """Career stage: years since the start of a career, and years ahead of the user, with where each
 estimate came from and how uncertain it is.
 
-Evidence, best first (domain.md section 5):
+Evidence, best first (docs/domain.md, career stage and seniority):
 
 1. ``grad_year``: the first graduation. An alumni row may carry several class years
    (``class_years``, "1996|2002"): the earliest counts. When the degree says that year was a

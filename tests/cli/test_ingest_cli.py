@@ -160,7 +160,7 @@ def test_combine_keeps_record_ids_unique_and_flags_every_company() -> None:
 
 
 def test_a_renamed_connections_file_is_read_as_connections(tmp_path):
-    from pipeline.ingest import is_linkedin
+    from pipeline.ingest import role_of
 
     renamed = tmp_path / "my contacts.csv"
     renamed.write_text(
@@ -170,5 +170,5 @@ def test_a_renamed_connections_file_is_read_as_connections(tmp_path):
     )
     alumni = tmp_path / "club.csv"
     alumni.write_text("First Name,Last Name,Company\nAnn,Lee,Acme\n", encoding="utf-8")
-    assert is_linkedin(renamed)
-    assert not is_linkedin(alumni)
+    assert role_of(renamed) == "export"
+    assert role_of(alumni) == "alumni"

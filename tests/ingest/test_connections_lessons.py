@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.errors import InputError
-from pipeline.ingest import is_linkedin, read_any
+from pipeline.ingest import Inputs, read_inputs, role_of
 from pipeline.ingest.clean import text as clean_text
 from pipeline.ingest.decode import decode
 from pipeline.ingest.display_names import clean_display
@@ -72,8 +72,8 @@ def test_damaged_utf8_stays_utf8_with_bad_bytes_replaced_and_counted() -> None:
 def test_renamed_connections_file_missing_a_column_is_read_as_connections(tmp_path) -> None:
     renamed = tmp_path / "my contacts 2024.csv"
     shutil.copy(FIXTURES / "connections_missing_last_name.csv", renamed)
-    assert is_linkedin(renamed)
-    ingested, _ = read_any([renamed], Settings())
+    assert role_of(renamed) == "export"
+    ingested = read_inputs(Inputs.of([renamed]), Settings()).ingested
     report = ingested.reports[0]
     assert (report.kind, report.read, report.accepted) == ("connections", 2, 2)
     assert "Last Name" in report.details["columns missing"]
@@ -95,7 +95,7 @@ def test_renamed_connections_file_missing_a_column_is_read_as_connections(tmp_pa
 def test_connections_are_recognised_by_their_distinctive_columns(tmp_path, header, connections):
     path = tmp_path / "people.csv"
     path.write_text(header + "\nAna,Acme,x,08 Jan 2024\n", encoding="utf-8")
-    assert is_linkedin(path) is connections
+    assert (role_of(path) == "export") is connections
 
 
 # 4. No name column ----------------------------------------------------------------------------
@@ -105,7 +105,7 @@ def test_no_name_column_is_said_plainly_and_company_never_proposed(tmp_path) -> 
     path = tmp_path / "export renamed.csv"
     path.write_text("Company,Position\nAcme,Analyst\nGlobex,Engineer\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
-        read_any([path], Settings())
+        read_inputs(Inputs.of([path]), Settings())
     message = error.value.message
     assert "no column holds people's names" in message
     assert "full_name" not in message and '"Company" =' not in message
