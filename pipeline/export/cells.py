@@ -144,7 +144,9 @@ def safe_csv_column(values: Iterable[object]) -> list[str]:
     ok = _CSV_PLAIN.fullmatch
     # Most text needs nothing: one regex in C says so; the rest takes the full rule.
     return [
-        v if type(v) is str and len(v) <= EXCEL_CELL_LIMIT // 2 and ok(v) else safe_csv_text(v)
+        v
+        if type(v) is str and len(v) <= EXCEL_CELL_LIMIT // 2 and ok(v) and v.strip()
+        else safe_csv_text(v)
         for v in objects
     ]
 
