@@ -5,15 +5,16 @@ Exit codes: 0 ok, 1 a problem with the user's input (one sentence on stderr), 2 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from pipeline.errors import ProspectsError
+from pipeline.progress import Progress
 
 app = typer.Typer(
     name="prospects",
@@ -32,32 +33,78 @@ Example:
 )
 
 
+_type_shown = typer.core.TyperArgument.display_type
+_PLAIN_TYPES = {"<list[Path]>": "<file>...", "<path>": "<file>", "<str>": ""}
+
+
+def _plain_type(self: typer.core.TyperArgument, ctx) -> str:
+    # Typer shows an argument's Python type ("<list[Path]>"), which means nothing to a user.
+    shown = _type_shown(self, ctx)
+    return _PLAIN_TYPES.get(shown, shown)
+
+
+typer.core.TyperArgument.display_type = _plain_type  # type: ignore[method-assign]
+
+
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """A user's mistake becomes one line on stderr and exit 1; never a traceback."""
+def user_errors(progress: Progress | None = None) -> Iterator[None]:
+    """A user's mistake becomes one line on stderr and exit 1; never a traceback.
+
+    ``progress`` is closed first, so its live line never runs into the error or the results.
+    """
     try:
         yield
     except ProspectsError as exc:
+        if progress is not None:
+            progress.close()
         typer.echo(f"Error: {exc.message}", err=True)
         raise typer.Exit(exc.exit_code) from None
+    finally:
+        if progress is not None:
+            progress.close()
 
 
-def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        typer.echo(f"… {message}", err=True)
+def _started(total: int | None = None) -> Progress:
+    """The first line after Enter, before the slow imports (pandas, scikit-learn) begin."""
+    progress = Progress(total=total)
+    progress("Starting up")
+    return progress
 
 
 Export = Annotated[
     Path | None,
     typer.Argument(
-        help="Connections.csv, the archive zip or its extracted folder (default: the sample)."
+        help="Connections.csv, the archive zip or its extracted folder (default: the sample).",
+        metavar="EXPORT",
     ),
 ]
-Config = Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (TOML).")]
-Alumni = Annotated[
-    list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
+Config = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Settings file (TOML).", metavar="<file>"),
 ]
-Targets = Annotated[Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")]
+Alumni = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--alumni",
+        "-a",
+        help="Alumni list; repeat for several: -a a.xlsx -a b.csv.",
+        metavar="<file>",
+    ),
+]
+Targets = Annotated[
+    Path | None,
+    typer.Option("--targets", "-t", help="LAMP list of target employers.", metavar="<file>"),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also print the technical terms and figures."),
+]
+
+
+def _stages(export, alumni, targets, previous) -> int:
+    """How many stages a run will report: starting, each file, normalize, link, rank."""
+    files = (1 + len(alumni or ())) if export or alumni else 2  # the sample: export + alumni
+    return 1 + files + bool(targets) + bool(previous) + 3
 
 
 def _inputs(export, alumni, targets, config, previous=None):
@@ -78,16 +125,21 @@ def shortlist(
     alumni: Alumni = None,
     targets: Targets = None,
     config: Config = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output workbook.")] = Path(
-        "out/shortlist.xlsx"
-    ),
-    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output workbook.", metavar="<file>")
+    ] = Path("out/shortlist.xlsx"),
+    fmt: Annotated[
+        str, typer.Option("--format", help="xlsx or csv.", metavar="<xlsx|csv>")
+    ] = "xlsx",
     previous: Annotated[
         Path | None,
         typer.Option(
-            "--previous", help="Carry your notes over from this workbook (default: --out)."
+            "--previous",
+            help="Carry your notes over from this workbook (default: --out).",
+            metavar="<file>",
         ),
     ] = None,
+    verbose: Verbose = False,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
 
@@ -102,24 +154,32 @@ def shortlist(
     """
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
-    from pipeline import run, settings
-    from pipeline.export.files import refuse_if_open
+    previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
+    progress = _started(_stages(export, alumni, targets, previous) + 1)
+    with user_errors(progress):
+        from pipeline import run, settings
+        from pipeline.export.files import refuse_if_open
 
-    with user_errors():
         if fmt == "xlsx":
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
-        previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
-        result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        result = run.shortlist(inputs, settings.load(config), progress=progress)
+        progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
         path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
-    typer.echo(result.summary())
+    typer.echo(result.summary(verbose=verbose))
     typer.echo(f"Wrote {path}")
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Connections.csv, archive zip or folder.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write People as CSV.")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Your LinkedIn export (zip, folder or Connections.csv), alumni lists."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the people read as CSV.", metavar="<file>"),
+    ] = None,
     config: Config = None,
 ) -> None:
     """Read exports and alumni lists, and show how each file was read and what was set aside.
@@ -129,10 +189,12 @@ def ingest(
     \b
         prospects ingest Basic_LinkedInDataExport_11-28-2026.zip alumni.xlsx --out people.csv
     """
-    from pipeline import settings
-    from pipeline.ingest import read_any
+    progress = _started(2)
+    with user_errors(progress):
+        from pipeline import settings
+        from pipeline.ingest import read_any
 
-    with user_errors():
+        progress("Reading the files")
         loaded = settings.load(config)
         ingested, profile = read_any(paths, loaded)
         if out is not None:
@@ -223,13 +285,15 @@ def explain(
     \b
         prospects explain "Emeka Moreau" Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx
     """
-    from pipeline import run, settings
-    from pipeline.link.audit import links_text
-    from pipeline.rank import explain as how
+    progress = _started(_stages(export, alumni, targets, None))
+    with user_errors(progress):
+        from pipeline import run, settings
+        from pipeline.link.audit import links_text
+        from pipeline.rank import explain as how
 
-    with user_errors():
         inputs, config = _inputs(export, alumni, targets, config)
-        result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        result = run.shortlist(inputs, settings.load(config), progress=progress)
+        progress.close()
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
             typer.echo(how.candidates_text(found))
@@ -249,12 +313,13 @@ def learn(
     write: Annotated[
         bool, typer.Option("--write", help="Save better weights into the --config file.")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Learn the weights from your Interested answers (yes, maybe, no) in a reviewed workbook.
 
-    Prints the current and the learned weights and how well each orders your answers
-    (cross-validated NDCG); the learned ones are kept only when they do better, and written
-    to the settings file only with --write.
+    Prints the current and the learned weights and how well each puts the people you said yes
+    to above the others, tested on answers it did not learn from; the learned weights are kept
+    only when they do better, and written to the settings file only with --write.
 
     Example:
 
@@ -265,14 +330,19 @@ def learn(
         raise typer.BadParameter(
             "--write needs --config FILE, the file to update", param_hint="--write"
         )
-    from pipeline import settings
-    from pipeline.export.files import replace_atomically
-    from pipeline.ingest.reviewed import read_reviewed
-    from pipeline.rank import learn as lrn
+    progress = _started(3)
+    with user_errors(progress):
+        from pipeline import settings
+        from pipeline.export.files import replace_atomically
+        from pipeline.ingest.reviewed import read_reviewed
+        from pipeline.rank import learn as lrn
 
-    with user_errors():
-        learned = lrn.learn(read_reviewed(workbook), settings.load(config))
-        typer.echo(learned.summary())
+        progress("Reading your answers")
+        reviewed = read_reviewed(workbook)
+        progress("Learning the weights")
+        learned = lrn.learn(reviewed, settings.load(config))
+        progress.close()
+        typer.echo(learned.summary(verbose=verbose))
         if write and config is not None and learned.accepted:
             text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
             replace_atomically(config, lambda p: p.write_text(text, encoding="utf-8"), backup=True)
@@ -283,33 +353,48 @@ def learn(
 def link_files(
     left: Annotated[Path, typer.Argument(help="A person table: Connections.csv, archive, list.")],
     right: Annotated[Path | None, typer.Argument(help="A second table; omit to dedupe.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Linked pairs as CSV.")] = Path(
-        "matches.csv"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Who was matched to whom, as CSV.", metavar="<file>")
+    ] = Path("matches.csv"),
     config: Config = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Find the same person across two files (or twice in one) and write the linked pairs.
+    """Find the same person across two files (or twice in one) and write who was matched to whom.
+
+    Each row of the CSV is one match: both people's names, their file and row, how sure the
+    match is, and the evidence.
 
     Example:
 
     \b
         prospects link Connections.csv alumni.xlsx --config shortlist.toml --out matches.csv
     """
-    from pipeline import settings
-    from pipeline.export.matches import write_matches_csv
-    from pipeline.ingest import read_any
-    from pipeline.link import linked_pairs
-    from pipeline.normalize import normalize
+    progress = _started(5)
+    with user_errors(progress):
+        from pipeline import settings
+        from pipeline.export.matches import write_matches_csv
+        from pipeline.ingest import read_any
+        from pipeline.link import linked_pairs
+        from pipeline.normalize import normalize
 
-    with user_errors():
+        progress("Reading the files")
         loaded = settings.load(config)
         ingested, _ = read_any([left, *([right] if right else [])], loaded)
-        pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
+        progress("Normalizing names, companies, titles and schools")
+        people = normalize(ingested.people, loaded)
+        progress("Linking records of the same person")
+        pairs, scored = linked_pairs(people, loaded)
+        progress("Writing the matches")
         write_matches_csv(pairs, out)
-    typer.echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")
-    for rule, count in scored.per_rule.items():
-        typer.echo(f"    {rule}: {count:,}")
-    typer.echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
+    typer.echo(
+        f"Compared {len(scored.pairs):,} pairs of records that could be the same person "
+        f"(of {len(scored.frame):,} records); matched {len(pairs):,}."
+    )
+    if verbose:
+        typer.echo("Candidate pairs per blocking rule:")
+        for rule, count in scored.per_rule.items():
+            typer.echo(f"    {rule}: {count:,}")
+    typer.echo(f"Wrote {out} (who was matched to whom)")
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly
