@@ -57,11 +57,21 @@ def user_errors(progress: Progress | None = None) -> Iterator[None]:
     except ProspectsError as exc:
         if progress is not None:
             progress.close()
-        typer.echo(f"Error: {exc.message}", err=True)
+        from pipeline.safety import forget
+
+        _echo(f"Error: {exc.message}", err=True)
+        forget(exc)
         raise typer.Exit(exc.exit_code) from None
     finally:
         if progress is not None:
             progress.close()
+
+
+def _echo(message: str, *, err: bool = False) -> None:
+    """typer.echo with terminal escapes removed: file names and cells come from people's files."""
+    from pipeline.safety import plain
+
+    typer.echo(plain(message), err=err)
 
 
 def _started(total: int | None = None) -> Progress:
@@ -159,15 +169,19 @@ def shortlist(
     with user_errors(progress):
         from pipeline import run, settings
         from pipeline.export.files import refuse_if_open
+        from pipeline.safety import check_output
 
+        # The previous workbook is the one input --out may replace (a .bak keeps it).
+        written = out if fmt == "xlsx" else out.with_suffix(".csv")
+        check_output(written, [*(alumni or ()), export, targets, config])
         if fmt == "xlsx":
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=progress)
         progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
         path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
-    typer.echo(result.summary(verbose=verbose))
-    typer.echo(f"Wrote {path}")
+    _echo(result.summary(verbose=verbose))
+    _echo(f"Wrote {path}")
 
 
 @app.command()
@@ -193,7 +207,10 @@ def ingest(
     with user_errors(progress):
         from pipeline import settings
         from pipeline.ingest import read_any
+        from pipeline.safety import check_output
 
+        if out is not None:
+            check_output(out, [*paths, config])
         progress("Reading the files")
         loaded = settings.load(config)
         ingested, profile = read_any(paths, loaded)
@@ -205,19 +222,19 @@ def ingest(
     from pipeline.ingest.profile import describe
 
     for report in ingested.reports:
-        typer.echo(
+        _echo(
             f"{report.file}: read {report.read:,} {report.kind} rows, accepted "
             f"{report.accepted:,}, rejected {report.rejected:,}"
         )
         details = [f"{k}: {v}" for k, v in report.details.items()]
         for line in details + reason_lines(ingested.ledger, report.file):
-            typer.echo(f"    {line}")
+            _echo(f"    {line}")
     if profile is not None:
-        typer.echo(f"Me: {profile.name or 'no name found'} (from the archive's own profile)")
+        _echo(f"Me: {profile.name or 'no name found'} (from the archive's own profile)")
         for line in describe(profile):
-            typer.echo(f"    {line}")
+            _echo(f"    {line}")
     if out is not None:
-        typer.echo(f"Wrote {len(ingested.people):,} people to {out}")
+        _echo(f"Wrote {len(ingested.people):,} people to {out}")
 
 
 @app.command()
@@ -235,14 +252,18 @@ def init(
     \b
         prospects init Basic_LinkedInDataExport_11-28-2026.zip --out shortlist.toml
     """
+    from pipeline.export.files import replace_atomically
+    from pipeline.safety import check_output
     from pipeline.starter import starter_toml
 
     with user_errors():
+        check_output(out, [export])
         if out.exists() and not force:
-            typer.echo(f"Error: {out.name} already exists; use --force to overwrite it.", err=True)
+            _echo(f"Error: {out.name} already exists; use --force to overwrite it.", err=True)
             raise typer.Exit(1)
-        out.write_text(starter_toml(export), encoding="utf-8")
-    typer.echo(f"Wrote {out}; edit it, then run: prospects shortlist EXPORT --config {out}")
+        text = starter_toml(export)
+        replace_atomically(out, lambda p: p.write_text(text, encoding="utf-8"), backup=False)
+    _echo(f"Wrote {out}; edit it, then run: ./prospects shortlist EXPORT --config {out}")
 
 
 @app.command()
@@ -259,10 +280,12 @@ def inspect(
 
         prospects inspect alumni.xlsx --config shortlist.toml
     """
-    from pipeline import settings
-    from pipeline.ingest.inspect import inspect_file, render
+    progress = _started(2)
+    with user_errors(progress):
+        from pipeline import settings
+        from pipeline.ingest.inspect import inspect_file, render
 
-    with user_errors():
+        progress(f"Reading {file.name}")
         inspection = inspect_file(file, settings.load(config))
     render(inspection)
 
@@ -296,14 +319,14 @@ def explain(
         progress.close()
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
-            typer.echo(how.candidates_text(found))
+            _echo(how.candidates_text(found))
             raise how.AmbiguousName("Several people match that name; use one of the IDs above.")
         row = found.iloc[0]
-        typer.echo(how.report(row, result.context, total=len(result.ranked)))
+        _echo(how.report(row, result.context, total=len(result.ranked)))
         ids = str(row.get("record_ids") or "").split("|")
         records = result.people[result.people["record_id"].isin(ids)]
         matches, threshold = result.linked.matches, result.settings.match.threshold
-        typer.echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
+        _echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
 
 
 @app.command()
@@ -342,11 +365,11 @@ def learn(
         progress("Learning the weights")
         learned = lrn.learn(reviewed, settings.load(config))
         progress.close()
-        typer.echo(learned.summary(verbose=verbose))
+        _echo(learned.summary(verbose=verbose))
         if write and config is not None and learned.accepted:
             text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
             replace_atomically(config, lambda p: p.write_text(text, encoding="utf-8"), backup=True)
-            typer.echo(f"Wrote the learned weights to {config} (the old file is kept as a backup).")
+            _echo(f"Wrote the learned weights to {config} (the old file is kept as a backup).")
 
 
 @app.command("link")
@@ -376,7 +399,9 @@ def link_files(
         from pipeline.ingest import read_any
         from pipeline.link import linked_pairs
         from pipeline.normalize import normalize
+        from pipeline.safety import check_output
 
+        check_output(out, [left, right, config])
         progress("Reading the files")
         loaded = settings.load(config)
         ingested, _ = read_any([left, *([right] if right else [])], loaded)
@@ -386,15 +411,15 @@ def link_files(
         pairs, scored = linked_pairs(people, loaded)
         progress("Writing the matches")
         write_matches_csv(pairs, out)
-    typer.echo(
+    _echo(
         f"Compared {len(scored.pairs):,} pairs of records that could be the same person "
         f"(of {len(scored.frame):,} records); matched {len(pairs):,}."
     )
     if verbose:
-        typer.echo("Candidate pairs per blocking rule:")
+        _echo("Candidate pairs per blocking rule:")
         for rule, count in scored.per_rule.items():
-            typer.echo(f"    {rule}: {count:,}")
-    typer.echo(f"Wrote {out} (who was matched to whom)")
+            _echo(f"    {rule}: {count:,}")
+    _echo(f"Wrote {out} (who was matched to whom)")
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly

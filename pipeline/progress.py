@@ -67,6 +67,9 @@ class Progress:
             return False
 
     def __call__(self, message: str) -> None:
+        from pipeline.safety import plain  # a file name may carry terminal escapes
+
+        message = plain(message)
         now = time.perf_counter()
         with self._lock:
             self._finish(now)

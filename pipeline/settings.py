@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import SettingsError
+from pipeline.errors import ProspectsError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,11 @@ class Match:
     # extra comparisons over any column: {"birth_date" = "date", "phone" = "digits",
     # "postcode" = "exact", "city" = "jaro_winkler 0.95 0.85", "class_year" = "year 0 2"}
     comparisons: dict[str, str] = field(default_factory=dict)
-    unique_sources: tuple[str, ...] = ("connections",)  # files that hold each person once
+    # files that hold each person once: source kinds ("connections", "alumni") or file names
+    unique_sources: tuple[str, ...] = ("connections",)
+    # extra blocking rules, each a list of columns whose values must all be equal:
+    # {"birth date" = ["date_of_birth"], "postcode and surname" = ["postcode", "last_name"]}
+    blocking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ def load(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     path = Path(path)
+    _check_input(path)
     if not path.is_file():
         raise SettingsError(f"The settings file {path.name} does not exist; check the path.")
     try:
@@ -141,9 +146,75 @@ def load(path: Path | None) -> Settings:
     return from_dict(data, source=path.name)
 
 
+def _check_input(path: Path) -> None:
+    from pipeline.safety import check_input
+
+    try:
+        check_input(path)
+    except ProspectsError as error:
+        raise SettingsError(error.message) from None
+
+
 def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
-    """Build Settings from plain data (parsed TOML), validating every key and type."""
-    return _build(Settings, data, source, prefix="")
+    """Build Settings from plain data (parsed TOML), validating every key, type and range.
+
+    Declared regexes, comparisons and column maps are compiled here too, so a mistake in them
+    surfaces before any input is read.
+    """
+    settings = _build(Settings, data, source, prefix="")
+    validate(settings, source)
+    return settings
+
+
+# (section.key, lowest, highest, what the value means): checked when a file is loaded.
+_RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("output.top_n", 1, 1_000_000, "how many people the Shortlist shows"),
+    ("output.max_per_company", 0, 1_000_000, "0 for no cap"),
+    ("output.min_score", 0, 1, "a score between 0 and 1"),
+    ("match.threshold", 0, 1, "a probability between 0 and 1"),
+    ("match.review_band", 0, 1, "a probability between 0 and 1"),
+    ("targets.years_ahead", -60, 60, "years"),
+    ("targets.years_tolerance", 0.1, 60, "years, more than 0"),
+    ("targets.senior_leaders", 0, 1, "a share between 0 and 1"),
+    ("ingest.max_archive_mb", 0, 1_000_000, "megabytes"),
+    ("learn.min_labels", 1, 1_000_000, "answered rows, at least 1"),
+    ("learn.shrinkage", 0, 1_000_000, "0 or more"),
+    ("me.grad_year", 0, 2200, "a year, or 0 to read it from the archive"),
+    ("me.career_start", 0, 2200, "a year, or 0 for the graduation year"),
+)
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def validate(settings: Settings, source: str = "settings") -> None:
+    """Raise SettingsError, naming the key, for a value out of range (a NaN included), weights
+    that are all zero, or a declared regex, comparison or column map that does not compile."""
+    for key, low, high, meaning in _RANGES:
+        section, name = key.split(".")
+        value = getattr(getattr(settings, section), name)
+        if not low <= value <= high:  # False for NaN
+            raise SettingsError(
+                f"{source}: '{key}' is {value}; it must be from {_number(low)} to {_number(high)} "
+                f"({meaning})."
+            )
+    weights = to_dict(settings.weights)
+    for name, value in weights.items():
+        if not 0 <= value < float("inf"):
+            raise SettingsError(
+                f"{source}: 'weights.{name}' is {value}; a weight must be a number of 0 or more."
+            )
+    if not any(weights.values()):
+        raise SettingsError(f"{source}: every weight under [weights] is 0; give one a weight.")
+    from pipeline.ingest.alumni_fields import check_overrides
+    from pipeline.link.compare import from_spec
+    from pipeline.normalize.titles import rules_from_settings
+
+    check_overrides(settings.alumni.columns)
+    for column, spec in settings.match.comparisons.items():
+        from_spec(column, spec)
+    rules_from_settings(settings.normalize.seniority_rules)
 
 
 def to_dict(settings: Any) -> dict[str, Any]:
@@ -156,7 +227,7 @@ def to_dict(settings: Any) -> dict[str, Any]:
         elif isinstance(value, tuple):
             out[f.name] = list(value)
         elif isinstance(value, dict):
-            out[f.name] = dict(value)
+            out[f.name] = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
         else:
             out[f.name] = value
     return out
@@ -170,7 +241,9 @@ def flatten(settings: Settings) -> list[tuple[str, str]]:
             if isinstance(value, list):
                 text = ", ".join(map(str, value))
             elif isinstance(value, dict):
-                text = ", ".join(f"{k} = {v}" for k, v in value.items())
+                text = ", ".join(
+                    f"{k} = {' + '.join(v) if isinstance(v, list) else v}" for k, v in value.items()
+                )
             else:
                 text = str(value)
             rows.append((f"{section}.{key}", text))
@@ -236,12 +309,12 @@ def _coerce(hint: Any, value: Any, source: str, name: str) -> Any:
         return tuple(value)
     if origin is tuple and isinstance(value, str):
         return (value,)  # a single string where a list is expected: the obvious meaning
-    if (
-        origin is dict
-        and isinstance(value, dict)
-        and all(isinstance(v, str) for v in value.values())
-    ):
-        return dict(value)
+    if origin is dict and isinstance(value, dict):
+        inner = typing.get_args(hint)[1] if typing.get_args(hint) else str
+        try:
+            return {k: _coerce(inner, v, source, f"{name}.{k}") for k, v in value.items()}
+        except SettingsError:
+            pass
     raise SettingsError(
         f"{source}: '{name}' must be {_describe(hint)}, not {_describe(type(value))}."
     )
@@ -251,8 +324,12 @@ def _describe(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if origin is tuple:
         return "a list of text values"
-    if origin is dict or hint is dict:
+    if origin is dict and typing.get_origin(typing.get_args(hint)[1]) is tuple:
+        return "a table of lists of text values"
+    if origin is dict:
         return "a table of text values"
+    if hint is dict:
+        return "a table with other values"
     names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
     names |= {list: "a list", types.NoneType: "empty"}
     return names.get(hint, getattr(hint, "__name__", str(hint)))
