@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -81,6 +83,10 @@ def _started(total: int | None = None) -> Progress:
     return progress
 
 
+def _warn(message: str) -> None:
+    _echo(f"Warning: {message}", err=True)
+
+
 Export = Annotated[
     Path | None,
     typer.Argument(
@@ -117,6 +123,17 @@ def _stages(export, alumni, targets, previous) -> int:
     return 1 + files + bool(targets) + bool(previous) + 3
 
 
+History = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="Run history (default: history.sqlite beside the workbook).",
+        metavar="<file>",
+    ),
+]
+DEFAULT_HISTORY = Path("out/history.sqlite")
+
+
 def _inputs(export, alumni, targets, config, previous=None):
     """The run's inputs and settings file: the bundled sample (and its settings) when no export
     and no alumni list is given."""
@@ -149,13 +166,19 @@ def shortlist(
             metavar="<file>",
         ),
     ] = None,
+    history: History = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Neither read nor add to the run history.")
+    ] = False,
     verbose: Verbose = False,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
 
     Without arguments it runs on the bundled sample. When the workbook already exists, your own
     columns (Status, dates, Notes, columns you added) and the people you added by hand are
-    carried over; the old file is kept as a .bak.xlsx beside it.
+    carried over; the old file is kept as a .bak.xlsx beside it. Each run is added to the
+    history (history.sqlite beside the workbook): what changed since the last run comes first
+    in the workbook (What changed) and in one line here.
 
     Example:
 
@@ -164,9 +187,9 @@ def shortlist(
     """
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
-    previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
-    progress = _started(_stages(export, alumni, targets, previous) + 1)
+    progress = _started(_stages(export, alumni, targets, previous or out.is_file()) + 1)
     with user_errors(progress):
+        from pipeline import history as hist
         from pipeline import run, settings
         from pipeline.export.files import refuse_if_open
         from pipeline.safety import check_output
@@ -176,11 +199,22 @@ def shortlist(
         check_output(written, [*(alumni or ()), export, targets, config])
         if fmt == "xlsx":
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
+        previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=progress)
         progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
-        path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
+        lines: list[str] = []
+        pending = hist.for_run(result, out, history, off=no_history, say=_warn)
+        changed = pending.what_changed() if pending else None
+        result = replace(result, ranked=pending.with_due(result.ranked)) if pending else result
+        path = run.write(result, written, fmt, changed, messages=lines)
+        if pending:
+            pending.commit()  # after the workbook: a history problem never costs a workbook
     _echo(result.summary(verbose=verbose))
+    for line in lines:
+        _echo(line)
+    if pending:
+        _echo(pending.summary())
     _echo(f"Wrote {path}")
 
 
@@ -297,9 +331,11 @@ def explain(
     alumni: Alumni = None,
     targets: Targets = None,
     config: Config = None,
+    history: History = None,
 ) -> None:
     """Show how one person's score was made: each feature's value, weight, share and evidence,
-    then how their records were linked (each comparison and the bits it added).
+    how their records were linked (each comparison and the bits it added), and their history
+    over your runs (employers, titles, ranks, statuses) when there is one.
 
     Takes the same inputs as shortlist (without any, the bundled sample).
 
@@ -327,6 +363,11 @@ def explain(
         records = result.people[result.people["record_id"].isin(ids)]
         matches, threshold = result.linked.matches, result.settings.match.threshold
         _echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
+        from pipeline import history as hist
+
+        if (history or DEFAULT_HISTORY).is_file():
+            past = hist.person(history or DEFAULT_HISTORY, str(row["prospect_id"]))
+            _echo("\n  Over your runs:\n" + hist.person_text(past))
 
 
 @app.command()
@@ -420,6 +461,53 @@ def link_files(
         for rule, count in scored.per_rule.items():
             _echo(f"    {rule}: {count:,}")
     _echo(f"Wrote {out} (who was matched to whom)")
+
+
+@app.command("history")
+def history_runs(history: History = None) -> None:
+    """List the runs in the history: when, how many people, which files.
+
+    Example:
+
+    \b
+        prospects history --history out/history.sqlite
+    """
+    from pipeline import history as hist
+
+    with user_errors():
+        _echo(hist.runs_text(hist.runs(history or DEFAULT_HISTORY)))
+
+
+@app.command()
+def changes(
+    history: History = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Compare with your last run on or before DATE.")
+    ] = None,
+    config: Config = None,
+) -> None:
+    """Print what changed between your last two runs (or since DATE, YYYY-MM-DD): job changes,
+    promotions, moves into or out of target employers, new and lost connections, who is due.
+    Writes no workbook.
+
+    Example:
+
+    \b
+        prospects changes --since 2026-09-01
+    """
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--since") from None
+    from pipeline import history as hist
+    from pipeline import settings
+
+    with user_errors():
+        pending = hist.changes_since(
+            history or DEFAULT_HISTORY, day, settings.load(config).history, date.today()
+        )
+        pending.close()
+    _echo(hist.changes_text(pending))
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly
