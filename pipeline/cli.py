@@ -190,7 +190,7 @@ def shortlist(
     progress = _started(_stages(export, alumni, targets, previous or out.is_file()) + 1)
     with user_errors(progress):
         from pipeline import history as hist
-        from pipeline import run, settings
+        from pipeline import run
         from pipeline.export.files import refuse_if_open
         from pipeline.safety import check_output
 
@@ -201,7 +201,7 @@ def shortlist(
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
-        result = run.shortlist(inputs, settings.load(config), progress=progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=progress)
         progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
         lines: list[str] = []
         pending = hist.for_run(result, out, history, off=no_history, say=_warn)
@@ -239,14 +239,14 @@ def ingest(
     """
     progress = _started(2)
     with user_errors(progress):
-        from pipeline import settings
+        from pipeline import run
         from pipeline.ingest import read_any
         from pipeline.safety import check_output
 
         if out is not None:
             check_output(out, [*paths, config])
         progress("Reading the files")
-        loaded = settings.load(config)
+        loaded = run.load_settings(config)
         ingested, profile = read_any(paths, loaded)
         if out is not None:
             from pipeline.export.people import write_people_csv
@@ -316,11 +316,11 @@ def inspect(
     """
     progress = _started(2)
     with user_errors(progress):
-        from pipeline import settings
+        from pipeline import run
         from pipeline.ingest.inspect import inspect_file, render
 
         progress(f"Reading {file.name}")
-        inspection = inspect_file(file, settings.load(config))
+        inspection = inspect_file(file, run.load_settings(config))
     render(inspection)
 
 
@@ -346,12 +346,12 @@ def explain(
     """
     progress = _started(_stages(export, alumni, targets, None))
     with user_errors(progress):
-        from pipeline import run, settings
+        from pipeline import run
         from pipeline.link.audit import links_text
         from pipeline.rank import explain as how
 
         inputs, config = _inputs(export, alumni, targets, config)
-        result = run.shortlist(inputs, settings.load(config), progress=progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=progress)
         progress.close()
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
@@ -396,7 +396,7 @@ def learn(
         )
     progress = _started(3)
     with user_errors(progress):
-        from pipeline import settings
+        from pipeline import run
         from pipeline.export.files import replace_atomically
         from pipeline.ingest.reviewed import read_reviewed
         from pipeline.rank import learn as lrn
@@ -404,7 +404,7 @@ def learn(
         progress("Reading your answers")
         reviewed = read_reviewed(workbook)
         progress("Learning the weights")
-        learned = lrn.learn(reviewed, settings.load(config))
+        learned = lrn.learn(reviewed, run.load_settings(config))
         progress.close()
         _echo(learned.summary(verbose=verbose))
         if write and config is not None and learned.accepted:
@@ -435,7 +435,7 @@ def link_files(
     """
     progress = _started(5)
     with user_errors(progress):
-        from pipeline import settings
+        from pipeline import run
         from pipeline.export.matches import write_matches_csv
         from pipeline.ingest import read_any
         from pipeline.link import linked_pairs
@@ -444,7 +444,7 @@ def link_files(
 
         check_output(out, [left, right, config])
         progress("Reading the files")
-        loaded = settings.load(config)
+        loaded = run.load_settings(config)
         ingested, _ = read_any([left, *([right] if right else [])], loaded)
         progress("Normalizing names, companies, titles and schools")
         people = normalize(ingested.people, loaded)
@@ -500,11 +500,11 @@ def changes(
     except ValueError:
         raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--since") from None
     from pipeline import history as hist
-    from pipeline import settings
+    from pipeline import run
 
     with user_errors():
         pending = hist.changes_since(
-            history or DEFAULT_HISTORY, day, settings.load(config).history, date.today()
+            history or DEFAULT_HISTORY, day, run.load_settings(config).history, date.today()
         )
         pending.close()
     _echo(hist.changes_text(pending))
