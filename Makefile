@@ -32,11 +32,12 @@ install: $(UV) ## Install the tool and the dev tools (tests, lint) into .venv
 shortlist: runtime ## Rank people: make shortlist [EXPORT=zip|csv|dir] [ALUMNI="a.xlsx b.xlsx"] [TARGETS=xlsx] [CONFIG=toml] [OUT=xlsx]
 	@$(VENV)/bin/python scripts/make_shortlist.py
 
-test: install ## Run the whole test suite (notebooks included)
+test: install ## Run the whole test suite (notebooks and pipeline/'s doctests included)
 	$(UV) run --locked pytest
 
-lint: install ## Check style (ruff), the import layers (lint-imports)
+lint: install ## Check style (ruff), types (mypy) and the import layers (lint-imports)
 	$(UV) run --locked ruff check . && $(UV) run --locked ruff format --check .
+	$(UV) run --locked mypy
 	$(UV) run --locked lint-imports --no-cache
 
 notebooks: $(UV) ## Run the notebooks and write their rendered output to out/notebooks/

@@ -9,7 +9,7 @@ scores run on the distinct pairs of values only, with rapidfuzz's ``cpdist``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ def exact(column: str) -> Comparison:
 
 def fuzzy(column: str, scorer: str = "jaro_winkler", thresholds: Sequence[float] = (0.92, 0.8)):
     """Exact, then one level per similarity threshold (Jaro-Winkler, token set or Levenshtein)."""
-    scorers = {
+    scorers: dict[str, Callable[..., float]] = {
         "jaro_winkler": JaroWinkler.normalized_similarity,
         "token_set": token_set_ratio,
         "levenshtein": Levenshtein.normalized_similarity,
@@ -82,7 +82,7 @@ def distance(column: str, steps: Sequence[float] = (0, 2), many: str = "") -> Co
         x = pd.to_numeric(a[column], errors="coerce").astype("float64").to_numpy()
         y = pd.to_numeric(b[column], errors="coerce").astype("float64").to_numpy()
         gap = np.abs(x - y)
-        if many and many in a.columns and many in b.columns:
+        if many and many in a.columns and many in b.columns and len(x):  # no pairs: no gaps
             xs, ys = _numbers(a[many], x), _numbers(b[many], y)
             with np.errstate(invalid="ignore"):
                 gaps = np.abs(xs[:, :, None] - ys[:, None, :]).reshape(len(x), -1)
