@@ -45,7 +45,7 @@ def _plain_type(self: typer.core.TyperArgument, ctx) -> str:
     return _PLAIN_TYPES.get(shown, shown)
 
 
-typer.core.TyperArgument.display_type = _plain_type  # type: ignore[method-assign]
+typer.core.TyperArgument.display_type = _plain_type  # type: ignore[method-assign,assignment]
 
 
 @contextmanager

@@ -37,6 +37,8 @@ def sniff(path: Path) -> str:
     path = Path(path)
     if path.is_dir():
         return ARCHIVE
+    if not path.is_file():
+        return TEXT  # a FIFO or a device is never opened here (it could block): readers refuse it
     try:
         with path.open("rb") as stream:
             head = stream.read(8)
