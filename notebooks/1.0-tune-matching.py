@@ -72,7 +72,7 @@ ax = (
 )
 ax.axvline(0, color="black", linewidth=0.8)
 ax.set_title("Match weight of each comparison level (bits of evidence)")
-ax.set_xlabel("log2(m / u)")
+ax.set_xlabel("evidence for the same person (bits): right of 0 for, left of 0 against")
 ax.set_ylabel("")
 plt.show()
 table.round(4)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
 
@@ -33,8 +34,11 @@ def render(notebook: Path, out_dir: Path, timeout: int = 600) -> Path:
         "display_name": "Python 3",
         "language": "python",
     }
+    # The kernel talks to this process over local Unix sockets (IPC), not TCP ports: nothing
+    # listens on the network, and ipykernel has no reason to warn about unencrypted TCP.
+    km = KernelManager(kernel_name="python3", transport="ipc")
     NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+        nb, km=km, timeout=timeout, resources={"metadata": {"path": str(ROOT)}}
     ).execute()
     out_dir.mkdir(parents=True, exist_ok=True)
     html, _ = HTMLExporter().from_notebook_node(nb)

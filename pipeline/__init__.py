@@ -9,12 +9,6 @@ They are imported on first use, so that `prospects --help` does not wait for pan
 """
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("prospect-pipeline")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
 
 _LAZY = {
     "Inputs": ("pipeline.run", "Inputs"),
@@ -27,7 +21,20 @@ _LAZY = {
 __all__ = [*_LAZY, "__version__"]
 
 
+def _version() -> str:
+    # importlib.metadata costs a tenth of a second at start-up; only the workbook needs it.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("prospect-pipeline")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        globals()["__version__"] = value = _version()
+        return value
     if name in _LAZY:
         module, attr = _LAZY[name]
         return getattr(import_module(module), attr)

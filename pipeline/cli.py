@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 a problem with the user's input (one sentence on stderr), 2 
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -14,8 +13,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from pipeline.errors import ProspectsError
+from pipeline.progress import Progress
 
 app = typer.Typer(
     name="prospects",
@@ -34,17 +35,38 @@ Example:
 )
 
 
+_type_shown = typer.core.TyperArgument.display_type
+_PLAIN_TYPES = {"<list[Path]>": "<file>...", "<path>": "<file>", "<str>": ""}
+
+
+def _plain_type(self: typer.core.TyperArgument, ctx) -> str:
+    # Typer shows an argument's Python type ("<list[Path]>"), which means nothing to a user.
+    shown = _type_shown(self, ctx)
+    return _PLAIN_TYPES.get(shown, shown)
+
+
+typer.core.TyperArgument.display_type = _plain_type  # type: ignore[method-assign,assignment]
+
+
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """A user's mistake becomes one line on stderr and exit 1; never a traceback."""
+def user_errors(progress: Progress | None = None) -> Iterator[None]:
+    """A user's mistake becomes one line on stderr and exit 1; never a traceback.
+
+    ``progress`` is closed first, so its live line never runs into the error or the results.
+    """
     try:
         yield
     except ProspectsError as exc:
+        if progress is not None:
+            progress.close()
         from pipeline.safety import forget
 
         _echo(f"Error: {exc.message}", err=True)
         forget(exc)
         raise typer.Exit(exc.exit_code) from None
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def _echo(message: str, *, err: bool = False) -> None:
@@ -54,29 +76,60 @@ def _echo(message: str, *, err: bool = False) -> None:
     typer.echo(plain(message), err=err)
 
 
+def _started(total: int | None = None) -> Progress:
+    """The first line after Enter, before the slow imports (pandas, scikit-learn) begin."""
+    progress = Progress(total=total)
+    progress("Starting up")
+    return progress
+
+
 def _warn(message: str) -> None:
     _echo(f"Warning: {message}", err=True)
-
-
-def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        _echo(f"… {message}", err=True)
 
 
 Export = Annotated[
     Path | None,
     typer.Argument(
-        help="Connections.csv, the archive zip or its extracted folder (default: the sample)."
+        help="Connections.csv, the archive zip or its extracted folder (default: the sample).",
+        metavar="EXPORT",
     ),
 ]
-Config = Annotated[Path | None, typer.Option("--config", "-c", help="Settings file (TOML).")]
-Alumni = Annotated[
-    list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
+Config = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Settings file (TOML).", metavar="<file>"),
 ]
-Targets = Annotated[Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")]
+Alumni = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--alumni",
+        "-a",
+        help="Alumni list; repeat for several: -a a.xlsx -a b.csv.",
+        metavar="<file>",
+    ),
+]
+Targets = Annotated[
+    Path | None,
+    typer.Option("--targets", "-t", help="LAMP list of target employers.", metavar="<file>"),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also print the technical terms and figures."),
+]
+
+
+def _stages(export, alumni, targets, previous) -> int:
+    """How many stages a run will report: starting, each file, normalize, link, rank."""
+    files = (1 + len(alumni or ())) if export or alumni else 2  # the sample: export + alumni
+    return 1 + files + bool(targets) + bool(previous) + 3
+
+
 History = Annotated[
     Path | None,
-    typer.Option("--history", help="Run history (default: history.sqlite beside the workbook)."),
+    typer.Option(
+        "--history",
+        help="Run history (default: history.sqlite beside the workbook).",
+        metavar="<file>",
+    ),
 ]
 DEFAULT_HISTORY = Path("out/history.sqlite")
 
@@ -99,20 +152,25 @@ def shortlist(
     alumni: Alumni = None,
     targets: Targets = None,
     config: Config = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output workbook.")] = Path(
-        "out/shortlist.xlsx"
-    ),
-    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output workbook.", metavar="<file>")
+    ] = Path("out/shortlist.xlsx"),
+    fmt: Annotated[
+        str, typer.Option("--format", help="xlsx or csv.", metavar="<xlsx|csv>")
+    ] = "xlsx",
     previous: Annotated[
         Path | None,
         typer.Option(
-            "--previous", help="Carry your notes over from this workbook (default: --out)."
+            "--previous",
+            help="Carry your notes over from this workbook (default: --out).",
+            metavar="<file>",
         ),
     ] = None,
     history: History = None,
     no_history: Annotated[
         bool, typer.Option("--no-history", help="Neither read nor add to the run history.")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
 
@@ -129,12 +187,13 @@ def shortlist(
     """
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
-    from pipeline import history as hist
-    from pipeline import run
-    from pipeline.export.files import refuse_if_open
-    from pipeline.safety import check_output
+    progress = _started(_stages(export, alumni, targets, previous or out.is_file()) + 1)
+    with user_errors(progress):
+        from pipeline import history as hist
+        from pipeline import run
+        from pipeline.export.files import refuse_if_open
+        from pipeline.safety import check_output
 
-    with user_errors():
         # The previous workbook is the one input --out may replace (a .bak keeps it).
         written = out if fmt == "xlsx" else out.with_suffix(".csv")
         check_output(written, [*(alumni or ()), export, targets, config])
@@ -142,7 +201,8 @@ def shortlist(
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
-        result = run.shortlist(inputs, run.load_settings(config), progress=_progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=progress)
+        progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
         lines: list[str] = []
         pending = hist.for_run(result, out, history, off=no_history, say=_warn)
         changed = pending.what_changed() if pending else None
@@ -150,7 +210,7 @@ def shortlist(
         path = run.write(result, written, fmt, changed, messages=lines)
         if pending:
             pending.commit()  # after the workbook: a history problem never costs a workbook
-    _echo(result.summary())
+    _echo(result.summary(verbose=verbose))
     for line in lines:
         _echo(line)
     if pending:
@@ -160,8 +220,14 @@ def shortlist(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Connections.csv, archive zip or folder.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write People as CSV.")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Your LinkedIn export (zip, folder or Connections.csv), alumni lists."),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the people read as CSV.", metavar="<file>"),
+    ] = None,
     config: Config = None,
     raw: Annotated[
         bool,
@@ -179,13 +245,15 @@ def ingest(
     \b
         prospects ingest Basic_LinkedInDataExport_11-28-2026.zip alumni.xlsx --out people.csv
     """
-    from pipeline import run
-    from pipeline.ingest import Inputs, read_inputs
-    from pipeline.safety import check_output
+    progress = _started(2)
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.ingest import Inputs, read_inputs
+        from pipeline.safety import check_output
 
-    with user_errors():
         if out is not None:
             check_output(out, [*paths, config])
+        progress("Reading the files")
         loaded = run.load_settings(config)
         read = read_inputs(Inputs.of(paths), loaded)
         ingested, profile = read.ingested, read.profile
@@ -238,7 +306,7 @@ def init(
             raise typer.Exit(1)
         text = starter_toml(export)
         replace_atomically(out, lambda p: p.write_text(text, encoding="utf-8"), backup=False)
-    _echo(f"Wrote {out}; edit it, then run: prospects shortlist EXPORT --config {out}")
+    _echo(f"Wrote {out}; edit it, then run: ./prospects shortlist EXPORT --config {out}")
 
 
 @app.command()
@@ -255,10 +323,12 @@ def inspect(
 
         prospects inspect alumni.xlsx --config shortlist.toml
     """
-    from pipeline import run
-    from pipeline.ingest.inspect import inspect_file, render
+    progress = _started(2)
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.ingest.inspect import inspect_file, render
 
-    with user_errors():
+        progress(f"Reading {file.name}")
         inspection = inspect_file(file, run.load_settings(config))
     render(inspection)
 
@@ -283,13 +353,15 @@ def explain(
     \b
         prospects explain "Emeka Moreau" Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx
     """
-    from pipeline import run
-    from pipeline.link.audit import links_text
-    from pipeline.rank import explain as how
+    progress = _started(_stages(export, alumni, targets, None))
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.link.audit import links_text
+        from pipeline.rank import explain as how
 
-    with user_errors():
         inputs, config = _inputs(export, alumni, targets, config)
-        result = run.shortlist(inputs, run.load_settings(config), progress=_progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=progress)
+        progress.close()
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
             _echo(how.candidates_text(found))
@@ -314,12 +386,13 @@ def learn(
     write: Annotated[
         bool, typer.Option("--write", help="Save better weights into the --config file.")
     ] = False,
+    verbose: Verbose = False,
 ) -> None:
     """Learn the weights from your Interested answers (yes, maybe, no) in a reviewed workbook.
 
-    Prints the current and the learned weights and how well each orders your answers
-    (cross-validated NDCG); the learned ones are kept only when they do better, and written
-    to the settings file only with --write.
+    Prints the current and the learned weights and how well each puts the people you said yes
+    to above the others, tested on answers it did not learn from; the learned weights are kept
+    only when they do better, and written to the settings file only with --write.
 
     Example:
 
@@ -330,14 +403,19 @@ def learn(
         raise typer.BadParameter(
             "--write needs --config FILE, the file to update", param_hint="--write"
         )
-    from pipeline import run
-    from pipeline.export.files import replace_atomically
-    from pipeline.ingest.reviewed import read_reviewed
-    from pipeline.rank import learn as lrn
+    progress = _started(3)
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.export.files import replace_atomically
+        from pipeline.ingest.reviewed import read_reviewed
+        from pipeline.rank import learn as lrn
 
-    with user_errors():
-        learned = lrn.learn(read_reviewed(workbook), run.load_settings(config))
-        _echo(learned.summary())
+        progress("Reading your answers")
+        reviewed = read_reviewed(workbook)
+        progress("Learning the weights")
+        learned = lrn.learn(reviewed, run.load_settings(config))
+        progress.close()
+        _echo(learned.summary(verbose=verbose))
         if write and config is not None and learned.accepted:
             text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
             replace_atomically(config, lambda p: p.write_text(text, encoding="utf-8"), backup=True)
@@ -348,35 +426,50 @@ def learn(
 def link_files(
     left: Annotated[Path, typer.Argument(help="A person table: Connections.csv, archive, list.")],
     right: Annotated[Path | None, typer.Argument(help="A second table; omit to dedupe.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Linked pairs as CSV.")] = Path(
-        "matches.csv"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Who was matched to whom, as CSV.", metavar="<file>")
+    ] = Path("matches.csv"),
     config: Config = None,
+    verbose: Verbose = False,
 ) -> None:
-    """Find the same person across two files (or twice in one) and write the linked pairs.
+    """Find the same person across two files (or twice in one) and write who was matched to whom.
+
+    Each row of the CSV is one match: both people's names, their file and row, how sure the
+    match is, and the evidence.
 
     Example:
 
     \b
         prospects link Connections.csv alumni.xlsx --config shortlist.toml --out matches.csv
     """
-    from pipeline import run
-    from pipeline.export.matches import write_matches_csv
-    from pipeline.ingest import Inputs, read_inputs
-    from pipeline.link import linked_pairs
-    from pipeline.normalize import normalize
-    from pipeline.safety import check_output
+    progress = _started(5)
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.export.matches import write_matches_csv
+        from pipeline.ingest import Inputs, read_inputs
+        from pipeline.link import linked_pairs
+        from pipeline.normalize import normalize
+        from pipeline.safety import check_output
 
-    with user_errors():
         check_output(out, [left, right, config])
+        progress("Reading the files")
         loaded = run.load_settings(config)
         ingested = read_inputs(Inputs.of([left, *([right] if right else [])]), loaded).ingested
-        pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
+        progress("Normalizing names, companies, titles and schools")
+        people = normalize(ingested.people, loaded)
+        progress("Linking records of the same person")
+        pairs, scored = linked_pairs(people, loaded)
+        progress("Writing the matches")
         write_matches_csv(pairs, out)
-    _echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")
-    for rule, count in scored.per_rule.items():
-        _echo(f"    {rule}: {count:,}")
-    _echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
+    _echo(
+        f"Compared {len(scored.pairs):,} pairs of records that could be the same person "
+        f"(of {len(scored.frame):,} records); matched {len(pairs):,}."
+    )
+    if verbose:
+        _echo("Candidate pairs per blocking rule:")
+        for rule, count in scored.per_rule.items():
+            _echo(f"    {rule}: {count:,}")
+    _echo(f"Wrote {out} (who was matched to whom)")
 
 
 @app.command("history")

@@ -53,8 +53,12 @@ class Result:
     def counts(self) -> pd.DataFrame:
         return ledger_mod.counts_frame(self.ingested.reports)
 
-    def summary(self) -> str:
-        """A few lines for the terminal: people read, linked, shortlisted (no personal data)."""
+    def summary(self, *, verbose: bool = False) -> str:
+        """A few lines for the terminal: people read, matched, shortlisted (no personal data).
+
+        In the user's words; ``verbose`` adds the technical terms (duplicate records, role
+        family, school key) that the notebooks and the Matches sheet use.
+        """
         counts = self.counts
         c = counts[counts["kind"] != "targets"]  # a target list holds employers, not people
         read, rejected = int(c["read"].sum()), int(c["rejected"].sum())
@@ -62,21 +66,27 @@ class Result:
         merged = len(self.people) - len(prospects)
         both = int((prospects["is_connection"] & prospects["is_alum"]).sum())
         shown = min(len(self.ranked), self.settings.output.top_n)
-        return "\n".join(
-            [
-                f"Read {read:,} rows from {len(c)} file(s): {read - rejected:,} people, "
-                f"{rejected:,} set aside (see the Ingest report).",
-                f"Linked {merged:,} duplicate records: {len(prospects):,} distinct people, "
-                f"{both:,} of them both a connection and an alum.",
-                f"Ranked {len(self.ranked):,} ({len(self.filtered):,} filtered out); "
-                f"shortlisted the top {shown:,}.",
-                *(
-                    f"Target employers: {t.accepted:,} from {t.file}."
-                    for t in counts[counts["kind"] == "targets"].itertuples()
-                ),
-                unknowns_line(self.people),
+        lines = [
+            f"Read {read:,} rows from {len(c)} file(s): {read - rejected:,} people, "
+            f"{rejected:,} set aside (see the Ingest report).",
+            f"Matched {merged:,} records to someone found in another record (a connection who "
+            f"is also an alum, an alum listed twice): {len(prospects):,} different people, "
+            f"{both:,} of them both a connection and an alum.",
+            f"Ranked {len(self.ranked):,} ({len(self.filtered):,} filtered out); "
+            f"shortlisted the top {shown:,}.",
+            *(
+                f"Target employers: {t.accepted:,} from {t.file}."
+                for t in counts[counts["kind"] == "targets"].itertuples()
+            ),
+            unknowns_line(self.people, plain=True),
+        ]
+        if verbose:
+            lines += [
+                f"Details: {len(self.people):,} records linked into {len(prospects):,} "
+                f"prospects ({merged:,} duplicate records merged).",
+                "Details: " + unknowns_line(self.people),
             ]
-        )
+        return "\n".join(lines)
 
 
 def load_settings(path: Path | None) -> Settings:

@@ -12,7 +12,7 @@ expansion); openpyxl, where it reads, goes through defusedxml (installed, so ope
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
-from pipeline.ingest import clean
+from pipeline.ingest import clean, kinds
 from pipeline.ingest.alumni_fields import (
     EXTRA,
     IGNORE,
@@ -101,6 +101,8 @@ def find_tables(
     Raises InputError when no table has a name column, listing the columns it saw and the
     settings line that maps one.
     """
+    if Path(path).exists():
+        kinds.check_alumni(path)  # Connections.csv or the archive here: every one an "alum"
     path = check_file(path, max_bytes)
     scorer = header_scorer(overrides)
     if path.suffix.lower() in TEXT_SUFFIXES:
@@ -113,6 +115,7 @@ def find_tables(
                 raise error from None
             table = fallback
         found = _mapped(table, overrides)
+        _refuse_other_lists(path.name, found)
         if not found.by_field.keys() & NAME_FIELDS:
             raise no_name_error(table.name, list(table.rows.columns))
         return Layout(path.name, (found,))
@@ -120,6 +123,7 @@ def find_tables(
     skipped: list[tuple[str, str]] = []
     nameless: list[TextTable] = []
     for sheet, grid in read_sheets(path, path.name, max_bytes=max_bytes):
+        _refuse_other_lists(path.name, rows=grid[:30])
         try:
             table = grid_table(grid, path.name, scorer, sheet=sheet, min_score=_MIN_SCORE)
         except InputError:
@@ -130,6 +134,7 @@ def find_tables(
             nameless += [guess] if guess is not None else []
             continue
         found = _mapped(table, overrides)
+        _refuse_other_lists(path.name, found)
         if found.by_field.keys() & NAME_FIELDS:
             tables.append(found)
         else:
@@ -143,6 +148,28 @@ def find_tables(
         f"{path.name} has no sheet with a header row naming people (for example First Name, "
         "Last Name, Class Year); check that you chose the right file."
     )
+
+
+def _refuse_other_lists(
+    name: str, found: AlumniTable | None = None, rows: Sequence[Sequence[str]] = ()
+) -> None:
+    """A table whose header (``found``'s, or any of the top ``rows`` of a sheet) is LinkedIn's
+    connections, or a LAMP list of employers without a name column, is not an alumni list."""
+    headers = [list(found.table.rows.columns)] if found is not None else list(rows)
+    for cells in headers:
+        kind = kinds.header_kind(cells)
+        if kind == "connections":
+            raise kinds.wrong_for_alumni(name, kinds.CONNECTIONS)
+        if kind != "targets":
+            continue
+        fields = {m.field for m in map_columns(list(cells), {})}
+        if found is not None:
+            fields = set(found.by_field)
+        if fields & NAME_FIELDS:
+            continue  # an alumni list with employer columns (Company, Alumni status …)
+        raise InputError(
+            f"{name} is a list of target employers, not an alumni list; {kinds.AS_TARGETS}."
+        )
 
 
 def _fallback(read) -> TextTable | None:

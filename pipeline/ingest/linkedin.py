@@ -21,7 +21,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.errors import InputError
-from pipeline.ingest import clean
+from pipeline.ingest import clean, kinds
 from pipeline.ingest.archive import Export, mb, open_export
 from pipeline.ingest.dates import parse_dates
 from pipeline.ingest.display_names import clean_names_frame
@@ -344,6 +344,7 @@ def read_export(path: Path, *, max_bytes: int) -> tuple[Ingested, Export | None]
     path = check_input(Path(path))
     if not path.exists():
         raise InputError(f"{path.name} does not exist; check the path to your LinkedIn export.")
+    kinds.check_export(path)  # an alumni workbook here: say where it belongs
     if path.is_file() and path.suffix.lower() != ".zip":
         size = path.stat().st_size
         if size > max_bytes:

@@ -155,11 +155,12 @@ def link(people: pd.DataFrame, settings: Settings, labels: pd.DataFrame | None =
 
 
 def linked_pairs(people: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, Scored]:
-    """The pairs linked as one person, in matches.csv's layout (see ``explain``), and the
-    scoring behind them. ``people`` is normalized People from one or more files.
+    """The pairs linked as one person, in matches.csv's layout (see ``explain``; with both
+    names, so the file says who was matched to whom), and the scoring behind them. ``people``
+    is normalized People from one or more files.
     """
     scored = score(people, settings)
-    table = explain(scored, scored.pairs["linked"].to_numpy())
+    table = explain(scored, scored.pairs["linked"].to_numpy(), names=True)
     return table.drop(columns="linked"), scored
 
 

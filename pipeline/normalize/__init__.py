@@ -169,8 +169,24 @@ def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
-def unknowns_line(frame: pd.DataFrame) -> str:
+def _unknown_counts(frame: pd.DataFrame) -> dict[str, int]:
+    titled = frame["title"].fillna("").astype("str").str.strip() != ""
+    schools = _school_status(frame)
+    return {
+        "titles": int(titled.sum()),
+        "no_level": int((titled & (frame["seniority"] == UNKNOWN)).sum()),
+        "no_family": int((titled & (frame["role_family"] == UNKNOWN)).sum()),
+        "placeholders": int((frame["company_key_source"] == "placeholder").sum()),
+        "schools": int((schools != "empty").sum()),
+        "no_school": int((schools == "unknown (no key)").sum()),
+    }
+
+
+def unknowns_line(frame: pd.DataFrame, *, plain: bool = False) -> str:
     """One line for the run summary: what normalize could not classify (no personal data).
+
+    ``plain`` says it in the user's words (the default output of the CLI); the technical line,
+    with the column names a notebook shows, is for ``--verbose``.
 
     >>> from pipeline.ingest.ledger import people_frame
     >>> from pipeline.settings import Settings
@@ -178,20 +194,26 @@ def unknowns_line(frame: pd.DataFrame) -> str:
     ...               date(2026, 6, 1))
     >>> unknowns_line(p)
     'Seniority unknown for 1 of 1 titles, role family for 1; no school key for 1 of 1 schools.'
+    >>> unknowns_line(p, plain=True)
+    'Seniority unknown for 1 of 1 job titles, kind of work for 1; 1 of 1 schools not recognised.'
     """
-    titled = frame["title"].fillna("").astype("str").str.strip() != ""
-    no_level = int((titled & (frame["seniority"] == UNKNOWN)).sum())
-    no_family = int((titled & (frame["role_family"] == UNKNOWN)).sum())
-    schools = _school_status(frame)
-    named = int((schools != "empty").sum())
-    no_school = int((schools == "unknown (no key)").sum())
-    placeholders = int((frame["company_key_source"] == "placeholder").sum())
+    n = _unknown_counts(frame)
+    if plain:
+        parts = [
+            f"Seniority unknown for {n['no_level']:,} of {n['titles']:,} job titles, "
+            f"kind of work for {n['no_family']:,}"
+        ]
+        if n["placeholders"]:
+            parts.append(f"no real employer for {n['placeholders']:,} (Self-employed, Stealth …)")
+        if n["schools"]:
+            parts.append(f"{n['no_school']:,} of {n['schools']:,} schools not recognised")
+        return "; ".join(parts) + "."
     parts = [
-        f"Seniority unknown for {no_level:,} of {int(titled.sum()):,} titles, "
-        f"role family for {no_family:,}"
+        f"Seniority unknown for {n['no_level']:,} of {n['titles']:,} titles, "
+        f"role family for {n['no_family']:,}"
     ]
-    if placeholders:
-        parts.append(f"{placeholders:,} placeholder employers (Self-employed, Stealth …)")
-    if named:
-        parts.append(f"no school key for {no_school:,} of {named:,} schools")
+    if n["placeholders"]:
+        parts.append(f"{n['placeholders']:,} placeholder employers (Self-employed, Stealth …)")
+    if n["schools"]:
+        parts.append(f"no school key for {n['no_school']:,} of {n['schools']:,} schools")
     return "; ".join(parts) + "."

@@ -43,18 +43,27 @@ class Learned:
     folds: int
     used: tuple[str, ...] = ()  # the features fitted; the others keep their weight
 
-    def summary(self) -> str:
-        """The table ``prospects learn`` prints: old and new weight of each feature, and NDCG."""
+    def summary(self, *, verbose: bool = False) -> str:
+        """The table ``prospects learn`` prints: old and new weight of each feature, and how well
+        each set orders the answers it was not fitted to ("agreement"; NDCG under ``verbose``).
+        """
         lines = [f"{'feature':<14}{'current':>8}{'learned':>9}"]
         lines += [
             f"{k:<14}{self.old[k]:>8.2f}{self.fitted[k]:>9.2f}"
             + ("" if k in self.used else "   (kept: not used in this workbook)")
             for k in self.old
         ]
-        lines += [
-            f"{'NDCG':<14}{self.ndcg_old:>8.3f}{self.ndcg_new:>9.3f}"
-            f"   ({self.folds}-fold cross-validation on {self.labels} answers)",
-        ]
+        if verbose:
+            lines.append(
+                f"{'NDCG':<14}{self.ndcg_old:>8.3f}{self.ndcg_new:>9.3f}"
+                f"   ({self.folds}-fold cross-validation on {self.labels} answers)"
+            )
+        else:
+            lines.append(
+                f"{'agreement':<14}{self.ndcg_old:>8.3f}{self.ndcg_new:>9.3f}"
+                f"   (1 = your yes answers first; tested {self.folds} times on answers held "
+                f"back, of {self.labels})"
+            )
         verdict = (
             "The learned weights order your answers better: accepted."
             if self.accepted

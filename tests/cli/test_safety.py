@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from pipeline import run
 from pipeline.cli import app
+from pipeline.progress import without_progress
 from tests.cli import hostile
 
 runner = CliRunner()
@@ -31,7 +32,7 @@ def _snapshot(*paths: Path) -> dict[Path, bytes]:
 def _one_error(result, fragment: str) -> None:
     """Exit 1 and exactly one line on the terminal: "Error: …" holding ``fragment``."""
     assert result.exit_code == 1, result.output
-    lines = result.output.strip().splitlines()
+    lines = without_progress(result.output).strip().splitlines()
     assert len(lines) == 1, result.output
     assert lines[0].startswith("Error: ") and fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
@@ -199,7 +200,7 @@ def test_read_only_folder_gives_one_line_without_finaliser_noise(inputs, tmp_pat
     out = tmp_path / "out" / "shortlist.xlsx"
     done = _cli("shortlist", "-a", str(inputs["alumni"]), "--out", str(out), prelude=prelude)
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [
+    assert without_progress(done.stderr).strip().splitlines() == [
         "Error: shortlist.xlsx cannot be written; close it in any program, check that the "
         "folder is writable and has free space, and run again."
     ]
@@ -217,7 +218,7 @@ def test_disk_full_gives_one_line_and_keeps_the_previous_workbook(inputs, tmp_pa
         str(run.SAMPLE_ALUMNI), limits=("prlimit", "--fsize=20000"),
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    lines = done.stderr.strip().splitlines()
+    lines = without_progress(done.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
     assert _snapshot(*inputs.values(), out) == before
     assert not list(tmp_path.glob(".shortlist.*.tmp"))
@@ -240,7 +241,7 @@ def test_fifo_as_input_does_not_hang(tmp_path) -> None:
     for args in (["shortlist", str(pipe)], ["inspect", str(pipe)], ["ingest", str(pipe)]):
         done = _cli(*args, timeout=60)  # a hang fails here with TimeoutExpired
         assert done.returncode == 1
-        assert done.stderr.strip().splitlines() == [
+        assert without_progress(done.stderr).strip().splitlines() == [
             "Error: pipe.csv is a pipe (FIFO), not a file; give the path of a saved file."
         ]
 

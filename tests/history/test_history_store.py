@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from pipeline import history
 from pipeline.cli import app
 from pipeline.history import store
+from pipeline.progress import without_progress
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,7 +101,7 @@ def test_a_damaged_history_is_set_aside_in_one_line_and_the_run_completes(tmp_pa
     db.write_bytes(garbage)
     out = _cli_run(tmp_path, 1, db)
     assert out.exit_code == 0, out.output
-    warnings = [line for line in out.stderr.splitlines() if line.strip()]
+    warnings = [line for line in without_progress(out.stderr).splitlines() if line.strip()]
     assert len(warnings) == 1
     assert warnings[0].startswith("Warning: history.sqlite was damaged; set it aside as ")
     (aside,) = db.parent.glob("history.corrupt-*.sqlite")
@@ -201,7 +202,7 @@ def test_a_history_path_that_is_an_input_is_refused_and_the_input_left_alone(tmp
     args += [str(tmp_path / "s.toml"), "--out", str(tmp_path / "shortlist.xlsx")]
     out = CliRunner().invoke(app, [*args, "--history", str(inputs.alumni[0])])
     assert out.exit_code == 1
-    assert out.stderr.strip() == (
+    assert without_progress(out.stderr).strip() == (
         "Error: alumni.csv is one of the input files; give --history another file name."
     )
     assert inputs.alumni[0].read_bytes() == before

@@ -337,14 +337,18 @@ def test_cli_link_writes_matches_csv(tmp_path):
     result = CliRunner().invoke(app, ["link", str(conns), str(alumni), "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
-    assert list(table.columns[:5]) == [
+    assert list(table.columns[:7]) == [
         "left_file",
         "left_row",
+        "left_name",
         "right_file",
         "right_row",
+        "right_name",
         "probability",
     ]
     assert table[["left_row", "right_row"]].values.tolist() == [[2, 2]]
+    # who was matched to whom, in the file itself
+    assert table[["left_name", "right_name"]].values.tolist() == [["Robert Smith", "Bob Smith"]]
     assert table.loc[0, "name"] == "nickname or variant"
 
 

@@ -188,4 +188,5 @@ def test_summary_on_the_bundled_sample_reports_every_distribution(today):
     sources = s["career_years_source"].set_index("value")["count"]
     assert sources["grad_year"] > sources["title prior"] > 0
     assert s["company_key"].set_index("value").loc["known alias", "count"] > 0
-    assert "Seniority unknown for" in result.summary()
+    assert "role family for" in result.summary(verbose=True)
+    assert "role family" not in result.summary()

@@ -5,6 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.progress import without_progress
 from pipeline.rank.explain import NoSuchProspect, find
 
 runner = CliRunner()
@@ -52,7 +53,7 @@ def test_explain_an_ambiguous_name_lists_the_candidates_and_exits_1():
     assert result.exit_code == 1
     assert "people match; run again with one of these IDs" in result.stdout
     assert result.stdout.count("Xavi ") >= 2
-    lines = result.stderr.strip().splitlines()
+    lines = without_progress(result.stderr).strip().splitlines()
     assert len(lines) == 1 and "Xavi" not in lines[0]  # no personal data in the error line
 
 

@@ -12,6 +12,7 @@ from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.export.workbook import ID_HEADER, SHORTLIST_SHEET, write_workbook
 from pipeline.ingest.reviewed import read_reviewed
+from pipeline.progress import without_progress
 from pipeline.rank.learn import TooFewLabels, fit_weights, learn, with_weights
 
 runner = CliRunner()
@@ -110,7 +111,8 @@ def test_cli_learn_prints_both_weights_and_writes_only_with_write(tmp_path, rank
 
     shown = runner.invoke(app, ["learn", str(path), "--config", str(config)])
     assert shown.exit_code == 0, shown.output
-    assert "current" in shown.stdout and "learned" in shown.stdout and "NDCG" in shown.stdout
+    assert "current" in shown.stdout and "learned" in shown.stdout and "agreement" in shown.stdout
+    assert "NDCG" not in shown.stdout  # the technical name only with --verbose
     assert "accepted" in shown.stdout
     assert config.read_text(encoding="utf-8") == original  # no --write: nothing written
 
@@ -128,7 +130,7 @@ def test_cli_learn_with_too_few_answers_exits_1_saying_how_many_more(tmp_path, r
     path = reviewed_workbook(tmp_path / "wb.xlsx", few, lambda row: "yes")
     result = runner.invoke(app, ["learn", str(path)])
     assert result.exit_code == 1
-    lines = result.stderr.strip().splitlines()
+    lines = without_progress(result.stderr).strip().splitlines()
     assert len(lines) == 1 and "answer 15 more" in lines[0]
 
 
