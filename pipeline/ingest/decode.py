@@ -89,13 +89,18 @@ _UTF8_EVIDENCE = re.compile(
 )
 
 
+_FFFD_BYTES = frozenset(b"\xef\xbf\xbd\xfd\xff")  # what is left of a U+FFFD cut short
+
+
 def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
     """(text, how) for UTF-8 with a few bytes that are not, or None when the file is no UTF-8.
 
     Two real cases. Damaged UTF-8 (it already holds U+FFFD replacement characters, beside
-    stray bytes and sequences cut short): each bad run becomes one U+FFFD and the bytes are
-    counted; a legacy code page would turn U+FFFD into "ï¿½". Without a U+FFFD, a cut
-    sequence cannot be told from Latin letters ("é’" is E9 92 in cp1252), so it is read so.
+    stray bytes and sequences cut short; or every bad run is made only of the bytes of a
+    U+FFFD, EF BF BD in UTF-8 and FD FF in UTF-16, such as a stray 0xFD): each bad run becomes
+    one U+FFFD and the bytes are counted; a legacy code page would turn U+FFFD into "ï¿½" and
+    0xFD into "ý". Otherwise a cut sequence cannot be told from Latin letters ("é’" is E9 92
+    in cp1252), so it is read so (the price: a lone Latin-1 "ý" in a UTF-8 file reads as U+FFFD).
 
     Mixed encodings (a file pasted together from a
     Latin-1 and a UTF-8 source, sometimes within one cell): each run of bytes that is not UTF-8
@@ -113,7 +118,7 @@ def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
         return None  # no UTF-8 beyond ASCII: a legacy code page (the caller decides which)
     raw = [run.encode("utf-8", "surrogateescape") for run in runs]
     base = "utf-8-sig" if bom else "utf-8"
-    if "\ufffd" in clean:
+    if "\ufffd" in clean or all(_FFFD_BYTES.issuperset(run) for run in raw):
         bad = sum(map(len, raw))
         return _ESCAPED.sub("\ufffd", text), f"{base}, {bad:,} damaged bytes replaced by \ufffd"
     page = _latin_code_page(b" ".join(raw), "cp1252") or "cp1252"

@@ -144,7 +144,7 @@ def read_inputs(
     parts: list[Ingested] = []
     profile: Profile | None = None
     for path in filter(None, (inputs.export, *inputs.more_exports)):
-        say(f"Reading {Path(path).name}")
+        say("Reading the LinkedIn export")
         connections, export = read_export(_checked(Path(path)), max_bytes=max_bytes)
         parts.append(connections)
         if export is not None and profile is None:

@@ -67,6 +67,16 @@ def test_damaged_utf8_stays_utf8_with_bad_bytes_replaced_and_counted() -> None:
     assert "ï¿½" not in joined and "ý" not in joined  # not read as cp1252
 
 
+def test_stray_fffd_fragments_without_a_whole_fffd_are_damage_not_cp1252() -> None:
+    got = _read("connections_stray_fd.csv")
+    assert got.reports[0].details["encoding"].startswith("UTF-8, 3 damaged bytes replaced by")
+    names = got.people.set_index("source_row")["first_name"].to_dict()
+    assert names == {5: "M\ufffdra", 6: "Jo\ufffdo", 7: "Zoë"}
+    # A Latin-1 letter that is no part of a U+FFFD is still a mixed line, read as cp1252.
+    text, how = decode("Zoë\n".encode() + "José,Rýdl\n".encode("cp1252"), "a.csv")
+    assert (text, how) == ("Zoë\nJosé,Rýdl\n", "utf-8, 1 line partly in cp1252")
+
+
 # 3. A renamed connections file with a column deleted ----------------------------------------
 
 

@@ -46,7 +46,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 def test_the_sample_read_accounts_for_every_row_and_finds_me() -> None:
     heard: list[str] = []
     read = read_inputs(Inputs(SAMPLE_EXPORT, (SAMPLE_ALUMNI,)), Settings(), heard.append)
-    assert heard == [f"Reading {SAMPLE_EXPORT.name}", f"Reading {SAMPLE_ALUMNI.name}"]
+    assert heard == ["Reading the LinkedIn export", f"Reading {SAMPLE_ALUMNI.name}"]
     assert read.profile is not None and read.lamp is None and read.previous is None
     for r in read.ingested.reports:
         assert r.read == r.accepted + r.rejected

@@ -93,7 +93,7 @@ def record(cells: list[str], delimiter: str, ending: str, quoting: str) -> str:
 
 DAMAGE = "\ue000"  # stands for a damaged byte sequence in a name, replaced once encoded
 # As in real damaged files: replacement characters first, then stray bytes and cut sequences
-# (one stray 0xFD alone would be a fair cp1252 "ý": nothing says the file is UTF-8).
+# (one stray 0xFD in a file with no other UTF-8 would be a fair cp1252 "ý": nothing says UTF-8).
 DAMAGES = ("\ufffd".encode(), b"\xfd", "é".encode()[:1], "€".encode()[:2])
 
 

@@ -235,6 +235,18 @@ CASES = [
         },
     ),
     (
+        "connections_stray_fd.csv",
+        (3, 3, 0),
+        4,
+        "utf-8",
+        ",",
+        {
+            5: ("M\ufffdra", "Novak", "Globex", "2024-01-07"),  # a stray 0xFD, no U+FFFD beside it
+            6: ("Jo\ufffdo", "Silva", "Acme", "2024-01-06"),  # a U+FFFD cut to EF BF
+            7: ("Zoë", "Ng", "Hooli", "2024-01-05"),
+        },
+    ),
+    (
         "connections_missing_last_name.csv",
         (2, 2, 0),
         1,
