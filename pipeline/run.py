@@ -105,8 +105,16 @@ def shortlist(
     *,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    indexed: bool = False,
 ) -> Result:
-    """Run ingest, normalize, link and rank on the user's files."""
+    """Run ingest, normalize, link and rank on the user's files.
+
+    An alumni path may be a dataset made by ``prospects prepare``: its records come already
+    normalized and deduplicated. With ``indexed`` (career-centre batches) only the candidates
+    its indexes find for the user's targets are drawn from it (pipeline.batch.candidates).
+    """
+    from pipeline.batch.dataset import is_dataset
+
     today = today or date.today()
     say = progress or (lambda _msg: None)
     say("Reading the LinkedIn export")
@@ -119,7 +127,8 @@ def shortlist(
         if export is not None:
             profile = read_profile(export)
     school = (settings.me.schools or profile.schools or ("",))[0]
-    for path in inputs.alumni:
+    prepared = [Path(p) for p in inputs.alumni if is_dataset(Path(p))]
+    for path in (p for p in inputs.alumni if Path(p) not in prepared):
         say(f"Reading {Path(path).name}")
         parts.append(
             read_alumni(
@@ -144,12 +153,27 @@ def shortlist(
         say(f"Reading your notes from {Path(inputs.previous).name}")
         previous = read_previous(inputs.previous, max_bytes=max_bytes)
         parts.append(previous.manual)  # people added by hand are an input of their own
-    ingested = ledger_mod.combine(parts)
     ctx = context(settings, profile, lamp, today)
-    say("Normalizing names, companies, titles and schools")
-    people = normalize(ingested.people, settings, today, my_career_years=ctx.my_career_years)
-    say("Linking records of the same person")
-    linked = link(people, settings)
+    pool = None
+    if prepared:
+        from pipeline.batch.candidates import draw
+
+        say("Reading the prepared alumni")
+        pool = draw(prepared, ctx, indexed=indexed)
+        parts.append(pool.ingested)
+    ingested = ledger_mod.combine(parts)
+    if pool is not None and not len(ingested.people):
+        # Only prepared alumni: already normalized and deduplicated, nothing left to link.
+        people, linked = pool.records, Linked(pool.prospects, pool.matches, {})
+    else:
+        everyone = ingested
+        if pool is not None:  # the user's own records join the alumni's and are linked to them
+            raw = ledger_mod.Ingested(pool.raw, schema.empty(schema.LEDGER))
+            everyone = ledger_mod.combine([ingested, raw])
+        say("Normalizing names, companies, titles and schools")
+        people = normalize(everyone.people, settings, today, my_career_years=ctx.my_career_years)
+        say("Linking records of the same person")
+        linked = link(people, settings)
     say("Ranking")
     ranked, filtered = rank(linked.prospects, ctx)
     return Result(
@@ -166,7 +190,9 @@ def sha256(path: Path) -> str:
 
 
 def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
-    """Write the shortlist workbook (or CSV) for a run; returns the path written."""
+    """Write the shortlist workbook (or CSV) for a run; returns the path written.
+
+    A prepared alumni dataset among the inputs is listed by the lists it was made from."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
@@ -175,6 +201,11 @@ def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
     inputs: Sequence[tuple[str, str]] = [
         (p.name, sha256(p)) for p in result.inputs.files if Path(p).is_file()
     ]
+    for path in (Path(p) for p in result.inputs.alumni if Path(p).is_dir()):
+        from pipeline.batch.dataset import is_dataset, load
+
+        if is_dataset(path):
+            inputs = [*inputs, *load(path).sources]
     return write_workbook(
         Path(out),
         result.ranked,
