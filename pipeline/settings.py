@@ -71,7 +71,11 @@ class Match:
     # extra comparisons over any column: {"birth_date" = "date", "phone" = "digits",
     # "postcode" = "exact", "city" = "jaro_winkler 0.95 0.85", "class_year" = "year 0 2"}
     comparisons: dict[str, str] = field(default_factory=dict)
-    unique_sources: tuple[str, ...] = ("connections",)  # files that hold each person once
+    # files that hold each person once: source kinds ("connections", "alumni") or file names
+    unique_sources: tuple[str, ...] = ("connections",)
+    # extra blocking rules, each a list of columns whose values must all be equal:
+    # {"birth date" = ["date_of_birth"], "postcode and surname" = ["postcode", "last_name"]}
+    blocking: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ def to_dict(settings: Any) -> dict[str, Any]:
         elif isinstance(value, tuple):
             out[f.name] = list(value)
         elif isinstance(value, dict):
-            out[f.name] = dict(value)
+            out[f.name] = {k: list(v) if isinstance(v, tuple) else v for k, v in value.items()}
         else:
             out[f.name] = value
     return out
@@ -170,7 +174,9 @@ def flatten(settings: Settings) -> list[tuple[str, str]]:
             if isinstance(value, list):
                 text = ", ".join(map(str, value))
             elif isinstance(value, dict):
-                text = ", ".join(f"{k} = {v}" for k, v in value.items())
+                text = ", ".join(
+                    f"{k} = {' + '.join(v) if isinstance(v, list) else v}" for k, v in value.items()
+                )
             else:
                 text = str(value)
             rows.append((f"{section}.{key}", text))
@@ -236,12 +242,12 @@ def _coerce(hint: Any, value: Any, source: str, name: str) -> Any:
         return tuple(value)
     if origin is tuple and isinstance(value, str):
         return (value,)  # a single string where a list is expected: the obvious meaning
-    if (
-        origin is dict
-        and isinstance(value, dict)
-        and all(isinstance(v, str) for v in value.values())
-    ):
-        return dict(value)
+    if origin is dict and isinstance(value, dict):
+        inner = typing.get_args(hint)[1] if typing.get_args(hint) else str
+        try:
+            return {k: _coerce(inner, v, source, f"{name}.{k}") for k, v in value.items()}
+        except SettingsError:
+            pass
     raise SettingsError(
         f"{source}: '{name}' must be {_describe(hint)}, not {_describe(type(value))}."
     )
@@ -251,8 +257,12 @@ def _describe(hint: Any) -> str:
     origin = typing.get_origin(hint)
     if origin is tuple:
         return "a list of text values"
-    if origin is dict or hint is dict:
+    if origin is dict and typing.get_origin(typing.get_args(hint)[1]) is tuple:
+        return "a table of lists of text values"
+    if origin is dict:
         return "a table of text values"
+    if hint is dict:
+        return "a table with other values"
     names = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
     names |= {list: "a list", types.NoneType: "empty"}
     return names.get(hint, getattr(hint, "__name__", str(hint)))

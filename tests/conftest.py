@@ -1,8 +1,13 @@
-"""Shared builders of tiny frames, so each test states only the columns it cares about."""
+"""Shared fixtures: tiny-frame builders and archive makers, so a test states only what it needs.
+
+Tests never import this module; they name a fixture as a parameter (``people``, ``today``,
+``make_zip``, ``make_folder``) and pytest passes it in.
+"""
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +16,11 @@ import pytest
 
 from pipeline.ingest.ledger import people_frame
 
+# Every date-dependent test runs on the sample export's own date, so career years never drift.
 TODAY = date(2026, 11, 28)
 
 
-def people(*rows: dict) -> pd.DataFrame:
-    """A People frame from dicts; record_id, source_row and full_name are filled in."""
+def _people(*rows: dict) -> pd.DataFrame:
     n = len(rows)
     columns: dict[str, object] = {}
     keys = {k for r in rows for k in r}
@@ -34,22 +39,39 @@ def people(*rows: dict) -> pd.DataFrame:
 
 
 @pytest.fixture
+def people() -> Callable[..., pd.DataFrame]:
+    """A builder: ``people({...}, ...)`` is a People frame, record_id and full_name filled."""
+    return _people
+
+
+@pytest.fixture
 def today() -> date:
+    """The fixed 'today' of every date-dependent test (the sample export's date)."""
     return TODAY
 
 
-def make_zip(path: Path, members: dict[str, bytes]) -> Path:
-    """A zip at ``path`` holding ``members`` (name -> bytes), as a LinkedIn archive would."""
+def _make_zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return path
 
 
-def make_folder(root: Path, members: dict[str, bytes]) -> Path:
-    """The same members as files under ``root``: an extracted archive."""
+def _make_folder(root: Path, members: dict[str, bytes]) -> Path:
     for name, data in members.items():
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return root
+
+
+@pytest.fixture
+def make_zip() -> Callable[[Path, dict[str, bytes]], Path]:
+    """A maker: ``make_zip(path, {name: bytes})`` writes a zip as a LinkedIn archive would."""
+    return _make_zip
+
+
+@pytest.fixture
+def make_folder() -> Callable[[Path, dict[str, bytes]], Path]:
+    """A maker: ``make_folder(root, {name: bytes})`` writes the members as an unpacked archive."""
+    return _make_folder

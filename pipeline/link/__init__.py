@@ -16,7 +16,14 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.errors import InputError
-from pipeline.link.block import RULES, BlockingRule, blocking_columns, candidate_pairs
+from pipeline.link.block import (
+    RULES,
+    BlockingRule,
+    blocking_columns,
+    candidate_pairs,
+    declared_rules,
+    unique_records,
+)
 from pipeline.link.classify import (
     Model,
     fit_logistic,
@@ -98,6 +105,8 @@ def score(
         )
     frame = blocking_columns(people.reset_index(drop=True))
     comparisons = comparisons_for(list(frame.columns), declared)
+    blocking = dict(getattr(match, "blocking", {}))
+    rules = (*rules, *declared_rules(list(frame.columns), blocking, list(declared)))
     cands = candidate_pairs(frame, rules, unique)
     levels = compare(frame, cands.pairs, comparisons)
     u = estimate_u(frame, comparisons, unique_sources=unique)
@@ -200,7 +209,7 @@ def _groups(
     left, right = files[levels["left"].to_numpy()], files[levels["right"].to_numpy()]
     groups = np.minimum(left, right) * n + np.maximum(left, right)
     sizes = np.bincount(files, minlength=n).astype(float)
-    is_unique = frame.groupby(files)["source"].first().isin(list(unique)).to_numpy()
+    is_unique = pd.Series(unique_records(frame, unique)).groupby(files).first().to_numpy()
     possible: dict[int, float] = {}
     for g in np.unique(groups):
         i, j = divmod(int(g), n)

@@ -12,47 +12,47 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+
+from pipeline.link.block import unique_records
 
 
 def one_to_one(
     links: pd.DataFrame, frame: pd.DataFrame, unique_sources: Sequence[str] = ("connections",)
 ) -> pd.DataFrame:
-    """Keep, for each record of ``unique_source``, its best link into each other file, and for each
-    record of another file, its best link into ``unique_source``. Other links pass unchanged.
+    """Keep, for each link between two files of which one holds each person once (see
+    ``block.unique_records``), only the best: each of its records links to at most one record
+    of the other's file. A connection links to one record per alumni list, an alum to one
+    connection; two alumni lists both declared unique link one-to-one. Links between files
+    that both may repeat a person pass unchanged; links inside one unique file are dropped.
 
     ``links`` has columns left, right, probability (positions into ``frame``, which has
     ``source`` and ``source_file``).
     """
     if links.empty:
         return links
-    unique = frame["source"].isin(list(unique_sources)).to_numpy()
-    files = frame["source_file"].to_numpy()
-    left_u = unique[links["left"].to_numpy()]
-    right_u = unique[links["right"].to_numpy()]
-    cross = left_u ^ right_u
-    # Between two records of the unique source: different people by construction.
-    within_unique = left_u & right_u
-    rest = links[~cross & ~within_unique]
-    cand = links[cross].copy()
-    cand["u"] = np.where(left_u[cross], cand["left"], cand["right"])
-    cand["o"] = np.where(left_u[cross], cand["right"], cand["left"])
-    cand["o_file"] = files[cand["o"]]
+    unique = unique_records(frame, unique_sources)
+    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    left, right = links["left"].to_numpy(), links["right"].to_numpy()
+    same_file = files[left] == files[right]
+    bound = ~same_file & (unique[left] | unique[right])
+    # Between two records of one unique file: different people by construction.
+    inside_unique = same_file & unique[left]
+    rest = links[~bound & ~inside_unique]
+    cand = links[bound].copy()
+    cand["lf"], cand["rf"] = files[cand["left"].to_numpy()], files[cand["right"].to_numpy()]
     cand = cand.sort_values("probability", ascending=False, kind="stable")
     accepted = []
     # Rounds of mutual best choices: a link is taken when it is the best left for both of its
-    # records; the records it uses drop out, and the next round looks again. This is greedy
-    # assignment in a handful of vectorised rounds instead of a loop over links.
+    # records into the other's file; the (record, file) slots it uses drop out, and the next
+    # round looks again. Greedy assignment in a few vectorised rounds, not a loop over links.
     while len(cand):
-        best_u = ~cand.duplicated(["u", "o_file"])
-        best_o = ~cand.duplicated(["o"])
-        take = cand[best_u & best_o]
+        take = cand[~cand.duplicated(["left", "rf"]) & ~cand.duplicated(["right", "lf"])]
         accepted.append(take)
-        used_u = pd.MultiIndex.from_frame(take[["u", "o_file"]])
+        used_l = pd.MultiIndex.from_frame(take[["left", "rf"]])
+        used_r = pd.MultiIndex.from_frame(take[["right", "lf"]])
         cand = cand[
-            ~pd.MultiIndex.from_frame(cand[["u", "o_file"]]).isin(used_u)
-            & ~cand["o"].isin(take["o"])
+            ~pd.MultiIndex.from_frame(cand[["left", "rf"]]).isin(used_l)
+            & ~pd.MultiIndex.from_frame(cand[["right", "lf"]]).isin(used_r)
         ]
     chosen = pd.concat(accepted) if accepted else cand
     return pd.concat([rest, chosen[links.columns]], ignore_index=True)
@@ -65,16 +65,16 @@ def rivals(
     unique_sources: Sequence[str] = ("connections",),
     threshold: float = 0.5,
 ) -> np.ndarray:
-    """Match probability of each pair given its record's other candidates.
+    """Match probability of each pair given its records' other candidates.
 
     A connection matches at most one person of another file, so the evidence for one candidate
     must beat the competing explanations: the other candidates and "no match here". With each
-    pair's posterior odds o (2 ** ``bits``: weights plus prior, in bits), a pair between a
-    connection c and a record a gets o / (1 + rivals of c + rivals of a + o), where rivals of c
-    are the odds of c's other candidates in a's file and rivals of a the odds of a's other
-    connections (Fellegi–Sunter under a one-to-one constraint). Candidates linked to each other
-    as duplicates (at or above ``threshold``) are one person and count once, by their best odds.
-    Pairs that do not cross a unique file keep o / (1 + o).
+    pair's posterior odds o (2 ** ``bits``: weights plus prior, in bits), a pair between
+    records x and y of two files, one of which holds each person once, gets
+    o / (1 + rivals of x + rivals of y + o), where the rivals of x are the odds of x's other
+    candidates in y's file (Fellegi–Sunter under a one-to-one constraint). Candidates linked to
+    each other as duplicates (at or above ``threshold``) are one person and count once, by
+    their best odds. Other pairs keep o / (1 + o).
 
     ``pairs`` has left, right (positions into ``frame``, which has source and source_file).
 
@@ -84,27 +84,32 @@ def rivals(
     out = odds / (1 + odds)
     if pairs.empty:
         return out
-    is_unique = frame["source"].isin(list(unique_sources)).to_numpy()
-    files = pd.factorize(frame["source_file"])[0]
+    is_unique = unique_records(frame, unique_sources)
+    files = pd.factorize(frame["source_file"].astype("str"))[0]
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    cross = is_unique[left] ^ is_unique[right]
+    bound = (files[left] != files[right]) & (is_unique[left] | is_unique[right])
     dup = ~is_unique[left] & ~is_unique[right] & (out >= threshold)
     person = components(len(frame), pairs[dup])
-    u = np.where(is_unique[left], left, right)[cross]
-    a = np.where(is_unique[left], right, left)[cross]
-    o = odds[cross]
-    c = pd.DataFrame({"u": u, "file": files[a], "person": person[a], "o": o})
-    best = c.groupby(["u", "file", "person"])["o"].transform("max").to_numpy()
-    per_person = c.groupby(["u", "file", "person"])["o"].max()
-    total_u = per_person.groupby(level=["u", "file"]).sum()
-    # a's own person is counted by this pair's odds, not by its best duplicate's
-    rivals_u = total_u.reindex(pd.MultiIndex.from_arrays([u, files[a]])).to_numpy() - best
-    rivals_a = np.bincount(a, weights=o, minlength=len(frame))[a] - o
-    out[cross] = o / (1 + rivals_u + rivals_a + o)
+    o = odds[bound]
+    # Both directions of every bound pair: (record, the other's file, the other's person).
+    src = np.r_[left[bound], right[bound]]
+    dst = np.r_[right[bound], left[bound]]
+    c = pd.DataFrame({"src": src, "file": files[dst], "person": person[dst], "o": np.r_[o, o]})
+    keys = ["src", "file", "person"]
+    best = c.groupby(keys)["o"].transform("max").to_numpy()
+    total = c.groupby(keys)["o"].max().groupby(level=["src", "file"]).sum()
+    # the other record's own person is counted by this pair's odds, not its best duplicate's
+    others = total.reindex(pd.MultiIndex.from_arrays([src, files[dst]])).to_numpy() - best
+    n = len(o)
+    out[bound] = o / (1 + others[:n] + others[n:] + o)
     return out
 
 
 def components(n: int, links: pd.DataFrame) -> np.ndarray:
+    """Connected component label of each of ``n`` records over ``links`` (left, right)."""
+    from scipy.sparse import coo_matrix  # SciPy only when there is work: keeps startup light
+    from scipy.sparse.csgraph import connected_components
+
     left, right = links["left"].to_numpy(), links["right"].to_numpy()
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n))
     return connected_components(graph, directed=False)[1]
@@ -128,7 +133,7 @@ def clusters(
     component of three or more records whose links are sparse (A-B, B-C but not A-C) keeps only
     its strong links (probability >= ``strong``).
     """
-    is_unique = frame["source"].isin(list(unique_sources)).to_numpy()
+    is_unique = unique_records(frame, unique_sources)
     files = (
         pd.factorize(frame["source_file"])[0]
         if "source_file" in frame

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from pipeline.link.block import unique_records
 from pipeline.link.compare import compare
 from pipeline.link.levels import NULL, Comparison
 
@@ -48,7 +49,7 @@ def random_pairs(
     # Distinct pairs only: in a small file the same few pairs would otherwise be counted often.
     keep &= ~pd.Series(left * size + right).duplicated().to_numpy()
     if {"source", "source_file"} <= set(frame.columns):
-        unique = frame["source"].isin(list(unique_sources)).to_numpy()
+        unique = unique_records(frame, unique_sources)
         files = pd.factorize(frame["source_file"])[0]
         keep &= ~(unique[left] & unique[right] & (files[left] == files[right]))
     return pd.DataFrame({"left": left[keep], "right": right[keep]}).astype("int64")

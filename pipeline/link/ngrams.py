@@ -7,10 +7,13 @@ counted by sorting); the cosine product is taken in chunks, keeping each key's t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 MAX_NGRAM_KEYS = 1000
 
@@ -32,8 +35,10 @@ def nearest_keys(
     counts = _char_wb_counts(keys, max_df)
     if counts is None:  # every n-gram too common, or none at all
         return np.zeros((0, 2), dtype="int64")
+    from scipy import sparse  # SciPy only when names are blocked: keeps startup light
+
     # What TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), dtype=np.float32) returns.
-    matrix = sparse.csr_matrix(TfidfTransformer().fit(counts).transform(counts, copy=False))
+    matrix = _tfidf(counts)
     transposed = matrix.T.tocsr()  # not csc, which the product would convert chunk by chunk
     found = [
         _top_k(
@@ -42,6 +47,26 @@ def nearest_keys(
         for start in range(0, matrix.shape[0], chunk)
     ]
     return np.concatenate(found).astype("int64") if found else np.zeros((0, 2), "int64")
+
+
+def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``TfidfTransformer().fit_transform(counts)`` for float32 counts, step for step (smooth
+    idf in float32, rows scaled to unit length with the sum of squares in float64), without
+    importing scikit-learn, which costs seconds before any work."""
+    from scipy import sparse
+
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+    df += np.float32(1.0)
+    idf = np.full_like(df, counts.shape[0] + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += np.float32(1.0)
+    data = counts.data * idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=(data * data), minlength=counts.shape[0]))
+    scale = np.where(norms == 0.0, 1.0, norms)[rows]
+    data = (data / scale).astype(np.float32)
+    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
 def _char_wb_counts(
@@ -79,6 +104,8 @@ def _char_wb_counts(
     keep = np.bincount(cell_gram, minlength=len(by_met)) <= max_df * len(keys)
     if not keep.any():
         return None  # "After pruning, no terms remain"
+    from scipy import sparse
+
     kept = keep[cell_gram]
     indptr = np.r_[0, np.cumsum(kept)][np.r_[0, np.cumsum(np.concatenate(per_key))]]
     return sparse.csr_matrix(

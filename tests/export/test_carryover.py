@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TODAY
 from openpyxl import load_workbook
 
 from pipeline import run
@@ -46,11 +45,15 @@ def export(path: Path, people: list[tuple[str, str, str, str, str]]) -> Path:
     return path
 
 
-def produce(tmp: Path, people: list, out: Path, previous: Path | None = None) -> Path:
-    csv = export(tmp / "Connections.csv", people)
-    inputs = run.Inputs(csv, previous=previous)
-    result = run.shortlist(inputs, load(None), today=TODAY)
-    return run.write(result, out)
+@pytest.fixture
+def produce(today):
+    def build(tmp: Path, people: list, out: Path, previous: Path | None = None) -> Path:
+        csv = export(tmp / "Connections.csv", people)
+        inputs = run.Inputs(csv, previous=previous)
+        result = run.shortlist(inputs, load(None), today=today)
+        return run.write(result, out)
+
+    return build
 
 
 def table(ws) -> list[dict]:
@@ -63,7 +66,7 @@ def by_id(rows: list[dict]) -> dict[str, dict]:
 
 
 @pytest.fixture
-def edited(tmp_path: Path) -> Path:
+def edited(tmp_path: Path, produce) -> Path:
     """A produced workbook, edited as a user would: statuses, dates, notes, a column, a row."""
     out = produce(tmp_path, FIRST, tmp_path / "shortlist.xlsx")
     wb = load_workbook(out)
@@ -110,7 +113,9 @@ SECOND = [
 ]
 
 
-def test_every_edit_survives_a_rerun_on_a_changed_export(tmp_path: Path, edited: Path) -> None:
+def test_every_edit_survives_a_rerun_on_a_changed_export(
+    tmp_path: Path, edited: Path, produce
+) -> None:
     out = produce(tmp_path, SECOND, edited, previous=edited)
     wb = load_workbook(out)
     short = by_id(table(wb["Shortlist"]))
@@ -148,7 +153,7 @@ def test_every_edit_survives_a_rerun_on_a_changed_export(tmp_path: Path, edited:
 
 
 def test_third_run_keeps_the_referral_and_brings_the_archived_back(
-    tmp_path: Path, edited: Path
+    tmp_path: Path, edited: Path, produce
 ) -> None:
     produce(tmp_path, SECOND, edited, previous=edited)
     out = produce(tmp_path, FIRST, edited, previous=edited)  # Cy Moss is back
@@ -161,7 +166,7 @@ def test_third_run_keeps_the_referral_and_brings_the_archived_back(
     assert short["ada-park"]["My score"] == 5
 
 
-def test_slug_then_name_and_company_find_a_person_whose_id_changed() -> None:
+def test_slug_then_name_and_company_find_a_person_whose_id_changed(today) -> None:
     candidates = pd.DataFrame(
         {
             "prospect_id": ["new-1", "new-2", "new-3", "new-4"],
@@ -188,7 +193,7 @@ def test_slug_then_name_and_company_find_a_person_whose_id_changed() -> None:
         }
     ).astype(object)
     headers = {"Shortlist": tuple(rows.columns)}
-    carried = carry_over(candidates, rows, headers, TODAY)
+    carried = carry_over(candidates, rows, headers, today)
     assert carried.values["Status"].to_dict() == {"new-1": "Contacted", "new-2": "Replied"}
     assert carried.matched == {"LinkedIn profile": 1, "name and company": 1}
     # Two "Sam Lee" at Globex: ambiguous, so archived rather than guessed.
@@ -205,7 +210,7 @@ def test_previous_must_be_a_workbook(tmp_path: Path) -> None:
         read_previous(tmp_path / "missing.xlsx")
 
 
-def test_nameless_row_with_a_note_is_archived_not_lost(tmp_path: Path) -> None:
+def test_nameless_row_with_a_note_is_archived_not_lost(tmp_path: Path, produce) -> None:
     out = produce(tmp_path, FIRST[:2], tmp_path / "s.xlsx")
     wb = load_workbook(out)
     ws = wb["Shortlist"]

@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TODAY, people
 
 from pipeline import run, schema
 from pipeline import settings as settings_mod
@@ -10,7 +9,7 @@ from pipeline.normalize import normalize, summary, unknowns_line
 from pipeline.settings import from_dict
 
 
-def test_normalize_adds_keys_levels_and_stage_without_touching_input():
+def test_normalize_adds_keys_levels_and_stage_without_touching_input(people, today):
     frame = people(
         {"first_name": "María", "last_name": "García", "company": "Google LLC",
          "title": "Sr. Data Scientist II"},
@@ -20,7 +19,7 @@ def test_normalize_adds_keys_levels_and_stage_without_touching_input():
     )  # fmt: skip
     before = frame.copy()
     out = normalize(
-        frame, from_dict({"me": {"school_aliases": {"UW": "University of Waterloo"}}}), TODAY
+        frame, from_dict({"me": {"school_aliases": {"UW": "University of Waterloo"}}}), today
     )
     pd.testing.assert_frame_equal(frame, before)
     assert set(schema.NORMALIZED) <= set(out.columns)
@@ -38,20 +37,20 @@ def test_normalize_adds_keys_levels_and_stage_without_touching_input():
     assert "Google" in ann["past_companies"]
 
 
-def test_settings_seniority_rules_run_before_the_shipped_ones():
+def test_settings_seniority_rules_run_before_the_shipped_ones(people, today):
     frame = people({"first_name": "A", "last_name": "B", "title": "Team Lead"})
-    assert normalize(frame, from_dict({}), TODAY).iloc[0]["seniority"] == "Senior"
+    assert normalize(frame, from_dict({}), today).iloc[0]["seniority"] == "Senior"
     mine = from_dict({"normalize": {"seniority_rules": {r"\bteam lead\b": "manager"}}})
-    row = normalize(frame, mine, TODAY).iloc[0]
+    row = normalize(frame, mine, today).iloc[0]
     assert row["seniority"] == "Manager"
     assert "team lead" in row["seniority_rule"]  # explanations can quote the user's rule
 
 
-def test_settings_company_aliases_beat_the_shipped_table():
+def test_settings_company_aliases_beat_the_shipped_table(people, today):
     frame = people({"first_name": "A", "last_name": "B", "company": "Globex Labs"})
     mine = from_dict({"normalize": {"company_aliases": {"Globex Labs": "Initech"}}})
-    assert normalize(frame, from_dict({}), TODAY).iloc[0]["company_key"] == "globex labs"
-    row = normalize(frame, mine, TODAY).iloc[0]
+    assert normalize(frame, from_dict({}), today).iloc[0]["company_key"] == "globex labs"
+    row = normalize(frame, mine, today).iloc[0]
     assert row["company_key"] == "initech" and row["company_key_source"] == "alias"
 
 
@@ -63,10 +62,10 @@ def test_settings_company_aliases_beat_the_shipped_table():
         ({"company_aliases": {"Globex": "--"}}, r"\[normalize\] company_aliases"),
     ],
 )
-def test_bad_normalize_settings_name_the_key(section, match):
+def test_bad_normalize_settings_name_the_key(section, match, people, today):
     frame = people({"first_name": "A", "last_name": "B", "title": "Team Lead"})
     with pytest.raises(SettingsError, match=match):
-        normalize(frame, from_dict({"normalize": section}), TODAY)
+        normalize(frame, from_dict({"normalize": section}), today)
 
 
 # (title, employer, expected seniority): titles whose meaning depends on the employer
@@ -88,12 +87,12 @@ EMPLOYER_TITLES = [
 
 
 @pytest.mark.parametrize(("title", "company", "level"), EMPLOYER_TITLES)
-def test_seniority_depends_on_the_employer(title, company, level):
+def test_seniority_depends_on_the_employer(title, company, level, people, today):
     frame = people({"first_name": "A", "last_name": "B", "title": title, "company": company})
-    assert normalize(frame, from_dict({}), TODAY).iloc[0]["seniority"] == level
+    assert normalize(frame, from_dict({}), today).iloc[0]["seniority"] == level
 
 
-def test_a_bank_vice_president_is_mid_career():
+def test_a_bank_vice_president_is_mid_career(people, today):
     frame = people(
         {"first_name": "A", "last_name": "B", "company": "RBC Capital Markets",
          "title": "Vice President"},
@@ -101,66 +100,66 @@ def test_a_bank_vice_president_is_mid_career():
         {"first_name": "E", "last_name": "F", "company": "J.P. Morgan",
          "title": "Executive Director"},
     )  # fmt: skip
-    bank_vp, tech_vp, bank_ed = (r for _, r in normalize(frame, from_dict({}), TODAY).iterrows())
+    bank_vp, tech_vp, bank_ed = (r for _, r in normalize(frame, from_dict({}), today).iterrows())
     assert (bank_vp["seniority"], tech_vp["seniority"]) == ("Manager", "VP")
     assert "bank" in bank_vp["seniority_rule"]
     assert bank_vp["career_years"] < tech_vp["career_years"]  # the prior follows the level
     assert bank_ed["seniority"] == "Director"
 
 
-def test_a_university_employer_is_not_a_school_attended():
+def test_a_university_employer_is_not_a_school_attended(people, today):
     frame = people(
         {"first_name": "A", "last_name": "B", "company": "University of Waterloo",
          "title": "Research Scientist"},
         {"first_name": "C", "last_name": "D", "company": "Shopify", "school": "UW"},
     )  # fmt: skip
-    out = normalize(frame, from_dict({}), TODAY)
+    out = normalize(frame, from_dict({}), today)
     assert out["school_key"].tolist() == ["", "university of waterloo"]
     assert out["employer_is_school"].tolist() == [True, False]
     assert out["employer_school_key"].tolist() == ["university of waterloo", ""]
 
 
-def test_former_names_give_alternate_keys():
+def test_former_names_give_alternate_keys(people, today):
     frame = people(
         {"first_name": "Jane", "last_name": "Doe", "former_name": "née Smith", "source": "alumni"},
         {"first_name": "Ann", "last_name": "Ng", "former_name": "", "source": "alumni"},
     )
-    out = normalize(frame, from_dict({}), TODAY)
+    out = normalize(frame, from_dict({}), today)
     assert out["name_key_alternates"].tolist() == ["jane smith", ""]
     assert out["name_key"].tolist() == ["jane doe", "ann ng"]  # the current name stays the key
 
 
-def test_years_ahead_from_the_users_own_graduation():
+def test_years_ahead_from_the_users_own_graduation(people, today):
     frame = people(
         {"first_name": "A", "last_name": "B", "grad_year": 2016, "source": "alumni"},
         {"first_name": "C", "last_name": "D", "title": "Director"},
     )
-    out = normalize(frame, from_dict({"me": {"grad_year": 2021}}), TODAY)
+    out = normalize(frame, from_dict({"me": {"grad_year": 2021}}), today)
     assert out["years_ahead"].iloc[0] == pytest.approx(5.0)  # my grad year - theirs
     assert out["years_ahead_source"].tolist() == ["grad_year", "title prior"]
     assert out["years_ahead_sd"].iloc[0] < out["years_ahead_sd"].iloc[1]
-    unknown = normalize(frame, from_dict({}), TODAY)
+    unknown = normalize(frame, from_dict({}), today)
     assert np.isnan(unknown["years_ahead"]).all()
     assert set(unknown["years_ahead_source"]) == {"unknown"}
-    given = normalize(frame, from_dict({}), TODAY, my_career_years=0.4)
+    given = normalize(frame, from_dict({}), today, my_career_years=0.4)
     assert given["years_ahead"].iloc[0] == pytest.approx(10.0)
 
 
-def test_connected_on_is_never_evidence_of_career_age():
+def test_connected_on_is_never_evidence_of_career_age(people, today):
     frame = people({"first_name": "A", "last_name": "B", "title": "Wizard"})
     frame["connected_on"] = pd.Series([pd.Timestamp("2009-01-08")], dtype="datetime64[s]")
-    row = normalize(frame, from_dict({}), TODAY).iloc[0]
+    row = normalize(frame, from_dict({}), today).iloc[0]
     assert row["career_years_source"] == "unknown" and np.isnan(row["career_years"])
 
 
-def test_summary_counts_unknowns_with_shares():
+def test_summary_counts_unknowns_with_shares(people, today):
     frame = normalize(
         people(
             {"first_name": "A", "last_name": "B", "title": "Wizard", "company": "Freelance"},
             {"first_name": "C", "last_name": "D", "title": "Data Scientist", "school": "Hogwarts"},
         ),
         from_dict({}),
-        TODAY,
+        today,
     )
     s = summary(frame)
     assert set(s) == {
@@ -178,8 +177,8 @@ def test_summary_counts_unknowns_with_shares():
     assert "Seniority unknown for 1 of 2 titles" in unknowns_line(frame)
 
 
-def test_summary_on_the_bundled_sample_reports_every_distribution():
-    result = run.shortlist(run.Inputs.sample(), settings_mod.load(run.SAMPLE_CONFIG), today=TODAY)
+def test_summary_on_the_bundled_sample_reports_every_distribution(today):
+    result = run.shortlist(run.Inputs.sample(), settings_mod.load(run.SAMPLE_CONFIG), today=today)
     s = summary(result.people)
     n = len(result.people)
     for name, table in s.items():

@@ -6,7 +6,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import make_folder, make_zip
 
 from pipeline.errors import InputError
 from pipeline.ingest.archive import (
@@ -68,7 +67,9 @@ MEMBERS = {
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
-def test_zip_and_folder_behave_identically(tmp_path: Path, kind: str) -> None:
+def test_zip_and_folder_behave_identically(
+    tmp_path: Path, kind: str, make_folder, make_zip
+) -> None:
     if kind == "zip":
         path = make_zip(tmp_path / ZIP_NAME, MEMBERS)
     else:
@@ -90,7 +91,7 @@ def test_zip_and_folder_behave_identically(tmp_path: Path, kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["zip", "folder"])
-def test_files_under_one_top_level_folder(tmp_path: Path, kind: str) -> None:
+def test_files_under_one_top_level_folder(tmp_path: Path, kind: str, make_folder, make_zip) -> None:
     inner = {f"Basic_LinkedInDataExport_11-28-2026/{k}": v for k, v in MEMBERS.items()}
     inner["__MACOSX/Basic_LinkedInDataExport_11-28-2026/._Connections.csv"] = b"junk"
     if kind == "zip":
@@ -103,12 +104,12 @@ def test_files_under_one_top_level_folder(tmp_path: Path, kind: str) -> None:
     assert export.read("profile") == b"profile"
 
 
-def test_core_files_are_not_taken_from_subfolders(tmp_path: Path) -> None:
+def test_core_files_are_not_taken_from_subfolders(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / ZIP_NAME, {"Jobs/Connections.csv": b"x", "Profile.csv": b"p"})
     assert "connections" not in open_export(path).members
 
 
-def test_suffixed_member_used_when_it_is_the_only_one(tmp_path: Path) -> None:
+def test_suffixed_member_used_when_it_is_the_only_one(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / ZIP_NAME, {"connections_2.csv": b"c2", "Skills.csv": b"s"})
     export = open_export(path)
     assert export.read("connections") == b"c2"
@@ -129,13 +130,13 @@ def test_unsafe_member_paths_are_refused(tmp_path: Path, bad: str) -> None:
     assert not (tmp_path / "evil.csv").exists()
 
 
-def test_declared_size_over_limit_is_refused(tmp_path: Path) -> None:
+def test_declared_size_over_limit_is_refused(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / ZIP_NAME, {"Connections.csv": b"a" * 5_000})
     with pytest.raises(InputError, match="raise \\[ingest\\] max_archive_mb in the settings"):
         open_export(path, max_bytes=1_000)
 
 
-def test_lying_size_header_is_caught_while_reading(tmp_path: Path) -> None:
+def test_lying_size_header_is_caught_while_reading(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / ZIP_NAME, {"Connections.csv": b"a" * 3_000_000})
     # Rewrite the declared sizes in both headers to claim a tiny file (a zip bomb's trick).
     raw = bytearray(path.read_bytes())
@@ -149,14 +150,14 @@ def test_lying_size_header_is_caught_while_reading(tmp_path: Path) -> None:
         export.read("connections")
 
 
-def test_member_bigger_than_limit_while_reading(tmp_path: Path) -> None:
+def test_member_bigger_than_limit_while_reading(tmp_path: Path, make_zip) -> None:
     export = open_export(make_zip(tmp_path / ZIP_NAME, {"Connections.csv": b"a" * 3_000_000}))
     small = type(export)(export.name, export.members, export.source, max_bytes=2_000_000)
     with pytest.raises(InputError, match="larger than the 2 MB allowed"):
         small.read("connections")
 
 
-def test_folder_file_over_limit_is_refused(tmp_path: Path) -> None:
+def test_folder_file_over_limit_is_refused(tmp_path: Path, make_folder) -> None:
     folder = make_folder(tmp_path / "export", {"Connections.csv": b"a" * 5_000})
     export = open_export(folder, max_bytes=1_000)
     with pytest.raises(InputError, match=r"^Connections\.csv in export is larger than"):
@@ -171,7 +172,7 @@ def test_corrupt_or_non_zip_file(tmp_path: Path, content: bytes) -> None:
         open_export(path)
 
 
-def test_damaged_member_is_reported(tmp_path: Path) -> None:
+def test_damaged_member_is_reported(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / ZIP_NAME, {"Connections.csv": b"First Name,Last Name\n" * 2_000})
     raw = bytearray(path.read_bytes())
     raw[100:140] = b"\xff" * 40  # inside the compressed data

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.ingest.inspect import inspect_file
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "alumni"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "alumni"
 runner = CliRunner()
 
 

@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TODAY, people
 from typer.testing import CliRunner
 
 from pipeline import schema
@@ -19,7 +18,7 @@ ALUM = {"source": "alumni", "school": "University of Waterloo"}
 
 
 @pytest.fixture
-def linked():
+def linked(people, today):
     frame = people(
         {
             "first_name": "Jane",
@@ -78,7 +77,7 @@ def linked():
         },
         {**ALUM, "first_name": "Priya", "last_name": "Shah", "company": "TD", "grad_year": 2019},
     )
-    return link(normalize(frame, Settings(), TODAY), Settings())
+    return link(normalize(frame, Settings(), today), Settings())
 
 
 def by_name(prospects: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -177,7 +176,7 @@ def test_nearest_names_find_typos_not_strangers():
     assert not any(2 in p for p in pairs)
 
 
-def test_same_name_different_employers_stay_apart():
+def test_same_name_different_employers_stay_apart(people, today):
     frame = people(
         {
             "first_name": "Michael",
@@ -196,11 +195,11 @@ def test_same_name_different_employers_stay_apart():
         *[{**ALUM, "first_name": f, "last_name": "Smith", "company": "TD"} for f in ("Ann", "Bo")],
         *[{**ALUM, "first_name": "Michael", "last_name": la} for la in ("Wu", "Roy", "Kim")],
     )
-    p = link(normalize(frame, Settings(), TODAY), Settings()).prospects
+    p = link(normalize(frame, Settings(), today), Settings()).prospects
     assert len(p[p["full_name"] == "Michael Smith"]) == 2
 
 
-def test_maiden_name_links_through_former_name():
+def test_maiden_name_links_through_former_name(people, today):
     frame = people(
         {"first_name": "Ngozi", "last_name": "Okafor", "company": "Cohere", "linkedin_slug": "n1"},
         {
@@ -212,12 +211,12 @@ def test_maiden_name_links_through_former_name():
             "grad_year": 2015,
         },
     )
-    linked = link(normalize(frame, Settings(), TODAY), Settings())
+    linked = link(normalize(frame, Settings(), today), Settings())
     assert len(linked.prospects) == 1
     assert linked.matches.iloc[0]["name"] == "former name"
 
 
-def test_rare_name_agreement_weighs_more_than_common():
+def test_rare_name_agreement_weighs_more_than_common(people, today):
     common = [
         {**ALUM, "first_name": "Wei", "last_name": "Zhang", "grad_year": 2000 + i} for i in range(6)
     ]
@@ -229,14 +228,14 @@ def test_rare_name_agreement_weighs_more_than_common():
         {**ALUM, "first_name": f, "last_name": la}
         for f, la in (("Ann", "Lee"), ("Bo", "Wu"), ("Cy", "Roy"), ("Di", "Kim"), ("Ed", "Fox"))
     ]
-    frame = normalize(people(*common, *rare, *others), Settings(), TODAY)
+    frame = normalize(people(*common, *rare, *others), Settings(), today)
     scored = score(frame, Settings())
     table = explain(scored, names=True)
     w = table[table["name"] == "exact"].groupby("left_name")["name weight"].first()
     assert w["Xiomara Odegard"] > w["Wei Zhang"] + 2
 
 
-def test_logistic_regression_is_used_with_labels():
+def test_logistic_regression_is_used_with_labels(people, today):
     rows, labels = [], []
     for i in range(12):
         rows += [
@@ -249,7 +248,7 @@ def test_logistic_regression_is_used_with_labels():
             {**ALUM, "first_name": f"Ann{chr(97 + i)}", "last_name": "Lee", "company": "Acme"},
             {**ALUM, "first_name": f"Ann{chr(97 + i)}", "last_name": "Lee", "company": "Zeta"},
         ]
-    frame = normalize(people(*rows), Settings(), TODAY)
+    frame = normalize(people(*rows), Settings(), today)
     ids = frame["record_id"].tolist()
     for i in range(12):  # the match, a namesake elsewhere, a colleague with another name
         labels += [
@@ -266,13 +265,13 @@ def test_logistic_regression_is_used_with_labels():
     assert len(linked) == 12 and (linked["right"] - linked["left"] == 1).all()
 
 
-def test_comparison_declared_in_settings_over_an_extra_column():
+def test_comparison_declared_in_settings_over_an_extra_column(people, today):
     twins = [
         {**ALUM, "first_name": "Sam", "last_name": "Ito", "birth_date": d, "grad_year": 2010}
         for d in ("1990-04-01", "1990-04-01", "1985-12-30")
     ]
     settings = from_dict({"match": {"comparisons": {"birth_date": "date"}}})
-    scored = score(normalize(people(*twins), settings, TODAY), settings)
+    scored = score(normalize(people(*twins), settings, today), settings)
     table = explain(scored)
     assert "birth_date" in table.columns
     by_rows = {(r.left_row, r.right_row): r for r in table.itertuples()}
@@ -280,9 +279,9 @@ def test_comparison_declared_in_settings_over_an_extra_column():
     assert by_rows[(5, 7)].birth_date == "different"
 
 
-def test_unknown_declared_column_is_an_input_error():
+def test_unknown_declared_column_is_an_input_error(people, today):
     settings = from_dict({"match": {"comparisons": {"shoe_size": "exact"}}})
-    frame = normalize(people({"first_name": "A", "last_name": "B"}), settings, TODAY)
+    frame = normalize(people({"first_name": "A", "last_name": "B"}), settings, today)
     with pytest.raises(InputError, match="shoe_size"):
         score(frame, settings)
 
@@ -349,13 +348,17 @@ def test_cli_link_writes_matches_csv(tmp_path):
     assert table.loc[0, "name"] == "nickname or variant"
 
 
-def _job_level(left: dict, right: dict) -> str:
-    frame = people(
-        {"first_name": "Adam", "last_name": "Girard", "linkedin_slug": "ag", **left},
-        {**ALUM, "first_name": "Adam", "last_name": "Girard", "grad_year": 1975, **right},
-    )
-    table = explain(score(normalize(frame, Settings(), TODAY), Settings()))
-    return table.iloc[0]["job"]
+@pytest.fixture
+def _job_level(people, today):
+    def build(left: dict, right: dict) -> str:
+        frame = people(
+            {"first_name": "Adam", "last_name": "Girard", "linkedin_slug": "ag", **left},
+            {**ALUM, "first_name": "Adam", "last_name": "Girard", "grad_year": 1975, **right},
+        )
+        table = explain(score(normalize(frame, Settings(), today), Settings()))
+        return table.iloc[0]["job"]
+
+    return build
 
 
 @pytest.mark.parametrize(
@@ -382,16 +385,16 @@ def _job_level(left: dict, right: dict) -> str:
         ),
     ],
 )
-def test_placeholder_employers_give_no_job_evidence(left, right, level):
+def test_placeholder_employers_give_no_job_evidence(left, right, level, _job_level):
     assert _job_level(left, right) == level
 
 
-def test_retired_alum_does_not_link_to_a_working_namesake():
+def test_retired_alum_does_not_link_to_a_working_namesake(people, today):
     frame = people(
         {"first_name": "Adam", "last_name": "Girard", "company": "PwC", "linkedin_slug": "ag"},
         {**ALUM, "first_name": "Adam", "last_name": "Girard", "company": "Retired"},
     )
-    scored = score(normalize(frame, Settings(), TODAY), Settings())
+    scored = score(normalize(frame, Settings(), today), Settings())
     weight = explain(scored)["job weight"].iloc[0]
     assert weight == pytest.approx(-4.0)
     assert not scored.pairs["linked"].any()
@@ -426,7 +429,7 @@ def test_rival_candidates_share_the_evidence(pairs, bits, expected):
     assert got == pytest.approx(expected, rel=1e-6)
 
 
-def test_second_plausible_alum_lowers_the_probability():
+def test_second_plausible_alum_lowers_the_probability(people, today):
     conn = {
         "first_name": "Xiomara",
         "last_name": "Odegard",
@@ -442,7 +445,7 @@ def test_second_plausible_alum_lowers_the_probability():
     ]
 
     def first_pairs(*alumni):
-        frame = normalize(people(conn, *alumni, *others), Settings(), TODAY)
+        frame = normalize(people(conn, *alumni, *others), Settings(), today)
         scored = score(frame, Settings())
         own = 1 / (1 + np.exp2(-(scored.contributions.sum(axis=1).to_numpy() + scored.prior)))
         return scored.pairs["probability"].to_numpy()[:2], own[:2]

@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TODAY, people
 
 from pipeline import schema
 from pipeline.normalize import normalize
@@ -30,29 +29,41 @@ SETTINGS = from_dict(
 )
 
 
-def ctx_of(**changes) -> Context:
-    base = {
-        "me": {"schools": ["University of Waterloo"], "grad_year": 2025, "major": "Statistics"},
-        "targets": {"roles": ["data scientist"], "companies": ["Google", "Shopify"]},
-    }
-    for section, values in changes.items():
-        base[section] = {**base.get(section, {}), **values}
-    return context(from_dict(base), None, None, TODAY)
+@pytest.fixture
+def ctx_of(today):
+    def build(**changes) -> Context:
+        base = {
+            "me": {"schools": ["University of Waterloo"], "grad_year": 2025, "major": "Statistics"},
+            "targets": {"roles": ["data scientist"], "companies": ["Google", "Shopify"]},
+        }
+        for section, values in changes.items():
+            base[section] = {**base.get(section, {}), **values}
+        return context(from_dict(base), None, None, today)
+
+    return build
 
 
-def prospects_of(*rows, settings=SETTINGS) -> pd.DataFrame:
-    """Prospects straight from normalize, one per row (linking is tested elsewhere)."""
-    p = normalize(people(*rows), settings, TODAY)
-    p["prospect_id"] = [r.get("linkedin_slug") or f"p{i}" for i, r in enumerate(rows)]
-    p["is_connection"] = (p["source"] == "connections").to_numpy()
-    p["is_alum"] = (p["source"] == "alumni").to_numpy()
-    p["record_ids"] = p["record_id"]
-    p["match_confidence"] = 1.0
-    return p
+@pytest.fixture
+def prospects_of(people, today):
+    def build(*rows, settings=SETTINGS) -> pd.DataFrame:
+        """Prospects straight from normalize, one per row (linking is tested elsewhere)."""
+        p = normalize(people(*rows), settings, today)
+        p["prospect_id"] = [r.get("linkedin_slug") or f"p{i}" for i, r in enumerate(rows)]
+        p["is_connection"] = (p["source"] == "connections").to_numpy()
+        p["is_alum"] = (p["source"] == "alumni").to_numpy()
+        p["record_ids"] = p["record_id"]
+        p["match_confidence"] = 1.0
+        return p
+
+    return build
 
 
-def ranked_of(*rows, settings=SETTINGS):
-    return rank(prospects_of(*rows, settings=settings), context(settings, None, None, TODAY))
+@pytest.fixture
+def ranked_of(prospects_of, today):
+    def build(*rows, settings=SETTINGS):
+        return rank(prospects_of(*rows, settings=settings), context(settings, None, None, today))
+
+    return build
 
 
 def frame(**columns) -> pd.DataFrame:
@@ -74,14 +85,14 @@ def frame(**columns) -> pd.DataFrame:
         ("", 0.0, 0.0),
     ],
 )
-def test_role_fit_table(title, low, high):
+def test_role_fit_table(title, low, high, ctx_of, prospects_of):
     p = prospects_of({"first_name": "A", "last_name": "B", "title": title})
     value, evidence = role_fit(p, ctx_of())
     assert low <= value[0] <= high
     assert ("data scientist" in evidence.iloc[0]) == (value[0] >= 0.25)
 
 
-def test_role_fit_words_of_another_family_do_not_fit_fully():
+def test_role_fit_words_of_another_family_do_not_fit_fully(ctx_of, prospects_of):
     ctx = ctx_of(targets={"roles": ["product manager"]})
     p = prospects_of(
         {"first_name": "A", "last_name": "B", "title": "Product Marketing Manager"},
@@ -91,7 +102,7 @@ def test_role_fit_words_of_another_family_do_not_fit_fully():
     assert value[1] == 1.0 and value[0] <= 0.5
 
 
-def test_role_fit_is_zero_without_target_roles():
+def test_role_fit_is_zero_without_target_roles(ctx_of, prospects_of):
     p = prospects_of({"first_name": "A", "last_name": "B", "title": "Data Scientist"})
     value, _ = role_fit(p, ctx_of(targets={"roles": []}))
     assert np.isnan(value).all()  # not used: a blank, not a zero
@@ -111,20 +122,22 @@ def test_role_fit_is_zero_without_target_roles():
         ("Loblaw", "Analyst", 0.0, ""),
     ],
 )
-def test_company_fit_aliases_groups_and_past_employers(company, title, expected, words):
+def test_company_fit_aliases_groups_and_past_employers(
+    company, title, expected, words, ctx_of, prospects_of
+):
     p = prospects_of({"first_name": "A", "last_name": "B", "company": company, "title": title})
     value, evidence = company_fit(p, ctx_of())
     assert value[0] == pytest.approx(expected)
     assert words in evidence.iloc[0]
 
 
-def test_company_fit_scales_with_lamp_motivation_and_posting():
+def test_company_fit_scales_with_lamp_motivation_and_posting(prospects_of, today):
     settings = from_dict({"targets": {"companies": []}})
     lamp = pd.DataFrame(
         {"employer": ["Shopify", "RBC"], "advocacy": [True, False], "motivation": [3, 1],
          "posting": [3, 1]}
     )  # fmt: skip
-    ctx = context(settings, None, lamp, TODAY)
+    ctx = context(settings, None, lamp, today)
     p = prospects_of(
         {"first_name": "A", "last_name": "B", "company": "Shopify"},
         {"first_name": "C", "last_name": "D", "company": "RBC"},
@@ -137,7 +150,7 @@ def test_company_fit_scales_with_lamp_motivation_and_posting():
 # --- school_fit -----------------------------------------------------------------------------
 
 
-def test_school_fit_alum_and_same_program():
+def test_school_fit_alum_and_same_program(ctx_of, prospects_of):
     p = prospects_of(
         {"first_name": "A", "last_name": "B", "source": "alumni", "major": "Statistics",
          "school": "University of Waterloo"},
@@ -153,7 +166,7 @@ def test_school_fit_alum_and_same_program():
 
 # --- stage_fit ------------------------------------------------------------------------------
 
-ME = 1.4  # the user's career years on TODAY with grad_year 2025
+ME = 1.4  # the user's career years on today with grad_year 2025
 
 
 def stage_frame(ahead, seniority, sd=1.0):
@@ -166,7 +179,7 @@ def stage_frame(ahead, seniority, sd=1.0):
     )
 
 
-def test_stage_curve_peaks_at_five_years_and_keeps_senior_leaders():
+def test_stage_curve_peaks_at_five_years_and_keeps_senior_leaders(ctx_of):
     p = stage_frame([1, 5, 15, 20, -2], ["Entry", "Senior", "Manager", "VP", "Training"])
     (one, five, fifteen, vp, behind), evidence = stage_fit(p, ctx_of())
     assert five > one and five > fifteen
@@ -177,13 +190,13 @@ def test_stage_curve_peaks_at_five_years_and_keeps_senior_leaders():
     assert "2 years behind" in evidence.iloc[4]
 
 
-def test_stage_uncertainty_widens_the_curve():
+def test_stage_uncertainty_widens_the_curve(ctx_of):
     sure = stage_fit(stage_frame([12], ["Senior"], sd=1.0), ctx_of())[0][0]
     unsure = stage_fit(stage_frame([12], ["Senior"], sd=5.0), ctx_of())[0][0]
     assert unsure > sure
 
 
-def test_include_peers_counts_people_at_the_users_stage_fully():
+def test_include_peers_counts_people_at_the_users_stage_fully(ctx_of):
     p = stage_frame([0, 2, 5], ["Entry", "Entry", "Senior"])
     without = stage_fit(p, ctx_of())[0]
     with_peers = stage_fit(p, ctx_of(targets={"include_peers": True}))[0]
@@ -191,7 +204,7 @@ def test_include_peers_counts_people_at_the_users_stage_fully():
     assert without[0] < 0.5
 
 
-def test_unknown_stage_is_neutral_low_but_leaders_keep_their_floor():
+def test_unknown_stage_is_neutral_low_but_leaders_keep_their_floor(ctx_of):
     p = frame(career_years=[np.nan, np.nan], career_years_sd=[np.nan] * 2,
               seniority=["Unknown", "Director"])  # fmt: skip
     value, _ = stage_fit(p, ctx_of())
@@ -201,7 +214,7 @@ def test_unknown_stage_is_neutral_low_but_leaders_keep_their_floor():
 # --- warmth, location, industry -------------------------------------------------------------
 
 
-def test_warmth_orders_connection_alum_intro_cold():
+def test_warmth_orders_connection_alum_intro_cold(ctx_of):
     p = frame(is_connection=[True, False, False, False, False],
               is_alum=[False, True, True, False, False],
               intro_via=["", "X (Acme)", "", "X (Acme)", ""])  # fmt: skip
@@ -210,7 +223,7 @@ def test_warmth_orders_connection_alum_intro_cold():
     assert len(set(value.tolist())) == 5
 
 
-def test_location_fit_missing_is_neutral_not_a_penalty():
+def test_location_fit_missing_is_neutral_not_a_penalty(ctx_of):
     ctx = ctx_of(targets={"locations": ["Toronto"]})
     p = frame(location=["Toronto, ON, Canada", "Vancouver, BC", "", "Greater Toronto Area"])
     value, evidence = location_fit(p, ctx)
@@ -221,7 +234,7 @@ def test_location_fit_missing_is_neutral_not_a_penalty():
     assert weighted_score(f, {"a": 1.0, "location_fit": 1.0}).tolist() == [0.8, 0.4]
 
 
-def test_industry_fit_from_the_employer_and_the_users_words():
+def test_industry_fit_from_the_employer_and_the_users_words(ctx_of):
     ctx = ctx_of(targets={"industries": ["fintech"]})
     p = frame(company_key=["wealthsimple", "rbc", "shopify", "acme widgets"],
               company_parent=["", "", "", ""])  # fmt: skip
@@ -239,7 +252,7 @@ def test_contributions_add_up_to_the_score():
     assert contributions(f, w).sum(axis=1).round(4).tolist() == weighted_score(f, w).tolist()
 
 
-def test_filters_drop_excluded_role_family_employer_and_my_employer():
+def test_filters_drop_excluded_role_family_employer_and_my_employer(prospects_of):
     settings = from_dict(
         {"me": {"grad_year": 2025}, "targets": {"exclude_companies": ["Loblaw Inc."]}}
     )
@@ -260,7 +273,7 @@ def test_filters_drop_excluded_role_family_employer_and_my_employer():
     }
 
 
-def test_minimum_score_filters_with_a_reason():
+def test_minimum_score_filters_with_a_reason(ranked_of):
     settings = from_dict({"me": {"grad_year": 2025}, "output": {"min_score": 0.99}})
     _, dropped = ranked_of({"first_name": "A", "last_name": "B"}, settings=settings)
     assert dropped["filtered_because"].tolist() == ["below the minimum score"]
@@ -298,7 +311,7 @@ def test_intro_paths_current_colleagues_first_then_former_ones():
 # --- the whole stage and its words ----------------------------------------------------------
 
 
-def test_ranked_has_schema_and_the_best_person_first():
+def test_ranked_has_schema_and_the_best_person_first(ranked_of):
     ranked, _ = ranked_of(
         {"first_name": "Ana", "last_name": "Lopez", "company": "Alphabet",
          "title": "Data Scientist", "source": "alumni", "grad_year": 2020,
@@ -324,7 +337,7 @@ def test_ranked_has_schema_and_the_best_person_first():
     )
 
 
-def test_no_targets_means_role_and_company_weigh_nothing():
+def test_no_targets_means_role_and_company_weigh_nothing(ranked_of):
     settings = from_dict({"me": {"grad_year": 2025}})
     ranked, _ = ranked_of(
         {"first_name": "Ana", "last_name": "Lopez", "title": "Data Scientist", "company": "X"},
@@ -377,15 +390,15 @@ def test_words_handle_an_empty_frame():
     assert why(WORDS.iloc[:0]).tolist() == [] and opener(WORDS.iloc[:0]).tolist() == []
 
 
-def test_score_features_leaves_the_input_untouched():
+def test_score_features_leaves_the_input_untouched(prospects_of, today):
     p = prospects_of({"first_name": "A", "last_name": "B", "title": "Data Scientist"})
     before = p.copy()
-    out = score_features(p, context(SETTINGS, None, None, TODAY))
+    out = score_features(p, context(SETTINGS, None, None, today))
     pd.testing.assert_frame_equal(p, before)
     assert {"role_fit_evidence", "score", "intro_via"} <= set(out.columns)
 
 
-def test_context_excludes_my_current_employer_but_never_my_school():
+def test_context_excludes_my_current_employer_but_never_my_school(prospects_of, today):
     from pipeline.ingest.profile import Position, Profile
 
     jobs = (
@@ -393,9 +406,9 @@ def test_context_excludes_my_current_employer_but_never_my_school():
         Position("University of Waterloo", "Research Assistant", (2025, 1), (None, None), False),
         Position("Shopify", "Data Science Intern (co-op)", (2023, 1), (2023, 8), True),
     )
-    ctx = context(SETTINGS, Profile(positions=jobs), None, TODAY)
+    ctx = context(SETTINGS, Profile(positions=jobs), None, today)
     assert ctx.my_employer_keys == ("manulife financial",)
-    off = context(from_dict({"targets": {"exclude_my_employer": False}}), None, None, TODAY)
+    off = context(from_dict({"targets": {"exclude_my_employer": False}}), None, None, today)
     p = prospects_of({"first_name": "A", "last_name": "B", "company": "Manulife"})
     assert rank(p, ctx)[1]["filtered_because"].tolist() == ["works at your current employer"]
     assert len(rank(p, off)[0]) == 1

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_folder, make_zip
 
 from pipeline.errors import InputError
 from pipeline.ingest.linkedin import read_export
 from pipeline.ingest.profile import read_profile
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "linkedin"
 CONNECTIONS = (FIXTURES / "connections_current.csv").read_bytes()
 PROFILE = (
     b"First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,Zip Code,"
@@ -37,7 +36,7 @@ MAX = 500_000_000
     ],
 )
 @pytest.mark.parametrize("top", ["", "Basic_LinkedInDataExport_11-28-2026/"])
-def test_archive_names_and_top_folder(tmp_path: Path, zip_name: str, top: str) -> None:
+def test_archive_names_and_top_folder(tmp_path: Path, zip_name: str, top: str, make_zip) -> None:
     members = {
         f"{top}Connections.csv": CONNECTIONS,
         f"{top}Profile.csv": PROFILE,
@@ -66,14 +65,16 @@ def test_archive_names_and_top_folder(tmp_path: Path, zip_name: str, top: str) -
         ("connections 1.csv", "profile_3.csv"),
     ],
 )
-def test_member_names_are_matched_loosely(tmp_path: Path, connections: str, profile: str) -> None:
+def test_member_names_are_matched_loosely(
+    tmp_path: Path, connections: str, profile: str, make_zip
+) -> None:
     path = make_zip(tmp_path / "export.zip", {connections: CONNECTIONS, profile: PROFILE})
     got, export = read_export(path, max_bytes=MAX)
     assert got.reports[0].accepted == 8
     assert export is not None and read_profile(export).name == "Robin Vale"
 
 
-def test_only_connections_present_gives_an_empty_profile(tmp_path: Path) -> None:
+def test_only_connections_present_gives_an_empty_profile(tmp_path: Path, make_zip) -> None:
     path = tmp_path / "Basic_LinkedInDataExport_11-28-2026.zip"
     path = make_zip(path, {"Connections.csv": CONNECTIONS})
     got, export = read_export(path, max_bytes=MAX)
@@ -82,7 +83,7 @@ def test_only_connections_present_gives_an_empty_profile(tmp_path: Path) -> None
     assert (me.name, me.education, me.positions, me.grad_year()) == ("", (), (), None)
 
 
-def test_extracted_folder_reads_exactly_like_the_zip(tmp_path: Path) -> None:
+def test_extracted_folder_reads_exactly_like_the_zip(tmp_path: Path, make_folder, make_zip) -> None:
     members = {
         "Basic_LinkedInDataExport_11-28-2026/Connections.csv": CONNECTIONS,
         "Basic_LinkedInDataExport_11-28-2026/Profile.csv": PROFILE,
@@ -100,21 +101,21 @@ def test_extracted_folder_reads_exactly_like_the_zip(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(from_zip.people, again.people)
 
 
-def test_archive_without_connections_says_what_to_download(tmp_path: Path) -> None:
+def test_archive_without_connections_says_what_to_download(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / "Basic_LinkedInDataExport_11-28-2026.zip", {"Profile.csv": PROFILE})
     with pytest.raises(InputError, match=r"holds no Connections\.csv; download the archive again"):
         read_export(path, max_bytes=MAX)
 
 
 @pytest.mark.parametrize("bad", ["/etc/Connections.csv", "../Connections.csv", "a/../../x.csv"])
-def test_unsafe_members_refuse_the_whole_archive(tmp_path: Path, bad: str) -> None:
+def test_unsafe_members_refuse_the_whole_archive(tmp_path: Path, bad: str, make_zip) -> None:
     path = make_zip(tmp_path / "export.zip", {"Connections.csv": CONNECTIONS, bad: b"x"})
     with pytest.raises(InputError, match=r"^export\.zip contains a file with an unsafe path"):
         read_export(path, max_bytes=MAX)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.zip"]  # nothing extracted
 
 
-def test_size_bound_names_the_setting(tmp_path: Path) -> None:
+def test_size_bound_names_the_setting(tmp_path: Path, make_zip) -> None:
     path = make_zip(tmp_path / "export.zip", {"Connections.csv": CONNECTIONS * 50})
     with pytest.raises(InputError, match=r"raise \[ingest\] max_archive_mb"):
         read_export(path, max_bytes=10_000)

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from anyascii import anyascii
 
-SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
 ZIP_NAME = "Basic_LinkedInDataExport_11-28-2026.zip"
 OUTPUTS = (ZIP_NAME, "alumni.xlsx", "truth.csv", "alumni_duplicates.csv")
 CONNECTIONS_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"

@@ -4,7 +4,6 @@ how crowded a name's spelling neighbourhood is."""
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TODAY, people
 
 from pipeline.link import explain, score
 from pipeline.link.classify import frequencies
@@ -18,13 +17,17 @@ OTHERS = [
 ]
 
 
-def _levels(left: dict, right: dict) -> pd.Series:
-    """The levels of the pair between a connection ``left`` and an alum ``right``."""
-    frame = people(
-        {"first_name": "Adam", "last_name": "Girard", "linkedin_slug": "ag", **left},
-        {**ALUM, "first_name": "Adam", "last_name": "Girard", **right},
-    )
-    return explain(score(normalize(frame, Settings(), TODAY), Settings())).iloc[0]
+@pytest.fixture
+def _levels(people, today):
+    def build(left: dict, right: dict) -> pd.Series:
+        """The levels of the pair between a connection ``left`` and an alum ``right``."""
+        frame = people(
+            {"first_name": "Adam", "last_name": "Girard", "linkedin_slug": "ag", **left},
+            {**ALUM, "first_name": "Adam", "last_name": "Girard", **right},
+        )
+        return explain(score(normalize(frame, Settings(), today), Settings())).iloc[0]
+
+    return build
 
 
 @pytest.mark.parametrize(
@@ -41,18 +44,18 @@ def _levels(left: dict, right: dict) -> pd.Series:
         ("", 2020, ""),
     ],
 )
-def test_career_stage_weighs_the_title_against_the_class_year(title, grad_year, level):
+def test_career_stage_weighs_the_title_against_the_class_year(title, grad_year, level, _levels):
     row = _levels({"company": "Acme", "title": title}, {"company": "Zeta", "grad_year": grad_year})
     assert row["career stage"] == level
 
 
-def test_career_stage_is_not_compared_between_two_class_years():
+def test_career_stage_is_not_compared_between_two_class_years(people, today):
     frame = people(
         {**ALUM, "first_name": "Ann", "last_name": "Girard", "title": "VP", "grad_year": 2024},
         {**ALUM, "first_name": "Ann", "last_name": "Girard", "title": "Intern", "grad_year": 1990},
     )
     assert (
-        explain(score(normalize(frame, Settings(), TODAY), Settings())).iloc[0]["career stage"]
+        explain(score(normalize(frame, Settings(), today), Settings())).iloc[0]["career stage"]
         == ""
     )
 
@@ -67,12 +70,12 @@ def test_career_stage_is_not_compared_between_two_class_years():
         ("Data Analyst", "Data Analyst", ""),
     ],
 )
-def test_seniority_order_reads_the_alumni_title_as_the_older_one(linkedin, alumni, level):
+def test_seniority_order_reads_the_alumni_title_as_the_older_one(linkedin, alumni, level, _levels):
     row = _levels({"company": "Acme", "title": linkedin}, {"company": "Zeta", "title": alumni})
     assert row["seniority order"] == level
 
 
-def test_a_namesake_more_senior_in_the_alumni_list_is_less_likely_the_same_person():
+def test_a_namesake_more_senior_in_the_alumni_list_is_less_likely_the_same_person(people, today):
     def probability(alumni_title: str) -> float:
         frame = people(
             {"first_name": "Xiomara", "last_name": "Odegard", "linkedin_slug": "x",
@@ -81,14 +84,14 @@ def test_a_namesake_more_senior_in_the_alumni_list_is_less_likely_the_same_perso
              "title": alumni_title, "grad_year": 2022},
             *OTHERS,
         )  # fmt: skip
-        pairs = score(normalize(frame, Settings(), TODAY), Settings()).pairs
+        pairs = score(normalize(frame, Settings(), today), Settings()).pairs
         return float(pairs.loc[(pairs["left"] == 0) & (pairs["right"] == 1), "probability"].iloc[0])
 
     # an alumni list's job is older: a junior one there fits, a more senior one does not
     assert probability("Data Science Intern") > probability("Director of Data Science")
 
 
-def test_name_frequency_counts_only_the_pair_files():
+def test_name_frequency_counts_only_the_pair_files(people, today):
     """A connection carrying the name of two alumni records (one person listed twice, who is
     also the connection) does not make that name common for the alumni pair."""
     frame = normalize(
@@ -99,7 +102,7 @@ def test_name_frequency_counts_only_the_pair_files():
             *OTHERS,
         ),
         Settings(),
-        TODAY,
+        today,
     )
     left, right = np.array([1, 0]), np.array([2, 1])
     f_left, f_right = frequencies(frame, "name_key", left, right)
@@ -110,7 +113,7 @@ def test_name_frequency_counts_only_the_pair_files():
     assert np.all(f_left == f_right)
 
 
-def test_a_typo_in_a_crowded_spelling_neighbourhood_weighs_less():
+def test_a_typo_in_a_crowded_spelling_neighbourhood_weighs_less(people, today):
     def typo_weight(*extra: dict) -> float:
         frame = people(
             {"first_name": "Maria", "last_name": "Jonsen", "linkedin_slug": "mj"},
@@ -118,7 +121,7 @@ def test_a_typo_in_a_crowded_spelling_neighbourhood_weighs_less():
             *extra,
             *OTHERS,
         )
-        table = explain(score(normalize(frame, Settings(), TODAY), Settings()))
+        table = explain(score(normalize(frame, Settings(), today), Settings()))
         row = table[(table["left_row"] == 5) & (table["right_row"] == 6)].iloc[0]
         assert row["name"] == "close spelling"
         return float(row["name weight"])

@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from pipeline.errors import InputError
 from pipeline.ingest.targets import field_of, read_targets
 
-TARGETS = Path(__file__).resolve().parent.parent / "fixtures" / "targets"
+TARGETS = Path(__file__).resolve().parents[2] / "fixtures" / "targets"
 
 
 def test_published_lamp_template_header_on_row_four():

@@ -15,7 +15,7 @@ from pipeline.ingest.reviewed import read_reviewed
 from pipeline.rank.learn import TooFewLabels, fit_weights, learn, with_weights
 
 runner = CliRunner()
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "ranking"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "ranking"
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pipeline.cli import app
 from pipeline.rank.explain import NoSuchProspect, find
 
 runner = CliRunner()
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "ranking"
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "ranking"
 INPUTS = [
     str(FIXTURE / "Connections.csv"),
     "--alumni",

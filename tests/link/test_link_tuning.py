@@ -1,5 +1,5 @@
 import pandas as pd
-from conftest import TODAY, people
+import pytest
 
 from pipeline.link import score
 from pipeline.link.tuning import borderline, threshold_curve, truth_positions
@@ -9,7 +9,9 @@ from pipeline.settings import Settings
 ALUM = {"source": "alumni", "school": "University of Waterloo"}
 
 
-def scored():
+@pytest.fixture
+def scored(people, today):
+    """Three connection/alumni pairs scored: a sure match, a likely one, and two strangers."""
     frame = people(
         {"first_name": "Jane", "last_name": "Doe", "linkedin_slug": "jd", "company": "Shopify"},
         {
@@ -24,17 +26,17 @@ def scored():
         {"first_name": "Lena", "last_name": "Park", "company": "Google"},
         {**ALUM, "first_name": "Lena", "last_name": "Parker", "company": "Deloitte"},
     )
-    return score(normalize(frame, Settings(), TODAY), Settings())
+    return score(normalize(frame, Settings(), today), Settings())
 
 
-def test_truth_rows_map_to_positions_and_unknown_rows_drop():
-    s = scored()
+def test_truth_rows_map_to_positions_and_unknown_rows_drop(scored):
+    s = scored
     truth = pd.DataFrame({"connections_row": [5, 7, 99], "alumni_row": [6, 8, 6]})
     assert truth_positions(s.frame, truth).values.tolist() == [[0, 1], [2, 3]]
 
 
-def test_threshold_curve_trades_recall_for_precision():
-    s = scored()
+def test_threshold_curve_trades_recall_for_precision(scored):
+    s = scored
     truth = pd.DataFrame({"left": [0, 2], "right": [1, 3]})
     curve = threshold_curve(s, truth, thresholds=[0.0, 0.5, 0.999999])
     assert list(curve.columns) == ["threshold", "precision", "recall", "f1", "links"]
@@ -43,8 +45,8 @@ def test_threshold_curve_trades_recall_for_precision():
     assert (curve["precision"].between(0, 1)).all()
 
 
-def test_borderline_shows_both_names_and_the_evidence():
-    s = scored()
+def test_borderline_shows_both_names_and_the_evidence(scored):
+    s = scored
     near = borderline(s, 0.0, 1.01)
     assert {"left_name", "right_name", "probability", "name", "name weight"} <= set(near.columns)
     assert len(near) == len(s.pairs)

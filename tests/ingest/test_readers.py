@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.ingest import readers
+from pipeline.ingest import delimited
 from pipeline.ingest.readers import (
     TextTable,
     clean_header,
@@ -23,7 +23,7 @@ from pipeline.ingest.readers import (
     read_text_table,
 )
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "readers"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "readers"
 KNOWN = {"first name", "last name", "url", "email address", "company", "position", "connected on"}
 KNOWN |= {"name", "class", "class year"}
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
@@ -349,9 +349,9 @@ PIECES = st.sampled_from(["a", "b", " ", ",", '"', "\n", "\r\n", "\r", "\t", '""
 
 
 def both_paths(text: str):
-    fast = readers._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
+    fast = delimited._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
     try:
-        slow = readers._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
+        slow = delimited._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
     except InputError:
         slow = None
     return fast, slow

@@ -8,7 +8,7 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.ingest.alumni import find_tables, read_alumni
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "alumni"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "alumni"
 
 
 def _fields(path: Path, overrides: dict | None = None) -> list[dict[str, str]]:

@@ -14,7 +14,7 @@ from pipeline.cli import app
 from pipeline.run import SAMPLE_EXPORT
 
 runner = CliRunner()
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "linkedin"
 
 
 def test_sample_archive_prints_format_counts_reasons_and_me() -> None:

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TODAY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
     "linkage_generate", ROOT / "fixtures" / "linkage" / "generate.py"
 )
@@ -75,7 +74,7 @@ def test_namesakes_are_other_people_with_their_own_address(bench):
 
 
 @pytest.mark.parametrize("seed", [11, 13])
-def test_linking_a_small_benchmark_keeps_its_accuracy(seed):
+def test_linking_a_small_benchmark_keeps_its_accuracy(seed, today):
     """A guard, not the measurement (benchmarks/bench_link.py is): default settings on a small
     generated benchmark stay precise and find nearly every link."""
     from pipeline.link import evaluate, score
@@ -83,7 +82,7 @@ def test_linking_a_small_benchmark_keeps_its_accuracy(seed):
     from pipeline.settings import Settings
 
     bench = generate.make(1000, 6000, seed=seed)
-    frame = normalize(generate.people(bench), Settings(), TODAY)
+    frame = normalize(generate.people(bench), Settings(), today)
     scored = score(frame, Settings())
     ids = scored.frame.assign(label=scored.labels)
     pairs = ids[ids["source"] == "connections"].merge(

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from pipeline.ingest.linkedin import read_connections
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ is not installed
-
 from benchmarks.check import committed
 from benchmarks.inputs import connections_csv
+from pipeline.ingest.linkedin import read_connections
 
 SECTION = """# Benchmark results
 

@@ -1,17 +1,14 @@
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks.eval_rank import fixture_result, labels_by_id
 from pipeline.rank import evaluate
 from pipeline.rank.evaluate import ndcg_at, precision_at
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.eval_rank import fixture_result, labels_by_id  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

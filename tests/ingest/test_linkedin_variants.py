@@ -15,7 +15,7 @@ import pytest
 from pipeline.errors import InputError
 from pipeline.ingest.linkedin import read_connections
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "linkedin"
 _spec = importlib.util.spec_from_file_location("_linkedin_fixtures", FIXTURES / "make_fixtures.py")
 _module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_module)

@@ -1,11 +1,9 @@
-from conftest import TODAY
-
 from pipeline import Inputs, load_settings, schema, shortlist
 from pipeline.run import SAMPLE_CONFIG
 
 
-def test_the_sample_runs_end_to_end_and_accounts_for_every_row():
-    result = shortlist(Inputs.sample(), load_settings(SAMPLE_CONFIG), today=TODAY)
+def test_the_sample_runs_end_to_end_and_accounts_for_every_row(today):
+    result = shortlist(Inputs.sample(), load_settings(SAMPLE_CONFIG), today=today)
     counts = result.counts
     assert (counts["read"] == counts["accepted"] + counts["rejected"]).all()
     assert counts["accepted"].sum() == len(result.ingested.people)
@@ -21,8 +19,8 @@ def test_the_sample_runs_end_to_end_and_accounts_for_every_row():
     assert "Read 1,800 rows" in summary and "shortlisted the top 50" in summary
 
 
-def test_me_comes_from_the_archive():
-    result = shortlist(Inputs.sample(), load_settings(SAMPLE_CONFIG), today=TODAY)
+def test_me_comes_from_the_archive(today):
+    result = shortlist(Inputs.sample(), load_settings(SAMPLE_CONFIG), today=today)
     assert result.profile.name == "Avery Chen"
     assert result.context.my_grad_year == 2025
     assert result.context.i_am_student

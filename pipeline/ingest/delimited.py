@@ -1,0 +1,341 @@
+"""CSV-like text into a TextTable: the dialect (comma, semicolon, tab, pipe; rows wrapped whole
+in quotes) and a header not on line 1 (LinkedIn's "Notes:" preamble, blank or padded lines).
+
+Every cell comes back as text ("" when missing, never NaN): "NA" or "None" stay what people typed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import io
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipeline.errors import InputError
+from pipeline.ingest.decode import decode
+from pipeline.ingest.table import (
+    HeaderScorer,
+    TextTable,
+    clean_header,
+    find_header,
+    frame_of,
+    no_header,
+)
+
+DELIMITERS = (",", ";", "\t", "|")
+_HEAD_LINES = 400  # lines looked at to choose the delimiter; the header is within max_scan of them
+
+
+def _unwrap(cells: list[str], delimiter: str) -> list[str] | None:
+    """The cells of a row Excel wrapped whole in quotes, or None when it is not such a row."""
+    if len(cells) != 1 or delimiter not in cells[0]:
+        return None
+    try:
+        return next(csv.reader([cells[0]], delimiter=delimiter))
+    except csv.Error:  # a newline outside quotes: not a wrapped row after all
+        return None
+
+
+def _head_records(head: str, delimiter: str, limit: int) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    # An unclosed quote stops the sniff here; the full parse reports it with its line.
+    with contextlib.suppress(csv.Error):
+        records.extend(r for r in itertools.islice(reader, limit) if _nonblank(r))
+    return records
+
+
+def _nonblank(row: list[str]) -> bool:
+    return len(row) > 1 or (len(row) == 1 and row[0].strip() != "")
+
+
+def _choose_dialect(
+    head: str, score_header: HeaderScorer, max_scan: int
+) -> tuple[float, str, bool]:
+    """(header score, delimiter, wrapped) of the dialect under which a header scores best.
+
+    Ties go to the dialect whose following rows have the header's field count most often, then
+    to the earlier delimiter; wrapped rows only when unwrapping really scores higher.
+    """
+    best, best_key = (float("-inf"), ",", False), (float("-inf"),)
+    for order, delimiter in enumerate(DELIMITERS):
+        records = _head_records(head, delimiter, max_scan + 50)
+        for wrapped in (False, True):
+            rows = [_unwrap(r, delimiter) or r for r in records] if wrapped else records
+            i = find_header(rows[:max_scan], score_header, float("-inf"))
+            if i is None:
+                continue
+            score = score_header(clean_header(rows[i]))
+            after = rows[i + 1 :]
+            consistency = sum(len(r) == len(rows[i]) for r in after) / max(len(after), 1)
+            key = (score, consistency, -order, -wrapped)
+            if key > best_key:
+                best, best_key = (score, delimiter, wrapped), key
+    return best
+
+
+def read_text_table(
+    data: bytes,
+    name: str,
+    score_header: HeaderScorer,
+    *,
+    min_score: float = 2,
+    max_scan: int = 60,
+    what: str = "the expected kind of table",
+) -> TextTable:
+    """Read CSV-like bytes into a TextTable, finding encoding, delimiter and header by content.
+
+    Blank lines are skipped; a line of only delimiters is a row of "" cells (the caller decides
+    whether to reject it). Rows longer than the header spill into "column N" columns; shorter ones
+    are padded with "". Example: read_text_table(b"Notes:\\n\\nName,Email\\nAda,a@x.org\\n",
+    "Connections.csv", scorer).rows -> one row {"Name": "Ada", "Email": "a@x.org"},
+    lines == [4], header_line == 3.
+    """
+    text, encoding = decode(data, name)
+    head = text[: _nth_newline(text, _HEAD_LINES)]
+    score, delimiter, wrapped = _choose_dialect(head, score_header, max_scan)
+    if score < min_score:
+        raise no_header(name, what, max_scan)
+
+    fast = _read_fast(data, text, encoding, delimiter, wrapped, score_header, min_score, max_scan)
+    if fast is not None:
+        frame, lines, header_line = fast
+    else:
+        frame, lines, header_line = _read_slow(
+            text, name, delimiter, wrapped, score_header, min_score, max_scan, what
+        )
+    newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
+    return TextTable(
+        name, frame, lines, header_line, encoding, delimiter, wrapped=wrapped, newline=newline
+    )
+
+
+def _read_slow(
+    text: str,
+    name: str,
+    delimiter: str,
+    wrapped: bool,
+    score_header: HeaderScorer,
+    min_score: float,
+    max_scan: int,
+    what: str,
+) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """(frame, lines, header line) by the csv module: every dialect quirk, one record at a time."""
+    # Millions of small lists make the cyclic GC rescan everything again and again (2-3x slower);
+    # none of them can form a cycle, so it is paused while they are built.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        records, starts = _parse_all(text, delimiter, name)
+        rows = records[: max_scan + 50]
+        if wrapped:
+            rows = [_unwrap(r, delimiter) or r for r in rows]
+        h = find_header(rows[:max_scan], score_header, min_score)
+        if h is None:  # pragma: no cover - the head parse above already found one
+            raise no_header(name, what, max_scan)
+        header = rows[h]
+        body = records[h + 1 :]
+        del records
+        if wrapped:
+            body = _unwrap_all(body, delimiter)
+        frame = frame_of(header, body)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return frame, np.asarray(starts[h + 1 :], dtype=np.int64), int(starts[h])
+
+
+_FIELD_LIMIT = 131_072  # csv's default field size limit: longer lines go the slow way, to match
+
+
+def _read_fast(
+    data: bytes,
+    text: str,
+    encoding: str,
+    delimiter: str,
+    wrapped: bool,
+    score_header: HeaderScorer,
+    min_score: float,
+    max_scan: int,
+) -> tuple[pd.DataFrame, np.ndarray, int] | None:
+    """(frame, lines, header line) by pandas' C parser, or None when the slow path must decide.
+
+    The header is found by the csv module on the head, as in the slow path; the body goes to
+    read_csv only when one physical line is one record, which is what keeps line numbers exact:
+    no lone CR, no row longer than the first, no quoted newline. The last is proved by counting:
+    with blank lines kept, read_csv returns one row per line unless a quote spans lines.
+    """
+    if wrapped or _lone_cr(data if encoding.startswith("utf-8") else text):
+        return None  # lone CRs (old Mac files) end lines for csv but are not counted here
+    found = _head_lines(text, delimiter, score_header, min_score, max_scan)
+    if found is None:
+        return None
+    header, header_line, first_line = found
+    offset = _nth_newline(text, first_line - 1)
+    if encoding in ("utf-8", "utf-8-sig"):
+        start = len(text[:offset].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0)
+        body = memoryview(data)[start:]
+    else:
+        body = memoryview(text[offset:].encode("utf-8"))
+    raw = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    n_lines = len(ends) + (len(raw) > 0 and raw[-1] != 10)
+    if not n_lines:
+        return None
+    begins = np.concatenate(([0], ends + 1))[:n_lines]
+    if max(np.diff(begins).max(initial=0), len(raw) - begins[-1]) > _FIELD_LIMIT:
+        return None
+    quotes = np.flatnonzero(raw == 34)
+    if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
+        return None  # an odd quote count at a line end: a quoted newline, most likely
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(body),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            doublequote=True,
+            escapechar=None,
+            encoding="utf-8",
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    if len(frame) != n_lines:
+        return None
+    blank = _blank_lines(raw, begins, frame, delimiter)
+    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        lines = lines[~blank]
+    return _named(header, frame), lines, header_line
+
+
+def _head_lines(
+    text: str, delimiter: str, score_header: HeaderScorer, min_score: float, max_scan: int
+) -> tuple[list[str], int, int] | None:
+    """(header cells, header line, first body line), found on the head as _parse_all would.
+
+    None when the head does not settle it: too few whole records in it to be sure the header is
+    the one the full parse finds, or no record after the header.
+    """
+    head = text[: _nth_newline(text, _HEAD_LINES)]
+    whole = len(head) == len(text)
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    previous_end = 0
+    try:
+        for row in reader:
+            if _nonblank(row):
+                records.append(row)
+                starts.append(previous_end + 1)
+            previous_end = reader.line_num
+            if len(records) > max_scan + 1:
+                break
+    except csv.Error:
+        return None
+    if not whole and len(records) <= max_scan + 1:
+        return None  # the last record may be cut short by the end of the head
+    h = find_header(records[:max_scan], score_header, min_score)
+    if h is None or h + 1 >= len(records):
+        return None
+    return records[h], starts[h], starts[h + 1]
+
+
+def _lone_cr(text: str | bytes) -> bool:
+    cr, crlf = ("\r", "\r\n") if isinstance(text, str) else (b"\r", b"\r\n")
+    return cr in text and text.count(cr) != text.count(crlf)
+
+
+def _blank_lines(
+    raw: np.ndarray, begins: np.ndarray, frame: pd.DataFrame, delimiter: str
+) -> np.ndarray:
+    """Lines the csv module reads as blank (no field, or one whitespace-only field).
+
+    Only lines that start with whitespace, a quote or nothing can be blank; those few are read
+    again by the csv module to decide exactly.
+    """
+    last = len(raw) - 1
+    first = raw[np.minimum(begins, last)]
+    second = np.where(begins + 1 <= last, raw[np.minimum(begins + 1, last)], 10)
+    space = list(b" \t\r\n\x0b\x0c")
+    maybe = np.isin(first, space) | ((first == 34) & np.isin(second, [*space, 34]))
+    maybe = np.flatnonzero(maybe)
+    blank = np.zeros(len(begins), dtype=bool)
+    if not len(maybe):
+        return blank
+    stops = np.concatenate((begins[1:], [len(raw)]))
+    for i in maybe:
+        line = raw[begins[i] : stops[i]].tobytes().decode("utf-8")
+        row = next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
+        blank[i] = not _nonblank(row)
+    return blank
+
+
+def _nth_newline(text: str, n: int) -> int:
+    """Offset just past the n-th "\\n" (or the end), to sniff the dialect on a small head."""
+    pos = -1
+    for _ in range(n):
+        pos = text.find("\n", pos + 1)
+        if pos < 0:
+            return len(text)
+    return pos + 1
+
+
+def _parse_all(text: str, delimiter: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """All non-blank records and the physical line each starts on (csv's line_num is its end)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    keep, start = records.append, starts.append
+    previous_end = 0
+    try:
+        for row in reader:
+            if row and (len(row) > 1 or row[0].strip()):
+                keep(row)
+                start(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error as error:
+        raise InputError(
+            f"{name} could not be read as CSV from line {previous_end + 1} ({error}); look for "
+            "an unclosed quote there, or export the file again."
+        ) from None
+    return records, starts
+
+
+def _unwrap_all(rows: list[list[str]], delimiter: str) -> list[list[str]]:
+    singles = [i for i, r in enumerate(rows) if len(r) == 1 and delimiter in r[0]]
+    if not singles:
+        return rows
+    parsed = list(csv.reader((rows[i][0] for i in singles), delimiter=delimiter))
+    if len(parsed) != len(singles):  # a wrapped row with a newline inside: go one by one
+        parsed = [_unwrap(rows[i], delimiter) or rows[i] for i in singles]
+    out = list(rows)
+    for i, cells in zip(singles, parsed, strict=True):
+        out[i] = cells
+    return out
+
+
+def _named(header: Sequence[str], frame: pd.DataFrame) -> pd.DataFrame:
+    """read_csv's numbered columns named as _frame names them (padding columns dropped)."""
+    width = max(frame.shape[1], len(header))
+    cells = list(header) + [""] * (width - len(header))
+    data = {}
+    for j, n in enumerate(clean_header(cells)):
+        if j >= frame.shape[1]:
+            data[n] = pd.Series([""] * len(frame), dtype="str")
+            continue
+        col = frame[j]
+        if not cells[j].strip() and not (col.to_numpy() != "").any():
+            continue
+        data[n] = col
+    return pd.DataFrame(data, index=pd.RangeIndex(len(frame)), copy=False)
