@@ -38,13 +38,23 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except ProspectsError as exc:
-        typer.echo(f"Error: {exc.message}", err=True)
+        from pipeline.safety import forget
+
+        _echo(f"Error: {exc.message}", err=True)
+        forget(exc)
         raise typer.Exit(exc.exit_code) from None
+
+
+def _echo(message: str, *, err: bool = False) -> None:
+    """typer.echo with terminal escapes removed: file names and cells come from people's files."""
+    from pipeline.safety import plain
+
+    typer.echo(plain(message), err=err)
 
 
 def _progress(message: str) -> None:
     if sys.stderr.isatty():
-        typer.echo(f"… {message}", err=True)
+        _echo(f"… {message}", err=True)
 
 
 Export = Annotated[
@@ -104,16 +114,20 @@ def shortlist(
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
     from pipeline import run, settings
     from pipeline.export.files import refuse_if_open
+    from pipeline.safety import check_output
 
     with user_errors():
+        # The previous workbook is the one input --out may replace (a .bak keeps it).
+        written = out if fmt == "xlsx" else out.with_suffix(".csv")
+        check_output(written, [*(alumni or ()), export, targets, config])
         if fmt == "xlsx":
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
         path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
-    typer.echo(result.summary())
-    typer.echo(f"Wrote {path}")
+    _echo(result.summary())
+    _echo(f"Wrote {path}")
 
 
 @app.command()
@@ -131,8 +145,11 @@ def ingest(
     """
     from pipeline import settings
     from pipeline.ingest import read_any
+    from pipeline.safety import check_output
 
     with user_errors():
+        if out is not None:
+            check_output(out, [*paths, config])
         loaded = settings.load(config)
         ingested, profile = read_any(paths, loaded)
         if out is not None:
@@ -143,19 +160,19 @@ def ingest(
     from pipeline.ingest.profile import describe
 
     for report in ingested.reports:
-        typer.echo(
+        _echo(
             f"{report.file}: read {report.read:,} {report.kind} rows, accepted "
             f"{report.accepted:,}, rejected {report.rejected:,}"
         )
         details = [f"{k}: {v}" for k, v in report.details.items()]
         for line in details + reason_lines(ingested.ledger, report.file):
-            typer.echo(f"    {line}")
+            _echo(f"    {line}")
     if profile is not None:
-        typer.echo(f"Me: {profile.name or 'no name found'} (from the archive's own profile)")
+        _echo(f"Me: {profile.name or 'no name found'} (from the archive's own profile)")
         for line in describe(profile):
-            typer.echo(f"    {line}")
+            _echo(f"    {line}")
     if out is not None:
-        typer.echo(f"Wrote {len(ingested.people):,} people to {out}")
+        _echo(f"Wrote {len(ingested.people):,} people to {out}")
 
 
 @app.command()
@@ -173,14 +190,18 @@ def init(
     \b
         prospects init Basic_LinkedInDataExport_11-28-2026.zip --out shortlist.toml
     """
+    from pipeline.export.files import replace_atomically
+    from pipeline.safety import check_output
     from pipeline.starter import starter_toml
 
     with user_errors():
+        check_output(out, [export])
         if out.exists() and not force:
-            typer.echo(f"Error: {out.name} already exists; use --force to overwrite it.", err=True)
+            _echo(f"Error: {out.name} already exists; use --force to overwrite it.", err=True)
             raise typer.Exit(1)
-        out.write_text(starter_toml(export), encoding="utf-8")
-    typer.echo(f"Wrote {out}; edit it, then run: prospects shortlist EXPORT --config {out}")
+        text = starter_toml(export)
+        replace_atomically(out, lambda p: p.write_text(text, encoding="utf-8"), backup=False)
+    _echo(f"Wrote {out}; edit it, then run: prospects shortlist EXPORT --config {out}")
 
 
 @app.command()
@@ -238,14 +259,14 @@ def explain(
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
-            typer.echo(how.candidates_text(found))
+            _echo(how.candidates_text(found))
             raise how.AmbiguousName("Several people match that name; use one of the IDs above.")
         row = found.iloc[0]
-        typer.echo(how.report(row, result.context, total=len(result.ranked)))
+        _echo(how.report(row, result.context, total=len(result.ranked)))
         ids = str(row.get("record_ids") or "").split("|")
         records = result.people[result.people["record_id"].isin(ids)]
         matches, threshold = result.linked.matches, result.settings.match.threshold
-        typer.echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
+        _echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
 
 
 @app.command()
@@ -278,11 +299,11 @@ def learn(
 
     with user_errors():
         learned = lrn.learn(read_reviewed(workbook), settings.load(config))
-        typer.echo(learned.summary())
+        _echo(learned.summary())
         if write and config is not None and learned.accepted:
             text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
             replace_atomically(config, lambda p: p.write_text(text, encoding="utf-8"), backup=True)
-            typer.echo(f"Wrote the learned weights to {config} (the old file is kept as a backup).")
+            _echo(f"Wrote the learned weights to {config} (the old file is kept as a backup).")
 
 
 @app.command("link")
@@ -306,16 +327,18 @@ def link_files(
     from pipeline.ingest import read_any
     from pipeline.link import linked_pairs
     from pipeline.normalize import normalize
+    from pipeline.safety import check_output
 
     with user_errors():
+        check_output(out, [left, right, config])
         loaded = settings.load(config)
         ingested, _ = read_any([left, *([right] if right else [])], loaded)
         pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
         write_matches_csv(pairs, out)
-    typer.echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")
+    _echo(f"Records: {len(scored.frame):,}; candidate pairs: {len(scored.pairs):,}")
     for rule, count in scored.per_rule.items():
-        typer.echo(f"    {rule}: {count:,}")
-    typer.echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
+        _echo(f"    {rule}: {count:,}")
+    _echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
 
 
 @app.command()

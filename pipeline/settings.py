@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import SettingsError
+from pipeline.errors import ProspectsError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ def load(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     path = Path(path)
+    _check_input(path)
     if not path.is_file():
         raise SettingsError(f"The settings file {path.name} does not exist; check the path.")
     try:
@@ -145,9 +146,75 @@ def load(path: Path | None) -> Settings:
     return from_dict(data, source=path.name)
 
 
+def _check_input(path: Path) -> None:
+    from pipeline.safety import check_input
+
+    try:
+        check_input(path)
+    except ProspectsError as error:
+        raise SettingsError(error.message) from None
+
+
 def from_dict(data: dict[str, Any], source: str = "settings") -> Settings:
-    """Build Settings from plain data (parsed TOML), validating every key and type."""
-    return _build(Settings, data, source, prefix="")
+    """Build Settings from plain data (parsed TOML), validating every key, type and range.
+
+    Declared regexes, comparisons and column maps are compiled here too, so a mistake in them
+    surfaces before any input is read.
+    """
+    settings = _build(Settings, data, source, prefix="")
+    validate(settings, source)
+    return settings
+
+
+# (section.key, lowest, highest, what the value means): checked when a file is loaded.
+_RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("output.top_n", 1, 1_000_000, "how many people the Shortlist shows"),
+    ("output.max_per_company", 0, 1_000_000, "0 for no cap"),
+    ("output.min_score", 0, 1, "a score between 0 and 1"),
+    ("match.threshold", 0, 1, "a probability between 0 and 1"),
+    ("match.review_band", 0, 1, "a probability between 0 and 1"),
+    ("targets.years_ahead", -60, 60, "years"),
+    ("targets.years_tolerance", 0.1, 60, "years, more than 0"),
+    ("targets.senior_leaders", 0, 1, "a share between 0 and 1"),
+    ("ingest.max_archive_mb", 0, 1_000_000, "megabytes"),
+    ("learn.min_labels", 1, 1_000_000, "answered rows, at least 1"),
+    ("learn.shrinkage", 0, 1_000_000, "0 or more"),
+    ("me.grad_year", 0, 2200, "a year, or 0 to read it from the archive"),
+    ("me.career_start", 0, 2200, "a year, or 0 for the graduation year"),
+)
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:g}"
+
+
+def validate(settings: Settings, source: str = "settings") -> None:
+    """Raise SettingsError, naming the key, for a value out of range (a NaN included), weights
+    that are all zero, or a declared regex, comparison or column map that does not compile."""
+    for key, low, high, meaning in _RANGES:
+        section, name = key.split(".")
+        value = getattr(getattr(settings, section), name)
+        if not low <= value <= high:  # False for NaN
+            raise SettingsError(
+                f"{source}: '{key}' is {value}; it must be from {_number(low)} to {_number(high)} "
+                f"({meaning})."
+            )
+    weights = to_dict(settings.weights)
+    for name, value in weights.items():
+        if not 0 <= value < float("inf"):
+            raise SettingsError(
+                f"{source}: 'weights.{name}' is {value}; a weight must be a number of 0 or more."
+            )
+    if not any(weights.values()):
+        raise SettingsError(f"{source}: every weight under [weights] is 0; give one a weight.")
+    from pipeline.ingest.alumni_fields import check_overrides
+    from pipeline.link.compare import from_spec
+    from pipeline.normalize.titles import rules_from_settings
+
+    check_overrides(settings.alumni.columns)
+    for column, spec in settings.match.comparisons.items():
+        from_spec(column, spec)
+    rules_from_settings(settings.normalize.seniority_rules)
 
 
 def to_dict(settings: Any) -> dict[str, Any]:

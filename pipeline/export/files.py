@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -11,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import OutputError
+from pipeline.safety import check_output, forget
 
 
 def _umask() -> int:
@@ -37,19 +39,53 @@ def _backup_name(path: Path) -> Path:
     return candidate
 
 
+def _remove_stale_temps(path: Path) -> None:
+    """Remove the temporary files a killed run left beside ``path`` (its pid is in the name)."""
+    for temp in path.parent.glob(f".{glob.escape(path.stem)}.*.tmp"):
+        pid = temp.name[len(path.stem) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+_WRITE_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+with contextlib.suppress(ImportError):  # lxml reports a full disk as SerialisationError
+    from lxml.etree import SerialisationError
+
+    _WRITE_ERRORS = (OSError, SerialisationError)
+
+
 def replace_atomically(path: Path, write: Callable[[Path], object], *, backup: bool) -> Path:
-    """Write via ``write(temp)`` in the same folder, then rename over ``path`` (no half files)."""
+    """Write via ``write(temp)`` in the same folder, then rename over ``path`` (no half files).
+
+    ``path`` must not be a folder, a device or a pipe (check_output); a temporary file left by a
+    killed run is removed first.
+    """
+    check_output(path)
     refuse_if_open(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
+    except OSError:
         raise OutputError(
-            f"The folder for {path.name} cannot be created; choose another."
-        ) from error
+            f"The folder for {path.name} cannot be created (a file has its name, or it is "
+            "read-only); choose another."
+        ) from None
+    _remove_stale_temps(path)
     temp: Path | None = None
+    failed: BaseException | None = None
     try:
         handle, temp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp"
+            dir=path.parent, prefix=f".{path.stem}.{os.getpid()}.", suffix=".tmp"
         )
         os.close(handle)
         temp = Path(temp_name)
@@ -58,13 +94,16 @@ def replace_atomically(path: Path, write: Callable[[Path], object], *, backup: b
         if backup and path.exists():
             shutil.copy2(path, _backup_name(path))
         os.replace(temp, path)
-    except OSError as error:  # locked by another program, read-only folder, disk full …
+    except _WRITE_ERRORS as error:  # locked by another program, read-only folder, disk full …
+        failed = error
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+    if failed is not None:
+        forget(failed)
         raise OutputError(
             f"{path.name} cannot be written; close it in any program, check that the folder is "
             "writable and has free space, and run again."
-        ) from error
-    finally:
-        if temp is not None:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
+        )
     return path

@@ -10,6 +10,7 @@ from pipeline.ingest.alumni import read_alumni
 from pipeline.ingest.ledger import Ingested, combine
 from pipeline.ingest.linkedin import looks_like_connections, read_export
 from pipeline.ingest.profile import Profile, read_profile
+from pipeline.safety import check_input
 from pipeline.settings import Settings
 
 __all__ = ["Ingested", "Profile", "read_any"]
@@ -32,7 +33,7 @@ def read_any(paths: Sequence[Path], settings: Settings) -> tuple[Ingested, Profi
     max_bytes = settings.ingest.max_archive_mb * 1_000_000
     parts: list[Ingested] = []
     profile: Profile | None = None
-    for path in map(Path, paths):
+    for path in map(check_input, map(Path, paths)):
         if not path.exists():
             raise InputError(f"{path.name} does not exist; check the path.")
         if is_linkedin(path):

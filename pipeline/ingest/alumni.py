@@ -38,9 +38,10 @@ from pipeline.ingest.alumni_fields import (
     person_names,
     years_in,
 )
+from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
-from pipeline.normalize.names import clean_display, display_case
+from pipeline.safety import check_input
 
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
 __all__ += ["alumni_from_table", "read_alumni"]
@@ -76,7 +77,7 @@ class Layout:
 
 def check_file(path: Path, max_bytes: int, what: str = "an alumni list") -> Path:
     """The path, if it exists, is within the size limit and has a spreadsheet or text suffix."""
-    path = Path(path)
+    path = check_input(Path(path))
     if not path.is_file():
         raise InputError(f"{path.name} does not exist; check the path to {what}.")
     if path.stat().st_size > max_bytes:
@@ -116,7 +117,7 @@ def find_tables(
     tables: list[AlumniTable] = []
     skipped: list[tuple[str, str]] = []
     nameless: list[TextTable] = []
-    for sheet, grid in read_sheets(path, path.name):
+    for sheet, grid in read_sheets(path, path.name, max_bytes=max_bytes):
         try:
             table = grid_table(grid, path.name, scorer, sheet=sheet, min_score=_MIN_SCORE)
         except InputError:

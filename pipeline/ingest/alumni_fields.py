@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from pipeline.errors import SettingsError
 from pipeline.ingest import clean
-from pipeline.normalize.names import (
+from pipeline.ingest.display_names import (
     clean_display,
     clean_names_frame,
     display_case,

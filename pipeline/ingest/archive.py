@@ -201,13 +201,21 @@ def _read_member(source: Path, member: str, name: str, max_bytes: int) -> bytes:
 
 
 def _read_file(path: Path, name: str, max_bytes: int) -> bytes:
+    """Read a file of an extracted export in chunks: read(max_bytes + 1) would reserve the whole
+    bound up front (a MemoryError with a large max_archive_mb)."""
+    chunks: list[bytes] = []
+    size = 0
     try:
+        if not path.is_file():
+            raise OSError(f"{path.name} is not a regular file")
         with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _too_big(name, path.name, max_bytes)
+                chunks.append(chunk)
     except OSError:
         raise InputError(
             f"{path.name} in {name} could not be read; check that the file is not open elsewhere."
         ) from None
-    if len(data) > max_bytes:
-        raise _too_big(name, path.name, max_bytes)
-    return data
+    return b"".join(chunks)

@@ -8,6 +8,7 @@ they go to the user's own terminal because the user asked for them, never to a l
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from rich.text import Text
 
 from pipeline.ingest.alumni import alumni_from_table, find_tables
 from pipeline.ingest.alumni_fields import FIELDS, IGNORE, ColumnMap
+from pipeline.safety import plain
 from pipeline.settings import Settings
 
 SAMPLE_SIZE = 5
@@ -139,6 +141,7 @@ def _how_text(cm: ColumnMap) -> Text:
 def render(inspection: Inspection, console: Console | None = None, *, hint: bool = True) -> None:
     """Print an Inspection: one block per table, then (``hint``) how to change a mapping."""
     console = console or Console(highlight=False)
+    inspection = _printable(inspection)
     console.print(Text(inspection.file, style="bold underline"))
     sheets = [v.sheet for v in inspection.tables if v.sheet]
     if sheets:
@@ -182,6 +185,21 @@ def render(inspection: Inspection, console: Console | None = None, *, hint: bool
     console.print()
     if hint:
         _print_hint(inspection, console)
+
+
+def _printable(inspection: Inspection) -> Inspection:
+    """The same Inspection with every text from the file made safe for a terminal (plain)."""
+    views = []
+    for v in inspection.tables:
+        mapping = tuple(dataclasses.replace(cm, column=plain(cm.column)) for cm in v.mapping)
+        sample = v.sample.rename(columns=plain).map(lambda c: plain(str(c)))
+        views.append(
+            dataclasses.replace(
+                v, label=plain(v.label), sheet=plain(v.sheet), mapping=mapping, sample=sample
+            )
+        )
+    skipped = tuple((plain(s), why) for s, why in inspection.skipped)
+    return Inspection(plain(inspection.file), tuple(views), skipped)
 
 
 def _n(count: int, word: str) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.text.placeholders import is_placeholder
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,6 @@ def placeholder_flags(company: pd.Series) -> pd.Series:
     Computed once per distinct value. Example: placeholder_flags(pd.Series(["Self-employed",
     "Acme", ""])).tolist() -> [True, False, False].
     """
-    from pipeline.normalize.companies import is_placeholder
-
     uniques = pd.unique(company)
     flags = {u: bool(is_placeholder(u)) for u in uniques}
     return company.map(flags).astype("bool")

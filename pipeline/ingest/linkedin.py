@@ -24,6 +24,7 @@ from pipeline.errors import InputError
 from pipeline.ingest import clean
 from pipeline.ingest.archive import Export, mb, open_export
 from pipeline.ingest.dates import parse_dates
+from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import (
     FileReport,
     Ingested,
@@ -33,7 +34,7 @@ from pipeline.ingest.ledger import (
     split_rows,
 )
 from pipeline.ingest.readers import TextTable, clean_header, decode, read_text_table
-from pipeline.normalize.names import clean_names_frame
+from pipeline.safety import check_input
 
 SOURCE = "connections"
 
@@ -294,6 +295,7 @@ def looks_like_connections(path: Path, *, head_bytes: int = 65_536) -> bool:
     binary files are simply "no". Example: looks_like_connections(Path("contacts.csv")) -> True.
     """
     try:
+        check_input(Path(path))
         with Path(path).open("rb") as stream:
             head = stream.read(head_bytes)
         text, _encoding = decode(head, Path(path).name)
@@ -318,7 +320,7 @@ def read_export(path: Path, *, max_bytes: int) -> tuple[Ingested, Export | None]
     Example: read_export(Path("Basic_LinkedInDataExport_11-28-2026.zip"), max_bytes=500_000_000)
     -> (Ingested with one FileReport for Connections.csv, Export of the archive).
     """
-    path = Path(path)
+    path = check_input(Path(path))
     if not path.exists():
         raise InputError(f"{path.name} does not exist; check the path to your LinkedIn export.")
     if path.is_file() and path.suffix.lower() != ".zip":

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from defusedxml import ElementTree
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError
 from pipeline.export.columns import (
@@ -28,8 +29,10 @@ from pipeline.export.columns import (
     SHORTLIST_SHEET,
 )
 from pipeline.ingest import clean
+from pipeline.ingest.bounds import check_spreadsheet
+from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
-from pipeline.normalize.names import clean_names_frame, parse_full_name
+from pipeline.safety import check_input
 
 SOURCE = "manual"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -125,11 +128,17 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
     """
     from openpyxl import load_workbook
 
-    path = Path(path)
+    path = check_input(Path(path))
     if not path.is_file():
         raise InputError(f"{path.name} does not exist; check the path given to --previous.")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError(
+            f"{path.name} is not an .xlsx workbook this tool wrote, so no notes can be carried "
+            "over from it; give the .xlsx it wrote (and for --out, a name ending in .xlsx)."
+        )
     if path.stat().st_size > max_bytes:
         raise InputError(f"{path.name} is too big to be a shortlist workbook; check the path.")
+    check_spreadsheet(path, path.name, max_bytes)
     try:
         with zipfile.ZipFile(path) as archive:
             wb = load_workbook(path, read_only=True, data_only=False)
@@ -146,7 +155,7 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
                         rows += sheet_rows
             finally:
                 wb.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as error:
         raise InputError(
             f"{path.name} cannot be read as a workbook; give the .xlsx this tool wrote, or move "
             "it away to start afresh."

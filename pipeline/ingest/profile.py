@@ -15,8 +15,8 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.ingest.archive import Export
 from pipeline.ingest.dates import parse_month_year
+from pipeline.ingest.display_names import clean_display
 from pipeline.ingest.readers import read_text_table
-from pipeline.normalize.names import clean_display
 
 # Co-ops and internships do not start a career: the first position that is neither does.
 # "International" and "Cooperative" are not: whole words only.

@@ -11,19 +11,26 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.errors import InputError
+from pipeline.ingest.bounds import check_spreadsheet
 from pipeline.ingest.table import HeaderScorer, TextTable, find_header, frame_of, no_header
 
 
-def read_sheets(path: Path, name: str) -> list[tuple[str, list[list[str]]]]:
+def read_sheets(
+    path: Path, name: str, *, max_bytes: int = 500_000_000
+) -> list[tuple[str, list[list[str]]]]:
     """Every worksheet of an .xlsx/.xlsm/.xls/.ods file as (sheet name, grid of text cells).
 
     grid[0] is spreadsheet row 1 even when the top rows are empty. Numbers lose Excel's float
     noise (2019.0 -> "2019"), dates become "YYYY-MM-DD", booleans "TRUE"/"FALSE".
     Example: read_sheets(Path("alumni.xlsx"), "alumni.xlsx") ->
-    [("Class of 2019", [["Name", "Class"], ["Ada Lovelace", "2019"]])].
+    [("Class of 2019", [["Name", "Class"], ["Ada Lovelace", "2019"]])]. A zip-based file
+    (.xlsx, .xlsm, .ods) is bounded first (pipeline.ingest.bounds): unpacked size, used range.
     """
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+    # calamine allocates a sheet's whole used range at once and aborts the process when it
+    # cannot: the file's unpacked size and ranges are checked before it opens the file.
+    check_spreadsheet(Path(path), name, max_bytes)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []

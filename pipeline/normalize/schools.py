@@ -3,23 +3,23 @@
 Exact lookup in the shipped nickname table (``pipeline/data/school_aliases.csv``) and the user's
 own aliases first; fuzzy matching only as a fallback, only on inputs of 4+ characters and only
 against full names, because short keys are ambiguous ("UW" is also the University of Washington,
-"MIT" is one typo from "MTI"). ``fold`` is also the text folding used by company keys.
+"MIT" is one typo from "MTI"). Text folding is ``pipeline.text.fold``, shared with company keys.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
 import pandas as pd
-from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-__all__ = ["FUZZY_CUTOFF", "fold", "is_school_name", "school_key", "school_keys"]
+from pipeline.text.fold import fold
+
+__all__ = ["FUZZY_CUTOFF", "is_school_name", "school_key", "school_keys"]
 
 #: token_sort_ratio needed to accept a fuzzy match. 93 keeps "University of Waterlo" -> waterloo
 #: (97.7) but refuses "University of York" -> "York University" (90.9) and Calgary/Cagliari (88.4).
@@ -37,33 +37,7 @@ _SCHOOL_WORDS = re.compile(
     r"|polytechnique|polytechnic|politecnico|hochschule|ecole|institute of technology)\b"
 )
 _NO_ALIASES: Mapping[str, str] = MappingProxyType({})
-_DROPPED = frozenset({"So", "Sk", "Cf", "Co", "Cs"})
 _SEPARATORS = re.compile(r"\s+[-–—|/]\s+|,|\(|;")
-
-
-@lru_cache(maxsize=262144)
-def fold(text: str) -> str:
-    """Lower-case ASCII words without punctuation, for comparing names of schools and companies.
-
-    NFKC first (styled letters), then ASCII ("Montréal" -> "montreal"); a spaced "&" reads "and",
-    an unspaced one vanishes ("AT&T" -> "att"); periods and apostrophes join ("J.P." -> "jp",
-    "Queen's" -> "queens"); other punctuation separates; a leading "the" is dropped.
-
-    >>> fold("  The Université de Montréal ")
-    'universite de montreal'
-    >>> fold("Ernst & Young")
-    'ernst and young'
-    """
-    text = unicodedata.normalize("NFKC", text)
-    # Emoji and invisible marks would otherwise become words (anyascii spells "🚀" ":rocket:").
-    if not text.isascii():
-        text = "".join(c for c in text if c.isascii() or unicodedata.category(c) not in _DROPPED)
-        text = anyascii(text)
-    text = text.lower()
-    text = re.sub(r"\s+&\s+", " and ", text).replace("&", "")
-    text = re.sub(r"['`.]", "", text)
-    text = " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-    return text.removeprefix("the ")
 
 
 def _expand(folded: str) -> str:

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
-from pipeline.normalize.schools import fold
 from pipeline.rank.context import Context
 from pipeline.rank.features import FEATURES
 from pipeline.rank.score import active_weights, contributions
+from pipeline.text.fold import fold
 
 
 class NoSuchProspect(InputError):

@@ -30,11 +30,11 @@ from pipeline.normalize.companies import (
     company_similarity,
     employer_kind,
     employer_kinds,
-    is_placeholder,
     is_school_name,
     parent_key,
 )
 from pipeline.normalize.companies import _basename as fast_basename
+from pipeline.text.placeholders import is_placeholder
 
 FULL, PARENT, SIBLING, NONE = 1.0, PARENT_CREDIT, SIBLING_CREDIT, 0.0
 

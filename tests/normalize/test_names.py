@@ -1,4 +1,4 @@
-"""Tests for pipeline.normalize.names: display cleaning, credentials, case, keys and variants.
+"""Tests for person names: display cleaning, credentials and case (ingest), keys and variants.
 
 All names are invented or generic placeholders.
 """
@@ -12,16 +12,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize.names import (
-    alternate_name_keys,
+from pipeline.ingest.credentials import split_credentials
+from pipeline.ingest.display_names import (
     clean_display,
     clean_names_frame,
     display_case,
+    parse_full_name,
+)
+from pipeline.normalize.names import (
+    alternate_name_keys,
     first_name_variants,
     name_key,
     names_frame,
-    parse_full_name,
-    split_credentials,
     variants_compatible,
 )
 

@@ -10,7 +10,8 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from pipeline.normalize.schools import fold, school_key, school_keys
+from pipeline.normalize.schools import school_key, school_keys
+from pipeline.text.fold import fold
 
 WATERLOO = "university of waterloo"
 TORONTO = "university of toronto"

@@ -1,0 +1,97 @@
+"""What the project knows about names, shared by ingest (display) and normalize (keys).
+
+Tables: ``pipeline/data/name_credentials.csv`` (credentials, generational suffixes, surname
+particles, Mac stems) and the ``nicknames`` package (Apache-2.0) plus
+``pipeline/data/extra_nicknames.csv``. ``fold_name`` is the one transliteration every name key uses.
+See docs/domain.md (names) for the facts behind them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+
+from anyascii import anyascii
+from nicknames import NickNamer
+
+__all__ = [
+    "MARKS",
+    "dotless",
+    "fold_name",
+    "known_given_names",
+    "last_key",
+    "name_table",
+    "nicknamer",
+]
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+#: Trademark-like marks people append to credentials ("PMP®").
+MARKS = "®©"
+
+
+def dotless(token: str) -> str:
+    return token.strip(MARKS).replace(".", "")
+
+
+@cache
+def name_table() -> dict[str, frozenset[str]]:
+    """data/name_credentials.csv by kind, loaded once.
+
+    Kinds: credential (keyed without dots, exactly and upper-cased for 3+ letters), suffix, and
+    the two display_case rules: particle (lower-cased inside a longer surname) and mac_stem
+    (MACDONALD -> MacDonald, while Machado or Macias keep a plain capital).
+    """
+    with (_DATA / "name_credentials.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_kind: dict[str, set[str]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], set()).add(row["token"])
+    creds = {dotless(t) for t in by_kind["credential"]}
+    return {
+        "exact": frozenset(creds),
+        "upper": frozenset(c.upper() for c in creds if len(c) >= 3),
+        "suffix": frozenset(suffix_key(t) for t in by_kind["suffix"]),
+        "particle": frozenset(by_kind["particle"]),
+        "mac_stem": frozenset(by_kind["mac_stem"]),
+    }
+
+
+def suffix_key(token: str) -> str:
+    return token.rstrip(".").lower()  # only a final dot: "J.R." is initials, not "Jr."
+
+
+_NON_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 18)
+def fold_name(text: str) -> str:
+    """Transliterated, lower-case, letters and digits separated by single spaces."""
+    ascii_text = anyascii(text).lower().replace("'", "")  # O'Brien -> obrien, not "o brien"
+    return " ".join(_NON_KEY.sub(" ", ascii_text).split())
+
+
+def last_key(last: str) -> str:
+    words = fold_name(last).split()
+    while len(words) > 1 and words[-1] in name_table()["suffix"]:
+        words.pop()
+    return " ".join(words)
+
+
+@cache
+def nicknamer() -> NickNamer:
+    """One NickNamer per process: the package table plus data/extra_nicknames.csv, keyed like us."""
+    lookup: dict[str, set[str]] = {}
+    for canonical, nicks in NickNamer.default_lookup().items():
+        lookup.setdefault(fold_name(canonical), set()).update(fold_name(n) for n in nicks)
+    with (_DATA / "extra_nicknames.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            lookup.setdefault(fold_name(row["canonical"]), set()).add(fold_name(row["nickname"]))
+    return NickNamer(nickname_lookup=lookup)
+
+
+@cache
+def known_given_names() -> frozenset[str]:
+    nn = nicknamer()
+    return frozenset(nn.nickname_lookup) | frozenset(nn.canonical_lookup)
