@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -52,6 +54,10 @@ def _echo(message: str, *, err: bool = False) -> None:
     typer.echo(plain(message), err=err)
 
 
+def _warn(message: str) -> None:
+    _echo(f"Warning: {message}", err=True)
+
+
 def _progress(message: str) -> None:
     if sys.stderr.isatty():
         _echo(f"… {message}", err=True)
@@ -68,6 +74,11 @@ Alumni = Annotated[
     list[Path] | None, typer.Option("--alumni", "-a", help="Alumni list (repeatable).")
 ]
 Targets = Annotated[Path | None, typer.Option("--targets", "-t", help="LAMP target employer list.")]
+History = Annotated[
+    Path | None,
+    typer.Option("--history", help="Run history (default: history.sqlite beside the workbook)."),
+]
+DEFAULT_HISTORY = Path("out/history.sqlite")
 
 
 def _inputs(export, alumni, targets, config, previous=None):
@@ -98,12 +109,18 @@ def shortlist(
             "--previous", help="Carry your notes over from this workbook (default: --out)."
         ),
     ] = None,
+    history: History = None,
+    no_history: Annotated[
+        bool, typer.Option("--no-history", help="Neither read nor add to the run history.")
+    ] = False,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
 
     Without arguments it runs on the bundled sample. When the workbook already exists, your own
     columns (Status, dates, Notes, columns you added) and the people you added by hand are
-    carried over; the old file is kept as a .bak.xlsx beside it.
+    carried over; the old file is kept as a .bak.xlsx beside it. Each run is added to the
+    history (history.sqlite beside the workbook): what changed since the last run comes first
+    in the workbook (What changed) and in one line here.
 
     Example:
 
@@ -112,6 +129,7 @@ def shortlist(
     """
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
+    from pipeline import history as hist
     from pipeline import run, settings
     from pipeline.export.files import refuse_if_open
     from pipeline.safety import check_output
@@ -125,8 +143,15 @@ def shortlist(
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
-        path = run.write(result, out if fmt == "xlsx" else out.with_suffix(".csv"), fmt)
+        pending = hist.for_run(result, out, history, off=no_history, say=_warn)
+        changed = pending.what_changed() if pending else None
+        result = replace(result, ranked=pending.with_due(result.ranked)) if pending else result
+        path = run.write(result, written, fmt, changed)
+        if pending:
+            pending.commit()  # after the workbook: a history problem never costs a workbook
     _echo(result.summary())
+    if pending:
+        _echo(pending.summary())
     _echo(f"Wrote {path}")
 
 
@@ -239,9 +264,11 @@ def explain(
     alumni: Alumni = None,
     targets: Targets = None,
     config: Config = None,
+    history: History = None,
 ) -> None:
     """Show how one person's score was made: each feature's value, weight, share and evidence,
-    then how their records were linked (each comparison and the bits it added).
+    how their records were linked (each comparison and the bits it added), and their history
+    over your runs (employers, titles, ranks, statuses) when there is one.
 
     Takes the same inputs as shortlist (without any, the bundled sample).
 
@@ -267,6 +294,11 @@ def explain(
         records = result.people[result.people["record_id"].isin(ids)]
         matches, threshold = result.linked.matches, result.settings.match.threshold
         _echo("\n  How its records were linked:\n" + links_text(matches, records, threshold))
+        from pipeline import history as hist
+
+        if (history or DEFAULT_HISTORY).is_file():
+            past = hist.person(history or DEFAULT_HISTORY, str(row["prospect_id"]))
+            _echo("\n  Over your runs:\n" + hist.person_text(past))
 
 
 @app.command()
@@ -341,6 +373,53 @@ def link_files(
     _echo(f"Linked pairs: {len(pairs):,}\nWrote {out}")
 
 
+@app.command("history")
+def history_runs(history: History = None) -> None:
+    """List the runs in the history: when, how many people, which files.
+
+    Example:
+
+    \b
+        prospects history --history out/history.sqlite
+    """
+    from pipeline import history as hist
+
+    with user_errors():
+        _echo(hist.runs_text(hist.runs(history or DEFAULT_HISTORY)))
+
+
+@app.command()
+def changes(
+    history: History = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Compare with your last run on or before DATE.")
+    ] = None,
+    config: Config = None,
+) -> None:
+    """Print what changed between your last two runs (or since DATE, YYYY-MM-DD): job changes,
+    promotions, moves into or out of target employers, new and lost connections, who is due.
+    Writes no workbook.
+
+    Example:
+
+    \b
+        prospects changes --since 2026-09-01
+    """
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--since") from None
+    from pipeline import history as hist
+    from pipeline import settings
+
+    with user_errors():
+        pending = hist.changes_since(
+            history or DEFAULT_HISTORY, day, settings.load(config).history, date.today()
+        )
+        pending.close()
+    _echo(hist.changes_text(pending))
+
+
 @app.command()
 def prepare(
     alumni: Annotated[list[Path], typer.Argument(help="Alumni lists (.xlsx, .ods, .csv).")],
@@ -363,8 +442,8 @@ def prepare(
 
     with user_errors():
         report = prepare_dataset(alumni, settings.load(config), out, progress=_progress)
-    typer.echo("\n".join(report.lines()))
-    typer.echo(f"Wrote {out}")
+    _echo("\n".join(report.lines()))
+    _echo(f"Wrote {out}")
 
 
 @app.command()
@@ -404,7 +483,7 @@ def batch(
         table = read_students(students, loaded)
         result = run_batch(table, alumni or [], out, loaded, scheduler=scheduler, workers=workers,
                            resume=resume, cap=cap, progress=terminal_progress())  # fmt: skip
-    typer.echo("\n".join(result.lines()))
+    _echo("\n".join(result.lines()))
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly

@@ -189,9 +189,9 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
+def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = None) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
-
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet.
     A prepared alumni dataset among the inputs is listed by the lists it was made from."""
     from pipeline.export.workbook import write_csv, write_workbook
 
@@ -222,4 +222,5 @@ def write(result: Result, out: Path, fmt: str = "xlsx") -> Path:
         previous=result.previous,
         filtered=result.filtered,
         targets=result.context.target_companies,
+        what_changed=what_changed,  # type: ignore[arg-type]
     )

@@ -112,6 +112,15 @@ class Alumni:
 
 
 @dataclass(frozen=True)
+class History:
+    """The run history (``out/history.sqlite``): what counts as a change, and when to re-contact."""
+
+    rank_move: int = 10  # report moves of more than this many places in the ranking (0: none)
+    recontact_days: int = 90  # re-contact people marked Interested after this many days (0: off)
+    recontact_interested: tuple[str, ...] = ("yes",)  # Interested answers that get a cadence
+
+
+@dataclass(frozen=True)
 class Settings:
     me: Me = field(default_factory=Me)
     targets: Targets = field(default_factory=Targets)
@@ -122,6 +131,7 @@ class Settings:
     alumni: Alumni = field(default_factory=Alumni)
     normalize: Normalize = field(default_factory=Normalize)
     learn: Learn = field(default_factory=Learn)
+    history: History = field(default_factory=History)
 
 
 def load(path: Path | None) -> Settings:

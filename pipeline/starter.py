@@ -64,6 +64,11 @@ min_score = 0.0
 
 # [ingest]
 # max_archive_mb = 500          # refuse archives or files that unpack to more than this
+
+# [history]                     # out/history.sqlite: what changed since your last run
+# rank_move = 10                # report moves of more than this many places in the ranking
+# recontact_days = 90           # re-contact people you marked Interested after this many days
+# recontact_interested = ["yes"]
 """
 
 

@@ -47,6 +47,7 @@ from pipeline.export.columns import (
 )
 from pipeline.export.files import refuse_if_open, replace_atomically
 from pipeline.export.sheets import FEATURE_HEADERS, col, print_setup, write_grid
+from pipeline.export.whatchanged import CHANGES_SHEET, WhatChanged, what_changed_sheet
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "
@@ -218,6 +219,7 @@ def write_workbook(
     previous: object | None = None,
     filtered: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
+    what_changed: WhatChanged | None = None,
 ) -> Path:
     """Write the workbook to ``path`` atomically and return ``path``.
 
@@ -228,6 +230,7 @@ def write_workbook(
     carries the user's columns over; ``filtered`` (prospects the settings left out, with
     ``filtered_because``) lets hand-added people stay shown and archived rows say why;
     ``targets`` (employer, key, motivation, posting) fills the Employers sheet's LAMP scores.
+    ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
     Raises OutputError when the file is open in Excel or LibreOffice.
 
     >>> write_workbook(Path("out/shortlist.xlsx"), ranked, top_n=25)  # doctest: +SKIP
@@ -257,6 +260,8 @@ def write_workbook(
         print_setup(ws, pages_wide=pages_wide)  # before any row: streaming writes it first
         return ws
 
+    if what_changed:
+        what_changed_sheet(sheet(CHANGES_SHEET, 1), what_changed)
     _shortlist_sheet(sheet(SHORTLIST_SHEET, 2), core[on_list], carried)
     overview.intro_paths_sheet(sheet("Intro paths"), ranked[on_list], ranked[shown_all])
     overview.employers_sheet(sheet("Employers"), ranked[shown_all], targets)

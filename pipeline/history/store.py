@@ -1,0 +1,331 @@
+"""The run history: one SQLite file (standard library ``sqlite3``), one transaction per run.
+
+Tables (schema version in ``PRAGMA user_version``, migrated forward on open):
+
+- ``runs``: one row per run: when, the tool's version, how many people.
+- ``inputs``: the run's files: kind, name (never a directory), size, SHA-256, export date.
+- ``targets``: the run's target employer keys (so a later ``changes`` judges moves the same way).
+- ``prospects``: per run and prospect_id, the fields that matter: name, company and its key,
+  title, seniority, school, class year, connection / alum, warmth, score, rank.
+- ``marks``: per run and prospect_id, the user's workbook columns as read at the start of the
+  run: status, contacted on, follow up on, interested, and a hash of the notes (never the text).
+
+A file from a newer schema is refused with one sentence; a file that is not a readable SQLite
+database is renamed aside (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``) and a new one started.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.errors import ProspectsError
+
+#: Each version's statements, applied in order to bring a file from version n-1 to n.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE runs (
+            run_id INTEGER PRIMARY KEY,
+            run_at TEXT NOT NULL,
+            run_date TEXT NOT NULL,
+            version TEXT NOT NULL,
+            people INTEGER NOT NULL)""",
+        """CREATE TABLE inputs (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            kind TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, sha256 TEXT)""",
+        """CREATE TABLE targets (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            company_key TEXT NOT NULL, PRIMARY KEY (run_id, company_key)) WITHOUT ROWID""",
+        """CREATE TABLE prospects (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            prospect_id TEXT NOT NULL,
+            name TEXT, name_key TEXT, company TEXT, company_key TEXT, title TEXT,
+            seniority TEXT, school TEXT, grad_year INTEGER,
+            is_connection INTEGER, is_alum INTEGER, connected_on TEXT,
+            warmth REAL, score REAL, rank INTEGER,
+            PRIMARY KEY (run_id, prospect_id)) WITHOUT ROWID""",
+    ),
+    # Version 2: the user's workbook columns as read (keep-in-touch rhythm), and the export's date.
+    2: (
+        "ALTER TABLE inputs ADD COLUMN export_date TEXT",
+        """CREATE TABLE marks (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            prospect_id TEXT NOT NULL,
+            status TEXT, contacted_on TEXT, follow_up_on TEXT, interested TEXT, notes_hash TEXT,
+            PRIMARY KEY (run_id, prospect_id)) WITHOUT ROWID""",
+    ),
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+PROSPECT_COLUMNS = (
+    "prospect_id",
+    "name",
+    "name_key",
+    "company",
+    "company_key",
+    "title",
+    "seniority",
+    "school",
+    "grad_year",
+    "is_connection",
+    "is_alum",
+    "connected_on",
+    "warmth",
+    "score",
+    "rank",
+)
+MARK_COLUMNS = (
+    "prospect_id",
+    "status",
+    "contacted_on",
+    "follow_up_on",
+    "interested",
+    "notes_hash",
+)
+INPUT_COLUMNS = ("kind", "name", "size", "sha256", "export_date")
+
+
+class HistoryError(ProspectsError):
+    """The history file cannot be used (written by a newer version, or missing)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one run adds to the history.
+
+    ``prospects``: PROSPECT_COLUMNS, one row per prospect_id; ``marks``: MARK_COLUMNS, one row
+    per prospect_id the user wrote something for; ``inputs``: INPUT_COLUMNS; ``targets``: the
+    target employers' company keys.
+    """
+
+    run_at: datetime
+    run_date: str  # ISO date the run treats as today
+    version: str
+    prospects: pd.DataFrame
+    marks: pd.DataFrame
+    inputs: pd.DataFrame
+    targets: Sequence[str]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we open and close transactions ourselves (BEGIN IMMEDIATE … COMMIT).
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    # Reading the schema makes SQLite check the header: a non-database raises DatabaseError here.
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, to: int = SCHEMA_VERSION) -> int:
+    """Bring the file up to schema version ``to`` in one transaction; returns the old version."""
+    old = _version(conn)
+    if old >= to:
+        return old
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(old + 1, to + 1):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(to)}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return old
+
+
+def _set_aside(path: Path, now: datetime) -> Path:
+    aside = path.with_name(f"{path.stem}.corrupt-{now:%Y%m%d-%H%M%S}{path.suffix}")
+    for suffix in ("-journal", "-wal", "-shm"):  # a damaged file's journal goes with it
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.replace(aside.with_name(aside.name + suffix))
+    path.replace(aside)
+    return aside
+
+
+def _newer(path: Path, version: int) -> HistoryError:
+    return HistoryError(
+        f"{path.name} was written by a newer version of prospects (history schema {version}, "
+        f"this one reads up to {SCHEMA_VERSION}); update prospects, or run with --no-history."
+    )
+
+
+def open_for_writing(
+    path: Path, say: Callable[[str], None] = lambda _m: None, now: datetime | None = None
+) -> sqlite3.Connection:
+    """Open (or create) the history at ``path``, migrated to SCHEMA_VERSION.
+
+    A file that is not a readable SQLite database is renamed aside, with one line to ``say``,
+    and a new history started. Raises HistoryError for a file from a newer schema.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise HistoryError(f"The history path {path.name} is a folder; give a file name.")
+    conn = _connect(path)
+    try:
+        version = _version(conn)
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise _newer(path, version)
+        if version and not _has_tables(conn):
+            raise sqlite3.DatabaseError("a database without the history's tables")
+        migrate(conn)
+        conn.execute("SELECT max(run_id) FROM runs").fetchone()
+        return conn
+    except sqlite3.DatabaseError:
+        conn.close()
+        return start_anew(path, say, now)
+
+
+def start_anew(
+    path: Path, say: Callable[[str], None] = lambda _m: None, now: datetime | None = None
+) -> sqlite3.Connection:
+    """Rename a damaged history aside (one line to ``say``) and open a new, empty one."""
+    aside = _set_aside(path, now or datetime.now())
+    say(f"{path.name} was damaged; set it aside as {aside.name} and started a new history.")
+    conn = _connect(path)
+    migrate(conn)
+    return conn
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {"runs", "inputs", "prospects"} <= names
+
+
+def open_for_reading(path: Path) -> sqlite3.Connection:
+    """Open an existing history to read it (an older schema is migrated forward first)."""
+    path = Path(path)
+    if not path.is_file():
+        raise HistoryError(
+            f"There is no history at {path.name} yet; run prospects shortlist first "
+            "(or give --history PATH)."
+        )
+    # Read-write, not mode=ro: a run killed mid-write leaves a journal that the next connection
+    # must roll back, which a read-only one cannot do.
+    conn = _connect(path)
+    try:
+        version = _version(conn)
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise HistoryError(
+            f"{path.name} is damaged; the next prospects shortlist sets it aside and starts anew."
+        ) from None
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise _newer(path, version)
+    if version < SCHEMA_VERSION:
+        migrate(conn)  # an older file is brought forward (adding tables and columns only)
+    return conn
+
+
+def write_run(conn: sqlite3.Connection, run: Run) -> int:
+    """Append ``run`` in one transaction (all of it or nothing); returns its run_id."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        cur = conn.execute(
+            "INSERT INTO runs (run_at, run_date, version, people) VALUES (?, ?, ?, ?)",
+            (
+                run.run_at.isoformat(timespec="seconds"),
+                run.run_date,
+                run.version,
+                len(run.prospects),
+            ),
+        )
+        run_id = int(cur.lastrowid or 0)
+        _insert(conn, "inputs", run_id, run.inputs, INPUT_COLUMNS)
+        _insert(conn, "targets", run_id, pd.DataFrame({"company_key": sorted(set(run.targets))}))
+        _insert(conn, "prospects", run_id, run.prospects, PROSPECT_COLUMNS)
+        _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return run_id
+
+
+def _insert(
+    conn: sqlite3.Connection,
+    table: str,
+    run_id: int,
+    frame: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+) -> None:
+    columns = list(columns or frame.columns)
+    if frame.empty:
+        return
+    values = frame.reindex(columns=columns).astype(object)
+    values = values.where(values.notna(), None)
+    marks = ", ".join("?" * (len(columns) + 1))
+    sql = f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES ({marks})"
+    conn.executemany(sql, ((run_id, *row) for row in values.itertuples(index=False, name=None)))
+
+
+def runs(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per run, oldest first: run_id, run_at, run_date, version, people, connections,
+    alumni, inputs (file names joined by ", "), export_date."""
+    frame = pd.read_sql_query(
+        """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people,
+                  (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id
+                     AND p.is_connection) AS connections,
+                  (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id
+                     AND p.is_alum) AS alumni,
+                  (SELECT group_concat(name, ', ') FROM inputs i WHERE i.run_id = r.run_id)
+                     AS inputs,
+                  (SELECT max(export_date) FROM inputs i WHERE i.run_id = r.run_id)
+                     AS export_date
+           FROM runs r ORDER BY r.run_id""",
+        conn,
+    )
+    return frame
+
+
+def prospects(conn: sqlite3.Connection, run_id: int) -> pd.DataFrame:
+    """PROSPECT_COLUMNS of one run."""
+    return pd.read_sql_query(
+        f"SELECT {', '.join(PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?",
+        conn,
+        params=(run_id,),
+    )
+
+
+def targets(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    rows = conn.execute("SELECT company_key FROM targets WHERE run_id = ?", (run_id,))
+    return {r[0] for r in rows}
+
+
+def marks(conn: sqlite3.Connection, up_to_run: int | None = None) -> pd.DataFrame:
+    """Every run's marks (MARK_COLUMNS plus run_id and run_date), oldest run first."""
+    where = "" if up_to_run is None else "WHERE m.run_id <= ?"
+    return pd.read_sql_query(
+        f"""SELECT m.run_id, r.run_date, {", ".join("m." + c for c in MARK_COLUMNS)}
+            FROM marks m JOIN runs r USING (run_id) {where} ORDER BY m.run_id""",
+        conn,
+        params=() if up_to_run is None else (up_to_run,),
+    )
+
+
+def person(conn: sqlite3.Connection, prospect_id: str) -> pd.DataFrame:
+    """One person over the runs: run_date, company, title, seniority, rank, score, status."""
+    return pd.read_sql_query(
+        """SELECT r.run_id, r.run_date, p.company, p.title, p.seniority, p.rank, p.score,
+                  p.is_connection, p.is_alum, m.status, m.contacted_on, m.interested
+           FROM runs r
+           LEFT JOIN prospects p ON p.run_id = r.run_id AND p.prospect_id = ?1
+           LEFT JOIN marks m ON m.run_id = r.run_id AND m.prospect_id = ?1
+           WHERE p.prospect_id IS NOT NULL OR m.prospect_id IS NOT NULL
+           ORDER BY r.run_id""",
+        conn,
+        params=(prospect_id,),
+    )

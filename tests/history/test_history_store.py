@@ -1,0 +1,207 @@
+"""The history file: schema migration, a newer schema refused, a damaged file set aside, and a
+run killed during its write leaving the previous history readable."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from history_exports import RUN_DATES, SETTINGS, record, write_version
+from typer.testing import CliRunner
+
+from pipeline import history
+from pipeline.cli import app
+from pipeline.history import store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _version_1_history(path: Path) -> None:
+    """A history as version 1 of the schema wrote it: no marks table, no export_date."""
+    conn = sqlite3.connect(path)
+    for statement in store.MIGRATIONS[1]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO runs VALUES (1, '2026-06-01T09:00:00', '2026-06-01', '0.1', 2)")
+    conn.execute("INSERT INTO inputs VALUES (1, 'export', 'Connections.csv', 1200, 'ab12')")
+    conn.execute("INSERT INTO targets VALUES (1, 'shopify')")
+    rows = [
+        ("ilsa-brandt", "Ilsa Brandt", "Deloitte", "deloitte", "Data Analyst", "Entry", 13),
+        ("pia-lindqvist", "Pia Lindqvist", "Deloitte", "deloitte", "ML Engineer", "Entry", 5),
+    ]
+    conn.executemany(
+        "INSERT INTO prospects (run_id, prospect_id, name, name_key, company, company_key, title,"
+        " seniority, is_connection, is_alum, rank) VALUES (1, ?, ?, lower(?), ?, ?, ?, ?, 1, 0, ?)",
+        [(pid, name, name, *rest) for pid, name, *rest in rows],
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_history_opens_upgrades_and_takes_the_next_run(tmp_path, history_settings):
+    db = tmp_path / "history.sqlite"
+    _version_1_history(db)
+    pending = record(tmp_path, 2, history_settings, db)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(inputs)")]
+    assert "export_date" in columns
+    assert conn.execute("SELECT count(*) FROM marks").fetchone()[0] == 0
+    conn.close()
+    # The old run is still there, and the new one was compared with it.
+    runs = history.runs(db)
+    assert runs["run_id"].tolist() == [1, 2] and runs["people"].iloc[0] == 2
+    kinds = dict(zip(pending.changes["name"], pending.changes["kind"], strict=True))
+    assert kinds["Pia Lindqvist"] == "into_target" and kinds["Ilsa Brandt"] == "job_change"
+
+
+def test_reading_commands_upgrade_an_old_history_too(tmp_path):
+    db = tmp_path / "history.sqlite"
+    _version_1_history(db)
+    assert history.runs(db)["export_date"].isna().all()
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_history_from_a_newer_version_is_refused_in_one_line(tmp_path):
+    db = tmp_path / "history.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE runs (x)")
+    conn.execute("PRAGMA user_version = 7")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(history.HistoryError, match="newer version of prospects"):
+        store.open_for_writing(db)
+    out = CliRunner().invoke(app, ["history", "--history", str(db)])
+    assert out.exit_code == 1
+    assert out.output.strip().count("\n") == 0 and "history schema 7" in out.output
+    assert db.read_bytes() == before  # untouched
+
+
+def _cli_run(tmp_path: Path, k: int, db: Path) -> object:
+    inputs = write_version(tmp_path / f"v{k}", k)
+    (tmp_path / "s.toml").write_text(SETTINGS, encoding="utf-8")
+    args = ["shortlist", str(inputs.export), "-a", str(inputs.alumni[0]), "-c"]
+    args += [str(tmp_path / "s.toml"), "--out", str(tmp_path / "out" / "shortlist.xlsx")]
+    return CliRunner().invoke(app, [*args, "--history", str(db)])
+
+
+def test_a_damaged_history_is_set_aside_in_one_line_and_the_run_completes(tmp_path):
+    db = tmp_path / "out" / "history.sqlite"
+    db.parent.mkdir()
+    garbage = b"this is not a database" * 100
+    db.write_bytes(garbage)
+    out = _cli_run(tmp_path, 1, db)
+    assert out.exit_code == 0, out.output
+    warnings = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Warning: history.sqlite was damaged; set it aside as ")
+    (aside,) = db.parent.glob("history.corrupt-*.sqlite")
+    assert aside.read_bytes() == garbage  # kept, not deleted
+    assert (tmp_path / "out" / "shortlist.xlsx").is_file()
+    assert len(history.runs(db)) == 1  # a new history, with this run
+
+
+def test_a_truncated_history_is_set_aside_too(tmp_path, history_settings):
+    db = tmp_path / "history.sqlite"
+    record(tmp_path, 1, history_settings, db)
+    record(tmp_path, 2, history_settings, db)
+    data = db.read_bytes()
+    db.write_bytes(data[:4096] + b"\0" * 100 + data[8192:12000])  # header fine, pages broken
+    said: list[str] = []
+    from datetime import datetime
+
+    from pipeline import run
+
+    result = run.shortlist(write_version(tmp_path / "v3", 3), history_settings)
+    pending = history.prepare(result, db, say=said.append, now=datetime(2026, 11, 2, 9))
+    pending.commit()
+    assert len(said) == 1 and "set it aside" in said[0]
+    assert len(history.runs(db)) == 1
+
+
+KILLER = textwrap.dedent(
+    """
+    import sys, time
+    from datetime import datetime
+    sys.path.insert(0, {tests!r})
+    from history_exports import load_settings, write_version
+    from pathlib import Path
+    from pipeline import history, run
+    from pipeline.history import store
+
+    folder, db = Path({folder!r}), Path({db!r})
+    loaded = load_settings(folder)
+    result = run.shortlist(write_version(folder / "v2", 2), loaded)
+    pending = history.prepare(result, db, now=datetime(2026, 9, 10, 9))
+    original = store._insert
+
+    def slow_insert(conn, table, run_id, frame, columns=None):
+        original(conn, table, run_id, frame, columns)
+        if table == "prospects":  # inside the transaction, the run's rows half written
+            print("writing", flush=True)
+            time.sleep(120)
+
+    store._insert = slow_insert
+    pending.commit()
+    """
+)
+
+
+def test_a_run_killed_during_the_history_write_leaves_the_previous_history(
+    tmp_path, history_settings
+):
+    db = tmp_path / "history.sqlite"
+    record(tmp_path, 1, history_settings, db)
+    before = history.runs(db)
+    script = KILLER.format(tests=str(Path(__file__).parent), folder=str(tmp_path), db=str(db))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        line = proc.stdout.readline()  # the child is inside the transaction
+        assert line.strip() == "writing", proc.stderr.read()
+        assert Path(str(db) + "-journal").exists()  # the write is under way
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    after = history.runs(db)  # rolls the journal back
+    assert after.equals(before)
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT DISTINCT run_id FROM prospects").fetchall() == [(1,)]
+    conn.close()
+    # and the next run goes in as run 2
+    record(tmp_path, 2, history_settings, db)
+    assert history.runs(db)["run_date"].tolist() == [
+        d.isoformat() for d in list(RUN_DATES.values())[:2]
+    ]
+
+
+def test_a_history_path_that_is_an_input_is_refused_and_the_input_left_alone(tmp_path):
+    inputs = write_version(tmp_path / "v1", 1)
+    before = inputs.alumni[0].read_bytes()
+    (tmp_path / "s.toml").write_text(SETTINGS, encoding="utf-8")
+    args = ["shortlist", str(inputs.export), "-a", str(inputs.alumni[0]), "-c"]
+    args += [str(tmp_path / "s.toml"), "--out", str(tmp_path / "shortlist.xlsx")]
+    out = CliRunner().invoke(app, [*args, "--history", str(inputs.alumni[0])])
+    assert out.exit_code == 1
+    assert out.stderr.strip() == (
+        "Error: alumni.csv is one of the input files; give --history another file name."
+    )
+    assert inputs.alumni[0].read_bytes() == before
+    assert not list((tmp_path / "v1").glob("*.corrupt-*"))
