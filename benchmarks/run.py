@@ -2,7 +2,6 @@
 
     python benchmarks/run.py [--sizes small real large] [--repeat N]     (make bench)
     python benchmarks/run.py --profile real [--stage link]                (cProfile one stage)
-    python benchmarks/run.py --export-lanes 200000                        (export before/after)
 
 Sizes (see benchmarks/inputs.py): small = the bundled sample; real = 30,000 connections and a
 200,000-row alumni .xlsx; large = 30,000 connections and a 1,000,000-row alumni .csv.
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import inputs  # noqa: E402
-from benchmarks.measure import STAGES, export_lanes, measure_once, profile_stage  # noqa: E402
+from benchmarks.measure import STAGES, measure_once, profile_stage  # noqa: E402
 from benchmarks.results_md import record  # noqa: E402
 
 GIB = 1024**3
@@ -199,16 +198,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, help="runs per size (default: 5, 3, 2)")
     parser.add_argument("--profile", choices=inputs.SIZES, help="cProfile one stage of a size")
     parser.add_argument("--stage", choices=STAGES, default="link")
-    parser.add_argument("--export-lanes", type=int, metavar="N", help="export before/after")
     parser.add_argument("--child", choices=inputs.SIZES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure_once(args.child, args.out)))
-    elif args.export_lanes:
-        md = export_lanes(args.export_lanes, inputs.OUT)
-        record("export-lanes", md)
-        print(md)
     elif args.profile:
         cmd = f"python benchmarks/run.py --profile {args.profile} --stage {args.stage}"
         md = profile_stage(args.profile, args.stage, inputs.OUT / f"runs-{args.profile}", cmd)

@@ -143,13 +143,16 @@ def shortlist(
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
         result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        lines: list[str] = []
         pending = hist.for_run(result, out, history, off=no_history, say=_warn)
         changed = pending.what_changed() if pending else None
         result = replace(result, ranked=pending.with_due(result.ranked)) if pending else result
-        path = run.write(result, written, fmt, changed)
+        path = run.write(result, written, fmt, changed, messages=lines)
         if pending:
             pending.commit()  # after the workbook: a history problem never costs a workbook
     _echo(result.summary())
+    for line in lines:
+        _echo(line)
     if pending:
         _echo(pending.summary())
     _echo(f"Wrote {path}")

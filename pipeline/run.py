@@ -189,10 +189,30 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = None) -> Path:
+def shown_features(settings: Settings) -> tuple[str, ...]:
+    """The signals the Shortlist shows: location and industry fit only when the settings name
+    locations or industries (else they measure nothing)."""
+    hidden = {"location_fit": not settings.targets.locations,
+              "industry_fit": not settings.targets.industries}  # fmt: skip
+    return tuple(f for f in schema.FEATURES if not hidden.get(f, False))
+
+
+def write(
+    result: Result,
+    out: Path,
+    fmt: str = "xlsx",
+    what_changed: object = None,
+    *,
+    messages: list[str] | None = None,
+) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
+<<<<<<< HEAD
     ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet.
     A prepared alumni dataset among the inputs is listed by the lists it was made from."""
+=======
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
+    ``messages`` receives lines for the user (notes carried over, where the backup is …)."""
+>>>>>>> main
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
@@ -222,5 +242,7 @@ def write(result: Result, out: Path, fmt: str = "xlsx", what_changed: object = N
         previous=result.previous,
         filtered=result.filtered,
         targets=result.context.target_companies,
+        features=shown_features(result.settings),
+        messages=messages,
         what_changed=what_changed,  # type: ignore[arg-type]
     )

@@ -1,30 +1,32 @@
 """The reference sheets: All candidates, Matches, Ingest report, Settings, Archived, Added by you.
 
-Each is written with ``sheets.write_grid`` (write-only mode), every value through ``cells``.
+Each is written with ``sheets.write_grid`` (streamed row by row), every value through ``cells``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline import schema
 from pipeline.export.carryover import Carried
-from pipeline.export.cells import safe_link
+from pipeline.export.cells import safe_link, write_cell
 from pipeline.export.columns import (
     ADDED_HEADERS,
+    ADDED_SHEET,
+    ALL_SHEET,
     ARCHIVE_HEADERS,
     ARCHIVED_ON,
+    ARCHIVED_SHEET,
     ARCHIVED_WHY,
     FOLLOW_UP,
     ID_HEADER,
     LINK_HEADER,
 )
-from pipeline.export.sheets import DATE_FORMAT, Col, col, write_block, write_grid
+from pipeline.export.sheets import DATE_FORMAT, Book, Col, col, set_columns, write_grid
 
 ADDED_NOTE = (
     "People you added by hand. Each run reads them as an input of their own and ranks them; "
@@ -32,27 +34,37 @@ ADDED_NOTE = (
 )
 
 
+#: Headers in plain words for the link stage's technical column names.
+PLAIN_LABELS = {
+    "prior weight": "Evidence before comparing",
+}
+
+
 def _label(column: str) -> str:
-    return str(column).replace("_", " ").capitalize()
+    return PLAIN_LABELS.get(str(column), str(column).replace("_", " ").capitalize())
 
 
-def _filter(ws: Worksheet, n_cols: int, last_row: int) -> None:
-    ws.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{max(last_row, 2)}"
-
-
-def all_candidates_sheet(ws: Worksheet, core: pd.DataFrame) -> None:
-    """Everyone ranked: the Shortlist's computed columns, LinkedIn address as text (no links:
+def all_candidates_sheet(
+    book: Book, core: pd.DataFrame, *, total: int | None = None, csv_name: Path | None = None
+) -> None:
+    """Everyone ranked (or, when ``csv_name`` is given, the rows chosen of ``total``, the rest
+    being in that CSV): the Shortlist's computed columns, LinkedIn address as text (no links:
     tens of thousands of them make Excel slow to open)."""
-    # Rounded values instead of number formats: a styled cell costs a cell object each, and
-    # 30,000 rows x 8 numbers of them is a third of the time to write the workbook.
-    decimals = {h: 2 for h in core.columns[core.columns.get_loc("Score") :]} | {"Years ahead": 1}
-    core = core.round({h: d for h, d in decimals.items() if h in core.columns})
+    ws = book.sheet(ALL_SHEET)
     cols = [col(h, core[h].tolist()) for h in core.columns]
-    cols = [Col(c.header, c.values, c.width) for c in cols]
-    _filter(ws, len(cols), write_grid(ws, cols, freeze="C2"))
+    cols = [Col(c.header, c.values, c.width, c.number_format) for c in cols]
+    end = write_grid(book, ws, cols, freeze=(1, 2))
+    if csv_name is not None:
+        write_cell(
+            ws,
+            end + 1,
+            0,
+            f"This sheet shows {len(core):,} of {total or len(core):,} people (the best per "
+            f"employer); everyone is in {csv_name.name} beside this workbook.",
+        )
 
 
-def matches_sheet(ws: Worksheet, matches: pd.DataFrame | None) -> None:
+def matches_sheet(book: Book, matches: pd.DataFrame | None) -> None:
     """Record pairs scored by link, most probable first: who, the probability, each comparison's
     level and weight (the evidence)."""
     if matches is None or matches.empty:
@@ -68,7 +80,7 @@ def matches_sheet(ws: Worksheet, matches: pd.DataFrame | None) -> None:
         )
         for c in frame.columns
     ]
-    _filter(ws, len(cols), write_grid(ws, cols))
+    write_grid(book, book.sheet("Matches"), cols)
 
 
 def _match_width(column: str, values: pd.Series) -> float:
@@ -82,8 +94,9 @@ def _match_width(column: str, values: pd.Series) -> float:
     return 11
 
 
-def ingest_sheet(ws: Worksheet, counts: pd.DataFrame | None, ledger: pd.DataFrame | None) -> None:
+def ingest_sheet(book: Book, counts: pd.DataFrame | None, ledger: pd.DataFrame | None) -> None:
     """Counts per file, then every row set aside (or kept with a caveat) with its reason."""
+    ws = book.sheet("Ingest report")
     widths = (34, 12, 12, 10, 10, 70)
     blocks = []
     if counts is not None:
@@ -91,53 +104,39 @@ def ingest_sheet(ws: Worksheet, counts: pd.DataFrame | None, ledger: pd.DataFram
     if ledger is not None:
         schema.check(ledger, schema.LEDGER, "Ledger")
         blocks.append(ledger)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    last = 0
+    set_columns(book, ws, [Col("", [], w) for w in widths])
+    ws.freeze_panes(1, 0)
+    row = 0
     for n, frame in enumerate(blocks):
-        if n:
-            ws.append([])
-            last += 1
         cols = [Col(_label(c), frame[c].tolist(), wrap=c == "how it was read")
                 for c in frame.columns]  # fmt: skip
-        last = write_block(ws, cols, last, top=True, heights=True)
+        row = write_grid(book, ws, cols, first_row=row + bool(n), top=True, heights=True,
+                         autofilter=False, widths=False)  # fmt: skip
 
 
 def settings_sheet(
-    ws: Worksheet,
+    book: Book,
     settings_rows: Sequence[tuple[str, str]],
     inputs: Sequence[tuple[str, str]],
     version: str,
     today: date,
 ) -> None:
     """The settings used, each input file with its SHA-256, the version and the date."""
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 72
-    ws.freeze_panes = "A2"
-    last = write_block(
-        ws,
+    ws = book.sheet("Settings")
+    set_columns(book, ws, [Col("", [], 34), Col("", [], 72)])
+    ws.freeze_panes(1, 0)
+    blocks = [
         [Col("Key", [k for k, _ in settings_rows]), Col("Value", [v for _, v in settings_rows])],
-        0,
-    )
-    ws.append([])
-    last = write_block(
-        ws,
         [Col("Input file", [k for k, _ in inputs]), Col("SHA-256", [v for _, v in inputs])],
-        last + 1,
-    )
-    ws.append([])
-    write_block(
-        ws,
-        [
-            Col("Run", ["Version", "Written on"]),
-            Col("", [version, today], number_format=DATE_FORMAT),
-        ],
-        last + 1,
-    )
+        [Col("Run", ["Version", "Written on"]),
+         Col("", [version, today], number_format=DATE_FORMAT)],
+    ]  # fmt: skip
+    row = -1
+    for cols in blocks:
+        row = write_grid(book, ws, cols, first_row=row + 1, autofilter=False, widths=False)
 
 
-def archived_sheet(ws: Worksheet, carried: Carried) -> None:
+def archived_sheet(book: Book, carried: Carried) -> None:
     """People with edits who are no longer shown, with the user's columns, when and why."""
     archived = carried.archived
     headers = [*ARCHIVE_HEADERS, *carried.columns, ARCHIVED_ON, ARCHIVED_WHY, ID_HEADER]
@@ -156,10 +155,11 @@ def archived_sheet(ws: Worksheet, carried: Carried) -> None:
         )
         for h in headers
     ]
-    _filter(ws, len(cols), write_grid(ws, cols, freeze="B2", top=True))
+    ws = book.sheet(ARCHIVED_SHEET, pages_wide=2)
+    write_grid(book, ws, cols, freeze=(1, 1), top=True, heights=True)
 
 
-def added_sheet(ws: Worksheet, added: pd.DataFrame) -> None:
+def added_sheet(book: Book, added: pd.DataFrame) -> None:
     """The people the user added by hand, as typed (a rerun reads them as an input)."""
     headers = list(added.columns) if len(added.columns) else list(ADDED_HEADERS)
     frame = added.reindex(columns=headers)
@@ -176,4 +176,4 @@ def added_sheet(ws: Worksheet, added: pd.DataFrame) -> None:
         )
         for h in headers
     ]
-    _filter(ws, len(cols), write_grid(ws, cols, top=True))
+    write_grid(book, book.sheet(ADDED_SHEET), cols, top=True)

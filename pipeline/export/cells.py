@@ -1,17 +1,18 @@
 """The one place a value becomes a spreadsheet cell (or a CSV field).
 
 Names, titles and companies are typed by strangers, so text is hostile until made inert.
-openpyxl turns any ``str`` starting with ``=`` into a formula cell and ``"#N/A"`` into an error
-cell, and both openpyxl and Excel reject some control characters. The rules:
+A generic writer turns a ``str`` starting with ``=`` into a formula and ``"#N/A"`` into an error,
+and Excel rejects some control characters. The rules:
 
-* xlsx: text is stored as a string cell (``data_type "s"``), never as a formula, so it stays exact:
-  ``"-5 years"`` reads back as ``"-5 years"`` and ``"=1+1"`` shows as the text ``=1+1``.
+* xlsx: text is stored as a string cell (``put`` calls XlsxWriter's ``write_string``), never as a
+  formula, a number or a link, so it stays exact: ``"-5 years"`` reads back as ``"-5 years"``
+  and ``"=1+1"`` shows as the text ``=1+1``.
 * CSV: a CSV field has no type, so text whose first non-blank character is an OWASP trigger
   (``= + - @``, tab, CR, LF) gets a leading ``'`` as OWASP advises.
 * Links: only LinkedIn profile addresses become hyperlinks (see ``safe_link``).
 
-Every text cell written by ``pipeline.export`` goes through ``write_cell``, ``append_row``,
-``append_rows`` or ``cell_rows`` (the streaming path for write-only worksheets).
+Every cell written by ``pipeline.export`` goes through ``cell_value`` (``safe_column`` for a whole
+column) and then ``put`` (or ``write_cell``, both at once): headers, values and notes alike.
 """
 
 from __future__ import annotations
@@ -20,17 +21,16 @@ import datetime as dt
 import math
 import numbers
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from copy import copy
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.export.stream import PlainRow, is_plain
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 #: Excel refuses more than 32,767 characters (UTF-16 code units) in one cell.
 EXCEL_CELL_LIMIT = 32_767
@@ -40,9 +40,14 @@ TRUNCATION_MARKER = " […]"
 #: full-width forms, which some East Asian Excel versions accept as formula starters.
 _CSV_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠")
 
-#: openpyxl's own list, plus lone surrogates and U+FFFE/U+FFFF, which XML cannot carry at all.
-_UNWRITABLE_RE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + r"|[\ud800-\udfff\ufffe\uffff]")
+#: C0 controls but tab, LF and CR (XML 1.0 cannot carry them), lone surrogates, U+FFFE/U+FFFF.
+_UNWRITABLE_RE = re.compile(r"[\000-\010\013\014\016-\037\ud800-\udfff\ufffe\uffff]")
 _CR_RE = re.compile(r"\r\n?")
+#: Text a CSV field takes as it is: no trigger or blank first, nothing to remove or change.
+_CSV_PLAIN = re.compile(
+    r"[^\000-\040=+\-@＝＋－＠\ud800-\udfff\ufffe\uffff]"
+    r"[^\000-\010\013\014\015\016-\037\ud800-\udfff\ufffe\uffff]*"
+)
 
 _LINKEDIN_RE = re.compile(
     r"https://(?:[a-z0-9-]{1,63}\.)?linkedin\.com/in/(?P<slug>[^/?#\s]+)/?",
@@ -72,13 +77,13 @@ def _truncate(text: str, max_len: int) -> str:
     return units[: keep * 2].decode("utf-16-le", errors="ignore") + TRUNCATION_MARKER
 
 
-def safe_text(value: object, *, max_len: int = 32_000) -> str | None:
+def safe_text(value: object, *, max_len: int = EXCEL_CELL_LIMIT) -> str | None:
     """Text fit for a string cell: None when missing, else the text without unwritable characters.
 
     Missing is None, NaN, NA, NaT or text that is empty or blank. CR and CRLF become LF, because
     XML readers turn a stored CR into LF anyway and Excel breaks lines on LF. Text longer than
-    ``max_len`` is cut and ends with " […]". Formula-like text is kept as it is: ``write_cell``
-    stores it as a string, which is what makes it inert.
+    ``max_len`` (at most Excel's 32,767) is cut and ends with " […]". Formula-like text is kept as
+    it is: ``put`` stores it as a string, which is what makes it inert.
 
     >>> safe_text("=1+1"), safe_text("a\\x00b\\r\\nc"), safe_text("  "), safe_text(float("nan"))
     ('=1+1', 'ab\\nc', None, None)
@@ -117,6 +122,31 @@ def safe_csv_text(value: object) -> str:
     if text[0] in _CSV_TRIGGERS or text.lstrip()[:1] in _CSV_TRIGGERS:
         return "'" + text
     return text
+
+
+def safe_csv_column(values: Iterable[object]) -> list[str]:
+    """``safe_csv_text`` of each value, vectorised for a column of text or numbers (a 200,000-row
+    CSV must not take a Python call per cell); anything else value by value.
+
+    >>> safe_csv_column(pd.Series(["=1+1", None, " ok"])), safe_csv_column(pd.Series([1.5, None]))
+    (["'=1+1", '', ' ok'], ['1.5', ''])
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    kind = series.dtype
+    if pd.api.types.is_bool_dtype(kind) and not series.isna().any():
+        return np.where(series.to_numpy(dtype=bool), "TRUE", "FALSE").tolist()
+    if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
+        number = series.astype("float64") if not pd.api.types.is_integer_dtype(kind) else series
+        finite = pd.Series(np.isfinite(number.astype("float64").to_numpy(na_value=np.nan)))
+        text = number.astype(object).map(str).where(finite.to_numpy(), "")
+        return text.tolist()
+    objects = series.astype(object).tolist()
+    ok = _CSV_PLAIN.fullmatch
+    # Most text needs nothing: one regex in C says so; the rest takes the full rule.
+    return [
+        v if type(v) is str and len(v) <= EXCEL_CELL_LIMIT // 2 and ok(v) else safe_csv_text(v)
+        for v in objects
+    ]
 
 
 def safe_link(url: object) -> str | None:
@@ -174,22 +204,39 @@ def cell_value(value: object) -> object:
     return safe_text(value)
 
 
-def write_cell(
-    ws: Worksheet, row: int, col: int, value: object, *, number_format: str | None = None
-) -> Cell:
-    """Write ``value`` at (row, col) through ``cell_value``; text is always a string cell.
+def put(ws: Worksheet, row: int, col: int, safe: object, fmt: Format | None = None) -> None:
+    """Write a value that already went through ``cell_value`` at (row, col), 0-based, by its
+    type: text is always a string cell (never a formula, a number or a link), so it stays inert.
+    None writes a blank cell when ``fmt`` is given (a tinted user column), else nothing."""
+    kind = type(safe)
+    if kind is str:
+        ws.write_string(row, col, safe, fmt)
+    elif kind is bool:
+        ws.write_boolean(row, col, safe, fmt)
+    elif kind is int or kind is float:
+        ws.write_number(row, col, safe, fmt)
+    elif safe is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+    elif isinstance(safe, dt.datetime | dt.date | dt.time | dt.timedelta):
+        ws.write_datetime(row, col, safe, fmt)
+    else:  # cell_value returns nothing else; never hand anything unchecked to the writer
+        ws.write_string(row, col, safe_text(safe) or "", fmt)
 
-    openpyxl infers a formula for "=…" and an error for "#N/A"; forcing ``data_type`` back to "s"
-    is what keeps such text inert.
+
+def write_cell(
+    ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None
+) -> object:
+    """Write ``value`` at (row, col), 0-based, through ``cell_value``; return what was written.
+
+    >>> import io, xlsxwriter
+    >>> book = xlsxwriter.Workbook(io.BytesIO())
+    >>> write_cell(book.add_worksheet(), 0, 0, "=1+1")  # stored as the text "=1+1"
+    '=1+1'
     """
     safe = cell_value(value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = safe
-    if isinstance(safe, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    return cell
+    put(ws, row, col, safe, fmt)
+    return safe
 
 
 def safe_column(values: Iterable[object]) -> list[object]:
@@ -206,90 +253,3 @@ def safe_column(values: Iterable[object]) -> list[object]:
             safe = cell_value(value)
         out.append(safe)
     return out
-
-
-def append_rows(ws: Worksheet, columns: Sequence[Iterable[object]]) -> None:
-    """Append rows given column by column, each value through ``cell_value``: the fast bulk path.
-
-    >>> from openpyxl import Workbook
-    >>> ws = Workbook().active
-    >>> append_rows(ws, [["=1+1", "Ada"], [0.5, None]])
-    >>> [(c.value, c.data_type) for c in ws[1]]
-    [('=1+1', 's'), (0.5, 'n')]
-    """
-    safe = [safe_column(col) for col in columns]
-    # openpyxl infers "f" for "=…" and "e" for "#N/A" on append; only those need forcing back.
-    risky = [
-        (offset, col)
-        for col, values in enumerate(safe, start=1)
-        for offset, value in enumerate(values)
-        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
-    ]
-    first = next_row(ws)
-    for row in zip(*safe, strict=True):
-        ws.append(row)
-    for offset, col in risky:
-        ws.cell(row=first + offset, column=col).data_type = "s"
-
-
-def _risky(value: object) -> bool:
-    # openpyxl infers "f" for "=…" and "e" for "#N/A"; only those need forcing back to text.
-    return isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
-
-
-def cell_rows(
-    ws: Worksheet,
-    columns: Sequence[Iterable[object]],
-    styles: Sequence[StyleArray | None] | None = None,
-    links: Sequence[Sequence[str | None] | None] | None = None,
-) -> Iterator[list[object]]:
-    """Rows for ``ws.append`` (write-only or normal sheets), built from columns of values.
-
-    Each value goes through ``cell_value``. A value becomes a cell object when it needs one: text
-    openpyxl would take for a formula or an error (forced back to a string), a styled column
-    (``styles[i]``, the ``_style`` of a model cell, e.g. a date format), or a hyperlink
-    (``links[i][row]``, which must already be a ``safe_link`` address).
-
-    >>> from openpyxl import Workbook
-    >>> wb = Workbook(write_only=True)
-    >>> ws = wb.create_sheet()
-    >>> rows = list(cell_rows(ws, [["=1+1", "Ada"], [0.5, None]]))
-    >>> [(c.value, c.data_type) for c in (rows[0][0],)], rows[1]
-    ([('=1+1', 's')], ['Ada', None])
-    """
-    safe = [safe_column(col) for col in columns]
-    styles = list(styles or [None] * len(safe))
-    links = list(links or [None] * len(safe))
-    plain = all(s is None for s in styles) and all(link is None for link in links)
-    for i, row in enumerate(zip(*safe, strict=True)):
-        if plain and not any(map(_risky, row)):
-            # the common case on big sheets: no cell objects at all (see export/stream.py)
-            yield PlainRow(row) if is_plain(row) else list(row)
-            continue
-        out: list[object] = list(row)
-        for j, value in enumerate(row):
-            style, link = styles[j], links[j]
-            url = link[i] if link is not None else None
-            url = url if isinstance(url, str) else None  # None, or NaN from a pandas column
-            if style is None and url is None and not _risky(value):
-                continue
-            cell = WriteOnlyCell(ws, value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            if style is not None:
-                cell._style = copy(style)
-            if url is not None:
-                cell.hyperlink = url
-            out[j] = cell
-        yield out
-
-
-def append_row(ws: Worksheet, values: Iterable[object]) -> int:
-    """Append one row of values through ``cell_value``; return its row number."""
-    append_rows(ws, [[value] for value in values])
-    return next_row(ws) - 1
-
-
-def next_row(ws: Worksheet) -> int:
-    """The row ``ws.append`` writes next (unlike ``max_row``, this counts rows appended empty)."""
-    return ws._current_row + 1  # openpyxl keeps no public equivalent

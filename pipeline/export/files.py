@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -65,11 +67,73 @@ with contextlib.suppress(ImportError):  # lxml reports a full disk as Serialisat
     _WRITE_ERRORS = (OSError, SerialisationError)
 
 
-def replace_atomically(path: Path, write: Callable[[Path], object], *, backup: bool) -> Path:
+#: Backups kept beside a workbook; older ones are removed when a new one is made.
+KEEP_BACKUPS = 5
+
+
+def file_signature(path: Path) -> str:
+    """The SHA-256 of a file's bytes: read before a run uses the file, compared before the run
+    replaces it (Excel may have saved it in between)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_unchanged(path: Path, signature: str | None) -> None:
+    """Refuse (OutputError) when ``path`` no longer holds what was read as ``signature``."""
+    if signature is None:
+        return
+    try:
+        now = file_signature(path) if path.exists() else None
+    except OSError:
+        now = None
+    if now != signature:
+        raise OutputError(
+            f"{path.name} was changed (saved in Excel?) while prospects was running; nothing was "
+            "written, so your changes are safe: close it and run again."
+        )
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups of ``path`` (``name.YYYYMMDD-HHMMSS[-n].bak.xlsx``), oldest first."""
+    found = path.parent.glob(f"{glob.escape(path.stem)}.*.bak{glob.escape(path.suffix)}")
+    pattern = re.compile(re.escape(path.stem) + r"\.(\d{8}-\d{6})(?:-(\d+))?\.bak" +
+                         re.escape(path.suffix))  # fmt: skip
+    stamped = []
+    for candidate in found:
+        match = pattern.fullmatch(candidate.name)
+        if match:
+            stamped.append((match[1], int(match[2] or 1), candidate))
+    return [p for _, _, p in sorted(stamped)]
+
+
+def latest_backup(path: Path) -> Path | None:
+    """The newest backup of ``path``, or None."""
+    found = backups(path)
+    return found[-1] if found else None
+
+
+def _prune_backups(path: Path, keep: int) -> None:
+    for old in backups(path)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def replace_atomically(
+    path: Path,
+    write: Callable[[Path], object],
+    *,
+    backup: bool,
+    check: Callable[[], None] | None = None,
+) -> Path:
     """Write via ``write(temp)`` in the same folder, then rename over ``path`` (no half files).
 
     ``path`` must not be a folder, a device or a pipe (check_output); a temporary file left by a
-    killed run is removed first.
+    killed run is removed first. ``backup``: copy the old file to
+    ``name.YYYYMMDD-HHMMSS.bak.xlsx`` first, keeping the newest KEEP_BACKUPS. ``check``: called
+    just before the old file is replaced; raising there leaves everything as it was.
     """
     check_output(path)
     refuse_if_open(path)
@@ -91,9 +155,13 @@ def replace_atomically(path: Path, write: Callable[[Path], object], *, backup: b
         temp = Path(temp_name)
         write(temp)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; the user expects a normal file
+        if check is not None:
+            check()
         if backup and path.exists():
             shutil.copy2(path, _backup_name(path))
         os.replace(temp, path)
+        if backup:
+            _prune_backups(path, KEEP_BACKUPS)
     except _WRITE_ERRORS as error:  # locked by another program, read-only folder, disk full …
         failed = error
     finally:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from openpyxl.chart import BarChart, Reference
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.utility import xl_rowcol_to_cell
 
-from pipeline.export.sheets import Col, write_grid
+from pipeline.export.sheets import Book, Col, write_grid
 
 #: LinkedIn's seniority levels grouped into career stages for the chart.
 STAGES = {
@@ -63,15 +61,14 @@ def intro_paths(shown: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def intro_paths_sheet(ws: Worksheet, shown: pd.DataFrame, everyone: pd.DataFrame) -> None:
+def intro_paths_sheet(book: Book, shown: pd.DataFrame, everyone: pd.DataFrame) -> None:
     frame = intro_paths(shown, everyone)
     widths = {"Rank": 6, "Prospect": 24, "Their title": 30, "Company": 22, "Their relation": 50}
     cols = [
         Col(h, frame[h].tolist(), widths.get(h, 36), "0" if h == "Rank" else None, h != "Rank")
         for h in frame.columns
     ]
-    last = write_grid(ws, cols, top=True, heights=True)
-    ws.auto_filter.ref = f"A1:F{max(last, 2)}"
+    write_grid(book, book.sheet("Intro paths"), cols, top=True, heights=True)
 
 
 def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
@@ -122,28 +119,33 @@ def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFram
     return frame[[*order, *STAGES, "Unknown", "Best contact", "Their rank"]].reset_index(drop=True)
 
 
-def employers_sheet(ws: Worksheet, ranked: pd.DataFrame, targets: pd.DataFrame | None) -> None:
+def employers_sheet(book: Book, ranked: pd.DataFrame, targets: pd.DataFrame | None) -> None:
     frame = employers(ranked, targets)
     widths = {"Employer": 28, "Best contact": 24}
     cols = [
         Col(h, frame[h].tolist(), widths.get(h, 11), None if h in widths else "0")
         for h in frame.columns
     ]
-    last = write_grid(ws, cols)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(last, 2)}"
+    ws = book.sheet("Employers")
+    write_grid(book, ws, cols)
     shown = min(len(frame), CHART_EMPLOYERS)
-    if shown:
-        first_stage = frame.columns.get_loc("Early career") + 1
-        chart = BarChart()
-        chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
-        chart.title = f"Prospects by employer and career stage (top {shown})"
-        chart.y_axis.title = "Prospects"
-        chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides axes by default
-        chart.x_axis.scaling.orientation = "maxMin"  # the first employer on top, as in the table
-        data = Reference(
-            ws, min_col=first_stage, max_col=first_stage + 3, min_row=1, max_row=shown + 1
+    if not shown:
+        return
+    first_stage = frame.columns.get_loc("Early career")
+    chart = book.wb.add_chart({"type": "bar", "subtype": "stacked"})
+    colours = ("#A9D18E", "#5B9BD5", "#1F4E78", "#BFBFBF")
+    for j, colour in zip(range(first_stage, first_stage + 4), colours, strict=True):
+        chart.add_series(
+            {
+                "name": ["Employers", 0, j],
+                "categories": ["Employers", 1, 0, shown, 0],
+                "values": ["Employers", 1, j, shown, j],
+                "fill": {"color": colour},
+                "gap": 60,
+            }
         )
-        chart.add_data(data, titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=shown + 1))
-        chart.height, chart.width = 9 + shown * 0.35, 18
-        ws.add_chart(chart, f"{get_column_letter(len(cols) + 2)}2")
+    chart.set_title({"name": f"Prospects by employer and career stage (top {shown})"})
+    chart.set_x_axis({"name": "Prospects"})
+    chart.set_y_axis({"reverse": True})  # the first employer on top, as in the table
+    chart.set_size({"width": 680, "height": int(340 + shown * 13)})
+    ws.insert_chart(xl_rowcol_to_cell(1, len(cols) + 1), chart)

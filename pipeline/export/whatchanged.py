@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl.cell.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.export.cells import cell_rows, safe_text
-from pipeline.export.sheets import HEADER_HEIGHT, Col, col, write_block
+from pipeline.export.cells import write_cell
+from pipeline.export.sheets import Book, Col, col, set_columns, write_grid
 
 CHANGES_SHEET = "What changed"
 #: The detail columns, in order, with their widths.
@@ -32,7 +28,7 @@ CHANGE_HEADERS = {
 
 
 WRAPPED = ("Change", "Before", "Now")
-_TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+_TITLE_LOOK = {"bold": True, "font_size": 14, "font_color": "#1F4E78"}
 
 
 @dataclass(frozen=True)
@@ -48,30 +44,23 @@ class WhatChanged:
         return not self.rows.empty
 
 
-def what_changed_sheet(ws: Worksheet, changed: WhatChanged) -> None:
+def what_changed_sheet(book: Book, changed: WhatChanged) -> None:
     """Write the sheet: a title, one line per kind of change (counts), a blank row, then the
     table of changes."""
     rows = changed.rows.reindex(columns=list(CHANGE_HEADERS))
-    for i, width in enumerate(CHANGE_HEADERS.values(), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    end = len(changed.lines) + 3 + len(rows)  # title, lines, blank row, table header, rows
-    ref = f"A1:{get_column_letter(len(CHANGE_HEADERS))}{end}"
-    ws.calculate_dimension = lambda: ref  # before the first row: streaming writes it first
-    ws.row_dimensions[1].height = 24
-    title = WriteOnlyCell(ws, safe_text(changed.title))
-    title.data_type, title.font = "s", _TITLE_FONT
-    ws.append([title])
-    # One short sentence a row, overflowing to the right across the empty cells beside it.
-    for row in cell_rows(ws, [["• " + line for line in changed.lines]]):
-        ws.append(row)
-    last = 1 + len(changed.lines)
-    ws.append([])
-    ws.row_dimensions[last + 2].height = HEADER_HEIGHT
     cols = [
         col(h, rows[h].tolist())
         if h == "Name"
         else Col(h, rows[h].tolist(), w, "0" if h.startswith("Rank") else None, h in WRAPPED)
         for h, w in CHANGE_HEADERS.items()
     ]
-    end = write_block(ws, cols, last + 1, top=True, heights=True)
-    ws.auto_filter.ref = f"A{last + 2}:{get_column_letter(len(cols))}{max(end, last + 3)}"
+    ws = book.sheet(CHANGES_SHEET)
+    set_columns(book, ws, [Col(c.header, [], w) for c, w in zip(cols, CHANGE_HEADERS.values(),
+                                                               strict=True)])  # fmt: skip
+    ws.set_row(0, 24)
+    write_cell(ws, 0, 0, changed.title, book.fmt(**_TITLE_LOOK))
+    # One short sentence a row, overflowing to the right across the empty cells beside it.
+    for i, line in enumerate(changed.lines, start=1):
+        write_cell(ws, i, 0, "• " + line)
+    first = len(changed.lines) + 2  # a blank row, then the table
+    write_grid(book, ws, cols, first_row=first, freeze=None, top=True, heights=True, widths=False)

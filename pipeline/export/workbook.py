@@ -1,16 +1,18 @@
 """Write the shortlist workbook (and a CSV of the shortlist), atomically, keeping a backup.
 
-Sheets: Shortlist (an Excel table: ranked, explained, the user's own columns, "ID (keep)" at the
-far right), Intro paths, Employers (the LAMP view, with a chart), All candidates, Matches, Ingest
-report, Settings, Archived and Added by you. With the previous workbook, the user's columns are
-carried over (``pipeline.export.carryover``). Every value goes through ``pipeline.export.cells``,
-which keeps hostile text inert; the only formulas are our own Follow up on dates.
+Sheets: Shortlist (an Excel table laid out for the decision: who, why, how to reach them, the
+user's status and follow-up, then their notes; the signals behind the score in a collapsed
+column group; "ID (keep)" hidden), Intro paths, Employers (the LAMP view, with a chart), All
+candidates, Matches, Ingest report, Settings, Archived and Added by you. With the previous
+workbook, the user's columns are carried over (``pipeline.export.carryover``). Written with
+XlsxWriter through ``pipeline.export.sheets``; every value goes through
+``pipeline.export.cells``, which keeps hostile text inert; the only formulas are our own Follow
+up on dates.
 """
 
 from __future__ import annotations
 
 import csv
-import warnings
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -18,23 +20,13 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.formatting.rule import DataBarRule, FormulaRule
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.utility import xl_col_to_name
 
 from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import Carried, carry_over
-from pipeline.export.cells import safe_column, safe_csv_text, safe_link, safe_text
+from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link, safe_text
 from pipeline.export.columns import (
-    ADDED_SHEET,
-    ALL_SHEET,
-    ARCHIVED_SHEET,
-    CORE_HEADERS,
     FOLLOW_UP,
     ID_HEADER,
     INTEREST_CHOICES,
@@ -45,9 +37,9 @@ from pipeline.export.columns import (
     STATUS_SETTLED,
     USER_COLUMNS,
 )
-from pipeline.export.files import refuse_if_open, replace_atomically
-from pipeline.export.sheets import FEATURE_HEADERS, col, print_setup, write_grid
-from pipeline.export.whatchanged import CHANGES_SHEET, WhatChanged, what_changed_sheet
+from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
+from pipeline.export.sheets import FEATURE_HEADERS, Book, Col, col, set_columns, write_grid
+from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "
@@ -60,8 +52,18 @@ NAME_NOTE = (
     "them and lists them under Added by you."
 )
 ID_NOTE = "Keep this column: it carries your notes over to the same person on the next run."
-_DUE_FILL = PatternFill("solid", bgColor="FFC7CE")
-_DUE_FONT = Font(color="9C0006")
+SIGNALS_NOTE = "The signals behind the score: click [+] above the columns to show them."
+#: The Shortlist, left to right: who and why, how to reach them, the user's columns (Status and
+#: Follow up on first), the opener; then the signals (a collapsed group); the hidden key last.
+DECISION_HEADERS = ("Rank", "Name", "Title", "Company", "Why", "Warmth", "Intro via")
+SHORTLIST_USER_ORDER = ("Status", FOLLOW_UP, "Contacted on", "Notes", "Interested", "Referred by")
+SIGNAL_HEADERS = (
+    *("Seniority", "Years ahead", "School", "Score", *FEATURE_HEADERS.values()),
+    LINK_HEADER,
+)
+#: Features shown only when the settings give them something to measure.
+OPTIONAL_FEATURES = ("location_fit", "industry_fit")
+_DUE_LOOK = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -154,54 +156,111 @@ def _table_headers(headers: Sequence[str]) -> list[str]:
     return out
 
 
-def _shortlist_sheet(ws: Worksheet, core: pd.DataFrame, carried: Carried) -> None:
+def shortlist_headers(extras: Sequence[str], features: Sequence[str]) -> list[str]:
+    """The Shortlist's headers in order (before de-duplication for the table): decision columns,
+    the user's columns and ``extras`` (columns the user added), Opener, the signals for
+    ``features``, ID (keep)."""
+    signals = [
+        h
+        for h in SIGNAL_HEADERS
+        if h not in FEATURE_HEADERS.values() or h in (FEATURE_HEADERS[f] for f in features)
+    ]
+    return [*DECISION_HEADERS, *SHORTLIST_USER_ORDER, *extras, "Opener", *signals, ID_HEADER]
+
+
+def _shortlist_sheet(
+    book: Book, core: pd.DataFrame, carried: Carried, features: Sequence[str]
+) -> None:
     ids = core[ID_HEADER].astype(str)
     user = carried.values.reindex(ids).reset_index(drop=True)
     user["Status"] = user["Status"].where(user["Status"].notna(), STATUS_CHOICES[0])
     extras = [c for c in carried.columns if c not in USER_COLUMNS]
-    headers = _table_headers([*CORE_HEADERS, *USER_COLUMNS, *extras, LINK_HEADER, ID_HEADER])
-    letter = {h: get_column_letter(i) for i, h in enumerate(headers, start=1)}
+    sources = shortlist_headers(extras, features)
+    headers = _table_headers(sources)
+    letter = {s: xl_col_to_name(i) for i, s in enumerate(sources)}
     notes = {FOLLOW_UP: FOLLOW_UP_NOTE, "Name": NAME_NOTE, ID_HEADER: ID_NOTE}
-    cols = [col(h, core[h].tolist(), note=notes.get(h)) for h in CORE_HEADERS]
-    cols[1] = col("Name", core["Name"].tolist(), links=core[LINK_HEADER].tolist(), note=NAME_NOTE)
     formula = follow_up_formula(letter["Status"], letter["Contacted on"])
-    for header, source in zip(
-        headers[len(CORE_HEADERS) : -2], [*USER_COLUMNS, *extras], strict=True
-    ):
-        extra = {"formula": formula} if source == FOLLOW_UP else {}
-        cols.append(col(header, user[source].tolist(), user=True, note=notes.get(source), **extra))
-    cols.append(col(LINK_HEADER, core[LINK_HEADER].tolist(), links=core[LINK_HEADER].tolist()))
-    cols.append(col(ID_HEADER, ids.tolist(), note=ID_NOTE))
-    last_row = write_grid(ws, cols, freeze="C2", top=True, heights=True)
-    last_row = max(last_row, 2)  # a table needs one body row, even an empty one
-
-    table = Table(displayName=SHORTLIST_TABLE, ref=f"A1:{letter[headers[-1]]}{last_row}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    table._initialise_columns()  # also adds the autofilter
-    for column, header in zip(table.tableColumns, headers, strict=True):
-        column.name = header
-    with warnings.catch_warnings():  # "add table columns manually": done just above
-        warnings.simplefilter("ignore", UserWarning)
-        ws.add_table(table)
-    for header, choices in (("Status", STATUS_CHOICES), ("Interested", INTEREST_CHOICES)):
-        rule = DataValidation(
-            type="list",
-            formula1='"' + ",".join(choices) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorStyle="warning",
-            error="Choose from the list, or keep your own word.",
-        )
-        rule.add(f"{letter[header]}2:{letter[header]}{last_row + 100}")  # room to type more
-        ws.data_validations.append(rule)  # write-only sheets lack add_data_validation
-    score = f"{letter['Score']}2:{letter['Score']}{last_row}"
-    bar = DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="5B9BD5")
-    ws.conditional_formatting.add(score, bar)
-    f = letter[FOLLOW_UP]
-    due = FormulaRule(
-        formula=[f"AND(ISNUMBER({f}2),{f}2<=TODAY())"], fill=_DUE_FILL, font=_DUE_FONT
+    signals = set(SIGNAL_HEADERS)
+    cols: list[Col] = []
+    for header, source in zip(headers, sources, strict=True):
+        if source in carried.columns:
+            extra = {"formula": formula} if source == FOLLOW_UP else {}
+            values = user[source].tolist()
+            cols.append(col(header, values, user=True, note=notes.get(source), **extra))
+        elif source == "Name":
+            cols.append(col(header, core["Name"].tolist(), links=core[LINK_HEADER].tolist(),
+                            note=NAME_NOTE))  # fmt: skip
+        elif source == LINK_HEADER:
+            links = core[LINK_HEADER].tolist()
+            cols.append(col(header, links, links=links, level=1))
+        elif source == ID_HEADER:
+            cols.append(col(header, ids.tolist(), note=ID_NOTE, hidden=True))
+        else:
+            cols.append(col(header, core[source].tolist(), level=int(source in signals)))
+    ws = book.sheet(SHORTLIST_SHEET, table=True)
+    n = len(core)
+    last_row = max(n, 1)  # a table needs one body row, even an empty one
+    set_columns(book, ws, cols)
+    ws.add_table(
+        0,
+        0,
+        last_row,
+        len(cols) - 1,
+        {
+            "name": SHORTLIST_TABLE,
+            "style": "Table Style Medium 2",
+            "columns": [{"header": h, "header_format": book.fmt(**_HEADER)} for h in headers],
+        },
     )
-    ws.conditional_formatting.add(f"{f}2:{f}{last_row}", due)
+    write_grid(book, ws, cols, freeze=(1, 2), top=True, heights=True, autofilter=False,
+               widths=False)  # fmt: skip
+    # The first screen and the first printed page: who, why, how to reach, status, notes.
+    first_page = max(i for i, s in enumerate(sources) if s == "Notes")
+    ws.print_area(0, 0, last_row, first_page)
+    ws.fit_to_pages(1, 0)
+    ws.write_comment(0, len(DECISION_HEADERS) + len(SHORTLIST_USER_ORDER) + len(extras) + 1,
+                     SIGNALS_NOTE, {"author": "prospects"})  # fmt: skip
+    for header, choices in (("Status", STATUS_CHOICES), ("Interested", INTEREST_CHOICES)):
+        c = sources.index(header)
+        ws.data_validation(
+            1,
+            c,
+            last_row + 100,  # room for the people the user types in at the bottom
+            c,
+            {
+                "validate": "list",
+                "source": list(choices),
+                "ignore_blank": True,
+                "error_type": "warning",
+                "error_message": "Choose from the list, or keep your own word.",
+            },
+        )
+    score = sources.index("Score")
+    ws.conditional_format(
+        1, score, last_row, score,
+        {"type": "data_bar", "min_type": "num", "min_value": 0, "max_type": "num",
+         "max_value": 1, "bar_color": "#5B9BD5", "data_bar_2010": False},
+    )  # fmt: skip
+    f = letter[FOLLOW_UP]
+    ws.conditional_format(
+        1, sources.index(FOLLOW_UP), last_row, sources.index(FOLLOW_UP),
+        {"type": "formula", "criteria": f"=AND(ISNUMBER({f}2),{f}2<=TODAY())",
+         "format": book.fmt(**_DUE_LOOK)},
+    )  # fmt: skip
+
+
+_HEADER = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": "#1F4E78",
+    "text_wrap": True,
+    "valign": "vcenter",
+}
+
+#: At most this many rows on the All candidates sheet; beyond it, the best per employer (and
+#: everyone in a CSV beside the workbook). Excel's own limit is 1,048,576 rows.
+ALL_CANDIDATES_ROWS = 20_000
+PER_EMPLOYER = 10
 
 
 def write_workbook(
@@ -219,6 +278,9 @@ def write_workbook(
     previous: object | None = None,
     filtered: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
+    features: Sequence[str] | None = None,
+    all_rows: int = ALL_CANDIDATES_ROWS,
+    messages: list[str] | None = None,
     what_changed: WhatChanged | None = None,
 ) -> Path:
     """Write the workbook to ``path`` atomically and return ``path``.
@@ -230,15 +292,23 @@ def write_workbook(
     carries the user's columns over; ``filtered`` (prospects the settings left out, with
     ``filtered_because``) lets hand-added people stay shown and archived rows say why;
     ``targets`` (employer, key, motivation, posting) fills the Employers sheet's LAMP scores.
+    ``features``: the signal columns to show (default: all but location and industry fit, which
+    mean something only when the settings name locations or industries). ``all_rows``: the most
+    rows on All candidates (beyond, the best per employer, and everyone in
+    ``<name>.all-candidates.csv``). ``messages`` receives lines for the user (notes carried
+    over, the backup, a capped sheet). Raises OutputError when the file is open in Excel or
+    LibreOffice, or when the previous workbook changed on disk since it was read.
     ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
-    Raises OutputError when the file is open in Excel or LibreOffice.
 
     >>> write_workbook(Path("out/shortlist.xlsx"), ranked, top_n=25)  # doctest: +SKIP
     PosixPath('out/shortlist.xlsx')
     """
     path = Path(path)
     refuse_if_open(path)
+    say = messages.append if messages is not None else (lambda _line: None)
     today = today or date.today()
+    if features is None:
+        features = [f for f in schema.FEATURES if f not in OPTIONAL_FEATURES]
     ranked = _with_left_out(ordered(ranked), filtered)
     core = core_frame(ranked)
     manual = _text(ranked["record_ids"]).str.contains("manual:", regex=False)
@@ -253,25 +323,86 @@ def write_workbook(
         | core[ID_HEADER].astype(str).isin(carried.values.index) & shown_all
         | manual
     )
-    wb = Workbook(write_only=True)
+    everyone = core[shown_all]
+    in_sheet = _all_candidates_rows(ranked[shown_all], all_rows)
+    all_csv = None
+    if not in_sheet.all():
+        all_csv = path.with_name(f"{path.stem}.all-candidates.csv")
+        _write_table_csv(all_csv, everyone)
+        say(
+            f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
+            f"sheet has the best {PER_EMPLOYER} per employer ({int(in_sheet.sum()):,} rows), "
+            f"and everyone is in {all_csv.name} beside the workbook."
+        )
 
-    def sheet(title: str, pages_wide: int = 1) -> Worksheet:
-        ws = wb.create_sheet(title)
-        print_setup(ws, pages_wide=pages_wide)  # before any row: streaming writes it first
-        return ws
+    def write(target: Path) -> None:
+        with Book(target) as book:
+            if what_changed:
+                what_changed_sheet(book, what_changed)
+            _shortlist_sheet(book, core[on_list], carried, features)
+            overview.intro_paths_sheet(book, ranked[on_list], ranked[shown_all])
+            overview.employers_sheet(book, ranked[shown_all], targets)
+            audit.all_candidates_sheet(
+                book, everyone[in_sheet.to_numpy()], total=len(everyone), csv_name=all_csv
+            )
+            audit.matches_sheet(book, matches)
+            audit.ingest_sheet(book, counts, ledger)
+            audit.settings_sheet(book, settings_rows, inputs, version, today)
+            audit.archived_sheet(book, carried)
+            audit.added_sheet(book, carried.added)
 
-    if what_changed:
-        what_changed_sheet(sheet(CHANGES_SHEET, 1), what_changed)
-    _shortlist_sheet(sheet(SHORTLIST_SHEET, 2), core[on_list], carried)
-    overview.intro_paths_sheet(sheet("Intro paths"), ranked[on_list], ranked[shown_all])
-    overview.employers_sheet(sheet("Employers"), ranked[shown_all], targets)
-    audit.all_candidates_sheet(sheet(ALL_SHEET), core[shown_all])
-    audit.matches_sheet(sheet("Matches"), matches)
-    audit.ingest_sheet(sheet("Ingest report"), counts, ledger)
-    audit.settings_sheet(sheet("Settings"), settings_rows, inputs, version, today)
-    audit.archived_sheet(sheet(ARCHIVED_SHEET, 2), carried)
-    audit.added_sheet(sheet(ADDED_SHEET), carried.added)
-    return replace_atomically(path, wb.save, backup=True)
+    expected = getattr(previous, "signature", None)
+    same_file = previous is not None and _same(getattr(previous, "path", None), path)
+    replace_atomically(
+        path,
+        write,
+        backup=True,
+        check=(lambda: check_unchanged(path, expected)) if same_file else None,
+    )
+    kept = int(carried.values.notna().any(axis=1).sum()) if len(carried.values) else 0
+    if previous is not None:
+        archived = len(carried.archived)
+        say(
+            f"Carried over your notes on {kept:,} people"
+            + (f"; {archived:,} more are on the Archived sheet." if archived else ".")
+        )
+    backup = latest_backup(path)
+    if backup is not None and same_file:
+        say(f"The previous workbook is kept as {backup}.")
+    return path
+
+
+def _same(a: object, b: Path) -> bool:
+    try:
+        return a is not None and Path(a).resolve() == b.resolve()  # type: ignore[arg-type]
+    except OSError:
+        return False
+
+
+def _all_candidates_rows(ranked: pd.DataFrame, limit: int) -> pd.Series:
+    """Which of ``ranked`` (best first) go on the All candidates sheet: everyone up to
+    ``limit``; beyond it, the best PER_EMPLOYER of each employer, best first, at most ``limit``."""
+    n = len(ranked)
+    if n <= limit:
+        return pd.Series(True, index=range(n))
+    key = _text(ranked["company_key"]).where(lambda k: k != "", _text(ranked["company"]))
+    nth = key.groupby(key.to_numpy()).cumcount().to_numpy()
+    keep = nth < PER_EMPLOYER
+    keep &= np.cumsum(keep) <= limit
+    return pd.Series(keep, index=range(n))
+
+
+def _write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
+    """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``."""
+
+    def write(target: Path) -> None:
+        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+            out = csv.writer(handle, lineterminator="\r\n")
+            out.writerow([safe_csv_text(c) for c in frame.columns])
+            columns = [safe_csv_column(frame[c]) for c in frame.columns]
+            out.writerows(zip(*columns, strict=True))
+
+    return replace_atomically(path, write, backup=False)
 
 
 def _with_left_out(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFrame:
@@ -303,7 +434,7 @@ def write_csv(path: Path, ranked: pd.DataFrame, *, top_n: int = 50) -> Path:
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerow([safe_csv_text(c) for c in core.columns])
-            columns = [[safe_csv_text(v) for v in safe_column(core[c])] for c in core.columns]
+            columns = [safe_csv_column(core[c]) for c in core.columns]
             writer.writerows(zip(*columns, strict=True))
 
     return replace_atomically(path, write, backup=False)

@@ -28,6 +28,7 @@ from pipeline.export.columns import (
     LINK_HEADER,
     SHORTLIST_SHEET,
 )
+from pipeline.export.files import file_signature
 from pipeline.ingest import clean
 from pipeline.ingest.bounds import check_spreadsheet
 from pipeline.ingest.display_names import clean_names_frame, parse_full_name
@@ -56,6 +57,8 @@ class Previous:
     rows: pd.DataFrame
     headers: dict[str, tuple[str, ...]]
     manual: Ingested
+    path: Path | None = None
+    signature: str | None = None  # SHA-256 of the bytes read: the writer checks it is unchanged
 
 
 def _present(value: object) -> bool:
@@ -140,6 +143,12 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
         raise InputError(f"{path.name} is too big to be a shortlist workbook; check the path.")
     check_spreadsheet(path, path.name, max_bytes)
     try:
+        signature = file_signature(path)  # before parsing: a save in between shows as a change
+    except OSError as error:
+        raise InputError(
+            f"{path.name} cannot be read; close it in any program and run again."
+        ) from error
+    try:
         with zipfile.ZipFile(path) as archive:
             wb = load_workbook(path, read_only=True, data_only=False)
             try:
@@ -168,7 +177,7 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
     frame = frame.where(frame.notna(), None)  # cells a row did not have: None, not NaN
     frame["_record"] = ""
     manual, frame = _manual_people(frame, path.name)
-    return Previous(path.name, frame, headers, manual)
+    return Previous(path.name, frame, headers, manual, path, signature)
 
 
 def _text(series: pd.Series) -> pd.Series:

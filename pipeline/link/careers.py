@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.fuzz import token_set_ratio
 
-from pipeline.link.levels import NULL, similarity
+from pipeline.link.levels import NULL
 
 STAGE_LEVELS = (
     "consistent",
@@ -73,5 +72,7 @@ def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     at = np.flatnonzero(usable)  # none when deduplicating one alumni list
     if len(at):
         titles_a, titles_b = (f["title_clean"].iloc[at].reset_index(drop=True) for f in (a, b))
-        usable[at] = similarity(titles_a, titles_b, token_set_ratio) < 0.9
+        from pipeline.link.compare import same_title  # the job comparison's own test
+
+        usable[at] = ~same_title(titles_a, titles_b)
     return np.where(usable, level, NULL)

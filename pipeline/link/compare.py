@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.errors import SettingsError
 from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
@@ -71,18 +71,46 @@ def digits(column: str) -> Comparison:
     return Comparison(column, (column,), ("same", "different"), compute)
 
 
-def distance(column: str, steps: Sequence[float] = (0, 2)) -> Comparison:
-    """Numeric distance levels (grad years: same, within 2, different); NULL when missing."""
+def distance(column: str, steps: Sequence[float] = (0, 2), many: str = "") -> Comparison:
+    """Numeric distance levels (grad years: same, within 2, different); NULL when missing.
+
+    With ``many`` (a column of "|"-joined numbers, e.g. class_years "1996|2002" for
+    "'96 MA, '02 PhD"), the gap is the smallest between any number of one record and any of
+    the other's, ``column`` standing in where ``many`` is empty."""
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         x = pd.to_numeric(a[column], errors="coerce").astype("float64").to_numpy()
         y = pd.to_numeric(b[column], errors="coerce").astype("float64").to_numpy()
         gap = np.abs(x - y)
+        if many and many in a.columns and many in b.columns:
+            xs, ys = _numbers(a[many], x), _numbers(b[many], y)
+            with np.errstate(invalid="ignore"):
+                gaps = np.abs(xs[:, :, None] - ys[:, None, :]).reshape(len(x), -1)
+            gap = np.where(np.isnan(gaps).all(axis=1), gap, np.nanmin(_nan_safe(gaps), axis=1))
         level = np.select([gap <= s for s in steps], list(range(len(steps))), default=len(steps))
         return np.where(np.isnan(gap), NULL, level)
 
     labels = (*("same" if s == 0 else f"within {s:g}" for s in steps), "different")
     return Comparison(column, (column,), labels, compute)
+
+
+def _numbers(values: pd.Series, fallback: np.ndarray) -> np.ndarray:
+    """Rows x up to 4 numbers from "|"-joined text (NaN where fewer), split once per distinct
+    value; ``fallback`` fills rows without any."""
+    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    split = pd.Series(uniques, dtype="str").str.split("|", expand=True, n=3)
+    table = split.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if table.shape[1] == 0:
+        table = np.full((len(uniques), 1), np.nan)
+    out = table[codes] if len(codes) else np.full((0, table.shape[1]), np.nan)
+    empty = np.isnan(out).all(axis=1)
+    out[empty, 0] = fallback[empty]
+    return out
+
+
+def _nan_safe(gaps: np.ndarray) -> np.ndarray:
+    """All-NaN rows as +inf, so nanmin stays quiet (they are replaced afterwards)."""
+    return np.where(np.isnan(gaps).all(axis=1, keepdims=True), np.inf, gaps)
 
 
 def dates(column: str) -> Comparison:
@@ -164,6 +192,13 @@ def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
     return (shortest > 0) & ((edits == 1) | ((edits == 2) & long_pair))
 
 
+def same_title(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """Two cleaned titles that are the same title: the same words in any order, a typo apart
+    (token-sort similarity >= 0.9). One title's words inside the other's are not the same
+    title: "Associate Professor" is not "Professor", "Senior Engineer" not "Engineer"."""
+    return similarity(x, y, token_sort_ratio) >= 0.9
+
+
 JOB_LEVELS = (
     "same employer and title",
     "same employer",
@@ -189,7 +224,7 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     cosine = weights.similarity(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
     company = np.where(blank(a, b, "company_key"), NULL, company)
-    title = similarity(a["title_clean"], b["title_clean"], token_set_ratio) >= 0.9
+    title = same_title(a["title_clean"], b["title_clean"])
     both_titles = ~blank(a, b, "title_clean")
     title &= both_titles
     # with no employer to compare, two different titles still differ
@@ -208,6 +243,29 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         [0, 1, 2, 3, 4, 5, 6],
         default=NULL,
     )  # fmt: skip
+
+
+def _program(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """Program (major) of two records: the same, one of a double major's ("Statistics;
+    Computer Science" against "Statistics"), or another; NULL where either has none."""
+    x, y = (f["major"].fillna("").astype("str").str.lower().str.strip() for f in (a, b))
+    same = x.to_numpy(dtype=object) == y.to_numpy(dtype=object)
+    overlap = similarity(x, y, token_set_ratio) >= 0.95
+    level = np.select([same, overlap], [0, 1], default=2)
+    return np.where(blank(a, b, "major"), NULL, level)
+
+
+def _place(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """The city of two records (the location's text before its first comma): the same, or
+    another; NULL where either has none."""
+    x, y = (
+        f["location"].fillna("").astype("str").str.split(",").str[0].str.strip().str.lower()
+        for f in (a, b)
+    )
+    both = (x != "").to_numpy() & (y != "").to_numpy()
+    return np.where(
+        both, np.where(x.to_numpy(dtype=object) == y.to_numpy(dtype=object), 0, 1), NULL
+    )
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -241,10 +299,32 @@ COMPARISONS: tuple[Comparison, ...] = (
         u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.02, 0.9255),
         relative=((5, 1 / 16),),  # -4 bits however many are retired
     ),
+    # ten years apart and more: two classes, two people (an alum's namesake in one list)
     dataclasses.replace(
-        distance("grad_year", (0, 1, 3)),
-        m_prior=(0.85, 0.07, 0.04, 0.04),
-        u_prior=(0.04, 0.07, 0.12, 0.77),
+        distance("grad_year", (0, 1, 3, 10), many="class_years"),
+        columns=("grad_year",),
+        m_prior=(0.85, 0.1, 0.04, 0.008, 0.002),
+        u_prior=(0.04, 0.07, 0.12, 0.35, 0.42),
+        # one person's records keep a class year; EM, fed mostly namesakes at those levels,
+        # would learn otherwise
+        fixed=(3, 4),
+    ),
+    Comparison(
+        "program",
+        ("major",),
+        ("same program", "overlapping programs", "different program"),
+        lambda a, b: _program(a, b),
+        m_prior=(0.9, 0.08, 0.02),
+        u_prior=(0.1, 0.05, 0.85),
+        fixed=(2,),
+    ),
+    Comparison(
+        "city",
+        ("location",),
+        ("same city", "different city"),
+        _place,
+        m_prior=(0.75, 0.25),  # people move; an alumni list's address can be years old
+        u_prior=(0.08, 0.92),
     ),
     Comparison(
         "career stage",
@@ -317,7 +397,7 @@ def compare(
     """
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    extra = [c for c in ("former_key", "company") if c in frame.columns]
+    extra = [c for c in ("former_key", "company", "class_years") if c in frame.columns]
     for comparison in comparisons:
         # One comparison's columns at a time: for millions of pairs, every column of every
         # comparison at once would hold gigabytes of references.

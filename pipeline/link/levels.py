@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import ratio, token_set_ratio, token_sort_ratio
 
 NULL = -1
+_PERCENT = (token_set_ratio, token_sort_ratio, ratio)  # scorers that answer in [0, 100]
 Compute = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
 
 
@@ -59,7 +60,7 @@ def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
     if not len(ux):
         return np.zeros(len(inverse))
     scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=-1).astype(float)
-    if scorer is token_set_ratio:
+    if scorer in _PERCENT:
         scores = scores / 100.0
     return scores[inverse]
 

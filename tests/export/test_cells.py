@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import Workbook
+import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from pipeline.export.cells import (
+    EXCEL_CELL_LIMIT,
     TRUNCATION_MARKER,
-    append_row,
-    append_rows,
     cell_value,
     safe_column,
+    safe_csv_column,
     safe_csv_text,
     safe_link,
     safe_text,
@@ -50,24 +54,34 @@ def test_safe_text_keeps_payload_text_except_carriage_returns(payload: str) -> N
     assert safe_text(payload) == payload.replace("\r", "\n")
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
-def test_write_cell_stores_payload_as_a_string_never_a_formula(payload: str) -> None:
-    ws = Workbook().active
-    cell = write_cell(ws, 1, 1, payload)
-    assert cell.data_type == "s"
-    assert cell.value == payload.replace("\r", "\n")
+def written(*rows: list[object], constant_memory: bool = False) -> list[list[tuple]]:
+    """Write ``rows`` with write_cell into a fresh XlsxWriter workbook (default options: text
+    starting with "=" would be a formula there) and read (value, data_type) back."""
+    buffer = io.BytesIO()
+    options = {"constant_memory": constant_memory, "default_date_format": "yyyy-mm-dd"}
+    book = xlsxwriter.Workbook(buffer, options)
+    ws = book.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            write_cell(ws, r, c, value)
+    book.close()
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    return [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]
 
 
+@pytest.mark.parametrize("constant_memory", [False, True])
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_append_rows_stores_payload_as_a_string(payload: str) -> None:
-    ws = Workbook().active
-    ws.append(["header"])
-    append_rows(ws, [["Ada", payload], [payload, 0.5]])
-    assert [(c.value, c.data_type) for c in ws[3]] == [
-        (payload.replace("\r", "\n"), "s"),
-        (0.5, "n"),
-    ]
-    assert ws["A2"].data_type == "s"
+def test_write_cell_stores_payload_as_a_string_never_a_formula(
+    payload: str, constant_memory: bool
+) -> None:
+    back = written(["Ada", payload], [payload, 0.5], constant_memory=constant_memory)
+    text = payload.replace("\r", "\n")
+    assert back == [[("Ada", "s"), (text, "s")], [(text, "s"), (0.5, "n")]]
+
+
+def test_write_cell_keeps_a_note_of_excels_full_length() -> None:
+    note = "n" * (EXCEL_CELL_LIMIT - 1) + "é"
+    assert written([note]) == [[(note, "s")]]
 
 
 @pytest.mark.parametrize("payload", TRIGGERED_IN_CSV)
@@ -123,10 +137,11 @@ def test_safe_text_table(value: object, expected: str | None) -> None:
 def test_safe_text_cuts_long_text_with_a_visible_marker() -> None:
     cut = safe_text("x" * 40_000)
     assert cut is not None
-    assert len(cut) == 32_000
+    assert len(cut) == EXCEL_CELL_LIMIT
     assert cut.endswith(TRUNCATION_MARKER)
     assert safe_text("abcdefghij", max_len=8) == "abcd" + TRUNCATION_MARKER
-    assert safe_text("x" * 32_000) == "x" * 32_000
+    assert safe_text("x" * 32_009) == "x" * 32_009  # Excel allows 32,767: no cut below it
+    assert safe_text("x" * EXCEL_CELL_LIMIT) == "x" * EXCEL_CELL_LIMIT
 
 
 def test_safe_text_never_exceeds_excel_limit_even_with_max_len_above_it() -> None:
@@ -206,12 +221,11 @@ def test_cell_value_table(value: object, expected: object) -> None:
     assert type(result) is type(expected)
 
 
-def test_cell_value_keeps_types_openpyxl_can_write() -> None:
-    ws = Workbook().active
+def test_cell_value_keeps_types_the_writer_can_write() -> None:
     values = [np.int64(3), np.float64(0.5), True, pd.Timestamp("2024-05-01", tz="UTC"), "=1"]
-    row = append_row(ws, values)
-    assert row == 1
-    assert [c.data_type for c in ws[1]] == ["n", "n", "b", "d", "s"]
+    back = written(values)[0]
+    assert [t for _, t in back] == ["n", "n", "b", "d", "s"]
+    assert back[3][0] == dt.datetime(2024, 5, 1)
 
 
 def test_safe_column_maps_each_value_and_handles_unhashable() -> None:
@@ -220,3 +234,24 @@ def test_safe_column_maps_each_value_and_handles_unhashable() -> None:
     assert safe_column([["x"], {"a": 1}]) == ["['x']", "{'a': 1}"]
     mixed = safe_column([1, True, 1.0, np.int64(1)])
     assert [type(v) for v in mixed] == [int, bool, float, int]
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(), st.sampled_from(PAYLOADS), st.just("  ")), max_size=30)
+)
+def test_safe_csv_column_is_safe_csv_text_on_each_text(values: list[str | None]) -> None:
+    assert safe_csv_column(pd.Series(values, dtype=object)) == [safe_csv_text(v) for v in values]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([1.5, float("nan"), float("inf"), -2.0]),
+        pd.array([3, None, -4], dtype="Int64"),
+        pd.Series([True, False]),
+        pd.Series([1, "a", None, dt.date(2024, 1, 2)], dtype=object),
+    ],
+)
+def test_safe_csv_column_on_numbers_and_mixed(values: object) -> None:
+    series = pd.Series(values)
+    assert safe_csv_column(series) == [safe_csv_text(v) for v in series.tolist()]

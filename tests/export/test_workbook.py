@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import Workbook, load_workbook
+import xlsxwriter
+from openpyxl import load_workbook
 from openpyxl.formatting.rule import DataBar
 from openpyxl.utils import get_column_letter
+from xlsxwriter.exceptions import FileCreateError
 
 from pipeline import schema
 from pipeline.errors import OutputError
@@ -20,7 +22,6 @@ from pipeline.export.workbook import (
     FEATURE_HEADERS,
     ID_HEADER,
     STATUS_CHOICES,
-    USER_COLUMNS,
     core_frame,
     follow_up_formula,
     write_csv,
@@ -31,7 +32,17 @@ CORE_HEADERS = [
     *("Rank", "Name", "Title", "Company", "Seniority", "Years ahead", "School", "Warmth"),
     *("Intro via", "Score", *FEATURE_HEADERS.values(), "Why", "Opener"),
 ]
-SHORTLIST_HEADERS = [*CORE_HEADERS, *USER_COLUMNS, "LinkedIn", ID_HEADER]
+#: The Shortlist laid out for the decision (issue 17): who and why, how to reach them, the
+#: user's status and follow-up, notes; the opener; the signals (grouped); the hidden key.
+SHORTLIST_HEADERS = [
+    *("Rank", "Name", "Title", "Company", "Why", "Warmth", "Intro via"),
+    *("Status", "Follow up on", "Contacted on", "Notes", "Interested", "Referred by"),
+    "Opener",
+    *("Seniority", "Years ahead", "School", "Score"),
+    *("Role fit", "Company fit", "School fit", "Stage fit", "Warmth score"),  # no location/industry
+    "LinkedIn",
+    ID_HEADER,
+]
 LAST = get_column_letter(len(SHORTLIST_HEADERS))  # "Y"
 SHEETS = [
     "Shortlist",
@@ -350,22 +361,16 @@ def test_second_write_keeps_a_backup_and_no_temp_files(
 
 
 def test_failed_write_leaves_previous_file_untouched(
-    tmp_path: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    ranked: pd.DataFrame,
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, ranked: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path / "out.xlsx", ranked)
     before = path.read_bytes()
-    save = Workbook.save
-    elsewhere = tmp_path_factory.mktemp("elsewhere") / "full.xlsx"
 
-    def half_save(self: Workbook, filename: str) -> None:
-        save(self, elsewhere)  # closes the streamed sheets, as a real failed save would
-        Path(filename).write_bytes(b"PK half a file")
-        raise OSError("disk full")
+    def half_close(self: xlsxwriter.Workbook) -> None:
+        Path(self.filename).write_bytes(b"PK half a file")
+        raise FileCreateError(OSError(28, "No space left on device"))  # what close() raises
 
-    monkeypatch.setattr(Workbook, "save", half_save)
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", half_close)
     with pytest.raises(OutputError, match=r"^out\.xlsx cannot be written; close it"):
         write(path, ranked)
     assert path.read_bytes() == before
