@@ -206,13 +206,9 @@ def write(
     messages: list[str] | None = None,
 ) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
-<<<<<<< HEAD
-    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet.
-    A prepared alumni dataset among the inputs is listed by the lists it was made from."""
-=======
     ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
-    ``messages`` receives lines for the user (notes carried over, where the backup is …)."""
->>>>>>> main
+    ``messages`` receives lines for the user (notes carried over, where the backup is …).
+    A prepared alumni dataset among the inputs is listed by the lists it was made from."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
