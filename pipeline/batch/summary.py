@@ -3,8 +3,9 @@
 Students (status, counts, the best prospect, the error of a failed one), Top prospects (each
 student's top 10), Employers (how many students' top 10s reach into each employer), Popular
 alumni (asked by several students; the cap and who was held back), Found nobody, Set aside
-(rows of the students table that were not run, with their reason). Every text cell goes through
-``export.cells`` (formula-like text inert); the file is replaced atomically.
+(rows of the students table that were not run, with their reason). Written by the workbook's own
+grid writer (``export.sheets``: every text cell through ``export.cells``, never a formula);
+the file is replaced atomically.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from pipeline.batch.student import Outcome
 from pipeline.batch.students import Students
-from pipeline.export.cells import cell_rows, cell_value
 from pipeline.export.files import replace_atomically
+from pipeline.export.sheets import Book, Col, write_grid
 
 SHEETS = ("Students", "Top prospects", "Employers", "Popular alumni", "Found nobody", "Set aside")
 
@@ -119,31 +118,20 @@ def write_summary(
     demand: dict[str, int],
     cap: int | None,
 ) -> Path:
-    """Write summary.xlsx (see the module doc) and return its path."""
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, frame in frames(outcomes, students, held, demand, cap).items():
-        ws = wb.create_sheet(title)
-        ws.freeze_panes = "A2"
-        for i, column in enumerate(frame.columns, start=1):
-            width = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
-            ws.column_dimensions[_letter(i)].width = min(max(width + 2, 8), 50)
-        ws.append([_bold(ws, str(c), bold) for c in frame.columns])
-        for row in cell_rows(ws, [frame[c].tolist() for c in frame.columns]):
-            ws.append(row)
-    return replace_atomically(Path(path), wb.save, backup=False)
+    """Write summary.xlsx (see the module doc) with the workbook's own grid writer; return
+    its path."""
+
+    def write(target: Path) -> None:
+        with Book(target) as book:
+            for title, frame in frames(outcomes, students, held, demand, cap).items():
+                cols = [
+                    Col(str(c), frame[c].tolist(), width=_width(frame[c], c)) for c in frame.columns
+                ]
+                write_grid(book, book.sheet(title), cols)
+
+    return replace_atomically(Path(path), write, backup=False)
 
 
-def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i)
-
-
-def _bold(ws, text: str, font: Font) -> object:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, cell_value(text))
-    cell.data_type = "s"  # a header is text, whatever it starts with
-    cell.font = font
-    return cell
+def _width(values: pd.Series, header: str) -> float:
+    longest = max([len(str(header)), *(len(str(v)) for v in values.head(200))])
+    return float(min(max(longest + 2, 8), 50))

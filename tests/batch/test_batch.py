@@ -211,3 +211,15 @@ def test_batch_without_a_dataset_is_one_sentence(students_csv, tmp_path):
                                                 ("", "S1", "student-s1.xlsx")])  # fmt: skip
 def test_file_names_are_safe(name, sid, expected):
     assert file_name(name, sid) == expected
+
+
+def test_summary_cells_are_inert_text(dataset, centre_settings, tmp_path):
+    from centre_data import STUDENT_HEADER, STUDENTS, write_csv
+
+    hostile = [["S9", '=HYPERLINK("http://x.example","y")', *STUDENTS[0][2:]]]
+    path = write_csv(tmp_path / "students.csv", STUDENT_HEADER, hostile)
+    out = tmp_path / "students"
+    batch(path, dataset, out, centre_settings)
+    ws = load_workbook(out / "summary.xlsx")["Students"]
+    cell = ws.cell(2, 2)
+    assert cell.value == '=HYPERLINK("http://x.example","y")' and cell.data_type == "s"
