@@ -116,16 +116,23 @@ def _list() -> tuple[list[dict], list[tuple[int, int]]]:
     return cases, [(8, 9), (10, 11), (12, 13)]
 
 
-@pytest.fixture(scope="module")
-def deduplicated():
-    from conftest import TODAY, _people
+_DONE: dict = {}  # the one deduplication the tests below look at, made once
 
+
+@pytest.fixture
+def deduplicated(people, today):
+    if not _DONE:
+        _DONE["result"] = _deduplicate(people, today)
+    return _DONE["result"]
+
+
+def _deduplicate(people, today):
     filler = _filler()
     rows, same = _list()
-    cases = _people(*rows)
+    cases = people(*rows)
     cases["source_row"] = cases["source_row"] + 100_000
     cases["record_id"] = "alumni:" + cases["source_row"].astype(str)
-    frame = normalize(pd.concat([filler, cases], ignore_index=True), Settings(), TODAY)
+    frame = normalize(pd.concat([filler, cases], ignore_index=True), Settings(), today)
     _, scored = linked_pairs(frame, Settings())
     linked = scored.pairs[scored.pairs["linked"]]
     n = len(filler)
