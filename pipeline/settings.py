@@ -28,6 +28,9 @@ class Me:
     school_aliases: dict[str, str] = field(default_factory=dict)  # {"UW": "University of Waterloo"}
     grad_year: int = 0  # first (undergraduate) graduation year; 0 = read from the archive
     career_start: int = 0  # year the career started; 0 = graduation year
+    # Changing field: the year you entered (or enter) the field you are exploring. "Ahead of
+    # you" then counts from it: someone three years into the new field is ahead of you there.
+    field_start: int = 0  # 0 = not changing field: ahead counts from career_start
     major: str = ""
 
 
