@@ -220,14 +220,6 @@ def validate(settings: Settings, source: str = "settings") -> None:
             )
     if not any(weights.values()):
         raise SettingsError(f"{source}: every weight under [weights] is 0; give one a weight.")
-    from pipeline.ingest.alumni_fields import check_overrides
-    from pipeline.link.compare import from_spec
-    from pipeline.normalize.titles import rules_from_settings
-
-    check_overrides(settings.alumni.columns)
-    for column, spec in settings.match.comparisons.items():
-        from_spec(column, spec)
-    rules_from_settings(settings.normalize.seniority_rules)
 
 
 def to_dict(settings: Any) -> dict[str, Any]:
