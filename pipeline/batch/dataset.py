@@ -109,7 +109,7 @@ def prepare(
     from pipeline.ingest.alumni import read_alumni
     from pipeline.link import link
     from pipeline.normalize import normalize
-    from pipeline.run import sha256
+    from pipeline.safety import file_signature as sha256
 
     out = Path(out)
     say = progress or (lambda _m: None)

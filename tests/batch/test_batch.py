@@ -17,7 +17,7 @@ from pipeline.batch.student import DONE, file_name
 from pipeline.batch.students import read_students, student_settings
 from pipeline.batch.summary import SHEETS
 from pipeline.cli import app
-from pipeline.export.columns import ID_HEADER
+from pipeline.workbook_contract import ID_HEADER
 
 
 def batch(students_csv: Path, dataset: Path, out: Path, settings, **kwargs):
