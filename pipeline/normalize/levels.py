@@ -83,7 +83,7 @@ EDGES = (-np.inf, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0
 def _model() -> tuple[float, dict[str, np.ndarray]]:
     """(P a strong word is right, evidence class -> (len(EDGES) rows: one per years bucket,
     then the row for unknown years) x LEVELS probabilities) from level_model.csv."""
-    strong, table = 0.97, {}
+    strong, table = 0.97, dict[str, np.ndarray]()
     for row in _rows("level_model.csv"):
         probs = np.array([float(row[lv] or 0) for lv in LEVELS])
         if row["evidence"] == "strong":
@@ -355,3 +355,31 @@ def relevel(prospects: pd.DataFrame, extra_rules=()) -> pd.DataFrame:
         else:
             out[col] = levels[col]
     return out
+
+
+def level_evidence(frame: pd.DataFrame) -> pd.DataFrame:
+    """How each level was decided: people per (level, what decided it) with the mean probability.
+
+    ``frame`` has seniority, seniority_p and seniority_basis (normalize, or rank's relevel).
+    "What decided it" is the basis without its details: "title says so", "title has no level
+    word", "estimated from years alone", an employer rule's name ...
+
+    >>> f = pd.DataFrame({"seniority": ["Senior", "Senior"], "seniority_p": [0.9, 0.7],
+    ...                   "seniority_basis": ["title says so (senior)", "estimated from years "
+    ...                                       "alone (7 years since the first degree)"]})
+    >>> level_evidence(f)["decided by"].tolist()
+    ['estimated from years alone', 'title says so']
+    """
+    basis = frame["seniority_basis"].fillna("").astype("str")
+    decided = basis.str.replace(r"\s*\(.*$|;.*$", "", regex=True).replace("", "nothing known")
+    table = (
+        frame.assign(**{"decided by": decided})
+        .groupby(["seniority", "decided by"], sort=False)
+        .agg(people=("seniority", "size"), mean_probability=("seniority_p", "mean"))
+        .reset_index()
+    )
+    order = {lv: i for i, lv in enumerate((*LEVELS, UNKNOWN))}
+    table["_o"] = table["seniority"].map(order)
+    table = table.sort_values(["_o", "decided by"]).drop(columns="_o")
+    table["mean_probability"] = table["mean_probability"].round(2)
+    return table.reset_index(drop=True)
