@@ -207,7 +207,13 @@ class Pool:
 def draw(paths: Sequence[Path], ctx: Context, *, indexed: bool = False) -> Pool:
     """The prepared datasets' alumni for a run: all of them, or (``indexed``) only the
     candidates ``Index.candidates`` finds for the user in ``ctx``. Years ahead are the user's."""
-    records, raws, prospects, matches, parts, sources, sizes = [], [], [], [], [], [], []
+    records: list[pd.DataFrame] = []
+    raws: list[pd.DataFrame] = []
+    prospects: list[pd.DataFrame] = []
+    matches: list[pd.DataFrame] = []
+    parts: list[ledger_mod.Ingested] = []
+    sources: list[tuple[str, str]] = []
+    sizes: list[int] = []
     for path in paths:
         prepared = load(path)
         if indexed:

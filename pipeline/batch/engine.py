@@ -85,10 +85,10 @@ def run_batch(
     from pipeline.batch.summary import write_summary
 
     started = time.perf_counter()
-    alumni = tuple(str(Path(p).resolve()) for p in alumni)
-    if not alumni:
+    shared = tuple(str(Path(p).resolve()) for p in alumni)  # strings: sent to every task
+    if not shared:
         raise InputError("batch needs a prepared alumni dataset; give --alumni alumni.parquet.")
-    for path in alumni:
+    for path in shared:
         load(Path(path))  # a wrong path is a one-sentence error here, not one per student
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -96,8 +96,8 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     if cap is not None and cap < 1:
         raise InputError("--cap must be at least 1 (students per alum).")
-    job = Job(alumni, settings, str(out_dir.resolve()), today or date.today(),
-              fingerprint(alumni, settings, cap))  # fmt: skip
+    job = Job(shared, settings, str(out_dir.resolve()), today or date.today(),
+              fingerprint(shared, settings, cap))  # fmt: skip
     rows = students.table.to_dict("records")
     address = scheduler_address(scheduler)
     engine = _Engine(address, workers)
