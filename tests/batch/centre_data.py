@@ -1,4 +1,4 @@
-"""Tiny career-centre inputs: an alumni list and a students table (fixtures: conftest.py).
+"""Tiny career-centre inputs and their fixtures: an alumni list, its prepared dataset, students.
 
 All people are invented. The alumni list has 60 people at five employers in five kinds of role,
 class years 2004-2023, plus three rows that are not people of their own: an exact repeat (set
@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 TODAY = date(2026, 11, 28)
 FIRST = ("Ada", "Bo", "Cy", "Di", "Ed", "Fay", "Gil", "Hal", "Ivy", "Jo", "Kai", "Lu")
@@ -75,3 +77,30 @@ STUDENTS = [
     ["S4", "Pia Quinn", "pia@example.edu", "Systems Design", "BASc", "2026", "product manager",
      "RBC", "", ""],
 ]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def centre_settings():
+    from pipeline.settings import from_dict
+
+    return from_dict(CONFIG)
+
+
+@pytest.fixture(scope="session")
+def alumni_csv(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("alumni")
+    return write_csv(folder / "alumni.csv", HEADER, alumni_rows())
+
+
+@pytest.fixture(scope="session")
+def dataset(alumni_csv, centre_settings, tmp_path_factory) -> Path:
+    from pipeline.batch.dataset import prepare
+
+    out = tmp_path_factory.mktemp("prepared") / "alumni.parquet"
+    prepare([alumni_csv], centre_settings, out, today=TODAY)
+    return out
+
+
+@pytest.fixture
+def students_csv(tmp_path) -> Path:
+    return write_csv(tmp_path / "students.csv", STUDENT_HEADER, STUDENTS)

@@ -19,6 +19,8 @@ from pipeline.batch.summary import SHEETS
 from pipeline.cli import app
 from pipeline.workbook_contract import ID_HEADER
 
+pytest_plugins = ["centre_data"]  # the tiny inputs and their fixtures
+
 
 def batch(students_csv: Path, dataset: Path, out: Path, settings, **kwargs):
     table = read_students(students_csv)

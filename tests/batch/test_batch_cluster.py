@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 from pipeline.batch.engine import run_batch
 from pipeline.batch.students import read_students
 
+pytest_plugins = ["centre_data"]  # the tiny inputs and their fixtures
+
 
 def cells(path: Path) -> dict[str, list[tuple]]:
     wb = load_workbook(path, read_only=True)

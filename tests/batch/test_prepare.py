@@ -12,6 +12,8 @@ from pipeline.batch.dataset import is_dataset, load, prepare
 from pipeline.cli import app
 from pipeline.errors import OutputError
 
+pytest_plugins = ["centre_data"]  # the tiny inputs and their fixtures
+
 
 def test_prepare_reports_rows_read_set_aside_and_merged(alumni_csv, centre_settings, tmp_path):
     report = prepare([alumni_csv], centre_settings, tmp_path / "a.parquet", today=TODAY)

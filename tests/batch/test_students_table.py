@@ -15,6 +15,8 @@ from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.settings import Settings
 
+pytest_plugins = ["centre_data"]  # the tiny inputs and their fixtures
+
 
 def test_good_rows_are_read_with_lists_years_and_paths(students_csv):
     s = read_students(students_csv)
