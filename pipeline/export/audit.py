@@ -23,6 +23,7 @@ from pipeline.export.sheets import (
     set_columns,
     write_grid,
 )
+from pipeline.ingest.ledger import EXCEL_ROWS, fit_ledger
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -111,7 +112,9 @@ def ingest_sheet(book: Book, counts: pd.DataFrame | None, ledger: pd.DataFrame |
         blocks.append(counts)
     if ledger is not None:
         schema.check(ledger, schema.LEDGER, "Ledger")
-        blocks.append(ledger)
+        # A sheet holds 1,048,576 rows: past that the Ledger is summarised, and says so.
+        room = EXCEL_ROWS - (len(counts) + 2 if counts is not None else 0) - 1
+        blocks.append(fit_ledger(ledger, room))
     set_columns(book, ws, [Col("", [], w) for w in widths])
     ws.freeze_panes(1, 0)
     row = 0

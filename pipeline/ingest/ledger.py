@@ -211,3 +211,47 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
 
 def _values(v: object) -> object:
     return v.to_numpy() if isinstance(v, pd.Series) else v
+
+
+EXCEL_ROWS = 1_048_576  # rows in one worksheet (Excel and LibreOffice)
+
+
+def fit_ledger(ledger: pd.DataFrame, max_rows: int) -> pd.DataFrame:
+    """The Ledger in at most ``max_rows`` rows: as it is when it fits; else each (file,
+    outcome, reason) keeps its first rows while the budget lasts, and the rest of the group is
+    one summary row saying how many rows it stands for and their lines.
+
+    ``ledger`` has the schema.LEDGER columns. Example: 1,050,000 "no name" rows with
+    max_rows=1,048,000 -> 1,047,999 rows as they are, then "no name (and 2,001 more rows like
+    it, lines … to …)".
+    """
+    if len(ledger) <= max_rows:
+        return ledger
+    keys = ["source_file", "outcome", "reason"]
+    groups = ledger.groupby(keys, sort=False, dropna=False)
+    n_groups = groups.ngroups
+    budget = max(max_rows - n_groups, 0)  # one summary row per group at most
+    nth = groups.cumcount().to_numpy()
+    sizes = groups["source_row"].transform("size").to_numpy()
+    per_group = max(budget // max(n_groups, 1), 0)
+    keep = (nth < per_group) | (sizes <= per_group)
+    kept = ledger.loc[keep]
+    rest = ledger.loc[~keep]
+    if rest.empty:
+        return kept
+    summary = rest.groupby(keys, sort=False, dropna=False).agg(
+        source_row=("source_row", "min"), last=("source_row", "max"), n=("source_row", "size")
+    )
+    summary = summary.reset_index()
+    summary["reason"] = (
+        summary["reason"].astype("str")
+        + " (and "
+        + summary["n"].map("{:,}".format)
+        + " more rows like it, lines "
+        + summary["source_row"].astype("str")
+        + " to "
+        + summary["last"].astype("str")
+        + ": more than a sheet holds)"
+    )
+    out = pd.concat([kept, summary[list(schema.LEDGER)]], ignore_index=True)
+    return out.astype({c: ledger[c].dtype for c in schema.LEDGER})
