@@ -159,6 +159,8 @@ def main() -> None:
         ds = OUT / f"alumni-{n}.parquet"
         shutil.rmtree(ds, ignore_errors=True)
         figures[f"prepare {n}"] = measured([*PROSPECTS, "prepare", str(csv), "--out", str(ds)])
+        print(f"prepare {n}: {figures[f'prepare {n}'][0]:.1f} s, "
+              f"{figures[f'prepare {n}'][1]:.2f} GiB", flush=True)  # fmt: skip
         datasets[n] = ds
     per = {}
     for n, ds in datasets.items():
@@ -167,6 +169,8 @@ def main() -> None:
         measured([*PROSPECTS, "batch", str(sample), "--alumni", str(ds), "--out", str(o),
                   "--workers", "1"])  # fmt: skip
         per[n] = per_student(o)
+        print(f"per student at {n}: {len(per[n][0])} done, median "
+              f"{statistics.median(per[n][0] or [float('nan')]):.3f} s", flush=True)  # fmt: skip
     out = OUT / "students"
     shutil.rmtree(out, ignore_errors=True)
     figures["batch"] = measured(

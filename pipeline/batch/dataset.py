@@ -133,7 +133,7 @@ def prepare(
     people = normalize(ingested.people, settings, today, my_career_years=float("nan"))
     say("Deduplicating the alumni records")
     linked = link(people, settings)
-    prospects = linked.prospects.reset_index(drop=True)
+    prospects = unique_ids(linked.prospects.reset_index(drop=True))
     owner = prospects[["prospect_id", "record_ids"]].assign(
         record_id=prospects["record_ids"].str.split("|")
     )
@@ -174,6 +174,24 @@ def prepare(
     frames["ledger"] = ingested.ledger
     _write(out, frames, meta)
     return report
+
+
+def unique_ids(prospects: pd.DataFrame) -> pd.DataFrame:
+    """Prospects whose ``prospect_id`` is unique: a repeated id (two people link left apart
+    who share a LinkedIn address) gets "-2", "-3" … after the first, in row order, so each
+    record belongs to one prospect and a student's notes to one person.
+
+    >>> unique_ids(pd.DataFrame({"prospect_id": ["a", "b", "a"]}))["prospect_id"].tolist()
+    ['a', 'b', 'a-2']
+    """
+    ids = prospects["prospect_id"].astype("str")
+    again = ids.duplicated(keep="first")
+    if not again.any():
+        return prospects
+    n = ids.groupby(ids).cumcount() + 1
+    out = prospects.copy()
+    out["prospect_id"] = ids.where(~again, ids + "-" + n.astype(str)).astype("str")
+    return out
 
 
 def _check_out(out: Path, paths: Sequence[Path]) -> None:
