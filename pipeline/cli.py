@@ -311,10 +311,13 @@ def init(
 
 @app.command()
 def inspect(
-    file: Annotated[Path, typer.Argument(help="An alumni list: .xlsx, .xlsm, .ods, .csv, .txt.")],
+    file: Annotated[
+        Path, typer.Argument(help="An alumni list or a students table: .xlsx, .ods, .csv, .txt.")
+    ],
     config: Config = None,
 ) -> None:
-    """Show how an alumni list will be read: sheets, header row, column mapping, sample rows.
+    """Show how an alumni list (or a career centre's students table) will be read: sheets,
+    header row, column mapping, sample rows.
 
     The sample rows are printed on your terminal only. Correct a mapping in the settings, under
     [alumni.columns]: "Pref Class Year" = "grad_year", or "ignore" to drop a column.
@@ -326,11 +329,14 @@ def inspect(
     progress = _started(2)
     with user_errors(progress):
         from pipeline import run
+        from pipeline.batch.students import inspect_students, is_students_table
         from pipeline.ingest.inspect import inspect_file, render
 
         progress(f"Reading {file.name}")
-        inspection = inspect_file(file, run.load_settings(config))
-    render(inspection)
+        loaded = run.load_settings(config)
+        students = is_students_table(file)
+        inspection = inspect_students(file, loaded) if students else inspect_file(file, loaded)
+    render(inspection, hint=not students)
 
 
 @app.command()
@@ -517,6 +523,73 @@ def changes(
         )
         pending.close()
     _echo(hist.changes_text(pending))
+
+
+@app.command()
+def prepare(
+    alumni: Annotated[list[Path], typer.Argument(help="Alumni lists (.xlsx, .ods, .csv).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder to write.")] = Path(
+        "alumni.parquet"
+    ),
+    config: Config = None,
+) -> None:
+    """Read, normalize and deduplicate an alumni database once, for many students' runs.
+
+    Writes a Parquet dataset that --alumni accepts everywhere an alumni list is.
+
+    Example:
+
+    \b
+        prospects prepare alumni-2025.xlsx alumni-2026.csv --out alumni.parquet
+    """
+    progress = _started()
+    with user_errors(progress):
+        from pipeline import run
+        from pipeline.batch.dataset import prepare as prepare_dataset
+
+        report = prepare_dataset(alumni, run.load_settings(config), out, progress=progress)
+    _echo("\n".join(report.lines()))
+    _echo(f"Wrote {out}")
+
+
+@app.command()
+def batch(
+    students: Annotated[Path, typer.Argument(help="The students table (.csv or .xlsx).")],
+    alumni: Alumni = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the workbooks.")] = Path(
+        "out/students"
+    ),
+    config: Config = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler, tcp://HOST:8786 (default: DASK_SCHEDULER_ADDRESS, "
+            "else this machine)."
+        ),
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Local workers (default: cores).")] = None,
+    resume: Annotated[bool, typer.Option(help="Skip students whose workbook is complete.")] = False,
+    cap: Annotated[
+        int | None, typer.Option(help="At most this many students' top 10 per alum.")
+    ] = None,
+) -> None:
+    """Write every student's shortlist from one prepared alumni dataset, and summary.xlsx.
+
+    Example:
+
+    \b
+        prospects batch students.csv --alumni alumni.parquet --out out/students --cap 5
+    """
+    from pipeline import run
+    from pipeline.batch.engine import run_batch, terminal_progress
+    from pipeline.batch.students import read_students
+
+    with user_errors():
+        loaded = run.load_settings(config)
+        table = read_students(students, loaded)
+        result = run_batch(table, alumni or [], out, loaded, scheduler=scheduler, workers=workers,
+                           resume=resume, cap=cap, progress=terminal_progress())  # fmt: skip
+    _echo("\n".join(result.lines()))
 
 
 def main() -> None:  # pragma: no cover - the console script calls app directly

@@ -9,7 +9,7 @@ functions; this module only wires them together and reports progress.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -114,22 +114,45 @@ def shortlist(
     *,
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
+    indexed: bool = False,
 ) -> Result:
-    """Run ingest, normalize, link and rank on the user's files."""
+    """Run ingest, normalize, link and rank on the user's files.
+
+    An alumni path may be a dataset made by ``prospects prepare``: its records come already
+    normalized and deduplicated. With ``indexed`` (career-centre batches) only the candidates
+    its indexes find for the user's targets are drawn from it (pipeline.batch.candidates).
+    """
+    from pipeline.batch.dataset import is_dataset
+
     today = today or date.today()
     say = progress or (lambda _msg: None)
-    read = read_inputs(inputs, settings, say)
-    ingested, profile, lamp, previous = (
-        read.ingested,
-        read.profile or Profile(),
-        read.lamp,
-        read.previous,
-    )
+    prepared = [Path(p) for p in inputs.alumni if is_dataset(Path(p))]
+    # Prepared datasets are read by pipeline.batch.candidates below, not by the ingest readers.
+    files = replace(inputs, alumni=tuple(p for p in inputs.alumni if Path(p) not in prepared))
+    read = read_inputs(files, settings, say)
+    profile, lamp, previous = read.profile or Profile(), read.lamp, read.previous
+    parts: list[ledger_mod.Ingested] = [read.ingested]
     ctx = context(settings, profile, lamp, today)
-    say("Normalizing names, companies, titles and schools")
-    people = normalize(ingested.people, settings, today, my_career_years=ctx.my_career_years)
-    say("Linking records of the same person")
-    linked = link(people, settings)
+    pool = None
+    if prepared:
+        from pipeline.batch.candidates import draw
+
+        say("Reading the prepared alumni")
+        pool = draw(prepared, ctx, indexed=indexed)
+        parts.append(pool.ingested)
+    ingested = ledger_mod.combine(parts)
+    if pool is not None and not len(ingested.people):
+        # Only prepared alumni: already normalized and deduplicated, nothing left to link.
+        people, linked = pool.records, Linked(pool.prospects, pool.matches, {})
+    else:
+        everyone = ingested
+        if pool is not None:  # the user's own records join the alumni's and are linked to them
+            raw = ledger_mod.Ingested(pool.raw, schema.empty(schema.LEDGER))
+            everyone = ledger_mod.combine([ingested, raw])
+        say("Normalizing names, companies, titles and schools")
+        people = normalize(everyone.people, settings, today, my_career_years=ctx.my_career_years)
+        say("Linking records of the same person")
+        linked = link(people, settings)
     say("Ranking")
     ranked, filtered = rank(linked.prospects, ctx)
     return Result(
@@ -155,7 +178,8 @@ def write(
 ) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
     ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
-    ``messages`` receives lines for the user (notes carried over, where the backup is …)."""
+    ``messages`` receives lines for the user (notes carried over, where the backup is …).
+    A prepared alumni dataset among the inputs is listed by the lists it was made from."""
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
@@ -164,6 +188,11 @@ def write(
     inputs: Sequence[tuple[str, str]] = [
         (p.name, file_signature(p)) for p in result.inputs.files if Path(p).is_file()
     ]
+    for path in (Path(p) for p in result.inputs.alumni if Path(p).is_dir()):
+        from pipeline.batch.dataset import is_dataset, load
+
+        if is_dataset(path):
+            inputs = [*inputs, *load(path).sources]
     return write_workbook(
         Path(out),
         result.ranked,

@@ -138,8 +138,8 @@ def _how_text(cm: ColumnMap) -> Text:
     return Text(cm.via, style=_VIA_STYLE.get(cm.via, "dim"))
 
 
-def render(inspection: Inspection, console: Console | None = None) -> None:
-    """Print an Inspection: one block per table, then how to change a mapping."""
+def render(inspection: Inspection, console: Console | None = None, *, hint: bool = True) -> None:
+    """Print an Inspection: one block per table, then (``hint``) how to change a mapping."""
     console = console or Console(highlight=False)
     inspection = _printable(inspection)
     console.print(Text(inspection.file, style="bold underline"))
@@ -183,7 +183,8 @@ def render(inspection: Inspection, console: Console | None = None) -> None:
                 sample.add_row(*map(str, cells))
             console.print(sample)
     console.print()
-    _print_hint(inspection, console)
+    if hint:
+        _print_hint(inspection, console)
 
 
 def _printable(inspection: Inspection) -> Inspection:
