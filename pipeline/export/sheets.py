@@ -270,11 +270,12 @@ def write_grid(
             ws.set_row(r, row_height[i])
         for j in range(len(cols)):
             value = values[j][i]
-            link = links[j][i] if links[j] is not None else None
+            column_links = links[j]
+            link = column_links[i] if column_links is not None else None
             if isinstance(link, str):
                 ws.write_url(r, j, link, link_formats[j], string=_link_text(value, link))
-            elif value is None and cols[j].formula is not None:
-                ws.write_formula(r, j, cols[j].formula(r + 1), formats[j])
+            elif value is None and (formula := cols[j].formula) is not None:
+                ws.write_formula(r, j, formula(r + 1), formats[j])
             elif isinstance(value, date):
                 put(ws, r, j, value, date_formats[j])
             elif value is not None or formats[j] is not None:

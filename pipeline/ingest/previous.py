@@ -174,9 +174,9 @@ def _sheet_rows(
     name_letter = get_column_letter(name_col + 1) if name_col >= 0 else ""
     rows = []
     for row_number, values in above:  # typed above the header: kept, under their own columns
-        record = {f"Column {get_column_letter(i + 1)}": v for i, v in enumerate(values)
-                  if _present(v)}  # fmt: skip
-        rows.append(record | {"_sheet": title, "_row": row_number, "_above": True})
+        typed = {f"Column {get_column_letter(i + 1)}": v for i, v in enumerate(values)
+                 if _present(v)}  # fmt: skip
+        rows.append(typed | {"_sheet": title, "_row": row_number, "_above": True})
     for row_number, cells in enumerate(grid, start=header_row + 1):
         if row_number - header_row > _MAX_ROWS:
             break
