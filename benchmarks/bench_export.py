@@ -126,7 +126,7 @@ constant_memory mode). Load average (1 min) before and after: {load[0]:.1f} / {a
 | step | median wall | median CPU | notes |
 |---|---:|---:|---|
 | write the workbook | {first[0]:.2f} s | {first[1]:.2f} s | {size:.1f} MB, 9 sheets |
-| read it back (`read_previous`) | {read[0]:.2f} s | {read[1]:.2f} s | Shortlist, Archived, Added by you, All candidates |
+| read it back (`read_previous`) | {read[0]:.2f} s | {read[1]:.2f} s | 4 sheets + yours |
 | rerun: carry over and write | {rerun[0]:.2f} s | {rerun[1]:.2f} s | Shortlist rows found by ID |
 
 Peak resident memory of the whole script: {peak:,.0f} MB. Target: under 10 s to write.
