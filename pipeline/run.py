@@ -160,6 +160,16 @@ def shortlist(
     )
 
 
+def settings_rows(result: Result) -> list[tuple[str, str]]:
+    """The settings as (key, value) for the Settings sheet, with the values the run worked out
+    itself in place of "0 = read it": me.grad_year as read from the profile."""
+    rows = settings_mod.flatten(result.settings)
+    grad = result.context.my_grad_year
+    if not result.settings.me.grad_year and grad:
+        rows = [(k, f"{grad} (from your profile)" if k == "me.grad_year" else v) for k, v in rows]
+    return rows
+
+
 def shown_features(settings: Settings) -> tuple[str, ...]:
     """The signals the Shortlist shows: location and industry fit only when the settings name
     locations or industries (else they measure nothing)."""
@@ -202,7 +212,7 @@ def write(
         matches=result.linked.matches[
             result.linked.matches["probability"] >= result.settings.match.review_band
         ],
-        settings_rows=settings_mod.flatten(result.settings),
+        settings_rows=settings_rows(result),
         inputs=inputs,
         version=__version__,
         today=result.today,

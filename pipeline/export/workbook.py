@@ -115,7 +115,14 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
         "Cold",
     )
     slugs = _text(df["linkedin_slug"])
-    links = {s: safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in set(slugs)}
+    # A plain ASCII slug is its own address (what safe_link gives, without a call per person);
+    # anything else is checked by safe_link.
+    plain = slugs.str.fullmatch(r"[A-Za-z0-9_-]{1,100}")
+    link = ("https://www.linkedin.com/in/" + slugs.str.lower()).where(plain, None)
+    odd = set(slugs[~plain])
+    links = {s: safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in odd}
+    link = link.where(plain, slugs.map(links)).astype(object)
+    link = link.where(link.notna(), None)
     return pd.DataFrame(
         {
             "Rank": pd.to_numeric(df["rank"], errors="coerce").round().astype("Int64"),
@@ -131,7 +138,7 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
             **{h: pd.to_numeric(df[f], errors="coerce") for f, h in FEATURE_HEADERS.items()},
             "Why": df["why"],
             "Opener": df["opener"],
-            LINK_HEADER: slugs.map(links),
+            LINK_HEADER: link,
             ID_HEADER: df["prospect_id"],
         }
     )

@@ -431,3 +431,15 @@ def test_match_level_columns_are_as_wide_as_their_longest_level():
     assert _match_width("career stage weight", pd.Series([1.5, -2.0])) == 11
     assert _match_width("left_name", levels) == 24
     assert _match_width("job", pd.Series(["x" * 80], dtype=object)) == 36  # capped
+
+
+def test_core_frame_links_are_what_safe_link_gives(ranked: pd.DataFrame) -> None:
+    from urllib.parse import quote
+
+    from pipeline.export.cells import safe_link
+
+    ranked["linkedin_slug"] = ["", "Ab-C_1", "josé-vale", "javascript:alert(1)", "x" * 101, "a/b"]
+    got = core_frame(ranked)["LinkedIn"].tolist()
+    slugs = ranked.sort_values("rank")["linkedin_slug"]
+    assert got == [safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in slugs]
+    assert got.count(None) == 4
