@@ -138,7 +138,9 @@ NAME_LEVELS = (
     "nickname or variant",
     "close spelling",
     "same words, other order",
+    "part of a compound last name",
     "last name only",
+    "last name an initial",
     "different",
 )
 
@@ -160,14 +162,67 @@ def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     typo = (_on(open_ & same_last, a["first_key"], b["first_key"], _one_typo) > 0) | (
         _on(open_ & variants, a["last_key"], b["last_key"], _one_typo) > 0
     )
-    reordered = _on(open_ & ~typo, key_a, key_b, lambda x, y: similarity(x, y, token_set_ratio))
-    reordered = reordered >= 0.95
-    level = np.select(
-        [exact_, former & variants, same_last & variants, typo, reordered, same_last],
-        [0, 1, 2, 3, 4, 5],
-        default=6,
+    # spellings of one surname in other romanisations (Lee, Yi, Rhee), and letters a legacy
+    # encoding lost as "?" ("Nguy?n" against "Nguyễn"): unknown letters, not mismatches
+    if "last_family" in a.columns:
+        fam_a, fam_b = (f["last_family"].to_numpy(dtype=object) for f in (a, b))
+        typo |= open_ & variants & ~same_last & (fam_a == fam_b) & (fam_a != "")
+    lost = open_ & (key_a.str.contains("?", regex=False) | key_b.str.contains("?", regex=False))
+    typo |= _on(lost.to_numpy(), key_a, key_b, _wildcard_equal) > 0
+    # a compound last name against one of its parts is checked before the reordering test,
+    # which would call "maria santana" the same words as "maria santana acevedo"
+    part = _on(open_ & ~typo & variants, a["last_key"], b["last_key"], _part_of) > 0
+    reordered = _on(
+        open_ & ~typo & ~part, key_a, key_b, lambda x, y: similarity(x, y, token_set_ratio)
     )
+    reordered = reordered >= 0.95
+    rest = open_ & ~typo & ~reordered & ~part & variants
+    initial = _on(rest, a["last_key"], b["last_key"], _initial_of) > 0
+    level = np.select(
+        [exact_, former & variants, same_last & variants, typo, part, reordered, same_last,
+         initial],
+        [0, 1, 2, 3, 5, 4, 6, 7],
+        default=8,
+    )  # fmt: skip
     return np.where((key_a == "").to_numpy() | (key_b == "").to_numpy(), NULL, level)
+
+
+def _per_distinct(x: pd.Series, y: pd.Series, test) -> np.ndarray:
+    """``test(x, y)`` (two strings -> bool) once per distinct pair of values."""
+    inverse, ux, uy = pair_codes(x, y)
+    answers = np.fromiter((test(p, q) for p, q in zip(ux, uy, strict=True)), bool, len(ux))
+    return answers[inverse]
+
+
+def _wildcard_equal(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """The same text where each "?" stands for any one letter ("thi nguy?n" = "thi nguyen")."""
+
+    def same(p: str, q: str) -> bool:
+        return len(p) == len(q) and all(c == d or "?" in (c, d) for c, d in zip(p, q, strict=True))
+
+    return _per_distinct(x, y, same)
+
+
+def _part_of(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """One last name is a whole word of the other, compound one ("santana" and "santana
+    acevedo", "acevedo" and "santana acevedo")."""
+
+    def part(p: str, q: str) -> bool:
+        a, b = p.split(), q.split()
+        return bool(a and b) and a != b and (set(a) <= set(b) or set(b) <= set(a))
+
+    return _per_distinct(x, y, part)
+
+
+def _initial_of(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """One last name is the other's initial ("s" and "sharma": "Devika S.")."""
+
+    def initial(p: str, q: str) -> bool:
+        return (len(p) == 1 and len(q) > 1 and q[0] == p) or (
+            len(q) == 1 and len(p) > 1 and p[0] == q
+        )
+
+    return _per_distinct(x, y, initial)
 
 
 def _on(mask: np.ndarray, x: pd.Series, y: pd.Series, score) -> np.ndarray:
@@ -282,10 +337,10 @@ COMPARISONS: tuple[Comparison, ...] = (
             (0, "name_key"),
             (1, "name_key", "name_key_alternates"),
             (2, "last_key"),
-            (5, "last_key"),
+            (6, "last_key"),
         ),
-        m_prior=(0.70, 0.06, 0.10, 0.05, 0.02, 0.02, 0.05),
-        u_prior=(5e-5, 1e-5, 2e-5, 2e-5, 1e-5, 5e-3, 0.99489),
+        m_prior=(0.70, 0.06, 0.10, 0.05, 0.02, 0.01, 0.02, 0.005, 0.035),
+        u_prior=(5e-5, 1e-5, 2e-5, 2e-5, 1e-5, 1e-5, 5e-3, 2e-4, 0.99467),
         fixed=(1,),
         local=(3,),
     ),
@@ -397,7 +452,9 @@ def compare(
     """
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    extra = [c for c in ("former_key", "company", "class_years") if c in frame.columns]
+    extra = [
+        c for c in ("former_key", "last_family", "company", "class_years") if c in frame.columns
+    ]
     for comparison in comparisons:
         # One comparison's columns at a time: for millions of pairs, every column of every
         # comparison at once would hold gigabytes of references.
