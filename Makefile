@@ -28,8 +28,9 @@ shortlist: install ## Rank people: make shortlist [EXPORT=zip|csv|dir] [ALUMNI=x
 test: install ## Run the whole test suite (notebooks included)
 	$(UV) run --locked pytest
 
-lint: install ## Check style: ruff check and ruff format --check
+lint: install ## Check style (ruff), the import layers (lint-imports)
 	$(UV) run --locked ruff check . && $(UV) run --locked ruff format --check .
+	$(UV) run --locked lint-imports --no-cache
 
 notebooks: install ## Run the notebooks and write their rendered output to out/notebooks/
 	$(UV) run --locked --group notebooks python notebooks/render.py out/notebooks

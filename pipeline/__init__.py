@@ -22,7 +22,7 @@ _LAZY = {
     "shortlist": ("pipeline.run", "shortlist"),
     "write": ("pipeline.run", "write"),
     "Settings": ("pipeline.settings", "Settings"),
-    "load_settings": ("pipeline.settings", "load"),
+    "load_settings": ("pipeline.run", "load_settings"),
 }
 __all__ = [*_LAZY, "__version__"]
 

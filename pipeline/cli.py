@@ -130,7 +130,7 @@ def shortlist(
     if fmt not in ("xlsx", "csv"):
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
     from pipeline import history as hist
-    from pipeline import run, settings
+    from pipeline import run
     from pipeline.export.files import refuse_if_open
     from pipeline.safety import check_output
 
@@ -142,7 +142,7 @@ def shortlist(
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = _inputs(export, alumni, targets, config, previous)
-        result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=_progress)
         lines: list[str] = []
         pending = hist.for_run(result, out, history, off=no_history, say=_warn)
         changed = pending.what_changed() if pending else None
@@ -171,14 +171,14 @@ def ingest(
     \b
         prospects ingest Basic_LinkedInDataExport_11-28-2026.zip alumni.xlsx --out people.csv
     """
-    from pipeline import settings
+    from pipeline import run
     from pipeline.ingest import read_any
     from pipeline.safety import check_output
 
     with user_errors():
         if out is not None:
             check_output(out, [*paths, config])
-        loaded = settings.load(config)
+        loaded = run.load_settings(config)
         ingested, profile = read_any(paths, loaded)
         if out is not None:
             from pipeline.export.people import write_people_csv
@@ -246,11 +246,11 @@ def inspect(
 
         prospects inspect alumni.xlsx --config shortlist.toml
     """
-    from pipeline import settings
+    from pipeline import run
     from pipeline.ingest.inspect import inspect_file, render
 
     with user_errors():
-        inspection = inspect_file(file, settings.load(config))
+        inspection = inspect_file(file, run.load_settings(config))
     render(inspection)
 
 
@@ -274,13 +274,13 @@ def explain(
     \b
         prospects explain "Emeka Moreau" Basic_LinkedInDataExport_11-28-2026.zip -a alumni.xlsx
     """
-    from pipeline import run, settings
+    from pipeline import run
     from pipeline.link.audit import links_text
     from pipeline.rank import explain as how
 
     with user_errors():
         inputs, config = _inputs(export, alumni, targets, config)
-        result = run.shortlist(inputs, settings.load(config), progress=_progress)
+        result = run.shortlist(inputs, run.load_settings(config), progress=_progress)
         found = how.find(how.scored(result.ranked, result.filtered), who)
         if len(found) > 1:
             _echo(how.candidates_text(found))
@@ -321,13 +321,13 @@ def learn(
         raise typer.BadParameter(
             "--write needs --config FILE, the file to update", param_hint="--write"
         )
-    from pipeline import settings
+    from pipeline import run
     from pipeline.export.files import replace_atomically
     from pipeline.ingest.reviewed import read_reviewed
     from pipeline.rank import learn as lrn
 
     with user_errors():
-        learned = lrn.learn(read_reviewed(workbook), settings.load(config))
+        learned = lrn.learn(read_reviewed(workbook), run.load_settings(config))
         _echo(learned.summary())
         if write and config is not None and learned.accepted:
             text = lrn.with_weights(config.read_text(encoding="utf-8-sig"), learned.new)
@@ -351,7 +351,7 @@ def link_files(
     \b
         prospects link Connections.csv alumni.xlsx --config shortlist.toml --out matches.csv
     """
-    from pipeline import settings
+    from pipeline import run
     from pipeline.export.matches import write_matches_csv
     from pipeline.ingest import read_any
     from pipeline.link import linked_pairs
@@ -360,7 +360,7 @@ def link_files(
 
     with user_errors():
         check_output(out, [left, right, config])
-        loaded = settings.load(config)
+        loaded = run.load_settings(config)
         ingested, _ = read_any([left, *([right] if right else [])], loaded)
         pairs, scored = linked_pairs(normalize(ingested.people, loaded), loaded)
         write_matches_csv(pairs, out)
@@ -407,11 +407,11 @@ def changes(
     except ValueError:
         raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--since") from None
     from pipeline import history as hist
-    from pipeline import settings
+    from pipeline import run
 
     with user_errors():
         pending = hist.changes_since(
-            history or DEFAULT_HISTORY, day, settings.load(config).history, date.today()
+            history or DEFAULT_HISTORY, day, run.load_settings(config).history, date.today()
         )
         pending.close()
     _echo(hist.changes_text(pending))

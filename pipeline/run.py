@@ -6,7 +6,6 @@ functions; this module only wires them together and reports progress.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +25,7 @@ from pipeline.link import Linked, link
 from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
+from pipeline.safety import file_signature
 from pipeline.settings import Settings
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
@@ -99,6 +99,25 @@ class Result:
         )
 
 
+def load_settings(path: Path | None) -> Settings:
+    """Settings from a TOML file (defaults when None), checked whole before any file is read.
+
+    ``settings.load`` checks names, types and ranges; each stage then checks the part it owns
+    (alumni column names, declared comparisons, seniority rules), so a mistake in any of them is
+    one sentence before the run starts. Here, above the stages, so settings imports no stage.
+    """
+    from pipeline.ingest.alumni_fields import check_overrides
+    from pipeline.link.compare import from_spec
+    from pipeline.normalize.titles import rules_from_settings
+
+    loaded = settings_mod.load(path)
+    check_overrides(loaded.alumni.columns)
+    for column, spec in loaded.match.comparisons.items():
+        from_spec(column, spec)
+    rules_from_settings(loaded.normalize.seniority_rules)
+    return loaded
+
+
 def shortlist(
     inputs: Inputs,
     settings: Settings,
@@ -157,14 +176,6 @@ def shortlist(
     )
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def shown_features(settings: Settings) -> tuple[str, ...]:
     """The signals the Shortlist shows: location and industry fit only when the settings name
     locations or industries (else they measure nothing)."""
@@ -190,7 +201,7 @@ def write(
     if fmt == "csv":
         return write_csv(Path(out), result.ranked, top_n=top_n)
     inputs: Sequence[tuple[str, str]] = [
-        (p.name, sha256(p)) for p in result.inputs.files if Path(p).is_file()
+        (p.name, file_signature(p)) for p in result.inputs.files if Path(p).is_file()
     ]
     return write_workbook(
         Path(out),

@@ -10,6 +10,7 @@ clipboard, OSC 8 hides a link) are removed before it is shown.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 import stat
@@ -124,3 +125,13 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)  # hard links too
     except OSError:
         return False
+
+
+def file_signature(path: Path) -> str:
+    """The SHA-256 of a file's bytes: read before a run uses the file, compared before the run
+    replaces it (Excel may have saved it in between)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

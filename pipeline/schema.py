@@ -42,6 +42,8 @@ NORMALIZED = (
     "school_key",  # canonical school key ("" when unknown)
     "seniority",  # one of SENIORITY_LEVELS or "Unknown"
     "seniority_rule",  # the rule that fired, quoted by explanations
+    "seniority_p",  # probability of the shown level (title and years together), NaN if Unknown
+    "seniority_basis",  # what decided the level, in words ("estimated from years alone ...")
     "role_family",  # e.g. "Data science & ML", or "Unknown"
     "career_years",  # float years since career start, NaN when unknown
     "career_years_source",  # "grad_year", "history", "title prior" or "unknown"

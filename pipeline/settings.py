@@ -28,6 +28,9 @@ class Me:
     school_aliases: dict[str, str] = field(default_factory=dict)  # {"UW": "University of Waterloo"}
     grad_year: int = 0  # first (undergraduate) graduation year; 0 = read from the archive
     career_start: int = 0  # year the career started; 0 = graduation year
+    # Changing field: the year you entered (or enter) the field you are exploring. "Ahead of
+    # you" then counts from it: someone three years into the new field is ahead of you there.
+    field_start: int = 0  # 0 = not changing field: ahead counts from career_start
     major: str = ""
 
 
@@ -217,14 +220,6 @@ def validate(settings: Settings, source: str = "settings") -> None:
             )
     if not any(weights.values()):
         raise SettingsError(f"{source}: every weight under [weights] is 0; give one a weight.")
-    from pipeline.ingest.alumni_fields import check_overrides
-    from pipeline.link.compare import from_spec
-    from pipeline.normalize.titles import rules_from_settings
-
-    check_overrides(settings.alumni.columns)
-    for column, spec in settings.match.comparisons.items():
-        from_spec(column, spec)
-    rules_from_settings(settings.normalize.seniority_rules)
 
 
 def to_dict(settings: Any) -> dict[str, Any]:

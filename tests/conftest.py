@@ -1,7 +1,8 @@
 """Shared fixtures: tiny-frame builders and archive makers, so a test states only what it needs.
 
 Tests never import this module; they name a fixture as a parameter (``people``, ``today``,
-``make_zip``, ``make_folder``) and pytest passes it in.
+``make_zip``, ``make_folder``) and pytest passes it in. They are session-scoped (each is a
+constant or a pure builder), so module-scoped fixtures may use them too.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ def _people(*rows: dict) -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def people() -> Callable[..., pd.DataFrame]:
     """A builder: ``people({...}, ...)`` is a People frame, record_id and full_name filled."""
     return _people
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def today() -> date:
     """The fixed 'today' of every date-dependent test (the sample export's date)."""
     return TODAY
@@ -65,13 +66,13 @@ def _make_folder(root: Path, members: dict[str, bytes]) -> Path:
     return root
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_zip() -> Callable[[Path, dict[str, bytes]], Path]:
     """A maker: ``make_zip(path, {name: bytes})`` writes a zip as a LinkedIn archive would."""
     return _make_zip
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_folder() -> Callable[[Path, dict[str, bytes]], Path]:
     """A maker: ``make_folder(root, {name: bytes})`` writes the members as an unpacked archive."""
     return _make_folder

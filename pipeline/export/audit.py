@@ -14,7 +14,8 @@ import pandas as pd
 from pipeline import schema
 from pipeline.export.carryover import Carried
 from pipeline.export.cells import safe_link, write_cell
-from pipeline.export.columns import (
+from pipeline.export.sheets import DATE_FORMAT, Book, Col, col, set_columns, write_grid
+from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
     ALL_SHEET,
@@ -26,7 +27,6 @@ from pipeline.export.columns import (
     ID_HEADER,
     LINK_HEADER,
 )
-from pipeline.export.sheets import DATE_FORMAT, Book, Col, col, set_columns, write_grid
 
 ADDED_NOTE = (
     "People you added by hand. Each run reads them as an input of their own and ranks them; "

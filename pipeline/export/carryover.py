@@ -23,7 +23,7 @@ import pandas as pd
 from anyascii import anyascii
 
 from pipeline.export.cells import safe_link
-from pipeline.export.columns import (
+from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
     ARCHIVE_HEADERS,

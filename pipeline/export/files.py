@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import os
 import re
 import shutil
@@ -14,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.errors import OutputError
-from pipeline.safety import check_output, forget
+from pipeline.safety import check_output, file_signature, forget
 
 
 def _umask() -> int:
@@ -69,16 +68,6 @@ with contextlib.suppress(ImportError):  # lxml reports a full disk as Serialisat
 
 #: Backups kept beside a workbook; older ones are removed when a new one is made.
 KEEP_BACKUPS = 5
-
-
-def file_signature(path: Path) -> str:
-    """The SHA-256 of a file's bytes: read before a run uses the file, compared before the run
-    replaces it (Excel may have saved it in between)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_unchanged(path: Path, signature: str | None) -> None:

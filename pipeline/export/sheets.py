@@ -33,7 +33,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.export.cells import put, safe_column, safe_text
-from pipeline.export.columns import FEATURE_HEADERS
+from pipeline.workbook_contract import FEATURE_HEADERS
 
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_HEIGHT = 32

@@ -26,7 +26,10 @@ from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import Carried, carry_over
 from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link, safe_text
-from pipeline.export.columns import (
+from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
+from pipeline.export.sheets import FEATURE_HEADERS, Book, Col, col, set_columns, write_grid
+from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
+from pipeline.workbook_contract import (
     FOLLOW_UP,
     ID_HEADER,
     INTEREST_CHOICES,
@@ -37,9 +40,6 @@ from pipeline.export.columns import (
     STATUS_SETTLED,
     USER_COLUMNS,
 )
-from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
-from pipeline.export.sheets import FEATURE_HEADERS, Book, Col, col, set_columns, write_grid
-from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 
 FOLLOW_UP_NOTE = (
     "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "

@@ -139,7 +139,11 @@ def compare(
     moved = (k0 != k1) & ((k0 != "") | (k1 != ""))
     in0, in1 = k0.isin(targets), k1.isin(targets)
     s0, s1 = both["seniority_0"].map(_LEVEL), both["seniority_1"].map(_LEVEL)
-    promoted = ~moved & s0.notna() & s1.notna() & (s1 > s0)
+    # A promotion is a higher level under a new title: the level alone also rises when new
+    # evidence arrives for the same title (a class year from a newly linked alumni record makes
+    # a plain "Machine Learning Engineer" Senior: normalize.levels), which is no promotion.
+    retitled = _text(both["title_0"]) != _text(both["title_1"])
+    promoted = ~moved & retitled & s0.notna() & s1.notna() & (s1 > s0)
     job0 = _job(both.rename(columns={"title_0": "title", "company_0": "company"}))
     job1 = _job(both.rename(columns={"title_1": "title", "company_1": "company"}))
     job = pd.Series("", index=both.index, dtype=object)

@@ -21,11 +21,11 @@ import pandas as pd
 from anyascii import anyascii
 
 from pipeline.export.carryover import is_our_formula
-from pipeline.export.columns import ID_HEADER, STATUS_CHOICES
 from pipeline.export.whatchanged import WhatChanged
 from pipeline.history import changes as changes_mod
 from pipeline.history import rhythm, store
 from pipeline.settings import History
+from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
 
 _EXPORT_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")  # Basic_LinkedInDataExport_11-28-2026.zip
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -120,7 +120,7 @@ def marks_from(rows: pd.DataFrame) -> pd.DataFrame:
 
 def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
     """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders."""
-    from pipeline.run import sha256
+    from pipeline.safety import file_signature as sha256
 
     rows = []
     for kind, paths in files.items():

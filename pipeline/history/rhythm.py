@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipeline.export.columns import STATUS_SETTLED
+from pipeline.workbook_contract import STATUS_SETTLED
 
 #: Statuses that mean the person answered.
 REPLIED = ("Replied", "Scheduled", "Done")

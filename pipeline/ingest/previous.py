@@ -21,19 +21,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError
-from pipeline.export.columns import (
+from pipeline.ingest import clean
+from pipeline.ingest.bounds import check_spreadsheet
+from pipeline.ingest.display_names import clean_names_frame, parse_full_name
+from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
+from pipeline.safety import check_input, file_signature
+from pipeline.workbook_contract import (
     ADDED_SHEET,
     ARCHIVED_SHEET,
     ID_HEADER,
     LINK_HEADER,
     SHORTLIST_SHEET,
 )
-from pipeline.export.files import file_signature
-from pipeline.ingest import clean
-from pipeline.ingest.bounds import check_spreadsheet
-from pipeline.ingest.display_names import clean_names_frame, parse_full_name
-from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
-from pipeline.safety import check_input
 
 SOURCE = "manual"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
-from pipeline.export.workbook import FEATURE_HEADERS, ID_HEADER, SHORTLIST_SHEET
 from pipeline.ingest.readers import grid_table, read_sheets
+from pipeline.workbook_contract import FEATURE_HEADERS, ID_HEADER, SHORTLIST_SHEET
 
 INTERESTED = "Interested"
 #: What people type in the Interested column -> the graded answer (2 yes, 1 maybe, 0 no).

@@ -13,6 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.normalize.companies import check_aliases, company_keys, employer_kinds
+from pipeline.normalize.levels import LEVEL_COLUMNS, employer_levels
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
 from pipeline.normalize.stage import career_stage, years_ahead, years_since
@@ -80,6 +81,12 @@ def normalize(
     )
     for col in ("seniority", "seniority_rule", "role_family", "title_clean", "past_companies"):
         out[col] = titles[col]
+    # The level from the title and the years together: years come from the class year or a
+    # dated history only (career_stage before the level is known), never from the title.
+    measured = career_stage(out.assign(seniority=UNKNOWN), today)
+    levels = employer_levels(out.assign(**measured), titles)
+    for col in LEVEL_COLUMNS:
+        out[col] = levels[col]
     stage = career_stage(out, today)
     if my_career_years is None:
         start = settings.me.career_start or settings.me.grad_year

@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline import schema
+from pipeline.normalize.levels import relevel
+from pipeline.normalize.titles import rules_from_settings
 from pipeline.rank.context import Context, context
 from pipeline.rank.evaluate import evaluate
 from pipeline.rank.features import FEATURES, years_ahead
@@ -24,8 +26,10 @@ def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     """Prospects plus intro_via, years_ahead, each feature and its ``<feature>_evidence``, score.
 
     Nothing is filtered or ordered: ``rank`` does that. ``prospects`` has schema.PROSPECTS.
+    The career level is estimated again first: a linked person has the LinkedIn title and the
+    alumni list's class year together only now (``levels.relevel``).
     """
-    p = prospects.copy()
+    p = relevel(prospects, rules_from_settings(ctx.settings.normalize.seniority_rules))
     p["intro_via"] = intro_paths(p, company_aliases=ctx.settings.normalize.company_aliases)
     p["years_ahead"] = years_ahead(p, ctx)
     for name, signal in FEATURES.items():

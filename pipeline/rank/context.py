@@ -63,7 +63,8 @@ def context(
     schools = me.schools or profile.schools
     keys = tuple(k for k in (school_key(s, me.school_aliases) for s in schools) if k)
     grad = me.grad_year or profile.grad_year(today)
-    start = me.career_start or profile.career_start() or grad
+    # A user changing field is "behind" everyone in the new field, whatever their degree year.
+    start = me.field_start or me.career_start or profile.career_start() or grad
     programs = (me.major, *(e.degree for e in profile.education))
     # A student's job at their own university (research or teaching assistant) does not make
     # every professor and staff member a colleague to leave out: schools are never excluded.

@@ -111,11 +111,26 @@ def report(row: pd.Series, ctx: Context, total: int | None = None) -> str:
         "(the weighted mean of the known features; the shares add up to it)",
         "",
     ]
+    level = _level_line(row)
+    if level:
+        lines.append(f"  Level: {level}")
     for label, column in (("Why", "why"), ("Intro via", "intro_via"), ("Opener", "opener")):
         text = row.get(column)
         if isinstance(text, str) and text:
             lines.append(f"  {label}: {text}")
     return "\n".join(lines)
+
+
+def _level_line(row: pd.Series) -> str:
+    """The career level, its probability and what decided it: "Senior (p 0.99): title has no
+    level word; 9 years since the first degree"."""
+    level = str(row.get("seniority") or "")
+    if not level or level == "Unknown":
+        return ""
+    p = pd.to_numeric(row.get("seniority_p"), errors="coerce")
+    basis = str(row.get("seniority_basis") or "")
+    head = level if pd.isna(p) else f"{level} (p {p:.2f})"
+    return f"{head}: {basis}" if basis else head
 
 
 def _year(value: object) -> str:

@@ -24,6 +24,7 @@ from pipeline.normalize.companies import company_keys, company_similarities
 from pipeline.normalize.titles import expand_abbreviations, role_family
 from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
+from pipeline.rank.roles import synonym_fit
 
 __all__ = ["FEATURES", "SENIOR_LEADERS", "Context", "Signal", "context", "target_companies"]
 
@@ -72,10 +73,11 @@ def _directional(texts: list[str], targets: list[str]) -> np.ndarray:
 
 
 def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
-    """Best fit of the title to any target role, the strongest of three views: fuzzy token-set on
+    """Best fit of the title to any target role, the strongest of four views: fuzzy token-set on
     the expanded title (one-way, so "Sr. Data Scientist II" fits "data scientist" fully but
-    "Manager" does not fit "product manager"), the same role family (0.8), and TF-IDF character
-    n-gram similarity (at most 0.8: catches "Data Scientist/ML" and typos)."""
+    "Manager" does not fit "product manager"), the same role family (0.8), TF-IDF character
+    n-gram similarity (at most 0.8: catches "Data Scientist/ML" and typos), and a declared
+    synonym of the role (1.0: "User Researcher" for "UX Researcher", rank/roles.py)."""
     if not ctx.target_roles or not len(p):
         return _none(p)
     roles = [expand_abbreviations(r).lower() for r in ctx.target_roles]
@@ -99,7 +101,9 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
     # Words alone mislead ("Product Marketing Manager" holds every word of "product manager"):
     # a title whose known role family differs from the role's keeps at most OTHER_FAMILY.
     other = (fam_of != families[None, :]) & (fam_of != "Unknown") & (families != "Unknown")
-    views = np.stack([fuzzy[codes], fam, look[codes]])  # (view, prospect, role)
+    # A declared synonym of the role ("User Researcher" for "UX Researcher") fits it fully.
+    synonym, _ = synonym_fit(_text(p["title_clean"]), tuple(ctx.target_roles))
+    views = np.stack([fuzzy[codes], fam, look[codes], synonym])  # (view, prospect, role)
     views[[0, 2]] = np.where(other[None], np.minimum(views[[0, 2]], OTHER_FAMILY), views[[0, 2]])
     combined = views.max(axis=0)
     best_role = combined.argmax(axis=1)
@@ -107,7 +111,10 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
     value = combined[rows, best_role]
     how = views[:, rows, best_role].argmax(axis=0)
     role = np.array(ctx.target_roles, dtype=object)[best_role]
-    words = np.array(["title fits '", "same role family as '", "title resembles '"], dtype=object)
+    words = np.array(
+        ["title fits '", "same role family as '", "title resembles '", "title is a variant of '"],
+        dtype=object,
+    )
     evidence = np.where(value >= MENTION, words[how] + role + "'", "")
     return value, pd.Series(evidence, index=p.index, dtype="str")
 

@@ -16,7 +16,8 @@ from pipeline.settings import Settings
 def active_weights(ctx: Context) -> dict[str, float]:
     """Weight of each feature, 0 for features without information: with no target roles (or
     companies, locations, industries) that feature would be 0 for everyone and only dilute the
-    score.
+    score. With target industries but no target company, industry_fit also takes company_fit's
+    weight: the industry is then the user's employer target.
 
     >>> from pipeline.settings import Settings
     >>> active_weights(Context(Settings()))["role_fit"]
@@ -25,7 +26,13 @@ def active_weights(ctx: Context) -> dict[str, float]:
     from pipeline.rank.features import FEATURES
 
     weights = {k: float(v) for k, v in vars(ctx.settings.weights).items()}
-    return {name: weights[name] if s.active(ctx) else 0.0 for name, s in FEATURES.items()}
+    active = {name: weights[name] if s.active(ctx) else 0.0 for name, s in FEATURES.items()}
+    # Industries are where a user with no company in mind wants to work: the employer signal's
+    # weight goes to them then, rather than vanishing (a user targeting "fintech" cares about
+    # the employer as much as one naming Wealthsimple).
+    if active.get("company_fit") == 0.0 and active.get("industry_fit", 0.0) > 0.0:
+        active["industry_fit"] += weights.get("company_fit", 0.0)
+    return active
 
 
 def contributions(features: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

@@ -16,9 +16,9 @@ from openpyxl import load_workbook
 from pipeline import run
 from pipeline.errors import InputError
 from pipeline.export.carryover import carry_over, is_our_formula
-from pipeline.export.columns import ID_HEADER
 from pipeline.ingest.previous import read_previous
 from pipeline.settings import load
+from pipeline.workbook_contract import ID_HEADER
 
 PREAMBLE = (
     "Notes:\n"

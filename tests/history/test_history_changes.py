@@ -146,6 +146,9 @@ def test_moves_are_judged_by_the_newer_runs_targets():
     assert found(compare(old, new, {"shopify"})) == [("into_target", "A")]
     assert found(compare(new, old, {"shopify"})) == [("out_of_target", "A")]
     assert found(compare(old, new, set())) == [("job_change", "A")]
-    senior = pd.DataFrame([_row("a", seniority="Manager")])
+    senior = pd.DataFrame([_row("a", seniority="Manager", title="Analytics Manager")])
     assert found(compare(old, senior, set())) == [("promotion", "A")]
     assert compare(senior, old, set()).empty  # a step down is no promotion
+    # the same title read at a higher level (a class year linked since) is no promotion
+    reread = pd.DataFrame([_row("a", seniority="Senior")])
+    assert compare(old, reread, set()).empty

@@ -80,7 +80,7 @@ EMPLOYER_TITLES = [
     ("Executive Director", "Morgan Stanley", "Director"),  # between VP and MD at banks
     ("Executive Director", "Kids Code Club", "CXO"),  # a non-profit's chief
     ("Managing Director", "Scotiabank", "Partner"),
-    ("AVP", "TD Securities", "Senior"),
+    ("AVP", "TD Securities", "Manager"),  # issue 19: a bank's AVP leads a team
     ("Director", "CIBC", "Director"),
     ("Vice President", "", "VP"),
 ]

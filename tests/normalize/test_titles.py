@@ -64,7 +64,7 @@ CASES = [
     ("Vice President", "VP", EXEC),  # "Vice President" must not fire President
     ("Vice-President, Finance", "VP", FIN),
     ("Vice President, Investment Banking", "Manager", FIN),  # banking VPs are mid-career
-    ("AVP", "Senior", EXEC),
+    ("AVP", "Manager", EXEC),
     ("Executive Director", "CXO", EXEC),
     ("President", "CXO", EXEC),
     ("Student Success Manager", "Entry", EDU),  # "student" here is not Training
@@ -86,7 +86,7 @@ CASES = [
     ("Partnerships Manager", "Entry", SALES),
     ("Product Owner, Payments", "Entry", PM),
     ("VP, Global Markets", "Manager", FIN),  # banking VPs are mid-career
-    ("AVP, Credit Risk", "Senior", FIN),
+    ("AVP, Credit Risk", "Manager", FIN),
     ("Managing Director, Equity Research", "Partner", FIN),
     ("Executive Director, Food Bank", "CXO", EXEC),  # a non-profit's chief
     ("Head of Product @ Wealthsimple | ex-Shopify", "Director", PM),

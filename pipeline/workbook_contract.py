@@ -1,7 +1,8 @@
-"""The workbook's vocabulary: sheet names and column headers, shared by the writer (export) and
-the reader of the previous workbook (``pipeline.ingest.previous``), so the two never drift.
+"""The workbook's contract: sheet names and column headers, written by ``pipeline.export`` and read
+back by ``pipeline.ingest.previous`` (carry-over) and ``pipeline.ingest.reviewed`` (learning).
 
-Only constants live here, no openpyxl.
+It sits below every stage (it imports only ``pipeline.schema``), so ingest never imports export.
+Only constants live here, no openpyxl. See docs/architecture.md (the workbook contract).
 """
 
 from __future__ import annotations

@@ -1,0 +1,357 @@
+"""Career level from the title and the experience together: a probability per level.
+
+A title's words are evidence of a level (``titles.classify_titles``), but not all of them say
+the same amount. LinkedIn calls "Software Engineer" Entry in year two and Senior in year nine, and
+the title does not change. So each title is first sorted into an *evidence* class
+(``pipeline/data/level_evidence.csv``):
+
+- **strong**: a level word ("Intern", "Senior", "Director", "Founder" ...). The level is kept
+  whatever the years: an "Intern" ten years out is a career changer, still in Training. Its
+  probability is how often such a word was right on the generator (the ``strong`` row of
+  ``level_model.csv``); the rest is spread over the neighbouring levels.
+- **plain** / **ic manager**: a job noun with no level word ("Consultant", "Research Scientist"),
+  or a manager of a product rather than of people ("Product Marketing Manager", "Brand
+  Manager"); **unclassified**: words no rule reads; **none**: no title at all.
+  For these the level comes from the years since the first degree: ``level_model.csv`` holds,
+  per class and per years bucket (Sales Navigator's buckets, finer around years 0 to 6), the
+  share of each level among the generator's people (``fixtures/levels/generate.py``), fitted
+  by ``benchmarks/eval_levels.py --fit`` (``fit``). The probabilities are those shares, so
+  they are calibrated on the generator by construction; with the years unknown, the class's
+  shares over all years.
+
+Before either, the employer and the title together may settle it (``level_overrides.csv``,
+ordered, first match wins): a student society's roles are Unpaid, an RA or TA post held while
+studying is Training, a hospital's residents are in training, a bank's Associate Vice President
+is a Manager (``employer_seniority.csv``, applied by ``titles.adjust_for_employer``).
+
+The shown level is the most probable; ``seniority_p`` is its probability and
+``seniority_basis`` says in words what decided it. Without a title and without years the level
+stays "Unknown"; with years alone it is marked "estimated from years alone".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from pipeline.schema import SENIORITY_LEVELS
+
+__all__ = [
+    "EVIDENCE",
+    "LEVEL_COLUMNS",
+    "employer_kind_of",
+    "estimate_levels",
+    "evidence_class",
+    "fit",
+    "level_probabilities",
+]
+
+UNKNOWN = "Unknown"
+LEVELS = SENIORITY_LEVELS
+EVIDENCE = ("strong", "plain", "ic manager", "unclassified", "none")
+#: Sources of career_years that are facts about the person (not guessed from the title).
+MEASURED = ("grad_year", "history")
+LEVEL_COLUMNS = ("seniority", "seniority_p", "seniority_basis", "seniority_rule")
+
+
+def _rows(filename: str) -> list[dict[str, str]]:
+    text = resources.files("pipeline").joinpath("data", filename).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@cache
+def _evidence_by_rule() -> dict[str, str]:
+    table = {r["rule"]: r["evidence"] for r in _rows("level_evidence.csv")}
+    if set(table.values()) - set(EVIDENCE):
+        raise ValueError(
+            f"level_evidence.csv: unknown evidence {set(table.values()) - set(EVIDENCE)}"
+        )
+    return table
+
+
+#: Years since the first degree that share one row of level_model.csv (Sales Navigator's
+#: buckets, split finer where levels change fast: students, years 3 to 6).
+EDGES = (-np.inf, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, np.inf)
+
+
+@cache
+def _model() -> tuple[float, dict[str, np.ndarray]]:
+    """(P a strong word is right, evidence class -> (len(EDGES) rows: one per years bucket,
+    then the row for unknown years) x LEVELS probabilities) from level_model.csv."""
+    strong, table = 0.97, {}
+    for row in _rows("level_model.csv"):
+        probs = np.array([float(row[lv] or 0) for lv in LEVELS])
+        if row["evidence"] == "strong":
+            strong = float(row["Entry"])  # the share right, stored in one column
+            continue
+        rows = table.setdefault(row["evidence"], np.zeros((len(EDGES), len(LEVELS))))
+        i = len(EDGES) - 1 if row["years_from"] == "" else EDGES.index(float(row["years_from"]))
+        rows[i] = probs / probs.sum() if probs.sum() > 0 else probs
+    return strong, table
+
+
+@cache
+def _kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    rows = sorted(_rows("employer_kind_patterns.csv"), key=lambda r: int(r["order"]))
+    return tuple((r["kind"], re.compile(r["pattern"])) for r in rows)
+
+
+@cache
+def _overrides() -> tuple[tuple[str, str, re.Pattern[str], float, str], ...]:
+    rows = sorted(_rows("level_overrides.csv"), key=lambda r: int(r["order"]))
+    out = []
+    for r in rows:
+        if r["level"] not in LEVELS:
+            raise ValueError(f"level_overrides.csv: bad level in {r['name']!r}")
+        limit = float(r["max_years"]) if r["max_years"] else np.inf
+        out.append((r["name"], r["kind"], re.compile(r["title"]), limit, r["level"]))
+    return tuple(out)
+
+
+def employer_kind_of(company_key: str, is_school: bool, bank_kind: str) -> str:
+    """society, university, bank, hospital, startup or "" for one employer.
+
+    ``bank_kind`` is companies.employer_kind of the key ("bank" or ""); a society or club is
+    recognised before the university it belongs to ("Waterloo Engineering Society").
+
+    >>> employer_kind_of("waterloo engineering society", False, "")
+    'society'
+    >>> employer_kind_of("canadian cancer society", False, ""), employer_kind_of("", True, "")
+    ('', 'university')
+    """
+    key = company_key or ""
+    for kind, regex in _kind_patterns():
+        if kind == "society" and regex.search(key):
+            return kind
+    if is_school:
+        return "university"
+    if bank_kind:
+        return bank_kind
+    for kind, regex in _kind_patterns():
+        if regex.search(key):
+            return kind
+    return ""
+
+
+def evidence_class(rule: str, level: str, title_clean: str) -> str:
+    """Which evidence a title's rule gives: strong, plain, ic manager, unclassified or none.
+
+    >>> evidence_class("early-career job noun", "Entry", "consultant")
+    'plain'
+    >>> evidence_class("intern / co-op", "Training", "intern")
+    'strong'
+    >>> evidence_class("", "Unknown", "")
+    'none'
+    """
+    if not title_clean or (level == UNKNOWN and rule):  # empty, or a placeholder such as Retired
+        return "none"
+    if level == UNKNOWN:
+        return "unclassified"
+    if rule.startswith("your rule"):  # the user's own rules are level words by decision
+        return "strong"
+    return _evidence_by_rule().get(rule, "strong")
+
+
+def level_probabilities(evidence: str, level: str, years: float) -> np.ndarray:
+    """P(level) over SENIORITY_LEVELS for one person (all zeros when nothing is known).
+
+    >>> p = level_probabilities("plain", "Entry", 9.0)
+    >>> SENIORITY_LEVELS[int(p.argmax())]
+    'Senior'
+    >>> p = level_probabilities("strong", "Training", 10.0)
+    >>> SENIORITY_LEVELS[int(p.argmax())]
+    'Training'
+    """
+    out = np.zeros(len(LEVELS))
+    right, table = _model()
+    if evidence == "strong":
+        i = LEVELS.index(level)
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(LEVELS)]
+        out[i] = right
+        out[near] = (1 - right) / len(near)
+        return out
+    rows = table["none" if evidence == "unclassified" else evidence]
+    if np.isnan(years):  # words that say nothing, and no years: nothing is known
+        return out if evidence in ("none", "unclassified") else rows[-1].copy()
+    bucket = int(np.searchsorted(EDGES, years, side="right")) - 1
+    return rows[min(bucket, len(EDGES) - 2)].copy()
+
+
+def _basis(evidence: str, rule: str, title: str, years: float, override: str) -> str:
+    if override:
+        return override
+    y = "" if np.isnan(years) else f"{years:.0f} years since the first degree"
+    if evidence == "strong":
+        return f"title says so ({rule})"
+    if evidence == "none":
+        return f"estimated from years alone ({y})" if y else ""
+    if evidence == "unclassified":
+        return f"title not recognised; estimated from years ({y})" if y else ""
+    what = "a manager of a product, not of people" if evidence == "ic manager" else "no level word"
+    return f"title has {what}; {y}" if y else f"title has {what}; years unknown"
+
+
+def _measured_years(frame: pd.DataFrame) -> np.ndarray:
+    if "career_years" not in frame:
+        return np.full(len(frame), np.nan)
+    years = pd.to_numeric(frame["career_years"], errors="coerce").to_numpy(dtype=float)
+    source = frame.get("career_years_source", pd.Series("grad_year", index=frame.index))
+    return np.where(source.astype("str").isin(MEASURED).to_numpy(), years, np.nan)
+
+
+def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
+    """seniority, seniority_p, seniority_basis and seniority_rule from title and experience.
+
+    ``frame`` may have ``career_years`` and ``career_years_source`` (only "grad_year" and
+    "history" years count: a year guessed from the title would be circular); ``titles`` has
+    ``seniority`` (the title's own level), ``seniority_rule`` and ``title_clean`` (from
+    ``classify_titles`` and ``adjust_for_employer``); ``kinds`` the employer kind of each row
+    (``employer_kind_of``). All three share one index. Work is done once per distinct
+    (title, kind, whole years) combination.
+
+    >>> t = pd.DataFrame({"seniority": ["Entry"], "seniority_rule": ["early-career job noun"],
+    ...                   "title_clean": ["research scientist"]})
+    >>> f = pd.DataFrame({"career_years": [9.4], "career_years_source": ["grad_year"]})
+    >>> estimate_levels(f, t, pd.Series([""]))["seniority"].tolist()
+    ['Senior']
+    """
+    years = np.round(_measured_years(frame), 1)
+    key = pd.DataFrame(
+        {
+            "level": titles["seniority"].astype("str").to_numpy(),
+            "rule": titles["seniority_rule"].astype("str").to_numpy(),
+            "clean": titles["title_clean"].astype("str").to_numpy(),
+            "kind": kinds.fillna("").astype("str").to_numpy(),
+            "years": years,
+        }
+    )
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(key.fillna({"years": -999.0})))
+    rows = []
+    overrides = _overrides()
+    for level, rule, clean, kind, y in uniques:
+        y = np.nan if y == -999.0 else float(y)
+        hit = next(
+            (
+                o
+                for o in overrides
+                if (not o[1] or o[1] == kind)
+                and clean
+                and o[2].search(clean)
+                and (o[3] == np.inf or (not np.isnan(y) and y <= o[3]))
+            ),
+            None,
+        )
+        if hit is not None:
+            rows.append((hit[4], 1.0, f"{hit[0]} ({kind or 'any employer'})", hit[0]))
+            continue
+        evidence = evidence_class(rule, level, clean)
+        p = level_probabilities(evidence, level if level in LEVELS else "Entry", y)
+        if p.sum() == 0:
+            rows.append((UNKNOWN, np.nan, "", rule))
+            continue
+        best = int(p.argmax())
+        rows.append(
+            (LEVELS[best], round(float(p[best]), 2), _basis(evidence, rule, clean, y, ""), rule)
+        )
+    table = np.array(rows, dtype=object).reshape(len(rows), 4)[codes]
+    return pd.DataFrame(
+        {
+            "seniority": pd.Series(table[:, 0], index=frame.index, dtype="str"),
+            "seniority_p": pd.Series(table[:, 1], index=frame.index, dtype=float),
+            "seniority_basis": pd.Series(table[:, 2], index=frame.index, dtype="str"),
+            "seniority_rule": pd.Series(table[:, 3], index=frame.index, dtype="str"),
+        }
+    )
+
+
+def fit(labelled: pd.DataFrame, smoothing: float = 1.0) -> pd.DataFrame:
+    """The level_model.csv table fitted on labelled people.
+
+    ``labelled`` has ``evidence`` (EVIDENCE), ``title_level`` (the title's own level),
+    ``level`` (the true level) and ``years`` (years since the first degree, NaN when unknown).
+    Each (evidence class, years bucket) row holds the level shares of its people, smoothed
+    towards the class's shares over all years (``smoothing`` people's worth), so a bucket with
+    few people still gives a sensible answer; the last row of each class (empty years) is the
+    class's shares, used when the years are unknown. "unclassified" titles are fitted with
+    "none" (their words say nothing). The 'strong' row holds, in its Entry column, the share of
+    strong titles whose own level was right.
+    """
+    strong = labelled[labelled["evidence"] == "strong"]
+    right = float((strong["title_level"] == strong["level"]).mean()) if len(strong) else 0.97
+    rows = [{"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}]
+    evidence = labelled["evidence"].replace({"unclassified": "none"})
+    for cls in ("plain", "ic manager", "none"):
+        part = labelled[evidence == cls]
+        overall = part["level"].value_counts(normalize=True).reindex(list(LEVELS)).fillna(0.0)
+        bucket = pd.cut(part["years"], list(EDGES), right=False, labels=False)
+        for i in range(len(EDGES) - 1):
+            counts = part.loc[bucket == i, "level"].value_counts().reindex(list(LEVELS)).fillna(0)
+            shares = (counts + smoothing * overall) / (counts.sum() + smoothing)
+            rows.append(
+                {"evidence": cls, "years_from": EDGES[i], "years_to": EDGES[i + 1]}
+                | {lv: round(float(v), 4) for lv, v in shares.items()}
+            )
+        rows.append(
+            {"evidence": cls, "years_from": "", "years_to": ""}
+            | {lv: round(float(v), 4) for lv, v in overall.items()}
+        )
+    table = pd.DataFrame(rows, columns=["evidence", "years_from", "years_to", *LEVELS])
+    for col in ("years_from", "years_to"):
+        table[col] = table[col].map(lambda v: "" if v == "" else f"{v:g}")
+    return table
+
+
+def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
+    """``employer_kind_of`` for each row: ``frame`` needs company_key and may have
+    employer_is_school (else company_is_school); one call per distinct employer."""
+    from pipeline.normalize.companies import employer_kind
+
+    keys = frame["company_key"].fillna("").astype("str")
+    if "company_clean" in frame:  # a placeholder ("Stealth Startup") has no key but a name
+        clean = frame["company_clean"].fillna("").astype("str").str.lower()
+        keys = keys.where(keys != "", clean)
+    school_col = next((c for c in ("employer_is_school", "company_is_school") if c in frame), None)
+    school = (
+        frame[school_col].fillna(False).astype(bool)
+        if school_col
+        else pd.Series(False, index=frame.index)
+    )
+    pairs = pd.MultiIndex.from_arrays([keys.to_numpy(), school.to_numpy()])
+    codes, uniques = pd.factorize(pairs)
+    kinds = np.array(
+        [employer_kind_of(k, bool(s), employer_kind(k)) for k, s in uniques] + [""], dtype=object
+    )
+    return pd.Series(kinds[codes], index=frame.index, dtype="str")
+
+
+def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
+    """``estimate_levels`` with the employer kinds read from ``frame`` (company_key,
+    employer_is_school, career_years, career_years_source); ``titles`` as there."""
+    return estimate_levels(frame, titles, employer_kinds_of(frame))
+
+
+def relevel(prospects: pd.DataFrame, extra_rules=()) -> pd.DataFrame:
+    """The level again once records are linked: a LinkedIn title with the alumni list's class
+    year. ``prospects`` needs title, company_key, career_years, career_years_source (and
+    employer_is_school when known). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
+    years are not measured keep what they had (their years came from the level itself).
+    """
+    from pipeline.normalize.companies import employer_kinds
+    from pipeline.normalize.titles import adjust_for_employer, classify_titles
+
+    out = prospects.copy()
+    titles = classify_titles(out["title"], extra_rules=extra_rules)
+    titles = adjust_for_employer(titles, employer_kinds(out["company_key"]))
+    levels = employer_levels(out, titles)
+    measured = out["career_years_source"].astype("str").isin(MEASURED).to_numpy()
+    for col in LEVEL_COLUMNS:
+        if col in out:
+            out[col] = out[col].where(~measured, levels[col])
+        else:
+            out[col] = levels[col]
+    return out

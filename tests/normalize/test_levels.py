@@ -1,0 +1,139 @@
+"""Career level from title and experience together (normalize.levels), one row per case.
+
+The table ``fixtures/levels/cases.csv`` holds (title, employer, years since the first degree,
+expected level, pattern); every case runs through ``normalize`` as an alumni row would.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fixtures.levels import generate
+from pipeline.normalize import normalize
+from pipeline.normalize.levels import LEVELS, evidence_class, fit, level_probabilities, relevel
+from pipeline.settings import Settings
+
+CASES = Path(__file__).resolve().parents[2] / "fixtures" / "levels" / "cases.csv"
+with CASES.open(encoding="utf-8") as fh:
+    ROWS = list(csv.DictReader(fh))
+NOW = 2026  # the fixture's today is 28 Nov 2026: a grad year of NOW - n is n.4 years out
+
+
+def _frame(people, rows: list[dict]) -> pd.DataFrame:
+    return people(
+        *(
+            {
+                "first_name": "A",
+                "last_name": f"P{i}",
+                "title": r["title"],
+                "company": r["employer"],
+                "source": "alumni",
+                **({"grad_year": NOW - int(r["years"])} if r["years"] else {}),
+            }
+            for i, r in enumerate(rows)
+        )
+    )
+
+
+def test_the_table_covers_every_pattern_of_the_issue():
+    patterns = {r["pattern"] for r in ROWS}
+    assert len(ROWS) >= 150
+    for needed in (
+        "no level word: 8-10 years out",
+        "manager of nobody: some years",
+        "bank AVP",
+        "strong word: intern",
+        "no title: years alone",
+        "student society in the title",
+        "ambassador at a school",
+        "RA/TA while studying",
+    ):
+        assert needed in patterns
+    assert {r["expected"] for r in ROWS} <= {*LEVELS, "Unknown"}
+
+
+@pytest.mark.parametrize(
+    "case", ROWS, ids=[f"{r['title'] or '(none)'}@{r['employer']}+{r['years']}" for r in ROWS]
+)
+def test_level_case(people, today, case):
+    out = normalize(_frame(people, [case]), Settings(), today)
+    assert out["seniority"].iloc[0] == case["expected"], out["seniority_basis"].iloc[0]
+
+
+def test_all_cases_at_once_agree_with_one_by_one(people, today):
+    """The per-distinct-value shortcut gives each row its own answer."""
+    out = normalize(_frame(people, ROWS), Settings(), today)
+    assert out["seniority"].tolist() == [r["expected"] for r in ROWS]
+
+
+def test_no_title_is_marked_estimated_and_probabilities_are_shown(people, today):
+    rows = [
+        {"title": "", "employer": "Shopify", "years": "7"},
+        {"title": "Intern", "employer": "Shopify", "years": "10"},
+        {"title": "", "employer": "Shopify", "years": ""},
+    ]
+    out = normalize(_frame(people, rows), Settings(), today)
+    assert out["seniority_basis"].iloc[0].startswith("estimated from years alone")
+    assert out["seniority_basis"].iloc[1].startswith("title says so")
+    assert 0.5 < out["seniority_p"].iloc[0] < 1.0
+    assert out["seniority"].iloc[2] == "Unknown" and np.isnan(out["seniority_p"].iloc[2])
+
+
+def test_probabilities_sum_to_one_and_years_move_a_plain_title():
+    for evidence in ("plain", "ic manager", "none"):
+        for years in (-1.0, 0.5, 4.5, 9.0, 30.0):
+            assert level_probabilities(evidence, "Entry", years).sum() == pytest.approx(1.0)
+    early, late = (level_probabilities("plain", "Entry", y) for y in (1.0, 9.0))
+    assert early[LEVELS.index("Entry")] > 0.9 and late[LEVELS.index("Senior")] > 0.9
+    strong = level_probabilities("strong", "Training", 12.0)
+    assert LEVELS[int(strong.argmax())] == "Training"
+
+
+def test_evidence_classes():
+    assert evidence_class("early-career job noun", "Entry", "consultant") == "plain"
+    assert evidence_class("director", "Director", "director") == "strong"
+    assert evidence_class("", "Unknown", "wizard") == "unclassified"
+    assert evidence_class("", "Unknown", "") == "none"
+    assert evidence_class("your rule 'x'", "Entry", "x") == "strong"
+
+
+def test_fit_learns_the_years_where_a_plain_title_turns_senior():
+    people = pd.DataFrame(
+        {
+            "evidence": ["plain"] * 40 + ["strong"] * 4,
+            "title_level": ["Entry"] * 40 + ["Senior", "Senior", "Senior", "Manager"],
+            "level": ["Entry"] * 20 + ["Senior"] * 20 + ["Senior"] * 4,
+            "years": [1.5] * 20 + [9.0] * 20 + [5.0] * 4,
+        }
+    )
+    table = fit(people, smoothing=0.0)
+    assert table.loc[table["evidence"] == "strong", "Entry"].iloc[0] == 0.75
+    plain = table[table["evidence"] == "plain"].set_index("years_from")
+    assert plain.loc["1", "Entry"] == 1.0 and plain.loc["8", "Senior"] == 1.0
+    assert plain.loc["", "Entry"] == 0.5  # years unknown: the shares over all years
+
+
+def test_relevel_uses_the_linked_class_year(people, today):
+    """A connection has no class year; once linked to its alumni record it has one."""
+    frame = normalize(
+        people({"first_name": "A", "last_name": "B", "title": "Consultant", "company": "EY"}),
+        Settings(),
+        today,
+    )
+    assert frame["seniority"].iloc[0] == "Entry"  # years unknown: the title's usual level
+    linked = frame.assign(career_years=9.4, career_years_source="grad_year")
+    assert relevel(linked)["seniority"].iloc[0] == "Senior"
+    guessed = frame.assign(career_years=9.4, career_years_source="title prior")
+    assert relevel(guessed)["seniority"].iloc[0] == "Entry"  # a guessed year is not evidence
+
+
+def test_generator_is_deterministic_and_has_every_kind():
+    a, b = generate.make(300, 3), generate.make(300, 3)
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a["level"]) >= {"Training", "Entry", "Senior", "Manager"}
+    assert (a["title"] == "").any()
