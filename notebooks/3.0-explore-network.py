@@ -25,6 +25,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from pipeline import Inputs, insights, load_settings, shortlist
+from pipeline.normalize.levels import level_evidence
 
 result = shortlist(Inputs(Path(EXPORT), tuple(map(Path, ALUMNI))), load_settings(Path(SETTINGS)))
 prospects, ranked = result.linked.prospects, result.ranked
@@ -69,6 +70,16 @@ barh(
     axes[1],
 )
 plt.show()
+
+# %% [markdown]
+# How each level was decided: the title's own words ("Intern", "Director"), a title with no
+# level word read with the years since the first degree ("Consultant", nine years out, is
+# Senior), the years alone when there is no title (an estimate), or the employer ("VP Finance"
+# at a student society is Unpaid). The probability is that of the level shown, the most
+# probable one; `prospects explain NAME` shows it for one person.
+
+# %%
+level_evidence(ranked)
 
 # %% [markdown]
 # How far ahead of you is everyone ranked? The shaded band is the sweet spot from your settings.

@@ -355,3 +355,31 @@ def relevel(prospects: pd.DataFrame, extra_rules=()) -> pd.DataFrame:
         else:
             out[col] = levels[col]
     return out
+
+
+def level_evidence(frame: pd.DataFrame) -> pd.DataFrame:
+    """How each level was decided: people per (level, what decided it) with the mean probability.
+
+    ``frame`` has seniority, seniority_p and seniority_basis (normalize, or rank's relevel).
+    "What decided it" is the basis without its details: "title says so", "title has no level
+    word", "estimated from years alone", an employer rule's name ...
+
+    >>> f = pd.DataFrame({"seniority": ["Senior", "Senior"], "seniority_p": [0.9, 0.7],
+    ...                   "seniority_basis": ["title says so (senior)", "estimated from years "
+    ...                                       "alone (7 years since the first degree)"]})
+    >>> level_evidence(f)["decided by"].tolist()
+    ['estimated from years alone', 'title says so']
+    """
+    basis = frame["seniority_basis"].fillna("").astype("str")
+    decided = basis.str.replace(r"\s*\(.*$|;.*$", "", regex=True).replace("", "nothing known")
+    table = (
+        frame.assign(**{"decided by": decided})
+        .groupby(["seniority", "decided by"], sort=False)
+        .agg(people=("seniority", "size"), mean_probability=("seniority_p", "mean"))
+        .reset_index()
+    )
+    order = {lv: i for i, lv in enumerate((*LEVELS, UNKNOWN))}
+    table["_o"] = table["seniority"].map(order)
+    table = table.sort_values(["_o", "decided by"]).drop(columns="_o")
+    table["mean_probability"] = table["mean_probability"].round(2)
+    return table.reset_index(drop=True)

@@ -117,3 +117,12 @@ def test_links_text_lists_the_candidates_left_apart():
     assert "Not linked: c.csv row 2 (Ann Lee) and a.csv row 9 (Anne Lee), probability 0.40" in text
     assert "(below the threshold 0.7)" in text
     assert "name: close spelling +9.0 · prior -12.0" in text
+
+
+def test_explain_shows_the_level_its_probability_and_what_decided_it():
+    # Dov Eskel: "Mechanical Engineer", class of 2012: no level word, fourteen years out.
+    result = runner.invoke(app, ["explain", "Dov Eskel", *INPUTS])
+    assert result.exit_code == 0, result.output
+    level = next(line for line in result.stdout.splitlines() if "Level:" in line)
+    assert "Level: Senior (p 0." in level
+    assert "title has no level word; 14 years since the first degree" in level
