@@ -25,11 +25,12 @@ install: $(UV) ## Install the tool and its locked dependencies into .venv
 shortlist: install ## Rank people: make shortlist [EXPORT=zip|csv|dir] [ALUMNI=xlsx] [TARGETS=xlsx] [CONFIG=toml] [OUT=xlsx]
 	$(UV) run --locked prospects shortlist $(EXPORT) $(foreach a,$(ALUMNI),--alumni $(a)) $(if $(TARGETS),--targets $(TARGETS)) $(if $(CONFIG),--config $(CONFIG)) --out $(OUT)
 
-test: install ## Run the whole test suite (notebooks included)
+test: install ## Run the whole test suite (notebooks and pipeline/'s doctests included)
 	$(UV) run --locked pytest
 
-lint: install ## Check style (ruff), the import layers (lint-imports)
+lint: install ## Check style (ruff), types (mypy) and the import layers (lint-imports)
 	$(UV) run --locked ruff check . && $(UV) run --locked ruff format --check .
+	$(UV) run --locked mypy
 	$(UV) run --locked lint-imports --no-cache
 
 notebooks: install ## Run the notebooks and write their rendered output to out/notebooks/

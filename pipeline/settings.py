@@ -297,7 +297,7 @@ def _build(cls: type, data: Any, source: str, prefix: str) -> Any:
             )
             raise SettingsError(f"{source}: unknown key '{name}'{hint}")
         hint_type = hints[key]
-        if dataclasses.is_dataclass(hint_type):
+        if isinstance(hint_type, type) and dataclasses.is_dataclass(hint_type):
             kwargs[key] = _build(hint_type, value, source, name)
         else:
             kwargs[key] = _coerce(hint_type, value, source, name)

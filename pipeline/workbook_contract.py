@@ -54,3 +54,19 @@ ADDED_HEADERS = (
 KNOWN_HEADERS = frozenset(
     (*CORE_HEADERS, *USER_COLUMNS, *ARCHIVE_HEADERS, ARCHIVED_ON, ARCHIVED_WHY, ID_HEADER)
 )
+
+#: The sheets the tool writes; any other sheet in the workbook is the user's and is kept.
+TOOL_SHEETS = frozenset(
+    (
+        SHORTLIST_SHEET,
+        "Intro paths",
+        "Employers",
+        ALL_SHEET,
+        "Matches",
+        "Ingest report",
+        "Settings",
+        ARCHIVED_SHEET,
+        ADDED_SHEET,
+        "What changed",
+    )
+)

@@ -14,7 +14,15 @@ import pandas as pd
 from pipeline import schema
 from pipeline.export.carryover import Carried
 from pipeline.export.cells import safe_link, write_cell
-from pipeline.export.sheets import DATE_FORMAT, Book, Col, col, set_columns, write_grid
+from pipeline.export.sheets import (
+    DATE_FORMAT,
+    Book,
+    Col,
+    col,
+    put_comments,
+    set_columns,
+    write_grid,
+)
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -156,6 +164,8 @@ def archived_sheet(book: Book, carried: Carried) -> None:
         for h in headers
     ]
     ws = book.sheet(ARCHIVED_SHEET, pages_wide=2)
+    comments = archived["_comments"] if "_comments" in archived else [None] * len(frame)
+    put_comments(ws, 0, cols, list(comments))
     write_grid(book, ws, cols, freeze=(1, 1), top=True, heights=True)
 
 

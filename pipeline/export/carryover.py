@@ -14,7 +14,7 @@ the Archived sheet with the reason; archived rows come back when their person do
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
 
@@ -26,6 +26,7 @@ from pipeline.export.cells import safe_link
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
+    ALL_SHEET,
     ARCHIVE_HEADERS,
     ARCHIVED_ON,
     ARCHIVED_SHEET,
@@ -47,7 +48,13 @@ LEVELS = (
     ("name and company", ("_name", "_company"), ("_name", "_company")),
     ("name and school", ("_name", "_school"), ("_name", "_school")),
 )
-_SHEET_ORDER = {SHORTLIST_SHEET: 0, ARCHIVED_SHEET: 1, ADDED_SHEET: 2}
+_SHEET_ORDER = {SHORTLIST_SHEET: 0, ARCHIVED_SHEET: 1, ADDED_SHEET: 2, ALL_SHEET: 3}
+#: Our Follow up on formula, for any row (see workbook.follow_up_formula); nothing else is ours.
+_OUR_FORMULA = re.compile(
+    r'=IFERROR\(IF\(OR\(([A-Z]{1,3})(\d+)="",(?:\1\2="[A-Za-z ]+",?)*'  # Status settled
+    r'(?:[A-Z]{1,3}\d+="[A-Za-z ]+",?)*\),"",'
+    r"IF\(TODAY\(\)<=WORKDAY\(\1\2,3\),WORKDAY\(\1\2,3\),WORKDAY\(\1\2,7\)\)\),\"\"\)"
+)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -55,13 +62,16 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 class Carried:
     """``values``: per prospect_id (index) the user's columns to show; ``columns``: those columns
     (USER_COLUMNS, then the ones the user added); ``archived`` and ``added``: the rows of the
-    Archived and Added by you sheets; ``matched``: how many rows each level matched."""
+    Archived and Added by you sheets (``archived["_comments"]``: each row's cell comments);
+    ``matched``: how many rows each level matched."""
 
     values: pd.DataFrame
     columns: tuple[str, ...]
     archived: pd.DataFrame
     added: pd.DataFrame
     matched: dict[str, int]
+    #: per prospect_id, the user's cell comments {header: text} to put back on their row.
+    comments: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
 
 
 def _present(value: object) -> bool:
@@ -71,8 +81,13 @@ def _present(value: object) -> bool:
 
 
 def is_our_formula(value: object) -> bool:
-    """The Follow up on formula we write (its cached text is not an edit of the user's)."""
-    return isinstance(value, str) and value.startswith("=") and "WORKDAY(" in value.upper()
+    """The Follow up on formula we write, exactly (its text is not an edit of the user's; a
+    formula of the user's own, even one using WORKDAY, is).
+
+    >>> is_our_formula("=WORKDAY(J2,5)")
+    False
+    """
+    return isinstance(value, str) and _OUR_FORMULA.fullmatch(value.replace(" ", "")) is not None
 
 
 def _key(values: pd.Series) -> pd.Series:
@@ -89,7 +104,7 @@ def user_columns(headers: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     """USER_COLUMNS, then every column the user added to Shortlist or Archived, in their order."""
     extra = [
         h
-        for sheet in (SHORTLIST_SHEET, ARCHIVED_SHEET)
+        for sheet in (SHORTLIST_SHEET, ARCHIVED_SHEET, ALL_SHEET)
         for h in headers.get(sheet, ())
         if h not in KNOWN_HEADERS and not h.startswith("_")
     ]
@@ -185,6 +200,9 @@ def carry_over(
         return Carried(empty, columns, archived, pd.DataFrame(columns=list(ADDED_HEADERS)), {})
     rows = rows.reset_index(drop=True)
     values = _user_values(rows, columns)
+    # Cell comments travel with their row like any edit: {header: text} per row.
+    values["_comments"] = rows["_comments"] if "_comments" in rows.columns else None
+    values["_comments"] = values["_comments"].where(values["_comments"].map(bool), None)
     edited = values.notna().any(axis=1)
     target, level = _match(rows, candidates)
     left_out = dict(zip(candidates["prospect_id"], candidates["left_out"].fillna(""), strict=True))
@@ -214,6 +232,8 @@ def carry_over(
         bool
     )
     why[gone & nameless] = "a row without a name or ID"
+    above = rows["_above"].eq(True) if "_above" in rows.columns else pd.Series(False, rows.index)
+    why[gone & above] = "typed above the header row"
     why[(target != "") & ~shown & edited] = "left out by your settings: " + reason
     # Earlier archived rows that stay archived keep their date and reason.
     was_archived = rows["_sheet"] == ARCHIVED_SHEET
@@ -228,6 +248,7 @@ def carry_over(
         archived,
         _added(rows, headers.get(ADDED_SHEET, ()), today),
         level[level != ""].value_counts().to_dict(),
+        chosen["_comments"].dropna() if "_comments" in chosen else pd.Series(dtype=object),
     )
 
 
@@ -244,6 +265,7 @@ def _archived(
         out[c] = values[c] if c != FOLLOW_UP else values[c].where(values[c].notna(), None)
     out["Status"] = out["Status"].where(out["Status"].notna(), col("Status"))
     on = col(ARCHIVED_ON)
+    out["_comments"] = values["_comments"]
     out[ARCHIVED_ON] = on.where(on.map(_present), today)
     out[ARCHIVED_WHY] = why[rows.index]
     out[ID_HEADER] = col(ID_HEADER)

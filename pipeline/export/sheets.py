@@ -32,7 +32,7 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from pipeline.export.cells import put, safe_column, safe_text
+from pipeline.export.cells import cell_value, put, safe_column, safe_text
 from pipeline.workbook_contract import FEATURE_HEADERS
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -270,11 +270,12 @@ def write_grid(
             ws.set_row(r, row_height[i])
         for j in range(len(cols)):
             value = values[j][i]
-            link = links[j][i] if links[j] is not None else None
+            column_links = links[j]
+            link = column_links[i] if column_links is not None else None
             if isinstance(link, str):
                 ws.write_url(r, j, link, link_formats[j], string=_link_text(value, link))
-            elif value is None and cols[j].formula is not None:
-                ws.write_formula(r, j, cols[j].formula(r + 1), formats[j])
+            elif value is None and (formula := cols[j].formula) is not None:
+                ws.write_formula(r, j, formula(r + 1), formats[j])
             elif isinstance(value, date):
                 put(ws, r, j, value, date_formats[j])
             elif value is not None or formats[j] is not None:
@@ -283,6 +284,28 @@ def write_grid(
     if autofilter and cols:
         ws.autofilter(first_row, 0, max(last, first_row + 1), len(cols) - 1)
     return last + 1
+
+
+def put_comments(
+    ws: Worksheet, first_row: int, cols: Sequence[Col], comments: Sequence[object]
+) -> None:
+    """The user's cell comments back on their rows: ``comments[i]`` is None or {header: text}
+    for body row i; a comment whose column is gone goes on the row's first cell, saying where
+    it was."""
+    where = {c.header: j for j, c in enumerate(cols)}
+    for i, notes in enumerate(comments):
+        if not isinstance(notes, dict):
+            continue
+        cells: dict[int, list[str]] = {}
+        for header, text in notes.items():
+            j = where.get(header)
+            cells.setdefault(j or 0, []).append(
+                str(text) if j is not None else f"[{header}] {text}"
+            )
+        for j, texts in cells.items():
+            # Comments are text only, never evaluated; still, the one rule for text applies.
+            body = safe_text("\n".join(texts)) or ""
+            ws.write_comment(first_row + 1 + i, j, body, {"author": "you", "x_scale": 2})
 
 
 def _look(c: Col, top: bool) -> dict[str, object]:
@@ -342,3 +365,17 @@ def write_frame(
         )
     write_grid(book, ws, cols, freeze=freeze, top=bool(wrap), heights=bool(wrap))
     return ws
+
+
+def write_user_sheet(book: Book, title: str, grid: Sequence[Sequence[tuple[object, str]]]) -> None:
+    """A sheet the user added to the previous workbook, written back as it was read: each value
+    through ``cells`` (text stays text), and the user's own formulas as formulas (kind "f": they
+    typed them in their own sheet, so they refer to its cells, which keep their places)."""
+    ws = book.wb.add_worksheet(title)
+    for r, row in enumerate(grid):
+        for c, (value, kind) in enumerate(row):
+            if kind == "f" and isinstance(value, str) and value.startswith("="):
+                ws.write_formula(r, c, value)
+            elif value is not None:
+                put(ws, r, c, cell_value(value), book.fmt(num_format=DATE_FORMAT)
+                    if isinstance(value, date) else None)  # fmt: skip

@@ -27,7 +27,16 @@ from pipeline.export import audit, overview
 from pipeline.export.carryover import Carried, carry_over
 from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link, safe_text
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
-from pipeline.export.sheets import FEATURE_HEADERS, Book, Col, col, set_columns, write_grid
+from pipeline.export.sheets import (
+    FEATURE_HEADERS,
+    Book,
+    Col,
+    col,
+    put_comments,
+    set_columns,
+    write_grid,
+    write_user_sheet,
+)
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.workbook_contract import (
     FOLLOW_UP,
@@ -212,6 +221,7 @@ def _shortlist_sheet(
             "columns": [{"header": h, "header_format": book.fmt(**_HEADER)} for h in headers],
         },
     )
+    put_comments(ws, 0, cols, carried.comments.reindex(ids).tolist())
     write_grid(book, ws, cols, freeze=(1, 2), top=True, heights=True, autofilter=False,
                widths=False)  # fmt: skip
     # The first screen and the first printed page: who, why, how to reach, status, notes.
@@ -350,6 +360,8 @@ def write_workbook(
             audit.settings_sheet(book, settings_rows, inputs, version, today)
             audit.archived_sheet(book, carried)
             audit.added_sheet(book, carried.added)
+            for title, grid in getattr(previous, "user_sheets", ()):
+                write_user_sheet(book, title, grid)
 
     expected = getattr(previous, "signature", None)
     same_file = previous is not None and _same(getattr(previous, "path", None), path)

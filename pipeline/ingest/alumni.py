@@ -107,9 +107,10 @@ def find_tables(
         try:
             table = read_text_table(data, path.name, scorer, min_score=_MIN_SCORE, what=WHAT)
         except InputError as error:
-            table = _fallback(lambda: read_text_table(data, path.name, header_like, min_score=1))
-            if table is None:
+            fallback = _fallback(lambda: read_text_table(data, path.name, header_like, min_score=1))
+            if fallback is None:
                 raise error from None
+            table = fallback
         found = _mapped(table, overrides)
         if not found.by_field.keys() & NAME_FIELDS:
             raise no_name_error(table.name, list(table.rows.columns))

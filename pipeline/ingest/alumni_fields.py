@@ -363,8 +363,8 @@ def person_names(
     the given name is kept. ALL CAPS surnames get a sensible case (O'Brien, van der Berg); CJK
     names read family name first with no space.
 
-    >>> person_names(pd.Series([""]), pd.Series([""]), pd.Series(["MCDONALD, Mary"])).iloc[0, :3]
-    ... .tolist()
+    >>> names = person_names(pd.Series([""]), pd.Series([""]), pd.Series(["MCDONALD, Mary"]))
+    >>> names.iloc[0, :3].tolist()
     ['Mary', 'McDonald', 'Mary McDonald']
     """
     empty = pd.Series([""] * len(first), index=first.index, dtype="str")

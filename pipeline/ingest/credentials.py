@@ -92,9 +92,9 @@ def split_credentials(last_name: str) -> tuple[str, str]:
     text = " ".join(str(last_name).split()) if isinstance(last_name, str) else ""
     parens = _TRAILING_PARENS.match(text)
     if parens and parens.group(1):
-        kinds: list[str] = []
-        inner = _read_credentials(_TOKEN_SPLIT.split(parens.group(2)), kinds)
-        if inner and "known" in kinds:
+        inner_kinds: list[str] = []
+        inner = _read_credentials(_TOKEN_SPLIT.split(parens.group(2)), inner_kinds)
+        if inner and "known" in inner_kinds:
             name, more = split_credentials(parens.group(1))
             return name, ", ".join(filter(None, [more, *inner]))
     head, *tail = _PART_SPLIT.split(text)

@@ -62,7 +62,8 @@ def _choose_dialect(
     Ties go to the dialect whose following rows have the header's field count most often, then
     to the earlier delimiter; wrapped rows only when unwrapping really scores higher.
     """
-    best, best_key = (float("-inf"), ",", False), (float("-inf"),)
+    best = (float("-inf"), ",", False)
+    best_key: tuple[float, ...] = (float("-inf"),)
     for order, delimiter in enumerate(DELIMITERS):
         records = _head_records(head, delimiter, max_scan + 50)
         for wrapped in (False, True):
@@ -252,8 +253,9 @@ def _head_lines(
 
 
 def _lone_cr(text: str | bytes) -> bool:
-    cr, crlf = ("\r", "\r\n") if isinstance(text, str) else (b"\r", b"\r\n")
-    return cr in text and text.count(cr) != text.count(crlf)
+    if isinstance(text, str):
+        return "\r" in text and text.count("\r") != text.count("\r\n")
+    return b"\r" in text and text.count(b"\r") != text.count(b"\r\n")
 
 
 def _blank_lines(

@@ -162,8 +162,8 @@ def render(inspection: Inspection, console: Console | None = None) -> None:
         if view.sheet_year is not None:
             console.print(f"Class year {view.sheet_year} for every row, from the sheet name.")
         columns = Table(title="Columns", title_justify="left", show_edge=False, pad_edge=False)
-        for heading, justify in (("column in the file", "left"), ("read as", "left")):
-            columns.add_column(heading, justify=justify)
+        for heading in ("column in the file", "read as"):
+            columns.add_column(heading, justify="left")
         columns.add_column("confidence", justify="right")
         columns.add_column("decided by")
         for cm in view.mapping:

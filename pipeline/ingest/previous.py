@@ -27,11 +27,15 @@ from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
 from pipeline.safety import check_input, file_signature
 from pipeline.workbook_contract import (
+    ADDED_HEADERS,
     ADDED_SHEET,
+    ALL_SHEET,
     ARCHIVED_SHEET,
     ID_HEADER,
+    KNOWN_HEADERS,
     LINK_HEADER,
     SHORTLIST_SHEET,
+    TOOL_SHEETS,
 )
 
 SOURCE = "manual"
@@ -58,21 +62,29 @@ class Previous:
     manual: Ingested
     path: Path | None = None
     signature: str | None = None  # SHA-256 of the bytes read: the writer checks it is unchanged
+    #: Sheets the user added: (title, rows of (value, kind)); the next workbook keeps them.
+    user_sheets: tuple[tuple[str, list[list[tuple[object, str]]]], ...] = ()
 
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _hyperlinks(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
-    """Cell reference -> external hyperlink target, from the sheet XML and its relationships."""
+def _relations(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target) of a sheet."""
     folder, name = posixpath.split(sheet_path)
-    rels_path = posixpath.join(folder, "_rels", name + ".rels")
     try:
-        rels = ElementTree.fromstring(archive.read(rels_path))
+        rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
     except KeyError:
         return {}
-    targets = {r.get("Id"): r.get("Target") for r in rels.iter(_PKG_REL)}
+    return {r.get("Id"): (r.get("Type", ""), r.get("Target", "")) for r in rels.iter(_PKG_REL)}
+
+
+def _hyperlinks(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
+    """Cell reference -> external hyperlink target, from the sheet XML and its relationships."""
+    targets = {k: t for k, (_, t) in _relations(archive, sheet_path).items()}
+    if not targets:
+        return {}
     links: dict[str, str] = {}
     with archive.open(sheet_path) as source:
         for _event, element in ElementTree.iterparse(source):
@@ -83,30 +95,94 @@ def _hyperlinks(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
     return links
 
 
-def _sheet_rows(wb, archive: zipfile.ZipFile, title: str) -> tuple[tuple[str, ...], list[dict]]:
+def _comments(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
+    """Cell reference -> the text of the user's cell comment (our own header notes, written by
+    "prospects", are left out: the next workbook writes them afresh)."""
+    folder = posixpath.dirname(sheet_path)
+    found: dict[str, str] = {}
+    for kind, target in _relations(archive, sheet_path).values():
+        if not kind.endswith("/comments"):
+            continue
+        part = posixpath.normpath(posixpath.join(folder, target))
+        try:
+            root = ElementTree.fromstring(archive.read(part.lstrip("/")))
+        except KeyError:
+            continue
+        authors = [a.text or "" for a in root.iter(f"{_MAIN}author")]
+        for comment in root.iter(f"{_MAIN}comment"):
+            author = int(comment.get("authorId", "0") or 0)
+            if author < len(authors) and authors[author] == "prospects":
+                continue
+            text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+            if text.strip():
+                found[comment.get("ref", "")] = text
+    return found
+
+
+#: Headers that tell our header row from rows a user typed above it.
+_OURS = KNOWN_HEADERS | set(ADDED_HEADERS)
+_HEADER_SCAN = 1_000  # rows looked at for the header (a user may insert rows above it)
+
+
+def _is_header(cells: tuple[str, ...]) -> bool:
+    return ID_HEADER in cells or sum(c in _OURS for c in cells) >= 3
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Header names made unique: a second "Notes" becomes "Notes (2)" (else its values would
+    overwrite the first's)."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        base, candidate, n = name, name, 2
+        while candidate and candidate in seen:
+            candidate, n = f"{base} ({n})", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _sheet_rows(
+    wb, archive: zipfile.ZipFile, title: str, *, only_unknown: bool = False
+) -> tuple[tuple[str, ...], list[dict]]:
+    """(headers, one dict per non-empty row) of sheet ``title``: the header row is found by its
+    content anywhere in the first rows; values typed above it come back as rows of their own
+    (``_above``), every cell comment as ``_comments`` {header: text}. ``only_unknown``: keep
+    only rows with a value under a header we did not write (All candidates)."""
     ws = wb[title]
-    grid = ws.iter_rows(values_only=True)
+    grid = ws.iter_rows()
+    above: list[tuple[int, list[object]]] = []
     header: tuple[str, ...] = ()
     header_row = 0
-    for row_number, values in enumerate(grid, start=1):
-        cells = tuple("" if v is None else str(v).strip() for v in values)
-        if "Name" in cells or ID_HEADER in cells:
-            header, header_row = cells, row_number
+    for row_number, cells in enumerate(grid, start=1):
+        values = [c.value for c in cells]
+        texts = tuple("" if v is None else " ".join(str(v).split()) for v in values)
+        if _is_header(texts):
+            header, header_row = texts, row_number
             break
-        if row_number >= 10:  # our header is on row 1; a user may insert a few rows above it
-            return (), []
+        if any(_present(v) for v in values):
+            above.append((row_number, values))
+        if row_number >= _HEADER_SCAN:
+            break
     if not header:
         return (), []
-    name_col = header.index("Name") if "Name" in header else -1
-    links = _hyperlinks(archive, ws._worksheet_path) if name_col >= 0 else {}
+    names = _unique(list(header))
+    name_col = names.index("Name") if "Name" in names else -1
+    sheet_path = ws._worksheet_path  # openpyxl keeps the part name only here
+    links = _hyperlinks(archive, sheet_path) if name_col >= 0 else {}
+    comments = _comments(archive, sheet_path)
     name_letter = get_column_letter(name_col + 1) if name_col >= 0 else ""
-    names = list(header)
     rows = []
-    for row_number, values in enumerate(grid, start=header_row + 1):
+    for row_number, values in above:  # typed above the header: kept, under their own columns
+        typed = {f"Column {get_column_letter(i + 1)}": v for i, v in enumerate(values)
+                 if _present(v)}  # fmt: skip
+        rows.append(typed | {"_sheet": title, "_row": row_number, "_above": True})
+    for row_number, cells in enumerate(grid, start=header_row + 1):
         if row_number - header_row > _MAX_ROWS:
             break
         record: dict[str, object] = {}
-        for i, value in enumerate(values):
+        for i, cell in enumerate(cells):
+            value = cell.value
             if not _present(value):
                 continue
             if i >= len(names):
@@ -114,12 +190,36 @@ def _sheet_rows(wb, archive: zipfile.ZipFile, title: str) -> tuple[tuple[str, ..
             if not names[i]:  # a value under no header is still the user's: name its column
                 names[i] = f"Column {get_column_letter(i + 1)}"
             record[names[i]] = value
-        if not record:
+        if only_unknown and not any(h not in _OURS for h in record):
+            continue
+        notes = {
+            (names[i] if i < len(names) and names[i] else f"Column {get_column_letter(i + 1)}"): t
+            for i in range(max(len(names), 1) + 50)
+            if (t := comments.get(f"{get_column_letter(i + 1)}{row_number}"))
+        } if comments else {}  # fmt: skip
+        if not record and not notes:
             continue
         record |= {"_sheet": title, "_row": row_number}
+        if notes:
+            record["_comments"] = notes
         record["_link"] = links.get(f"{name_letter}{row_number}", "")
         rows.append(record)
-    return tuple(h for h in names if h), rows
+    if any(r.get("_above") for r in rows):
+        names += [k for r in rows if r.get("_above") for k in r if not k.startswith("_")]
+    return tuple(dict.fromkeys(h for h in names if h)), rows
+
+
+def _user_sheet(ws) -> list[list[tuple[object, str]]]:
+    """A sheet the user added, as rows of (value, kind): kind "f" for a formula (kept as one),
+    anything else a value."""
+    rows: list[list[tuple[object, str]]] = []
+    for n, cells in enumerate(ws.iter_rows(), start=1):
+        if n > _MAX_ROWS:
+            break
+        rows.append([(c.value, getattr(c, "data_type", "")) for c in cells])
+    while rows and all(v is None for v, _ in rows[-1]):
+        rows.pop()
+    return rows
 
 
 def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
@@ -157,10 +257,17 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
                     )
                 headers: dict[str, tuple[str, ...]] = {}
                 rows: list[dict] = []
-                for title in (SHORTLIST_SHEET, ARCHIVED_SHEET, ADDED_SHEET):
+                for title in (SHORTLIST_SHEET, ARCHIVED_SHEET, ADDED_SHEET, ALL_SHEET):
                     if title in wb.sheetnames:
-                        headers[title], sheet_rows = _sheet_rows(wb, archive, title)
+                        headers[title], sheet_rows = _sheet_rows(
+                            wb, archive, title, only_unknown=title == ALL_SHEET
+                        )
                         rows += sheet_rows
+                user_sheets = tuple(
+                    (title, _user_sheet(wb[title]))
+                    for title in wb.sheetnames
+                    if title not in TOOL_SHEETS
+                )
             finally:
                 wb.close()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException) as error:
@@ -169,25 +276,29 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
             "it away to start afresh."
         ) from error
     frame = pd.DataFrame(rows)
-    for col in ("_sheet", "_row", "_link", "Name", ID_HEADER, LINK_HEADER):
+    for col in ("_sheet", "_row", "_link", "_comments", "_above", "Name", ID_HEADER, LINK_HEADER):
         if col not in frame.columns:
             frame[col] = pd.Series([None] * len(frame), dtype=object)
     frame = frame.astype(object)
     frame = frame.where(frame.notna(), None)  # cells a row did not have: None, not NaN
     frame["_record"] = ""
-    manual, frame = _manual_people(frame, path.name)
-    return Previous(path.name, frame, headers, manual, path, signature)
+    has_id = ID_HEADER in headers.get(SHORTLIST_SHEET, ())
+    manual, frame = _manual_people(frame, path.name, has_id)
+    return Previous(path.name, frame, headers, manual, path, signature, user_sheets)
 
 
 def _text(series: pd.Series) -> pd.Series:
     return clean.text(series.map(lambda v: "" if v is None else str(v)).astype("str"))
 
 
-def _manual_people(rows: pd.DataFrame, file: str) -> tuple[Ingested, pd.DataFrame]:
+def _manual_people(
+    rows: pd.DataFrame, file: str, has_id_column: bool = True
+) -> tuple[Ingested, pd.DataFrame]:
     """People rows from Added by you, and from Shortlist rows that have a name but no ID."""
     no_id = ~rows[ID_HEADER].map(_present).astype(bool)
     is_added = rows["_sheet"] == ADDED_SHEET
-    is_new = (rows["_sheet"] == SHORTLIST_SHEET) & no_id
+    # With the ID column deleted every row lacks an ID: those are not people typed in by hand.
+    is_new = (rows["_sheet"] == SHORTLIST_SHEET) & no_id & has_id_column & ~rows["_above"].eq(True)
     hand = rows[is_added | is_new]
     tag = hand["_sheet"].map({ADDED_SHEET: "added", SHORTLIST_SHEET: "shortlist"})
     record = "manual:" + tag + ":" + hand["_row"].astype(str)

@@ -212,10 +212,10 @@ def describe(profile: Profile, today: date | None = None) -> list[str]:
         kind = " [internship/co-op]" if p.is_training else ""
         what = " at ".join(x for x in (p.title, p.company) if x)
         lines.append(f"position: {what}, {start} – {end}{kind}")
-    grad, expected = profile.grad_year(today), profile.expected_graduation(today)
-    start = profile.career_start()
+    grad, expected_grad = profile.grad_year(today), profile.expected_graduation(today)
+    career_start = profile.career_start()
     lines.append(
-        f"first graduation: {grad or 'unknown'}; expected graduation: {expected or 'none'}; "
-        f"career start: {start or 'unknown (only internships/co-ops or no positions)'}"
+        f"first graduation: {grad or 'unknown'}; expected graduation: {expected_grad or 'none'}; "
+        f"career start: {career_start or 'unknown (only internships/co-ops or no positions)'}"
     )
     return lines

@@ -6,6 +6,7 @@ Merged title rows and blank rows above the header are skipped by finding the hea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,7 @@ def read_sheets(
     return sheets
 
 
-def _row_text(row: list[object]) -> list[str]:
+def _row_text(row: Sequence[object]) -> list[str]:
     # Most cells are text already: the type test inline saves a call per cell on big sheets.
     return [v if v.__class__ is str else _cell_text(v) for v in row]
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
+import jellyfish
 import numpy as np
 import pandas as pd
 
@@ -260,27 +261,15 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
 
 
-_SOUNDEX = str.maketrans("bfpvcgjkqsxzdtlmnr", "111122222222334556", "aeiouyhw")
-
-
 @lru_cache(maxsize=1 << 16)
 def soundex(key: str) -> str:
-    """American Soundex of the first word of a key: ``soundex("robert") == "r163"``.
+    """American Soundex (jellyfish, MIT) of the first word of a key, lower-case, "" when none.
 
-    Letters h and w do not separate equal codes, vowels do (the standard rule)."""
+    >>> soundex("robert"), soundex("rupert smith"), soundex("pfister"), soundex("")
+    ('r163', 'r163', 'p236', '')
+    """
     word = "".join(ch for ch in key.split(" ")[0] if "a" <= ch <= "z") if key else ""
-    if not word:
-        return ""
-    codes = []
-    previous = word[0].translate(_SOUNDEX)
-    for ch in word[1:]:
-        if ch in "hw":
-            continue
-        code = ch.translate(_SOUNDEX)
-        if code and code != previous:
-            codes.append(code)
-        previous = code
-    return (word[0] + "".join(codes) + "000")[:4]
+    return jellyfish.soundex(word).lower() if word else ""
 
 
 def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.ndarray:
@@ -325,7 +314,7 @@ def declared_rules(
                 "input file has; check its spelling against the file's header."
             )
         rules.append(Equal(name, resolved, max_block=DECLARED_MAX_BLOCK))
-    blocked = {c for r in rules for c in r.columns}
+    blocked = {c for r in rules if isinstance(r, Equal) for c in r.columns}
     for column in compared:
         if column in known and KEY_OF.get(column, column) not in blocked:
             rules.append(Equal(f"same {column}", (column,), max_block=DEFAULT_MAX_BLOCK))

@@ -117,7 +117,10 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
         level = levels[c.name].to_numpy()
         table = np.log2(model.m[c.name] / model.u[c.name])
         w = np.where(level == NULL, 0.0, table[np.clip(level, 0, len(table) - 1)])
-        for tf_level, column, *given in c.tf if frame is not None else ():
+        if frame is None:
+            out[c.name] = w
+            continue
+        for tf_level, column, *given in c.tf:
             if column not in frame.columns or (given and given[0] not in frame.columns):
                 continue
             at = np.flatnonzero(level == tf_level)
@@ -230,6 +233,8 @@ def logistic_contributions(
     levels: pd.DataFrame, model: Model, tf_weights: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Per comparison, what the pair's level added (in bits), and the intercept in bits."""
+    if model.logistic is None:
+        raise ValueError("logistic_contributions needs a model fitted with labels")
     x, names = _features(levels, model.comparisons, tf_weights)
     coef = model.logistic.coef_[0] / np.log(2)
     parts = x * coef

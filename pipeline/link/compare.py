@@ -9,7 +9,7 @@ scores run on the distinct pairs of values only, with rapidfuzz's ``cpdist``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ def exact(column: str) -> Comparison:
 
 def fuzzy(column: str, scorer: str = "jaro_winkler", thresholds: Sequence[float] = (0.92, 0.8)):
     """Exact, then one level per similarity threshold (Jaro-Winkler, token set or Levenshtein)."""
-    scorers = {
+    scorers: dict[str, Callable[..., float]] = {
         "jaro_winkler": JaroWinkler.normalized_similarity,
         "token_set": token_set_ratio,
         "levenshtein": Levenshtein.normalized_similarity,

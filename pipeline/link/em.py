@@ -64,8 +64,8 @@ def level_shares(levels: pd.DataFrame, comparisons: Sequence[Comparison], weight
         level = levels[c.name].to_numpy()
         seen = level != NULL
         counts = np.bincount(level[seen], weights=w[seen], minlength=len(c.levels))
-        counts = counts[: len(c.levels)] + SMOOTH
-        shares[c.name] = counts / counts.sum()
+        smoothed = counts[: len(c.levels)] + SMOOTH
+        shares[c.name] = smoothed / smoothed.sum()
     return shares
 
 
@@ -132,10 +132,12 @@ def em_session(
 
     Returns (m per comparison, share of matches among these pairs).
     """
-    m = {c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons}
+    current = {
+        c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons
+    }
     share = 0.3
     for _ in range(iterations):
-        odds = np.log2(share / (1 - share)) + _log_ratio(levels, comparisons, m, u)
+        odds = np.log2(share / (1 - share)) + _log_ratio(levels, comparisons, current, u)
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_m = level_shares(levels, comparisons, posterior)
@@ -145,11 +147,11 @@ def em_session(
             new_m[c.name] = (new_m[c.name] * mass + PRIOR_PAIRS * _initial_m(c)) / (
                 mass + PRIOR_PAIRS
             )
-        delta = max(np.abs(new_m[k] - m[k]).max() for k in m) if m else 0.0
-        m, share = new_m, new_share
+        delta = max(np.abs(new_m[k] - current[k]).max() for k in current) if current else 0.0
+        current, share = new_m, new_share
         if delta < tolerance:
             break
-    return m, share
+    return current, share
 
 
 def estimate_m(
@@ -172,12 +174,12 @@ def estimate_m(
         others = [c for c in comparisons if c.name != anchor]
         if len(chosen) < min_pairs or not others:
             continue
-        m, _ = em_session(chosen, others, u)
+        session_m, _ = em_session(chosen, others, u)
         for c in others:
             if c.name in excluded:
                 continue
             if (chosen[c.name] != NULL).sum() >= min_pairs:
-                estimates[c.name].append(m[c.name])
+                estimates[c.name].append(session_m[c.name])
     out = {}
     for c in comparisons:
         m = np.mean(estimates[c.name], axis=0) if estimates[c.name] else _initial_m(c)

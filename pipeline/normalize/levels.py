@@ -83,7 +83,7 @@ EDGES = (-np.inf, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0
 def _model() -> tuple[float, dict[str, np.ndarray]]:
     """(P a strong word is right, evidence class -> (len(EDGES) rows: one per years bucket,
     then the row for unknown years) x LEVELS probabilities) from level_model.csv."""
-    strong, table = 0.97, {}
+    strong, table = 0.97, dict[str, np.ndarray]()
     for row in _rows("level_model.csv"):
         probs = np.array([float(row[lv] or 0) for lv in LEVELS])
         if row["evidence"] == "strong":

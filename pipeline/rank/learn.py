@@ -93,7 +93,8 @@ def fit_weights(x: np.ndarray, y: np.ndarray, w0: np.ndarray, shrinkage: float) 
 
 
 def _cv_ndcg(x: np.ndarray, y: np.ndarray, w0: np.ndarray, shrinkage: float, folds: int):
-    old, new = [], []
+    old: list[float] = []
+    new: list[float] = []
     for train, test in KFold(folds, shuffle=True, random_state=0).split(x):
         w = fit_weights(x[train], y[train], w0, shrinkage)
         for weights, out in ((w0, old), (w, new)):
