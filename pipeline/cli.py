@@ -163,6 +163,14 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Connections.csv, archive zip or folder.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write People as CSV.")] = None,
     config: Config = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="With --out: text exactly as read, for scripts. UNSAFE to open in a spreadsheet "
+            "(a cell starting with = + - @ may run as a formula).",
+        ),
+    ] = False,
 ) -> None:
     """Read exports and alumni lists, and show how each file was read and what was set aside.
 
@@ -183,7 +191,7 @@ def ingest(
         if out is not None:
             from pipeline.export.people import write_people_csv
 
-            write_people_csv(ingested.people, out)
+            write_people_csv(ingested.people, out, raw=raw)
     from pipeline.ingest.ledger import reason_lines
     from pipeline.ingest.profile import describe
 

@@ -17,6 +17,7 @@ def write_matches_csv(pairs: pd.DataFrame, path: Path) -> Path:
     for col in frame.columns:
         if frame[col].dtype == "str" or frame[col].dtype == object:
             frame[col] = frame[col].map(safe_csv_text)
+    frame.columns = [safe_csv_text(c) for c in frame.columns]
     return replace_atomically(
         Path(path), lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8"), backup=False
     )

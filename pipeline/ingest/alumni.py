@@ -41,6 +41,7 @@ from pipeline.ingest.alumni_fields import (
 from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
+from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.safety import check_input
 
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
@@ -161,7 +162,15 @@ def no_name_error(label: str, columns: list[str]) -> InputError:
     """The error for a table without a name column: what was seen, and the settings line to add."""
     shown = [c if len(c) <= 40 else c[:39] + "…" for c in columns[:15]]
     seen = ", ".join(f"'{c}'" for c in shown) + (" …" if len(columns) > 15 else "")
-    example = next((c for c in columns if not c.startswith("column ")), "Name").replace('"', '\\"')
+    # Only a column nothing else claims can be offered as the names: never Company or Position.
+    free = [cm.column for cm in map_columns(columns) if not cm.field]
+    example = next((c for c in free if not c.startswith("column ")), None)
+    if example is None:
+        return InputError(
+            f"{label}: no column holds people's names (its columns are {seen}); add a column "
+            "of names (First Name and Last Name, or Name), or check that you chose the right file."
+        )
+    example = example.replace('"', '\\"')
     return InputError(
         f"{label}: no column of names was found among {seen}; say which column holds the names "
         f'by adding under [alumni.columns] in the settings a line such as  "{example}" = '
@@ -266,6 +275,8 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     accepted["source_file"] = label
     accepted["record_id"] = f"{SOURCE}:{label}:" + accepted["source_row"].astype(str)
     details = {"sheet": table.sheet or "-", "encoding": table.encoding}
+    if table.columns_dropped:
+        details["columns not read"] = f"{table.columns_dropped:,} past the {MAX_COLUMNS:,}th"
     if table.delimiter:
         details["delimiter"] = {"\t": "tab"}.get(table.delimiter, table.delimiter)
     details["header row"] = str(table.header_line)

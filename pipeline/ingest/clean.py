@@ -34,8 +34,12 @@ def _text(value: object) -> str:
         return ""
     if value.isascii():  # NFKC and the invisible marks only concern non-ASCII text
         return _SPACE.sub(" ", value).strip() if _UNTIDY.search(value) else value
-    value = unicodedata.normalize("NFKC", value).translate(_INVISIBLE)
-    return _SPACE.sub(" ", value).strip()
+    if "™" in value or "℠" in value:  # NFKC would glue the letters TM to the word: "BrandTM"
+        parts = re.split("([™℠])", value)
+        value = "".join(p if p in "™℠" else unicodedata.normalize("NFKC", p) for p in parts)
+    else:
+        value = unicodedata.normalize("NFKC", value)
+    return _SPACE.sub(" ", value.translate(_INVISIBLE)).strip()
 
 
 def linkedin_slug(urls: pd.Series) -> pd.Series:

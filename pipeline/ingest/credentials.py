@@ -105,8 +105,15 @@ def split_credentials(last_name: str) -> tuple[str, str]:
         if _is_suffix(part):
             suffixes.append(part)
             continue
-        found = _read_credentials(_TOKEN_SPLIT.split(part), kinds)
+        tokens = _TOKEN_SPLIT.split(part)
+        found = _read_credentials(tokens, kinds)
         if found is None:
+            lead: list[str] = []
+            if _read_credentials(tokens[:1], lead) and "known" in lead:
+                # "CPA (Canada)", "CFA Level III": a known credential with its qualifier
+                creds.append(part)
+                kinds.append("known")
+                continue
             return text, ""  # "Doe, Jane" or anything else that is not a credential list
         creds.extend(found)
     if creds and "known" not in kinds:

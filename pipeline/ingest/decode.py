@@ -54,6 +54,8 @@ def _decode(data: bytes) -> tuple[str, str]:
     )
     for bom, encoding in boms:
         if data.startswith(bom):
+            if encoding == "utf-8-sig":
+                return _mostly_utf8(data[3:], bom=True) or (data[3:].decode("utf-8"), encoding)
             return data.decode(encoding, errors="replace"), encoding
     head = data[:4096]
     if head.count(0) > len(head) // 4:
@@ -65,6 +67,9 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     guess = from_bytes(data[:_SNIFF_BYTES]).best()
     encoding = guess.encoding if guess is not None else "cp1252"
     latin = _latin_code_page(data, encoding)
@@ -74,6 +79,49 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError):
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, from surrogateescape
+# Real UTF-8 text beyond ASCII, away from bytes that are not UTF-8: in a GB18030 or Big5 file a
+# few byte pairs are valid UTF-8 by accident, but always wedged between invalid bytes.
+_UTF8_EVIDENCE = re.compile(
+    "(?<![\udc80-\udcff])[\u0080-\ud7ff\ue000-\U0010ffff]+(?![\udc80-\udcff])"
+)
+
+
+def _mostly_utf8(data: bytes, *, bom: bool = False) -> tuple[str, str] | None:
+    """(text, how) for UTF-8 with a few bytes that are not, or None when the file is no UTF-8.
+
+    Two real cases. Damaged UTF-8 (it already holds U+FFFD replacement characters, beside
+    stray bytes and sequences cut short): each bad run becomes one U+FFFD and the bytes are
+    counted; a legacy code page would turn U+FFFD into "ï¿½". Without a U+FFFD, a cut
+    sequence cannot be told from Latin letters ("é’" is E9 92 in cp1252), so it is read so.
+
+    Mixed encodings (a file pasted together from a
+    Latin-1 and a UTF-8 source, sometimes within one cell): each run of bytes that is not UTF-8
+    is read in the Latin code page those runs fit, and the lines that needed it are counted.
+    Either way what is valid UTF-8 stays UTF-8, and ``how`` says what was done. Example:
+    _mostly_utf8("Zoë,".encode() + "Zoë".encode("cp1252")) -> ("Zoë,Zoë", "utf-8, 1 line
+    partly in cp1252"); clean UTF-8 with a BOM (bom=True) -> None.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    runs = _ESCAPED.findall(text)
+    if bom and not runs:
+        return None
+    clean = _ESCAPED.sub("", text)
+    if not bom and not _UTF8_EVIDENCE.search(text[: _SNIFF_BYTES * 4]):
+        return None  # no UTF-8 beyond ASCII: a legacy code page (the caller decides which)
+    raw = [run.encode("utf-8", "surrogateescape") for run in runs]
+    base = "utf-8-sig" if bom else "utf-8"
+    if "\ufffd" in clean:
+        bad = sum(map(len, raw))
+        return _ESCAPED.sub("\ufffd", text), f"{base}, {bad:,} damaged bytes replaced by \ufffd"
+    page = _latin_code_page(b" ".join(raw), "cp1252") or "cp1252"
+    lines = sum(1 for line in text.split("\n") if _ESCAPED.search(line))
+    fixed = _ESCAPED.sub(
+        lambda m: m.group().encode("utf-8", "surrogateescape").decode(page, "replace"), text
+    )
+    return fixed, f"{base}, {lines:,} line{'s' if lines != 1 else ''} partly in {page}"
 
 
 def _latin_code_page(data: bytes, guess: str) -> str | None:

@@ -19,6 +19,7 @@ import pandas as pd
 from pipeline.errors import InputError
 from pipeline.ingest.decode import decode
 from pipeline.ingest.table import (
+    MAX_COLUMNS,
     HeaderScorer,
     TextTable,
     clean_header,
@@ -71,7 +72,7 @@ def _choose_dialect(
             i = find_header(rows[:max_scan], score_header, float("-inf"))
             if i is None:
                 continue
-            score = score_header(clean_header(rows[i]))
+            score = score_header(clean_header(rows[i][:MAX_COLUMNS]))
             after = rows[i + 1 :]
             consistency = sum(len(r) == len(rows[i]) for r in after) / max(len(after), 1)
             key = (score, consistency, -order, -wrapped)
@@ -113,7 +114,7 @@ def read_text_table(
     newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
     return TextTable(
         name, frame, lines, header_line, encoding, delimiter, wrapped=wrapped, newline=newline
-    )
+    ).narrowed()
 
 
 def _read_slow(
@@ -142,6 +143,7 @@ def _read_slow(
         header = rows[h]
         body = records[h + 1 :]
         del records
+        _check_swallowed(body, starts[h + 1 :], len(header), text, name, delimiter)
         if wrapped:
             body = _unwrap_all(body, delimiter)
         frame = frame_of(header, body)
@@ -149,6 +151,31 @@ def _read_slow(
         if gc_was_enabled:
             gc.enable()
     return frame, np.asarray(starts[h + 1 :], dtype=np.int64), int(starts[h])
+
+
+def _check_swallowed(
+    body: list[list[str]], starts: list[int], width: int, text: str, name: str, delimiter: str
+) -> None:
+    """Raise InputError when a quote never closed swallowed the rows after it into one cell.
+
+    csv reads to the end of the file inside an open quote without a word, and those rows would
+    vanish into one cell. A quoted cell may hold line breaks ("Product Manager\nRemote", an
+    address with commas), so it takes all three: an odd number of quote characters, the last
+    record spanning lines, and lines inside its cell with a row's worth of delimiters.
+    """
+    if not body or text.count('"') % 2 == 0:
+        return
+    rows = sum(
+        line.count(delimiter) >= max(width - 1, 1)
+        for cell in body[-1]
+        for line in cell.split("\n")[1:]
+    )
+    if rows:
+        raise InputError(
+            f"{name}: the quote opened in the record on line {starts[-1]} is never closed, so "
+            f"{rows:,} row{'s' if rows > 1 else ''} after it were read as one cell; close or "
+            "remove that quote and run again."
+        )
 
 
 _FIELD_LIMIT = 131_072  # csv's default field size limit: longer lines go the slow way, to match

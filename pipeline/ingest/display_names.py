@@ -23,7 +23,7 @@ __all__ = ["clean_display", "clean_names_frame", "display_case", "parse_full_nam
 
 _PRE_NFKC = str.maketrans({"™": "®", "℠": "", "´": "’"})  # NFKC would turn ™ into the letters TM
 _FILLERS = {0x115F, 0x1160, 0x3164, 0xFFA0}  # Hangul fillers: letters that draw nothing
-_KEEP_SYMBOLS = {ord("®")}  # kept so split_credentials can see "PMP®"
+_KEEP_SYMBOLS = {ord("®"), 0xFFFD}  # "PMP®" for split_credentials; "Jo\ufffdo" shows damage
 
 
 class _CharPolicy(dict):
@@ -35,8 +35,10 @@ class _CharPolicy(dict):
             out: int | str | None = " "
         elif cat in ("Cf", "Cs", "Co", "Cn", "Me") or cp in _FILLERS:
             out = None  # zero-width, bidi, tags, private use, keycaps
-        elif (cat == "So" and cp not in _KEEP_SYMBOLS) or 0x1F3FB <= cp <= 0x1F3FF:
-            out = None  # emoji, pictographs, flags (regional indicators), skin tones
+        elif 0x1F3FB <= cp <= 0x1F3FF:
+            out = None  # skin tones: part of the emoji before them
+        elif cat == "So" and cp not in _KEEP_SYMBOLS:
+            out = " "  # emoji, pictographs, flags: "Yi🌍Kim" is two words, "Yi Kim"
         elif 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF:
             out = None  # variation selectors
         else:

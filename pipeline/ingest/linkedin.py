@@ -34,6 +34,7 @@ from pipeline.ingest.ledger import (
     split_rows,
 )
 from pipeline.ingest.readers import TextTable, clean_header, decode, read_text_table
+from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.safety import check_input
 
 SOURCE = "connections"
@@ -53,7 +54,11 @@ COLUMNS = {
 }
 _TARGETS = tuple(dict.fromkeys(COLUMNS.values()))
 _STANDARD = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position")
-_REQUIRED = ("first name", "last name")
+_NAME_COLUMNS = ("first name", "last name")  # one is enough: users delete columns
+# Columns only a LinkedIn export has: any two (or Connected On with two of its usual neighbours)
+# say a renamed file with a deleted column is still connections, not an alumni list.
+_DISTINCTIVE = frozenset({"connected on", "url", "email address"})
+_USUAL = frozenset({"first name", "last name", "company", "position"})
 _RESERVED = frozenset(
     c.lower() for c in (*schema.PEOPLE, *schema.NORMALIZED, "company_placeholder", "tags")
 )
@@ -124,11 +129,11 @@ def _raw_columns(
     for (start, header), stop in zip(sections, bounds, strict=True):
         stop -= 1  # the next section's header row belongs to neither
         positions = {_norm(h): j for j, h in enumerate(header) if j < rows.shape[1]}
-        missing = [c for c in _REQUIRED if c not in positions]
-        if missing:
+        if not any(c in positions for c in _NAME_COLUMNS):
             raise InputError(
-                f"{name} has no '{missing[0].title()}' column in its header on line "
-                f"{header_line}; expected {_WHAT}."
+                f"{name} has no column of names (First Name or Last Name) in its header on line "
+                f"{header_line}, so no connection can be named; export Connections.csv again "
+                "from LinkedIn (Settings → Data privacy → Get a copy of your data)."
             )
         block = rows.iloc[start:stop]
         for h, j in positions.items():
@@ -261,7 +266,8 @@ def _details(
     else:
         era = "older layout without URL (before mid-2023)"
     layout = era + (f", {len(sections)} exports joined" if len(sections) > 1 else "")
-    encoding = _ENCODINGS.get(table.encoding, table.encoding)
+    base, _, how = table.encoding.partition(", ")  # "utf-8, 21 lines partly in cp1252"
+    encoding = ", ".join(filter(None, [_ENCODINGS.get(base, base), how]))
     delimiter = _DELIMITERS.get(table.delimiter, repr(table.delimiter))
     if table.wrapped:
         delimiter += ", rows wrapped whole in quotes"
@@ -281,10 +287,27 @@ def _details(
     missing = [c for c in [*standard, "Connected On"] if _norm(c) not in header]
     if missing:
         details["columns missing"] = ", ".join(missing)
+    if table.columns_dropped:
+        details["columns not read"] = f"{table.columns_dropped:,} past the {MAX_COLUMNS:,}th"
     kept = [c for c in extras if _norm(c) != "tags"]
     if kept:
         details["extra columns kept"] = ", ".join(kept)
     return details
+
+
+def is_connections_header(names: set[str]) -> bool:
+    """Whether header cells (lower case) are a connections export's, even with a column deleted.
+
+    "Connected On" is what only a LinkedIn export has: an alumni list with First Name, Last Name
+    and Company must not be read as connections. Example: is_connections_header({"first name",
+    "company", "position", "connected on"}) -> True; {"first name", "last name", "company"} ->
+    False.
+    """
+    distinctive = len(names & _DISTINCTIVE)
+    has_name = bool(names & set(_NAME_COLUMNS))
+    return (distinctive >= 2 and bool(names & _USUAL)) or (
+        "connected on" in names and has_name and len(names & _USUAL) >= 2
+    )
 
 
 def looks_like_connections(path: Path, *, head_bytes: int = 65_536) -> bool:
@@ -306,9 +329,7 @@ def looks_like_connections(path: Path, *, head_bytes: int = 65_536) -> bool:
         for line in lines:
             cells = next(csv.reader([line.strip().strip('"')], delimiter=delimiter), [])
             names = set(map(_norm, cells))
-            # "Connected On" is what only a LinkedIn export has: an alumni list with First Name,
-            # Last Name and Company must not be read as connections.
-            if {"first name", "last name", "connected on"} <= names:
+            if is_connections_header(names):
                 return True
     return False
 

@@ -98,4 +98,4 @@ def grid_table(
     lines = np.asarray(keep, dtype=np.int64) + 1
     label = f"{name} [{sheet}]" if sheet else name
     suffix = Path(name).suffix.lower().lstrip(".") or "xlsx"
-    return TextTable(label, frame, lines, h + 1, suffix, "", sheet)
+    return TextTable(label, frame, lines, h + 1, suffix, "", sheet).narrowed()

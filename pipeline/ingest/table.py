@@ -5,6 +5,7 @@ A header is found by *content*, with a scorer the caller passes, never by a fixe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -19,6 +20,9 @@ HeaderScorer = Callable[[Sequence[str]], float]
 """Given the cells of a candidate header row, how header-like it is (e.g. known column names)."""
 
 _SPACES = re.compile(r"\s+")
+
+
+MAX_COLUMNS = 500  # real alumni lists have dozens; more are reported, not read
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,16 @@ class TextTable:
     sheet: str = ""
     wrapped: bool = False  # rows were wrapped whole in quotes (an Excel re-save)
     newline: str = ""  # "LF", "CRLF" or "CR" for CSV text; "" for sheets
+    columns_dropped: int = 0  # columns past MAX_COLUMNS, not read (said in the report)
+
+    def narrowed(self) -> TextTable:
+        """The table cut to MAX_COLUMNS columns: a file 100,000 columns wide is not a list of
+        people, and every step after this one works column by column."""
+        extra = self.rows.shape[1] - MAX_COLUMNS
+        if extra <= 0:
+            return self
+        rows = self.rows.iloc[:, :MAX_COLUMNS]
+        return dataclasses.replace(self, rows=rows, columns_dropped=self.columns_dropped + extra)
 
 
 def clean_header(cells: Sequence[str]) -> list[str]:
@@ -74,7 +88,7 @@ def find_header(
     """
     best, best_score = None, float("-inf")
     for i, cells in enumerate(candidates):
-        score = score_header(clean_header(cells)) if cells else float("-inf")
+        score = score_header(clean_header(cells[:MAX_COLUMNS])) if cells else float("-inf")
         if score > best_score:
             best, best_score = i, score
     return best if best is not None and best_score >= min_score else None

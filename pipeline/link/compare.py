@@ -96,7 +96,7 @@ def distance(column: str, steps: Sequence[float] = (0, 2), many: str = "") -> Co
         x = pd.to_numeric(a[column], errors="coerce").astype("float64").to_numpy()
         y = pd.to_numeric(b[column], errors="coerce").astype("float64").to_numpy()
         gap = np.abs(x - y)
-        if many and many in a.columns and many in b.columns:
+        if many and many in a.columns and many in b.columns and len(x):  # no pairs: no gaps
             xs, ys = _numbers(a[many], x), _numbers(b[many], y)
             with np.errstate(invalid="ignore"):
                 gaps = np.abs(xs[:, :, None] - ys[:, None, :]).reshape(len(x), -1)

@@ -67,8 +67,8 @@ def rows(draw, cp1252: bool):
 
 @st.composite
 def exports(draw):
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
-    body = draw(st.lists(rows(encoding == "cp1252"), max_size=12))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "mixed", "damaged"]))
+    body = draw(st.lists(rows(encoding in ("cp1252", "mixed")), max_size=12))
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     quoting = draw(st.sampled_from(["minimal", "all", "wrapped"]))
@@ -91,6 +91,25 @@ def record(cells: list[str], delimiter: str, ending: str, quoting: str) -> str:
     return text
 
 
+DAMAGE = "\ue000"  # stands for a damaged byte sequence in a name, replaced once encoded
+# As in real damaged files: replacement characters first, then stray bytes and cut sequences
+# (one stray 0xFD alone would be a fair cp1252 "ý": nothing says the file is UTF-8).
+DAMAGES = ("\ufffd".encode(), b"\xfd", "é".encode()[:1], "€".encode()[:2])
+
+
+def encoded(pieces: list[str], encoding: str) -> bytes:
+    """The file's bytes. "mixed": records alternately in UTF-8 and cp1252 (as when two files
+    are pasted together); "damaged": UTF-8 with stray bytes, cut sequences and U+FFFD."""
+    if encoding == "mixed":
+        return b"".join(p.encode("cp1252" if i % 2 else "utf-8") for i, p in enumerate(pieces))
+    if encoding == "damaged":
+        data = "".join(pieces).encode("utf-8")
+        for i in range(data.count(DAMAGE.encode())):
+            data = data.replace(DAMAGE.encode(), DAMAGES[i % len(DAMAGES)], 1)
+        return data
+    return "".join(pieces).encode(encoding)
+
+
 def newlines(text: str) -> int:
     return len(re.findall(r"\r\n|\r|\n", text))
 
@@ -105,18 +124,25 @@ def test_every_row_is_accounted_for(case) -> None:
         text += f"Notes:{pad}{ending}" + record([NOTE], delimiter, "", "minimal") + pad + ending
         text += pad + ending
     text += record(HEADER, delimiter, ending, quoting)
+    pieces = [text]  # the preamble and header, then one piece per line or record
     expected: dict[int, str] = {}  # line where a named record starts -> its slug
+    firsts: dict[int, str] = {}  # line -> the first name as typed (mixed and damaged files)
     records = 0
     for i, (kind, cells) in enumerate(body):
         if kind == "blank":
             text += cells + ending
+            pieces.append(cells + ending)
             continue
         if kind == "named":
+            if encoding == "damaged":
+                cells = [cells[0] + DAMAGE + "x", *cells[1:]]
             cells = [*cells[:2], f"https://www.linkedin.com/in/p{i}", *cells[3:]]
             expected[newlines(text) + 1] = f"p{i}"
+            firsts[newlines(text) + 1] = cells[0]
         text += record(cells, delimiter, ending, quoting)
+        pieces.append(record(cells, delimiter, ending, quoting))
         records += 1
-    data = text.encode(encoding)
+    data = encoded(pieces, encoding)
 
     try:
         got = read_connections(data, "Connections.csv")
@@ -134,3 +160,18 @@ def test_every_row_is_accounted_for(case) -> None:
     people = dict(zip(got.people["source_row"], got.people["linkedin_slug"], strict=True))
     assert people == expected
     assert (got.people["full_name"] != "").all()
+    how = report.details["encoding"]
+    utf8_accents = any(not p.isascii() for p in pieces[0::2])
+    if encoding == "mixed" and utf8_accents and any(not p.isascii() for p in pieces[1::2]):
+        assert "partly in cp1252" in how  # a cp1252 record with an accent was read line by line
+    if encoding == "mixed":
+        names = " ".join(got.people["full_name"])
+        for mojibake in ("Ã", "Â", "\ufffd"):  # UTF-8 read as cp1252, or cp1252 as UTF-8
+            assert mojibake not in names
+    if encoding == "damaged" and expected:
+        assert ("damaged bytes replaced" in how) == (len(expected) > 1)
+        first = dict(zip(got.people["source_row"], got.people["first_name"], strict=True))
+        for line, typed in firsts.items():  # the bad bytes are one U+FFFD, the rest as typed
+            assert typed.endswith(DAMAGE + "x") and first[line].endswith("\ufffdx")
+            for wrong in ("ï¿½", "ý"):  # what cp1252 makes of U+FFFD and of a stray 0xFD
+                assert wrong not in first[line] or wrong in typed

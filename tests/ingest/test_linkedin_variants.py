@@ -209,6 +209,52 @@ CASES = [
             10: ("Cy", "Wu", "Initech", "2024-02-09"),
         },
     ),
+    (
+        "connections_mixed_encodings.csv",
+        (4, 4, 0),
+        4,
+        "utf-8",
+        ",",
+        {
+            5: ("Zoë", "Ødegård", "Café Olé", "2024-01-08"),  # UTF-8
+            6: ("José", "Müller", "Señor Tech", "2024-01-07"),  # cp1252
+            7: ("Renée Dupré", "Ruiz", "Acme", "2024-01-06"),  # both in one cell
+        },
+    ),
+    (
+        "connections_damaged_utf8.csv",
+        (4, 4, 0),
+        4,
+        "utf-8",
+        ",",
+        {
+            5: ("Jo\ufffdo", "Silva", "Acme", "2024-01-08"),
+            6: ("M\ufffdra", "Novak", "Globex", "2024-01-07"),  # a stray 0xFD, not "ý"
+            7: ("Ren\ufffde", "Dubois", "Initech", "2024-01-06"),  # a sequence cut short
+            8: ("Zoë", "Ng", "Hooli", "2024-01-05"),
+        },
+    ),
+    (
+        "connections_missing_last_name.csv",
+        (2, 2, 0),
+        1,
+        "utf-8",
+        ",",
+        {2: ("Ana", "", "Acme Corp", "2024-01-08"), 3: ("Bo", "", "Globex", "2024-01-07")},
+    ),
+    (
+        "connections_display_text.csv",
+        (4, 4, 0),
+        4,
+        "utf-8",
+        ",",
+        {
+            5: ("Ana", "Ruiz", "Brand™ Labs", "2024-01-08"),
+            6: ("Yi Jun", "Kim Park", "Acme", "2024-01-07"),
+            7: ("Bo", "Ng", "Globex", "2024-01-06"),
+            8: ("Cy", "Wu", "Initech", "2024-01-05"),
+        },
+    ),
 ]
 
 
