@@ -31,13 +31,22 @@ from pipeline.link.classify import (
     weights,
 )
 from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
-from pipeline.link.compare import compare, comparisons_for
-from pipeline.link.em import estimate_m, estimate_prior, estimate_u
+from pipeline.link.compare import compare, comparisons_for, from_spec
+from pipeline.link.em import SESSIONS, estimate_m, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.levels import NULL, Comparison
 from pipeline.settings import Settings
 
-__all__ = ["Evaluation", "Linked", "Scored", "evaluate", "explain", "link", "linked_pairs", "score"]
+__all__ = [
+    "Evaluation",
+    "Linked",
+    "Scored",
+    "evaluate",
+    "explain",
+    "link",
+    "linked_pairs",
+    "score",
+]
 
 # Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
 # schools and years.
@@ -94,7 +103,7 @@ def score(
     """
     match = settings.match
     unique, declared = match.unique_sources, dict(match.comparisons)
-    missing = [c for c in declared if c not in people.columns]
+    missing = [p for c in declared for p in c.split("+") if p.strip() not in people.columns]
     if missing:
         raise InputError(
             f"[match.comparisons] names the column '{missing[0]}', which no input file has; "
@@ -102,11 +111,15 @@ def score(
         )
     frame = blocking_columns(people.reset_index(drop=True))
     comparisons = comparisons_for(list(frame.columns), declared)
+    names_declared = {from_spec(c, s).name for c, s in declared.items()}
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cands = candidate_pairs(frame, rules, unique)
     levels = compare(frame, cands.pairs, comparisons)
     u = estimate_u(frame, comparisons, unique_sources=unique)
-    model = Model(tuple(comparisons), estimate_m(levels, comparisons, u), u)
+    # A declared comparison is also an anchor: pairs that agree on it (a birth date) teach
+    # what the names of one person look like, as the name teaches the rest.
+    anchors = tuple((c.name, 0, ()) for c in comparisons if c.name in names_declared)
+    model = Model(tuple(comparisons), estimate_m(levels, comparisons, u, (*SESSIONS, *anchors)), u)
     contributions = weights(levels, model, frame)
     total = contributions.sum(axis=1).to_numpy()
     groups, possible = _groups(frame, levels, unique)
@@ -271,5 +284,8 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     for col in out.columns:
         if out[col].dtype == object or out[col].dtype == "str":
             out[col] = out[col].fillna("").astype("str")
-    ordered = [*schema.PROSPECTS, *(c for c in out.columns if c not in schema.PROSPECTS)]
+    ordered = [
+        *schema.PROSPECTS,
+        *(c for c in out.columns if c not in schema.PROSPECTS),
+    ]
     return out.reindex(columns=ordered).reset_index(drop=True)

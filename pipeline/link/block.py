@@ -124,7 +124,7 @@ RULES: tuple[BlockingRule, ...] = (
     Equal("same name key", ("name_key",)),
     Equal(
         "same last name and a first-name variant",
-        ("last_key",),
+        ("last_family",),
         max_block=50,
         multi="first_name_variants",
     ),
@@ -212,8 +212,9 @@ def candidate_pairs(
 def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The derived keys the default rules block on, added to a copy of a normalized frame.
 
-    Adds first_initial, last_phonetic (Soundex of the last name key), first_last and former_key
-    (the key of a former last name, from ``former_name``, when present).
+    Adds first_initial, last_phonetic (Soundex of the last name key), first_last, last_family
+    (see ``last_families``) and former_key (the key of a former last name, from
+    ``former_name``, when present).
     """
     out = frame.copy()
     out["first_initial"] = out["first_key"].str[:1]
@@ -221,8 +222,20 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     out["last_phonetic"] = np.asarray([soundex(v) for v in last_uniques], dtype=object)[last_codes]
     out["last_phonetic"] = out["last_phonetic"].astype("str")
     out["first_last"] = (out["first_key"] + " " + out["last_key"]).str.strip()
+    out["last_family"] = last_families(out["last_key"])
     out["former_key"] = former_keys(out)
     return out
+
+
+def last_families(last: pd.Series) -> pd.Series:
+    """The family of each last-name key: the shared key of its spellings in other
+    romanisations (Lee, Yi, Rhee -> "lee"; data/surname_variants.csv), else the key itself."""
+    from pipeline.text.names import surname_families
+
+    codes, uniques = pd.factorize(last.fillna("").astype("str"))
+    table = surname_families()
+    families = np.asarray([table.get(v, v) for v in uniques], dtype=object)
+    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype="str")
 
 
 def former_keys(frame: pd.DataFrame) -> pd.Series:

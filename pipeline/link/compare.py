@@ -18,7 +18,15 @@ from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.errors import SettingsError
 from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
-from pipeline.link.levels import NULL, Comparison, blank, pair_codes, similarity
+from pipeline.link.levels import (
+    NULL,
+    Comparison,
+    Level,
+    blank,
+    levelled,
+    pair_codes,
+    similarity,
+)
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -32,7 +40,13 @@ def exact(column: str) -> Comparison:
         return np.where(blank(a, b, column), NULL, np.where(x == y, 0, 1))
 
     return Comparison(
-        column, (column,), ("same", "different"), compute, (), (0.9, 0.1), (1e-4, 0.9999)
+        column,
+        (column,),
+        ("same", "different"),
+        compute,
+        (),
+        (0.9, 0.1),
+        (1e-4, 0.9999),
     )
 
 
@@ -114,44 +128,99 @@ def _nan_safe(gaps: np.ndarray) -> np.ndarray:
 
 
 def dates(column: str) -> Comparison:
-    """Same date / same year and month, or day and month swapped / different (birth dates)."""
+    """Same date / a typo apart (one digit changed, or two swapped: "19480225" and "19482025")
+    / same year and month, or day and month swapped / different (birth dates). Each distinct
+    value is parsed once; a value no calendar reads still compares by its digits."""
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        x = pd.to_datetime(a[column].astype("str"), errors="coerce", format="mixed")
-        y = pd.to_datetime(b[column].astype("str"), errors="coerce", format="mixed")
-        same = (x == y).to_numpy()
-        close = ((x.dt.year == y.dt.year) & (x.dt.month == y.dt.month)).to_numpy()
-        swapped = ((x.dt.day == y.dt.month) & (x.dt.month == y.dt.day)).to_numpy()
-        level = np.select([same, close | swapped], [0, 1], default=2)
-        return np.where((x.isna() | y.isna()).to_numpy(), NULL, level)
+        inverse, ux, uy = pair_codes(a[column], b[column])
+        dx, dy = (pd.Series(u, dtype="str").str.replace(r"\D", "", regex=True) for u in (ux, uy))
+        px, py = (_parse_dates(pd.Series(u, dtype="str")) for u in (ux, uy))
+        same = ((px == py) & px.notna()).to_numpy() | ((dx == dy) & (dx != "")).to_numpy()
+        edits = similarity(dx, dy, OSA.distance) if len(dx) else np.zeros(0)
+        typo = (edits <= 1) & (dx.str.len() == dy.str.len()).to_numpy() & (dx.str.len() >= 6)
+        close = ((px.dt.year == py.dt.year) & (px.dt.month == py.dt.month)).to_numpy()
+        swapped = ((px.dt.day == py.dt.month) & (px.dt.month == py.dt.day)).to_numpy()
+        level = np.select([same, typo, close | swapped], [0, 1, 2], default=3)
+        empty = (dx == "").to_numpy() | (dy == "").to_numpy()
+        return np.where(empty, NULL, level)[inverse]
 
-    return Comparison(column, (column,), ("same", "month or day swap", "different"), compute)
+    labels = ("same", "a typo apart", "month or day swap", "different")
+    return Comparison(column, (column,), labels, compute)
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Dates of text values (NaT where none): eight digits as YYYYMMDD, others as pandas reads."""
+    compact = values.str.fullmatch(r"\d{8}")
+    out = pd.to_datetime(values.where(compact), errors="coerce", format="%Y%m%d")
+    rest = ~compact & (values != "")
+    if rest.any():
+        out[rest] = pd.to_datetime(values[rest], errors="coerce", format="mixed")
+    return out
+
+
+def joined(columns: Sequence[str], comparison: Comparison) -> Comparison:
+    """``comparison`` (declared over a column named like ``"+".join(columns)``) over the text
+    of several columns joined with spaces: an address split over two lines in one file and
+    written the other way round in another ("address_1+address_2" = "token_set 0.9 0.7")."""
+    name = "+".join(columns)
+    inner = comparison.compute
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        def join(f: pd.DataFrame) -> pd.DataFrame:
+            text = f[columns[0]].fillna("").astype("str")
+            for column in columns[1:]:
+                text = text + " " + f[column].fillna("").astype("str")
+            text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+            return pd.DataFrame({name: text}, index=f.index)
+
+        return inner(join(a), join(b))
+
+    return dataclasses.replace(comparison, columns=tuple(columns), compute=compute)
 
 
 # ---------------------------------------------------------------------------------------------
 # The person comparisons
 
 
-NAME_LEVELS = (
-    "exact",
-    "former name",
-    "nickname or variant",
-    "close spelling",
-    "same words, other order",
-    "last name only",
-    "different",
-)
+# The name comparison's levels, strongest first: adding one is one line here (and its
+# condition in _name's masks). _name also offers "same_first" for a level
+# Level("first name only", "same_first", m=0.015, u=5e-3, tf="first_key"): on the linkage
+# benchmark it made a connection's namesake candidates stronger rivals and cost recall
+# (0.9672 -> 0.9631), so it is not a default level.
+NAME = (
+    Level("exact", "exact", m=0.70, u=5e-5, tf="name_key"),
+    # a former-name match is as rare by accident as an exact one: the other record must carry
+    # a former name at all (the share with alternates), and this one (its frequency)
+    Level("former name", "former", m=0.06, u=1e-5, tf=("name_key", "name_key_alternates"),
+          fixed=True),
+    Level("nickname or variant", "variant", m=0.10, u=2e-5, tf="last_key"),
+    Level("close spelling", "typo", m=0.05, u=2e-5, local=True),
+    Level("same words, other order", "reordered", m=0.02, u=1e-5),
+    Level("part of a compound last name", "part", m=0.01, u=1e-5),
+    Level("last name only", "same_last", m=0.02, u=5e-3, tf="last_key"),
+    Level("last name an initial", "initial", m=0.005, u=2e-4),
+    Level("different", m=0.035, u=0.99467),
+)  # fmt: skip
+NAME_LEVELS = tuple(level.label for level in NAME)
 
 
-def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def _name(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The conditions of the NAME levels, one mask each (see ``levels.levelled``)."""
     key_a, key_b = a["name_key"].astype("str"), b["name_key"].astype("str")
     exact_ = key_a.to_numpy(dtype=object) == key_b.to_numpy(dtype=object)
-    last_a, last_b = a["last_key"].to_numpy(dtype=object), b["last_key"].to_numpy(dtype=object)
+    last_a, last_b = (
+        a["last_key"].to_numpy(dtype=object),
+        b["last_key"].to_numpy(dtype=object),
+    )
     variants = variants_compatible(a["first_name_variants"], b["first_name_variants"])
     same_last = (last_a == last_b) & (last_a != "")
     former = np.zeros(len(a), dtype=bool)
     if "former_key" in a.columns:
-        fa, fb = a["former_key"].to_numpy(dtype=object), b["former_key"].to_numpy(dtype=object)
+        fa, fb = (
+            a["former_key"].to_numpy(dtype=object),
+            b["former_key"].to_numpy(dtype=object),
+        )
         former = ((fa != "") & (fa == last_b)) | ((fb != "") & (fb == last_a))
         former |= (fa != "") & (fa == fb)
     # The string scores only where they can still decide the level: most candidate pairs are
@@ -160,14 +229,79 @@ def _name(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     typo = (_on(open_ & same_last, a["first_key"], b["first_key"], _one_typo) > 0) | (
         _on(open_ & variants, a["last_key"], b["last_key"], _one_typo) > 0
     )
-    reordered = _on(open_ & ~typo, key_a, key_b, lambda x, y: similarity(x, y, token_set_ratio))
-    reordered = reordered >= 0.95
-    level = np.select(
-        [exact_, former & variants, same_last & variants, typo, reordered, same_last],
-        [0, 1, 2, 3, 4, 5],
-        default=6,
+    # spellings of one surname in other romanisations (Lee, Yi, Rhee), and letters a legacy
+    # encoding lost as "?" ("Nguy?n" against "Nguyễn"): unknown letters, not mismatches
+    if "last_family" in a.columns:
+        fam_a, fam_b = (f["last_family"].to_numpy(dtype=object) for f in (a, b))
+        typo |= open_ & variants & ~same_last & (fam_a == fam_b) & (fam_a != "")
+    lost = open_ & (key_a.str.contains("?", regex=False) | key_b.str.contains("?", regex=False))
+    typo |= _on(lost.to_numpy(), key_a, key_b, _wildcard_equal) > 0
+    # a compound last name against one of its parts is checked before the reordering test,
+    # which would call "maria santana" the same words as "maria santana acevedo"
+    part = _on(open_ & ~typo & variants, a["last_key"], b["last_key"], _part_of) > 0
+    reordered = _on(
+        open_ & ~typo & ~part,
+        key_a,
+        key_b,
+        lambda x, y: similarity(x, y, token_set_ratio),
     )
-    return np.where((key_a == "").to_numpy() | (key_b == "").to_numpy(), NULL, level)
+    reordered = reordered >= 0.95
+    rest = open_ & ~typo & ~reordered & ~part & variants
+    initial = _on(rest, a["last_key"], b["last_key"], _initial_of) > 0
+    # both names a slip apart ("jajie hofmfan" for "jamie hoffman")
+    both = open_ & ~typo & ~part & ~same_last & ~variants
+    both = _on(both, a["first_key"], b["first_key"], _one_typo) > 0
+    typo |= _on(both, a["last_key"], b["last_key"], _one_typo) > 0
+    return {
+        "exact": exact_,
+        "former": former & variants,
+        "variant": same_last & variants,
+        "typo": typo,
+        "reordered": reordered,
+        "part": part,
+        "same_last": same_last,
+        "initial": initial,
+        "same_first": variants,
+        "null": (key_a == "").to_numpy() | (key_b == "").to_numpy(),
+    }
+
+
+def _per_distinct(x: pd.Series, y: pd.Series, test) -> np.ndarray:
+    """``test(x, y)`` (two strings -> bool) once per distinct pair of values."""
+    inverse, ux, uy = pair_codes(x, y)
+    answers = np.fromiter((test(p, q) for p, q in zip(ux, uy, strict=True)), bool, len(ux))
+    return answers[inverse]
+
+
+def _wildcard_equal(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """The same text where each "?" stands for any one letter ("thi nguy?n" = "thi nguyen")."""
+
+    def same(p: str, q: str) -> bool:
+        return len(p) == len(q) and all(c == d or "?" in (c, d) for c, d in zip(p, q, strict=True))
+
+    return _per_distinct(x, y, same)
+
+
+def _part_of(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """One last name is a whole word of the other, compound one ("santana" and "santana
+    acevedo", "acevedo" and "santana acevedo")."""
+
+    def part(p: str, q: str) -> bool:
+        a, b = p.split(), q.split()
+        return bool(a and b) and a != b and (set(a) <= set(b) or set(b) <= set(a))
+
+    return _per_distinct(x, y, part)
+
+
+def _initial_of(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """One last name is the other's initial ("s" and "sharma": "Devika S.")."""
+
+    def initial(p: str, q: str) -> bool:
+        return (len(p) == 1 and len(q) > 1 and q[0] == p) or (
+            len(q) == 1 and len(p) > 1 and p[0] == q
+        )
+
+    return _per_distinct(x, y, initial)
 
 
 def _on(mask: np.ndarray, x: pd.Series, y: pd.Series, score) -> np.ndarray:
@@ -218,6 +352,9 @@ def _job(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     """Employer and title as one comparison: an alumni list's outdated job differs in both, and
     counting that twice would bury every alum who changed jobs."""
     x, y = a["company_key"].astype("str"), b["company_key"].astype("str")
+    given = [c for c in ("company_key", "title_clean", "company") if c in a.columns]
+    if all((f[c].fillna("").astype("str") == "").all() for f in (a, b) for c in given):
+        return np.full(len(a), NULL)  # no employer or title in any record: nothing to compare
     inverse, ux, uy = pair_codes(x, y)
     sim = company_similarities(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
     weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
@@ -271,23 +408,11 @@ def _place(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
 COMPARISONS: tuple[Comparison, ...] = (
     exact("linkedin_slug"),
     exact("email"),
-    Comparison(
+    levelled(
         "name",
         ("name_key", "last_key", "first_key", "first_name_variants"),
-        NAME_LEVELS,
+        NAME,
         _name,
-        # a former-name match is as rare by accident as an exact one: the other record must
-        # carry a former name at all (the share with alternates), and this one (its frequency)
-        tf=(
-            (0, "name_key"),
-            (1, "name_key", "name_key_alternates"),
-            (2, "last_key"),
-            (5, "last_key"),
-        ),
-        m_prior=(0.70, 0.06, 0.10, 0.05, 0.02, 0.02, 0.05),
-        u_prior=(5e-5, 1e-5, 2e-5, 2e-5, 1e-5, 5e-3, 0.99489),
-        fixed=(1,),
-        local=(3,),
     ),
     Comparison(
         "job",
@@ -344,7 +469,15 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
 )
 
-SPEC_KINDS = ("exact", "jaro_winkler", "token_set", "levenshtein", "digits", "year", "date")
+SPEC_KINDS = (
+    "exact",
+    "jaro_winkler",
+    "token_set",
+    "levenshtein",
+    "digits",
+    "year",
+    "date",
+)
 
 
 def from_spec(column: str, spec: str) -> Comparison:
@@ -364,6 +497,13 @@ def from_spec(column: str, spec: str) -> Comparison:
             f"[match.comparisons] '{column}': use one of {', '.join(SPEC_KINDS)}, optionally "
             'followed by thresholds (for example "jaro_winkler 0.95 0.85").'
         )
+    if "+" in column:
+        parts = tuple(p.strip() for p in column.split("+") if p.strip())
+        return joined(parts, _of_kind("+".join(parts), kind, values))
+    return _of_kind(column, kind, values)
+
+
+def _of_kind(column: str, kind: str, values: list[float]) -> Comparison:
     if kind == "exact":
         return exact(column)
     if kind == "digits":
@@ -385,11 +525,13 @@ def comparisons_for(
     base = tuple(
         c for c in COMPARISONS if c.name not in names and set(c.columns) <= set(frame_columns)
     )
-    return base + tuple(c for c in extra if c.name in frame_columns)
+    return base + tuple(c for c in extra if set(c.columns) <= set(frame_columns))
 
 
 def compare(
-    frame: pd.DataFrame, pairs: pd.DataFrame, comparisons: Sequence[Comparison] = COMPARISONS
+    frame: pd.DataFrame,
+    pairs: pd.DataFrame,
+    comparisons: Sequence[Comparison] = COMPARISONS,
 ) -> pd.DataFrame:
     """Levels of each candidate pair: columns left, right, then one int8 column per comparison.
 
@@ -397,7 +539,9 @@ def compare(
     """
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    extra = [c for c in ("former_key", "company", "class_years") if c in frame.columns]
+    extra = [
+        c for c in ("former_key", "last_family", "company", "class_years") if c in frame.columns
+    ]
     for comparison in comparisons:
         # One comparison's columns at a time: for millions of pairs, every column of every
         # comparison at once would hold gigabytes of references.

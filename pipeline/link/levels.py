@@ -3,7 +3,7 @@ aligned pairs computed once per distinct pair of values (rapidfuzz ``cpdist``)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +40,69 @@ class Comparison:
     # not learned, because how often they occur says nothing about matches (retired vs working)
     local: tuple[int, ...] = ()  # levels whose u is counted per record: how many candidates
     # sit at that level with it (a near miss on a name with many near neighbours says less)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a comparison, declared in one line.
+
+    ``label`` is what the Matches sheet and ``prospects explain`` show; ``when`` names the
+    condition (a mask the comparison's conditions return) that puts a pair at this level, ""
+    for the last, catch-all level; ``m``/``u`` are the priors (what matches and random pairs
+    usually show); ``tf`` the column whose value frequency refines u ("column", or
+    ("column", "given") where the other side must have ``given``); ``fixed`` keeps m at its
+    prior; ``local`` counts u per record (see classify._local_weight).
+
+    >>> Level("first name only", "same_first", m=0.015, u=5e-3, tf="first_key").label
+    'first name only'
+    """
+
+    label: str
+    when: str = ""
+    m: float = 0.0
+    u: float = 0.0
+    tf: str | tuple[str, str] = ""
+    fixed: bool = False
+    local: bool = False
+
+
+Conditions = Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, np.ndarray]]
+
+
+def levelled(
+    name: str,
+    columns: Sequence[str],
+    levels: Sequence[Level],
+    conditions: Conditions,
+    **more,
+) -> Comparison:
+    """A Comparison made of Level objects: a pair takes the first level (in order) whose
+    condition holds, else the last level; NULL where the condition "null" holds. ``more``
+    passes other Comparison fields (``relative``)."""
+    order = [(i, lv.when) for i, lv in enumerate(levels) if lv.when]
+
+    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        masks = conditions(a, b)
+        level = np.select([masks[w] for _, w in order], [i for i, _ in order], len(levels) - 1)
+        null = masks.get("null")
+        return level if null is None else np.where(null, NULL, level)
+
+    tf = tuple(
+        (i, *((lv.tf,) if isinstance(lv.tf, str) else lv.tf)) for i, lv in enumerate(levels)
+        if lv.tf
+    )  # fmt: skip
+    return Comparison(
+        name,
+        tuple(columns),
+        tuple(lv.label for lv in levels),
+        compute,
+        tf=tf,
+        m_prior=tuple(lv.m for lv in levels) if all(lv.m for lv in levels) else (),
+        u_prior=tuple(lv.u for lv in levels) if all(lv.u for lv in levels) else (),
+        fixed=tuple(i for i, lv in enumerate(levels) if lv.fixed),
+        local=tuple(i for i, lv in enumerate(levels) if lv.local),
+        **more,
+    )
 
 
 def pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

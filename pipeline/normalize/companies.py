@@ -22,6 +22,11 @@ President as mid-career.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -31,7 +36,6 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 from cleanco.clean import normalized, prepare_default_terms, strip_punct, strip_tail
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.errors import SettingsError
 from pipeline.normalize.company_groups import (
@@ -66,7 +70,20 @@ __all__ = [
 ]
 
 GENERIC_IDF = 0.2  # fitted idf is never below 1.0, so generic words weigh at most a fifth of any
-_STOP_WORDS = ("of", "the", "and", "de", "du", "des", "la", "le", "et", "for", "a", "an")
+_STOP_WORDS = (
+    "of",
+    "the",
+    "and",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "et",
+    "for",
+    "a",
+    "an",
+)
 _NO_ALIASES: Mapping[str, str] = MappingProxyType({})
 _PARENS = re.compile(r"\(([^()]*)(?:\)|$)")
 _ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&.\-]{1,9}")
@@ -299,6 +316,9 @@ class CompanyTokenWeights:
         The generic words are added as documents so the vocabulary is never empty, then their
         idf is forced down to GENERIC_IDF.
         """
+        # scikit-learn only when employers are compared: importing it costs seconds of startup
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectorizer = TfidfVectorizer(
             analyzer="word",
             preprocessor=fold,

@@ -39,6 +39,8 @@ def first_name_variants(first: str) -> tuple[str, ...]:
 
     >>> first_name_variants("J."), "robert" in first_name_variants("Bob")
     (('j',), True)
+    >>> "seonyeong" in first_name_variants("Natalie (Seonyeong)")
+    True
     """
     own = fold_name(first or "")
     if len(own) <= 1:
@@ -47,6 +49,11 @@ def first_name_variants(first: str) -> tuple[str, ...]:
     bases = {own, words[0]}
     if len(words) > 1 and len(words[0]) == 1:
         bases.add(words[1])
+    # "Natalie (Seonyeong)": an English name beside the given name; either may be used alone
+    for inner in re.findall(r"\(([^)]*)\)", first or ""):
+        bases |= {w for w in fold_name(inner).split() if len(w) > 1}
+        outer = fold_name(re.sub(r"\([^)]*\)", " ", first or "")).split()
+        bases |= {w for w in outer[:1] if len(w) > 1}
     nn = nicknamer()
     found: set[str] = set()
     for base in bases:

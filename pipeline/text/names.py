@@ -62,7 +62,9 @@ def suffix_key(token: str) -> str:
     return token.rstrip(".").lower()  # only a final dot: "J.R." is initials, not "Jr."
 
 
-_NON_KEY = re.compile(r"[^a-z0-9]+")
+_NON_KEY = re.compile(r"[^a-z0-9?]+|(?<![a-z?])\?+|\?+(?![a-z?])")
+# A "?" inside a word is a letter a legacy encoding could not write ("Nguy?n" for "Nguyễn"):
+# kept as an unknown letter; elsewhere it is punctuation.
 
 
 @lru_cache(maxsize=1 << 18)
@@ -89,6 +91,19 @@ def nicknamer() -> NickNamer:
         for row in csv.DictReader(handle):
             lookup.setdefault(fold_name(row["canonical"]), set()).add(fold_name(row["nickname"]))
     return NickNamer(nickname_lookup=lookup)
+
+
+@cache
+def surname_families() -> dict[str, str]:
+    """Surname key -> the key of its family: spellings of one name in other romanisations
+    (Lee, Yi, Rhee; Kang, Gang; Hammoud, Hamoud), from data/surname_variants.csv."""
+    out: dict[str, str] = {}
+    with (_DATA / "surname_variants.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            family = fold_name(row["family"])
+            out[family] = family
+            out[fold_name(row["variant"])] = family
+    return out
 
 
 @cache
