@@ -150,7 +150,7 @@ def shortlist(
             raw = ledger_mod.Ingested(pool.raw, schema.empty(schema.LEDGER))
             everyone = ledger_mod.combine([ingested, raw])
         say("Normalizing names, companies, titles and schools")
-        people = normalize(everyone.people, settings, today, my_career_years=ctx.my_career_years)
+        people = normalize(everyone.people, settings, today)
         say("Linking records of the same person")
         linked = link(people, settings)
     say("Ranking")

@@ -29,8 +29,8 @@ import pandas as pd
 
 from pipeline.batch.dataset import Prepared, load
 from pipeline.ingest import ledger as ledger_mod
-from pipeline.normalize.stage import years_ahead
 from pipeline.normalize.titles import role_family
+from pipeline.rank.ahead import AHEAD_COLUMNS
 from pipeline.rank.context import Context
 
 MAX_CANDIDATES = 1_000  # per student: what rank and the workbook cost is bounded by
@@ -206,7 +206,7 @@ class Pool:
 
 def draw(paths: Sequence[Path], ctx: Context, *, indexed: bool = False) -> Pool:
     """The prepared datasets' alumni for a run: all of them, or (``indexed``) only the
-    candidates ``Index.candidates`` finds for the user in ``ctx``. Years ahead are the user's."""
+    candidates ``Index.candidates`` finds for the user in ``ctx``. Years ahead are rank's."""
     records: list[pd.DataFrame] = []
     raws: list[pd.DataFrame] = []
     prospects: list[pd.DataFrame] = []
@@ -232,9 +232,9 @@ def draw(paths: Sequence[Path], ctx: Context, *, indexed: bool = False) -> Pool:
         sources += prepared.sources
         sizes.append(len(prepared.prospects))
     return Pool(
-        records=_mine(pd.concat(records, ignore_index=True), ctx),
+        records=_no_user(pd.concat(records, ignore_index=True)),
         raw=pd.concat(raws, ignore_index=True),
-        prospects=_mine(pd.concat(prospects, ignore_index=True), ctx),
+        prospects=_no_user(pd.concat(prospects, ignore_index=True)),
         matches=pd.concat(matches, ignore_index=True),
         ingested=ledger_mod.combine(parts),
         sources=tuple(sources),
@@ -242,7 +242,7 @@ def draw(paths: Sequence[Path], ctx: Context, *, indexed: bool = False) -> Pool:
     )
 
 
-def _mine(frame: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Years ahead of this user (prepare had no user)."""
-    ahead = years_ahead(frame, ctx.my_career_years)
-    return frame.assign(**{c: ahead[c].to_numpy() for c in ahead.columns})
+def _no_user(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without years ahead: a dataset prepared by an older version stored them (all
+    unknown, it had no user); rank works them out for this user."""
+    return frame.drop(columns=[c for c in AHEAD_COLUMNS if c in frame.columns])

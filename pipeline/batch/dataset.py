@@ -129,8 +129,8 @@ def prepare(
         )
     ingested = ledger_mod.combine(parts)
     say("Normalizing names, companies, titles and schools")
-    # No user yet: years ahead are filled per student (the batch knows each one's year).
-    people = normalize(ingested.people, settings, today, my_career_years=float("nan"))
+    # Nothing user-dependent is stored: rank works out years ahead for each student.
+    people = normalize(ingested.people, settings, today)
     say("Deduplicating the alumni records")
     linked = link(people, settings)
     prospects = unique_ids(linked.prospects.reset_index(drop=True))

@@ -60,8 +60,7 @@ _JOB_COLUMNS = (
 )  # fmt: skip
 _SCHOOL_COLUMNS = (
     "school", "school_key", "degree", "major", "grad_year", "career_years", "career_years_sd",
-    "career_years_source", "experience_bucket", "years_ahead", "years_ahead_sd",
-    "years_ahead_source",
+    "career_years_source", "experience_bucket",
 )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from pipeline.normalize.companies import check_aliases, company_keys, employer_k
 from pipeline.normalize.levels import LEVEL_COLUMNS, employer_levels
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
-from pipeline.normalize.stage import career_stage, years_ahead, years_since
+from pipeline.normalize.stage import career_stage
 from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
 
@@ -29,8 +29,6 @@ def normalize(
     people: pd.DataFrame,
     settings: Settings,
     today: date | None = None,
-    *,
-    my_career_years: float | None = None,
 ) -> pd.DataFrame:
     """People plus the normalized columns (schema.NORMALIZED) and a few diagnostics.
 
@@ -39,8 +37,8 @@ def normalize(
     (career stage). Settings: ``[normalize] seniority_rules`` run before the shipped rules,
     ``[normalize] company_aliases`` beat the shipped alias table, ``[me] school_aliases`` beat
     the shipped school table; a bad rule or alias is a SettingsError naming its key.
-    ``my_career_years`` (the user's own, see ``stage.years_since``) gives ``years_ahead``; when
-    None it comes from ``[me] career_start`` or ``grad_year`` if set.
+    Nothing here depends on the user: how far ahead of them each person is, is rank's
+    (``pipeline.rank.ahead``).
 
     A headline-style position ("Senior PM @ Shopify | ex-Google") gives the title, and the
     company when the Company field is empty; past employers go to ``past_companies``.
@@ -87,11 +85,7 @@ def normalize(
     levels = employer_levels(out.assign(**measured), titles)
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
-    stage = career_stage(out, today)
-    if my_career_years is None:
-        start = settings.me.career_start or settings.me.grad_year
-        my_career_years = float(years_since(start, today)) if start else None
-    out = pd.concat([out, stage, years_ahead(stage, my_career_years)], axis=1)
+    out = pd.concat([out, career_stage(out, today)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 
 

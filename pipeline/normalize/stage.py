@@ -1,5 +1,5 @@
-"""Career stage: years since the start of a career, and years ahead of the user, with where each
-estimate came from and how uncertain it is.
+"""Career stage: years since the start of a career, with where each estimate came from and how
+uncertain it is. Years ahead of the user depend on the user and are rank's (``rank.ahead``).
 
 Evidence, best first (docs/domain.md, career stage and seniority):
 
@@ -34,7 +34,6 @@ __all__ = [
     "bucket",
     "career_stage",
     "first_degree_offset",
-    "years_ahead",
     "years_since",
 ]
 
@@ -55,7 +54,6 @@ TITLE_PRIOR: dict[str, tuple[float, float]] = {
 }
 GRAD_YEAR_SD = 1.0  # a graduation year is good evidence; people still take gap years, co-ops …
 HISTORY_SD = 1.5  # a first job's year: internships and career changes blur it a little
-MY_SD = 1.0  # the user's own start year, from their settings or archive
 SOURCES = ("grad_year", "history", "title prior", "unknown")
 BUCKETS = ("<1", "1–2", "3–5", "6–10", "10+")  # Sales Navigator's experience buckets
 
@@ -150,40 +148,6 @@ def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     )
     out["experience_bucket"] = bucket(out["career_years"])
     return out
-
-
-def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFrame:
-    """Columns years_ahead, years_ahead_sd, years_ahead_source: how far ahead of the user.
-
-    ``stage`` has career_years, career_years_sd and career_years_source (``career_stage``);
-    ``my_career_years`` is the user's own (``years_since`` of their first graduation or career
-    start), or None when unknown, which leaves every row NaN with the source "unknown". When
-    both sides come from graduation years this is exactly "my grad year − their grad year".
-
-    >>> s = pd.DataFrame({"career_years": [7.4], "career_years_sd": [1.0],
-    ...                   "career_years_source": ["grad_year"]})
-    >>> years_ahead(s, 2.4)["years_ahead"].tolist()
-    [5.0]
-    """
-    years = stage["career_years"].to_numpy(dtype=float)
-    if my_career_years is None or np.isnan(my_career_years):
-        return pd.DataFrame(
-            {
-                "years_ahead": np.full(len(stage), np.nan),
-                "years_ahead_sd": np.full(len(stage), np.nan),
-                "years_ahead_source": pd.array(["unknown"] * len(stage), dtype="str"),
-            },
-            index=stage.index,
-        )
-    sd = np.sqrt(stage["career_years_sd"].to_numpy(dtype=float) ** 2 + MY_SD**2)
-    return pd.DataFrame(
-        {
-            "years_ahead": np.round(years - my_career_years, 1),
-            "years_ahead_sd": np.round(sd, 2),
-            "years_ahead_source": stage["career_years_source"].astype("str").to_numpy(),
-        },
-        index=stage.index,
-    )
 
 
 def bucket(years: pd.Series) -> pd.Series:

@@ -12,9 +12,10 @@ import pandas as pd
 from pipeline import schema
 from pipeline.normalize.levels import relevel
 from pipeline.normalize.titles import rules_from_settings
+from pipeline.rank.ahead import years_ahead
 from pipeline.rank.context import Context, context
 from pipeline.rank.evaluate import evaluate
-from pipeline.rank.features import FEATURES, years_ahead
+from pipeline.rank.features import FEATURES
 from pipeline.rank.intros import intro_paths
 from pipeline.rank.score import active_weights, contributions, diversify, excluded, weighted_score
 from pipeline.rank.words import opener, why
@@ -23,15 +24,19 @@ __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
 
 
 def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """Prospects plus intro_via, years_ahead, each feature and its ``<feature>_evidence``, score.
+    """Prospects plus intro_via, years_ahead (with years_ahead_sd and years_ahead_source), each
+    feature and its ``<feature>_evidence``, score.
 
     Nothing is filtered or ordered: ``rank`` does that. ``prospects`` has schema.PROSPECTS.
     The career level is estimated again first: a linked person has the LinkedIn title and the
-    alumni list's class year together only now (``levels.relevel``).
+    alumni list's class year together only now (``levels.relevel``). Years ahead of the user
+    are worked out here and nowhere else (``rank.ahead``); stage_fit reads them.
     """
     p = relevel(prospects, rules_from_settings(ctx.settings.normalize.seniority_rules))
     p["intro_via"] = intro_paths(p, company_aliases=ctx.settings.normalize.company_aliases)
-    p["years_ahead"] = years_ahead(p, ctx)
+    ahead = years_ahead(p, ctx.my_career_years)
+    for column in ahead.columns:
+        p[column] = ahead[column]
     for name, signal in FEATURES.items():
         value, evidence = signal.compute(p, ctx)
         p[name] = pd.Series(value, index=p.index).astype(float).round(3)

@@ -22,6 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.normalize.companies import company_keys, company_similarities
 from pipeline.normalize.titles import expand_abbreviations, role_family
+from pipeline.rank.ahead import years_ahead
 from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
 from pipeline.rank.roles import synonym_fit
@@ -203,19 +204,15 @@ def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
     return value, pd.Series(evidence, index=p.index, dtype="str")
 
 
-def years_ahead(p: pd.DataFrame, ctx: Context) -> pd.Series:
-    """Prospect's career years minus the user's (NaN when either is unknown)."""
-    mine = ctx.my_career_years if ctx.my_career_years is not None else np.nan
-    return (p["career_years"].astype(float) - mine).round(1)
-
-
 def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
     """A bell curve peaking at the target years ahead; the tolerance and the estimate's own
     uncertainty (career_years_sd) set its width. Senior leaders (Director and above) keep a floor
     of their own however far ahead; people behind the user count half unless the user asks for
     peers (then everyone from the user's stage up to the target counts fully). Unknown: 0.3."""
     t = ctx.settings.targets
-    ahead = years_ahead(p, ctx).to_numpy(dtype=float)
+    # score_features has worked out years_ahead; a frame without it (a test's) gets it here.
+    known = p if "years_ahead" in p else years_ahead(p, ctx.my_career_years)
+    ahead = known["years_ahead"].to_numpy(dtype=float)
     sd_est = (
         p["career_years_sd"].astype(float).fillna(3.0).to_numpy() if "career_years_sd" in p else 3.0
     )

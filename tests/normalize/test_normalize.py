@@ -129,22 +129,6 @@ def test_former_names_give_alternate_keys(people, today):
     assert out["name_key"].tolist() == ["jane doe", "ann ng"]  # the current name stays the key
 
 
-def test_years_ahead_from_the_users_own_graduation(people, today):
-    frame = people(
-        {"first_name": "A", "last_name": "B", "grad_year": 2016, "source": "alumni"},
-        {"first_name": "C", "last_name": "D", "title": "Director"},
-    )
-    out = normalize(frame, from_dict({"me": {"grad_year": 2021}}), today)
-    assert out["years_ahead"].iloc[0] == pytest.approx(5.0)  # my grad year - theirs
-    assert out["years_ahead_source"].tolist() == ["grad_year", "title prior"]
-    assert out["years_ahead_sd"].iloc[0] < out["years_ahead_sd"].iloc[1]
-    unknown = normalize(frame, from_dict({}), today)
-    assert np.isnan(unknown["years_ahead"]).all()
-    assert set(unknown["years_ahead_source"]) == {"unknown"}
-    given = normalize(frame, from_dict({}), today, my_career_years=0.4)
-    assert given["years_ahead"].iloc[0] == pytest.approx(10.0)
-
-
 def test_connected_on_is_never_evidence_of_career_age(people, today):
     frame = people({"first_name": "A", "last_name": "B", "title": "Wizard"})
     frame["connected_on"] = pd.Series([pd.Timestamp("2009-01-08")], dtype="datetime64[s]")

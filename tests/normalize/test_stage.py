@@ -8,7 +8,6 @@ from pipeline.normalize.stage import (
     bucket,
     career_stage,
     first_degree_offset,
-    years_ahead,
     years_since,
 )
 
@@ -101,20 +100,3 @@ def test_a_graduate_degree_year_is_moved_back_to_the_first_degree_with_more_doub
     assert out["career_years"].tolist() == pytest.approx([6.0, 13.0])
     assert out["career_years_sd"].iloc[1] > out["career_years_sd"].iloc[0]
     assert out["career_years_source"].tolist() == ["grad_year", "grad_year"]
-
-
-def test_years_ahead_carries_source_and_combined_uncertainty():
-    stage = pd.DataFrame(
-        {
-            "career_years": [7.4, 14.0, np.nan],
-            "career_years_sd": [1.0, 5.0, np.nan],
-            "career_years_source": ["grad_year", "title prior", "unknown"],
-        },
-        index=[5, 6, 7],
-    )
-    out = years_ahead(stage, 2.4)
-    assert out.index.tolist() == [5, 6, 7]
-    assert out["years_ahead"].tolist()[:2] == pytest.approx([5.0, 11.6])
-    assert out["years_ahead_source"].tolist() == ["grad_year", "title prior", "unknown"]
-    assert out["years_ahead_sd"].iloc[0] == pytest.approx(np.sqrt(2), abs=0.01)
-    assert years_ahead(stage, None)["years_ahead_source"].tolist() == ["unknown"] * 3
