@@ -30,6 +30,19 @@ NOT_RUN = {
     "make bench": "the 15-minute benchmark; its numbers are checked by benchmarks/check.py",
     "make bench-check": "a timing comparison, meaningful only on a quiet machine",
     "make lab": "starts JupyterLab, which waits for the user until stopped",
+    # The career-centre lines name a centre's own files (tests/batch runs prepare and batch on
+    # the sample) and a cluster's scheduler.
+    **dict.fromkeys(
+        (
+            "./prospects prepare alumni-2025.xlsx alumni-2026.csv --out alumni.parquet "
+            "-c centre.toml",
+            "./prospects batch students.csv --alumni alumni.parquet --out out/students/ "
+            "-c centre.toml",
+            "./prospects batch students.csv --alumni /shared/alumni.parquet "
+            "--out /shared/out/students --scheduler tcp://HOST:8786",
+        ),
+        "a career centre's own alumni lists, students table and cluster",
+    ),
 }
 # The user's files the README's lines name, and the sample file standing in for each.
 EXPORT = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
