@@ -107,7 +107,7 @@ def accuracy(n_connections: int, n_alumni: int, seeds: int) -> str:
             f"\nLowest over the {len(rows)} seeds: precision {worst_p:.4f}, recall {worst_r:.4f} "
             "(targets 0.99 and 0.95).",
             f"\nMissed links by kind (committed seed): {missed}\n",
-            "Bundled sample (fixtures/sample, its truth.csv and alumni_duplicates.csv):\n",
+            "Bundled sample (pipeline/sample, its truth.csv and alumni_duplicates.csv):\n",
             "| pairs | precision | recall | F1 | candidate pairs |",
             "|---|---:|---:|---:|---:|",
             sample(),
@@ -116,7 +116,7 @@ def accuracy(n_connections: int, n_alumni: int, seeds: int) -> str:
 
 
 def sample() -> str:
-    """The bundled sample (fixtures/sample): its truth.csv and alumni_duplicates.csv. Rows
+    """The bundled sample (pipeline/sample): its truth.csv and alumni_duplicates.csv. Rows
     ingest dropped as exact duplicates stand for the row they repeat."""
     import re
 

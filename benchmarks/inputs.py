@@ -1,6 +1,6 @@
 """The benchmark's input files at fixed sizes, generated once and cached in out/bench/.
 
-    small  the bundled sample (fixtures/sample/): its archive, alumni.xlsx and truth.csv;
+    small  the bundled sample (pipeline/sample/): its archive, alumni.xlsx and truth.csv;
     real   30,000 connections (LinkedIn's maximum) in an archive zip, 200,000-row alumni .xlsx;
     large  30,000 connections in an archive zip, 1,000,000-row alumni .csv.
 
@@ -31,7 +31,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "out" / "bench"
-SAMPLE = ROOT / "fixtures" / "sample"
+SAMPLE = ROOT / "pipeline" / "sample"
 GENERATOR = ROOT / "fixtures" / "linkage" / "generate.py"
 ZIP_NAME = "Basic_LinkedInDataExport_11-28-2026.zip"
 CONNECTIONS_FIRST_LINE = 5  # Notes:, the note, a blank line, the header

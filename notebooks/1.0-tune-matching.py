@@ -14,16 +14,16 @@
 # blocking rule proposes, what the model learned about each comparison (m and u, and the weight
 # they give), how precision and recall move with the threshold against labelled pairs, and the
 # borderline pairs a person should look at. The defaults use the bundled sample, whose true
-# pairs are in `fixtures/sample/truth.csv` (columns connections_row, alumni_row: the rows you
+# pairs are in `pipeline/sample/truth.csv` (columns connections_row, alumni_row: the rows you
 # see in each file). Label a few dozen pairs of your own in the same layout to tune on your data.
 
 # %% tags=["parameters"]
 import os
 
-EXPORT = "fixtures/sample/Basic_LinkedInDataExport_11-28-2026.zip"
-ALUMNI = ["fixtures/sample/alumni.xlsx"]
-SETTINGS = "fixtures/sample/shortlist.toml"
-TRUTH = "fixtures/sample/truth.csv"
+EXPORT = "pipeline/sample/Basic_LinkedInDataExport_11-28-2026.zip"
+ALUMNI = ["pipeline/sample/alumni.xlsx"]
+SETTINGS = "pipeline/sample/shortlist.toml"
+TRUTH = "pipeline/sample/truth.csv"
 OUT_SETTINGS = os.environ.get("PROSPECTS_NOTEBOOK_OUT", "out/notebooks") + "/tuned-matching.toml"
 
 # %%

@@ -16,9 +16,9 @@
 # parameters at your own files; the defaults are the bundled sample.
 
 # %% tags=["parameters"]
-EXPORT = "fixtures/sample/Basic_LinkedInDataExport_11-28-2026.zip"
-ALUMNI = ["fixtures/sample/alumni.xlsx"]
-SETTINGS = "fixtures/sample/shortlist.toml"
+EXPORT = "pipeline/sample/Basic_LinkedInDataExport_11-28-2026.zip"
+ALUMNI = ["pipeline/sample/alumni.xlsx"]
+SETTINGS = "pipeline/sample/shortlist.toml"
 # Your run history (out/history.sqlite, written by every `prospects shortlist`). Empty: a demo
 # history made here from three exports of one invented user, a few months apart.
 HISTORY = ""

@@ -2,8 +2,12 @@
 
 The handful of names notebooks import::
 
-    from pipeline import Inputs, load_settings, shortlist
-    result = shortlist(Inputs.sample(), load_settings("fixtures/sample/shortlist.toml"))
+    from pipeline import SAMPLE_CONFIG, Inputs, load_settings, shortlist
+    result = shortlist(Inputs.sample(), load_settings(SAMPLE_CONFIG))
+
+The sample (``SAMPLE``, a folder of package data) holds a synthetic LinkedIn archive
+(``SAMPLE_EXPORT``), an alumni list (``SAMPLE_ALUMNI``), their settings (``SAMPLE_CONFIG``) and
+the answer key of who is who (``truth.csv``, ``alumni_duplicates.csv``).
 
 They are imported on first use, so that `prospects --help` does not wait for pandas.
 """
@@ -17,6 +21,10 @@ _LAZY = {
     "write": ("pipeline.run", "write"),
     "Settings": ("pipeline.settings", "Settings"),
     "load_settings": ("pipeline.run", "load_settings"),
+    "SAMPLE": ("pipeline.ingest.inputs", "SAMPLE"),
+    "SAMPLE_EXPORT": ("pipeline.ingest.inputs", "SAMPLE_EXPORT"),
+    "SAMPLE_ALUMNI": ("pipeline.ingest.inputs", "SAMPLE_ALUMNI"),
+    "SAMPLE_CONFIG": ("pipeline.ingest.inputs", "SAMPLE_CONFIG"),
 }
 __all__ = [*_LAZY, "__version__"]
 

@@ -30,8 +30,9 @@ from pipeline.workbook_contract import SHORTLIST_SHEET
 __all__ = ["ROLES", "SAMPLE", "Inputs", "Read", "read_inputs", "role_of"]
 
 ROLES = ("export", "alumni", "targets", "previous")
-#: The bundled synthetic sample (fixtures/sample in the repository): the default of `shortlist`.
-SAMPLE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "sample"
+#: The bundled synthetic sample, package data (pipeline/sample/, made by
+#: fixtures/sample/make_sample.py): the default of `shortlist`, found beside the installed package.
+SAMPLE = Path(__file__).resolve().parent.parent / "sample"
 SAMPLE_EXPORT = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
 SAMPLE_ALUMNI = SAMPLE / "alumni.xlsx"
 SAMPLE_CONFIG = SAMPLE / "shortlist.toml"

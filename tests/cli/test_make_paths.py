@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from make_shortlist import command, split_paths  # noqa: E402
 
-SAMPLE = ROOT / "fixtures" / "sample"
+SAMPLE = ROOT / "pipeline" / "sample"
 
 
 def test_make_shortlist_with_spaces_brackets_and_several_alumni_lists(tmp_path):

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample"
+SAMPLE = ROOT / "pipeline" / "sample"
 EXPORT = str(SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip")
 ALUMNI = str(SAMPLE / "alumni.xlsx")
 # Terms a non-programmer does not know, each with the words used instead.

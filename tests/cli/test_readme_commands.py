@@ -24,7 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample"
+SAMPLE = ROOT / "pipeline" / "sample"
 NOT_RUN = {
     "make test": "the test suite this test belongs to (CI runs it)",
     "make bench": "the 15-minute benchmark; its numbers are checked by benchmarks/check.py",

@@ -20,7 +20,11 @@ import pandas as pd
 import pytest
 from anyascii import anyascii
 
-SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
+from pipeline import run
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "pipeline" / "sample"  # the sample: package data
+GENERATOR = ROOT / "fixtures" / "sample"  # what makes it: make_sample.py and its name lists
 ZIP_NAME = "Basic_LinkedInDataExport_11-28-2026.zip"
 OUTPUTS = (ZIP_NAME, "alumni.xlsx", "truth.csv", "alumni_duplicates.csv")
 CONNECTIONS_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
@@ -35,7 +39,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 @cache
 def vocab():
     """The generator's data module (not a package: loaded from its path)."""
-    spec = importlib.util.spec_from_file_location("_sample_names", SAMPLE / "_names.py")
+    spec = importlib.util.spec_from_file_location("_sample_names", GENERATOR / "_names.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -96,7 +100,7 @@ def compatible(first_a: str, last_a: str, url_a: str, first_b: str, last_b: str,
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample")
-    script = SAMPLE / "make_sample.py"
+    script = GENERATOR / "make_sample.py"
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True)
     return out
 
@@ -257,3 +261,14 @@ def test_alumni_duplicates_are_one_person() -> None:
         assert compatible(x[2], x[1], x[12], y[2], y[1], y[12])
     truth_rows = {row for _, row in read_pairs("truth.csv")}
     assert any(a in truth_rows and b in truth_rows for a, b in dups)
+
+
+def test_the_generator_writes_where_the_package_reads(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(GENERATOR))  # make_sample imports its _names beside it
+    spec = importlib.util.spec_from_file_location("_make_sample", GENERATOR / "make_sample.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "_make_sample", module)  # its dataclasses look it up
+    spec.loader.exec_module(module)
+    assert module.SAMPLE == run.SAMPLE == SAMPLE
+    assert (run.SAMPLE_EXPORT.parent, run.SAMPLE_ALUMNI.parent) == (SAMPLE, SAMPLE)

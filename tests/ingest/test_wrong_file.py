@@ -18,7 +18,7 @@ from pipeline.ingest import kinds
 from pipeline.progress import without_progress
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "fixtures" / "sample"
+SAMPLE = ROOT / "pipeline" / "sample"
 ARCHIVE = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
 ALUMNI = SAMPLE / "alumni.xlsx"
 LAMP = ROOT / "fixtures" / "targets" / "lamp_template.xlsx"
