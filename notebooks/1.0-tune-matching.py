@@ -122,5 +122,7 @@ tuned = replace(
     match=replace(match, threshold=chosen, review_band=min(match.review_band, chosen)),
 )
 Path(OUT_SETTINGS).parent.mkdir(parents=True, exist_ok=True)
-Path(OUT_SETTINGS).write_text(settings.dump_toml(tuned), encoding="utf-8")
+# Your settings file with only the tuned keys changed: its comments and order stay as written.
+mine = Path(SETTINGS).read_text(encoding="utf-8-sig")
+Path(OUT_SETTINGS).write_text(settings.update_toml(mine, tuned), encoding="utf-8")
 print(f"Wrote {OUT_SETTINGS}: threshold {chosen}")

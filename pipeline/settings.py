@@ -257,29 +257,46 @@ def flatten(settings: Settings) -> list[tuple[str, str]]:
 
 
 def dump_toml(settings: Settings) -> str:
-    """TOML text for a Settings object, loadable by ``load`` (used by notebooks to save tuning)."""
-    lines: list[str] = []
+    """TOML text for a Settings object, loadable by ``load``: every key, no comments. To change a
+    user's file, use ``update_toml``, which keeps their comments.
+
+    >>> print(dump_toml(from_dict({"output": {"top_n": 20}})).split("[output]")[1].split()[:3])
+    ['top_n', '=', '20']
+    """
+    import tomlkit  # writing TOML is rare: only pay for the import when a file is written
+
+    return tomlkit.dumps(to_dict(settings))
+
+
+def update_toml(toml_text: str, settings: Settings) -> str:
+    """The user's settings text changed to say ``settings``: only the keys whose value changes
+    are set (added at the end of their section when absent), so every comment, blank line and
+    the order of what the user wrote stay as they were. Falls back to ``dump_toml`` only when the
+    text is not TOML this can follow.
+
+    >>> text = "[targets]  # what I look for\\nroles = ['analyst']  # for now\\n"
+    >>> print(update_toml(text, from_dict({"targets": {"roles": ["data scientist"]}})))
+    [targets]  # what I look for
+    roles = ["data scientist"]  # for now
+    <BLANKLINE>
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        doc = tomlkit.parse(toml_text)
+        before = to_dict(from_dict(doc.unwrap()))
+    except (TOMLKitError, ProspectsError, ValueError):
+        return dump_toml(settings)
     for section, values in to_dict(settings).items():
-        tables = {k: v for k, v in values.items() if isinstance(v, dict)}
-        lines.append(f"[{section}]")
-        lines += [f"{k} = {_toml_value(v)}" for k, v in values.items() if k not in tables]
-        lines.append("")
-        for key, table in tables.items():
-            lines.append(f"[{section}.{key}]")
-            lines += [f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items()]
-            lines.append("")
-    return "\n".join(lines)
-
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+        for key, value in values.items():
+            if before[section][key] == value:
+                continue
+            if section not in doc:
+                doc[section] = tomlkit.table()
+            doc[section][key] = value  # type: ignore[index]
+    text = tomlkit.dumps(doc)
+    return text if from_dict(tomllib.loads(text)) == settings else dump_toml(settings)
 
 
 def _build(cls: type, data: Any, source: str, prefix: str) -> Any:

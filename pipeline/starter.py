@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import tomlkit
+
 from pipeline.ingest.archive import open_export
 from pipeline.ingest.profile import Profile, read_profile
 
@@ -13,9 +15,9 @@ TEMPLATE = """\
 
 [me]
 # Filled from your LinkedIn profile where the archive had it; correct anything that is wrong.
-name = {me_name}
-schools = {schools}          # your schools, main one first
-grad_year = {grad_year}        # first (undergraduate) graduation year, expected if still a student
+name = ""
+schools = []               # your schools, main one first
+grad_year = 0              # first (undergraduate) graduation year, expected if still a student
 # school_aliases = {{ "UW" = "University of Waterloo" }}   # what the short names in your files mean
 # major = "Systems Design Engineering"
 
@@ -25,7 +27,7 @@ companies = []             # e.g. ["Shopify", "Google", "RBC"]
 # locations = ["Toronto"]  # people elsewhere count less; an unknown location counts neither way
 # industries = ["fintech"]
 # lamp_file = "lamp.xlsx"  # a LAMP list: # | Employer List | Advocacy | Motivation | Posting
-exclude_companies = {exclude}   # e.g. your current employer
+exclude_companies = []     # e.g. your current employer
 exclude_role_families = ["HR & recruiting"]
 years_ahead = 5.0          # the sweet spot: people about this many years ahead of you
 years_tolerance = 3.0
@@ -73,23 +75,21 @@ min_score = 0.0
 """
 
 
-def _toml_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def starter_toml(export: Path | None, name: str = "shortlist.toml") -> str:
     """The starter settings text; ``export`` (an archive) fills [me] from the user's profile."""
     profile = (
         read_profile(open_export(Path(export))) if export and _is_archive(export) else Profile()
     )
     current = [p.company for p in profile.positions if p.end == (None, None) and p.company]
-    return TEMPLATE.format(
-        name=name,
-        me_name=_toml_str(profile.name),
-        schools="[" + ", ".join(_toml_str(s) for s in profile.schools) + "]",
-        grad_year=profile.grad_year() or 0,
-        exclude="[" + ", ".join(_toml_str(c) for c in current) + "]",
-    )
+    # The profile's values go in through tomlkit, which quotes and escapes them (a name with a
+    # quote, a backslash or a control character stays valid TOML) and keeps the comments.
+    doc = tomlkit.parse(TEMPLATE.format(name=" ".join(name.split())))
+    me = doc["me"]
+    me["name"] = profile.name  # type: ignore[index]
+    me["schools"] = list(profile.schools)  # type: ignore[index]
+    me["grad_year"] = profile.grad_year() or 0  # type: ignore[index]
+    doc["targets"]["exclude_companies"] = current  # type: ignore[index]
+    return tomlkit.dumps(doc)
 
 
 def _is_archive(path: Path) -> bool:

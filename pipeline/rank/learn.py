@@ -19,7 +19,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import KFold
 
 from pipeline import settings as settings_mod
-from pipeline.errors import InputError, ProspectsError
+from pipeline.errors import InputError
 from pipeline.rank.evaluate import ndcg_at
 from pipeline.settings import Settings
 
@@ -161,9 +161,8 @@ def learn(reviewed: pd.DataFrame, settings: Settings) -> Learned:
 
 
 def with_weights(toml_text: str, weights: dict[str, float]) -> str:
-    """The settings text with its [weights] section set to ``weights``, everything else (other
-    sections, comments) kept as the user wrote it; falls back to a fresh dump_toml when the
-    section is written in a form this simple edit cannot follow (an inline table …).
+    """The settings text with the weights in ``weights`` changed and nothing else: every
+    comment, blank line and other setting stays as the user wrote it (``settings.update_toml``).
 
     >>> text = "[me]\\nname = 'A'\\n[weights]\\nwarmth = 0.5  # hi\\n"
     >>> print(with_weights(text, {"warmth": 0.2}))
@@ -173,30 +172,6 @@ def with_weights(toml_text: str, weights: dict[str, float]) -> str:
     warmth = 0.2  # hi
     <BLANKLINE>
     """
-    lines = toml_text.splitlines()
-    start = next(
-        (i for i, x in enumerate(lines) if x.strip().split("#")[0].strip() == "[weights]"), None
-    )
-    if start is None:
-        lines += ["", "[weights]"]
-        start = len(lines) - 1
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith("[")), len(lines)
-    )
-    todo = dict(weights)
-    for i in range(start + 1, end):
-        key = lines[i].split("=", 1)[0].strip()
-        if "=" in lines[i] and key in todo:
-            comment = lines[i].split("#", 1)[1] if "#" in lines[i] else ""
-            lines[i] = f"{key} = {todo.pop(key)!r}" + (f"  #{comment}" if comment else "")
-    lines[end:end] = [f"{k} = {v!r}" for k, v in todo.items()]
-    text = "\n".join(lines) + "\n"
-    try:
-        loaded = settings_mod.from_dict(tomllib.loads(text))
-    except (tomllib.TOMLDecodeError, ProspectsError, ValueError):
-        loaded = None
-    if loaded is None or any(getattr(loaded.weights, k) != v for k, v in weights.items()):
-        base = settings_mod.from_dict(tomllib.loads(toml_text)) if toml_text.strip() else Settings()
-        new = dataclasses.replace(base, weights=settings_mod.Weights(**weights))
-        return settings_mod.dump_toml(new)
-    return text
+    base = settings_mod.from_dict(tomllib.loads(toml_text)) if toml_text.strip() else Settings()
+    new = dataclasses.replace(base, weights=dataclasses.replace(base.weights, **weights))
+    return settings_mod.update_toml(toml_text, new)

@@ -17,6 +17,11 @@ WRITES_SETTINGS = {
     "1.0-tune-matching.py": "tuned-matching.toml",
     "2.0-tune-ranking.py": "tuned-ranking.toml",
 }
+# The settings file each tuning notebook starts from (its SETTINGS parameter).
+TUNES = {
+    "1.0-tune-matching.py": ROOT / "pipeline" / "sample" / "shortlist.toml",
+    "2.0-tune-ranking.py": ROOT / "fixtures" / "ranking" / "settings.toml",
+}
 
 
 def run_notebook(notebook: Path, out_dir: Path) -> subprocess.CompletedProcess:
@@ -44,6 +49,12 @@ def test_notebook_runs_and_its_settings_are_accepted(notebook, tmp_path):
     if written:
         config = tmp_path / written
         assert config.is_file()
+        # The tuned file is the user's file with the tuned keys changed: every comment kept.
+        source = TUNES[notebook.name].read_text(encoding="utf-8")
+        assert f'SETTINGS = "{TUNES[notebook.name].relative_to(ROOT)}"' in notebook.read_text()
+        comments = [x.split("#", 1)[1] for x in source.splitlines() if "#" in x]
+        kept = [x.split("#", 1)[1] for x in config.read_text("utf-8").splitlines() if "#" in x]
+        assert comments and kept == comments
         result = CliRunner().invoke(
             app, ["shortlist", "--config", str(config), "--out", str(tmp_path / "s.xlsx")]
         )

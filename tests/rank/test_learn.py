@@ -98,7 +98,7 @@ def test_with_weights_keeps_comments_and_other_settings():
     )
     new = with_weights(text, {"warmth": 0.5, "role_fit": 0.25, "stage_fit": 0.1})
     assert new.startswith("# my settings\n[me]\nname = 'Robin'")
-    assert "warmth = 0.5  # how reachable" in new and "stage_fit = 0.1" in new
+    assert "warmth = 0.5   # how reachable" in new and "stage_fit = 0.1" in new
     loaded = settings.from_dict(__import__("tomllib").loads(new))
     assert loaded.output.top_n == 20 and loaded.weights.warmth == 0.5
 
