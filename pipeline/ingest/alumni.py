@@ -25,19 +25,15 @@ from pipeline.ingest.alumni_fields import (
     EXTRA,
     IGNORE,
     NAME_FIELDS,
-    Coded,
     ColumnMap,
-    clean_coded,
-    combine,
     header_like,
     header_scorer,
     map_columns,
-    object_array,
-    one_list,
     parse_class_years,
-    person_names,
     years_in,
 )
+from pipeline.ingest.alumni_names import person_names
+from pipeline.ingest.coded import Coded, clean_coded, combine, object_array, one_list
 from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
