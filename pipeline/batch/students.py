@@ -33,8 +33,8 @@ from rapidfuzz import fuzz, process
 
 from pipeline.errors import InputError
 from pipeline.ingest import clean
-from pipeline.ingest.alumni import SHEET_SUFFIXES, TEXT_SUFFIXES, check_file
 from pipeline.ingest.alumni_fields import ColumnMap, normalize_header, years_in
+from pipeline.ingest.alumni_layout import SHEET_SUFFIXES, TEXT_SUFFIXES, check_file
 from pipeline.ingest.ledger import FileReport
 from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
 from pipeline.settings import Settings
