@@ -12,9 +12,12 @@ history``; ``person(path, prospect_id)`` the history part of ``prospects explain
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -53,25 +56,31 @@ def for_run(
 
 def runs(path: Path) -> pd.DataFrame:
     """One row per run, oldest first (``store.runs``)."""
-    conn = store.open_for_reading(path)
-    try:
-        return store.runs(conn)
-    finally:
-        conn.close()
+    return _read(path, store.runs)
 
 
 def runs_text(frame: pd.DataFrame) -> str:
     """`prospects history`: one line per run (counts and file names; no one's name)."""
-    if frame.empty:
-        return "The history has no runs yet."
-    lines = []
-    for r in frame.itertuples():
-        export = f"; export of {r.export_date}" if r.export_date else ""
-        lines.append(
-            f"#{r.run_id}  {r.run_date}  {r.people:,} people ({r.connections:,} connections, "
-            f"{r.alumni:,} alumni){export}; files: {r.inputs or 'none'}"
-        )
-    return "\n".join(lines)
+    return _lines(frame, "The history has no runs yet.", _run_line)
+
+
+def _run_line(r) -> str:
+    export = f"; export of {r.export_date}" if r.export_date else ""
+    return (
+        f"#{r.run_id}  {r.run_date}  {r.people:,} people ({r.connections:,} connections, "
+        f"{r.alumni:,} alumni){export}; files: {r.inputs or 'none'}"
+    )
+
+
+def _read(path: Path, query: Callable[[sqlite3.Connection], pd.DataFrame]) -> pd.DataFrame:
+    """``query`` on the history at ``path``, opened for reading and closed whatever happens."""
+    with closing(store.open_for_reading(path)) as conn:
+        return query(conn)
+
+
+def _lines(frame: pd.DataFrame, empty: str, line: Callable[[Any], str]) -> str:
+    """``line`` of each row of ``frame`` (a named tuple), one a line; ``empty`` when none."""
+    return "\n".join(line(r) for r in frame.itertuples()) if not frame.empty else empty
 
 
 def changes_since(
@@ -143,32 +152,27 @@ def changes_text(pending: Pending) -> str:
 
 def person(path: Path, prospect_id: str) -> pd.DataFrame:
     """One person over the runs (``store.person``); empty when the history has no such person."""
-    conn = store.open_for_reading(path)
-    try:
-        return store.person(conn, prospect_id)
-    finally:
-        conn.close()
+    return _read(path, lambda conn: store.person(conn, prospect_id))
 
 
 def person_text(frame: pd.DataFrame) -> str:
     """The person's history for `prospects explain`: one line per run."""
-    if frame.empty:
-        return "  Not in the history yet."
-    lines = []
-    for r in frame.itertuples():
-        rank = f"rank {int(r.rank)}" if pd.notna(r.rank) else "not ranked"
-        job = " at ".join(str(v) for v in (r.title, r.company) if isinstance(v, str) and v)
-        where = f"{job or 'no job known'} ({r.seniority or 'seniority unknown'}), {rank}"
-        if pd.isna(r.is_connection) and pd.isna(r.is_alum):
-            where = "no longer in your files"
-        status = "; ".join(
-            f"{label} {v}"
-            for label, v in (
-                ("status", r.status),
-                ("contacted on", r.contacted_on),
-                ("interested", r.interested),
-            )
-            if isinstance(v, str) and v
+    return _lines(frame, "  Not in the history yet.", _person_line)
+
+
+def _person_line(r) -> str:
+    rank = f"rank {int(r.rank)}" if pd.notna(r.rank) else "not ranked"
+    job = " at ".join(str(v) for v in (r.title, r.company) if isinstance(v, str) and v)
+    where = f"{job or 'no job known'} ({r.seniority or 'seniority unknown'}), {rank}"
+    if pd.isna(r.is_connection) and pd.isna(r.is_alum):
+        where = "no longer in your files"
+    status = "; ".join(
+        f"{label} {v}"
+        for label, v in (
+            ("status", r.status),
+            ("contacted on", r.contacted_on),
+            ("interested", r.interested),
         )
-        lines.append(f"  {r.run_date}: {where}" + (f"; {status}" if status else ""))
-    return "\n".join(lines)
+        if isinstance(v, str) and v
+    )
+    return f"  {r.run_date}: {where}" + (f"; {status}" if status else "")

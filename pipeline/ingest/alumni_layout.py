@@ -3,7 +3,8 @@
 The header row is found by scoring rows against the synonym table; every sheet whose header names
 people is a table (a "Notes" or pivot sheet is skipped and said so), and its columns are mapped by
 ``alumni_fields.map_columns``. A LinkedIn connections export or a list of target employers given
-as an alumni list is refused with a sentence saying what it is.
+as an alumni list is refused with a sentence saying what it is. ``check_file`` and
+``first_table`` serve the other lists of one table too (targets, students).
 """
 
 from __future__ import annotations
@@ -23,7 +24,13 @@ from pipeline.ingest.alumni_fields import (
     map_columns,
     years_in,
 )
-from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
+from pipeline.ingest.readers import (
+    HeaderScorer,
+    TextTable,
+    grid_table,
+    read_sheets,
+    read_text_table,
+)
 from pipeline.safety import check_input
 
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -69,6 +76,26 @@ def check_file(path: Path, max_bytes: int, what: str = "an alumni list") -> Path
             f"{path.name} is not a spreadsheet or CSV file; save it as .xlsx, .ods or .csv."
         )
     return path
+
+
+def first_table(
+    path: Path, score: HeaderScorer, min_score: float, what: str, advice: str
+) -> TextTable:
+    """The table of a CSV or text file, or of the first sheet whose header row ``score`` rates at
+    ``min_score`` or more (a list of targets or of students: one table). InputError names
+    ``what`` the file should be, and ``advice`` ends the sentence when no sheet has a header."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return read_text_table(path.read_bytes(), path.name, score, min_score=min_score, what=what)
+    if path.suffix.lower() not in SHEET_SUFFIXES:
+        raise InputError(f"{path.name} is not a spreadsheet or CSV file; save it as .xlsx or .csv.")
+    for sheet, grid in read_sheets(path, path.name):
+        try:
+            return grid_table(grid, path.name, score, sheet=sheet, min_score=min_score, what=what)
+        except InputError:
+            continue
+    raise InputError(
+        f"{path.name} does not look like {what}: no sheet has such a header row; {advice}"
+    )
 
 
 def find_tables(

@@ -56,8 +56,27 @@ class Equal:
         return _self_pairs(key[usable], pos[usable], side[usable] if self.also else None), skipped
 
 
+class _KeyPairs:
+    """A rule over the distinct values of one column: ``key_pairs`` pairs those values (codes
+    into them), and each pair of values becomes the pairs of their records."""
+
+    column: str
+    max_block: int
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
+        codes, uniques = _codes(frame[self.column])
+        return _expand(codes, self.key_pairs(uniques), self.max_block)
+
+
 @dataclass(frozen=True)
-class SortedNeighbourhood:
+class SortedNeighbourhood(_KeyPairs):
     """Records whose ``column`` values are within ``window`` places of each other once the
     distinct values are sorted: catches a typo after the first letters ("smiht" next to "smith")."""
 
@@ -66,21 +85,15 @@ class SortedNeighbourhood:
     window: int = 3
     max_block: int = 300
 
-    @property
-    def needs(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
-        codes, uniques = _codes(frame[self.column])
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
         order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
         left = [order[: -step or None] for step in range(1, self.window)]
         right = [order[step:] for step in range(1, self.window)]
-        key_pairs = np.column_stack([np.concatenate(left), np.concatenate(right)])
-        return _expand(codes, key_pairs, self.max_block)
+        return np.column_stack([np.concatenate(left), np.concatenate(right)])
 
 
 @dataclass(frozen=True)
-class NameNeighbours:
+class NameNeighbours(_KeyPairs):
     """The ``k`` nearest name keys by cosine similarity of TF-IDF character n-grams.
 
     Computed over distinct keys as a sparse product in chunks, keeping each key's top ``k`` above
@@ -96,18 +109,10 @@ class NameNeighbours:
     max_block: int = 100
     chunk: int = 2000
 
-    @property
-    def needs(self) -> tuple[str, ...]:
-        return (self.column,)
-
-    def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
-        codes, uniques = _codes(frame[self.column])
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
         if len(uniques) < 2:
-            return EMPTY.copy()
-        key_pairs = nearest_keys(
-            list(uniques), self.k, self.min_similarity, self.max_df, self.chunk
-        )
-        return _expand(codes, key_pairs, self.max_block)
+            return np.zeros((0, 2), dtype="int64")
+        return nearest_keys(list(uniques), self.k, self.min_similarity, self.max_df, self.chunk)
 
 
 BlockingRule = Equal | SortedNeighbourhood | NameNeighbours
