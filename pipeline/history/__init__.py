@@ -13,11 +13,11 @@ history``; ``person(path, prospect_id)`` the history part of ``prospects explain
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.history import store
 from pipeline.history.report import Report, assess
@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # record imports pandas: a run needs it, `prospects changes` 
     import pandas as pd
 
     from pipeline.history.record import Pending, compare_with, prepare
+
+_T = TypeVar("_T")
 
 __all__ = [
     "HistoryError",
@@ -41,6 +43,7 @@ __all__ = [
     "person",
     "person_text",
     "prepare",
+    "run_rows",
     "runs",
     "runs_text",
 ]
@@ -74,28 +77,34 @@ def runs(path: Path) -> pd.DataFrame:
     return _read(path, store.runs)
 
 
-def runs_text(frame: pd.DataFrame) -> str:
-    """`prospects history`: one line per run (counts and file names; no one's name)."""
-    return _lines(frame, "The history has no runs yet.", _run_line)
+def run_rows(path: Path) -> list[dict[str, Any]]:
+    """``runs`` as plain rows, without pandas (`prospects history`)."""
+    return _read(path, lambda conn: store.rows(conn, store.RUNS_SQL))
 
 
-def _run_line(r: Any) -> str:
-    export = f"; export of {r.export_date}" if r.export_date else ""
+def runs_text(found: Sequence[Mapping[str, Any]]) -> str:
+    """`prospects history`: one line per run (counts and file names; no one's name). ``found``:
+    ``run_rows(path)``."""
+    return _lines(found, "The history has no runs yet.", _run_line)
+
+
+def _run_line(r: Mapping[str, Any]) -> str:
+    export = f"; export of {r['export_date']}" if r["export_date"] else ""
     return (
-        f"#{r.run_id}  {r.run_date}  {r.people:,} people ({r.connections:,} connections, "
-        f"{r.alumni:,} alumni){export}; files: {r.inputs or 'none'}"
+        f"#{r['run_id']}  {r['run_date']}  {r['people']:,} people ({r['connections']:,} "
+        f"connections, {r['alumni']:,} alumni){export}; files: {r['inputs'] or 'none'}"
     )
 
 
-def _read(path: Path, query: Callable[[sqlite3.Connection], pd.DataFrame]) -> pd.DataFrame:
+def _read(path: Path, query: Callable[[sqlite3.Connection], _T]) -> _T:
     """``query`` on the history at ``path``, opened for reading and closed whatever happens."""
     with closing(store.open_for_reading(path)) as conn:
         return query(conn)
 
 
-def _lines(frame: pd.DataFrame, empty: str, line: Callable[[Any], str]) -> str:
-    """``line`` of each row of ``frame`` (a named tuple), one a line; ``empty`` when none."""
-    return "\n".join(line(r) for r in frame.itertuples()) if not frame.empty else empty
+def _lines(rows: Iterable[Any], empty: str, line: Callable[[Any], str]) -> str:
+    """``line`` of each row, one a line; ``empty`` when there are none."""
+    return "\n".join(map(line, rows)) or empty
 
 
 def changes_since(
@@ -151,7 +160,7 @@ def person(path: Path, prospect_id: str) -> pd.DataFrame:
 
 def person_text(frame: pd.DataFrame) -> str:
     """The person's history for `prospects explain`: one line per run."""
-    return _lines(frame, "  Not in the history yet.", _person_line)
+    return _lines(frame.itertuples(), "  Not in the history yet.", _person_line)
 
 
 def _person_line(r: Any) -> str:
