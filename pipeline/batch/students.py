@@ -33,10 +33,10 @@ from rapidfuzz import fuzz, process
 
 from pipeline.errors import InputError
 from pipeline.ingest import clean
-from pipeline.ingest.alumni import SHEET_SUFFIXES, TEXT_SUFFIXES, check_file
 from pipeline.ingest.alumni_fields import ColumnMap, normalize_header, years_in
+from pipeline.ingest.alumni_layout import check_file, first_table
 from pipeline.ingest.ledger import FileReport
-from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
+from pipeline.ingest.readers import TextTable
 from pipeline.settings import Settings
 
 FIELDS = (
@@ -247,18 +247,7 @@ def _list(value: str) -> tuple[str, ...]:
 
 
 def _table(path: Path) -> TextTable:
-    if path.suffix.lower() in TEXT_SUFFIXES:
-        return read_text_table(path.read_bytes(), path.name, _score_header, min_score=2, what=WHAT)
-    if path.suffix.lower() not in SHEET_SUFFIXES:
-        raise InputError(f"{path.name} is not a spreadsheet or CSV file; save it as .xlsx or .csv.")
-    for sheet, grid in read_sheets(path, path.name):
-        try:
-            return grid_table(grid, path.name, _score_header, sheet=sheet, min_score=2, what=WHAT)
-        except InputError:
-            continue
-    raise InputError(
-        f"{path.name} does not look like {WHAT}: no sheet has such a header row; check the file."
-    )
+    return first_table(path, _score_header, 2, WHAT, "check the file.")
 
 
 def inspect_students(path: Path, settings: Settings | None = None):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import schema
+from pipeline import workbook_contract as contract
 from pipeline.export.carryover import Carried
 from pipeline.export.cells import safe_link, write_cell
 from pipeline.export.sheets import (
@@ -24,18 +25,7 @@ from pipeline.export.sheets import (
     write_grid,
 )
 from pipeline.ingest.ledger import EXCEL_ROWS, fit_ledger
-from pipeline.workbook_contract import (
-    ADDED_HEADERS,
-    ADDED_SHEET,
-    ALL_SHEET,
-    ARCHIVE_HEADERS,
-    ARCHIVED_ON,
-    ARCHIVED_SHEET,
-    ARCHIVED_WHY,
-    FOLLOW_UP,
-    ID_HEADER,
-    LINK_HEADER,
-)
+from pipeline.workbook_contract import ARCHIVED_ON, ARCHIVED_WHY, FOLLOW_UP, ID_HEADER, LINK_HEADER
 
 ADDED_NOTE = (
     "People you added by hand. Each run reads them as an input of their own and ranks them; "
@@ -59,7 +49,7 @@ def all_candidates_sheet(
     """Everyone ranked (or, when ``csv_name`` is given, the rows chosen of ``total``, the rest
     being in that CSV): the Shortlist's computed columns, LinkedIn address as text (no links:
     tens of thousands of them make Excel slow to open)."""
-    ws = book.sheet(ALL_SHEET)
+    ws = book.sheet(contract.ALL_SHEET)
     cols = [col(h, core[h].tolist()) for h in core.columns]
     cols = [Col(c.header, c.values, c.width, c.number_format) for c in cols]
     end = write_grid(book, ws, cols, freeze=(1, 2))
@@ -150,7 +140,7 @@ def settings_sheet(
 def archived_sheet(book: Book, carried: Carried) -> None:
     """People with edits who are no longer shown, with the user's columns, when and why."""
     archived = carried.archived
-    headers = [*ARCHIVE_HEADERS, *carried.columns, ARCHIVED_ON, ARCHIVED_WHY, ID_HEADER]
+    headers = [*contract.ARCHIVE_HEADERS, *carried.columns, ARCHIVED_ON, ARCHIVED_WHY, ID_HEADER]
     frame = archived.reindex(columns=headers)
     links = [safe_link(v) if isinstance(v, str) else None for v in frame[LINK_HEADER]]
     dates = {"Contacted on", FOLLOW_UP, ARCHIVED_ON}
@@ -166,7 +156,7 @@ def archived_sheet(book: Book, carried: Carried) -> None:
         )
         for h in headers
     ]
-    ws = book.sheet(ARCHIVED_SHEET, pages_wide=2)
+    ws = book.sheet(contract.ARCHIVED_SHEET, pages_wide=2)
     comments = archived["_comments"] if "_comments" in archived else [None] * len(frame)
     put_comments(ws, 0, cols, list(comments))
     write_grid(book, ws, cols, freeze=(1, 1), top=True, heights=True)
@@ -174,7 +164,7 @@ def archived_sheet(book: Book, carried: Carried) -> None:
 
 def added_sheet(book: Book, added: pd.DataFrame) -> None:
     """The people the user added by hand, as typed (a rerun reads them as an input)."""
-    headers = list(added.columns) if len(added.columns) else list(ADDED_HEADERS)
+    headers = list(added.columns) if len(added.columns) else list(contract.ADDED_HEADERS)
     frame = added.reindex(columns=headers)
     links = [safe_link(v) if isinstance(v, str) else None for v in frame[LINK_HEADER]]
     cols = [
@@ -189,4 +179,4 @@ def added_sheet(book: Book, added: pd.DataFrame) -> None:
         )
         for h in headers
     ]
-    write_grid(book, book.sheet(ADDED_SHEET), cols, top=True)
+    write_grid(book, book.sheet(contract.ADDED_SHEET), cols, top=True)

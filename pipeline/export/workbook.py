@@ -1,11 +1,9 @@
 """Write the shortlist workbook (and a CSV of the shortlist), atomically, keeping a backup.
 
-Sheets: Shortlist (an Excel table laid out for the decision: who, why, how to reach them, the
-user's status and follow-up, then their notes; the signals behind the score in a collapsed
-column group; "ID (keep)" hidden), Intro paths, Employers (the LAMP view, with a chart), All
-candidates, Matches, Ingest report, Settings, Archived and Added by you. With the previous
-workbook, the user's columns are carried over (``pipeline.export.carryover``). Written with
-XlsxWriter through ``pipeline.export.sheets``; every value goes through
+Sheets: Shortlist (``pipeline.export.shortlist``), Intro paths, Employers (the LAMP view, with
+a chart), All candidates, Matches, Ingest report, Settings, Archived and Added by you. With the
+previous workbook, the user's columns are carried over (``pipeline.export.carryover``). Written
+with XlsxWriter through ``pipeline.export.sheets``; every value goes through
 ``pipeline.export.cells``, which keeps hostile text inert; the only formulas are our own Follow
 up on dates.
 """
@@ -13,67 +11,43 @@ up on dates.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
 
 from pipeline import schema
 from pipeline.export import audit, overview
-from pipeline.export.carryover import Carried, carry_over
-from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link, safe_text
+from pipeline.export.carryover import carry_over
+from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
-from pipeline.export.sheets import (
-    FEATURE_HEADERS,
-    Book,
-    Col,
-    col,
-    put_comments,
-    set_columns,
-    write_grid,
-    write_user_sheet,
-)
+from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
+from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
-from pipeline.workbook_contract import (
-    FOLLOW_UP,
-    ID_HEADER,
-    INTEREST_CHOICES,
-    LINK_HEADER,
-    SHORTLIST_SHEET,
-    SHORTLIST_TABLE,
-    STATUS_CHOICES,
-    STATUS_SETTLED,
-    USER_COLUMNS,
-)
+from pipeline.workbook_contract import ID_HEADER, LINK_HEADER, SHORTLIST_SHEET, STATUS_CHOICES
 
-FOLLOW_UP_NOTE = (
-    "The 3B7 routine: 3 business days after Contacted on with no reply, write to a second "
-    "person at that employer; after 7, one follow-up to this person. Computed from Contacted on; "
-    "type your own date over it if you like."
-)
-NAME_NOTE = (
-    "Add someone by hand (a referral): type their name, and if you can their title, company, "
-    "LinkedIn address and who referred you, in an empty row at the bottom. The next run ranks "
-    "them and lists them under Added by you."
-)
-ID_NOTE = "Keep this column: it carries your notes over to the same person on the next run."
-SIGNALS_NOTE = "The signals behind the score: click [+] above the columns to show them."
-#: The Shortlist, left to right: who and why, how to reach them, the user's columns (Status and
-#: Follow up on first), the opener; then the signals (a collapsed group); the hidden key last.
-DECISION_HEADERS = ("Rank", "Name", "Title", "Company", "Why", "Warmth", "Intro via")
-SHORTLIST_USER_ORDER = ("Status", FOLLOW_UP, "Contacted on", "Notes", "Interested", "Referred by")
-SIGNAL_HEADERS = (
-    *("Seniority", "Years ahead", "School", "Score", *FEATURE_HEADERS.values()),
-    LINK_HEADER,
-)
+# The names tests and callers import from here, wherever they are defined.
+__all__ = [
+    "ALL_CANDIDATES_ROWS",
+    "FEATURE_HEADERS",
+    "ID_HEADER",
+    "OPTIONAL_FEATURES",
+    "SHORTLIST_SHEET",
+    "STATUS_CHOICES",
+    "core_frame",
+    "follow_up_formula",
+    "ordered",
+    "shortlist_headers",
+    "write_csv",
+    "write_workbook",
+]
+
 #: Features shown only when the settings give them something to measure.
 OPTIONAL_FEATURES = ("location_fit", "industry_fit")
-_DUE_LOOK = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -143,137 +117,6 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
         }
     )
 
-
-def follow_up_formula(status: str, contacted: str) -> Callable[[int], str]:
-    """Row -> the 3B7 date: 3 business days after Contacted on while that is today or later,
-    then 7; empty once the Status is settled or when Contacted on is empty or not a date.
-
-    Built only from the two column letters and the row number: never from any cell's text.
-    """
-    settled = ",".join(f'{status}{{r}}="{s}"' for s in STATUS_SETTLED)
-    c = f"{contacted}{{r}}"
-    template = (
-        f'=IFERROR(IF(OR({c}="",{settled}),"",'
-        f'IF(TODAY()<=WORKDAY({c},3),WORKDAY({c},3),WORKDAY({c},7))),"")'
-    )
-    return lambda r: template.replace("{r}", str(int(r)))
-
-
-def _table_headers(headers: Sequence[str]) -> list[str]:
-    """Table column names: one line, unique ignoring case (Excel repairs the file otherwise)."""
-    seen: set[str] = set()
-    out = []
-    for header in headers:
-        name = " ".join((safe_text(header) or "Column").split())[:255]
-        base, n = name, 2
-        while name.lower() in seen:
-            name, n = f"{base} ({n})", n + 1
-        seen.add(name.lower())
-        out.append(name)
-    return out
-
-
-def shortlist_headers(extras: Sequence[str], features: Sequence[str]) -> list[str]:
-    """The Shortlist's headers in order (before de-duplication for the table): decision columns,
-    the user's columns and ``extras`` (columns the user added), Opener, the signals for
-    ``features``, ID (keep)."""
-    signals = [
-        h
-        for h in SIGNAL_HEADERS
-        if h not in FEATURE_HEADERS.values() or h in (FEATURE_HEADERS[f] for f in features)
-    ]
-    return [*DECISION_HEADERS, *SHORTLIST_USER_ORDER, *extras, "Opener", *signals, ID_HEADER]
-
-
-def _shortlist_sheet(
-    book: Book, core: pd.DataFrame, carried: Carried, features: Sequence[str]
-) -> None:
-    ids = core[ID_HEADER].astype(str)
-    user = carried.values.reindex(ids).reset_index(drop=True)
-    user["Status"] = user["Status"].where(user["Status"].notna(), STATUS_CHOICES[0])
-    extras = [c for c in carried.columns if c not in USER_COLUMNS]
-    sources = shortlist_headers(extras, features)
-    headers = _table_headers(sources)
-    letter = {s: xl_col_to_name(i) for i, s in enumerate(sources)}
-    notes = {FOLLOW_UP: FOLLOW_UP_NOTE, "Name": NAME_NOTE, ID_HEADER: ID_NOTE}
-    formula = follow_up_formula(letter["Status"], letter["Contacted on"])
-    signals = set(SIGNAL_HEADERS)
-    cols: list[Col] = []
-    for header, source in zip(headers, sources, strict=True):
-        if source in carried.columns:
-            extra = {"formula": formula} if source == FOLLOW_UP else {}
-            values = user[source].tolist()
-            cols.append(col(header, values, user=True, note=notes.get(source), **extra))
-        elif source == "Name":
-            cols.append(col(header, core["Name"].tolist(), links=core[LINK_HEADER].tolist(),
-                            note=NAME_NOTE))  # fmt: skip
-        elif source == LINK_HEADER:
-            links = core[LINK_HEADER].tolist()
-            cols.append(col(header, links, links=links, level=1))
-        elif source == ID_HEADER:
-            cols.append(col(header, ids.tolist(), note=ID_NOTE, hidden=True))
-        else:
-            cols.append(col(header, core[source].tolist(), level=int(source in signals)))
-    ws = book.sheet(SHORTLIST_SHEET, table=True)
-    n = len(core)
-    last_row = max(n, 1)  # a table needs one body row, even an empty one
-    set_columns(book, ws, cols)
-    ws.add_table(
-        0,
-        0,
-        last_row,
-        len(cols) - 1,
-        {
-            "name": SHORTLIST_TABLE,
-            "style": "Table Style Medium 2",
-            "columns": [{"header": h, "header_format": book.fmt(**_HEADER)} for h in headers],
-        },
-    )
-    put_comments(ws, 0, cols, carried.comments.reindex(ids).tolist())
-    write_grid(book, ws, cols, freeze=(1, 2), top=True, heights=True, autofilter=False,
-               widths=False)  # fmt: skip
-    # The first screen and the first printed page: who, why, how to reach, status, notes.
-    first_page = max(i for i, s in enumerate(sources) if s == "Notes")
-    ws.print_area(0, 0, last_row, first_page)
-    ws.fit_to_pages(1, 0)
-    ws.write_comment(0, len(DECISION_HEADERS) + len(SHORTLIST_USER_ORDER) + len(extras) + 1,
-                     SIGNALS_NOTE, {"author": "prospects"})  # fmt: skip
-    for header, choices in (("Status", STATUS_CHOICES), ("Interested", INTEREST_CHOICES)):
-        c = sources.index(header)
-        ws.data_validation(
-            1,
-            c,
-            last_row + 100,  # room for the people the user types in at the bottom
-            c,
-            {
-                "validate": "list",
-                "source": list(choices),
-                "ignore_blank": True,
-                "error_type": "warning",
-                "error_message": "Choose from the list, or keep your own word.",
-            },
-        )
-    score = sources.index("Score")
-    ws.conditional_format(
-        1, score, last_row, score,
-        {"type": "data_bar", "min_type": "num", "min_value": 0, "max_type": "num",
-         "max_value": 1, "bar_color": "#5B9BD5", "data_bar_2010": False},
-    )  # fmt: skip
-    f = letter[FOLLOW_UP]
-    ws.conditional_format(
-        1, sources.index(FOLLOW_UP), last_row, sources.index(FOLLOW_UP),
-        {"type": "formula", "criteria": f"=AND(ISNUMBER({f}2),{f}2<=TODAY())",
-         "format": book.fmt(**_DUE_LOOK)},
-    )  # fmt: skip
-
-
-_HEADER = {
-    "bold": True,
-    "font_color": "#FFFFFF",
-    "bg_color": "#1F4E78",
-    "text_wrap": True,
-    "valign": "vcenter",
-}
 
 #: At most this many rows on the All candidates sheet; beyond it, the best per employer (and
 #: everyone in a CSV beside the workbook). Excel's own limit is 1,048,576 rows.
@@ -359,7 +202,7 @@ def write_workbook(
         with Book(target) as book:
             if what_changed:
                 what_changed_sheet(book, what_changed)
-            _shortlist_sheet(book, core[on_list], carried, features)
+            shortlist_sheet(book, core[on_list], carried, features)
             overview.intro_paths_sheet(book, ranked[on_list], ranked[shown_all])
             overview.employers_sheet(book, ranked[shown_all], targets)
             audit.all_candidates_sheet(
@@ -451,12 +294,4 @@ def write_csv(path: Path, ranked: pd.DataFrame, *, top_n: int = 50) -> Path:
     core = core_frame(ranked).head(top_n)
     core = core.round({"Years ahead": 1, "Score": 2, **{h: 2 for h in FEATURE_HEADERS.values()}})
     core.insert(2, LINK_HEADER, core.pop(LINK_HEADER))
-
-    def write(target: Path) -> None:
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
-            writer.writerow([safe_csv_text(c) for c in core.columns])
-            columns = [safe_csv_column(core[c]) for c in core.columns]
-            writer.writerows(zip(*columns, strict=True))
-
-    return replace_atomically(path, write, backup=False)
+    return _write_table_csv(path, core)

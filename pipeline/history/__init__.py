@@ -12,10 +12,12 @@ history``; ``person(path, prospect_id)`` the history part of ``prospects explain
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipeline.history import store
 from pipeline.history.report import Report, assess
@@ -26,6 +28,8 @@ if TYPE_CHECKING:  # record imports pandas: a run needs it, `prospects changes` 
     import pandas as pd
 
     from pipeline.history.record import Pending, compare_with, prepare
+
+_T = TypeVar("_T")
 
 __all__ = [
     "HistoryError",
@@ -70,35 +74,37 @@ def for_run(
 
 def runs(path: Path) -> pd.DataFrame:
     """One row per run, oldest first (``store.runs``)."""
-    conn = store.open_for_reading(path)
-    try:
-        return store.runs(conn)
-    finally:
-        conn.close()
+    return _read(path, store.runs)
 
 
 def run_rows(path: Path) -> list[dict[str, Any]]:
     """``runs`` as plain rows, without pandas (`prospects history`)."""
-    conn = store.open_for_reading(path)
-    try:
-        return store.rows(conn, store.RUNS_SQL)
-    finally:
-        conn.close()
+    return _read(path, lambda conn: store.rows(conn, store.RUNS_SQL))
 
 
 def runs_text(found: Sequence[Mapping[str, Any]]) -> str:
     """`prospects history`: one line per run (counts and file names; no one's name). ``found``:
     ``run_rows(path)``."""
-    if not found:
-        return "The history has no runs yet."
-    lines = []
-    for r in found:
-        export = f"; export of {r['export_date']}" if r["export_date"] else ""
-        lines.append(
-            f"#{r['run_id']}  {r['run_date']}  {r['people']:,} people ({r['connections']:,} "
-            f"connections, {r['alumni']:,} alumni){export}; files: {r['inputs'] or 'none'}"
-        )
-    return "\n".join(lines)
+    return _lines(found, "The history has no runs yet.", _run_line)
+
+
+def _run_line(r: Mapping[str, Any]) -> str:
+    export = f"; export of {r['export_date']}" if r["export_date"] else ""
+    return (
+        f"#{r['run_id']}  {r['run_date']}  {r['people']:,} people ({r['connections']:,} "
+        f"connections, {r['alumni']:,} alumni){export}; files: {r['inputs'] or 'none'}"
+    )
+
+
+def _read(path: Path, query: Callable[[sqlite3.Connection], _T]) -> _T:
+    """``query`` on the history at ``path``, opened for reading and closed whatever happens."""
+    with closing(store.open_for_reading(path)) as conn:
+        return query(conn)
+
+
+def _lines(rows: Iterable[Any], empty: str, line: Callable[[Any], str]) -> str:
+    """``line`` of each row, one a line; ``empty`` when there are none."""
+    return "\n".join(map(line, rows)) or empty
 
 
 def changes_since(
@@ -149,34 +155,29 @@ def changes_text(report: Report) -> str:
 
 def person(path: Path, prospect_id: str) -> pd.DataFrame:
     """One person over the runs (``store.person``); empty when the history has no such person."""
-    conn = store.open_for_reading(path)
-    try:
-        return store.person(conn, prospect_id)
-    finally:
-        conn.close()
+    return _read(path, lambda conn: store.person(conn, prospect_id))
 
 
 def person_text(frame: pd.DataFrame) -> str:
     """The person's history for `prospects explain`: one line per run."""
+    return _lines(frame.itertuples(), "  Not in the history yet.", _person_line)
+
+
+def _person_line(r: Any) -> str:
     import pandas as pd
 
-    if frame.empty:
-        return "  Not in the history yet."
-    lines = []
-    for r in frame.itertuples():
-        rank = f"rank {int(r.rank)}" if pd.notna(r.rank) else "not ranked"
-        job = " at ".join(str(v) for v in (r.title, r.company) if isinstance(v, str) and v)
-        where = f"{job or 'no job known'} ({r.seniority or 'seniority unknown'}), {rank}"
-        if pd.isna(r.is_connection) and pd.isna(r.is_alum):
-            where = "no longer in your files"
-        status = "; ".join(
-            f"{label} {v}"
-            for label, v in (
-                ("status", r.status),
-                ("contacted on", r.contacted_on),
-                ("interested", r.interested),
-            )
-            if isinstance(v, str) and v
+    rank = f"rank {int(r.rank)}" if pd.notna(r.rank) else "not ranked"
+    job = " at ".join(str(v) for v in (r.title, r.company) if isinstance(v, str) and v)
+    where = f"{job or 'no job known'} ({r.seniority or 'seniority unknown'}), {rank}"
+    if pd.isna(r.is_connection) and pd.isna(r.is_alum):
+        where = "no longer in your files"
+    status = "; ".join(
+        f"{label} {v}"
+        for label, v in (
+            ("status", r.status),
+            ("contacted on", r.contacted_on),
+            ("interested", r.interested),
         )
-        lines.append(f"  {r.run_date}: {where}" + (f"; {status}" if status else ""))
-    return "\n".join(lines)
+        if isinstance(v, str) and v
+    )
+    return f"  {r.run_date}: {where}" + (f"; {status}" if status else "")

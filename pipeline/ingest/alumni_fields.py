@@ -11,8 +11,8 @@ Decisions worth knowing:
   year (the cohort the alumni office and the person use, usually the first degree), falling back
   to the earliest actual year; every year of both columns is kept in ``class_years``.
 - Several years in one cell ("'96 MA, '02 PhD"): the earliest is the graduation year.
-- A name column in CJK script without a space is split family name first (one character, or a
-  known two-character family name; four Han characters split 2 + 2, as Japanese names mostly do).
+
+The names are read in ``ingest.alumni_names``; columns are worked on as ``ingest.coded`` codes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -31,13 +30,27 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from pipeline.errors import SettingsError
-from pipeline.ingest import clean
-from pipeline.ingest.display_names import (
-    clean_display,
-    clean_names_frame,
-    display_case,
-    parse_full_name,
-)
+from pipeline.ingest.alumni_names import person_names, split_cjk
+from pipeline.ingest.coded import Coded, combine
+
+# person_names and split_cjk are importable from here, where callers found them before.
+__all__ = [
+    "EXTRA",
+    "FIELDS",
+    "IGNORE",
+    "NAME_FIELDS",
+    "ColumnMap",
+    "check_overrides",
+    "header_like",
+    "header_scorer",
+    "map_columns",
+    "normalize_header",
+    "parse_class_years",
+    "person_names",
+    "split_cjk",
+    "synonyms",
+    "years_in",
+]
 
 FIELDS = (
     "record_id", "first_name", "middle_name", "last_name", "full_name", "preferred_name",
@@ -52,10 +65,6 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _YEAR4 = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:\.0+)?(?!\d)")
 _YEAR2 = re.compile(r"['’‘`](\d\d)(?!\d)")
 _BARE_YEAR2 = re.compile(r"\s*(\d\d)(?:\.0+)?\s*")
-_MULTI = re.compile(r"\s*(?:;|\||\n|\r)\s*")
-_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff々ー・\s]+$")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -216,196 +225,3 @@ def _class_years(cells: str) -> tuple[int | None, str]:
     grad = next((years[0] for years in found if years), None)
     every = sorted(set().union(*found))
     return grad, "|".join(map(str, every))
-
-
-@dataclass(frozen=True)
-class Coded:
-    """A column as codes into its distinct values: work is done once per value, and
-    ``values[codes]`` gives the column back. Example: Coded.of(pd.Series(["a", "b", "a"]))
-    has codes [0, 1, 0] and values ["a", "b"]."""
-
-    codes: np.ndarray
-    values: np.ndarray  # object array of str
-
-    @classmethod
-    def of(cls, column: pd.Series | np.ndarray) -> Coded:
-        codes, uniques = pd.factorize(np.asarray(column, dtype=object))
-        values = np.asarray(uniques, dtype=object)
-        if (codes < 0).any():  # NaN: an empty cell
-            codes = np.where(codes < 0, len(values), codes)
-            values = np.append(values, "")
-        return cls(codes, values)
-
-    @classmethod
-    def blank(cls, n: int) -> Coded:
-        return cls(np.zeros(n, dtype=np.intp), np.array([""], dtype=object))
-
-    def map(self, fn: Callable[[str], object]) -> Coded:
-        return Coded(self.codes, object_array([fn(v) for v in self.values]))
-
-    def column(self) -> np.ndarray:
-        return self.values[self.codes]
-
-    def series(self, index: pd.Index | None = None) -> pd.Series:
-        return pd.Series(self.column(), index=index, dtype="str")
-
-    def where_empty(self, other: Coded) -> Coded:
-        """This column, with ``other`` where it is ""."""
-        pairs, (mine, theirs) = combine([self, other])
-        values = np.where(self.values[mine] != "", self.values[mine], other.values[theirs])
-        return Coded(pairs.codes, values.astype(object))
-
-
-def object_array(items: list) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
-
-
-def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:
-    """The distinct tuples of several coded columns: (codes of each row's tuple, with values
-    0..k-1), and for each column the code it holds in each tuple."""
-    key = columns[0].codes.astype(np.int64)
-    for col in columns[1:]:
-        key, _ = pd.factorize(key * len(col.values) + col.codes)  # stays compact: no overflow
-    codes, _ = pd.factorize(key)
-    first = np.empty(codes.max(initial=-1) + 1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    pairs = Coded(codes, np.arange(len(first), dtype=object))
-    return pairs, [col.codes[first] for col in columns]
-
-
-def per_unique(values: pd.Series, fn: Callable[[str], object]) -> pd.Series:
-    """``fn`` applied once per distinct value, on the index of ``values``."""
-    return pd.Series(Coded.of(values).map(fn).column(), index=values.index)
-
-
-def clean_text(values: pd.Series) -> pd.Series:
-    """``clean.text`` (NFKC, invisible marks gone, spaces collapsed), computed only for the
-    distinct values that need it: plain ASCII without stray spaces is already clean."""
-    return clean_coded(Coded.of(values)).series(values.index)
-
-
-def clean_coded(col: Coded) -> Coded:
-    """``clean_text`` on a coded column: the codes stay, the distinct values are cleaned."""
-    values = col.values
-    plain = _plain(values)
-    if plain.all():
-        return col
-    out = values.copy()
-    out[~plain] = clean.text(pd.Series(values[~plain], dtype=object)).to_numpy(dtype=object)
-    return Coded(col.codes, out)
-
-
-def _plain(values: np.ndarray) -> np.ndarray:
-    """Plain printable ASCII without edge or doubled spaces (builtin maps: no Python calls)."""
-    n = len(values)
-    ok = np.fromiter(map(str.isascii, values), bool, n)
-    ok &= np.fromiter(map(str.isprintable, values), bool, n)
-    ok &= ~np.fromiter(map(str.__contains__, values, repeat("  ")), bool, n)
-    ok &= values == np.fromiter(map(str.strip, values), object, n)
-    return ok
-
-
-def multi_valued(values: pd.Series) -> pd.Series:
-    """Lists in one cell ("Economics;Computer Science", "A | B") joined the same way: "A; B"."""
-    return Coded.of(values).map(one_list).series(values.index)
-
-
-def one_list(value: str) -> str:
-    return "; ".join(filter(None, _MULTI.split(value)))
-
-
-@cache
-def _compound_surnames() -> frozenset[str]:
-    text = resources.files("pipeline.data").joinpath("cjk_compound_surnames.csv").read_text("utf-8")
-    return frozenset(row["surname"] for row in csv.DictReader(text.splitlines()))
-
-
-def is_cjk(text: str) -> bool:
-    return bool(text) and bool(_CJK.match(text))
-
-
-def split_cjk(name: str) -> tuple[str, str]:
-    """(given, family) of a CJK name, written family name first: "王小明" -> ("小明", "王")."""
-    parts = name.split()
-    if len(parts) > 1:
-        return " ".join(parts[1:]), parts[0]
-    if _KANA.search(name) or len(name) < 2:
-        return "", name  # kana: no rule tells where the family name ends; keep it whole
-    if name[:2] in _compound_surnames() and len(name) > 2:
-        return name[2:], name[:2]
-    if len(name) == 4 and not _HANGUL.search(name):
-        return name[2:], name[:2]
-    return name[1:], name[:1]
-
-
-def _parse_full(full: str) -> tuple[str, str, str]:
-    if not full:
-        return "", "", ""
-    if is_cjk(full):
-        given, family = split_cjk(full.strip())
-        return given, family, ""
-    return parse_full_name(full)
-
-
-def person_names(
-    first: pd.Series,
-    last: pd.Series,
-    full: pd.Series | None = None,
-    preferred: pd.Series | None = None,
-    middle: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Display names of alumni rows: first_name, last_name, full_name, credentials, given_name.
-
-    ``full`` ("Last, First", "First Last", "LAST, First M.", "王小明") fills rows whose first and
-    last are empty. A preferred name (column, or "Robert (Bob) Smith") becomes the first name;
-    the given name is kept. ALL CAPS surnames get a sensible case (O'Brien, van der Berg); CJK
-    names read family name first with no space.
-
-    >>> names = person_names(pd.Series([""]), pd.Series([""]), pd.Series(["MCDONALD, Mary"]))
-    >>> names.iloc[0, :3].tolist()
-    ['Mary', 'McDonald', 'Mary McDonald']
-    """
-    empty = pd.Series([""] * len(first), index=first.index, dtype="str")
-    nickname = empty
-    if full is not None:
-        parsed = per_unique(full, _parse_full)
-        blank = (first == "") & (last == "")
-        first = first.where(~blank, parsed.str[0]).astype("str")
-        last = last.where(~blank, parsed.str[1]).astype("str")
-        nickname = parsed.str[2].where(blank, "").astype("str")
-    if middle is not None:  # "J." + "Robert": the person goes by the middle name
-        initial = first.str.replace(".", "", regex=False).str.len() == 1
-        with_middle = (first + " " + middle).str.strip()
-        first = first.where(~(initial & (middle != "")), with_middle).astype("str")
-    given = first
-    chosen = preferred if preferred is not None else empty
-    chosen = chosen.where(chosen != "", nickname)
-    first = chosen.where(chosen != "", first).astype("str")
-    names = clean_names_frame(first, last)
-    # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
-    shown_first = Coded.of(names["first_name"])
-    recased = Coded.of(names["last_name"]).map(_recase_surname)
-    pairs, (f, g) = combine([shown_first, recased])
-    given_first, family = shown_first.values[f], recased.values[g]
-    cjk = np.fromiter(map(_both_cjk, given_first, family), bool, len(f))
-    spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
-    full = np.where(cjk, family + given_first, spaced)
-    names["full_name"] = pd.Series(full[pairs.codes], index=first.index, dtype="str")
-    names["last_name"] = recased.series(first.index)
-    same = (given == first).to_numpy()
-    shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
-    given_name = np.where(same, names["first_name"].to_numpy(dtype=object), shown.column())
-    names["given_name"] = pd.Series(given_name, index=first.index, dtype="str")
-    return names
-
-
-def _recase_surname(last: str) -> str:
-    if last.isupper() and sum(ch.isalpha() for ch in last) >= 2:
-        return display_case(last)
-    return last
-
-
-def _both_cjk(given: str, family: str) -> bool:
-    return is_cjk(family) and (not given or is_cjk(given))

@@ -18,11 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.errors import InputError
 from pipeline.ingest import clean
-from pipeline.ingest.alumni import SHEET_SUFFIXES, TEXT_SUFFIXES, check_file
+from pipeline.ingest.alumni_layout import check_file, first_table
 from pipeline.ingest.ledger import FileReport
-from pipeline.ingest.readers import TextTable, grid_table, read_sheets, read_text_table
+from pipeline.ingest.readers import TextTable
 
 COLUMNS = ("employer", "advocacy", "motivation", "posting", "lamp_order", "source_row")
 WHAT = "a LAMP target list (a header row with Employer, Advocacy, Motivation, Posting)"
@@ -117,17 +116,4 @@ def read_targets(path: Path, *, max_bytes: int = 500_000_000) -> tuple[pd.DataFr
 
 
 def _table(path: Path) -> TextTable:
-    if path.suffix.lower() in TEXT_SUFFIXES:
-        data = path.read_bytes()
-        return read_text_table(data, path.name, score_header, min_score=1, what=WHAT)
-    if path.suffix.lower() not in SHEET_SUFFIXES:  # pragma: no cover - check_file refused it
-        raise InputError(f"{path.name} is not a spreadsheet or CSV file.")
-    for sheet, grid in read_sheets(path, path.name):
-        try:
-            return grid_table(grid, path.name, score_header, sheet=sheet, min_score=1, what=WHAT)
-        except InputError:
-            continue
-    raise InputError(
-        f"{path.name} does not look like {WHAT}: no sheet has such a header row; check that you "
-        "chose the right file."
-    )
+    return first_table(path, score_header, 1, WHAT, "check that you chose the right file.")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.levels import NULL
+from pipeline.link.person import same_title  # the job comparison's own test
 
 STAGE_LEVELS = (
     "consistent",
@@ -72,7 +73,5 @@ def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     at = np.flatnonzero(usable)  # none when deduplicating one alumni list
     if len(at):
         titles_a, titles_b = (f["title_clean"].iloc[at].reset_index(drop=True) for f in (a, b))
-        from pipeline.link.compare import same_title  # the job comparison's own test
-
         usable[at] = ~same_title(titles_a, titles_b)
     return np.where(usable, level, NULL)

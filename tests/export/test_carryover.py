@@ -104,11 +104,10 @@ def edited(tmp_path: Path, produce) -> Path:
 
 
 SECOND = [
-    ("Ada", "Park", "ada-park", "Shopify", "Data Scientist"),
-    ("Bo", "Lind", "bo-lind", "Acme", "Product Manager"),
+    *FIRST[:2],
     # Cy Moss removed; Di Vale changed jobs; Gus Hale is new
     ("Di", "Vale", "di-vale", "Wayne Enterprises", "Staff Data Scientist"),
-    ("Ed", "Rune", "ed-rune", "Hooli", "Senior Data Scientist"),
+    FIRST[4],
     ("Gus", "Hale", "gus-hale", "Stark", "Data Scientist"),
 ]
 

@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from pipeline import history, run, settings
 
-PREAMBLE = 'Notes:\n"Synthetic export for the history tests."\n\n'
-HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
-ALUMNI_HEADER = [
-    "First Name",
-    "Last Name",
-    "Class Year",
-    "Degree",
-    "Program",
-    "Employer",
-    "Job Title",
-]
+# As a script (python tests/history/history_exports.py) the repository root is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from fixtures.common import ALUMNI_HEADER
+from fixtures.common import CONNECTIONS_HEADER as HEADER
+
+PREAMBLE = 'Notes:\n"Synthetic export for the history tests."\n\n'
 #: first, last, company, position, connected on (slug: first-last)
 CONNECTIONS = [
     ("Ilsa", "Brandt", "Deloitte", "Data Analyst", "14 Mar 2023"),

@@ -70,26 +70,10 @@ def _list() -> tuple[list[dict], list[tuple[int, int]]]:
     """The cases, and the pairs of them that are one person (by position among the cases)."""
     cases = [
         # namesakes: the same (common) name, another person; the rest of the record differs
-        _alum(
-            "Carlos",
-            "Wu",
-            2016,
-            "Data Science",
-            "University of Waterloo",
-            "Associate Professor",
-            501,
-            location="San Francisco",
-        ),
-        _alum(
-            "Carlos",
-            "Wu",
-            1996,
-            "Data Science",
-            "University of Waterloo",
-            "Professor",
-            502,
-            location="Ottawa",
-        ),
+        _alum("Carlos", "Wu", 2016, "Data Science", "University of Waterloo", "Associate Professor",
+              501, location="San Francisco"),
+        _alum("Carlos", "Wu", 1996, "Data Science", "University of Waterloo", "Professor", 502,
+              location="Ottawa"),
         _alum("Wei", "Zhang", 2011, "Economics", "Telus", "Economist", 503),
         _alum("Wei", "Zhang", 2019, "Chemistry", "Telus", "Lab Manager", 504),
         _alum("Emily", "Smith", 2004, "History", "Stripe", "Engineer", 505),
@@ -98,21 +82,13 @@ def _list() -> tuple[list[dict], list[tuple[int, int]]]:
         _alum("Michael", "Chen", 2015, "Computer Science", "Cohere", "Engineer", 508),
         # the same person twice: a maiden name, a typo, a new employer
         _alum("Maren", "Holloway", 2009, "Statistics", "Deloitte", "Manager", 509),
-        _alum(
-            "Maren",
-            "Lindgard",
-            2009,
-            "Statistics",
-            "Deloitte",
-            "Senior Manager",
-            510,
-            former_name="Holloway",
-        ),
+        _alum("Maren", "Lindgard", 2009, "Statistics", "Deloitte", "Senior Manager", 510,
+              former_name="Holloway"),
         _alum("Augustin", "Merriweather", 2013, "Economics", "Manulife", "Actuary", 511),
         _alum("Augustin", "Meriweather", 2013, "Economics", "Manulife", "Actuary", 512),
         _alum("Soraya", "Delacroix", 2018, "Computer Science", "Shopify", "Developer", 513),
         _alum("Soraya", "Delacroix", 2018, "Computer Science", "Cohere", "Engineer", 514),
-    ]
+    ]  # fmt: skip
     return cases, [(8, 9), (10, 11), (12, 13)]
 
 

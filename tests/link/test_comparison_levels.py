@@ -8,6 +8,7 @@ import pytest
 from pipeline.link import explain, score
 from pipeline.link.compare import NAME, dates, from_spec
 from pipeline.link.levels import NULL, Level, levelled
+from pipeline.link.person import name_conditions
 from pipeline.normalize import normalize
 from pipeline.settings import Settings, from_dict
 
@@ -87,7 +88,7 @@ def test_adding_a_level_is_one_line(people, today, monkeypatch) -> None:
 
     first_only = Level("first name only", "same_first", m=0.015, u=5e-3, tf="first_key")
     name = levelled("name", compare.COMPARISONS[2].columns, (*NAME[:-1], first_only, NAME[-1]),
-                    compare._name)  # fmt: skip
+                    name_conditions)  # fmt: skip
     assert compare.COMPARISONS[2].name == "name"
     comparisons = (*compare.COMPARISONS[:2], name, *compare.COMPARISONS[3:])
     frame = people(

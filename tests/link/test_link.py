@@ -19,21 +19,10 @@ ALUM = {"source": "alumni", "school": "University of Waterloo"}
 
 @pytest.fixture
 def linked(people, today):
+    jane = {"first_name": "Jane", "last_name": "Doe", "linkedin_slug": "jane-doe-1"}
     frame = people(
-        {
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "linkedin_slug": "jane-doe-1",
-            "company": "Shopify",
-        },
-        {
-            **ALUM,
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "linkedin_slug": "jane-doe-1",
-            "company": "Shopify Inc.",
-            "grad_year": 2020,
-        },
+        {**jane, "company": "Shopify"},
+        {**ALUM, **jane, "company": "Shopify Inc.", "grad_year": 2020},
         {"first_name": "Robert", "last_name": "Smith", "company": "RBC", "linkedin_slug": "rs-9"},
         {
             **ALUM,
@@ -177,21 +166,10 @@ def test_nearest_names_find_typos_not_strangers():
 
 
 def test_same_name_different_employers_stay_apart(people, today):
+    michael = {"first_name": "Michael", "last_name": "Smith"}
     frame = people(
-        {
-            "first_name": "Michael",
-            "last_name": "Smith",
-            "company": "Shopify",
-            "linkedin_slug": "m1",
-        },
-        {
-            **ALUM,
-            "first_name": "Michael",
-            "last_name": "Smith",
-            "company": "Deloitte",
-            "title": "Partner",
-            "grad_year": 1990,
-        },
+        {**michael, "company": "Shopify", "linkedin_slug": "m1"},
+        {**ALUM, **michael, "company": "Deloitte", "title": "Partner", "grad_year": 1990},
         *[{**ALUM, "first_name": f, "last_name": "Smith", "company": "TD"} for f in ("Ann", "Bo")],
         *[{**ALUM, "first_name": "Michael", "last_name": la} for la in ("Wu", "Roy", "Kim")],
     )

@@ -12,15 +12,10 @@ ALUM = {"source": "alumni", "school": "University of Waterloo"}
 @pytest.fixture
 def scored(people, today):
     """Three connection/alumni pairs scored: a sure match, a likely one, and two strangers."""
+    jane = {"first_name": "Jane", "last_name": "Doe", "linkedin_slug": "jd", "company": "Shopify"}
     frame = people(
-        {"first_name": "Jane", "last_name": "Doe", "linkedin_slug": "jd", "company": "Shopify"},
-        {
-            **ALUM,
-            "first_name": "Jane",
-            "last_name": "Doe",
-            "linkedin_slug": "jd",
-            "company": "Shopify",
-        },
+        jane,
+        {**ALUM, **jane},
         {"first_name": "Omar", "last_name": "Haddad", "company": "RBC"},
         {**ALUM, "first_name": "Omar", "last_name": "Haddad", "company": "Royal Bank of Canada"},
         {"first_name": "Lena", "last_name": "Park", "company": "Google"},

@@ -287,14 +287,9 @@ def test_company_keys_on_a_series_with_repeats() -> None:
     out = company_keys(names, {"Globex Labs": "globex"})
     pd.testing.assert_series_equal(names, before)
     assert out.index.tolist() == names.index.tolist()
-    assert out.columns.tolist() == [
-        "company_clean",
-        "company_key",
-        "company_parent",
-        "company_is_placeholder",
-        "company_is_school",
-        "company_key_source",
-    ]
+    assert out.columns.tolist() == ["company_clean", "company_key", "company_parent",
+                                    "company_is_placeholder", "company_is_school",
+                                    "company_key_source"]  # fmt: skip
     assert out["company_clean"].tolist()[:2] == ["Google", "Freelance"]
     assert out["company_key"].tolist() == [
         "google", "", "", "google", "university of waterloo", "globex"

@@ -290,14 +290,8 @@ def test_classify_titles_matches_per_value_results_and_leaves_input_untouched() 
     out = classify_titles(titles)
     pd.testing.assert_series_equal(titles, before)
     assert out.index.tolist() == [10, 11, 12, 13, 14, 15]
-    assert out.columns.tolist() == [
-        "seniority",
-        "seniority_rule",
-        "role_family",
-        "title_clean",
-        "headline_company",
-        "past_companies",
-    ]
+    assert out.columns.tolist() == ["seniority", "seniority_rule", "role_family", "title_clean",
+                                    "headline_company", "past_companies"]  # fmt: skip
     for idx, value in titles.items():
         text = "" if pd.isna(value) else value
         title, company, past = split_headline(text)

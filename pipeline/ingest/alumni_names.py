@@ -1,0 +1,123 @@
+"""The names of alumni rows: parsed from a full name when that is all there is, preferred names
+chosen, capitals recased, and CJK names read family name first.
+
+A name column in CJK script without a space is split family name first (one character, or a
+known two-character family name; four Han characters split 2 + 2, as Japanese names mostly do).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from pipeline.ingest.coded import Coded, combine, per_unique
+from pipeline.ingest.display_names import (
+    clean_display,
+    clean_names_frame,
+    display_case,
+    parse_full_name,
+)
+
+_CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff々ー・\s]+$")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+@cache
+def _compound_surnames() -> frozenset[str]:
+    text = resources.files("pipeline.data").joinpath("cjk_compound_surnames.csv").read_text("utf-8")
+    return frozenset(row["surname"] for row in csv.DictReader(text.splitlines()))
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and bool(_CJK.match(text))
+
+
+def split_cjk(name: str) -> tuple[str, str]:
+    """(given, family) of a CJK name, written family name first: "王小明" -> ("小明", "王")."""
+    parts = name.split()
+    if len(parts) > 1:
+        return " ".join(parts[1:]), parts[0]
+    if _KANA.search(name) or len(name) < 2:
+        return "", name  # kana: no rule tells where the family name ends; keep it whole
+    if name[:2] in _compound_surnames() and len(name) > 2:
+        return name[2:], name[:2]
+    if len(name) == 4 and not _HANGUL.search(name):
+        return name[2:], name[:2]
+    return name[1:], name[:1]
+
+
+def _parse_full(full: str) -> tuple[str, str, str]:
+    if not full:
+        return "", "", ""
+    if is_cjk(full):
+        given, family = split_cjk(full.strip())
+        return given, family, ""
+    return parse_full_name(full)
+
+
+def person_names(
+    first: pd.Series,
+    last: pd.Series,
+    full: pd.Series | None = None,
+    preferred: pd.Series | None = None,
+    middle: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Display names of alumni rows: first_name, last_name, full_name, credentials, given_name.
+
+    ``full`` ("Last, First", "First Last", "LAST, First M.", "王小明") fills rows whose first and
+    last are empty. A preferred name (column, or "Robert (Bob) Smith") becomes the first name;
+    the given name is kept. ALL CAPS surnames get a sensible case (O'Brien, van der Berg); CJK
+    names read family name first with no space.
+
+    >>> names = person_names(pd.Series([""]), pd.Series([""]), pd.Series(["MCDONALD, Mary"]))
+    >>> names.iloc[0, :3].tolist()
+    ['Mary', 'McDonald', 'Mary McDonald']
+    """
+    empty = pd.Series([""] * len(first), index=first.index, dtype="str")
+    nickname = empty
+    if full is not None:
+        parsed = per_unique(full, _parse_full)
+        blank = (first == "") & (last == "")
+        first = first.where(~blank, parsed.str[0]).astype("str")
+        last = last.where(~blank, parsed.str[1]).astype("str")
+        nickname = parsed.str[2].where(blank, "").astype("str")
+    if middle is not None:  # "J." + "Robert": the person goes by the middle name
+        initial = first.str.replace(".", "", regex=False).str.len() == 1
+        with_middle = (first + " " + middle).str.strip()
+        first = first.where(~(initial & (middle != "")), with_middle).astype("str")
+    given = first
+    chosen = preferred if preferred is not None else empty
+    chosen = chosen.where(chosen != "", nickname)
+    first = chosen.where(chosen != "", first).astype("str")
+    names = clean_names_frame(first, last)
+    # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
+    shown_first = Coded.of(names["first_name"])
+    recased = Coded.of(names["last_name"]).map(_recase_surname)
+    pairs, (f, g) = combine([shown_first, recased])
+    given_first, family = shown_first.values[f], recased.values[g]
+    cjk = np.fromiter(map(_both_cjk, given_first, family), bool, len(f))
+    spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
+    full = np.where(cjk, family + given_first, spaced)
+    names["full_name"] = pd.Series(full[pairs.codes], index=first.index, dtype="str")
+    names["last_name"] = recased.series(first.index)
+    same = (given == first).to_numpy()
+    shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
+    given_name = np.where(same, names["first_name"].to_numpy(dtype=object), shown.column())
+    names["given_name"] = pd.Series(given_name, index=first.index, dtype="str")
+    return names
+
+
+def _recase_surname(last: str) -> str:
+    if last.isupper() and sum(ch.isalpha() for ch in last) >= 2:
+        return display_case(last)
+    return last
+
+
+def _both_cjk(given: str, family: str) -> bool:
+    return is_cjk(family) and (not given or is_cjk(given))

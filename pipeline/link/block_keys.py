@@ -1,0 +1,73 @@
+"""The derived keys the default blocking rules use: initials, Soundex, surname families, and
+former (maiden) last names."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+
+def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The derived keys the default rules block on, added to a copy of a normalized frame.
+
+    Adds first_initial, last_phonetic (Soundex of the last name key), first_last, last_family
+    (see ``last_families``) and former_key (the key of a former last name, from
+    ``former_name``, when present).
+    """
+    out = frame.copy()
+    out["first_initial"] = out["first_key"].str[:1]
+    last_codes, last_uniques = pd.factorize(out["last_key"].astype("str"))
+    out["last_phonetic"] = np.asarray([soundex(v) for v in last_uniques], dtype=object)[last_codes]
+    out["last_phonetic"] = out["last_phonetic"].astype("str")
+    out["first_last"] = (out["first_key"] + " " + out["last_key"]).str.strip()
+    out["last_family"] = last_families(out["last_key"])
+    out["former_key"] = former_keys(out)
+    return out
+
+
+def last_families(last: pd.Series) -> pd.Series:
+    """The family of each last-name key: the shared key of its spellings in other
+    romanisations (Lee, Yi, Rhee -> "lee"; data/surname_variants.csv), else the key itself."""
+    from pipeline.text.names import surname_families
+
+    codes, uniques = pd.factorize(last.fillna("").astype("str"))
+    table = surname_families()
+    families = np.asarray([table.get(v, v) for v in uniques], dtype=object)
+    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype="str")
+
+
+def former_keys(frame: pd.DataFrame) -> pd.Series:
+    """Key of the former (maiden) last name of each record, "" when none.
+
+    From normalize's ``name_key_alternates`` ("first former-last" keys, "|"-joined; the first
+    one is taken, its first-name part dropped), else from a raw ``former_name`` (a last name
+    "Okafor" or a whole name "Ada Okafor": its last word).
+    """
+    from pipeline.normalize.names import name_key
+
+    if "name_key_alternates" in frame.columns:
+        alt = frame["name_key_alternates"].fillna("").astype("str").str.split("|").str[0]
+        first = frame["first_key"].fillna("").astype("str")
+        codes, uniques = pd.factorize(pd.Series(list(zip(first, alt, strict=True))))
+        keys = [a[len(f) :].strip() if f and a.startswith(f + " ") else a for f, a in uniques]
+        return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
+    if "former_name" not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="str")
+    raw = frame["former_name"].fillna("").astype("str")
+    codes, uniques = pd.factorize(raw)
+    keys = [name_key("", str(v).split()[-1]) if str(v).strip() else "" for v in uniques]
+    return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
+
+
+@lru_cache(maxsize=1 << 16)
+def soundex(key: str) -> str:
+    """American Soundex (jellyfish, MIT) of the first word of a key, lower-case, "" when none.
+
+    >>> soundex("robert"), soundex("rupert smith"), soundex("pfister"), soundex("")
+    ('r163', 'r163', 'p236', '')
+    """
+    word = "".join(ch for ch in key.split(" ")[0] if "a" <= ch <= "z") if key else ""
+    return jellyfish.soundex(word).lower() if word else ""

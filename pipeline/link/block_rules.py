@@ -1,0 +1,226 @@
+"""Blocking rule kinds: each a value with a name and a ``pairs(frame)`` method.
+
+``Equal`` pairs records whose key columns are equal; ``SortedNeighbourhood`` pairs records whose
+keys sort next to each other; ``NameNeighbours`` pairs records whose name keys are nearest
+neighbours on TF-IDF character n-grams. Pairs are positions into the frame, columns ``left`` and
+``right``; every kind works on the codes of the distinct keys, never on a Python loop over pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.link.ngrams import nearest_keys, ragged
+
+EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
+
+
+@dataclass(frozen=True)
+class Equal:
+    """Records whose (non-empty) values of ``columns`` are all equal.
+
+    With ``multi``, that column holds "|"-joined values and each value is a key of its own.
+    A key shared by more than ``max_block`` records is too common to block on and is skipped.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    max_block: int = 300
+    multi: str = ""
+    also: tuple[str, ...] = ()  # other columns whose values must equal ``columns``' (a former
+    # last name against a last name); then only such cross pairs are kept
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return (*self.columns, *self.also, *((self.multi,) if self.multi else ()))
+
+    def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return self._blocks(frame)[0]
+
+    def skipped(self, frame: pd.DataFrame) -> int:
+        key = _keys(frame, self.columns, self.multi)[0]
+        return int((np.bincount(key) > self.max_block).sum())
+
+    def _blocks(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+        """The pairs and the number of keys skipped, from one pass over the keys."""
+        key, pos, side = _keys(frame, self.columns, self.multi, self.also)
+        # Sizes count every entry, a record repeating a first-name variant twice included.
+        sizes = np.bincount(key, minlength=key.max(initial=-1) + 1)
+        own = np.bincount(key[~side], minlength=len(sizes)) if self.also else sizes
+        usable = ((sizes > 1) & (sizes <= self.max_block))[key]
+        skipped = int((own > self.max_block).sum())
+        return _self_pairs(key[usable], pos[usable], side[usable] if self.also else None), skipped
+
+
+class _KeyPairs:
+    """A rule over the distinct values of one column: ``key_pairs`` pairs those values (codes
+    into them), and each pair of values becomes the pairs of their records."""
+
+    column: str
+    max_block: int
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return (self.column,)
+
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
+        codes, uniques = _codes(frame[self.column])
+        return _expand(codes, self.key_pairs(uniques), self.max_block)
+
+
+@dataclass(frozen=True)
+class SortedNeighbourhood(_KeyPairs):
+    """Records whose ``column`` values are within ``window`` places of each other once the
+    distinct values are sorted: catches a typo after the first letters ("smiht" next to "smith")."""
+
+    name: str
+    column: str
+    window: int = 3
+    max_block: int = 300
+
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
+        order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+        left = [order[: -step or None] for step in range(1, self.window)]
+        right = [order[step:] for step in range(1, self.window)]
+        return np.column_stack([np.concatenate(left), np.concatenate(right)])
+
+
+@dataclass(frozen=True)
+class NameNeighbours(_KeyPairs):
+    """The ``k`` nearest name keys by cosine similarity of TF-IDF character n-grams.
+
+    Computed over distinct keys as a sparse product in chunks, keeping each key's top ``k`` above
+    ``min_similarity``: typos, transpositions and dropped letters anywhere in the name. N-grams
+    shared by more than ``max_df`` of the keys carry little and are left out of the product.
+    """
+
+    name: str
+    column: str = "name_key"
+    k: int = 5
+    min_similarity: float = 0.6
+    max_df: float = 0.05
+    max_block: int = 100
+    chunk: int = 2000
+
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
+        if len(uniques) < 2:
+            return np.zeros((0, 2), dtype="int64")
+        return nearest_keys(list(uniques), self.k, self.min_similarity, self.max_df, self.chunk)
+
+
+BlockingRule = Equal | SortedNeighbourhood | NameNeighbours
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct non-empty values as strings (-1 for missing or empty) and those
+    values, in order of first appearance."""
+    codes, uniques = pd.factorize(values.astype("str"))
+    uniques = np.asarray(uniques, dtype=object)
+    empty = np.flatnonzero(uniques == "")
+    if len(empty):
+        codes = np.where(codes == empty[0], -1, codes - (codes > empty[0]))
+        uniques = np.delete(uniques, empty[0])
+    return codes, uniques
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for integers: numpy 2.4 hashes them first, many times slower."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _expand(codes: np.ndarray, key_pairs: np.ndarray, max_block: int) -> pd.DataFrame:
+    """Record pairs behind pairs of key codes (a key shared by > max_block records is skipped)."""
+    if not len(key_pairs):
+        return EMPTY.copy()
+    counts = np.bincount(codes[codes >= 0], minlength=int(key_pairs.max()) + 1)
+    # Records grouped by code: those of code c are order[starts[c] : starts[c] + counts[c]].
+    order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
+    starts = np.cumsum(counts) - counts
+    sizes = np.where(counts > max_block, 0, counts)
+    a, b = key_pairs[:, 0], key_pairs[:, 1]
+    product = sizes[a] * sizes[b]
+    pair = np.repeat(np.arange(len(a)), product)
+    each = ragged(0, product)  # walks a's records x b's records
+    width = sizes[b][pair]
+    left = order[starts[a][pair] + each // width]
+    right = order[starts[b][pair] + each % width]
+    return pd.DataFrame({"left": left.astype("int64"), "right": right.astype("int64")})
+
+
+def _keys(
+    frame: pd.DataFrame, columns: Sequence[str], multi: str, also: Sequence[str] = ()
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries (key code, position, side) of the records' blocking keys, those with an empty
+    part left out. With ``multi``, one entry per "|"-separated value of that column (repeats
+    kept); with ``also``, the keys of those columns follow as side True, coded like the keys
+    of ``columns``."""
+    n = len(frame)
+    sides = (columns, also) if also else (columns,)
+    # One factorization per part over all sides: a former last name meets a last name by value.
+    parts = [_codes(pd.concat([frame[s[i]] for s in sides])) for i in range(len(columns))]
+    entry = np.arange(n * len(sides))  # the record (of the stacked sides) behind each entry
+    if multi:
+        values, uniques = _codes(frame[multi])
+        split = [str(v).split("|") for v in uniques]  # each distinct value once, not per record
+        lengths = np.array([len(v) for v in split], dtype="int64")
+        variant, variants = _codes(pd.Series([w for v in split for w in v], dtype="str"))
+        count = np.tile(np.where(values >= 0, lengths[values], 0), len(sides))
+        first = np.tile((np.cumsum(lengths) - lengths)[values], len(sides))
+        pieces = ragged(first, count)
+        entry = np.repeat(entry, count)
+        parts = [(c[entry], u) for c, u in parts] + [(variant[pieces], variants)]
+    key = _combine(parts)
+    keep = key >= 0
+    return key[keep], entry[keep] % n, entry[keep] >= n
+
+
+def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Codes of the combined values of several parts (codes, values), -1 where a part is -1:
+    equal codes exactly where the parts' values joined with "\x1f" are equal."""
+    codes = parts[0][0]
+    if len(parts) == 1:
+        return codes
+    valid = np.logical_and.reduce([c >= 0 for c, _ in parts])
+    if any("\x1f" in v for _, u in parts for v in u):  # only then could two joins collide
+        joined = parts[0][1][parts[0][0][valid]]
+        for c, u in parts[1:]:
+            joined = joined + "\x1f" + u[c[valid]]
+        joined = pd.factorize(joined)[0]
+    else:
+        joined = parts[0][0][valid]
+        for c, u in parts[1:]:  # refactorized at each step, so the product cannot overflow
+            joined = pd.factorize(joined * len(u) + c[valid])[0]
+    codes = np.full(len(valid), -1, dtype="int64")
+    codes[valid] = joined
+    return codes
+
+
+def _self_pairs(key: np.ndarray, pos: np.ndarray, side: np.ndarray | None = None) -> pd.DataFrame:
+    """All pairs of positions sharing a key (each block with itself; blocks are small); with
+    ``side``, only pairs where a True entry (left) meets a False one."""
+    n = int(pos.max(initial=0)) + 1
+    flag = np.zeros(len(key), "int64") if side is None else side.astype("int64")
+    entries = distinct((key * n + pos) * 2 + flag)  # by key then position, repeats dropped
+    key, pos, flag = entries // (2 * n), entries // 2 % n, entries % 2
+    after = np.searchsorted(key, key, side="right") - np.arange(len(key)) - 1  # later in block
+    first = np.repeat(np.arange(len(key)), after)
+    second = ragged(np.arange(len(key)) + 1, after)
+    if side is None:
+        return pd.DataFrame({"left": pos[first], "right": pos[second]})
+    keep = (flag[first] != flag[second]) & (pos[first] != pos[second])
+    first, second = first[keep], second[keep]
+    swap = flag[second] == 1
+    return pd.DataFrame(
+        {
+            "left": np.where(swap, pos[second], pos[first]),
+            "right": np.where(swap, pos[first], pos[second]),
+        }
+    )
