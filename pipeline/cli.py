@@ -334,7 +334,7 @@ def inspect(
 
         progress(f"Reading {file.name}")
         loaded = run.load_settings(config)
-        students = is_students_table(file)
+        students = is_students_table(file, loaded.ingest.max_archive_mb * 1_000_000)
         inspection = inspect_students(file, loaded) if students else inspect_file(file, loaded)
     render(inspection, hint=not students)
 

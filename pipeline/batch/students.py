@@ -118,10 +118,13 @@ def _score_header(cells: Sequence[str]) -> float:
     return float(len(fields)) if named and aimed else 0.0
 
 
-def is_students_table(path: Path) -> bool:
-    """Whether a spreadsheet or CSV has a students table's header (for ``prospects inspect``)."""
+def is_students_table(path: Path, max_bytes: int) -> bool:
+    """Whether a spreadsheet or CSV has a students table's header (for ``prospects inspect``).
+
+    The file is checked first (a pipe, a device, a spreadsheet bomb: False, and the alumni
+    reader that follows says what is wrong with it in one line)."""
     try:
-        _table(Path(path))
+        _table(check_file(Path(path), max_bytes, WHAT))
     except (InputError, OSError, ValueError):
         return False
     return True

@@ -67,6 +67,9 @@ def check_spreadsheet(path: Path, name: str, max_bytes: int) -> None:
 
 
 def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    if info.filename == "content.xml":
+        _scan_ods(archive, info, name)
+        return
     sheet = "worksheets/" in info.filename and info.filename.endswith(".xml")
     max_row = max_col = 0
     far = ""
@@ -98,6 +101,53 @@ def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> 
             f"many to read; delete the cells far from the table (Ctrl+End in Excel shows the "
             "last one) and save it again."
         )
+
+
+# OpenDocument: a row or cell stands for many with table:number-rows-repeated /
+# number-columns-repeated, so 800 bytes can describe a billion cells. Tags by local name (the
+# prefix is the file's choice), with the repeat count; a cell holds a value when it has
+# content or a value type. Calamine trims trailing empty rows and cells, so only valued cells
+# widen the range, but empty rows before a valued one count.
+_ODS_TAG = re.compile(
+    rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
+)
+_REPEAT = re.compile(rb"number-(?:rows|columns)-repeated=[\"'](\d{1,12})")
+
+
+def _scan_ods(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse an .ods whose used range, repeats expanded, is more than MAX_CELLS cells."""
+    row = max_row = max_col = row_repeat = col = valued = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            text = tail + chunk
+            cut = text.rfind(b"<")
+            text, tail = text[:cut], text[cut:]
+            for close, tag, attrs, empty in _ODS_TAG.findall(text):
+                if tag == b"table":
+                    if not close:  # a new sheet: its own range
+                        row = max_row = max_col = 0
+                    continue
+                repeat = int(found.group(1)) if (found := _REPEAT.search(attrs)) else 1
+                if tag == b"table-row":
+                    if close:
+                        if valued:
+                            max_row, max_col = row + row_repeat, max(max_col, valued)
+                        row += row_repeat
+                    elif empty:
+                        row += repeat
+                    else:
+                        row_repeat, col, valued = repeat, 0, 0
+                elif not close:
+                    col += repeat
+                    if not empty or b"value-type" in attrs:
+                        valued = col
+                if max_row * max_col > MAX_CELLS:
+                    raise InputError(
+                        f"{name} uses {max_row:,} rows x {max_col:,} columns (rows or cells "
+                        "repeated), too many to read; delete the cells far from the table and "
+                        "save it again."
+                    )
 
 
 @functools.cache

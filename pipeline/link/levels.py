@@ -116,20 +116,6 @@ def pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.n
     return inverse, np.asarray(ux, dtype=object)[ix], np.asarray(uy, dtype=object)[iy]
 
 
-def per_value(values: pd.Series, derive: Callable[[pd.Series], pd.Series]) -> np.ndarray:
-    """``derive`` (text Series -> Series) applied once per distinct value of ``values`` (empty
-    for missing), spread back over the rows as an object array: candidate pairs repeat each
-    record many times.
-
-    >>> per_value(pd.Series(["A", None, "A"]), lambda s: s.str.lower()).tolist()
-    ['a', '', 'a']
-    """
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    derived = derive(pd.Series(np.asarray(uniques, dtype=object), dtype="str"))
-    table = derived.fillna("").astype("str").to_numpy(dtype=object)
-    return table[codes] if len(codes) else np.zeros(0, dtype=object)
-
-
 def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
     """``scorer`` (a rapidfuzz scorer, result in [0, 1] or [0, 100]) of aligned pairs, once per
     distinct pair, scaled to [0, 1]."""

@@ -34,6 +34,58 @@ def far_cell_xlsx(folder: Path) -> Path:
     return _xlsx(folder / "far.xlsx", lambda ws: ws.__setitem__("XFD1048576", "x"))
 
 
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods(path: Path, rows: str) -> Path:
+    """An .ods with a header row (First Name, Last Name) followed by ``rows`` (content.xml)."""
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = "".join(cell.format(t) for t in ("First Name", "Last Name"))
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+        '<office:body><office:spreadsheet><table:table table:name="Alumni">'
+        f"<table:table-row>{header}</table:table-row>{rows}"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+        book.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def repeated_rows_ods(folder: Path) -> Path:
+    """Under 1 KB: one row of "Ada Park" repeated 300,000 times across 100 repeated columns,
+    30 million cells that calamine would allocate at once (it aborted the process)."""
+    row = (
+        '<table:table-row table:number-rows-repeated="300000"><table:table-cell '
+        'table:number-columns-repeated="100" office:value-type="string"><text:p>Ada Park'
+        "</text:p></table:table-cell></table:table-row>"
+    )
+    return _ods(folder / "repeated.ods", row)
+
+
+def trailing_empty_ods(folder: Path) -> Path:
+    """As LibreOffice saves a sheet: one person, then empty rows and cells repeated to the
+    sheet's end. Not hostile: it must be read (calamine drops the empty area)."""
+    rows = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Ada</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>Park</text:p>'
+        '</table:table-cell><table:table-cell table:number-columns-repeated="16382"/>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    return _ods(folder / "trailing.ods", rows)
+
+
 def far_row_xlsx(folder: Path) -> Path:
     """A value in row 1,048,576 of a 30-column table: 31 million cells."""
     return _xlsx(folder / "far_row.xlsx", lambda ws: ws.__setitem__("AD1048576", "x"))
@@ -149,6 +201,7 @@ def fifo(folder: Path) -> Path:
 MAKERS: tuple[Callable[[Path], Path], ...] = (
     far_cell_xlsx,
     far_row_xlsx,
+    repeated_rows_ods,
     bomb_xlsx,
     huge_cell_xlsx,
     lying_xlsx,

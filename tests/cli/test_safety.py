@@ -112,10 +112,11 @@ def test_output_onto_a_folder_pipe_or_device_is_refused(inputs, tmp_path, comman
     [
         (hostile.far_cell_xlsx, "uses cells as far as XFD1048576"),
         (hostile.far_row_xlsx, "uses cells as far as AD1048576"),
+        (hostile.repeated_rows_ods, "uses 300,001 rows x 100 columns (rows or cells repeated)"),
         (hostile.huge_cell_xlsx, "holds a cell of more than"),
         (hostile.lying_xlsx, "is unreadable as a spreadsheet"),
     ],
-    ids=["far-cell", "far-row", "huge-cell", "lying-header"],
+    ids=["far-cell", "far-row", "ods-repeated-rows", "huge-cell", "lying-header"],
 )
 @pytest.mark.parametrize("how", ["inspect", "alumni", "targets"])
 def test_spreadsheet_claiming_a_huge_range_is_one_line(inputs, tmp_path, make, said, how):
@@ -129,6 +130,13 @@ def test_spreadsheet_claiming_a_huge_range_is_one_line(inputs, tmp_path, make, s
     _one_error(runner.invoke(app, args), said)
     assert _snapshot(*inputs.values(), path) == before
     assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_ods_with_empty_rows_repeated_to_the_sheet_end_is_read(tmp_path) -> None:
+    path = hostile.trailing_empty_ods(tmp_path)
+    result = runner.invoke(app, ["ingest", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "read 1 alumni rows, accepted 1, rejected 0" in result.output, result.output
 
 
 def test_zip_bomb_refused_by_its_central_directory(tmp_path) -> None:
