@@ -271,6 +271,7 @@ def main() -> None:
     parser.add_argument("--alumni", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seeds", type=int, default=8, help="accuracy: how many seeds")
+    parser.add_argument("--no-record", action="store_true", help="print, leave results.md")
     args = parser.parse_args()
     if args.what == "_child":
         speed_child(args.kind)
@@ -294,7 +295,8 @@ def main() -> None:
             "proportion to how common the full name is. Precision and recall count "
             "connection-alum pairs that end in one prospect.\n\n" + table
         )
-        record("link-accuracy", md)
+        if not args.no_record:
+            record("link-accuracy", md)
     else:
         md = (
             "## Linkage speed\n\n"
