@@ -80,12 +80,23 @@ def instrumented_run(size: str, out: Path, on_stage: Callable[[str], None] = lam
 
 
 def _clusters(result: run.Result) -> pd.DataFrame:
-    """source, source_row and prospect number of every record."""
+    """source, source_row and prospect number of every record. An alumni row that ingest set
+    aside as an "exact duplicate of row N" (one file) is merged with row N: it joins N's
+    prospect, as the Ingest report says it does."""
     p = result.linked.prospects
     ids = p["record_ids"].str.split("|").explode()
     who = pd.DataFrame({"record_id": ids.to_numpy(), "prospect": ids.index.to_numpy()})
     people = result.people[["record_id", "source", "source_row"]].astype({"record_id": "str"})
-    return people.merge(who, on="record_id")
+    found = people.merge(who, on="record_id")
+    ledger = result.ingested.ledger
+    same = ledger["reason"].astype("str").str.extract(r"^exact duplicate of row (\d+)$")[0]
+    dups = pd.DataFrame({"source_row": ledger["source_row"], "of": pd.to_numeric(same)}).dropna()
+    alumni = found[found["source"] == "alumni"][["source_row", "prospect"]]
+    joined = dups.merge(alumni, left_on="of", right_on="source_row", suffixes=("", "_of"))
+    extra = pd.DataFrame(
+        {"source": "alumni", "source_row": joined["source_row"], "prospect": joined["prospect"]}
+    )
+    return pd.concat([found, extra], ignore_index=True)
 
 
 def _pairs_in_one(c: pd.DataFrame, a: str, b: str) -> pd.DataFrame:

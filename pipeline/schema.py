@@ -8,11 +8,13 @@ may carry more columns than these (extra alumni attributes, diagnostics), never 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-
-import pandas as pd
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from pipeline.errors import SchemaError
+
+if TYPE_CHECKING:  # pandas is imported on first use: the history commands read these constants
+    import pandas as pd
 
 #: One row per input row that became a person (a connection, an alumni record, a hand-added row).
 PEOPLE = (
@@ -142,14 +144,21 @@ DTYPES = {
     "score": "float",
     "rank": "int",
 }
-_KIND = {
-    "str": pd.api.types.is_string_dtype,
-    "int": pd.api.types.is_integer_dtype,
-    "Int64": lambda dtype: str(dtype) == "Int64",
-    "float": pd.api.types.is_float_dtype,
-    "bool": pd.api.types.is_bool_dtype,
-    "datetime": pd.api.types.is_datetime64_any_dtype,
-}
+
+
+def _kinds() -> dict[str, Callable[[object], bool]]:
+    from pandas.api import types
+
+    return {
+        "str": types.is_string_dtype,
+        "int": types.is_integer_dtype,
+        "Int64": lambda dtype: str(dtype) == "Int64",
+        "float": types.is_float_dtype,
+        "bool": types.is_bool_dtype,
+        "datetime": types.is_datetime64_any_dtype,
+    }
+
+
 _EMPTY = {"int": "int64", "Int64": "Int64", "float": "float64", "bool": "bool"}
 #: Set to 1 to check dtypes too at every stage boundary (tests do, on the sample); a production
 #: run checks names only, which costs nothing.
@@ -167,6 +176,7 @@ def check(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> pd.Da
     With ``PROSPECTS_CHECK_SCHEMA=1`` in the environment, each column's dtype must also be the
     contract's (``DTYPES``; text otherwise).
 
+    >>> import pandas as pd
     >>> check(pd.DataFrame({"a": [1]}), ["a"], "Tiny").columns.tolist()
     ['a']
     """
@@ -182,12 +192,14 @@ def check(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> pd.Da
 def check_dtypes(frame: pd.DataFrame, columns: Iterable[str], frame_name: str) -> None:
     """Raise SchemaError naming the first column whose dtype is not the contract's.
 
+    >>> import pandas as pd
     >>> years = pd.DataFrame({"grad_year": pd.array([2020], dtype="Int64")})
     >>> check_dtypes(years, ["grad_year"], "Tiny")
     """
+    kinds = _kinds()
     for column in columns:
         kind = dtype_of(column)
-        if not _KIND[kind](frame[column].dtype):
+        if not kinds[kind](frame[column].dtype):
             raise SchemaError(
                 f"The {frame_name} frame's column {column} is {frame[column].dtype}, not {kind}."
             )
@@ -199,4 +211,6 @@ def empty(columns: Iterable[str]) -> pd.DataFrame:
     >>> empty(LEDGER).dtypes["source_row"]
     dtype('int64')
     """
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series([], dtype=_EMPTY.get(dtype_of(c), "str")) for c in columns})

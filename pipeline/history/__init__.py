@@ -15,19 +15,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.history import store
-from pipeline.history.record import Pending, compare_with, prepare
+from pipeline.history.report import Report, assess
 from pipeline.history.store import HistoryError
 from pipeline.settings import History
+
+if TYPE_CHECKING:  # record imports pandas: a run needs it, `prospects changes` does not
+    import pandas as pd
+
+    from pipeline.history.record import Pending, compare_with, prepare
 
 __all__ = [
     "HistoryError",
     "Pending",
+    "Report",
     "changes_since",
     "changes_text",
+    "compare_with",
     "default_path",
     "for_run",
     "person",
@@ -36,6 +42,14 @@ __all__ = [
     "runs",
     "runs_text",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name in ("Pending", "compare_with", "prepare"):
+        from pipeline.history import record
+
+        return getattr(record, name)
+    raise AttributeError(f"module 'pipeline.history' has no attribute {name!r}")
 
 
 def default_path(workbook: Path) -> Path:
@@ -48,6 +62,8 @@ def for_run(
 ) -> Pending | None:
     """The run's Pending entry in the history at ``path`` (default: beside ``workbook``), or
     None with ``off`` (``--no-history``)."""
+    from pipeline.history.record import prepare
+
     return None if off else prepare(result, path or default_path(workbook), say=say)
 
 
@@ -79,66 +95,45 @@ def changes_since(
     since: date | None = None,
     settings: History | None = None,
     today: date | None = None,
-) -> Pending:
+) -> Report:
     """The last run compared with the one before it or, with ``since``, with the last run made
-    on or before that date (the first run when none was). The Pending is for reading only."""
+    on or before that date (the first run when none was).
+
+    Reads only what can have changed: SQLite joins the two runs on their primary key and hands
+    over the rows that differ (``store.differing``), plus the marks and the names of who is due.
+    """
     settings = settings or History()
     conn = store.open_for_reading(path)
-    rows = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id").fetchall()
-    if not rows:
+    try:
+        found = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id").fetchall()
+        if not found:
+            raise HistoryError(f"{Path(path).name} has no runs yet; run prospects shortlist first.")
+        last_id, last_date = found[-1]
+        before = found[:-1]
+        if since is not None:
+            before = [r for r in before if r[1] <= since.isoformat()] or before[:1]
+        base = before[-1] if before else None
+        if base is None:
+            old, new = None, store.prospects(conn, last_id)
+        else:
+            rank_move, within = settings.rank_move, settings.rank_move_within
+            old, new = store.differing(conn, base[0], last_id, rank_move=rank_move, within=within)
+        targets = sorted(store.targets(conn, last_id))
+        since_date = str(base[1]) if base else None
+        today = today or date.fromisoformat(last_date)
+        report = assess(since_date, old, new, targets, store.marks(conn, last_id), settings, today)
+        unknown = [
+            pid for pid in (*report.reasons, *report.overdue_ids) if pid not in report.people
+        ]
+        report.people.update((r["prospect_id"], r) for r in store.prospects(conn, last_id, unknown))
+        return report
+    finally:
         conn.close()
-        raise HistoryError(f"{Path(path).name} has no runs yet; run prospects shortlist first.")
-    last_id, last_date = rows[-1]
-    before = rows[:-1]
-    if since is not None:
-        on_or_before = [r for r in before if r[1] <= since.isoformat()]
-        before = on_or_before or before[:1]
-    base = before[-1] if before else None
-    if base is None:
-        old, new = None, store.prospects(conn, last_id)
-    else:  # only the rows that may have changed: the join runs in SQLite
-        old, new = store.differing(
-            conn,
-            int(base[0]),
-            last_id,
-            rank_move=settings.rank_move,
-            within=settings.rank_move_within,
-        )
-    marks = store.marks(conn, last_id)
-    latest = store.Run(
-        run_at=pd.Timestamp(last_date).to_pydatetime(),
-        run_date=last_date,
-        version="",
-        prospects=new,
-        marks=marks[marks["run_id"] == last_id][list(store.MARK_COLUMNS)],
-        inputs=pd.DataFrame(columns=list(store.INPUT_COLUMNS)),
-        targets=tuple(store.targets(conn, last_id)),
-    )
-    earlier = marks[marks["run_id"] < last_id]
-    pending = compare_with(
-        conn,
-        latest,
-        str(base[1]) if base else None,
-        old,
-        earlier,
-        settings,
-        today or date.fromisoformat(last_date),
-    )
-    due = [*pending.due.index, *pending.overdue]
-    people = pd.concat([new, store.prospects(conn, last_id, due)], ignore_index=True)
-    pending.people = people.drop_duplicates("prospect_id")
-    pending.path = Path(path)
-    return pending
 
 
-def changes_text(pending: Pending) -> str:
+def changes_text(report: Report) -> str:
     """`prospects changes`: the summary line, then one line per change and per person due."""
-    lines = [pending.summary()]
-    for r in pending.rows().itertuples(index=False):
-        before, now = (str(v) if isinstance(v, str) else "" for v in (r[2], r[3]))
-        arrow = f"{before} -> {now}" if before and now else before or now
-        lines.append(f"  {r[0]}: {r[1]}" + (f" ({arrow})" if arrow else ""))
-    return "\n".join(lines)
+    return report.text()
 
 
 def person(path: Path, prospect_id: str) -> pd.DataFrame:
@@ -152,6 +147,8 @@ def person(path: Path, prospect_id: str) -> pd.DataFrame:
 
 def person_text(frame: pd.DataFrame) -> str:
     """The person's history for `prospects explain`: one line per run."""
+    import pandas as pd
+
     if frame.empty:
         return "  Not in the history yet."
     lines = []

@@ -11,18 +11,19 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from anyascii import anyascii
 
 from pipeline.history import changes as changes_mod
-from pipeline.history import rhythm, store
+from pipeline.history import store
+from pipeline.history.report import UNSAVED, Report, assess, summary_items
 from pipeline.settings import History
 from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
 
@@ -150,35 +151,25 @@ def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
 
 
 @dataclass
-class Pending:
+class Pending(Report):
     """A run ready to go into the history: its rows, and what it says compared with before."""
 
     path: Path
     conn: sqlite3.Connection
     run: store.Run
-    since: str | None  # the run_date of the run compared with (None: the first run)
-    changes: pd.DataFrame  # changes.CHANGE_COLUMNS
-    due: pd.DataFrame  # rhythm.due: reason per prospect_id
-    overdue: pd.Index  # prospect_ids whose 3B7 follow-up is due
     notes: list[str] = field(default_factory=list)
-    people: pd.DataFrame | None = None  # PROSPECT_COLUMNS of at least everyone due (names)
-
-    def summary(self) -> str:
-        """One line for the terminal (counts only, no names)."""
-        return summary_line(self.since, self.changes, len(self.overdue), len(self.due))
 
     def rows(self) -> pd.DataFrame:
-        """The What changed table (CHANGE_HEADERS): the changes, then who is due."""
-        people = self.run.prospects if self.people is None else self.people
-        return change_rows(self.changes, self.due, self.overdue, people)
+        """The What changed table (report.TABLE_COLUMNS): the changes, then who is due."""
+        return self.frame()
 
     def what_changed(self) -> WhatChanged:
         """The What changed sheet's content (title, summary items, rows)."""
         from pipeline.export.whatchanged import WhatChanged
 
         title = f"What changed since your run of {self.since}" if self.since else "What needs you"
-        items = summary_items(self.changes, len(self.overdue), len(self.due))
-        return WhatChanged(title, tuple(items), self.rows())
+        items = summary_items(self.found, len(self.overdue_ids), len(self.reasons))
+        return WhatChanged(title, tuple(items), self.frame())
 
     def with_due(self, ranked: pd.DataFrame) -> pd.DataFrame:
         """``ranked`` with each due person's reason in front of their Why."""
@@ -197,77 +188,6 @@ class Pending:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def summary_items(found: pd.DataFrame, overdue: int, due: int) -> list[str]:
-    """ "3 people changed jobs", "12 new connections", "2 follow-ups overdue" … (counts only)."""
-    parts = [
-        f"{n:,} {one if n == 1 else many}"
-        for kind, n in changes_mod.counts(found).items()
-        for _label, one, many in [changes_mod.KINDS[kind]]
-    ]
-    if overdue:
-        parts.append(f"{overdue:,} follow-up{'s' if overdue != 1 else ''} overdue")
-    if due:
-        parts.append(f"{due:,} due to be contacted again")
-    return parts
-
-
-def summary_line(since: str | None, found: pd.DataFrame, overdue: int, due: int) -> str:
-    """ "Since your run of 2026-09-01: 3 people changed jobs; 12 new connections; 2 follow-ups
-    overdue." (or that nothing changed)."""
-    parts = summary_items(found, overdue, due)
-    head = f"Since your run of {since}" if since else "First run in the history"
-    return f"{head}: {'; '.join(parts) if parts else 'nothing changed'}."
-
-
-def change_rows(
-    found: pd.DataFrame,
-    due: pd.DataFrame,
-    overdue: pd.Index,
-    people: pd.DataFrame,
-) -> pd.DataFrame:
-    """The What changed table: the changes, then who is due (re-contact, 3B7)."""
-    by_id = people.set_index("prospect_id")
-    rows = [
-        pd.DataFrame(
-            {
-                "Change": found["kind"].map(lambda k: changes_mod.KINDS[k][0]),
-                "Name": found["name"],
-                "Before": found["before"],
-                "Now": found["after"],
-                "Rank": found["rank"],
-                "Rank before": found["rank_before"],
-                "ID (keep)": found["prospect_id"],
-            }
-        )
-    ]
-    for label, ids, reason in (
-        ("Due to re-contact", due.index, due["reason"]),
-        ("Follow-up due (3B7)", overdue, pd.Series("", index=overdue, dtype=object)),
-    ):
-        known = by_id.reindex(ids)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "Change": label,
-                    "Name": known["name"].to_numpy(),
-                    "Before": reason.to_numpy(),
-                    "Now": (known["title"].fillna("") + " at " + known["company"].fillna(""))
-                    .str.strip(" at")
-                    .to_numpy(),
-                    "Rank": known["rank"].to_numpy(),
-                    "Rank before": None,
-                    "ID (keep)": list(ids),
-                }
-            )
-        )
-    frame = (
-        pd.concat([r for r in rows if len(r)], ignore_index=True)
-        if any(map(len, rows))
-        else (rows[0])
-    )
-    return frame
 
 
 def with_due(ranked: pd.DataFrame, due: pd.DataFrame) -> pd.DataFrame:
@@ -330,7 +250,7 @@ def prepare(
     except sqlite3.DatabaseError:  # a page damaged past the header: set aside, start again
         conn.close()
         conn = store.start_anew(Path(path), note, now)
-        base, old, earlier = None, None, pd.DataFrame()
+        base, old, earlier = None, None, []
     pending = compare_with(conn, run, base, old, earlier, settings, today)
     pending.path, pending.notes = Path(path), notes
     return pending
@@ -338,11 +258,11 @@ def prepare(
 
 def _last_run(
     conn: sqlite3.Connection,
-) -> tuple[str | None, pd.DataFrame | None, pd.DataFrame]:
+) -> tuple[str | None, list[dict[str, Any]] | None, list[dict[str, Any]]]:
     """(run_date, prospects) of the last run, or (None, None); and every run's marks."""
     row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
     if row is None:
-        return None, None, pd.DataFrame()
+        return None, None, []
     return str(row[1]), store.prospects(conn, int(row[0])), store.marks(conn)
 
 
@@ -350,28 +270,14 @@ def compare_with(
     conn: sqlite3.Connection,
     run: store.Run,
     since: str | None,
-    old: pd.DataFrame | None,
-    marks: pd.DataFrame,
+    old: Sequence[Mapping[str, Any]] | None,
+    marks: Sequence[Mapping[str, Any]],
     settings: History,
     today: date,
 ) -> Pending:
     """A Pending for ``run`` compared with ``old`` (the prospects of the run of ``since``; None
-    for none), with who is due from ``marks`` (every earlier run's) and the run's own marks."""
-    found = changes_mod.empty()
-    if old is not None:
-        found = changes_mod.compare(
-            old,
-            run.prospects,
-            run.targets,
-            rank_move=settings.rank_move,
-            within=settings.rank_move_within,
-        )
-    now_marks = run.marks.assign(run_id=np.iinfo(np.int64).max, run_date=run.run_date)
-    log = rhythm.contact_log(
-        pd.concat([marks, now_marks], ignore_index=True) if len(marks) else now_marks
-    )
-    due = rhythm.due(
-        log, today, days=settings.recontact_days, interested=settings.recontact_interested
-    )
-    overdue = rhythm.follow_ups_due(run.marks, today)
-    return Pending(Path(), conn, run, since, found, due, overdue, people=run.prospects)
+    for none), with who is due from ``marks`` (every earlier run's rows) and the run's own marks."""
+    own = [dict(m, run_id=UNSAVED, run_date=run.run_date) for m in changes_mod.records(run.marks)]
+    new = changes_mod.records(run.prospects)
+    found = assess(since, old, new, run.targets, [*marks, *own], settings, today)
+    return Pending(**vars(found), path=Path(), conn=conn, run=run)

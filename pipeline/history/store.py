@@ -12,6 +12,9 @@ Tables (schema version in ``PRAGMA user_version``, migrated forward on open):
 
 A file from a newer schema is refused with one sentence; a file that is not a readable SQLite
 database is renamed aside (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``) and a new one started.
+
+Reading returns plain rows (dicts) where `prospects changes` needs them, so that command never
+imports pandas; ``runs`` and ``person`` give DataFrames, for notebooks and `prospects explain`.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ProspectsError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Each version's statements, applied in order to bring a file from version n-1 to n.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -245,7 +250,10 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
         )
         run_id = int(cur.lastrowid or 0)
         _insert(conn, "inputs", run_id, run.inputs, INPUT_COLUMNS)
-        _insert(conn, "targets", run_id, pd.DataFrame({"company_key": sorted(set(run.targets))}))
+        conn.executemany(
+            "INSERT INTO targets (run_id, company_key) VALUES (?, ?)",
+            ((run_id, key) for key in sorted(set(run.targets))),
+        )
         _insert(conn, "prospects", run_id, run.prospects, PROSPECT_COLUMNS)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
         conn.execute("COMMIT")
@@ -272,10 +280,19 @@ def _insert(
     conn.executemany(sql, ((run_id, *row) for row in values.itertuples(index=False, name=None)))
 
 
+def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """The rows of a query as dicts, column name -> value."""
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def runs(conn: sqlite3.Connection) -> pd.DataFrame:
     """One row per run, oldest first: run_id, run_at, run_date, version, people, connections,
     alumni, inputs (file names joined by ", "), export_date."""
-    frame = pd.read_sql_query(
+    import pandas as pd
+
+    return pd.read_sql_query(
         """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people,
                   (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id
                      AND p.is_connection) AS connections,
@@ -288,41 +305,35 @@ def runs(conn: sqlite3.Connection) -> pd.DataFrame:
            FROM runs r ORDER BY r.run_id""",
         conn,
     )
-    return frame
 
 
 def prospects(
     conn: sqlite3.Connection, run_id: int, ids: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """PROSPECT_COLUMNS of one run (only the prospect_ids ``ids`` when given)."""
+) -> list[dict[str, Any]]:
+    """PROSPECT_COLUMNS of one run (only the prospect_ids ``ids`` when given), as rows."""
     sql = f"SELECT {', '.join(PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?"
     if ids is None:
-        return pd.read_sql_query(sql, conn, params=(run_id,))
-    found = [
-        pd.read_sql_query(
-            sql + f" AND prospect_id IN ({', '.join('?' * len(chunk))})",
-            conn,
-            params=(run_id, *chunk),
-        )
-        for chunk in (list(ids)[i : i + 500] for i in range(0, len(ids), 500))
-    ]
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=PROSPECT_COLUMNS)
+        return rows(conn, sql, (run_id,))
+    found: list[dict[str, Any]] = []
+    for i in range(0, len(ids), 500):  # SQLite's limit on a statement's parameters
+        chunk = list(ids[i : i + 500])
+        marks = ", ".join("?" * len(chunk))
+        found += rows(conn, f"{sql} AND prospect_id IN ({marks})", (run_id, *chunk))
+    return found
 
 
 def differing(
     conn: sqlite3.Connection, old: int, new: int, *, rank_move: int = 0, within: int = 0
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """PROSPECT_COLUMNS of runs ``old`` and ``new``, only for the prospect_ids that may have
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """PROSPECT_COLUMNS rows of runs ``old`` and ``new``, only for the prospect_ids that may have
     changed: on one side only, or with another company key, seniority, connection or alum flag,
     or a rank move beyond ``rank_move`` (in the top ``within`` on either side, when > 0).
 
-    ``changes.compare`` on these rows finds what it finds on the whole runs (everyone else is
-    unchanged in every field it reads) at a fraction of the cost: the join runs inside SQLite.
+    ``changes.diff`` on these rows finds what it finds on the whole runs (everyone else is
+    unchanged in every field it reads) at a fraction of the cost: the join runs inside SQLite,
+    over the primary key (run_id, prospect_id), and Python sees only the rows that differ.
     """
-    conn.execute("DROP TABLE IF EXISTS temp.maybe")
-    conn.execute(
-        """CREATE TEMP TABLE maybe AS
-           SELECT o.prospect_id FROM prospects o
+    maybe = """SELECT o.prospect_id FROM prospects o
              LEFT JOIN prospects n ON n.run_id = :new AND n.prospect_id = o.prospect_id
             WHERE o.run_id = :old AND (
                   n.prospect_id IS NULL
@@ -333,36 +344,38 @@ def differing(
            UNION
            SELECT n.prospect_id FROM prospects n
              LEFT JOIN prospects o ON o.run_id = :old AND o.prospect_id = n.prospect_id
-            WHERE n.run_id = :new AND o.prospect_id IS NULL""",
-        {"old": old, "new": new, "move": rank_move, "within": within},
+            WHERE n.run_id = :new AND o.prospect_id IS NULL"""
+    sql = (  # one statement, so SQLite works out the ids once
+        f"SELECT run_id, {', '.join(PROSPECT_COLUMNS)} FROM prospects "
+        f"WHERE run_id IN (:old, :new) AND prospect_id IN ({maybe})"
     )
-    sql = (
-        f"SELECT {', '.join(PROSPECT_COLUMNS)} FROM prospects "
-        "WHERE run_id = ? AND prospect_id IN (SELECT prospect_id FROM temp.maybe)"
-    )
-    frames = tuple(pd.read_sql_query(sql, conn, params=(run,)) for run in (old, new))
-    conn.execute("DROP TABLE temp.maybe")
-    return frames  # type: ignore[return-value]
+    found = rows(conn, sql, {"old": old, "new": new, "move": rank_move, "within": within})
+    sides: dict[int, list[dict[str, Any]]] = {old: [], new: []}
+    for row in found:
+        sides[row.pop("run_id")].append(row)
+    return sides[old], sides[new]
 
 
 def targets(conn: sqlite3.Connection, run_id: int) -> set[str]:
-    rows = conn.execute("SELECT company_key FROM targets WHERE run_id = ?", (run_id,))
-    return {r[0] for r in rows}
+    found = conn.execute("SELECT company_key FROM targets WHERE run_id = ?", (run_id,))
+    return {r[0] for r in found}
 
 
-def marks(conn: sqlite3.Connection, up_to_run: int | None = None) -> pd.DataFrame:
-    """Every run's marks (MARK_COLUMNS plus run_id and run_date), oldest run first."""
+def marks(conn: sqlite3.Connection, up_to_run: int | None = None) -> list[dict[str, Any]]:
+    """Every run's marks (run_id, run_date and MARK_COLUMNS) as rows, oldest run first."""
     where = "" if up_to_run is None else "WHERE m.run_id <= ?"
-    return pd.read_sql_query(
+    return rows(
+        conn,
         f"""SELECT m.run_id, r.run_date, {", ".join("m." + c for c in MARK_COLUMNS)}
             FROM marks m JOIN runs r USING (run_id) {where} ORDER BY m.run_id""",
-        conn,
-        params=() if up_to_run is None else (up_to_run,),
+        () if up_to_run is None else (up_to_run,),
     )
 
 
 def person(conn: sqlite3.Connection, prospect_id: str) -> pd.DataFrame:
     """One person over the runs: run_date, company, title, seniority, rank, score, status."""
+    import pandas as pd
+
     return pd.read_sql_query(
         """SELECT r.run_id, r.run_date, p.company, p.title, p.seniority, p.rank, p.score,
                   p.is_connection, p.is_alum, m.status, m.contacted_on, m.interested

@@ -30,6 +30,8 @@ NOT_RUN = {
     "make bench": "the 15-minute benchmark; its numbers are checked by benchmarks/check.py",
     "make bench-check": "a timing comparison, meaningful only on a quiet machine",
     "make lab": "starts JupyterLab, which waits for the user until stopped",
+    "./prospects batch students.csv --alumni /shared/alumni.parquet --out /shared/out/students "
+    "--scheduler tcp://HOST:8786": "needs a Dask cluster (tests/batch runs one on LocalCluster)",
 }
 # The user's files the README's lines name, and the sample file standing in for each.
 EXPORT = SAMPLE / "Basic_LinkedInDataExport_11-28-2026.zip"
@@ -38,6 +40,15 @@ DOWNLOADS = {
     "Basic_LinkedInDataExport_11-28-2026.zip": EXPORT,
     "Waterloo Alumni.xlsx": SAMPLE / "alumni.xlsx",
     "alumni.xlsx": SAMPLE / "alumni.xlsx",
+}
+# A career centre's files, which its README lines name in the folder they run in.
+CENTRE = {
+    "alumni-2025.xlsx": (SAMPLE / "alumni.xlsx").read_bytes(),
+    "alumni-2026.csv": b"First Name,Last Name,Class Year,Company,Title\n"
+    b"Ines,Okafor,2019,Shopify,Data Scientist\nTomas,Reyes,2018,RBC,Product Manager\n",
+    "students.csv": b"Student ID,Name,Graduation year,Target roles,Target companies\n"
+    b"S0012,Ada Park,2024,Data Scientist,Shopify;RBC\nS0013,Bo Lee,2023,Product Manager,Google\n",
+    "centre.toml": b'[me]\nschools = ["University of Waterloo"]\n',
 }
 
 
@@ -96,6 +107,8 @@ def clone(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     base = tmp_path_factory.mktemp("readme")
     repo = base / "prospects"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(repo)], check=True)
+    for name, content in CENTRE.items():
+        (repo / name).write_bytes(content)
     home = base / "home"
     (home / "Downloads").mkdir(parents=True)
     for name, source in DOWNLOADS.items():
@@ -154,6 +167,8 @@ def test_every_readme_command_runs_from_a_clean_clone(clone):
     assert set(ran) | set(NOT_RUN) == {words(c) for c in commands}
     assert (repo / "out" / "notebooks" / "tuned-ranking.toml").is_file()
     assert (repo / "shortlist.toml").is_file() and (repo / "matches.csv").is_file()
+    assert {p.name for p in (repo / "out" / "students").glob("*.xlsx")} >= {"summary.xlsx"}
+    assert len(list((repo / "out" / "students").glob("*s0012.xlsx"))) == 1
 
 
 __doc__ += "".join(f"\n- ``{line}``: {why}" for line, why in NOT_RUN.items())
