@@ -104,7 +104,9 @@ def prepare(
     interrupted prepare leaves the previous dataset as it was. ``out`` must not be one of the
     inputs, nor an existing file or folder that is not a dataset.
 
-    >>> prepare([Path("alumni.xlsx")], Settings(), Path("alumni.parquet"))  # doctest: +SKIP
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        prepare([Path("alumni.xlsx")], Settings(), Path("alumni.parquet"))
     """
     from pipeline.ingest.alumni import read_alumni
     from pipeline.link import link

@@ -133,8 +133,10 @@ def is_students_table(path: Path, max_bytes: int) -> bool:
 def read_students(path: Path, settings: Settings | None = None) -> Students:
     """Read a students table; each row accepted or set aside with its reason.
 
-    >>> read_students(Path("students.csv")).table.iloc[0]["target_roles"]  # doctest: +SKIP
-    ('Data Scientist', 'ML Engineer')
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        read_students(Path("students.csv")).table.iloc[0]["target_roles"]
+        # -> ('Data Scientist', 'ML Engineer')
     """
     settings = settings or Settings()
     path = check_file(Path(path), settings.ingest.max_archive_mb * 1_000_000, WHAT)

@@ -189,9 +189,11 @@ def carry_over(
     record_ids and the display columns Name, Company and School, plus ``left_out`` ("" when the
     person is shown, else why the settings leave them out). ``rows``: ``Previous.rows``.
 
-    >>> carried = carry_over(candidates, prev.rows, prev.headers, today)  # doctest: +SKIP
-    >>> carried.values.loc["ada-park", "Status"]  # doctest: +SKIP
-    'Contacted'
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        carried = carry_over(candidates, prev.rows, prev.headers, today)
+        carried.values.loc["ada-park", "Status"]
+        # -> 'Contacted'
     """
     columns = user_columns(headers)
     if rows.empty:

@@ -33,8 +33,10 @@ def intro_paths(shown: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
     introducer relates to the user. Both need full_name, title, company, rank, intro_via,
     is_connection, is_alum.
 
-    >>> intro_paths(shown, ranked).columns.tolist()  # doctest: +SKIP
-    ['Rank', 'Prospect', 'Their title', 'Company', 'Who can introduce', 'Their relation']
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        intro_paths(shown, ranked).columns.tolist()
+        # -> ['Rank', 'Prospect', 'Their title', 'Company', 'Who can introduce', 'Their relation']
     """
     via = _text(shown["intro_via"]).str.split("; ")
     rows = shown.assign(_via=via).explode("_via")

@@ -318,8 +318,10 @@ def write_workbook(
     LibreOffice, or when the previous workbook changed on disk since it was read.
     ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
 
-    >>> write_workbook(Path("out/shortlist.xlsx"), ranked, top_n=25)  # doctest: +SKIP
-    PosixPath('out/shortlist.xlsx')
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        write_workbook(Path("out/shortlist.xlsx"), ranked, top_n=25)
+        # -> PosixPath('out/shortlist.xlsx')
     """
     path = Path(path)
     refuse_if_open(path)

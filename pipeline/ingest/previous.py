@@ -225,8 +225,10 @@ def _user_sheet(ws) -> list[list[tuple[object, str]]]:
 def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
     """Read the user's columns and hand-added people from a workbook this tool wrote before.
 
-    >>> previous = read_previous(Path("out/shortlist.xlsx"))  # doctest: +SKIP
-    >>> previous.rows[["_sheet", "ID (keep)", "Status", "Notes"]]  # doctest: +SKIP
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        previous = read_previous(Path("out/shortlist.xlsx"))
+        previous.rows[["_sheet", "ID (keep)", "Status", "Notes"]]
     """
     from openpyxl import load_workbook
 

@@ -33,8 +33,10 @@ def read_reviewed(path: Path) -> pd.DataFrame:
     The Shortlist sheet comes first; All candidates adds the people further down. Raises
     InputError when the file is not a workbook written by ``prospects shortlist``.
 
-    >>> read_reviewed(Path("out/shortlist.xlsx")).columns[:3].tolist()  # doctest: +SKIP
-    ['prospect_id', 'interested', 'grade']
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        read_reviewed(Path("out/shortlist.xlsx")).columns[:3].tolist()
+        # -> ['prospect_id', 'interested', 'grade']
     """
     path = Path(path)
     if not path.is_file():

@@ -48,8 +48,10 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     column per feature in [0, 1] (NaN = unknown, left out of the score), an ``<feature>_evidence``
     text column each, score, rank (1 = best), why, intro_via and opener.
 
-    >>> ctx = context(settings, profile, None, today)  # doctest: +SKIP
-    >>> ranked, dropped = rank(linked.prospects, ctx)  # doctest: +SKIP
+    Usage (not run as a doctest: it needs a run's files or frames):
+
+        ctx = context(settings, profile, None, today)
+        ranked, dropped = rank(linked.prospects, ctx)
     """
     schema.check(prospects, schema.PROSPECTS, "Prospects")
     settings = ctx.settings
