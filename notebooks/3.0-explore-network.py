@@ -143,7 +143,7 @@ else:
         demo = Inputs(Path(folder) / "Connections.csv", (Path(folder) / "alumni.csv",))
         run_result = shortlist(demo, demo_settings, today=date.fromisoformat(day))
         history.prepare(run_result, history_path).commit()
-print(history.runs_text(history.runs(history_path)))
+print(history.runs_text(history.run_rows(history_path)))
 print(history.changes_text(history.changes_since(history_path)))
 
 # %%

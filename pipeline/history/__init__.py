@@ -12,10 +12,10 @@ history``; ``person(path, prospect_id)`` the history part of ``prospects explain
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.history import store
 from pipeline.history.report import Report, assess
@@ -39,6 +39,7 @@ __all__ = [
     "person",
     "person_text",
     "prepare",
+    "run_rows",
     "runs",
     "runs_text",
 ]
@@ -76,16 +77,26 @@ def runs(path: Path) -> pd.DataFrame:
         conn.close()
 
 
-def runs_text(frame: pd.DataFrame) -> str:
-    """`prospects history`: one line per run (counts and file names; no one's name)."""
-    if frame.empty:
+def run_rows(path: Path) -> list[dict[str, Any]]:
+    """``runs`` as plain rows, without pandas (`prospects history`)."""
+    conn = store.open_for_reading(path)
+    try:
+        return store.rows(conn, store.RUNS_SQL)
+    finally:
+        conn.close()
+
+
+def runs_text(found: Sequence[Mapping[str, Any]]) -> str:
+    """`prospects history`: one line per run (counts and file names; no one's name). ``found``:
+    ``run_rows(path)``."""
+    if not found:
         return "The history has no runs yet."
     lines = []
-    for r in frame.itertuples():
-        export = f"; export of {r.export_date}" if r.export_date else ""
+    for r in found:
+        export = f"; export of {r['export_date']}" if r["export_date"] else ""
         lines.append(
-            f"#{r.run_id}  {r.run_date}  {r.people:,} people ({r.connections:,} connections, "
-            f"{r.alumni:,} alumni){export}; files: {r.inputs or 'none'}"
+            f"#{r['run_id']}  {r['run_date']}  {r['people']:,} people ({r['connections']:,} "
+            f"connections, {r['alumni']:,} alumni){export}; files: {r['inputs'] or 'none'}"
         )
     return "\n".join(lines)
 

@@ -287,24 +287,21 @@ def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str,
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
+RUNS_SQL = """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people,
+          (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id AND p.is_connection)
+             AS connections,
+          (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id AND p.is_alum) AS alumni,
+          (SELECT group_concat(name, ', ') FROM inputs i WHERE i.run_id = r.run_id) AS inputs,
+          (SELECT max(export_date) FROM inputs i WHERE i.run_id = r.run_id) AS export_date
+   FROM runs r ORDER BY r.run_id"""
+
+
 def runs(conn: sqlite3.Connection) -> pd.DataFrame:
     """One row per run, oldest first: run_id, run_at, run_date, version, people, connections,
-    alumni, inputs (file names joined by ", "), export_date."""
+    alumni, inputs (file names joined by ", "), export_date. (As rows: ``rows(conn, RUNS_SQL)``.)"""
     import pandas as pd
 
-    return pd.read_sql_query(
-        """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people,
-                  (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id
-                     AND p.is_connection) AS connections,
-                  (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id
-                     AND p.is_alum) AS alumni,
-                  (SELECT group_concat(name, ', ') FROM inputs i WHERE i.run_id = r.run_id)
-                     AS inputs,
-                  (SELECT max(export_date) FROM inputs i WHERE i.run_id = r.run_id)
-                     AS export_date
-           FROM runs r ORDER BY r.run_id""",
-        conn,
-    )
+    return pd.read_sql_query(RUNS_SQL, conn)
 
 
 def prospects(

@@ -48,11 +48,10 @@ def _history(db: Path, people: int, runs: int, seed: int = 3) -> list[pd.DataFra
     return snapshots
 
 
-def test_prospects_changes_imports_no_pandas_and_no_stage(tmp_path):
-    db = tmp_path / "history.sqlite"
-    _history(db, 400, 2)
+def _imports_of(*args: str) -> tuple[str, set[str]]:
+    """``python -m pipeline ARGS``' stdout and the modules it imported (-X importtime)."""
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pipeline", "changes", "--history", str(db)],
+        [sys.executable, "-X", "importtime", "-m", "pipeline", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -64,12 +63,35 @@ def test_prospects_changes_imports_no_pandas_and_no_stage(tmp_path):
         for line in done.stderr.splitlines()
         if line.startswith("import time:")
     }
-    assert "pipeline.history" in imported  # the report is read: -X importtime saw the imports
-    assert sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY) == []
+    assert "pipeline.history" in imported  # -X importtime saw the imports
+    return done.stdout, imported
+
+
+def _heavy(imported: set[str]) -> list[str]:
+    return sorted(m for m in imported if m.split(".")[0] in HEAVY or m in HEAVY)
+
+
+def test_prospects_changes_imports_no_pandas_and_no_stage(tmp_path):
+    db = tmp_path / "history.sqlite"
+    _history(db, 400, 2)
+    out, imported = _imports_of("changes", "--history", str(db))
+    assert _heavy(imported) == []
     report = history.changes_since(db, today=date.today())
-    assert done.stdout.strip() == history.changes_text(report)
-    assert done.stdout.startswith("Since your run of 2026-01-05: ")
-    assert "  Changed jobs: " in done.stdout and "  New connection: " in done.stdout
+    assert out.strip() == history.changes_text(report)
+    assert out.startswith("Since your run of 2026-01-05: ")
+    assert "  Changed jobs: " in out and "  New connection: " in out
+
+
+def test_prospects_history_imports_no_pandas_and_lists_the_runs(tmp_path):
+    db = tmp_path / "history.sqlite"
+    snapshots = _history(db, 400, 2)
+    out, imported = _imports_of("history", "--history", str(db))
+    assert _heavy(imported) == []
+    lines = out.strip().splitlines()
+    assert [line.split()[:2] for line in lines] == [["#1", "2026-01-05"], ["#2", "2026-02-04"]]
+    connections = int(snapshots[1]["is_connection"].sum())
+    assert f"{len(snapshots[1]):,} people ({connections:,} connections, " in lines[1]
+    assert lines[1].endswith("files: Connections.csv")
 
 
 def test_the_rows_sqlite_hands_over_give_the_changes_of_the_whole_runs(tmp_path):

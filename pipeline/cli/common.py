@@ -1,0 +1,116 @@
+"""What every `prospects` command shares: its options, the one-line error handling, the first
+progress line, and the run's inputs (the bundled sample when none are given).
+
+Nothing here imports pandas or a stage: `prospects --help` must stay fast
+(benchmarks/first_line.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.errors import ProspectsError
+from pipeline.progress import Progress
+
+
+@contextmanager
+def user_errors(progress: Progress | None = None) -> Iterator[None]:
+    """A user's mistake becomes one line on stderr and exit 1; never a traceback.
+
+    ``progress`` is closed first, so its live line never runs into the error or the results.
+    """
+    try:
+        yield
+    except ProspectsError as exc:
+        if progress is not None:
+            progress.close()
+        from pipeline.safety import forget
+
+        echo(f"Error: {exc.message}", err=True)
+        forget(exc)
+        raise typer.Exit(exc.exit_code) from None
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def echo(message: str, *, err: bool = False) -> None:
+    """typer.echo with terminal escapes removed: file names and cells come from people's files."""
+    from pipeline.safety import plain
+
+    typer.echo(plain(message), err=err)
+
+
+def started(total: int | None = None) -> Progress:
+    """The first line after Enter, before the slow imports (pandas, scikit-learn) begin."""
+    progress = Progress(total=total)
+    progress("Starting up")
+    return progress
+
+
+def warn(message: str) -> None:
+    echo(f"Warning: {message}", err=True)
+
+
+Export = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Connections.csv, the archive zip or its extracted folder (default: the sample).",
+        metavar="EXPORT",
+    ),
+]
+Config = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Settings file (TOML).", metavar="<file>"),
+]
+Alumni = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--alumni",
+        "-a",
+        help="Alumni list; repeat for several: -a a.xlsx -a b.csv.",
+        metavar="<file>",
+    ),
+]
+Targets = Annotated[
+    Path | None,
+    typer.Option("--targets", "-t", help="LAMP list of target employers.", metavar="<file>"),
+]
+Verbose = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also print the technical terms and figures."),
+]
+
+
+def stage_count(export, alumni, targets, previous) -> int:
+    """How many stages a run will report: starting, each file, normalize, link, rank."""
+    files = (1 + len(alumni or ())) if export or alumni else 2  # the sample: export + alumni
+    return 1 + files + bool(targets) + bool(previous) + 3
+
+
+History = Annotated[
+    Path | None,
+    typer.Option(
+        "--history",
+        help="Run history (default: history.sqlite beside the workbook).",
+        metavar="<file>",
+    ),
+]
+DEFAULT_HISTORY = Path("out/history.sqlite")
+
+
+def run_inputs(export, alumni, targets, config, previous=None):
+    """The run's inputs and settings file: the bundled sample (and its settings) when no export
+    and no alumni list is given."""
+    from pipeline import run
+
+    if export is None and not alumni:
+        base, config = run.Inputs.sample(), config or run.SAMPLE_CONFIG
+    else:
+        base = run.Inputs(export, tuple(alumni or ()))
+    return run.Inputs(base.export, base.alumni, targets, previous), config
