@@ -157,11 +157,21 @@ def joined(columns: Sequence[str], comparison: Comparison) -> Comparison:
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         def join(f: pd.DataFrame) -> pd.DataFrame:
-            text = f[columns[0]].fillna("").astype("str")
-            for column in columns[1:]:
-                text = text + " " + f[column].fillna("").astype("str")
-            text = text.str.replace(r"\s+", " ", regex=True).str.strip()
-            return pd.DataFrame({name: text}, index=f.index)
+            # once per distinct combination of the parts: pairs repeat records many times
+            parts = [pd.factorize(f[c].fillna("").astype("str")) for c in columns]
+            code = np.zeros(len(f), dtype="int64")
+            for codes, uniques in parts:
+                code = code * max(len(uniques), 1) + codes
+                code = pd.factorize(code)[0]
+            first = pd.Series(code).drop_duplicates()
+            rows = first.index.to_numpy()
+            text = pd.Series(np.asarray(parts[0][1], dtype=object)[parts[0][0][rows]], dtype="str")
+            for codes, uniques in parts[1:]:
+                text = text + " " + pd.Series(np.asarray(uniques, dtype=object)[codes[rows]])
+            text = text.str.replace(r"\s+", " ", regex=True).str.strip().to_numpy(dtype=object)
+            lookup = np.empty(int(code.max(initial=-1)) + 1, dtype=object)
+            lookup[first.to_numpy()] = text
+            return pd.DataFrame({name: lookup[code]}, index=f.index, dtype="str")
 
         return inner(join(a), join(b))
 

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.normalize.companies import company_keys, company_similarities
 from pipeline.normalize.titles import expand_abbreviations, role_family
@@ -92,6 +91,10 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
     near = np.flatnonzero((near >= NEAR).any(axis=1))
     if len(near):
         subset = [titles[i] for i in near]
+        # scikit-learn (and SciPy) only when ranking: `prospects link` never ranks, and importing
+        # them costs more than linking Febrl's 10,000 records
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
         both = tfidf.fit_transform([*subset, *roles])  # n-grams are built once per text
         cos = (both[: len(subset)] @ both[len(subset) :].T).toarray()

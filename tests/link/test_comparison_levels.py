@@ -71,6 +71,21 @@ def test_several_columns_compare_as_one_text() -> None:
     ]
 
 
+def test_joined_text_is_built_once_per_distinct_row_and_stays_aligned() -> None:
+    # The joined text is made per distinct (address_1, address_2) and spread back: repeated,
+    # empty, missing and spaced parts must land on their own rows, in order.
+    comparison = from_spec("address_1+address_2", "exact")
+    a = pd.DataFrame({"address_1": ["1 main st", None, "knox  ", "1 main st", "", "knox"],
+                      "address_2": ["apt 2", "elm", "", "apt 2", "", None]})  # fmt: skip
+    b = pd.DataFrame({"address_1": ["1 main st apt", "", "knox", "1 main", "x", "knox "],
+                      "address_2": ["2", "elm", None, "st apt 2", "", ""]})  # fmt: skip
+    assert comparison.compute(a, b).tolist() == [0, 0, 0, 0, NULL, 0]
+    other = from_spec("address_1+address_2", "exact").compute(
+        a, b.iloc[::-1].reset_index(drop=True)
+    )
+    assert other.tolist() == [1, 1, 1, 1, NULL, 1]
+
+
 def test_a_joined_comparison_over_a_missing_column_is_named(people, today) -> None:
     from pipeline.errors import InputError
 
