@@ -192,22 +192,22 @@ def unknowns_line(frame: pd.DataFrame, *, plain: bool = False) -> str:
     'Seniority unknown for 1 of 1 job titles, kind of work for 1; 1 of 1 schools not recognised.'
     """
     n = _unknown_counts(frame)
-    if plain:
-        parts = [
-            f"Seniority unknown for {n['no_level']:,} of {n['titles']:,} job titles, "
-            f"kind of work for {n['no_family']:,}"
-        ]
-        if n["placeholders"]:
-            parts.append(f"no real employer for {n['placeholders']:,} (Self-employed, Stealth …)")
-        if n["schools"]:
-            parts.append(f"{n['no_school']:,} of {n['schools']:,} schools not recognised")
-        return "; ".join(parts) + "."
-    parts = [
-        f"Seniority unknown for {n['no_level']:,} of {n['titles']:,} titles, "
-        f"role family for {n['no_family']:,}"
-    ]
-    if n["placeholders"]:
-        parts.append(f"{n['placeholders']:,} placeholder employers (Self-employed, Stealth …)")
-    if n["schools"]:
-        parts.append(f"no school key for {n['no_school']:,} of {n['schools']:,} schools")
+    words = _PLAIN_WORDS if plain else _TECHNICAL_WORDS
+    parts = [words["levels"].format(**n)]
+    parts += [words[key].format(**n) for key in ("placeholders", "schools") if n[key]]
     return "; ".join(parts) + "."
+
+
+# The summary in the user's words, and with the technical names (--verbose, notebooks).
+_PLAIN_WORDS = {
+    "levels": "Seniority unknown for {no_level:,} of {titles:,} job titles, "
+    "kind of work for {no_family:,}",
+    "placeholders": "no real employer for {placeholders:,} (Self-employed, Stealth …)",
+    "schools": "{no_school:,} of {schools:,} schools not recognised",
+}
+_TECHNICAL_WORDS = {
+    "levels": "Seniority unknown for {no_level:,} of {titles:,} titles, "
+    "role family for {no_family:,}",
+    "placeholders": "{placeholders:,} placeholder employers (Self-employed, Stealth …)",
+    "schools": "no school key for {no_school:,} of {schools:,} schools",
+}
