@@ -51,7 +51,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     exact("email"),
     levelled(
         "name",
-        ("name_key", "last_key", "first_key", "first_name_variants"),
+        ("name_key", "last_key", "first_key", "first_name_variants", "email"),
         NAME,
         name_conditions,
         optional=("former_key", "last_family"),
@@ -107,8 +107,9 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("seniority", "source", "title_clean"),
         ORDER_LEVELS,
         seniority_order,
-        m_prior=(0.7, 0.25, 0.05),
-        u_prior=(0.4, 0.2, 0.4),
+        optional=("seniority_alone",),
+        m_prior=(0.5, 0.2, 0.25, 0.05),
+        u_prior=(0.2, 0.2, 0.2, 0.4),
     ),
 )
 
