@@ -344,7 +344,9 @@ def fit(
     """
     strong = labelled[labelled["evidence"] == "strong"]
     right = float((strong["title_level"] == strong["level"]).mean()) if len(strong) else 0.97
-    rows = [{"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}]
+    rows: list[dict[str, object]] = [
+        {"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}
+    ]
     evidence = labelled["evidence"].replace({"unclassified": "none"})
     kinds = labelled["kind"] if "kind" in labelled else pd.Series("", index=labelled.index)
 
@@ -360,15 +362,14 @@ def fit(
 
     def emit(cls: str, kind: str, by_bucket: np.ndarray, overall: np.ndarray) -> None:
         for i in range(len(EDGES) - 1):
-            rows.append(
-                {"evidence": cls, "employer_kind": kind}
-                | {"years_from": EDGES[i], "years_to": EDGES[i + 1]}
-                | {lv: round(float(v), 4) for lv, v in zip(LEVELS, by_bucket[i], strict=True)}
-            )
-        rows.append(
-            {"evidence": cls, "employer_kind": kind, "years_from": "", "years_to": ""}
-            | {lv: round(float(v), 4) for lv, v in zip(LEVELS, overall, strict=True)}
-        )
+            row: dict[str, object] = {"evidence": cls, "employer_kind": kind}
+            row |= {"years_from": EDGES[i], "years_to": EDGES[i + 1]}
+            row |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, by_bucket[i], strict=True)}
+            rows.append(row)
+        last: dict[str, object] = {"evidence": cls, "employer_kind": kind}
+        last |= {"years_from": "", "years_to": ""}
+        last |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, overall, strict=True)}
+        rows.append(last)
 
     def level_shares(part: pd.DataFrame) -> np.ndarray:
         counts = part["level"].value_counts(normalize=True).reindex(list(LEVELS)).fillna(0.0)
