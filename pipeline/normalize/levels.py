@@ -310,7 +310,8 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             continue
         best = int(p.argmax())
         basis = _basis(evidence, rule, clean, y, "", kind if _has_kind_rows(evidence, kind) else "")
-        rows.append((LEVELS[best], round(float(p[best]), 2), basis, rule))
+        # a fitted share is an estimate: shown at most 0.99, never as a certainty
+        rows.append((LEVELS[best], min(round(float(p[best]), 2), 0.99), basis, rule))
     table = np.array(rows, dtype=object).reshape(len(rows), 4)[codes]
     return pd.DataFrame(
         {
