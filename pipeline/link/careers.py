@@ -46,9 +46,15 @@ def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     return np.where(usable & ~np.isnan(z), level, NULL)
 
 
-ORDER_LEVELS = ("LinkedIn's title more senior", "same seniority", "LinkedIn's title less senior")
+ORDER_LEVELS = (
+    "LinkedIn's title one step more senior",
+    "LinkedIn's title two or more steps more senior",
+    "same seniority",
+    "LinkedIn's title less senior",
+)
 #: Seniority as a rank: careers climb, so an alumni list's older title sits at or below the one
-#: a person's LinkedIn shows now. Partner ranks with VP; an Owner can be anything.
+#: a person's LinkedIn shows now, most often one promotion below (a record a few years old).
+#: Partner ranks with VP; an Owner can be anything.
 SENIORITY_RANK = {
     "Unpaid": 0, "Training": 0, "Entry": 1, "Senior": 2, "Manager": 3, "Director": 4, "VP": 5,
     "Partner": 5, "CXO": 6,
@@ -57,18 +63,23 @@ SENIORITY_RANK = {
 
 def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     """Where a LinkedIn connection meets another file's record with a different title: is the
-    connection's (current) title more senior, as senior, or less senior than the other's
-    (possibly years old)? Same person: rarely less senior. Equal titles are the job
-    comparison's, so they are left out (NULL) here, as are pairs without a connection."""
+    connection's (current) title one step more senior, two or more steps, as senior, or less
+    senior than the other's (possibly years old)? Same person: rarely less senior. Equal titles
+    are the job comparison's, so they are left out (NULL) here, as are pairs without a
+    connection.
+
+    Both titles are ranked by what they say alone (``seniority_alone``, when normalize made
+    it; else ``seniority``): an alum's class year lifts a plain "Data Analyst" ten years out to
+    Senior, while the connection's title has no year to lift it, so the two would not be
+    ranked on one footing."""
     conn_a = (a["source"].astype("str") == "connections").to_numpy()
     conn_b = (b["source"].astype("str") == "connections").to_numpy()
     if not (conn_a ^ conn_b).any():  # one alumni list deduplicated
         return np.full(len(a), NULL)
-    rank_a, rank_b = (
-        f["seniority"].astype("str").map(SENIORITY_RANK).to_numpy(float) for f in (a, b)
-    )
+    column = "seniority_alone" if "seniority_alone" in a.columns else "seniority"
+    rank_a, rank_b = (f[column].astype("str").map(SENIORITY_RANK).to_numpy(float) for f in (a, b))
     gap = np.where(conn_a, rank_a - rank_b, rank_b - rank_a)
-    level = np.select([gap > 0, gap == 0], [0, 1], default=2)
+    level = np.select([gap == 1, gap > 1, gap == 0], [0, 1, 2], default=3)
     usable = (conn_a ^ conn_b) & ~np.isnan(gap)
     at = np.flatnonzero(usable)  # none when deduplicating one alumni list
     if len(at):

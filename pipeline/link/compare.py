@@ -51,7 +51,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     exact("email"),
     levelled(
         "name",
-        ("name_key", "last_key", "first_key", "first_name_variants"),
+        ("name_key", "last_key", "first_key", "first_name_variants", "email"),
         NAME,
         name_conditions,
     ),
@@ -105,8 +105,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("seniority", "source", "title_clean"),
         ORDER_LEVELS,
         seniority_order,
-        m_prior=(0.7, 0.25, 0.05),
-        u_prior=(0.4, 0.2, 0.4),
+        m_prior=(0.5, 0.2, 0.25, 0.05),
+        u_prior=(0.2, 0.2, 0.2, 0.4),
     ),
 )
 
@@ -136,7 +136,9 @@ def compare(
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     extra = [
-        c for c in ("former_key", "last_family", "company", "class_years") if c in frame.columns
+        c
+        for c in ("former_key", "last_family", "company", "class_years", "seniority_alone")
+        if c in frame.columns
     ]
     for comparison in comparisons:
         # One comparison's columns at a time: for millions of pairs, every column of every

@@ -13,6 +13,7 @@ import pandas as pd
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
+from pipeline.link.addresses import spelled_by_address
 from pipeline.link.levels import NULL, Level, blank, pair_codes, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
@@ -28,6 +29,8 @@ NAME = (
     # a former name at all (the share with alternates), and this one (its frequency)
     Level("former name", "former", m=0.06, u=1e-5, tf=("name_key", "name_key_alternates"),
           fixed=True),
+    # a typo or a married name in one record, the other's exact name in its e-mail address
+    Level("same name as an e-mail address spells it", "address", m=0.02, u=1e-5, tf="name_key"),
     Level("nickname or variant", "variant", m=0.10, u=2e-5, tf="last_key"),
     Level("close spelling", "typo", m=0.05, u=2e-5, local=True),
     Level("same words, other order", "reordered", m=0.02, u=1e-5),
@@ -116,9 +119,18 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
     both = open_ & ~typo & ~part & ~same_last & ~variants
     both = _on(both, a["first_key"], b["first_key"], _one_typo) > 0
     typo |= _on(both, a["last_key"], b["last_key"], _one_typo) > 0
+    address = np.zeros(len(a), dtype=bool)
+    if "email" in a.columns:  # only pairs still open where either record has an address
+        at = np.flatnonzero(open_ & ~former & ~_both_blank(a, b))
+        if len(at):
+            cols = ["email", "first_key", "last_key"]
+            address[at] = spelled_by_address(
+                a[cols].iloc[at].reset_index(drop=True), b[cols].iloc[at].reset_index(drop=True)
+            )
     return {
         "exact": exact_,
         "former": former & variants,
+        "address": address,
         "variant": same_last & variants,
         "typo": typo,
         "reordered": reordered,
@@ -128,6 +140,13 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
         "same_first": variants,
         "null": (key_a == "").to_numpy() | (key_b == "").to_numpy(),
     }
+
+
+def _both_blank(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """True where neither record of an aligned pair has an e-mail address."""
+    x = a["email"].fillna("").astype("str").to_numpy(dtype=object)
+    y = b["email"].fillna("").astype("str").to_numpy(dtype=object)
+    return (x == "") & (y == "")
 
 
 def _per_distinct(x: pd.Series, y: pd.Series, test) -> np.ndarray:

@@ -85,6 +85,9 @@ def normalize(
     levels = employer_levels(out.assign(**measured), titles)
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
+    # The level the title says with the years unread: link compares a LinkedIn title with an
+    # alumni list's older one on this footing (the class year would lift only the alum's side).
+    out["seniority_alone"] = employer_levels(out.assign(career_years=np.nan), titles)["seniority"]
     out = pd.concat([out, career_stage(out, today)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 
