@@ -51,7 +51,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     exact("email"),
     levelled(
         "name",
-        ("name_key", "last_key", "first_key", "first_name_variants", "email"),
+        ("name_key", "last_key", "first_key", "first_name_variants", "email", "linkedin_slug"),
         NAME,
         name_conditions,
         optional=("former_key", "last_family"),

@@ -29,8 +29,9 @@ NAME = (
     # a former name at all (the share with alternates), and this one (its frequency)
     Level("former name", "former", m=0.06, u=1e-5, tf=("name_key", "name_key_alternates"),
           fixed=True),
-    # a typo or a married name in one record, the other's exact name in its e-mail address
-    Level("same name as an e-mail address spells it", "address", m=0.02, u=1e-5, tf="name_key"),
+    # a typo, married name or nickname in one record, the other's exact name in its address
+    Level("same name as an e-mail address or URL spells it", "address", m=0.03, u=1e-5,
+          tf="name_key"),
     Level("nickname or variant", "variant", m=0.10, u=2e-5, tf="last_key"),
     Level("close spelling", "typo", m=0.05, u=2e-5, local=True),
     Level("same words, other order", "reordered", m=0.02, u=1e-5),
@@ -115,14 +116,18 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
     both = open_ & ~typo & ~part & ~same_last & ~variants
     both = _on(both, a["first_key"], b["first_key"], _one_typo) > 0
     typo |= _on(both, a["last_key"], b["last_key"], _one_typo) > 0
+    # the other's exact name in one record's e-mail address or LinkedIn URL (a typo, a married
+    # name or a nickname in the record's own name field); nickname pairs too, so not ``open_``
     address = np.zeros(len(a), dtype=bool)
-    if "email" in a.columns:  # only pairs still open where either record has an address
-        at = np.flatnonzero(open_ & ~former & ~_both_blank(a, b))
-        if len(at):
-            cols = ["email", "first_key", "last_key"]
-            address[at] = spelled_by_address(
-                a[cols].iloc[at].reset_index(drop=True), b[cols].iloc[at].reset_index(drop=True)
-            )
+    cols = [
+        c for c in ("email", "linkedin_slug", "first_key", "last_key", "first_name_variants")
+        if c in a.columns
+    ]  # fmt: skip
+    at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(a, b))
+    if len(at):
+        address[at] = spelled_by_address(
+            a[cols].iloc[at].reset_index(drop=True), b[cols].iloc[at].reset_index(drop=True)
+        )
     return {
         "exact": exact_,
         "former": former & variants,
@@ -139,8 +144,12 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _both_blank(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    """True where neither record of an aligned pair has an e-mail address."""
-    return empty(a["email"]) & empty(b["email"])
+    """True where neither record of an aligned pair has an e-mail address or a LinkedIn URL."""
+    out = np.ones(len(a), dtype=bool)
+    for column in ("email", "linkedin_slug"):
+        if column in a.columns:
+            out &= empty(a[column]) & empty(b[column])
+    return out
 
 
 def _per_distinct(x: pd.Series, y: pd.Series, test, needed=None) -> np.ndarray:

@@ -25,7 +25,8 @@ def test_an_address_spells_the_other_records_name_not_its_own():
         ("augustin.merriweather7@gmail.com", "augustin", "meriweather"),  # a typo in the list
         ("li.xu@gmail.com", "li", "xu"),  # another person one letter away
         ("asmith@gmail.com", "ann", "jones"),  # one word: says nothing
-        ("will.tinren@gmail.com", "william", "tinren"),  # spells both names: no news
+        ("william.tinren@gmail.com", "william", "tinren"),  # its own name exactly: no news
+        ("will.tinren@gmail.com", "william", "tinren"),  # the nickname the other record shows
         ("maria.santana.acevedo@x.org", "maria", "santana"),  # a compound name run together
         ("", "maren", "lindgard"),
     )
@@ -34,12 +35,34 @@ def test_an_address_spells_the_other_records_name_not_its_own():
         ("", "li", "wu"),
         ("", "ann", "smith"),
         ("", "will", "tinren"),
+        ("", "will", "tinren"),
         ("", "maria", "santana acevedo"),
         ("maren.holloway@yahoo.com", "maren", "holloway"),  # only its own name
     )
-    assert spelled_by_address(a, b).tolist() == [True, False, False, False, True, False]
+    expected = [True, False, False, False, True, True, False]
+    assert spelled_by_address(a, b).tolist() == expected
     # either record's address counts
-    assert spelled_by_address(b, a).tolist() == [True, False, False, False, True, False]
+    assert spelled_by_address(b, a).tolist() == expected
+
+
+def test_a_linkedin_url_keeps_the_name_its_owner_signed_up_with():
+    """A URL is made from the name at sign-up ("jonathan-clark-1f3a2") and kept when the
+    profile later shows a nickname; its suffix with digits is not a name word."""
+    a = pd.DataFrame(
+        {
+            "linkedin_slug": ["jonathan-clark-1f3a2", "jon-clark-77", "jonathan-clark-1f3a2"],
+            "first_key": ["jon", "jon", "jon"],
+            "last_key": ["clark", "clark", "clark"],
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "linkedin_slug": ["", "", ""],
+            "first_key": ["jonathan", "jonathan", "joanna"],
+            "last_key": ["clark", "clark", "clark"],
+        }
+    )
+    assert spelled_by_address(a, b).tolist() == [True, False, False]
 
 
 @pytest.fixture
@@ -68,7 +91,7 @@ def test_a_typo_in_the_list_is_the_exact_name_its_address_spells(_pair):
     conn = {"first_name": "Augustin", "last_name": "Merriweather"}
     alum = {"first_name": "Augustin", "last_name": "Meriweather"}
     level, with_address = _pair(conn, {**alum, "email": "augustin.merriweather7@gmail.com"})
-    assert level == "same name as an e-mail address spells it"
+    assert level == "same name as an e-mail address or URL spells it"
     plain_level, without = _pair(conn, alum)
     assert plain_level == "close spelling"
     assert with_address > without
@@ -79,4 +102,14 @@ def test_a_neighbour_in_spelling_keeps_its_own_name(_pair):
         {"first_name": "Li", "last_name": "Wu"},
         {"first_name": "Li", "last_name": "Xu", "email": "li.xu@gmail.com"},
     )
-    assert level != "same name as an e-mail address spells it"
+    assert level != "same name as an e-mail address or URL spells it"
+
+
+def test_a_nickname_on_linkedin_meets_the_full_name_its_url_spells(_pair):
+    alum = {"first_name": "Jonathan", "last_name": "Clarkson"}
+    conn = {"first_name": "Jon", "last_name": "Clarkson"}
+    level, with_url = _pair({**conn, "linkedin_slug": "jonathan-clarkson-1f3a2"}, alum)
+    assert level == "same name as an e-mail address or URL spells it"
+    plain_level, without = _pair({**conn, "linkedin_slug": "jon-clarkson-1f3a2"}, alum)
+    assert plain_level == "nickname or variant"
+    assert with_url > without
