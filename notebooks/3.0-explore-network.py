@@ -81,7 +81,8 @@ plt.show()
 # %% [markdown]
 # How each level was decided: the title's own words ("Intern", "Director"), a title with no
 # level word read with the years since the first degree ("Consultant", nine years out, is
-# Senior), the years alone when there is no title (an estimate), or the employer ("VP Finance"
+# Senior), the years and the kind of employer when there is no title (an estimate), or the
+# employer ("VP Finance"
 # at a student society is Unpaid). The probability is that of the level shown, the most
 # probable one; `prospects explain NAME` shows it for one person.
 

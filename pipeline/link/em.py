@@ -24,7 +24,7 @@ from pipeline.link.levels import NULL, Comparison
 #: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so
 #: that session says nothing about names; identifiers (URL, email) are the best name teachers.
 SESSIONS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    ("name", 2, ()),
+    ("name", 3, ()),  # exact, former name, spelled by an address, nickname
     ("job", 1, ("name",)),
     ("linkedin_slug", 0, ("email",)),
     ("email", 0, ("linkedin_slug",)),

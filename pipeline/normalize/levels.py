@@ -17,22 +17,29 @@ the title does not change. So each title is first sorted into an *evidence* clas
   share of each level among the generator's people (``fixtures/levels/generate.py``), fitted
   by ``benchmarks/eval_levels.py --fit`` (``fit``). The probabilities are those shares, so
   they are calibrated on the generator by construction; with the years unknown, the class's
-  shares over all years.
+  shares over all years. Without a title the employer's kind also counts (rows per kind:
+  a student society's people are Unpaid, a university's people before their class year are
+  still in Training), fitted the same way and pulled towards the rows for any employer; a
+  person with no employer known, or one of a kind never fitted, gets the rows for any employer.
 
 Before either, the employer and the title together may settle it (``level_overrides.csv``,
 ordered, first match wins): a student society's roles are Unpaid, an RA or TA post held while
 studying is Training, a hospital's residents are in training, a bank's Associate Vice President
-is a Manager (``employer_seniority.csv``, applied by ``titles.adjust_for_employer``).
+is a Manager (``employer_seniority.csv``, applied by ``titles.adjust_for_employer``); with no
+title at all, a "Self-employed" or "Freelance" employer makes an Owner (a rule whose title
+pattern matches the empty title, with a declared probability below 1).
 
 The shown level is the most probable; ``seniority_p`` is its probability and
 ``seniority_basis`` says in words what decided it. Without a title and without years the level
-stays "Unknown"; with years alone it is marked "estimated from years alone".
+stays "Unknown"; with years it is marked "estimated from years and employer (...)", or
+"estimated from years alone (...)" when no employer is known.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -79,17 +86,25 @@ def _evidence_by_rule() -> dict[str, str]:
 EDGES = (-np.inf, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, np.inf)
 
 
+#: Employer kinds with their own rows for people without a title (``kinds`` of
+#: ``estimate_levels``): what the employer says when nothing else but the years does. "other" is
+#: an employer of no particular kind; "" (no employer known) uses the rows for any employer.
+KIND_ROWS = ("society", "university", "bank", "hospital", "startup", "other")
+
+
 @cache
-def _model() -> tuple[float, dict[str, np.ndarray]]:
-    """(P a strong word is right, evidence class -> (len(EDGES) rows: one per years bucket,
-    then the row for unknown years) x LEVELS probabilities) from level_model.csv."""
-    strong, table = 0.97, dict[str, np.ndarray]()
+def _model() -> tuple[float, dict[tuple[str, str], np.ndarray]]:
+    """(P a strong word is right, (evidence class, employer kind or "" for any) -> (len(EDGES)
+    rows: one per years bucket, then the row for unknown years) x LEVELS probabilities) from
+    level_model.csv."""
+    strong, table = 0.97, dict[tuple[str, str], np.ndarray]()
     for row in _rows("level_model.csv"):
         probs = np.array([float(row[lv] or 0) for lv in LEVELS])
         if row["evidence"] == "strong":
             strong = float(row["Entry"])  # the share right, stored in one column
             continue
-        rows = table.setdefault(row["evidence"], np.zeros((len(EDGES), len(LEVELS))))
+        key = (row["evidence"], row.get("employer_kind") or "")
+        rows = table.setdefault(key, np.zeros((len(EDGES), len(LEVELS))))
         i = len(EDGES) - 1 if row["years_from"] == "" else EDGES.index(float(row["years_from"]))
         rows[i] = probs / probs.sum() if probs.sum() > 0 else probs
     return strong, table
@@ -102,14 +117,20 @@ def _kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 @cache
-def _overrides() -> tuple[tuple[str, str, re.Pattern[str], float, str], ...]:
+def _overrides() -> tuple[tuple[str, str, re.Pattern[str], float, str, float], ...]:
+    """(name, employer kind or "" for any, title pattern, max years, level, probability).
+
+    A pattern that matches the empty title (``^$``) is a rule for people without a title; the
+    probability is 1 unless the row declares one (a rule that is usually, not always, right).
+    """
     rows = sorted(_rows("level_overrides.csv"), key=lambda r: int(r["order"]))
     out = []
     for r in rows:
         if r["level"] not in LEVELS:
             raise ValueError(f"level_overrides.csv: bad level in {r['name']!r}")
         limit = float(r["max_years"]) if r["max_years"] else np.inf
-        out.append((r["name"], r["kind"], re.compile(r["title"]), limit, r["level"]))
+        p = float(r.get("probability") or 1.0)
+        out.append((r["name"], r["kind"], re.compile(r["title"]), limit, r["level"], p))
     return tuple(out)
 
 
@@ -157,8 +178,12 @@ def evidence_class(rule: str, level: str, title_clean: str) -> str:
     return _evidence_by_rule().get(rule, "strong")
 
 
-def level_probabilities(evidence: str, level: str, years: float) -> np.ndarray:
+def level_probabilities(evidence: str, level: str, years: float, kind: str = "") -> np.ndarray:
     """P(level) over SENIORITY_LEVELS for one person (all zeros when nothing is known).
+
+    ``kind`` (employer_kind_of, or "other" for an employer of no particular kind) matters only
+    without a title: a student society's people are Unpaid, a university's new graduates are
+    often still assistants, a start-up's early hires its managers.
 
     >>> p = level_probabilities("plain", "Entry", 9.0)
     >>> SENIORITY_LEVELS[int(p.argmax())]
@@ -166,6 +191,8 @@ def level_probabilities(evidence: str, level: str, years: float) -> np.ndarray:
     >>> p = level_probabilities("strong", "Training", 10.0)
     >>> SENIORITY_LEVELS[int(p.argmax())]
     'Training'
+    >>> SENIORITY_LEVELS[int(level_probabilities("none", "Entry", -1.0, "society").argmax())]
+    'Unpaid'
     """
     out = np.zeros(len(LEVELS))
     right, table = _model()
@@ -175,21 +202,56 @@ def level_probabilities(evidence: str, level: str, years: float) -> np.ndarray:
         out[i] = right
         out[near] = (1 - right) / len(near)
         return out
-    rows = table["none" if evidence == "unclassified" else evidence]
+    cls = "none" if evidence == "unclassified" else evidence
+    rows = table.get((cls, kind), table[(cls, "")])
     if np.isnan(years):  # words that say nothing, and no years: nothing is known
         return out if evidence in ("none", "unclassified") else rows[-1].copy()
     bucket = int(np.searchsorted(EDGES, years, side="right")) - 1
     return rows[min(bucket, len(EDGES) - 2)].copy()
 
 
-def _basis(evidence: str, rule: str, title: str, years: float, override: str) -> str:
+#: How the basis names an employer kind ("estimated from years and employer (...; a bank)").
+KIND_WORDS = {
+    "society": "a student society",
+    "university": "a university",
+    "bank": "a bank",
+    "hospital": "a hospital",
+    "startup": "a start-up",
+    "other": "an employer of no particular kind",
+}
+
+
+@cache
+def _has_kind_rows(evidence: str, kind: str) -> bool:
+    cls = "none" if evidence == "unclassified" else evidence
+    return bool(kind) and (cls, kind) in _model()[1]
+
+
+def _basis(
+    evidence: str, rule: str, title: str, years: float, override: str, kind: str = ""
+) -> str:
     if override:
         return override
-    y = "" if np.isnan(years) else f"{years:.0f} years since the first degree"
+    y = (
+        ""
+        if np.isnan(years)
+        else "still studying: a class year still to come"
+        if years < 0
+        else f"{years:.0f} years since the first degree"
+    )
     if evidence == "strong":
         return f"title says so ({rule})"
+    if evidence == "none" and kind:
+        return f"estimated from years and employer ({y}; {KIND_WORDS.get(kind, kind)})" if y else ""
     if evidence == "none":
         return f"estimated from years alone ({y})" if y else ""
+    if evidence == "unclassified" and kind:
+        return (
+            f"title not recognised; estimated from years and employer "
+            f"({y}; {KIND_WORDS.get(kind, kind)})"
+            if y
+            else ""
+        )
     if evidence == "unclassified":
         return f"title not recognised; estimated from years ({y})" if y else ""
     what = "a manager of a product, not of people" if evidence == "ic manager" else "no level word"
@@ -208,7 +270,10 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     """seniority, seniority_p, seniority_basis and seniority_rule from title and experience.
 
     ``frame`` may have ``career_years`` and ``career_years_source`` (only "grad_year" and
-    "history" years count: a year guessed from the title would be circular); ``titles`` has
+    "history" years count: a year guessed from the title would be circular) and
+    ``last_degree_years`` (years since the latest class year, ``stage.last_degree_years``:
+    below zero, the person is still studying, whatever their first degree says: a 2019
+    bachelor with a PhD due in 2028 and no title is a student, in Training); ``titles`` has
     ``seniority`` (the title's own level), ``seniority_rule`` and ``title_clean`` (from
     ``classify_titles`` and ``adjust_for_employer``); ``kinds`` the employer kind of each row
     (``employer_kind_of``). All three share one index. Work is done once per distinct
@@ -221,6 +286,11 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     ['Senior']
     """
     years = np.round(_measured_years(frame), 1)
+    last = pd.to_numeric(
+        frame.get("last_degree_years", pd.Series(np.nan, index=frame.index)), errors="coerce"
+    ).to_numpy(dtype=float)
+    # still studying: a class year still to come (only a year measured counts, as above)
+    studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
     key = pd.DataFrame(
         {
             "level": titles["seniority"].astype("str").to_numpy(),
@@ -228,36 +298,43 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             "clean": titles["title_clean"].astype("str").to_numpy(),
             "kind": kinds.fillna("").astype("str").to_numpy(),
             "years": years,
+            "studying": studying,
         }
     )
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(key.fillna({"years": -999.0})))
+    filled = key.fillna({"years": -999.0, "studying": -999.0})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(filled))
     rows = []
     overrides = _overrides()
-    for level, rule, clean, kind, y in uniques:
+    for level, rule, clean, kind, y, s in uniques:
         y = np.nan if y == -999.0 else float(y)
+        # a student now is within any "while studying" rule's years; without a title the
+        # class year still to come is what the years say (a working student with a title
+        # keeps the years since the first degree: the title says they work)
+        student = y if s == -999.0 else min(y, float(s))
         hit = next(
             (
                 o
                 for o in overrides
                 if (not o[1] or o[1] == kind)
-                and clean
                 and o[2].search(clean)
-                and (o[3] == np.inf or (not np.isnan(y) and y <= o[3]))
+                and (o[3] == np.inf or (not np.isnan(student) and student <= o[3]))
             ),
             None,
         )
         if hit is not None:
-            rows.append((hit[4], 1.0, f"{hit[0]} ({kind or 'any employer'})", hit[0]))
+            rows.append((hit[4], hit[5], f"{hit[0]} ({kind or 'any employer'})", hit[0]))
             continue
         evidence = evidence_class(rule, level, clean)
-        p = level_probabilities(evidence, level if level in LEVELS else "Entry", y)
+        if evidence in ("none", "unclassified"):
+            y = student
+        p = level_probabilities(evidence, level if level in LEVELS else "Entry", y, kind)
         if p.sum() == 0:
             rows.append((UNKNOWN, np.nan, "", rule))
             continue
         best = int(p.argmax())
-        rows.append(
-            (LEVELS[best], round(float(p[best]), 2), _basis(evidence, rule, clean, y, ""), rule)
-        )
+        basis = _basis(evidence, rule, clean, y, "", kind if _has_kind_rows(evidence, kind) else "")
+        # a fitted share is an estimate: shown at most 0.99, never as a certainty
+        rows.append((LEVELS[best], min(round(float(p[best]), 2), 0.99), basis, rule))
     table = np.array(rows, dtype=object).reshape(len(rows), 4)[codes]
     return pd.DataFrame(
         {
@@ -269,49 +346,91 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     )
 
 
-def fit(labelled: pd.DataFrame, smoothing: float = 1.0) -> pd.DataFrame:
+def fit(
+    labelled: pd.DataFrame, smoothing: float = 1.0, kind_smoothing: float = 20.0
+) -> pd.DataFrame:
     """The level_model.csv table fitted on labelled people.
 
     ``labelled`` has ``evidence`` (EVIDENCE), ``title_level`` (the title's own level),
-    ``level`` (the true level) and ``years`` (years since the first degree, NaN when unknown).
+    ``level`` (the true level) and ``years`` (years since the first degree, NaN when unknown),
+    and may have ``kind`` (the employer kind: KIND_ROWS, "" when no employer is known).
     Each (evidence class, years bucket) row holds the level shares of its people, smoothed
     towards the class's shares over all years (``smoothing`` people's worth), so a bucket with
     few people still gives a sensible answer; the last row of each class (empty years) is the
     class's shares, used when the years are unknown. "unclassified" titles are fitted with
     "none" (their words say nothing). The 'strong' row holds, in its Entry column, the share of
     strong titles whose own level was right.
+
+    People without a title also get rows per employer kind (``employer_kind``; empty = any
+    employer): each bucket's shares among that kind's people, smoothed towards the bucket's
+    shares over every employer (``kind_smoothing`` people's worth), so a kind seen rarely in a
+    bucket falls back on the years.
     """
     strong = labelled[labelled["evidence"] == "strong"]
     right = float((strong["title_level"] == strong["level"]).mean()) if len(strong) else 0.97
-    rows = [{"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}]
+    rows: list[dict[str, object]] = [
+        {"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}
+    ]
     evidence = labelled["evidence"].replace({"unclassified": "none"})
-    for cls in ("plain", "ic manager", "none"):
-        part = labelled[evidence == cls]
-        overall = part["level"].value_counts(normalize=True).reindex(list(LEVELS)).fillna(0.0)
+    kinds = labelled["kind"] if "kind" in labelled else pd.Series("", index=labelled.index)
+
+    def shares_by_bucket(part: pd.DataFrame, prior: np.ndarray, weight: float) -> np.ndarray:
         bucket = pd.cut(part["years"], list(EDGES), right=False, labels=False)
+        out = np.zeros((len(EDGES) - 1, len(LEVELS)))
         for i in range(len(EDGES) - 1):
             counts = part.loc[bucket == i, "level"].value_counts().reindex(list(LEVELS)).fillna(0)
-            shares = (counts + smoothing * overall) / (counts.sum() + smoothing)
-            rows.append(
-                {"evidence": cls, "years_from": EDGES[i], "years_to": EDGES[i + 1]}
-                | {lv: round(float(v), 4) for lv, v in shares.items()}
+            row_prior = prior[i] if prior.ndim == 2 else prior
+            total = counts.sum() + weight
+            out[i] = (counts.to_numpy() + weight * row_prior) / total if total else row_prior
+        return out
+
+    def emit(cls: str, kind: str, by_bucket: np.ndarray, overall: np.ndarray) -> None:
+        for i in range(len(EDGES) - 1):
+            row: dict[str, object] = {"evidence": cls, "employer_kind": kind}
+            row |= {"years_from": EDGES[i], "years_to": EDGES[i + 1]}
+            row |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, by_bucket[i], strict=True)}
+            rows.append(row)
+        last: dict[str, object] = {"evidence": cls, "employer_kind": kind}
+        last |= {"years_from": "", "years_to": ""}
+        last |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, overall, strict=True)}
+        rows.append(last)
+
+    def level_shares(part: pd.DataFrame) -> np.ndarray:
+        counts = part["level"].value_counts(normalize=True).reindex(list(LEVELS)).fillna(0.0)
+        return counts.to_numpy()
+
+    for cls in ("plain", "ic manager", "none"):
+        part = labelled[evidence == cls]
+        overall = level_shares(part)
+        by_bucket = shares_by_bucket(part, overall, smoothing)
+        emit(cls, "", by_bucket, overall)
+        if cls != "none":
+            continue
+        for kind in KIND_ROWS:
+            of_kind = part[kinds[evidence == cls] == kind]
+            if len(of_kind) == 0:
+                continue
+            n = len(of_kind)
+            kind_overall = (level_shares(of_kind) * n + kind_smoothing * overall) / (
+                n + kind_smoothing
             )
-        rows.append(
-            {"evidence": cls, "years_from": "", "years_to": ""}
-            | {lv: round(float(v), 4) for lv, v in overall.items()}
-        )
-    table = pd.DataFrame(rows, columns=["evidence", "years_from", "years_to", *LEVELS])
+            emit(cls, kind, shares_by_bucket(of_kind, by_bucket, kind_smoothing), kind_overall)
+    columns = ["evidence", "employer_kind", "years_from", "years_to", *LEVELS]
+    table = pd.DataFrame(rows, columns=columns).fillna({"employer_kind": ""})
     for col in ("years_from", "years_to"):
         table[col] = table[col].map(lambda v: "" if v == "" else f"{v:g}")
     return table
 
 
 def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
-    """``employer_kind_of`` for each row: ``frame`` needs company_key and may have
+    """``employer_kind_of`` for each row, "other" for a named employer of no particular kind
+    and "" when no employer is known (empty, or a placeholder such as "Retired" that no kind
+    pattern reads): ``frame`` needs company_key and may have company_clean and
     employer_is_school (else company_is_school); one call per distinct employer."""
     from pipeline.normalize.companies import employer_kind
 
-    keys = frame["company_key"].fillna("").astype("str")
+    named = frame["company_key"].fillna("").astype("str")
+    keys = named
     if "company_clean" in frame:  # a placeholder ("Stealth Startup") has no key but a name
         clean = frame["company_clean"].fillna("").astype("str").str.lower()
         keys = keys.where(keys != "", clean)
@@ -321,10 +440,17 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
         if school_col
         else pd.Series(False, index=frame.index)
     )
-    pairs = pd.MultiIndex.from_arrays([keys.to_numpy(), school.to_numpy()])
+    pairs = pd.MultiIndex.from_arrays(
+        [keys.to_numpy(), school.to_numpy(), (named != "").to_numpy()]
+    )
     codes, uniques = pd.factorize(pairs)
     kinds = np.array(
-        [employer_kind_of(k, bool(s), employer_kind(k)) for k, s in uniques] + [""], dtype=object
+        [
+            employer_kind_of(k, bool(s), employer_kind(k)) or ("other" if n else "")
+            for k, s, n in uniques
+        ]
+        + [""],
+        dtype=object,
     )
     return pd.Series(kinds[codes], index=frame.index, dtype="str")
 
@@ -335,19 +461,24 @@ def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
     return estimate_levels(frame, titles, employer_kinds_of(frame))
 
 
-def relevel(prospects: pd.DataFrame, extra_rules=()) -> pd.DataFrame:
+def relevel(prospects: pd.DataFrame, extra_rules=(), today: date | None = None) -> pd.DataFrame:
     """The level again once records are linked: a LinkedIn title with the alumni list's class
     year. ``prospects`` needs title, company_key, career_years, career_years_source (and
-    employer_is_school when known). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
+    employer_is_school when known; grad_year and class_years, with ``today``, to see who is
+    still studying). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
     years are not measured keep what they had (their years came from the level itself).
     """
     from pipeline.normalize.companies import employer_kinds
+    from pipeline.normalize.stage import last_degree_years
     from pipeline.normalize.titles import adjust_for_employer, classify_titles
 
     out = prospects.copy()
     titles = classify_titles(out["title"], extra_rules=extra_rules)
     titles = adjust_for_employer(titles, employer_kinds(out["company_key"]))
-    levels = employer_levels(out, titles)
+    seen = out
+    if today is not None and "grad_year" in out:
+        seen = out.assign(last_degree_years=last_degree_years(out, today))
+    levels = employer_levels(seen, titles)
     measured = out["career_years_source"].astype("str").isin(MEASURED).to_numpy()
     for col in LEVEL_COLUMNS:
         if col in out:
@@ -362,7 +493,8 @@ def level_evidence(frame: pd.DataFrame) -> pd.DataFrame:
 
     ``frame`` has seniority, seniority_p and seniority_basis (normalize, or rank's relevel).
     "What decided it" is the basis without its details: "title says so", "title has no level
-    word", "estimated from years alone", an employer rule's name ...
+    word", "estimated from years and employer", "estimated from years alone", an employer
+    rule's name ...
 
     >>> f = pd.DataFrame({"seniority": ["Senior", "Senior"], "seniority_p": [0.9, 0.7],
     ...                   "seniority_basis": ["title says so (senior)", "estimated from years "

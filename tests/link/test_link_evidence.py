@@ -63,7 +63,8 @@ def test_career_stage_is_not_compared_between_two_class_years(people, today):
 @pytest.mark.parametrize(
     ("linkedin", "alumni", "level"),
     [
-        ("Director of Product", "Data Analyst", "LinkedIn's title more senior"),
+        ("Senior Data Analyst", "Data Analyst", "LinkedIn's title one step more senior"),
+        ("Director of Product", "Data Analyst", "LinkedIn's title two or more steps more senior"),
         ("Data Analyst", "Director of Product", "LinkedIn's title less senior"),
         ("Data Analyst", "Business Analyst", "same seniority"),
         # the same title is the job comparison's evidence, not counted twice
@@ -73,6 +74,19 @@ def test_career_stage_is_not_compared_between_two_class_years(people, today):
 def test_seniority_order_reads_the_alumni_title_as_the_older_one(linkedin, alumni, level, _levels):
     row = _levels({"company": "Acme", "title": linkedin}, {"company": "Zeta", "title": alumni})
     assert row["seniority order"] == level
+
+
+@pytest.mark.parametrize("grad_year", [2010, 2014, 2020])
+def test_seniority_order_ranks_both_titles_without_the_class_year(grad_year, _levels):
+    """A class year lifts a plain "Data Analyst" years out to Senior in the alum's own level;
+    the connection's title has no year to lift it. Ranked by what each title says alone, a
+    LinkedIn "Senior Data Analyst" is one promotion above the list's older "Data Analyst"
+    whatever the class year (read on the year-lifted level it would look the same or lower)."""
+    row = _levels(
+        {"company": "Acme", "title": "Senior Data Analyst"},
+        {"company": "Zeta", "title": "Data Analyst", "grad_year": grad_year},
+    )
+    assert row["seniority order"] == "LinkedIn's title one step more senior"
 
 
 def test_a_namesake_more_senior_in_the_alumni_list_is_less_likely_the_same_person(people, today):

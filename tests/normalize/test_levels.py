@@ -15,7 +15,14 @@ import pytest
 
 from fixtures.levels import generate
 from pipeline.normalize import normalize
-from pipeline.normalize.levels import LEVELS, evidence_class, fit, level_probabilities, relevel
+from pipeline.normalize.levels import (
+    LEVELS,
+    employer_kinds_of,
+    evidence_class,
+    fit,
+    level_probabilities,
+    relevel,
+)
 from pipeline.settings import Settings
 
 CASES = Path(__file__).resolve().parents[2] / "fixtures" / "levels" / "cases.csv"
@@ -52,6 +59,12 @@ def test_the_table_covers_every_pattern_of_the_issue():
         "student society in the title",
         "ambassador at a school",
         "RA/TA while studying",
+        "no title: student society",
+        "no title: at a university while studying",
+        "no title: class year still to come",
+        "no title: self-employed",
+        "self-employed with a title: the title decides",
+        "no title: employer of another kind",
     ):
         assert needed in patterns
     assert {r["expected"] for r in ROWS} <= {*LEVELS, "Unknown"}
@@ -76,12 +89,28 @@ def test_no_title_is_marked_estimated_and_probabilities_are_shown(people, today)
         {"title": "", "employer": "Shopify", "years": "7"},
         {"title": "Intern", "employer": "Shopify", "years": "10"},
         {"title": "", "employer": "Shopify", "years": ""},
+        {"title": "", "employer": "", "years": "7"},
+        {"title": "", "employer": "Waterloo Engineering Society", "years": "-1"},
+        {"title": "", "employer": "Self-employed", "years": "12"},
     ]
     out = normalize(_frame(people, rows), Settings(), today)
-    assert out["seniority_basis"].iloc[0].startswith("estimated from years alone")
-    assert out["seniority_basis"].iloc[1].startswith("title says so")
+    basis = out["seniority_basis"].tolist()
+    assert basis[0] == (
+        "estimated from years and employer (7 years since the first degree; "
+        "an employer of no particular kind)"
+    )
+    assert basis[1].startswith("title says so")
     assert 0.5 < out["seniority_p"].iloc[0] < 1.0
     assert out["seniority"].iloc[2] == "Unknown" and np.isnan(out["seniority_p"].iloc[2])
+    assert basis[3] == "estimated from years alone (7 years since the first degree)"
+    assert (
+        basis[4].startswith("estimated from years and employer") and "student society" in basis[4]
+    )
+    assert out["seniority"].iloc[4] == "Unpaid" and out["seniority_p"].iloc[4] > 0.5
+    assert basis[5] == "self-employed without a title (self-employed)"
+    assert out["seniority"].iloc[5] == "Owner" and out["seniority_p"].iloc[5] == 0.8
+    # every estimate without a title says it is one (the explain output shows this basis)
+    assert all(b.startswith("estimated") for b in (basis[0], basis[3], basis[4]))
 
 
 def test_probabilities_sum_to_one_and_years_move_a_plain_title():
@@ -118,6 +147,53 @@ def test_fit_learns_the_years_where_a_plain_title_turns_senior():
     assert plain.loc["", "Entry"] == 0.5  # years unknown: the shares over all years
 
 
+def test_fit_gives_people_without_a_title_rows_per_employer_kind():
+    """A kind's rows are its own shares, pulled towards the years' shares by kind_smoothing; a
+    kind never seen gets no rows and falls back on the rows for any employer."""
+    people = pd.DataFrame(
+        {
+            "evidence": ["none"] * 40,
+            "title_level": ["Unknown"] * 40,
+            "level": ["Unpaid"] * 10 + ["Training"] * 30,
+            "years": [-0.5] * 40,
+            "kind": ["society"] * 10 + ["bank"] * 30,
+        }
+    )
+    table = fit(people, smoothing=0.0, kind_smoothing=0.0)
+    none = table[(table["evidence"] == "none") & (table["years_from"] == "-inf")]
+    rows = none.set_index("employer_kind")
+    assert rows.loc["society", "Unpaid"] == 1.0 and rows.loc["bank", "Training"] == 1.0
+    assert rows.loc["", "Training"] == 0.75  # any employer: the years' shares
+    assert "hospital" not in rows.index
+    smooth = fit(people, smoothing=0.0, kind_smoothing=10.0)
+    row = smooth[(smooth["employer_kind"] == "society") & (smooth["years_from"] == "-inf")]
+    assert row["Unpaid"].iloc[0] == pytest.approx((10 + 10 * 0.25) / 20)
+    assert set(table.loc[table["evidence"] != "none", "employer_kind"]) == {""}
+
+
+def test_employer_kind_reaches_only_people_without_a_title():
+    society = level_probabilities("none", "Entry", -0.5, "society")
+    anyone = level_probabilities("none", "Entry", -0.5, "")
+    unseen = level_probabilities("none", "Entry", -0.5, "a kind never fitted")
+    assert LEVELS[int(society.argmax())] == "Unpaid" and LEVELS[int(anyone.argmax())] == "Training"
+    np.testing.assert_array_equal(unseen, anyone)
+    np.testing.assert_array_equal(
+        level_probabilities("plain", "Entry", 9.0, "society"),
+        level_probabilities("plain", "Entry", 9.0, ""),
+    )
+
+
+def test_employer_kinds_tell_a_named_employer_from_none():
+    frame = pd.DataFrame(
+        {
+            "company_key": ["shopify", "", "", "", "rbc"],
+            "company_clean": ["Shopify", "", "Retired", "Self-employed", "RBC"],
+            "employer_is_school": [False] * 5,
+        }
+    )
+    assert employer_kinds_of(frame).tolist() == ["other", "", "", "self-employed", "bank"]
+
+
 def test_relevel_uses_the_linked_class_year(people, today):
     """A connection has no class year; once linked to its alumni record it has one."""
     frame = normalize(
@@ -137,3 +213,76 @@ def test_generator_is_deterministic_and_has_every_kind():
     pd.testing.assert_frame_equal(a, b)
     assert set(a["level"]) >= {"Training", "Entry", "Senior", "Manager"}
     assert (a["title"] == "").any()
+
+
+def test_explain_shows_an_estimate_without_a_title_and_its_evidence(people, today):
+    from pipeline.rank.explain import _level_line
+
+    rows = [{"title": "", "employer": "McGill Students' Society", "years": "-1"}]
+    out = normalize(_frame(people, rows), Settings(), today)
+    line = _level_line(out.iloc[0])
+    assert line.startswith("Unpaid (p 0.")
+    assert "estimated from years and employer" in line and "a student society" in line
+
+
+def test_a_class_year_still_to_come_makes_a_student_without_a_title(people, today):
+    """A 2019 bachelor with a PhD due in 2028 is studying now: without a title, in Training;
+    with a working title, the title and the years since the first degree decide."""
+    rows = [
+        ("", "University of Toronto", 2019, "2019|2028"),
+        ("", "Shopify", 2019, "2019|2028"),
+        ("", "Shopify", 2019, "2019"),
+        ("Software Engineer", "Shopify", 2019, "2019|2028"),
+        ("Treasurer", "University of Waterloo", 2019, "2019|2028"),
+        ("Treasurer", "University of Waterloo", 2019, "2019"),
+        ("", "Shopify", 1996, "1996|2002"),  # '96 MA / '02 PhD: thirty years since the first
+    ]
+    frame = people(
+        *(
+            {
+                "first_name": "A",
+                "last_name": f"S{i}",
+                "title": t,
+                "company": c,
+                "grad_year": g,
+                "class_years": cy,
+                "source": "alumni",
+            }
+            for i, (t, c, g, cy) in enumerate(rows)
+        )
+    )
+    out = normalize(frame, Settings(), today)
+    levels = out["seniority"].tolist()
+    assert levels[:5] == ["Training", "Training", "Senior", "Senior", "Unpaid"]
+    assert levels[5] != "Unpaid" and levels[6] == "Senior"
+    basis = out["seniority_basis"].tolist()
+    assert basis[0] == (
+        "estimated from years and employer (still studying: a class year still to come; "
+        "a university)"
+    )
+    assert basis[3] == "title has no level word; 7 years since the first degree"
+    assert basis[4].startswith("officer at a school while studying")
+    assert basis[6].startswith("estimated from years and employer (30 years")
+    assert out["career_years"].iloc[0] == out["career_years"].iloc[2]  # stage is unchanged
+
+
+def test_relevel_sees_a_student_once_linked(people, today):
+    """Ranking re-reads the level after linking: a class year still to come (today given)
+    keeps a person without a title in Training there too."""
+    frame = normalize(
+        people(
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "title": "",
+                "company": "Shopify",
+                "grad_year": 2019,
+                "class_years": "2019|2028",
+                "source": "alumni",
+            }
+        ),
+        Settings(),
+        today,
+    )
+    assert relevel(frame, today=today)["seniority"].iloc[0] == "Training"
+    assert relevel(frame)["seniority"].iloc[0] == "Senior"  # no today: years since 2019 only
