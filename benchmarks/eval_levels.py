@@ -27,11 +27,11 @@ from benchmarks.results_md import record  # noqa: E402
 from fixtures.levels import generate  # noqa: E402
 from pipeline.ingest.ledger import people_frame  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
+from pipeline.normalize.level_fit import fit  # noqa: E402
 from pipeline.normalize.levels import (  # noqa: E402
     LEVELS,
     employer_kinds_of,
     evidence_class,
-    fit,
     level_probabilities,
 )
 from pipeline.settings import Settings  # noqa: E402
