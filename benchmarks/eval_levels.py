@@ -207,7 +207,9 @@ people are Unpaid; a start-up's early Heads of X). A real file's degrees (an MBA
 say a little more, but the generator draws no degree, and inventing one that predicts the level
 would only measure the invention; the rule for a self-employed employer (Owner, declared,
 probability 0.8) never fires here because the generator names founders' companies, not
-"Self-employed", so it is tested by the case table only.
+"Self-employed", so it is tested by the case table only; nor does the rule that a class year
+still to come among several ('19 BSc / '28 PhD) makes a person without a title a student, since
+the generator draws one class year per person (tests/normalize/test_levels.py tests it).
 
 | true level | people | with a title | no title | title only (before) | no title, years alone |
 |---|---|---|---|---|---|

@@ -16,7 +16,7 @@ from pipeline.normalize.companies import check_aliases, company_keys, employer_k
 from pipeline.normalize.levels import LEVEL_COLUMNS, employer_levels
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
-from pipeline.normalize.stage import career_stage
+from pipeline.normalize.stage import career_stage, last_degree_years
 from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
 
@@ -82,7 +82,8 @@ def normalize(
     # The level from the title and the years together: years come from the class year or a
     # dated history only (career_stage before the level is known), never from the title.
     measured = career_stage(out.assign(seniority=UNKNOWN), today)
-    levels = employer_levels(out.assign(**measured), titles)
+    studying = last_degree_years(out, today)  # a class year still to come: a student now
+    levels = employer_levels(out.assign(**measured, last_degree_years=studying), titles)
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
     # The level the title says with the years unread: link compares a LinkedIn title with an

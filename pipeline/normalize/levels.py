@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -231,7 +232,13 @@ def _basis(
 ) -> str:
     if override:
         return override
-    y = "" if np.isnan(years) else f"{years:.0f} years since the first degree"
+    y = (
+        ""
+        if np.isnan(years)
+        else "still studying: a class year still to come"
+        if years < 0
+        else f"{years:.0f} years since the first degree"
+    )
     if evidence == "strong":
         return f"title says so ({rule})"
     if evidence == "none" and kind:
@@ -263,7 +270,10 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     """seniority, seniority_p, seniority_basis and seniority_rule from title and experience.
 
     ``frame`` may have ``career_years`` and ``career_years_source`` (only "grad_year" and
-    "history" years count: a year guessed from the title would be circular); ``titles`` has
+    "history" years count: a year guessed from the title would be circular) and
+    ``last_degree_years`` (years since the latest class year, ``stage.last_degree_years``:
+    below zero, the person is still studying, whatever their first degree says: a 2019
+    bachelor with a PhD due in 2028 and no title is a student, in Training); ``titles`` has
     ``seniority`` (the title's own level), ``seniority_rule`` and ``title_clean`` (from
     ``classify_titles`` and ``adjust_for_employer``); ``kinds`` the employer kind of each row
     (``employer_kind_of``). All three share one index. Work is done once per distinct
@@ -276,6 +286,11 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     ['Senior']
     """
     years = np.round(_measured_years(frame), 1)
+    last = pd.to_numeric(
+        frame.get("last_degree_years", pd.Series(np.nan, index=frame.index)), errors="coerce"
+    ).to_numpy(dtype=float)
+    # still studying: a class year still to come (only a year measured counts, as above)
+    studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
     key = pd.DataFrame(
         {
             "level": titles["seniority"].astype("str").to_numpy(),
@@ -283,20 +298,26 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             "clean": titles["title_clean"].astype("str").to_numpy(),
             "kind": kinds.fillna("").astype("str").to_numpy(),
             "years": years,
+            "studying": studying,
         }
     )
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(key.fillna({"years": -999.0})))
+    filled = key.fillna({"years": -999.0, "studying": -999.0})
+    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(filled))
     rows = []
     overrides = _overrides()
-    for level, rule, clean, kind, y in uniques:
+    for level, rule, clean, kind, y, s in uniques:
         y = np.nan if y == -999.0 else float(y)
+        # a student now is within any "while studying" rule's years; without a title the
+        # class year still to come is what the years say (a working student with a title
+        # keeps the years since the first degree: the title says they work)
+        student = y if s == -999.0 else min(y, float(s))
         hit = next(
             (
                 o
                 for o in overrides
                 if (not o[1] or o[1] == kind)
                 and o[2].search(clean)
-                and (o[3] == np.inf or (not np.isnan(y) and y <= o[3]))
+                and (o[3] == np.inf or (not np.isnan(student) and student <= o[3]))
             ),
             None,
         )
@@ -304,6 +325,8 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             rows.append((hit[4], hit[5], f"{hit[0]} ({kind or 'any employer'})", hit[0]))
             continue
         evidence = evidence_class(rule, level, clean)
+        if evidence in ("none", "unclassified"):
+            y = student
         p = level_probabilities(evidence, level if level in LEVELS else "Entry", y, kind)
         if p.sum() == 0:
             rows.append((UNKNOWN, np.nan, "", rule))
@@ -438,19 +461,24 @@ def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
     return estimate_levels(frame, titles, employer_kinds_of(frame))
 
 
-def relevel(prospects: pd.DataFrame, extra_rules=()) -> pd.DataFrame:
+def relevel(prospects: pd.DataFrame, extra_rules=(), today: date | None = None) -> pd.DataFrame:
     """The level again once records are linked: a LinkedIn title with the alumni list's class
     year. ``prospects`` needs title, company_key, career_years, career_years_source (and
-    employer_is_school when known). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
+    employer_is_school when known; grad_year and class_years, with ``today``, to see who is
+    still studying). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
     years are not measured keep what they had (their years came from the level itself).
     """
     from pipeline.normalize.companies import employer_kinds
+    from pipeline.normalize.stage import last_degree_years
     from pipeline.normalize.titles import adjust_for_employer, classify_titles
 
     out = prospects.copy()
     titles = classify_titles(out["title"], extra_rules=extra_rules)
     titles = adjust_for_employer(titles, employer_kinds(out["company_key"]))
-    levels = employer_levels(out, titles)
+    seen = out
+    if today is not None and "grad_year" in out:
+        seen = out.assign(last_degree_years=last_degree_years(out, today))
+    levels = employer_levels(seen, titles)
     measured = out["career_years_source"].astype("str").isin(MEASURED).to_numpy()
     for col in LEVEL_COLUMNS:
         if col in out:

@@ -100,6 +100,25 @@ def _earliest_year(frame: pd.DataFrame) -> np.ndarray:
     return np.fmin(grad, listed)  # fmin ignores a NaN on either side
 
 
+def last_degree_years(frame: pd.DataFrame, today: date) -> np.ndarray:
+    """Years since the latest class year (``grad_year`` and every year of ``class_years``),
+    NaN when none is known; below zero the person is still studying ('96 MA / '28 PhD).
+
+    >>> f = pd.DataFrame({"grad_year": pd.array([2019, 2019, None], dtype="Int64"),
+    ...                   "class_years": ["2019|2028", "2019", ""]})
+    >>> last_degree_years(f, date(2026, 6, 1)).round(1).tolist()
+    [-2.0, 7.0, nan]
+    """
+    grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if "class_years" in frame.columns:
+        codes, uniques = pd.factorize(frame["class_years"].fillna("").astype("str"))
+        lasts = [
+            max((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
+        ]
+        grad = np.fmax(grad, np.append(np.asarray(lasts, dtype=float), np.nan)[codes])
+    return np.asarray(years_since(grad, today), dtype=float)
+
+
 def _per_unique(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
     """Two float arrays from ``fn`` (value -> (a, b)) applied once per unique value."""
     codes, uniques = pd.factorize(values.fillna("").astype("str"))

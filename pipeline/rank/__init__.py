@@ -32,7 +32,9 @@ def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     alumni list's class year together only now (``levels.relevel``). Years ahead of the user
     are worked out here and nowhere else (``rank.ahead``); stage_fit reads them.
     """
-    p = relevel(prospects, rules_from_settings(ctx.settings.normalize.seniority_rules))
+    p = relevel(
+        prospects, rules_from_settings(ctx.settings.normalize.seniority_rules), today=ctx.today
+    )
     p["intro_via"] = intro_paths(p, company_aliases=ctx.settings.normalize.company_aliases)
     ahead = years_ahead(p, ctx.my_career_years)
     for column in ahead.columns:

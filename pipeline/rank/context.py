@@ -31,6 +31,7 @@ class Context:
     target_companies: pd.DataFrame = field(default_factory=pd.DataFrame)  # employer, key, scores
     target_locations: tuple[str, ...] = ()
     target_industries: tuple[str, ...] = ()
+    today: date | None = None  # who is still studying (a class year still to come), for levels
 
 
 def target_companies(settings: Settings, lamp: pd.DataFrame | None) -> pd.DataFrame:
@@ -89,4 +90,5 @@ def context(
         target_companies=target_companies(settings, lamp),
         target_locations=settings.targets.locations,
         target_industries=settings.targets.industries,
+        today=today,
     )

@@ -223,3 +223,66 @@ def test_explain_shows_an_estimate_without_a_title_and_its_evidence(people, toda
     line = _level_line(out.iloc[0])
     assert line.startswith("Unpaid (p 0.")
     assert "estimated from years and employer" in line and "a student society" in line
+
+
+def test_a_class_year_still_to_come_makes_a_student_without_a_title(people, today):
+    """A 2019 bachelor with a PhD due in 2028 is studying now: without a title, in Training;
+    with a working title, the title and the years since the first degree decide."""
+    rows = [
+        ("", "University of Toronto", 2019, "2019|2028"),
+        ("", "Shopify", 2019, "2019|2028"),
+        ("", "Shopify", 2019, "2019"),
+        ("Software Engineer", "Shopify", 2019, "2019|2028"),
+        ("Treasurer", "University of Waterloo", 2019, "2019|2028"),
+        ("Treasurer", "University of Waterloo", 2019, "2019"),
+        ("", "Shopify", 1996, "1996|2002"),  # '96 MA / '02 PhD: thirty years since the first
+    ]
+    frame = people(
+        *(
+            {
+                "first_name": "A",
+                "last_name": f"S{i}",
+                "title": t,
+                "company": c,
+                "grad_year": g,
+                "class_years": cy,
+                "source": "alumni",
+            }
+            for i, (t, c, g, cy) in enumerate(rows)
+        )
+    )
+    out = normalize(frame, Settings(), today)
+    levels = out["seniority"].tolist()
+    assert levels[:5] == ["Training", "Training", "Senior", "Senior", "Unpaid"]
+    assert levels[5] != "Unpaid" and levels[6] == "Senior"
+    basis = out["seniority_basis"].tolist()
+    assert basis[0] == (
+        "estimated from years and employer (still studying: a class year still to come; "
+        "a university)"
+    )
+    assert basis[3] == "title has no level word; 7 years since the first degree"
+    assert basis[4].startswith("officer at a school while studying")
+    assert basis[6].startswith("estimated from years and employer (30 years")
+    assert out["career_years"].iloc[0] == out["career_years"].iloc[2]  # stage is unchanged
+
+
+def test_relevel_sees_a_student_once_linked(people, today):
+    """Ranking re-reads the level after linking: a class year still to come (today given)
+    keeps a person without a title in Training there too."""
+    frame = normalize(
+        people(
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "title": "",
+                "company": "Shopify",
+                "grad_year": 2019,
+                "class_years": "2019|2028",
+                "source": "alumni",
+            }
+        ),
+        Settings(),
+        today,
+    )
+    assert relevel(frame, today=today)["seniority"].iloc[0] == "Training"
+    assert relevel(frame)["seniority"].iloc[0] == "Senior"  # no today: years since 2019 only
