@@ -254,13 +254,16 @@ def _confidence(n: int, kept: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
 
 
 def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) -> pd.DataFrame:
-    rank = frame["source"].map({s: i for i, s in enumerate(order)}).fillna(len(order))
-    ordered = frame.assign(_label=labels, _rank=rank.to_numpy()).sort_values(
-        ["_label", "_rank", "source_row"], kind="stable"
-    )
+    # the rank of each record's source looked up per distinct source, and only the columns
+    # shown taken in that order: sorting the whole frame moved every column's text
+    codes, sources = pd.factorize(frame["source"].astype("str"), use_na_sentinel=False)
+    ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
+    rank = ranks[codes] if len(codes) else np.zeros(0)
+    by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
     cols = [c for c in columns if c in frame.columns]
-    blank = ordered[cols].apply(lambda s: s.where(s.astype("str") != "") if s.dtype == "str" else s)
-    return blank.groupby(ordered["_label"].to_numpy()).first()
+    part = frame[cols].take(by)
+    blank = part.apply(lambda s: s.where(s.astype("str") != "") if s.dtype == "str" else s)
+    return blank.groupby(np.asarray(labels)[by]).first()
 
 
 def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:

@@ -164,14 +164,24 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     slug = frame["linkedin_slug"].where(frame["linkedin_slug"] != "")
     ext = frame.get("alumni_record", pd.Series("", index=frame.index)).fillna("").astype("str")
     ext = ("alumni:" + ext).where(ext != "")
-    fallback = [
+    by = pd.DataFrame(
+        {
+            "label": labels,
+            "slug": slug.to_numpy(),
+            "ext": ext.to_numpy(),
+            "at": np.arange(len(frame)),
+        }
+    )
+    first = by.groupby("label")[["slug", "ext", "at"]].first()
+    ids = first["slug"].fillna(first["ext"]).astype(object)
+    # the hash only for the clusters that need it (its first record's), not for every record
+    need = ids.isna().to_numpy()
+    at = first["at"].to_numpy()[need]
+    names = frame["name_key"].to_numpy(dtype=object)[at]
+    years = frame["grad_year"].astype("str").to_numpy(dtype=object)[at]
+    companies = frame["company_key"].to_numpy(dtype=object)[at]
+    ids[need] = [
         "p-" + hashlib.sha1(f"{k}|{y}|{c}".encode()).hexdigest()[:12]
-        for k, y, c in zip(
-            frame["name_key"], frame["grad_year"].astype("str"), frame["company_key"], strict=True
-        )
+        for k, y, c in zip(names, years, companies, strict=True)
     ]
-    by = pd.DataFrame({"label": labels, "slug": slug.to_numpy(), "ext": ext.to_numpy()})
-    by["fallback"] = fallback
-    first = by.groupby("label")[["slug", "ext", "fallback"]].first()
-    ids = first["slug"].fillna(first["ext"]).fillna(first["fallback"])
     return pd.Series(ids.reindex(labels).to_numpy(), index=frame.index, dtype="str")

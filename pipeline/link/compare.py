@@ -54,6 +54,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("name_key", "last_key", "first_key", "first_name_variants", "email", "linkedin_slug"),
         NAME,
         name_conditions,
+        optional=("former_key", "last_family"),
     ),
     Comparison(
         "job",
@@ -64,6 +65,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         m_prior=(0.45, 0.2, 0.05, 0.02, 0.03, 0.002, 0.248),
         u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.02, 0.9255),
         relative=((5, 1 / 16),),  # -4 bits however many are retired
+        optional=("company",),
     ),
     # ten years apart and more: two classes, two people (an alum's namesake in one list)
     dataclasses.replace(
@@ -105,6 +107,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("seniority", "source", "title_clean"),
         ORDER_LEVELS,
         seniority_order,
+        optional=("seniority_alone",),
         m_prior=(0.5, 0.2, 0.25, 0.05),
         u_prior=(0.2, 0.2, 0.2, 0.4),
     ),
@@ -135,14 +138,11 @@ def compare(
     """
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    extra = [
-        c
-        for c in ("former_key", "last_family", "company", "class_years", "seniority_alone")
-        if c in frame.columns
-    ]
     for comparison in comparisons:
-        # One comparison's columns at a time: for millions of pairs, every column of every
-        # comparison at once would hold gigabytes of references.
+        # One comparison's columns at a time, and only those it reads: for millions of pairs,
+        # every column of every comparison at once would hold gigabytes, and each column taken
+        # per pair costs a copy of its text.
+        extra = [c for c in comparison.optional if c in frame.columns]
         cols = list(dict.fromkeys([*comparison.columns, *extra]))
         a = frame[cols].iloc[left].reset_index(drop=True)
         b = frame[cols].iloc[right].reset_index(drop=True)

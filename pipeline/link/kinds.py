@@ -17,16 +17,15 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.errors import SettingsError
-from pipeline.link.levels import NULL, Comparison, blank, pair_codes, similarity
+from pipeline.link.levels import NULL, Comparison, blank, pair_codes, same, similarity
 
 
 def exact(column: str) -> Comparison:
     """Same / different (URL, email, any identifier)."""
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        x = a[column].fillna("").astype("str").to_numpy(dtype=object)
-        y = b[column].fillna("").astype("str").to_numpy(dtype=object)
-        return np.where(blank(a, b, column), NULL, np.where(x == y, 0, 1))
+        x, y = a[column].fillna("").astype("str"), b[column].fillna("").astype("str")
+        return np.where(blank(a, b, column), NULL, np.where(same(x, y), 0, 1))
 
     return Comparison(
         column,
@@ -94,7 +93,7 @@ def distance(column: str, steps: Sequence[float] = (0, 2), many: str = "") -> Co
         return np.where(np.isnan(gap), NULL, level)
 
     labels = (*("same" if s == 0 else f"within {s:g}" for s in steps), "different")
-    return Comparison(column, (column,), labels, compute)
+    return Comparison(column, (column,), labels, compute, optional=(many,) if many else ())
 
 
 def _numbers(values: pd.Series, fallback: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ class Comparison:
     # not learned, because how often they occur says nothing about matches (retired vs working)
     local: tuple[int, ...] = ()  # levels whose u is counted per record: how many candidates
     # sit at that level with it (a near miss on a name with many near neighbours says less)
+    optional: tuple[str, ...] = ()  # columns it also reads where the frame has them
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,18 @@ def levelled(
     )
 
 
+def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each value (a missing one read as "") and the distinct values as Python strings.
+    Factorized as Arrow text: turning a million pair values into Python strings first would
+    cost several times the factorizing."""
+    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    return codes, uniques.to_numpy(dtype=object)
+
+
 def pair_codes(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inverse index into distinct (x, y) pairs, and those distinct x and y values."""
-    xs = x.fillna("").astype("str").to_numpy(dtype=object)
-    ys = y.fillna("").astype("str").to_numpy(dtype=object)
-    cx, ux = pd.factorize(xs)
-    cy, uy = pd.factorize(ys)
+    cx, ux = text_codes(x)
+    cy, uy = text_codes(y)
     joint, inverse = np.unique(cx.astype("int64") * max(len(uy), 1) + cy, return_inverse=True)
     ix, iy = np.divmod(joint, max(len(uy), 1))
     return inverse, np.asarray(ux, dtype=object)[ix], np.asarray(uy, dtype=object)[iy]
@@ -130,6 +137,16 @@ def similarity(x: pd.Series, y: pd.Series, scorer: Callable) -> np.ndarray:
 
 def blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
     """True where either side of an aligned pair has no value in ``column``."""
-    x = a[column].fillna("").astype("str").to_numpy(dtype=object)
-    y = b[column].fillna("").astype("str").to_numpy(dtype=object)
-    return (x == "") | (y == "")
+    return empty(a[column]) | empty(b[column])
+
+
+def empty(values: pd.Series) -> np.ndarray:
+    """True where a value is missing or "" (compared as Arrow text, not Python strings)."""
+    return (values.fillna("").astype("str") == "").to_numpy(dtype=bool)
+
+
+def same(x: pd.Series, y: pd.Series) -> np.ndarray:
+    """x == y for aligned text Series (a missing value equals nothing), compared as Arrow text."""
+    return (
+        x.astype("str").reset_index(drop=True) == y.astype("str").reset_index(drop=True)
+    ).to_numpy(dtype=bool)

@@ -7,6 +7,8 @@ counted by sorting); the cosine product is taken in chunks, keeping each key's t
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,12 +42,15 @@ def nearest_keys(
     # What TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), dtype=np.float32) returns.
     matrix = _tfidf(counts)
     transposed = matrix.T.tocsr()  # not csc, which the product would convert chunk by chunk
-    found = [
-        _top_k(
-            sparse.csr_matrix(matrix[start : start + chunk] @ transposed), start, k, min_similarity
-        )
-        for start in range(0, matrix.shape[0], chunk)
-    ]
+
+    def top(start: int) -> np.ndarray:
+        product = sparse.csr_matrix(matrix[start : start + chunk] @ transposed)
+        return _top_k(product, start, k, min_similarity)
+
+    # SciPy's product and numpy release the GIL: chunks on two threads take about half the
+    # time on two cores, and map keeps their order
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        found = list(pool.map(top, range(0, matrix.shape[0], chunk)))
     return np.concatenate(found).astype("int64") if found else np.zeros((0, 2), "int64")
 
 

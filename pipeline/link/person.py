@@ -14,7 +14,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.link.addresses import spelled_by_address
-from pipeline.link.levels import NULL, Level, blank, pair_codes, similarity
+from pipeline.link.levels import NULL, Level, blank, empty, pair_codes, same, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -74,21 +74,17 @@ def _folded(text: pd.Series) -> pd.Series:
 def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
     """The conditions of the NAME levels, one mask each (see ``levels.levelled``)."""
     key_a, key_b = a["name_key"].astype("str"), b["name_key"].astype("str")
-    exact_ = key_a.to_numpy(dtype=object) == key_b.to_numpy(dtype=object)
-    last_a, last_b = (
-        a["last_key"].to_numpy(dtype=object),
-        b["last_key"].to_numpy(dtype=object),
-    )
+    # equality as Arrow text: a million pairs' values as Python strings cost seconds
+    exact_ = same(key_a, key_b)
+    last_a, last_b = a["last_key"].astype("str"), b["last_key"].astype("str")
     variants = variants_compatible(a["first_name_variants"], b["first_name_variants"])
-    same_last = (last_a == last_b) & (last_a != "")
+    same_last = same(last_a, last_b) & ~empty(last_a)
     former = np.zeros(len(a), dtype=bool)
     if "former_key" in a.columns:
-        fa, fb = (
-            a["former_key"].to_numpy(dtype=object),
-            b["former_key"].to_numpy(dtype=object),
-        )
-        former = ((fa != "") & (fa == last_b)) | ((fb != "") & (fb == last_a))
-        former |= (fa != "") & (fa == fb)
+        fa, fb = a["former_key"].astype("str"), b["former_key"].astype("str")
+        given_a, given_b = ~empty(fa), ~empty(fb)
+        former = (given_a & same(fa, last_b)) | (given_b & same(fb, last_a))
+        former |= given_a & same(fa, fb)
     # The string scores only where they can still decide the level: most candidate pairs are
     # settled by the exact checks above.
     open_ = ~exact_ & ~(former & variants) & ~(same_last & variants)
@@ -98,8 +94,8 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
     # spellings of one surname in other romanisations (Lee, Yi, Rhee), and letters a legacy
     # encoding lost as "?" ("Nguy?n" against "Nguyễn"): unknown letters, not mismatches
     if "last_family" in a.columns:
-        fam_a, fam_b = (f["last_family"].to_numpy(dtype=object) for f in (a, b))
-        typo |= open_ & variants & ~same_last & (fam_a == fam_b) & (fam_a != "")
+        fam_a, fam_b = a["last_family"].astype("str"), b["last_family"].astype("str")
+        typo |= open_ & variants & ~same_last & same(fam_a, fam_b) & ~empty(fam_a)
     lost = open_ & (
         per_value(key_a, _has_unknown).astype(bool) | per_value(key_b, _has_unknown).astype(bool)
     )
@@ -152,16 +148,21 @@ def _both_blank(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     out = np.ones(len(a), dtype=bool)
     for column in ("email", "linkedin_slug"):
         if column in a.columns:
-            x = a[column].fillna("").astype("str").to_numpy(dtype=object)
-            y = b[column].fillna("").astype("str").to_numpy(dtype=object)
-            out &= (x == "") & (y == "")
+            out &= empty(a[column]) & empty(b[column])
     return out
 
 
-def _per_distinct(x: pd.Series, y: pd.Series, test) -> np.ndarray:
-    """``test(x, y)`` (two strings -> bool) once per distinct pair of values."""
+def _per_distinct(x: pd.Series, y: pd.Series, test, needed=None) -> np.ndarray:
+    """``test(x, y)`` (two strings -> bool) once per distinct pair of values; with ``needed``
+    (the distinct x and y values -> a mask, vectorised), only on the pairs it lets through, the
+    others False."""
     inverse, ux, uy = pair_codes(x, y)
-    answers = np.fromiter((test(p, q) for p, q in zip(ux, uy, strict=True)), bool, len(ux))
+    if needed is None:
+        at = np.arange(len(ux))
+    else:
+        at = np.flatnonzero(needed(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str")))
+    answers = np.zeros(len(ux), dtype=bool)
+    answers[at] = np.fromiter((test(ux[i], uy[i]) for i in at), bool, len(at))
     return answers[inverse]
 
 
@@ -182,7 +183,14 @@ def _part_of(x: pd.Series, y: pd.Series) -> np.ndarray:
         a, b = p.split(), q.split()
         return bool(a and b) and a != b and (set(a) <= set(b) or set(b) <= set(a))
 
-    return _per_distinct(x, y, part)
+    # two different one-word names are never one a part of the other: only a compound name
+    # (a space in it) needs the test
+    def compound(ux: pd.Series, uy: pd.Series) -> np.ndarray:
+        return (ux.str.contains(" ", regex=False) | uy.str.contains(" ", regex=False)).to_numpy(
+            bool
+        )
+
+    return _per_distinct(x, y, part, compound)
 
 
 def _initial_of(x: pd.Series, y: pd.Series) -> np.ndarray:
@@ -193,7 +201,10 @@ def _initial_of(x: pd.Series, y: pd.Series) -> np.ndarray:
             len(q) == 1 and len(p) > 1 and p[0] == q
         )
 
-    return _per_distinct(x, y, initial)
+    def one_letter(ux: pd.Series, uy: pd.Series) -> np.ndarray:
+        return ((ux.str.len() == 1) | (uy.str.len() == 1)).to_numpy(bool)
+
+    return _per_distinct(x, y, initial, one_letter)
 
 
 def _on(mask: np.ndarray, x: pd.Series, y: pd.Series, score) -> np.ndarray:
@@ -263,7 +274,7 @@ def job_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     retired = np.zeros(len(a), dtype=bool)
     if "company" in a.columns:
         ra, rb = (per_value(f["company"], _says_retired).astype(bool) for f in (a, b))
-        ka, kb = (f["company_key"].fillna("").astype("str").to_numpy() != "" for f in (a, b))
+        ka, kb = (~empty(f["company_key"]) for f in (a, b))
         retired = (ra & kb) | (rb & ka)
     return np.select(
         [(company == 0) & title, company == 0, company == 1, company == 2, title, retired,

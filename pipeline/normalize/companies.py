@@ -22,11 +22,6 @@ President as mid-career.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -303,11 +298,29 @@ def company_keys(names: pd.Series, extra_aliases: Mapping[str, str] = _NO_ALIASE
     return out
 
 
-class CompanyTokenWeights:
-    """Tf-idf weights of the words in company keys: rare shared words count, "Group" barely does."""
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+_STOP_SET = frozenset(_STOP_WORDS)
 
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        self.vectorizer = vectorizer
+
+@lru_cache(maxsize=262144)
+def _tokens(key: str) -> tuple[str, ...]:
+    """The words of a key as the weights count them: folded, stop words left out."""
+    return tuple(w for w in _TOKEN.findall(fold(key)) if w not in _STOP_SET)
+
+
+class CompanyTokenWeights:
+    """Tf-idf weights of the words in company keys: rare shared words count, "Group" barely does.
+
+    The weights are scikit-learn's ``TfidfVectorizer(analyzer="word", preprocessor=fold,
+    token_pattern=_TOKEN, stop_words=_STOP_WORDS)`` (smooth idf, raw counts, rows of
+    unit length; tests/normalize/test_company_weights.py compares them), counted once per
+    distinct key: link fits them on a million keys that repeat, and scikit-learn's tokenizer is
+    a Python call per key (and importing it costs seconds of startup).
+    """
+
+    def __init__(self, vocabulary: Mapping[str, int], idf: np.ndarray) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf
 
     @classmethod
     def fit(cls, keys: Iterable[str]) -> CompanyTokenWeights:
@@ -316,23 +329,43 @@ class CompanyTokenWeights:
         The generic words are added as documents so the vocabulary is never empty, then their
         idf is forced down to GENERIC_IDF.
         """
-        # scikit-learn only when employers are compared: importing it costs seconds of startup
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        vectorizer = TfidfVectorizer(
-            analyzer="word",
-            preprocessor=fold,
-            token_pattern=r"(?u)\b\w+\b",
-            stop_words=list(_STOP_WORDS),
-            dtype=np.float64,
-        )
         generic = _words("generic")
-        vectorizer.fit([*(k for k in keys if isinstance(k, str) and k), *sorted(generic)])
-        idf = vectorizer.idf_.copy()
-        vocabulary = vectorizer.vocabulary_
+        docs = [*(k for k in keys if isinstance(k, str) and k), *sorted(generic)]
+        codes, uniques = pd.factorize(np.asarray(docs, dtype=object))
+        repeats = np.bincount(codes, minlength=len(uniques))
+        frequency: dict[str, int] = {}  # documents holding each word
+        for doc, n in zip(uniques, repeats.tolist(), strict=True):
+            for word in set(_tokens(doc)):
+                frequency[word] = frequency.get(word, 0) + n
+        words = sorted(frequency)
+        vocabulary = {w: i for i, w in enumerate(words)}
+        df = np.array([frequency[w] for w in words], dtype=np.float64) + 1.0
+        idf = np.log(float(len(docs) + 1) / df) + 1.0
         idf[[vocabulary[w] for w in generic if w in vocabulary]] = GENERIC_IDF
-        vectorizer.idf_ = idf
-        return cls(vectorizer)
+        return cls(vocabulary, idf)
+
+    def _vectors(self, texts: Iterable[str]):
+        """Rows of unit length (a row with no known word is all zeros), one per text."""
+        from scipy import sparse  # SciPy only when employers are compared: keeps startup light
+
+        indptr, indices, counts = [0], [], []  # type: list[int], list[int], list[int]
+        for text in texts:
+            row: dict[int, int] = {}
+            for word in _tokens(text):
+                j = self.vocabulary.get(word)
+                if j is not None:
+                    row[j] = row.get(j, 0) + 1
+            ordered = sorted(row)
+            indices.extend(ordered)
+            counts.extend(row[j] for j in ordered)
+            indptr.append(len(indices))
+        index = np.asarray(indices, dtype=np.int64)
+        data = np.asarray(counts, dtype=np.float64) * self.idf[index]
+        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(indptr) - 1))
+        data = data / np.where(norms == 0.0, 1.0, norms)[rows]
+        shape = (len(indptr) - 1, len(self.idf))
+        return sparse.csr_matrix((data, index, np.asarray(indptr, dtype=np.int64)), shape=shape)
 
     def similarity(self, a: pd.Series, b: pd.Series) -> np.ndarray:
         """Cosine similarity in [0, 1] of each aligned (by position) pair of names or keys.
@@ -347,7 +380,7 @@ class CompanyTokenWeights:
         codes, uniques = pd.factorize(both)
         if not len(uniques):
             return np.zeros(0)
-        matrix = self.vectorizer.transform(list(uniques))  # rows are L2-normalised
+        matrix = self._vectors(list(uniques))
         left, right = matrix[codes[: len(a)]], matrix[codes[len(a) :]]
         cosine = np.asarray(left.multiply(right).sum(axis=1)).ravel()
         return np.clip(cosine, 0.0, 1.0)

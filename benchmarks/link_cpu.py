@@ -1,0 +1,73 @@
+"""Link alone on a benchmark size: wall and CPU seconds, peak memory, accuracy, and whether the
+prospects and matches equal another version's.
+
+    python benchmarks/link_cpu.py real [--save FILE | --check FILE] [--code DIR]
+
+The whole run's stage times move with the machine's load (it is shared); CPU seconds of link
+alone move less, so a before/after of link's code is compared on them. ``--code DIR`` runs the
+pipeline package found in DIR (e.g. an older commit unpacked with ``git archive``) on the same
+inputs; ``--save`` writes the Prospects and Matches frames, ``--check`` says whether this
+version's equal them (pandas.testing, every column and value).
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size", choices=("small", "real", "large"))
+    parser.add_argument("--save", type=Path)
+    parser.add_argument("--check", type=Path)
+    parser.add_argument("--code", type=Path, help="directory holding the pipeline to measure")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.code:
+        sys.path.insert(0, str(args.code.resolve()))
+    import pandas as pd
+
+    from benchmarks import inputs
+    from benchmarks.measure import TODAY, accuracy
+    from pipeline import run, settings
+
+    files = inputs.files(inputs.SIZES[args.size])
+    config = settings.load(run.SAMPLE_CONFIG)
+    timing: dict[str, float] = {}
+    original = run.link
+
+    def timed_link(people, match_settings):
+        wall, cpu = time.perf_counter(), time.process_time()
+        linked = original(people, match_settings)
+        timing["wall"], timing["cpu"] = time.perf_counter() - wall, time.process_time() - cpu
+        return linked
+
+    run.link = timed_link  # shortlist looks link up in pipeline.run
+    result = run.shortlist(run.Inputs(files.export, (files.alumni,)), config, today=TODAY)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    cross, dups = accuracy(result, files)
+    print(
+        f"link: {timing['wall']:.2f} s wall, {timing['cpu']:.2f} s CPU; peak of the run "
+        f"{peak:.2f} GiB; connection <-> alumni P {cross['precision']:.4f} R "
+        f"{cross['recall']:.4f}; alumni duplicates P {dups['precision']:.4f} R "
+        f"{dups['recall']:.4f}"
+    )
+    frames = (result.linked.prospects, result.linked.matches)
+    if args.save:
+        args.save.write_bytes(pickle.dumps(frames))
+    if args.check:
+        saved = pickle.loads(args.check.read_bytes())
+        for name, mine, theirs in zip(("prospects", "matches"), frames, saved, strict=True):
+            pd.testing.assert_frame_equal(mine, theirs)
+            print(f"{name}: equal ({len(mine):,} rows)")
+
+
+if __name__ == "__main__":
+    main()
