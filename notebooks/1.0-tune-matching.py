@@ -24,6 +24,8 @@ EXPORT = "pipeline/sample/Basic_LinkedInDataExport_11-28-2026.zip"
 ALUMNI = ["pipeline/sample/alumni.xlsx"]
 SETTINGS = "pipeline/sample/shortlist.toml"
 TRUTH = "pipeline/sample/truth.csv"
+# The threshold chosen below: the best F1 among those with at least this precision.
+MIN_PRECISION = 0.99
 OUT_SETTINGS = os.environ.get("PROSPECTS_NOTEBOOK_OUT", "out/notebooks") + "/tuned-matching.toml"
 
 # %%
@@ -33,11 +35,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from pipeline import Inputs, load_settings, settings, shortlist
+from pipeline import settings, shortlist_files
 from pipeline.link import score
 from pipeline.link.tuning import borderline, threshold_curve, truth_positions
 
-result = shortlist(Inputs(Path(EXPORT), tuple(map(Path, ALUMNI))), load_settings(Path(SETTINGS)))
+result = shortlist_files(EXPORT, ALUMNI, SETTINGS)
 scored = score(result.people, result.settings)
 truth = truth_positions(scored.frame, pd.read_csv(TRUTH))
 match = result.settings.match
@@ -109,11 +111,12 @@ near.head(15)
 
 # %% [markdown]
 # ## Save the chosen threshold
-# Here: the threshold with the best F1 among those with precision of at least 0.99 (a wrong
-# merge is worse than a missed one), else the best F1. Change `chosen` to pick your own.
+# Here: the threshold with the best F1 among those with precision of at least MIN_PRECISION
+# (0.99 by default: a wrong merge is worse than a missed one), else the best F1. Change `chosen`
+# to pick your own.
 
 # %%
-safe = curve[curve["precision"] >= 0.99]
+safe = curve[curve["precision"] >= MIN_PRECISION]
 chosen = float(
     (safe if len(safe) else curve).sort_values(["f1", "threshold"]).iloc[-1]["threshold"]
 )
@@ -121,8 +124,6 @@ tuned = replace(
     result.settings,
     match=replace(match, threshold=chosen, review_band=min(match.review_band, chosen)),
 )
-Path(OUT_SETTINGS).parent.mkdir(parents=True, exist_ok=True)
 # Your settings file with only the tuned keys changed: its comments and order stay as written.
-mine = Path(SETTINGS).read_text(encoding="utf-8-sig")
-Path(OUT_SETTINGS).write_text(settings.update_toml(mine, tuned), encoding="utf-8")
-print(f"Wrote {OUT_SETTINGS}: threshold {chosen}")
+written = settings.save_tuned(Path(SETTINGS), tuned, Path(OUT_SETTINGS))
+print(f"Wrote {written}: threshold {chosen}")

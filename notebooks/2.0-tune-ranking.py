@@ -32,12 +32,12 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from pipeline import Inputs, load_settings, settings, shortlist
+from pipeline import settings, shortlist_files
 from pipeline.rank import evaluate, score_features
 from pipeline.rank.evaluate import labels_by_name, weight_sensitivity
 from pipeline.rank.score import active_weights, contributions
 
-result = shortlist(Inputs(Path(EXPORT), tuple(map(Path, ALUMNI))), load_settings(Path(SETTINGS)))
+result = shortlist_files(EXPORT, ALUMNI, SETTINGS)
 everyone = pd.concat([result.ranked, result.filtered], ignore_index=True)
 labels = labels_by_name(pd.read_csv(LABELS), everyone)
 weights = active_weights(result.context)
@@ -124,8 +124,6 @@ for feature, curve in curves.items():
     if best[f"ndcg_at_{whole}"] > current:
         chosen[feature] = float(best["weight"])
 tuned = replace(result.settings, weights=replace(result.settings.weights, **chosen))
-Path(OUT_SETTINGS).parent.mkdir(parents=True, exist_ok=True)
 # Your settings file with only the tuned keys changed: its comments and order stay as written.
-mine = Path(SETTINGS).read_text(encoding="utf-8-sig")
-Path(OUT_SETTINGS).write_text(settings.update_toml(mine, tuned), encoding="utf-8")
-print(f"Wrote {OUT_SETTINGS}: {chosen}")
+written = settings.save_tuned(Path(SETTINGS), tuned, Path(OUT_SETTINGS))
+print(f"Wrote {written}: {chosen}")

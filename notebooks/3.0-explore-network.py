@@ -31,10 +31,10 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from pipeline import Inputs, insights, load_settings, shortlist
+from pipeline import insights, shortlist_files
 from pipeline.normalize.levels import level_evidence
 
-result = shortlist(Inputs(Path(EXPORT), tuple(map(Path, ALUMNI))), load_settings(Path(SETTINGS)))
+result = shortlist_files(EXPORT, ALUMNI, SETTINGS)
 prospects, ranked = result.linked.prospects, result.ranked
 print(result.summary())
 
@@ -139,10 +139,13 @@ if HISTORY:
     history_path = Path(HISTORY)
 else:
     history_path = Path(tempfile.mkdtemp()) / "history.sqlite"
-    demo_settings = load_settings(Path(DEMO_SETTINGS))
     for folder, day in zip(DEMO_EXPORTS, DEMO_DATES, strict=True):
-        demo = Inputs(Path(folder) / "Connections.csv", (Path(folder) / "alumni.csv",))
-        run_result = shortlist(demo, demo_settings, today=date.fromisoformat(day))
+        run_result = shortlist_files(
+            f"{folder}/Connections.csv",
+            [f"{folder}/alumni.csv"],
+            DEMO_SETTINGS,
+            today=date.fromisoformat(day),
+        )
         history.prepare(run_result, history_path).commit()
 print(history.runs_text(history.run_rows(history_path)))
 print(history.changes_text(history.changes_since(history_path)))

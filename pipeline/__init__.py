@@ -18,6 +18,7 @@ _LAZY = {
     "Inputs": ("pipeline.run", "Inputs"),
     "Result": ("pipeline.run", "Result"),
     "shortlist": ("pipeline.run", "shortlist"),
+    "shortlist_files": ("pipeline.run", "shortlist_files"),
     "write": ("pipeline.run", "write"),
     "Settings": ("pipeline.settings", "Settings"),
     "load_settings": ("pipeline.run", "load_settings"),

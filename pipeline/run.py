@@ -160,6 +160,28 @@ def shortlist(
     )
 
 
+def shortlist_files(
+    export: str | Path | None,
+    alumni: Sequence[str | Path] = (),
+    settings: str | Path | None = None,
+    **options,
+) -> Result:
+    """``shortlist`` on files named as a notebook or a script names them (strings or paths):
+    the export, the alumni lists and the settings file (defaults when None); ``options`` go to
+    ``shortlist`` (``today``, ``progress``).
+
+    Usage, from the repository's root::
+
+        result = shortlist_files(
+            "pipeline/sample/Basic_LinkedInDataExport_11-28-2026.zip",
+            ["pipeline/sample/alumni.xlsx"],
+            "pipeline/sample/shortlist.toml",
+        )
+    """
+    inputs = Inputs(None if export is None else Path(export), tuple(Path(a) for a in alumni))
+    return shortlist(inputs, load_settings(None if settings is None else Path(settings)), **options)
+
+
 def settings_rows(result: Result) -> list[tuple[str, str]]:
     """The settings as (key, value) for the Settings sheet, with the values the run worked out
     itself in place of "0 = read it": me.grad_year as read from the profile."""

@@ -268,6 +268,21 @@ def dump_toml(settings: Settings) -> str:
     return tomlkit.dumps(to_dict(settings))
 
 
+def save_tuned(source: Path, tuned: Settings, out: Path) -> Path:
+    """Write ``tuned`` to ``out`` as the user's own settings file ``source`` with only the tuned
+    keys changed (``update_toml``: comments and order kept); the tuning notebooks end here.
+
+    ``out`` is checked like every output: never ``source`` itself, a folder or a device.
+    """
+    from pipeline.safety import check_output
+
+    text = update_toml(Path(source).read_text(encoding="utf-8-sig"), tuned)
+    out = check_output(Path(out), [Path(source)])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
 def update_toml(toml_text: str, settings: Settings) -> str:
     """The user's settings text changed to say ``settings``: only the keys whose value changes
     are set (added at the end of their section when absent), so every comment, blank line and

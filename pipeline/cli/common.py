@@ -57,6 +57,16 @@ def warn(message: str) -> None:
     echo(f"Warning: {message}", err=True)
 
 
+def file_option(*names: str, help: str) -> typer.models.OptionInfo:
+    """An option whose value is a file, shown as ``<file>`` in ``--help``."""
+    return typer.Option(*names, help=help, metavar="<file>")
+
+
+def flag(*names: str, help: str) -> typer.models.OptionInfo:
+    """An on/off option (``--write``, ``--verbose``); named, so typer adds no ``--no-`` twin."""
+    return typer.Option(*names, help=help)
+
+
 Export = Annotated[
     Path | None,
     typer.Argument(
@@ -64,26 +74,16 @@ Export = Annotated[
         metavar="EXPORT",
     ),
 ]
-Config = Annotated[
-    Path | None,
-    typer.Option("--config", "-c", help="Settings file (TOML).", metavar="<file>"),
-]
+Config = Annotated[Path | None, file_option("--config", "-c", help="Settings file (TOML).")]
 Alumni = Annotated[
     list[Path] | None,
-    typer.Option(
-        "--alumni",
-        "-a",
-        help="Alumni list; repeat for several: -a a.xlsx -a b.csv.",
-        metavar="<file>",
-    ),
+    file_option("--alumni", "-a", help="Alumni list; repeat for several: -a a.xlsx -a b.csv."),
 ]
 Targets = Annotated[
-    Path | None,
-    typer.Option("--targets", "-t", help="LAMP list of target employers.", metavar="<file>"),
+    Path | None, file_option("--targets", "-t", help="LAMP list of target employers.")
 ]
 Verbose = Annotated[
-    bool,
-    typer.Option("--verbose", "-v", help="Also print the technical terms and figures."),
+    bool, flag("--verbose", "-v", help="Also print the technical terms and figures.")
 ]
 
 
@@ -95,11 +95,7 @@ def stage_count(export, alumni, targets, previous) -> int:
 
 History = Annotated[
     Path | None,
-    typer.Option(
-        "--history",
-        help="Run history (default: history.sqlite beside the workbook).",
-        metavar="<file>",
-    ),
+    file_option("--history", help="Run history (default: history.sqlite beside the workbook)."),
 ]
 DEFAULT_HISTORY = Path("out/history.sqlite")
 

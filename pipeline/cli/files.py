@@ -10,7 +10,16 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.common import Config, Export, Verbose, echo, started, user_errors
+from pipeline.cli.common import (
+    Config,
+    Export,
+    Verbose,
+    echo,
+    file_option,
+    flag,
+    started,
+    user_errors,
+)
 
 
 def ingest(
@@ -19,13 +28,12 @@ def ingest(
         typer.Argument(help="Your LinkedIn export (zip, folder or Connections.csv), alumni lists."),
     ],
     out: Annotated[
-        Path | None,
-        typer.Option("--out", "-o", help="Write the people read as CSV.", metavar="<file>"),
+        Path | None, file_option("--out", "-o", help="Write the people read as CSV.")
     ] = None,
     config: Config = None,
     raw: Annotated[
         bool,
-        typer.Option(
+        flag(
             "--raw",
             help="With --out: text exactly as read, for scripts. UNSAFE to open in a spreadsheet "
             "(a cell starting with = + - @ may run as a formula).",
@@ -79,7 +87,7 @@ def init(
     out: Annotated[Path, typer.Option("--out", "-o", help="Settings file to write.")] = Path(
         "shortlist.toml"
     ),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, flag("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter settings file, filled from your profile when an archive is given.
 
@@ -135,7 +143,7 @@ def link_files(
     left: Annotated[Path, typer.Argument(help="A person table: Connections.csv, archive, list.")],
     right: Annotated[Path | None, typer.Argument(help="A second table; omit to dedupe.")] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Who was matched to whom, as CSV.", metavar="<file>")
+        Path, file_option("--out", "-o", help="Who was matched to whom, as CSV.")
     ] = Path("matches.csv"),
     config: Config = None,
     verbose: Verbose = False,

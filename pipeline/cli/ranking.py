@@ -19,6 +19,8 @@ from pipeline.cli.common import (
     Targets,
     Verbose,
     echo,
+    file_option,
+    flag,
     run_inputs,
     stage_count,
     started,
@@ -26,30 +28,29 @@ from pipeline.cli.common import (
     warn,
 )
 
+NoHistory = Annotated[bool, flag("--no-history", help="Neither read nor add to the run history.")]
+WriteWeights = Annotated[bool, flag("--write", help="Save better weights into the --config file.")]
+
 
 def shortlist(
     export: Export = None,
     alumni: Alumni = None,
     targets: Targets = None,
     config: Config = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output workbook.", metavar="<file>")
-    ] = Path("out/shortlist.xlsx"),
+    out: Annotated[Path, file_option("--out", "-o", help="Output workbook.")] = Path(
+        "out/shortlist.xlsx"
+    ),
     fmt: Annotated[
         str, typer.Option("--format", help="xlsx or csv.", metavar="<xlsx|csv>")
     ] = "xlsx",
     previous: Annotated[
         Path | None,
-        typer.Option(
-            "--previous",
-            help="Carry your notes over from this workbook (default: --out).",
-            metavar="<file>",
+        file_option(
+            "--previous", help="Carry your notes over from this workbook (default: --out)."
         ),
     ] = None,
     history: History = None,
-    no_history: Annotated[
-        bool, typer.Option("--no-history", help="Neither read nor add to the run history.")
-    ] = False,
+    no_history: NoHistory = False,
     verbose: Verbose = False,
 ) -> None:
     """Rank the people most worth an informational interview and write the workbook.
@@ -146,9 +147,7 @@ def explain(
 def learn(
     workbook: Annotated[Path, typer.Argument(help="The shortlist workbook you reviewed.")],
     config: Config = None,
-    write: Annotated[
-        bool, typer.Option("--write", help="Save better weights into the --config file.")
-    ] = False,
+    write: WriteWeights = False,
     verbose: Verbose = False,
 ) -> None:
     """Learn the weights from your Interested answers (yes, maybe, no) in a reviewed workbook.

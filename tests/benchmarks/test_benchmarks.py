@@ -31,17 +31,26 @@ SECTION = """# Benchmark results
 """
 
 
-def test_committed_reads_the_median_column_of_the_sample_section_only(tmp_path):
-    path = tmp_path / "results.md"
-    path.write_text(SECTION, encoding="utf-8")
-    assert committed(path) == {"ingest": 0.094, "link": 1.025, "whole run": 1.714}
+@pytest.fixture
+def results_md(tmp_path):
+    """A results.md holding the given text."""
+
+    def write(text: str):
+        path = tmp_path / "results.md"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
 
 
-def test_committed_without_the_section_says_to_run_make_bench(tmp_path):
-    path = tmp_path / "results.md"
-    path.write_text("# Benchmark results\n", encoding="utf-8")
+def test_committed_reads_the_median_column_of_the_sample_section_only(results_md):
+    got = committed(results_md(SECTION))
+    assert got == {"ingest": 0.094, "link": 1.025, "whole run": 1.714}
+
+
+def test_committed_without_the_section_says_to_run_make_bench(results_md):
     with pytest.raises(SystemExit, match="make bench"):
-        committed(path)
+        committed(results_md("# Benchmark results\n"))
 
 
 def test_connections_csv_is_todays_linkedin_format():

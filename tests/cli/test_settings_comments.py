@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import settings, starter
+from pipeline.errors import OutputError
 from pipeline.ingest.profile import Education, Position, Profile
 from pipeline.rank.learn import with_weights
 
@@ -103,6 +104,22 @@ def test_update_toml_changes_only_what_the_tuning_changed() -> None:
     assert settings.from_dict(tomllib.loads(written)) == tuned
     # Nothing to change: the same text, byte for byte.
     assert settings.update_toml(COMMENTED, before) == COMMENTED
+
+
+def test_save_tuned_writes_beside_and_never_over_the_users_file(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text(COMMENTED, encoding="utf-8")
+    before = settings.from_dict(tomllib.loads(COMMENTED))
+    tuned = dataclasses.replace(before, match=dataclasses.replace(before.match, threshold=0.65))
+    out = settings.save_tuned(mine, tuned, tmp_path / "new" / "tuned.toml")
+    assert out == tmp_path / "new" / "tuned.toml"
+    assert out.read_text("utf-8") == settings.update_toml(COMMENTED, tuned)
+    # The notebook pointed at the user's own file: refused, and the file is as it was.
+    with pytest.raises(OutputError, match="one of the input files"):
+        settings.save_tuned(mine, tuned, mine)
+    assert mine.read_text("utf-8") == COMMENTED
+    with pytest.raises(OutputError, match="is a folder"):
+        settings.save_tuned(mine, tuned, tmp_path)
 
 
 def test_update_toml_adds_a_missing_section_and_never_writes_defaults() -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from fixtures.common import table
 from pipeline import run
 from pipeline.errors import InputError
 from pipeline.export.carryover import carry_over, is_our_formula
@@ -27,13 +28,13 @@ PREAMBLE = (
     "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 )
 # first, last, slug, company, title
-FIRST = [
-    ("Ada", "Park", "ada-park", "Shopify", "Data Scientist"),
-    ("Bo", "Lind", "bo-lind", "Acme", "Product Manager"),
-    ("Cy", "Moss", "cy-moss", "Globex", "Data Analyst"),
-    ("Di", "Vale", "di-vale", "Initech", "Machine Learning Engineer"),
-    ("Ed", "Rune", "ed-rune", "Hooli", "Senior Data Scientist"),
-]
+FIRST = table("""
+Ada | Park | ada-park | Shopify | Data Scientist
+Bo  | Lind | bo-lind  | Acme    | Product Manager
+Cy  | Moss | cy-moss  | Globex  | Data Analyst
+Di  | Vale | di-vale  | Initech | Machine Learning Engineer
+Ed  | Rune | ed-rune  | Hooli   | Senior Data Scientist
+""")
 
 
 def export(path: Path, people: list[tuple[str, str, str, str, str]]) -> Path:

@@ -24,33 +24,34 @@ from pipeline import history, run, settings
 # As a script (python tests/history/history_exports.py) the repository root is not on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from fixtures.common import ALUMNI_HEADER
+from fixtures.common import ALUMNI_HEADER, table
 from fixtures.common import CONNECTIONS_HEADER as HEADER
 
 PREAMBLE = 'Notes:\n"Synthetic export for the history tests."\n\n'
 #: first, last, company, position, connected on (slug: first-last)
-CONNECTIONS = [
-    ("Ilsa", "Brandt", "Deloitte", "Data Analyst", "14 Mar 2023"),
-    ("Oren", "Vasquez", "TD", "Data Scientist", "02 Feb 2023"),
-    ("Pia", "Lindqvist", "Deloitte", "Machine Learning Engineer", "20 Jan 2023"),
-    ("Tomas", "Keller", "Sun Life", "Actuarial Analyst", "11 Nov 2022"),
-    ("Bruno", "Achterberg", "Cohere", "Machine Learning Engineer", "05 Oct 2022"),
-    ("Hedda", "Moreau", "Google", "Data Scientist", "01 Sep 2022"),
-    ("Kwame", "Asante", "RBC", "Product Manager", "18 Aug 2022"),
-    ("Lotte", "Vermeer", "Shopify", "Software Engineer", "03 Jul 2022"),
-    ("Matteo", "Ricci", "Scotiabank", "Data Engineer", "22 Jun 2022"),
-    ("Noor", "Qureshi", "Microsoft", "Program Manager", "09 May 2022"),
-    ("Sven", "Dahl", "KPMG", "Consultant", "30 Apr 2022"),
-    ("Anouk", "Janssen", "BMO", "Analyst", "12 Mar 2022"),
-]
-ALUMNI = [
-    ("Greta", "Olsen", "2016", "BSc", "Statistics", "Intact", "Pricing Analyst"),
-    ("Hedda", "Moreau", "2018", "BSc", "Statistics", "Google", "Data Scientist"),
-    ("Rafael", "Quintero", "2015", "BA", "Economics", "CIBC", "Director, Analytics"),
-    ("Ines", "Carvalho", "2019", "BSc", "Computer Science", "Shopify", "Data Scientist"),
-    ("Jonas", "Weber", "2017", "BASc", "Engineering Science", "Telus", "Engineering Manager"),
-    ("Maeve", "Byrne", "2020", "BSc", "Mathematics", "Manulife", "Actuarial Analyst"),
-]
+CONNECTIONS = table("""
+Ilsa   | Brandt     | Deloitte   | Data Analyst              | 14 Mar 2023
+Oren   | Vasquez    | TD         | Data Scientist            | 02 Feb 2023
+Pia    | Lindqvist  | Deloitte   | Machine Learning Engineer | 20 Jan 2023
+Tomas  | Keller     | Sun Life   | Actuarial Analyst         | 11 Nov 2022
+Bruno  | Achterberg | Cohere     | Machine Learning Engineer | 05 Oct 2022
+Hedda  | Moreau     | Google     | Data Scientist            | 01 Sep 2022
+Kwame  | Asante     | RBC        | Product Manager           | 18 Aug 2022
+Lotte  | Vermeer    | Shopify    | Software Engineer         | 03 Jul 2022
+Matteo | Ricci      | Scotiabank | Data Engineer             | 22 Jun 2022
+Noor   | Qureshi    | Microsoft  | Program Manager           | 09 May 2022
+Sven   | Dahl       | KPMG       | Consultant                | 30 Apr 2022
+Anouk  | Janssen    | BMO        | Analyst                   | 12 Mar 2022
+""")
+#: first, last, class year, degree, program, employer, job title
+ALUMNI = table("""
+Greta  | Olsen    | 2016 | BSc  | Statistics          | Intact   | Pricing Analyst
+Hedda  | Moreau   | 2018 | BSc  | Statistics          | Google   | Data Scientist
+Rafael | Quintero | 2015 | BA   | Economics           | CIBC     | Director, Analytics
+Ines   | Carvalho | 2019 | BSc  | Computer Science    | Shopify  | Data Scientist
+Jonas  | Weber    | 2017 | BASc | Engineering Science | Telus    | Engineering Manager
+Maeve  | Byrne    | 2020 | BSc  | Mathematics         | Manulife | Actuarial Analyst
+""")
 BRUNO_ALUM = (
     "Bruno",
     "Achterberg",

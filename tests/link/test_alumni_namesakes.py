@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fixtures.common import table
 from pipeline.link import explain, linked_pairs
 from pipeline.normalize import normalize
 from pipeline.settings import Settings
@@ -68,27 +69,31 @@ def _filler() -> pd.DataFrame:
 
 def _list() -> tuple[list[dict], list[tuple[int, int]]]:
     """The cases, and the pairs of them that are one person (by position among the cases)."""
+    # namesakes (rows 0-7): the same (common) name, another person; the rest of the record
+    # differs. Then the same person twice (8-9, 10-11, 12-13): a maiden name, a typo, a new
+    # employer. Columns: first, last, class year, program, employer, title, constituent id.
+    rows = table("""
+Carlos | Wu | 2016 | Data Science | University of Waterloo | Associate Professor | 501
+Carlos | Wu | 1996 | Data Science | University of Waterloo | Professor | 502
+Wei | Zhang | 2011 | Economics | Telus | Economist | 503
+Wei | Zhang | 2019 | Chemistry | Telus | Lab Manager | 504
+Emily | Smith | 2004 | History | Stripe | Engineer | 505
+Emily | Smith | 1982 | History | Manulife | Actuary | 506
+Michael | Chen | 2015 | Statistics | Shopify | Data Scientist | 507
+Michael | Chen | 2015 | Computer Science | Cohere | Engineer | 508
+Maren | Holloway | 2009 | Statistics | Deloitte | Manager | 509
+Maren | Lindgard | 2009 | Statistics | Deloitte | Senior Manager | 510
+Augustin | Merriweather | 2013 | Economics | Manulife | Actuary | 511
+Augustin | Meriweather | 2013 | Economics | Manulife | Actuary | 512
+Soraya | Delacroix | 2018 | Computer Science | Shopify | Developer | 513
+Soraya | Delacroix | 2018 | Computer Science | Cohere | Engineer | 514
+""")
+    more = {501: {"location": "San Francisco"}, 502: {"location": "Ottawa"},
+            510: {"former_name": "Holloway"}}  # fmt: skip
     cases = [
-        # namesakes: the same (common) name, another person; the rest of the record differs
-        _alum("Carlos", "Wu", 2016, "Data Science", "University of Waterloo", "Associate Professor",
-              501, location="San Francisco"),
-        _alum("Carlos", "Wu", 1996, "Data Science", "University of Waterloo", "Professor", 502,
-              location="Ottawa"),
-        _alum("Wei", "Zhang", 2011, "Economics", "Telus", "Economist", 503),
-        _alum("Wei", "Zhang", 2019, "Chemistry", "Telus", "Lab Manager", 504),
-        _alum("Emily", "Smith", 2004, "History", "Stripe", "Engineer", 505),
-        _alum("Emily", "Smith", 1982, "History", "Manulife", "Actuary", 506),
-        _alum("Michael", "Chen", 2015, "Statistics", "Shopify", "Data Scientist", 507),
-        _alum("Michael", "Chen", 2015, "Computer Science", "Cohere", "Engineer", 508),
-        # the same person twice: a maiden name, a typo, a new employer
-        _alum("Maren", "Holloway", 2009, "Statistics", "Deloitte", "Manager", 509),
-        _alum("Maren", "Lindgard", 2009, "Statistics", "Deloitte", "Senior Manager", 510,
-              former_name="Holloway"),
-        _alum("Augustin", "Merriweather", 2013, "Economics", "Manulife", "Actuary", 511),
-        _alum("Augustin", "Meriweather", 2013, "Economics", "Manulife", "Actuary", 512),
-        _alum("Soraya", "Delacroix", 2018, "Computer Science", "Shopify", "Developer", 513),
-        _alum("Soraya", "Delacroix", 2018, "Computer Science", "Cohere", "Engineer", 514),
-    ]  # fmt: skip
+        _alum(first, last, int(year), program, company, title, int(cid), **more.get(int(cid), {}))
+        for first, last, year, program, company, title, cid in rows
+    ]
     return cases, [(8, 9), (10, 11), (12, 13)]
 
 
