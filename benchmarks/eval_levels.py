@@ -5,7 +5,7 @@ to benchmarks/results.md (section levels).
     .tools/bin/uv run python benchmarks/eval_levels.py --fit    # refit the shipped tables first
 
 The people run through ``pipeline.normalize`` exactly as an alumni list does (title, employer,
-class year). ``--fit`` fits the priors and the years curves (``levels.fit``) on one seed and
+class year). ``--fit`` fits the priors and the years curves (``level_fit.fit``) on one seed and
 writes ``pipeline/data/level_model.csv``; the agreement is always
 measured on another seed, so the figure is not the fit's own data.
 """
@@ -27,11 +27,11 @@ from benchmarks.results_md import record  # noqa: E402
 from fixtures.levels import generate  # noqa: E402
 from pipeline.ingest.ledger import people_frame  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
+from pipeline.normalize.level_fit import fit  # noqa: E402
 from pipeline.normalize.levels import (  # noqa: E402
     LEVELS,
     employer_kinds_of,
     evidence_class,
-    fit,
     level_probabilities,
 )
 from pipeline.settings import Settings  # noqa: E402

@@ -15,7 +15,7 @@ the title does not change. So each title is first sorted into an *evidence* clas
   For these the level comes from the years since the first degree: ``level_model.csv`` holds,
   per class and per years bucket (Sales Navigator's buckets, finer around years 0 to 6), the
   share of each level among the generator's people (``fixtures/levels/generate.py``), fitted
-  by ``benchmarks/eval_levels.py --fit`` (``fit``). The probabilities are those shares, so
+  by ``benchmarks/eval_levels.py --fit`` (``level_fit.fit``). The probabilities are those shares, so
   they are calibrated on the generator by construction; with the years unknown, the class's
   shares over all years. Without a title the employer's kind also counts (rows per kind:
   a student society's people are Unpaid, a university's people before their class year are
@@ -46,15 +46,17 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from pipeline.normalize.workplace import KIND_ROWS, employer_kind_of, employer_kinds_of
 from pipeline.schema import SENIORITY_LEVELS
 
 __all__ = [
     "EVIDENCE",
+    "KIND_ROWS",
     "LEVEL_COLUMNS",
     "employer_kind_of",
+    "employer_kinds_of",
     "estimate_levels",
     "evidence_class",
-    "fit",
     "level_probabilities",
 ]
 
@@ -86,12 +88,6 @@ def _evidence_by_rule() -> dict[str, str]:
 EDGES = (-np.inf, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, np.inf)
 
 
-#: Employer kinds with their own rows for people without a title (``kinds`` of
-#: ``estimate_levels``): what the employer says when nothing else but the years does. "other" is
-#: an employer of no particular kind; "" (no employer known) uses the rows for any employer.
-KIND_ROWS = ("society", "university", "bank", "hospital", "startup", "other")
-
-
 @cache
 def _model() -> tuple[float, dict[tuple[str, str], np.ndarray]]:
     """(P a strong word is right, (evidence class, employer kind or "" for any) -> (len(EDGES)
@@ -111,12 +107,6 @@ def _model() -> tuple[float, dict[tuple[str, str], np.ndarray]]:
 
 
 @cache
-def _kind_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    rows = sorted(_rows("employer_kind_patterns.csv"), key=lambda r: int(r["order"]))
-    return tuple((r["kind"], re.compile(r["pattern"])) for r in rows)
-
-
-@cache
 def _overrides() -> tuple[tuple[str, str, re.Pattern[str], float, str, float], ...]:
     """(name, employer kind or "" for any, title pattern, max years, level, probability).
 
@@ -132,31 +122,6 @@ def _overrides() -> tuple[tuple[str, str, re.Pattern[str], float, str, float], .
         p = float(r.get("probability") or 1.0)
         out.append((r["name"], r["kind"], re.compile(r["title"]), limit, r["level"], p))
     return tuple(out)
-
-
-def employer_kind_of(company_key: str, is_school: bool, bank_kind: str) -> str:
-    """society, university, bank, hospital, startup or "" for one employer.
-
-    ``bank_kind`` is companies.employer_kind of the key ("bank" or ""); a society or club is
-    recognised before the university it belongs to ("Waterloo Engineering Society").
-
-    >>> employer_kind_of("waterloo engineering society", False, "")
-    'society'
-    >>> employer_kind_of("canadian cancer society", False, ""), employer_kind_of("", True, "")
-    ('', 'university')
-    """
-    key = company_key or ""
-    for kind, regex in _kind_patterns():
-        if kind == "society" and regex.search(key):
-            return kind
-    if is_school:
-        return "university"
-    if bank_kind:
-        return bank_kind
-    for kind, regex in _kind_patterns():
-        if regex.search(key):
-            return kind
-    return ""
 
 
 def evidence_class(rule: str, level: str, title_clean: str) -> str:
@@ -344,115 +309,6 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             "seniority_rule": pd.Series(table[:, 3], index=frame.index, dtype="str"),
         }
     )
-
-
-def fit(
-    labelled: pd.DataFrame, smoothing: float = 1.0, kind_smoothing: float = 20.0
-) -> pd.DataFrame:
-    """The level_model.csv table fitted on labelled people.
-
-    ``labelled`` has ``evidence`` (EVIDENCE), ``title_level`` (the title's own level),
-    ``level`` (the true level) and ``years`` (years since the first degree, NaN when unknown),
-    and may have ``kind`` (the employer kind: KIND_ROWS, "" when no employer is known).
-    Each (evidence class, years bucket) row holds the level shares of its people, smoothed
-    towards the class's shares over all years (``smoothing`` people's worth), so a bucket with
-    few people still gives a sensible answer; the last row of each class (empty years) is the
-    class's shares, used when the years are unknown. "unclassified" titles are fitted with
-    "none" (their words say nothing). The 'strong' row holds, in its Entry column, the share of
-    strong titles whose own level was right.
-
-    People without a title also get rows per employer kind (``employer_kind``; empty = any
-    employer): each bucket's shares among that kind's people, smoothed towards the bucket's
-    shares over every employer (``kind_smoothing`` people's worth), so a kind seen rarely in a
-    bucket falls back on the years.
-    """
-    strong = labelled[labelled["evidence"] == "strong"]
-    right = float((strong["title_level"] == strong["level"]).mean()) if len(strong) else 0.97
-    rows: list[dict[str, object]] = [
-        {"evidence": "strong", "years_from": "", "years_to": "", "Entry": round(right, 3)}
-    ]
-    evidence = labelled["evidence"].replace({"unclassified": "none"})
-    kinds = labelled["kind"] if "kind" in labelled else pd.Series("", index=labelled.index)
-
-    def shares_by_bucket(part: pd.DataFrame, prior: np.ndarray, weight: float) -> np.ndarray:
-        bucket = pd.cut(part["years"], list(EDGES), right=False, labels=False)
-        out = np.zeros((len(EDGES) - 1, len(LEVELS)))
-        for i in range(len(EDGES) - 1):
-            counts = part.loc[bucket == i, "level"].value_counts().reindex(list(LEVELS)).fillna(0)
-            row_prior = prior[i] if prior.ndim == 2 else prior
-            total = counts.sum() + weight
-            out[i] = (counts.to_numpy() + weight * row_prior) / total if total else row_prior
-        return out
-
-    def emit(cls: str, kind: str, by_bucket: np.ndarray, overall: np.ndarray) -> None:
-        for i in range(len(EDGES) - 1):
-            row: dict[str, object] = {"evidence": cls, "employer_kind": kind}
-            row |= {"years_from": EDGES[i], "years_to": EDGES[i + 1]}
-            row |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, by_bucket[i], strict=True)}
-            rows.append(row)
-        last: dict[str, object] = {"evidence": cls, "employer_kind": kind}
-        last |= {"years_from": "", "years_to": ""}
-        last |= {lv: round(float(v), 4) for lv, v in zip(LEVELS, overall, strict=True)}
-        rows.append(last)
-
-    def level_shares(part: pd.DataFrame) -> np.ndarray:
-        counts = part["level"].value_counts(normalize=True).reindex(list(LEVELS)).fillna(0.0)
-        return counts.to_numpy()
-
-    for cls in ("plain", "ic manager", "none"):
-        part = labelled[evidence == cls]
-        overall = level_shares(part)
-        by_bucket = shares_by_bucket(part, overall, smoothing)
-        emit(cls, "", by_bucket, overall)
-        if cls != "none":
-            continue
-        for kind in KIND_ROWS:
-            of_kind = part[kinds[evidence == cls] == kind]
-            if len(of_kind) == 0:
-                continue
-            n = len(of_kind)
-            kind_overall = (level_shares(of_kind) * n + kind_smoothing * overall) / (
-                n + kind_smoothing
-            )
-            emit(cls, kind, shares_by_bucket(of_kind, by_bucket, kind_smoothing), kind_overall)
-    columns = ["evidence", "employer_kind", "years_from", "years_to", *LEVELS]
-    table = pd.DataFrame(rows, columns=columns).fillna({"employer_kind": ""})
-    for col in ("years_from", "years_to"):
-        table[col] = table[col].map(lambda v: "" if v == "" else f"{v:g}")
-    return table
-
-
-def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
-    """``employer_kind_of`` for each row, "other" for a named employer of no particular kind
-    and "" when no employer is known (empty, or a placeholder such as "Retired" that no kind
-    pattern reads): ``frame`` needs company_key and may have company_clean and
-    employer_is_school (else company_is_school); one call per distinct employer."""
-    from pipeline.normalize.companies import employer_kind
-
-    named = frame["company_key"].fillna("").astype("str")
-    keys = named
-    if "company_clean" in frame:  # a placeholder ("Stealth Startup") has no key but a name
-        clean = frame["company_clean"].fillna("").astype("str").str.lower()
-        keys = keys.where(keys != "", clean)
-    school_col = next((c for c in ("employer_is_school", "company_is_school") if c in frame), None)
-    school = (
-        frame[school_col].fillna(False).astype(bool)
-        if school_col
-        else pd.Series(False, index=frame.index)
-    )
-    pairs = pd.MultiIndex.from_arrays(
-        [keys.to_numpy(), school.to_numpy(), (named != "").to_numpy()]
-    )
-    codes, uniques = pd.factorize(pairs)
-    kinds = np.array(
-        [
-            employer_kind_of(k, bool(s), employer_kind(k)) or ("other" if n else "")
-            for k, s, n in uniques
-        ]
-        + [""],
-        dtype=object,
-    )
-    return pd.Series(kinds[codes], index=frame.index, dtype="str")
 
 
 def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:

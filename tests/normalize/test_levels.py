@@ -15,11 +15,11 @@ import pytest
 
 from fixtures.levels import generate
 from pipeline.normalize import normalize
+from pipeline.normalize.level_fit import fit
 from pipeline.normalize.levels import (
     LEVELS,
     employer_kinds_of,
     evidence_class,
-    fit,
     level_probabilities,
     relevel,
 )
