@@ -47,6 +47,7 @@ from pipeline.normalize.schools import is_school_name
 from pipeline.text.fold import fold
 from pipeline.text.placeholders import is_placeholder
 from pipeline.text.tables import read_table
+from pipeline.text.tfidf import smooth_idf, unit_rows
 
 __all__ = [
     "PARENT_CREDIT",
@@ -339,15 +340,12 @@ class CompanyTokenWeights:
                 frequency[word] = frequency.get(word, 0) + n
         words = sorted(frequency)
         vocabulary = {w: i for i, w in enumerate(words)}
-        df = np.array([frequency[w] for w in words], dtype=np.float64) + 1.0
-        idf = np.log(float(len(docs) + 1) / df) + 1.0
+        idf = smooth_idf(np.array([frequency[w] for w in words]), len(docs))
         idf[[vocabulary[w] for w in generic if w in vocabulary]] = GENERIC_IDF
         return cls(vocabulary, idf)
 
     def _vectors(self, texts: Iterable[str]):
         """Rows of unit length (a row with no known word is all zeros), one per text."""
-        from scipy import sparse  # SciPy only when employers are compared: keeps startup light
-
         indptr, indices, counts = [0], [], []  # type: list[int], list[int], list[int]
         for text in texts:
             row: dict[int, int] = {}
@@ -361,11 +359,7 @@ class CompanyTokenWeights:
             indptr.append(len(indices))
         index = np.asarray(indices, dtype=np.int64)
         data = np.asarray(counts, dtype=np.float64) * self.idf[index]
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(indptr) - 1))
-        data = data / np.where(norms == 0.0, 1.0, norms)[rows]
-        shape = (len(indptr) - 1, len(self.idf))
-        return sparse.csr_matrix((data, index, np.asarray(indptr, dtype=np.int64)), shape=shape)
+        return unit_rows(data, index, indptr, len(self.idf))
 
     def similarity(self, a: pd.Series, b: pd.Series) -> np.ndarray:
         """Cosine similarity in [0, 1] of each aligned (by position) pair of names or keys.

@@ -47,7 +47,6 @@ def char_wb_tfidf(
     >>> m.shape[0], round(float((m[0] @ m[1].T).toarray()[0, 0]), 2)
     (2, 0.47)
     """
-    from scipy import sparse  # SciPy only when titles are compared to roles
 
     lo, hi = ngram_range
     counted: list[dict[str, int]] = []
@@ -69,12 +68,31 @@ def char_wb_tfidf(
         data.extend((1.0 + math.log(row[g])) if sublinear_tf else float(row[g]) for g in grams)
         indptr.append(len(indices))
     index = np.asarray(indices, dtype=np.int64)
-    values = np.asarray(data, dtype=np.float64)
-    df = np.bincount(index, minlength=len(vocabulary)).astype(np.float64) + 1.0
-    idf = np.log(float(len(texts) + 1) / df) + 1.0
-    values = values * idf[index]
-    rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts)))
-    values = values / np.where(norms == 0.0, 1.0, norms)[rows]
-    shape = (len(texts), len(vocabulary))
-    return sparse.csr_matrix((values, index, np.asarray(indptr, dtype=np.int64)), shape=shape)
+    idf = smooth_idf(np.bincount(index, minlength=len(vocabulary)), len(texts))
+    values = np.asarray(data, dtype=np.float64) * idf[index]
+    return unit_rows(values, index, indptr, len(vocabulary))
+
+
+def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:
+    """scikit-learn's smooth idf, ln((1 + n) / (1 + df)) + 1, in float64.
+
+    >>> smooth_idf(np.array([1, 3]), 3).round(3).tolist()
+    [1.693, 1.0]
+    """
+    df = np.asarray(document_frequency, dtype=np.float64) + 1.0
+    return np.log(float(documents + 1) / df) + 1.0
+
+
+def unit_rows(
+    values: np.ndarray, indices: np.ndarray, indptr: Sequence[int], columns: int
+) -> sparse.csr_matrix:
+    """The CSR matrix of ``values`` with each row scaled to unit length (an empty row stays
+    zero), as scikit-learn's ``norm="l2"`` does."""
+    from scipy import sparse
+
+    pointers = np.asarray(indptr, dtype=np.int64)
+    n = len(pointers) - 1
+    rows = np.repeat(np.arange(n), np.diff(pointers))
+    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
+    scaled = values / np.where(norms == 0.0, 1.0, norms)[rows]
+    return sparse.csr_matrix((scaled, indices, pointers), shape=(n, columns))
