@@ -12,7 +12,29 @@ the answer key of who is who (``truth.csv``, ``alumni_duplicates.csv``).
 They are imported on first use, so that `prospects --help` does not wait for pandas.
 """
 
+import os
+import sys
 from importlib import import_module
+
+#: Arrow's allocator for every text column (pandas' "str" dtype lives in Arrow buffers).
+ARROW_ALLOCATOR = "jemalloc"
+
+
+def _choose_arrow_allocator() -> None:
+    """Arrow allocates with jemalloc rather than its default (mimalloc), unless the user chose.
+
+    A run moves wide frames of Arrow text (a row take per filter or sort); with mimalloc each
+    take paid for fresh pages again, with jemalloc it reuses them: rank at the real size took
+    8-10 s of CPU with the default and 4.8 s with jemalloc, at a lower peak (benchmarks/
+    results.md, "issue-18-rest"). Arrow reads the variable once, when it is first imported, so
+    it is set here, before any module imports pandas; the Linux and macOS wheels of pyarrow
+    carry jemalloc, the Windows ones do not (there Arrow keeps its default).
+    """
+    if sys.platform in ("linux", "darwin") and "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", ARROW_ALLOCATOR)
+
+
+_choose_arrow_allocator()
 
 _LAZY = {
     "Inputs": ("pipeline.run", "Inputs"),

@@ -39,9 +39,19 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def name_keys(names: pd.Series) -> pd.Series:
-    """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park"."""
-    uniques = {v: _NON_ALNUM.sub(" ", anyascii(v).lower()).strip() for v in names.unique()}
-    return names.map(uniques)
+    """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park". ``names``: text.
+
+    ASCII names (anyascii leaves them as they are) go through Arrow's string kernels in one
+    pass; the rest through anyascii once per distinct name.
+    """
+    names = names.astype("str")
+    ascii_ = names.str.isascii().fillna(False).to_numpy(dtype=bool)
+    out = names.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    if not ascii_.all():
+        other = names[~ascii_]
+        uniques = {v: _NON_ALNUM.sub(" ", anyascii(v).lower()).strip() for v in other.unique()}
+        out[~ascii_] = other.map(uniques)
+    return out
 
 
 def snapshot(ranked: pd.DataFrame, filtered: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -251,19 +261,89 @@ def prepare(
         conn.close()
         conn = store.start_anew(Path(path), note, now)
         base, old, earlier = None, None, []
-    pending = compare_with(conn, run, base, old, earlier, settings, today)
+    new = None
+    if old is not None:  # only the people who may have changed go through diff's Python
+        marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
+        old, new = may_differ(
+            old, run.prospects, marked, settings.rank_move, settings.rank_move_within
+        )
+    pending = compare_with(conn, run, base, old, earlier, settings, today, new=new)
     pending.path, pending.notes = Path(path), notes
     return pending
 
 
 def _last_run(
     conn: sqlite3.Connection,
-) -> tuple[str | None, list[dict[str, Any]] | None, list[dict[str, Any]]]:
-    """(run_date, prospects) of the last run, or (None, None); and every run's marks."""
+) -> tuple[str | None, pd.DataFrame | None, list[dict[str, Any]]]:
+    """(run_date, prospects as read: store.PROSPECT_COLUMNS, object columns) of the last run,
+    or (None, None); and every run's marks."""
     row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
     if row is None:
         return None, None, []
-    return str(row[1]), store.prospects(conn, int(row[0])), store.marks(conn)
+    sql = f"SELECT {', '.join(store.PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?"
+    found = conn.execute(sql, (int(row[0]),)).fetchall()
+    columns = zip(*found, strict=True) if found else ((),) * len(store.PROSPECT_COLUMNS)
+    # object columns: each cell stays the value SQLite gave (None, int, str), as store.rows has it
+    old = pd.DataFrame(dict(zip(store.PROSPECT_COLUMNS, columns, strict=True)), dtype=object)
+    return str(row[1]), old, store.marks(conn)
+
+
+def _per_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
+    """``fn`` of each cell, worked out once per distinct value (missing cells: ``fn(None)``)."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    out = np.array([fn(v) for v in distinct] + [fn(None)], dtype=object)
+    return out[codes]  # code -1 (missing) takes the last
+
+
+def _numbers(values: pd.Series) -> np.ndarray:
+    """``changes.number`` of each cell as floats (NaN for None): numbers as they are, text and
+    missing cells NaN."""
+    cells = values.to_numpy(dtype=object)
+    text = np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
+    cells = np.where(text, None, cells)
+    return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float)
+
+
+def may_differ(
+    old: pd.DataFrame, new: pd.DataFrame, keep: set[str], rank_move: int, within: int = 0
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of ``old`` and ``new`` (store.PROSPECT_COLUMNS) that ``changes.diff`` can report
+    on, as its rows (dicts); and those whose prospect_id is in ``keep`` (the marked people,
+    whom the report shows). ``diff`` of these is ``diff`` of the whole runs: a person on both
+    sides with the same company key, title, level, flags and a rank within ``rank_move`` (or
+    outside the top ``within`` on both sides, when ``within`` > 0) has no event, and everyone
+    on one side only (whom relinking joins) is kept. At 200,000 people that is the few who
+    changed, where the whole runs took seconds of Python.
+    """
+    from pipeline.history.changes import records, text
+
+    def flag(v: object) -> bool:
+        return not changes_mod.missing(v) and bool(v)
+
+    ids = new["prospect_id"].astype(str).to_numpy(dtype=object)
+    at = pd.Index(old["prospect_id"].astype(str).to_numpy(dtype=object)).get_indexer(ids)
+    on_both = at >= 0  # prospect_id is the key of a run's rows: unique on each side
+    o_pos = at[on_both]
+    differs = np.ones(len(new), dtype=bool)  # one side only: kept
+    same = np.ones(int(on_both.sum()), dtype=bool)
+    for column, fn in (("company_key", text), ("title", text), ("seniority", text),
+                       ("is_connection", flag), ("is_alum", flag)):  # fmt: skip
+        a = _per_value(old[column].iloc[o_pos], fn)
+        b = _per_value(new[column][on_both], fn)
+        same &= a == b
+    if rank_move > 0:
+        r0, r1 = _numbers(old["rank"].iloc[o_pos]), _numbers(new["rank"][on_both])
+        moved = np.abs(r1 - r0) > rank_move  # NaN (no rank on a side): no move
+        if within > 0:
+            moved &= (r0 <= within) | (r1 <= within)
+        same &= ~moved
+    differs[on_both] = ~same
+    differs |= np.isin(ids, list(keep))
+    old_kept = np.ones(len(old), dtype=bool)
+    old_kept[o_pos[same]] = False
+    old_kept |= np.isin(old["prospect_id"].to_numpy(dtype=object), list(keep))
+    old_rows = records(old[old_kept])
+    return old_rows, records(new[differs])
 
 
 def compare_with(
@@ -274,10 +354,14 @@ def compare_with(
     marks: Sequence[Mapping[str, Any]],
     settings: History,
     today: date,
+    *,
+    new: Sequence[Mapping[str, Any]] | None = None,
 ) -> Pending:
     """A Pending for ``run`` compared with ``old`` (the prospects of the run of ``since``; None
-    for none), with who is due from ``marks`` (every earlier run's rows) and the run's own marks."""
+    for none), with who is due from ``marks`` (every earlier run's rows) and the run's own marks.
+    ``new``: the run's rows to compare (``may_differ``); default all of ``run.prospects``."""
     own = [dict(m, run_id=UNSAVED, run_date=run.run_date) for m in changes_mod.records(run.marks)]
-    new = changes_mod.records(run.prospects)
+    if new is None:
+        new = changes_mod.records(run.prospects)
     found = assess(since, old, new, run.targets, [*marks, *own], settings, today)
     return Pending(**vars(found), path=Path(), conn=conn, run=run)

@@ -19,6 +19,7 @@ imports pandas; ``runs`` and ``person`` give DataFrames, for notebooks and `pros
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -270,14 +271,24 @@ def _insert(
     frame: pd.DataFrame,
     columns: Sequence[str] | None = None,
 ) -> None:
+    import numpy as np  # writing needs pandas anyway; `prospects changes` only reads
+
     columns = list(columns or frame.columns)
     if frame.empty:
         return
-    values = frame.reindex(columns=columns).astype(object)
-    values = values.where(values.notna(), None)
+    values = frame.reindex(columns=columns)
+    if "prospect_id" in columns:
+        # In key order: SQLite appends to the table's b-tree (keyed on run_id, prospect_id)
+        # instead of inserting all over it; half the time at 200,000 people.
+        values = values.take(np.argsort(values["prospect_id"].to_numpy(dtype=object),
+                                        kind="stable"))  # fmt: skip
+    cells = []
+    for c in columns:
+        column = values[c].astype(object)
+        cells.append(column.where(column.notna(), None).tolist())
     marks = ", ".join("?" * (len(columns) + 1))
     sql = f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES ({marks})"
-    conn.executemany(sql, ((run_id, *row) for row in values.itertuples(index=False, name=None)))
+    conn.executemany(sql, zip(itertools.repeat(run_id), *cells))
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:

@@ -268,47 +268,137 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     )
     filled = key.fillna({"years": -999.0, "studying": -999.0})
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(filled))
-    rows = []
-    overrides = _overrides()
-    for level, rule, clean, kind, y, s in uniques:
-        y = np.nan if y == -999.0 else float(y)
-        # a student now is within any "while studying" rule's years; without a title the
-        # class year still to come is what the years say (a working student with a title
-        # keeps the years since the first degree: the title says they work)
-        student = y if s == -999.0 else min(y, float(s))
-        hit = next(
-            (
-                o
-                for o in overrides
-                if (not o[1] or o[1] == kind)
-                and o[2].search(clean)
-                and (o[3] == np.inf or (not np.isnan(student) and student <= o[3]))
-            ),
-            None,
-        )
-        if hit is not None:
-            rows.append((hit[4], hit[5], f"{hit[0]} ({kind or 'any employer'})", hit[0]))
-            continue
-        evidence = evidence_class(rule, level, clean)
-        if evidence in ("none", "unclassified"):
-            y = student
-        p = level_probabilities(evidence, level if level in LEVELS else "Entry", y, kind)
-        if p.sum() == 0:
-            rows.append((UNKNOWN, np.nan, "", rule))
-            continue
-        best = int(p.argmax())
-        basis = _basis(evidence, rule, clean, y, "", kind if _has_kind_rows(evidence, kind) else "")
-        # a fitted share is an estimate: shown at most 0.99, never as a certainty
-        rows.append((LEVELS[best], min(round(float(p[best]), 2), 0.99), basis, rule))
-    table = np.array(rows, dtype=object).reshape(len(rows), 4)[codes]
+
+    def level(i: int, dtype: type) -> np.ndarray:
+        return uniques.get_level_values(i).to_numpy(dtype=dtype)
+
+    table = _levels_of(
+        level(0, object), level(1, object), level(2, object), level(3, object),
+        level(4, float), level(5, float),
+    )  # fmt: skip
     return pd.DataFrame(
         {
-            "seniority": pd.Series(table[:, 0], index=frame.index, dtype="str"),
-            "seniority_p": pd.Series(table[:, 1], index=frame.index, dtype=float),
-            "seniority_basis": pd.Series(table[:, 2], index=frame.index, dtype="str"),
-            "seniority_rule": pd.Series(table[:, 3], index=frame.index, dtype="str"),
+            "seniority": pd.Series(table[0][codes], index=frame.index, dtype="str"),
+            "seniority_p": pd.Series(table[1][codes], index=frame.index, dtype=float),
+            "seniority_basis": pd.Series(table[2][codes], index=frame.index, dtype="str"),
+            "seniority_rule": pd.Series(table[3][codes], index=frame.index, dtype="str"),
         }
     )
+
+
+def _per_distinct(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` of each distinct value of ``values`` (object array), spread back: Python work once
+    per distinct value, not per row."""
+    codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return np.array([fn(v) for v in distinct] + [None], dtype=object)[:-1][codes]
+
+
+def _levels_of(
+    level: np.ndarray,
+    rule: np.ndarray,
+    clean: np.ndarray,
+    kind: np.ndarray,
+    years: np.ndarray,
+    studying: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(seniority, seniority_p, seniority_basis, seniority_rule) of each distinct combination of
+    the title's level, rule and clean text, the employer kind, the measured years and the years
+    to a class year still to come (-999 = unknown), as ``estimate_levels`` documents.
+
+    Column by column (numpy over the combinations), with Python only per distinct title (the
+    override patterns), per distinct (rule, level) (the evidence class) and per distinct basis
+    text: a real network has a hundred thousand combinations.
+    """
+    n = len(level)
+    if n == 0:
+        empty = np.zeros(0, dtype=object)
+        return empty, np.zeros(0), empty, empty
+    y = np.where(years == -999.0, np.nan, years)
+    # a student now is within any "while studying" rule's years; without a title the class
+    # year still to come is what the years say (a working student with a title keeps the
+    # years since the first degree: the title says they work). Python's min(y, s): s < y.
+    s = np.where(studying == -999.0, np.nan, studying)
+    student = np.where(~np.isnan(s) & (s < y), s, y)
+    # The employer-and-title rules, ordered, first match wins.
+    hit = np.full(n, -1, dtype=np.int64)
+    overrides = _overrides()
+    clean_codes, clean_distinct = pd.factorize(pd.Series(clean, dtype=object))
+    for i, (_name, okind, pattern, limit, _lv, _p) in enumerate(overrides):
+        open_ = hit < 0
+        if okind:
+            open_ &= kind == okind
+        if limit != np.inf:
+            open_ &= ~np.isnan(student) & (student <= limit)
+        if not open_.any():
+            continue
+        matches = np.fromiter((bool(pattern.search(c)) for c in clean_distinct), bool)
+        hit[open_ & matches[clean_codes]] = i
+    # The evidence class, per distinct (rule, level, whether there is a title).
+    has_title = clean != ""
+    triple = pd.MultiIndex.from_arrays([rule, level, has_title])
+    t_codes, t_distinct = pd.factorize(triple)
+    evidence = np.array(
+        [evidence_class(r, lv, "x" if t else "") for r, lv, t in t_distinct] + [""], dtype=object
+    )[:-1][t_codes]
+    vague = (evidence == "none") | (evidence == "unclassified")
+    y = np.where(vague, student, y)
+    # Probabilities: a strong word keeps its level; the others read level_model.csv's rows.
+    right, model = _model()
+    probs = np.zeros((n, len(LEVELS)))
+    strong = evidence == "strong"
+    if strong.any():
+        lv_index = pd.Index(LEVELS).get_indexer(np.where(np.isin(level, LEVELS), level, "Entry"))
+        rows = np.zeros((len(LEVELS), len(LEVELS)))
+        for i in range(len(LEVELS)):
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(LEVELS)]
+            rows[i, i] = right
+            rows[i, near] = (1 - right) / len(near)
+        probs[strong] = rows[lv_index[strong]]
+    cls = np.where(evidence == "unclassified", "none", evidence)
+    rest = ~strong
+    if rest.any():
+        yr = y[rest]
+        bucket = np.searchsorted(EDGES, yr, side="right") - 1
+        bucket = np.where(np.isnan(yr), len(EDGES) - 1, np.minimum(bucket, len(EDGES) - 2))
+        p_codes, p_distinct = pd.factorize(pd.MultiIndex.from_arrays([cls[rest], kind[rest]]))
+        stacked = np.stack([model.get((c, k), model[(c, "")]) for c, k in p_distinct])
+        chosen = stacked[p_codes, bucket]
+        chosen[np.isnan(yr) & vague[rest]] = 0.0  # words that say nothing, and no years
+        probs[rest] = chosen
+    known = probs.sum(axis=1) != 0
+    best = probs.argmax(axis=1)
+    top = probs[np.arange(n), best]
+    # a fitted share is an estimate: shown at most 0.99, never as a certainty (Python's round,
+    # once per distinct value, so the figures are those of round())
+    shown = _per_distinct(top.astype(object), lambda v: min(round(float(v), 2), 0.99))
+    seniority = np.where(known, np.array(LEVELS, dtype=object)[best], UNKNOWN).astype(object)
+    p_out = np.where(known, shown, np.nan).astype(float)
+    k_codes, k_distinct = pd.factorize(pd.MultiIndex.from_arrays([evidence, kind]))
+    has_kind = np.array([bool(k) and _has_kind_rows(e, k) for e, k in k_distinct] + [False])
+    has_kind = has_kind[:-1][k_codes]
+    shown_kind = np.where(has_kind, kind, "")
+    basis_key = pd.MultiIndex.from_arrays([evidence, rule, np.where(np.isnan(y), -999.0, y),
+                                           shown_kind])  # fmt: skip
+    b_codes, b_distinct = pd.factorize(basis_key)
+    texts = [
+        _basis(e, r, "", np.nan if yy == -999.0 else float(yy), "", k) for e, r, yy, k in b_distinct
+    ]
+    basis = np.array([*texts, ""], dtype=object)[:-1][b_codes]
+    basis = np.where(known, basis, "")
+    rules = rule.astype(object).copy()
+    # The overrides' rows replace the rest.
+    fired = hit >= 0
+    if fired.any():
+        names = np.array([o[0] for o in overrides], dtype=object)
+        o_level = np.array([o[4] for o in overrides], dtype=object)
+        o_p = np.array([o[5] for o in overrides], dtype=float)
+        where = hit[fired]
+        seniority[fired] = o_level[where]
+        p_out[fired] = o_p[where]
+        label = np.where(kind[fired] == "", "any employer", kind[fired])
+        basis[fired] = names[where] + " (" + label.astype(object) + ")"
+        rules[fired] = names[where]
+    return seniority, p_out, basis, rules
 
 
 def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ user's own Interested column.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipeline import schema
@@ -17,7 +18,13 @@ from pipeline.rank.context import Context, context
 from pipeline.rank.evaluate import evaluate
 from pipeline.rank.features import FEATURES
 from pipeline.rank.intros import intro_paths
-from pipeline.rank.score import active_weights, contributions, diversify, excluded, weighted_score
+from pipeline.rank.score import (
+    active_weights,
+    contributions,
+    diversified_order,
+    excluded,
+    weighted_score,
+)
 from pipeline.rank.words import opener, why
 
 __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
@@ -67,7 +74,12 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     low = (p["score"] < settings.output.min_score).to_numpy() & (reason == "").to_numpy()
     reason[low] = "below the minimum score"
     dropped = p.loc[reason != ""].assign(filtered_because=reason[reason != ""])
-    kept = diversify(p.loc[reason == ""], settings.output.max_per_company)
+    # One take of the wide frame: the kept rows straight into their ranked order.
+    keep = np.flatnonzero((reason == "").to_numpy())
+    order = diversified_order(
+        p[["score", "prospect_id", "company_key"]].iloc[keep], settings.output.max_per_company
+    )
+    kept = p.take(keep[order])
     kept["rank"] = range(1, len(kept) + 1)
     kept["why"] = why(kept, contributions(kept, active_weights(ctx)), ctx.my_school)
     kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student)

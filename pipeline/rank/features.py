@@ -167,20 +167,25 @@ def company_fit(p: pd.DataFrame, ctx: Context) -> Values:
         then_t[best["pos"].to_numpy()] = best["t"].to_numpy()
     use_past = then > now
     value = np.maximum(now, then)
-    target = employers[np.where(use_past, then_t, now_t)]
-    m = targets["motivation"].to_numpy()[np.where(use_past, then_t, now_t)]
-    s = targets["posting"].to_numpy()[np.where(use_past, then_t, now_t)]
+    # Evidence only for the people with credit (most have none): strings per row are slow.
+    hit = np.flatnonzero(value > 0)
+    use_past, now, now_t = use_past[hit], now[hit], now_t[hit]
+    which = np.where(use_past, then_t[hit], now_t)
+    target = employers[which]
+    m = targets["motivation"].to_numpy()[which]
+    s = targets["posting"].to_numpy()[which]
     lamp = np.where(
         m + s > 0, " (LAMP motivation " + m.astype(str) + ", posting " + s.astype(str) + ")", ""
     )
-    company = _text(p.get("company_clean", p["company"])).to_numpy(dtype=object)
+    company = _text(p.get("company_clean", p["company"])).to_numpy(dtype=object)[hit]
     exact = now >= _lamp_scale(targets)[now_t] - 1e-9
-    evidence = np.select(
-        [value <= 0, use_past, exact],
-        ["", "formerly at target " + target, "target employer " + target],
+    found = np.select(
+        [use_past, exact],
+        ["formerly at target " + target, "target employer " + target],
         default=company + " is related to target " + target + " (partial credit)",
     )
-    evidence = np.where(value > 0, evidence + lamp, "")
+    evidence = np.full(len(p), "", dtype=object)
+    evidence[hit] = found + lamp
     return value, pd.Series(evidence, index=p.index, dtype="str")
 
 

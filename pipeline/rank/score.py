@@ -137,11 +137,26 @@ def diversify(ranked: pd.DataFrame, max_per_company: int) -> pd.DataFrame:
     >>> diversify(f, 1)["prospect_id"].tolist()
     ['a', 'c', 'b']
     """
-    ordered = ranked.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+    return ranked.take(diversified_order(ranked, max_per_company))
+
+
+def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
+    """The positions of ``ranked``'s rows in ``diversify``'s order (``ranked.take`` of them is
+    ``diversify``). Sorted on the three columns it reads only: a ranked frame has a hundred
+    columns, and moving all of them for each sort cost seconds at 200,000 people.
+
+    >>> f = pd.DataFrame({"prospect_id": list("abc"), "score": [.9, .8, .7],
+    ...                   "company_key": ["g", "g", "s"]})
+    >>> diversified_order(f, 1).tolist()
+    [0, 2, 1]
+    """
+    small = ranked[["score", "prospect_id", "company_key"]].reset_index(drop=True)
+    ordered = small.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
     if max_per_company <= 0:
-        return ordered
+        return ordered.index.to_numpy()
     nth = ordered.groupby("company_key").cumcount().to_numpy()
     over = (nth >= max_per_company) & (ordered["company_key"] != "").to_numpy()
     # Beyond the cap, people come back in rounds: every employer's 4th before anyone's 5th.
     rounds = np.where(over, nth // max_per_company, 0)
-    return ordered.assign(_round=rounds).sort_values("_round", kind="stable").drop(columns="_round")
+    again = np.argsort(rounds, kind="stable")
+    return ordered.index.to_numpy()[again]
