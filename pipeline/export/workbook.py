@@ -51,6 +51,8 @@ OPTIONAL_FEATURES = ("location_fit", "industry_fit")
 
 
 def _text(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.StringDtype):  # text already: no round trip through objects
+        return series.fillna("").str.strip()
     return series.astype("object").where(series.notna(), "").astype(str).str.strip()
 
 
@@ -61,7 +63,24 @@ def _flag(series: pd.Series) -> pd.Series:
 def ordered(ranked: pd.DataFrame) -> pd.DataFrame:
     """``ranked`` best rank first (unranked last), on a fresh 0..n-1 index."""
     schema.check(ranked, schema.RANKED, "Ranked")
-    return ranked.sort_values("rank", kind="stable", na_position="last").reset_index(drop=True)
+    # The order from the rank column alone; a frame already in that order (write_workbook hands
+    # core_frame one) is not moved: each move of a wide frame costs seconds at 200,000 rows.
+    order = ranked["rank"].reset_index(drop=True).sort_values(kind="stable", na_position="last")
+    positions = order.index.to_numpy()
+    if (positions == np.arange(len(positions))).all():
+        return ranked.reset_index(drop=True)
+    return ranked.take(positions).reset_index(drop=True)
+
+
+def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """``frame[mask]`` (``mask`` on frame's 0..n-1 index): a slice, with nothing copied, when
+    the rows kept are the first ones (the ranked before the left-out, as write_workbook has
+    them)."""
+    keep = mask.to_numpy(dtype=bool)
+    k = int(keep.sum())
+    if keep[:k].all():
+        return frame.iloc[:k]
+    return frame[keep]
 
 
 def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -186,8 +205,9 @@ def write_workbook(
         | core[ID_HEADER].astype(str).isin(carried.values.index) & shown_all
         | manual
     )
-    everyone = core[shown_all]
-    in_sheet = _all_candidates_rows(ranked[shown_all], all_rows)
+    everyone = _rows(core, shown_all)
+    shown = _rows(ranked, shown_all)
+    in_sheet = _all_candidates_rows(shown, all_rows)
     all_csv = None
     if not in_sheet.all():
         all_csv = path.with_name(f"{path.stem}.all-candidates.csv")
@@ -203,8 +223,8 @@ def write_workbook(
             if what_changed:
                 what_changed_sheet(book, what_changed)
             shortlist_sheet(book, core[on_list], carried, features)
-            overview.intro_paths_sheet(book, ranked[on_list], ranked[shown_all])
-            overview.employers_sheet(book, ranked[shown_all], targets)
+            overview.intro_paths_sheet(book, ranked[on_list], shown)
+            overview.employers_sheet(book, shown, targets)
             audit.all_candidates_sheet(
                 book, everyone[in_sheet.to_numpy()], total=len(everyone), csv_name=all_csv
             )
