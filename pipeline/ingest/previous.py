@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pandas as pd
 from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.errors import InputError
 from pipeline.ingest import clean
@@ -65,6 +63,21 @@ class Previous:
     #: Sheets the user added: (title, rows of (value, kind)); the next workbook keeps them.
     user_sheets: tuple[tuple[str, list[list[tuple[object, str]]]], ...] = ()
 
+
+
+def get_column_letter(index: int) -> str:
+    """Excel's column letters of a 1-based column number (1 -> A, 27 -> AA), as openpyxl's
+    function of that name; here so that importing ingest does not import openpyxl (a tenth of
+    a second or more at start-up), which only reading a previous workbook needs.
+
+    >>> get_column_letter(1), get_column_letter(26), get_column_letter(27), get_column_letter(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
@@ -231,6 +244,7 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
         previous.rows[["_sheet", "ID (keep)", "Status", "Notes"]]
     """
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     path = check_input(Path(path))
     if not path.is_file():
