@@ -64,7 +64,6 @@ class Previous:
     user_sheets: tuple[tuple[str, list[list[tuple[object, str]]]], ...] = ()
 
 
-
 def get_column_letter(index: int) -> str:
     """Excel's column letters of a 1-based column number (1 -> A, 27 -> AA), as openpyxl's
     function of that name; here so that importing ingest does not import openpyxl (a tenth of
@@ -78,6 +77,7 @@ def get_column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())

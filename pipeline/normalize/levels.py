@@ -256,34 +256,58 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     ).to_numpy(dtype=float)
     # still studying: a class year still to come (only a year measured counts, as above)
     studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
-    key = pd.DataFrame(
-        {
-            "level": titles["seniority"].astype("str").to_numpy(),
-            "rule": titles["seniority_rule"].astype("str").to_numpy(),
-            "clean": titles["title_clean"].astype("str").to_numpy(),
-            "kind": kinds.fillna("").astype("str").to_numpy(),
-            "years": years,
-            "studying": studying,
-        }
-    )
-    filled = key.fillna({"years": -999.0, "studying": -999.0})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(filled))
+    columns: list[pd.Series | np.ndarray] = [
+        titles["seniority"].astype("str"),
+        titles["seniority_rule"].astype("str"),
+        titles["title_clean"].astype("str"),
+        kinds.fillna("").astype("str"),
+        np.where(np.isnan(years), -999.0, years),
+        np.where(np.isnan(studying), -999.0, studying),
+    ]
+    codes, first = _combinations(columns)
 
     def level(i: int, dtype: type) -> np.ndarray:
-        return uniques.get_level_values(i).to_numpy(dtype=dtype)
+        col = columns[i]
+        picked = col.iloc[first] if isinstance(col, pd.Series) else col[first]
+        return np.asarray(picked, dtype=dtype)
 
     table = _levels_of(
         level(0, object), level(1, object), level(2, object), level(3, object),
         level(4, float), level(5, float),
     )  # fmt: skip
+
+    def spread(values: np.ndarray, dtype: str | type) -> pd.Series:
+        # the few distinct rows made into a column first, then taken per row (Arrow's take,
+        # not a Python string per row)
+        return pd.Series(pd.Series(values, dtype=dtype).array.take(codes), index=frame.index)
+
     return pd.DataFrame(
         {
-            "seniority": pd.Series(table[0][codes], index=frame.index, dtype="str"),
-            "seniority_p": pd.Series(table[1][codes], index=frame.index, dtype=float),
-            "seniority_basis": pd.Series(table[2][codes], index=frame.index, dtype="str"),
-            "seniority_rule": pd.Series(table[3][codes], index=frame.index, dtype="str"),
+            "seniority": spread(table[0], "str"),
+            "seniority_p": spread(table[1], float),
+            "seniority_basis": spread(table[2], "str"),
+            "seniority_rule": spread(table[3], "str"),
         }
     )
+
+
+def _combinations(columns: list[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's combination of the columns' values, first row of each code): what
+    ``pd.factorize`` of their MultiIndex gives, from each column's own codes combined as
+    integers (a MultiIndex of 200,000 rows took seconds to factorize).
+
+    >>> _combinations([np.array(["a", "b", "a", "a"]), np.array([1.0, 1.0, 1.0, 2.0])])
+    (array([0, 1, 0, 2]), array([0, 1, 3]))
+    """
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    for col in columns:
+        codes, distinct = pd.factorize(col, use_na_sentinel=False)
+        # re-factorized at each step, so the combined key never outgrows int64
+        key, _ = pd.factorize(key * len(distinct) + codes)
+    key = np.asarray(key, dtype=np.int64)
+    _, first = np.unique(key, return_index=True)
+    return key, first
 
 
 def _per_distinct(values: np.ndarray, fn) -> np.ndarray:
