@@ -397,7 +397,9 @@ def main() -> None:
             "bundled sample, an outdated job in the alumni list is an earlier one (a level "
             "below); namesakes (3% of connections get an alum with their exact name: another "
             "person, with their own year, career, email and profile) drawn with replacement in "
-            "proportion to how common the full name is. Precision and recall count "
+            "proportion to how common the full name is; an e-mail address belongs to one person "
+            "(first.last and a number, moved on where two people of one name drew the same "
+            "one). Precision and recall count "
             "connection-alum pairs that end in one prospect.\n\n" + table
         )
         if not args.no_record:
