@@ -113,8 +113,9 @@ def score(
     names_declared = {from_spec(c, s).name for c, s in declared.items()}
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cands = candidate_pairs(frame, rules, unique)
-    levels = compare(frame, cands.pairs, comparisons)
-    u = estimate_u(frame, comparisons, unique_sources=unique)
+    cache: dict = {}  # per-record work the comparisons share (link.levels.Rows)
+    levels = compare(frame, cands.pairs, comparisons, cache)
+    u = estimate_u(frame, comparisons, unique_sources=unique, cache=cache)
     # A declared comparison is also an anchor: pairs that agree on it (a birth date) teach
     # what the names of one person look like, as the name teaches the rest.
     anchors = tuple((c.name, 0, ()) for c in comparisons if c.name in names_declared)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
 from pipeline.link.kinds import SPEC_KINDS, dates, distance, exact, from_spec, fuzzy, joined
-from pipeline.link.levels import Comparison, levelled
+from pipeline.link.levels import Comparison, Rows, levelled
 from pipeline.link.person import (
     JOB_LEVELS,
     NAME,
@@ -55,6 +55,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         NAME,
         name_conditions,
         optional=("former_key", "last_family"),
+        rows=True,
     ),
     Comparison(
         "job",
@@ -131,13 +132,16 @@ def compare(
     frame: pd.DataFrame,
     pairs: pd.DataFrame,
     comparisons: Sequence[Comparison] = COMPARISONS,
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """Levels of each candidate pair: columns left, right, then one int8 column per comparison.
 
-    ``pairs`` has positions ``left``/``right`` into ``frame``.
+    ``pairs`` has positions ``left``/``right`` into ``frame``. ``cache`` keeps per-record work
+    between calls on the same frame (the candidates, then the random pairs for u).
     """
     out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    rows = Rows(frame, left, right, {} if cache is None else cache)
     for comparison in comparisons:
         # One comparison's columns at a time, and only those it reads: for millions of pairs,
         # every column of every comparison at once would hold gigabytes, and each column taken
@@ -146,6 +150,7 @@ def compare(
         cols = list(dict.fromkeys([*comparison.columns, *extra]))
         a = frame[cols].iloc[left].reset_index(drop=True)
         b = frame[cols].iloc[right].reset_index(drop=True)
-        out[comparison.name] = np.asarray(comparison.compute(a, b)).astype("int8")
+        levels = comparison.compute(a, b, rows) if comparison.rows else comparison.compute(a, b)
+        out[comparison.name] = np.asarray(levels).astype("int8")
         del a, b
     return out

@@ -75,13 +75,15 @@ def estimate_u(
     n_pairs: int = 200_000,
     seed: int = 0,
     unique_sources: Sequence[str] = ("connections",),
+    cache: dict | None = None,
 ) -> dict[str, np.ndarray]:
     """u per comparison level, from random pairs of ``frame`` (normalized, with blocking keys).
+    ``cache``: per-record work already done on ``frame`` (see ``compare``).
 
     >>> # u["name"][0] is the chance two random records share a name key
     """
     pairs = random_pairs(frame, n_pairs, seed, unique_sources)
-    levels = compare(frame, pairs, comparisons)
+    levels = compare(frame, pairs, comparisons, cache)
     shares = level_shares(levels, comparisons)
     out = {}
     for c in comparisons:  # MAP: U_PRIOR_PAIRS pseudo-pairs at the prior's shares

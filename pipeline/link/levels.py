@@ -13,7 +13,7 @@ from rapidfuzz.fuzz import ratio, token_set_ratio, token_sort_ratio
 
 NULL = -1
 _PERCENT = (token_set_ratio, token_sort_ratio, ratio)  # scorers that answer in [0, 100]
-Compute = Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]
+Compute = Callable[..., np.ndarray]  # (a, b) -> levels, or (a, b, rows) with Comparison.rows
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,27 @@ class Comparison:
     local: tuple[int, ...] = ()  # levels whose u is counted per record: how many candidates
     # sit at that level with it (a near miss on a name with many near neighbours says less)
     optional: tuple[str, ...] = ()  # columns it also reads where the frame has them
+    rows: bool = False  # compute also takes the pairs' Rows (per-record work once per run):
+    # compute(a, b, rows); called without them (a test's frames) it works on a and b alone
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Where aligned pair frames come from: ``frame`` (the run's records), the positions
+    ``left`` and ``right`` of each pair's records in it, and ``cache``, per-record work shared
+    by the comparisons of one run (``once``). A comparison that reads a record's value for
+    each of its pairs does that work per pair; with Rows it does it once per record."""
+
+    frame: pd.DataFrame
+    left: np.ndarray
+    right: np.ndarray
+    cache: dict
+
+    def once(self, key: str, make: Callable[[pd.DataFrame], object]):
+        """``make(frame)``, computed the first time ``key`` is asked for in this run."""
+        if key not in self.cache:
+            self.cache[key] = make(self.frame)
+        return self.cache[key]
 
 
 @dataclass(frozen=True)
@@ -67,7 +88,7 @@ class Level:
     local: bool = False
 
 
-Conditions = Callable[[pd.DataFrame, pd.DataFrame], Mapping[str, np.ndarray]]
+Conditions = Callable[..., Mapping[str, np.ndarray]]  # (a, b) or (a, b, rows) -> masks
 
 
 def levelled(
@@ -79,11 +100,12 @@ def levelled(
 ) -> Comparison:
     """A Comparison made of Level objects: a pair takes the first level (in order) whose
     condition holds, else the last level; NULL where the condition "null" holds. ``more``
-    passes other Comparison fields (``relative``)."""
+    passes other Comparison fields (``relative``; ``rows=True``: ``conditions`` also takes
+    the pairs' Rows)."""
     order = [(i, lv.when) for i, lv in enumerate(levels) if lv.when]
 
-    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        masks = conditions(a, b)
+    def compute(a: pd.DataFrame, b: pd.DataFrame, rows: Rows | None = None) -> np.ndarray:
+        masks = conditions(a, b) if rows is None else conditions(a, b, rows)
         level = np.select([masks[w] for _, w in order], [i for i, _ in order], len(levels) - 1)
         null = masks.get("null")
         return level if null is None else np.where(null, NULL, level)

@@ -13,8 +13,8 @@ import pandas as pd
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
-from pipeline.link.addresses import spelled_by_address
-from pipeline.link.levels import NULL, Level, blank, empty, pair_codes, same, similarity
+from pipeline.link.addresses import address_names, spelled, spelled_by_address
+from pipeline.link.levels import NULL, Level, Rows, blank, empty, pair_codes, same, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -71,8 +71,11 @@ def _folded(text: pd.Series) -> pd.Series:
     return text.str.lower().str.strip()
 
 
-def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The conditions of the NAME levels, one mask each (see ``levels.levelled``)."""
+def name_conditions(
+    a: pd.DataFrame, b: pd.DataFrame, rows: Rows | None = None
+) -> dict[str, np.ndarray]:
+    """The conditions of the NAME levels, one mask each (see ``levels.levelled``). With
+    ``rows`` the address level's per-record work is done once per run."""
     key_a, key_b = a["name_key"].astype("str"), b["name_key"].astype("str")
     # equality as Arrow text: a million pairs' values as Python strings cost seconds
     exact_ = same(key_a, key_b)
@@ -124,7 +127,10 @@ def name_conditions(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, np.ndarray]:
         if c in a.columns
     ]  # fmt: skip
     at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(a, b))
-    if len(at):
+    if len(at) and rows is not None:
+        names = rows.once("address names", address_names)
+        address[at] = spelled(names, rows.left[at], rows.right[at])
+    elif len(at):
         address[at] = spelled_by_address(
             a[cols].iloc[at].reset_index(drop=True), b[cols].iloc[at].reset_index(drop=True)
         )
