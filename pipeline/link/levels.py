@@ -54,6 +54,7 @@ class Text:
     values: np.ndarray
     missing: np.ndarray
     empty: int
+    strings: pd.Series  # ``values`` as Arrow text: Series of them are taken, not converted
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,12 @@ class Rows:
 
         def make(frame: pd.DataFrame) -> Text:
             values = frame[column]
-            codes, uniques = text_codes(values)
+            codes, strings = pd.factorize(values.fillna("").astype("str"))
+            uniques = strings.to_numpy(dtype=object)
             at = np.flatnonzero(uniques == "")
-            return Text(
-                codes, uniques, values.isna().to_numpy(dtype=bool), int(at[0]) if len(at) else -1
-            )
+            missing = values.isna().to_numpy(dtype=bool)
+            empty = int(at[0]) if len(at) else -1
+            return Text(codes, uniques, missing, empty, pd.Series(strings, dtype="str"))
 
         return self.once(("text", column), make)
 
@@ -122,28 +124,35 @@ class Rows:
 
         def make(frame: pd.DataFrame) -> np.ndarray:
             t = self.text(column)
-            return text(pd.Series(t.values, dtype="str")).to_numpy(dtype=object)[t.codes]
+            return text(t.strings).to_numpy(dtype=object)[t.codes]
 
         return self.once(("per record", column, text), make)
 
+    def _distinct(self, x: str, y: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Inverse index into the distinct pairs of (left's ``x``, right's ``y``) codes, and
+        those pairs' codes (hashed, not sorted: a million pairs sort slowly)."""
+        tx, ty = self.text(x), self.text(y)
+        width = np.int64(max(len(ty.values), 1))
+        joint = tx.codes[self.left].astype(np.int64) * width + ty.codes[self.right]
+        inverse, joint = pd.factorize(joint)
+        return inverse, joint // width, joint % width
+
     def distinct(self, x: str, y: str | None = None):
         """As ``pair_codes`` of the left records' ``x`` and the right records' ``y`` (default
-        ``x``): inverse index into the distinct pairs of values, and those values."""
-        tx, ty = self.text(x), self.text(y or x)
-        width = max(len(ty.values), 1)
-        joint = tx.codes[self.left].astype(np.int64) * width + ty.codes[self.right]
-        joint, inverse = np.unique(joint, return_inverse=True)
-        ix, iy = np.divmod(joint, width)
-        return inverse, tx.values[ix], ty.values[iy]
+        ``x``): inverse index into the distinct pairs of values, and those values (in another
+        order)."""
+        inverse, ix, iy = self._distinct(x, y or x)
+        return inverse, self.text(x).values[ix], self.text(y or x).values[iy]
 
     def on_distinct(self, column: str, score: Callable[[pd.Series, pd.Series], np.ndarray]):
         """``score`` (aligned Series of text -> one value per pair) once per distinct pair of
         the left and right records' values in ``column``, spread back to the pairs."""
-        inverse, ux, uy = self.distinct(column)
-        if not len(ux):
+        inverse, ix, iy = self._distinct(column, column)
+        if not len(ix):
             return np.zeros(len(inverse))
-        answers = score(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
-        return np.asarray(answers)[inverse]
+        strings = self.text(column).strings
+        x, y = (strings.take(i).reset_index(drop=True) for i in (ix, iy))
+        return np.asarray(score(x, y))[inverse]
 
 
 @dataclass(frozen=True)
