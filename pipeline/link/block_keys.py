@@ -49,7 +49,10 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     from pipeline.normalize.names import name_key
 
     if "name_key_alternates" in frame.columns:
-        alt = frame["name_key_alternates"].fillna("").astype("str").str.split("|").str[0]
+        # the first alternate split off once per distinct value, not per record
+        alt_codes, alt_values = pd.factorize(frame["name_key_alternates"].fillna("").astype("str"))
+        firsts = pd.Series(alt_values, dtype="str").str.split("|").str[0].fillna("")
+        alt = pd.Series(firsts.to_numpy(dtype=object)[alt_codes], dtype="str")
         first = frame["first_key"].fillna("").astype("str")
         # once per distinct (first, alternate) pair, found by integer codes, not Python tuples
         fc, fu = pd.factorize(first)
