@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "fixtures" / "linkage")]
 import generate  # noqa: E402
 
 from benchmarks.results_md import record  # noqa: E402
-from pipeline.link import evaluate, score  # noqa: E402
+from pipeline.link import evaluate, explain, score  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
@@ -192,6 +192,95 @@ def ceiling(n_connections: int, n_alumni: int, seeds: int) -> str:
     )
 
 
+def errors(seed: int, n_connections: int, n_alumni: int) -> str:
+    """Every wrong link (connection-alum pairs in one cluster that the truth does not hold),
+    every wrong duplicate pair and every missed one of one seed: both records' names, class
+    year, employer, title, address and URL, the pair's probability and levels, and, for a wrong
+    link, the records the truth links its connection to (if any). For reading, not recorded."""
+    bench, frame = normalized(n_connections, n_alumni, seed)
+    scored = score(frame, Settings())
+    f = scored.frame.set_index("record_id")
+    truth_pairs = set(
+        zip("connections:" + bench.truth["connections_row"].astype(str),
+            "alumni:" + bench.truth["alumni_row"].astype(str), strict=True)
+    )  # fmt: skip
+    truth: dict[str, list[str]] = {}
+    for c, a in sorted(truth_pairs):
+        truth.setdefault(c, []).append(a)
+    namesake_rows = {f"alumni:{r}" for r in _namesake_rows(bench)}
+    dups = {
+        frozenset(p)
+        for p in zip("alumni:" + bench.duplicates["alumni_row_a"].astype(str),
+                     "alumni:" + bench.duplicates["alumni_row_b"].astype(str), strict=True)
+    }  # fmt: skip
+    table = explain(scored, names=False)
+    table["left"] = (
+        table["left_file"].str.split(".").str[0].replace({"Connections": "connections"})
+        + ":"
+        + table["left_row"].astype(str)
+    )
+    table["right"] = (
+        table["right_file"].str.split(".").str[0].replace({"Connections": "connections"})
+        + ":"
+        + table["right_row"].astype(str)
+    )
+    level_cols = [c.name for c in scored.comparisons]
+    by_pair = table.set_index(["left", "right"])
+
+    def who(record: str) -> str:
+        r = f.loc[record]
+        year = "" if pd.isna(r["grad_year"]) else f" '{int(r['grad_year']) % 100:02d}"
+        return (
+            f"{record} {r['full_name']}{year} | {r['company']} | {r['title']} "
+            f"[{r.get('seniority_alone', '')}] | {r['email']} | {r['linkedin_slug']}"
+        )
+
+    def levels(a: str, b: str) -> str:
+        key = (a, b) if (a, b) in by_pair.index else (b, a)
+        if key not in by_pair.index:
+            return "(not a candidate pair)"
+        row = by_pair.loc[key]
+        shown = [f"{c}: {row[c]} ({row[c + ' weight']:+.1f})" for c in level_cols if row[c]]
+        return f"p={row['probability']:.3f}; " + "; ".join(shown)
+
+    lines = []
+    cross = cluster_pairs(scored, "connections", "alumni")
+    wrong = cross[
+        [(a, b) not in truth_pairs for a, b in zip(cross["left"], cross["right"], strict=True)]
+    ]
+    lines.append(f"Seed {seed}: {len(wrong)} wrong links")
+    for a, b in zip(wrong["left"], wrong["right"], strict=True):
+        kind = "namesake row" if b in namesake_rows else "other alum"
+        lines += [f"- {kind}", f"    {who(a)}", f"    {who(b)}", f"    {levels(a, b)}"]
+        for t in truth.get(a, []):
+            lines += [f"    true: {who(t)}", f"    true: {levels(a, t)}"]
+    within = cluster_pairs(scored, "alumni", "alumni")
+    bad = within[[frozenset(p) not in dups for p in zip(within["left"], within["right"],
+                                                         strict=True)]]  # fmt: skip
+    lines.append(f"Seed {seed}: {len(bad)} wrong duplicate pairs")
+    for a, b in zip(bad["left"], bad["right"], strict=True):
+        lines += ["-", f"    {who(a)}", f"    {who(b)}", f"    {levels(a, b)}"]
+    found = {frozenset(p) for p in zip(within["left"], within["right"], strict=True)}
+    missed = [sorted(p) for p in dups if p not in found]
+    lines.append(f"Seed {seed}: {len(missed)} missed duplicate pairs")
+    for a, b in sorted(missed):
+        lines += ["-", f"    {who(a)}", f"    {who(b)}", f"    {levels(a, b)}"]
+    return "\n".join(lines)
+
+
+def _namesake_rows(bench: generate.Benchmark) -> set[int]:
+    """Alumni rows that are a connection-only person's namesake (another person)."""
+    linked = set(bench.truth["connections_row"])
+    c = bench.connections.assign(row=range(1, len(bench.connections) + 1))
+    names = set(zip(c.loc[~c["row"].isin(linked), "First Name"],
+                    c.loc[~c["row"].isin(linked), "Last Name"], strict=True))  # fmt: skip
+    a = bench.alumni.assign(row=range(1, len(bench.alumni) + 1))
+    return {
+        r for r, fi, la in zip(a["row"], a["First Name"], a["Last Name"], strict=True)
+        if (fi, la) in names
+    }  # fmt: skip
+
+
 def sample() -> str:
     """The bundled sample (pipeline/sample): its truth.csv and alumni_duplicates.csv. Rows
     ingest dropped as exact duplicates stand for the row they repeat."""
@@ -265,19 +354,35 @@ def speed(repeat: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["accuracy", "ceiling", "speed", "_child"])
+    parser.add_argument("what", choices=["accuracy", "ceiling", "errors", "speed", "_child"])
     parser.add_argument("kind", nargs="?")
     parser.add_argument("--connections", type=int, default=3000)
     parser.add_argument("--alumni", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seeds", type=int, default=8, help="accuracy: how many seeds")
     parser.add_argument("--no-record", action="store_true", help="print, leave results.md")
+    parser.add_argument(
+        "--flexible", action="store_true",
+        help="ceiling: boosted trees over the levels and more (benchmarks/link_ceiling.py)",
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=generate.SEED, help="errors: which seed")
     args = parser.parse_args()
     if args.what == "_child":
         speed_child(args.kind)
         return
     if args.what == "ceiling":
+        if args.flexible:
+            from benchmarks.link_ceiling import flexible
+
+            order = [generate.SEED, *range(1, args.seeds)]
+            data = {s: _labelled(s, args.connections, args.alumni) for s in order}
+            for part in flexible(data, order):
+                print(part, end="\n\n")
+            return
         print(ceiling(args.connections, args.alumni, args.seeds))
+        return
+    if args.what == "errors":
+        print(errors(args.seed, args.connections, args.alumni))
         return
     if args.what == "accuracy":
         table = accuracy(args.connections, args.alumni, args.seeds)
@@ -292,7 +397,9 @@ def main() -> None:
             "bundled sample, an outdated job in the alumni list is an earlier one (a level "
             "below); namesakes (3% of connections get an alum with their exact name: another "
             "person, with their own year, career, email and profile) drawn with replacement in "
-            "proportion to how common the full name is. Precision and recall count "
+            "proportion to how common the full name is; an e-mail address belongs to one person "
+            "(first.last and a number, moved on where two people of one name drew the same "
+            "one). Precision and recall count "
             "connection-alum pairs that end in one prospect.\n\n" + table
         )
         if not args.no_record:

@@ -73,6 +73,27 @@ def test_namesakes_are_other_people_with_their_own_address(bench):
         assert email.startswith(f"{first}.{last}".lower().replace(" ", ""))
 
 
+def test_an_address_belongs_to_one_person(bench):
+    # two people of one name drawing one number would share an address, which no real address
+    # does: the later one's number moves on
+    many = generate._addresses(
+        pd.Series(["Li"] * 300).to_numpy(), pd.Series(["Wu"] * 300).to_numpy(),
+        (pd.Series(range(300)) * 7 % 97).to_numpy(), 97, "example.com",
+    )  # fmt: skip
+    assert len(set(many)) == 300 and all(a.startswith("li.wu") for a in many)
+    # in the tables: rows sharing an address are one person (an alumni duplicate pair, or a
+    # connection and the alum the truth links it to)
+    rows = bench.alumni.assign(row=range(1, len(bench.alumni) + 1))
+    rows = rows[rows["Email"] != ""]
+    one = {frozenset(p) for p in bench.duplicates[["alumni_row_a", "alumni_row_b"]].to_numpy()}
+    for _, group in rows.groupby("Email"):
+        assert len(group) == 1 or frozenset(group["row"]) in one
+    conn = bench.connections.assign(row=range(1, len(bench.connections) + 1))
+    conn = conn[conn["Email Address"] != ""].merge(rows, left_on="Email Address", right_on="Email")
+    truth = set(zip(bench.truth["connections_row"], bench.truth["alumni_row"], strict=True))
+    assert all((c, a) in truth for c, a in zip(conn["row_x"], conn["row_y"], strict=True))
+
+
 @pytest.mark.parametrize("seed", [11, 13])
 def test_linking_a_small_benchmark_keeps_its_accuracy(seed, today):
     """A guard, not the measurement (benchmarks/bench_link.py is): default settings on a small
