@@ -49,10 +49,21 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     from pipeline.normalize.names import name_key
 
     if "name_key_alternates" in frame.columns:
-        alt = frame["name_key_alternates"].fillna("").astype("str").str.split("|").str[0]
+        # the first alternate split off once per distinct value, not per record
+        alt_codes, alt_values = pd.factorize(frame["name_key_alternates"].fillna("").astype("str"))
+        firsts = pd.Series(alt_values, dtype="str").str.split("|").str[0].fillna("")
+        alt = pd.Series(firsts.to_numpy(dtype=object)[alt_codes], dtype="str")
         first = frame["first_key"].fillna("").astype("str")
-        codes, uniques = pd.factorize(pd.Series(list(zip(first, alt, strict=True))))
-        keys = [a[len(f) :].strip() if f and a.startswith(f + " ") else a for f, a in uniques]
+        # once per distinct (first, alternate) pair, found by integer codes, not Python tuples
+        fc, fu = pd.factorize(first)
+        ac, au = pd.factorize(alt.fillna(""))
+        codes, combos = pd.factorize(fc.astype(np.int64) * max(len(au), 1) + ac)
+        fs = np.asarray(fu, dtype=object)[combos // max(len(au), 1)]
+        alts = np.asarray(au, dtype=object)[combos % max(len(au), 1)]
+        keys = [
+            a[len(f) :].strip() if f and a.startswith(f + " ") else a
+            for f, a in zip(fs, alts, strict=True)
+        ]
         return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
     if "former_name" not in frame.columns:
         return pd.Series("", index=frame.index, dtype="str")

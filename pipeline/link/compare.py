@@ -67,6 +67,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         u_prior=(0.002, 0.02, 0.002, 0.0005, 0.03, 0.02, 0.9255),
         relative=((5, 1 / 16),),  # -4 bits however many are retired
         optional=("company",),
+        rows=True,
     ),
     # ten years apart and more: two classes, two people (an alum's namesake in one list)
     dataclasses.replace(
@@ -143,14 +144,39 @@ def compare(
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     rows = Rows(frame, left, right, {} if cache is None else cache)
     for comparison in comparisons:
-        # One comparison's columns at a time, and only those it reads: for millions of pairs,
-        # every column of every comparison at once would hold gigabytes, and each column taken
-        # per pair costs a copy of its text.
-        extra = [c for c in comparison.optional if c in frame.columns]
-        cols = list(dict.fromkeys([*comparison.columns, *extra]))
-        a = frame[cols].iloc[left].reset_index(drop=True)
-        b = frame[cols].iloc[right].reset_index(drop=True)
-        levels = comparison.compute(a, b, rows) if comparison.rows else comparison.compute(a, b)
+        if comparison.rows:  # codes made once per run, no text taken per pair
+            levels = comparison.compute(None, None, rows)
+        else:
+            levels = _per_distinct_records(comparison, rows)
         out[comparison.name] = np.asarray(levels).astype("int8")
-        del a, b
     return out
+
+
+def _per_distinct_records(comparison: Comparison, rows: Rows) -> np.ndarray:
+    """``comparison.compute`` once per distinct pair of the values it reads, spread back to
+    the pairs: pairs repeat records, and many records share a city, a program or a job (200,000
+    random pairs for u come from a few thousand records). A comparison's level of a pair depends
+    on the two records' values only, so the levels are the same."""
+    frame = rows.frame
+    extra = [c for c in comparison.optional if c in frame.columns]
+    # only the columns it reads: every column of every comparison would hold gigabytes
+    cols = list(dict.fromkeys([*comparison.columns, *extra]))
+    codes = rows.once(("record codes", tuple(cols)), lambda f: _record_codes(f, cols))
+    width = np.int64(codes.max() + 1 if len(codes) else 1)
+    inverse, joint = pd.factorize(codes[rows.left] * width + codes[rows.right])
+    first = np.zeros(width, dtype=np.int64)  # a record of each distinct combination of values
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    a = frame[cols].iloc[first[joint // width]].reset_index(drop=True)
+    b = frame[cols].iloc[first[joint % width]].reset_index(drop=True)
+    levels = np.asarray(comparison.compute(a, b))
+    return levels[inverse] if len(inverse) else levels
+
+
+def _record_codes(frame: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """One integer per record for its combination of values in ``cols`` (a missing value is
+    its own value)."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    for col in cols:
+        values, uniques = pd.factorize(frame[col])
+        code = pd.factorize(code * (len(uniques) + 1) + values + 1)[0].astype(np.int64)
+    return code

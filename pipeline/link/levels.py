@@ -41,27 +41,118 @@ class Comparison:
     local: tuple[int, ...] = ()  # levels whose u is counted per record: how many candidates
     # sit at that level with it (a near miss on a name with many near neighbours says less)
     optional: tuple[str, ...] = ()  # columns it also reads where the frame has them
-    rows: bool = False  # compute also takes the pairs' Rows (per-record work once per run):
-    # compute(a, b, rows); called without them (a test's frames) it works on a and b alone
+    rows: bool = False  # compute(None, None, rows) reads the pairs' Rows, not pair frames:
+    # per-record work once per run; called as compute(a, b) (a test's frames) it makes Rows
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text column once per run: each record's code into ``values`` (its distinct texts, a
+    missing value read as ""), whether it was missing, and the code of "" (-1: none)."""
+
+    codes: np.ndarray
+    values: np.ndarray
+    missing: np.ndarray
+    empty: int
+    strings: pd.Series  # ``values`` as Arrow text: Series of them are taken, not converted
 
 
 @dataclass(frozen=True)
 class Rows:
-    """Where aligned pair frames come from: ``frame`` (the run's records), the positions
-    ``left`` and ``right`` of each pair's records in it, and ``cache``, per-record work shared
-    by the comparisons of one run (``once``). A comparison that reads a record's value for
-    each of its pairs does that work per pair; with Rows it does it once per record."""
+    """Pairs of records as positions: ``frame`` (the run's records), the positions ``left``
+    and ``right`` of each pair's records in it, and ``cache``, per-record work shared by the
+    comparisons of one run. Taking a text column per pair copies its text for every pair (a
+    record is in thousands of pairs); here a column is factorized once per run (``text``) and
+    the pairs compare integer codes, or run string work once per distinct pair of values."""
 
     frame: pd.DataFrame
     left: np.ndarray
     right: np.ndarray
     cache: dict
 
-    def once(self, key: str, make: Callable[[pd.DataFrame], object]):
+    @classmethod
+    def of_pairs(cls, a: pd.DataFrame, b: pd.DataFrame) -> Rows:
+        """Rows of aligned pair frames (row i of ``a`` against row i of ``b``)."""
+        n = len(a)
+        frame = pd.concat(
+            [a.reset_index(drop=True), b[list(a.columns)].reset_index(drop=True)],
+            ignore_index=True,
+        )
+        return cls(frame, np.arange(n), np.arange(n, 2 * n), {})
+
+    def subset(self, at: np.ndarray) -> Rows:
+        """The pairs at positions ``at``, sharing the cache."""
+        return Rows(self.frame, self.left[at], self.right[at], self.cache)
+
+    def once(self, key: object, make: Callable[[pd.DataFrame], object]):
         """``make(frame)``, computed the first time ``key`` is asked for in this run."""
         if key not in self.cache:
             self.cache[key] = make(self.frame)
         return self.cache[key]
+
+    def text(self, column: str) -> Text:
+        """``column`` as codes per record (see Text), once per run."""
+
+        def make(frame: pd.DataFrame) -> Text:
+            values = frame[column]
+            codes, strings = pd.factorize(values.fillna("").astype("str"))
+            uniques = strings.to_numpy(dtype=object)
+            at = np.flatnonzero(uniques == "")
+            missing = values.isna().to_numpy(dtype=bool)
+            empty = int(at[0]) if len(at) else -1
+            return Text(codes, uniques, missing, empty, pd.Series(strings, dtype="str"))
+
+        return self.once(("text", column), make)
+
+    def empty(self, column: str, side: np.ndarray) -> np.ndarray:
+        """True where the records at positions ``side`` (``rows.left`` or ``rows.right``)
+        have no value in ``column`` (missing or "")."""
+        text = self.text(column)
+        return text.codes[side] == text.empty
+
+    def same(self, x: str, y: str | None = None) -> np.ndarray:
+        """The left record's ``x`` equals the right record's ``y`` (default ``x``) as text; a
+        missing value equals nothing (as ``same`` on pair frames)."""
+        tx, ty = self.text(x), self.text(y or x)
+        cy = ty.codes[self.right]
+        if y is not None and y != x:  # ty's codes in tx's numbering (-1: a text x never has)
+            cy = pd.Index(tx.values).get_indexer(ty.values)[cy] if len(cy) else cy
+        return (tx.codes[self.left] == cy) & ~tx.missing[self.left] & ~ty.missing[self.right]
+
+    def per_record(self, column: str, text: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+        """``text`` (string work on a Series) once per distinct value, per record."""
+
+        def make(frame: pd.DataFrame) -> np.ndarray:
+            t = self.text(column)
+            return text(t.strings).to_numpy(dtype=object)[t.codes]
+
+        return self.once(("per record", column, text), make)
+
+    def _distinct(self, x: str, y: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Inverse index into the distinct pairs of (left's ``x``, right's ``y``) codes, and
+        those pairs' codes (hashed, not sorted: a million pairs sort slowly)."""
+        tx, ty = self.text(x), self.text(y)
+        width = np.int64(max(len(ty.values), 1))
+        joint = tx.codes[self.left].astype(np.int64) * width + ty.codes[self.right]
+        inverse, joint = pd.factorize(joint)
+        return inverse, joint // width, joint % width
+
+    def distinct(self, x: str, y: str | None = None):
+        """As ``pair_codes`` of the left records' ``x`` and the right records' ``y`` (default
+        ``x``): inverse index into the distinct pairs of values, and those values (in another
+        order)."""
+        inverse, ix, iy = self._distinct(x, y or x)
+        return inverse, self.text(x).values[ix], self.text(y or x).values[iy]
+
+    def on_distinct(self, column: str, score: Callable[[pd.Series, pd.Series], np.ndarray]):
+        """``score`` (aligned Series of text -> one value per pair) once per distinct pair of
+        the left and right records' values in ``column``, spread back to the pairs."""
+        inverse, ix, iy = self._distinct(column, column)
+        if not len(ix):
+            return np.zeros(len(inverse))
+        strings = self.text(column).strings
+        x, y = (strings.take(i).reset_index(drop=True) for i in (ix, iy))
+        return np.asarray(score(x, y))[inverse]
 
 
 @dataclass(frozen=True)

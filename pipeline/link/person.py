@@ -13,8 +13,8 @@ import pandas as pd
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
-from pipeline.link.addresses import address_names, spelled, spelled_by_address
-from pipeline.link.levels import NULL, Level, Rows, blank, empty, pair_codes, same, similarity
+from pipeline.link.addresses import address_names, spelled
+from pipeline.link.levels import NULL, Level, Rows, blank, pair_codes, similarity
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -72,68 +72,57 @@ def _folded(text: pd.Series) -> pd.Series:
 
 
 def name_conditions(
-    a: pd.DataFrame, b: pd.DataFrame, rows: Rows | None = None
+    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
 ) -> dict[str, np.ndarray]:
-    """The conditions of the NAME levels, one mask each (see ``levels.levelled``). With
-    ``rows`` the address level's per-record work is done once per run."""
-    key_a, key_b = a["name_key"].astype("str"), b["name_key"].astype("str")
-    # equality as Arrow text: a million pairs' values as Python strings cost seconds
-    exact_ = same(key_a, key_b)
-    last_a, last_b = a["last_key"].astype("str"), b["last_key"].astype("str")
-    variants = variants_compatible(a["first_name_variants"], b["first_name_variants"])
-    same_last = same(last_a, last_b) & ~empty(last_a)
-    former = np.zeros(len(a), dtype=bool)
-    if "former_key" in a.columns:
-        fa, fb = a["former_key"].astype("str"), b["former_key"].astype("str")
-        given_a, given_b = ~empty(fa), ~empty(fb)
-        former = (given_a & same(fa, last_b)) | (given_b & same(fb, last_a))
-        former |= given_a & same(fa, fb)
+    """The conditions of the NAME levels, one mask each (see ``levels.levelled``), for the
+    pairs ``rows`` (else aligned pair frames ``a`` and ``b``). Equality is tested on codes
+    made once per run, string work runs once per distinct pair of values, and the address
+    level's per-record work once per run."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+    columns, left, right = rows.frame.columns, rows.left, rows.right
+    exact_ = rows.same("name_key")
+    variants = rows.on_distinct("first_name_variants", variants_compatible).astype(bool)
+    same_last = rows.same("last_key") & ~rows.empty("last_key", left)
+    former = np.zeros(len(left), dtype=bool)
+    if "former_key" in columns:
+        given_a, given_b = ~rows.empty("former_key", left), ~rows.empty("former_key", right)
+        former = (given_a & rows.same("former_key", "last_key")) | (
+            given_b & rows.same("last_key", "former_key")
+        )
+        former |= given_a & rows.same("former_key")
     # The string scores only where they can still decide the level: most candidate pairs are
     # settled by the exact checks above.
     open_ = ~exact_ & ~(former & variants) & ~(same_last & variants)
-    typo = (_on(open_ & same_last, a["first_key"], b["first_key"], _one_typo) > 0) | (
-        _on(open_ & variants, a["last_key"], b["last_key"], _one_typo) > 0
+    typo = (_on(rows, open_ & same_last, "first_key", _one_typo) > 0) | (
+        _on(rows, open_ & variants, "last_key", _one_typo) > 0
     )
     # spellings of one surname in other romanisations (Lee, Yi, Rhee), and letters a legacy
     # encoding lost as "?" ("Nguy?n" against "Nguyễn"): unknown letters, not mismatches
-    if "last_family" in a.columns:
-        fam_a, fam_b = a["last_family"].astype("str"), b["last_family"].astype("str")
-        typo |= open_ & variants & ~same_last & same(fam_a, fam_b) & ~empty(fam_a)
-    lost = open_ & (
-        per_value(key_a, _has_unknown).astype(bool) | per_value(key_b, _has_unknown).astype(bool)
-    )
-    typo |= _on(lost, key_a, key_b, _wildcard_equal) > 0
+    if "last_family" in columns:
+        family = rows.same("last_family") & ~rows.empty("last_family", left)
+        typo |= open_ & variants & ~same_last & family
+    unknown = rows.per_record("name_key", _has_unknown).astype(bool)
+    lost = open_ & (unknown[left] | unknown[right])
+    typo |= _on(rows, lost, "name_key", _wildcard_equal) > 0
     # a compound last name against one of its parts is checked before the reordering test,
     # which would call "maria santana" the same words as "maria santana acevedo"
-    part = _on(open_ & ~typo & variants, a["last_key"], b["last_key"], _part_of) > 0
-    reordered = _on(
-        open_ & ~typo & ~part,
-        key_a,
-        key_b,
-        lambda x, y: similarity(x, y, token_set_ratio),
-    )
-    reordered = reordered >= 0.95
+    part = _on(rows, open_ & ~typo & variants, "last_key", _part_of) > 0
+    reordered = _on(rows, open_ & ~typo & ~part, "name_key", _token_set) >= 0.95
     rest = open_ & ~typo & ~reordered & ~part & variants
-    initial = _on(rest, a["last_key"], b["last_key"], _initial_of) > 0
+    initial = _on(rows, rest, "last_key", _initial_of) > 0
     # both names a slip apart ("jajie hofmfan" for "jamie hoffman")
     both = open_ & ~typo & ~part & ~same_last & ~variants
-    both = _on(both, a["first_key"], b["first_key"], _one_typo) > 0
-    typo |= _on(both, a["last_key"], b["last_key"], _one_typo) > 0
+    both = _on(rows, both, "first_key", _one_typo) > 0
+    typo |= _on(rows, both, "last_key", _one_typo) > 0
     # the other's exact name in one record's e-mail address or LinkedIn URL (a typo, a married
     # name or a nickname in the record's own name field); nickname pairs too, so not ``open_``
-    address = np.zeros(len(a), dtype=bool)
-    cols = [
-        c for c in ("email", "linkedin_slug", "first_key", "last_key", "first_name_variants")
-        if c in a.columns
-    ]  # fmt: skip
-    at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(a, b))
-    if len(at) and rows is not None:
+    address = np.zeros(len(left), dtype=bool)
+    at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(rows))
+    if len(at):
         names = rows.once("address names", address_names)
-        address[at] = spelled(names, rows.left[at], rows.right[at])
-    elif len(at):
-        address[at] = spelled_by_address(
-            a[cols].iloc[at].reset_index(drop=True), b[cols].iloc[at].reset_index(drop=True)
-        )
+        address[at] = spelled(names, left[at], right[at])
+    key = rows.text("name_key")
+    blank_key = (key.codes == key.empty) & ~key.missing  # "" only: a missing key is no text
     return {
         "exact": exact_,
         "former": former & variants,
@@ -145,16 +134,20 @@ def name_conditions(
         "same_last": same_last,
         "initial": initial,
         "same_first": variants,
-        "null": (key_a == "").to_numpy() | (key_b == "").to_numpy(),
+        "null": blank_key[left] | blank_key[right],
     }
 
 
-def _both_blank(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-    """True where neither record of an aligned pair has an e-mail address or a LinkedIn URL."""
-    out = np.ones(len(a), dtype=bool)
+def _token_set(x: pd.Series, y: pd.Series) -> np.ndarray:
+    return similarity(x, y, token_set_ratio)
+
+
+def _both_blank(rows: Rows) -> np.ndarray:
+    """True where neither record of a pair has an e-mail address or a LinkedIn URL."""
+    out = np.ones(len(rows.left), dtype=bool)
     for column in ("email", "linkedin_slug"):
-        if column in a.columns:
-            out &= empty(a[column]) & empty(b[column])
+        if column in rows.frame.columns:
+            out &= rows.empty(column, rows.left) & rows.empty(column, rows.right)
     return out
 
 
@@ -213,12 +206,13 @@ def _initial_of(x: pd.Series, y: pd.Series) -> np.ndarray:
     return _per_distinct(x, y, initial, one_letter)
 
 
-def _on(mask: np.ndarray, x: pd.Series, y: pd.Series, score) -> np.ndarray:
-    """``score(x, y)`` (a number, or True as 1) on the pairs where ``mask`` holds, 0 elsewhere."""
+def _on(rows: Rows, mask: np.ndarray, column: str, score) -> np.ndarray:
+    """``score(x, y)`` (a number, or True as 1) of the pairs' values in ``column`` where
+    ``mask`` holds, once per distinct pair of values; 0 elsewhere."""
     out = np.zeros(len(mask))
     at = np.flatnonzero(mask)
     if len(at):
-        out[at] = score(x.iloc[at].reset_index(drop=True), y.iloc[at].reset_index(drop=True))
+        out[at] = rows.subset(at).on_distinct(column, score)
     return out
 
 
@@ -257,31 +251,40 @@ JOB_LEVELS = (
 _RETIRED = r"^\s*retired\b"
 
 
-def job_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def job_level(
+    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
+) -> np.ndarray:
     """Employer and title as one comparison: an alumni list's outdated job differs in both, and
-    counting that twice would bury every alum who changed jobs."""
-    x, y = a["company_key"].astype("str"), b["company_key"].astype("str")
-    given = [c for c in ("company_key", "title_clean", "company") if c in a.columns]
-    if all((f[c].fillna("").astype("str") == "").all() for f in (a, b) for c in given):
-        return np.full(len(a), NULL)  # no employer or title in any record: nothing to compare
-    inverse, ux, uy = pair_codes(x, y)
+    counting that twice would bury every alum who changed jobs. For the pairs ``rows`` (else
+    aligned pair frames ``a`` and ``b``), once per distinct pair of employers and of titles."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+    left, right = rows.left, rows.right
+    given = [c for c in ("company_key", "title_clean", "company") if c in rows.frame.columns]
+    if all(rows.empty(c, side).all() for side in (left, right) for c in given):
+        return np.full(len(left), NULL)  # no employer or title in any record: nothing to compare
+    inverse, ux, uy = rows.distinct("company_key")
     sim = company_similarities(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
+    # fitted on the distinct pairs' keys, as many times as each has distinct partners
     weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
     cosine = weights.similarity(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
-    company = np.where(blank(a, b, "company_key"), NULL, company)
-    title = same_title(a["title_clean"], b["title_clean"])
-    both_titles = ~blank(a, b, "title_clean")
-    title &= both_titles
+    no_key = rows.empty("company_key", left) | rows.empty("company_key", right)
+    company = np.where(no_key, NULL, company)
+    both_titles = ~(rows.empty("title_clean", left) | rows.empty("title_clean", right))
+    title = np.zeros(len(left), dtype=bool)
+    if both_titles.any():
+        title[both_titles] = rows.subset(np.flatnonzero(both_titles)).on_distinct(
+            "title_clean", same_title
+        )
     # with no employer to compare, two different titles still differ
     other_title = (company == NULL) & both_titles & ~title
     # Placeholders ("Self-employed", "Retired") have no company_key, so they never agree; only
     # "Retired" against a real employer is evidence, and against.
-    retired = np.zeros(len(a), dtype=bool)
-    if "company" in a.columns:
-        ra, rb = (per_value(f["company"], _says_retired).astype(bool) for f in (a, b))
-        ka, kb = (~empty(f["company_key"]) for f in (a, b))
-        retired = (ra & kb) | (rb & ka)
+    retired = np.zeros(len(left), dtype=bool)
+    if "company" in rows.frame.columns:
+        says = rows.per_record("company", _says_retired).astype(bool)
+        ka, kb = ~rows.empty("company_key", left), ~rows.empty("company_key", right)
+        retired = (says[left] & kb) | (says[right] & ka)
     return np.select(
         [(company == 0) & title, company == 0, company == 1, company == 2, title, retired,
          (company == 3) | other_title],

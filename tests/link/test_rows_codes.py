@@ -1,0 +1,99 @@
+"""Comparisons on codes made once per run (``levels.Rows``) and once per distinct pair of values
+(``compare._per_distinct_records``) give the levels the pair frames give, pair for pair."""
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.link.block import RULES, blocking_columns, candidate_pairs
+from pipeline.link.compare import COMPARISONS, compare, comparisons_for
+from pipeline.link.em import random_pairs
+from pipeline.link.levels import Rows, empty, pair_codes, same
+from pipeline.normalize import normalize
+from pipeline.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location(
+    "linkage_generate_rows", ROOT / "fixtures" / "linkage" / "generate.py"
+)
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+HOSTILE = ["", None, "ann", "Ann", "ann ", "ánn", "a\u00a0nn", "?", "lee", "li", "ann", None, ""]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    people = generate.people(generate.make(150, 900, seed=3))
+    return blocking_columns(normalize(people, Settings(), date(2026, 11, 28)))
+
+
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    candidates = candidate_pairs(frame, RULES, ("connections",)).pairs[["left", "right"]]
+    randomly = random_pairs(frame, 4000, seed=1)
+    return pd.concat([candidates, randomly], ignore_index=True)
+
+
+def test_compare_equals_each_comparison_on_pair_frames(frame):
+    pairs = _pairs(frame)
+    comparisons = comparisons_for(list(frame.columns))
+    assert {c.name for c in comparisons} == {c.name for c in COMPARISONS}
+    got = compare(frame, pairs, comparisons)
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    reached = {}
+    for c in comparisons:
+        cols = list(dict.fromkeys([*c.columns, *(o for o in c.optional if o in frame.columns)]))
+        a = frame[cols].iloc[left].reset_index(drop=True)
+        b = frame[cols].iloc[right].reset_index(drop=True)
+        expected = np.asarray(c.compute(a, b)).astype("int8")
+        assert np.array_equal(got[c.name].to_numpy(), expected), c.name
+        reached[c.name] = len(np.unique(expected))
+    # the pairs reach several levels (the generator writes no program: that one is all NULL)
+    assert reached["name"] >= 6 and reached["job"] >= 4
+    assert sum(n >= 2 for n in reached.values()) >= 6
+
+
+def test_a_shared_cache_gives_the_same_levels_as_a_fresh_one(frame):
+    pairs = _pairs(frame)
+    cache: dict = {}
+    first = compare(frame, pairs.iloc[::2], COMPARISONS, cache)
+    assert cache  # per-record work kept for the next call
+    again = compare(frame, pairs.iloc[::2], COMPARISONS, cache)
+    fresh = compare(frame, pairs.iloc[::2], COMPARISONS)
+    pd.testing.assert_frame_equal(first, again)
+    pd.testing.assert_frame_equal(first, fresh)
+
+
+def _hostile_rows() -> tuple[Rows, pd.DataFrame, pd.DataFrame]:
+    x = pd.Series(HOSTILE, dtype="str")
+    y = pd.Series(HOSTILE[::-1], dtype="str")
+    a = pd.DataFrame({"k": x, "m": y})
+    b = pd.DataFrame({"k": y, "m": x})
+    return Rows.of_pairs(a, b), a, b
+
+
+def test_codes_test_equality_and_emptiness_as_the_text_does():
+    rows, a, b = _hostile_rows()
+    assert rows.same("k").tolist() == same(a["k"], b["k"]).tolist()
+    assert rows.same("k", "m").tolist() == same(a["k"], b["m"]).tolist()
+    assert rows.same("m", "k").tolist() == same(a["m"], b["k"]).tolist()
+    assert not rows.same("k")[1]  # a missing value equals nothing, not even a missing one
+    assert rows.empty("k", rows.left).tolist() == empty(a["k"]).tolist()
+    assert rows.empty("k", rows.right).tolist() == empty(b["k"]).tolist()
+
+
+def test_distinct_pairs_are_the_pair_frames_distinct_pairs():
+    rows, a, b = _hostile_rows()
+    inverse, ux, uy = rows.distinct("k")
+    expected_inverse, ex, ey = pair_codes(a["k"], b["k"])
+    assert ux[inverse].tolist() == ex[expected_inverse].tolist()
+    assert uy[inverse].tolist() == ey[expected_inverse].tolist()
+    assert len(ux) == len(ex)  # each distinct pair once
+    lengths = rows.on_distinct("k", lambda p, q: p.str.len() + q.str.len())
+    assert lengths.tolist() == [
+        len(p) + len(q) for p, q in zip(ex[expected_inverse], ey[expected_inverse], strict=True)
+    ]
