@@ -154,12 +154,14 @@ def main() -> None:
         timing.append(f"- {task}: prospects / Splink wall time (medians) = **{ratio:.2f}**")
         print(*rows[-2:], timing[-1], sep="\n", flush=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    niceness = os.nice(0)  # the command as it was run: under `nice` or not
+    nice = f"nice -n {niceness} " if niceness else ""
     end = os.getloadavg()
     markdown = "\n".join(
         [
             "## Febrl3 / Febrl4: prospects beside Splink 5",
             "",
-            "Command: `nice -n 5 uv run --group bench python benchmarks/febrl.py "
+            f"Command: `{nice}uv run --group bench python benchmarks/febrl.py "
             f"--repeat {args.repeat}`, "
             f"{stamp}, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the start, "
             f"{end[0]:.2f} {end[1]:.2f} {end[2]:.2f} at the end (2 cores, shared).",

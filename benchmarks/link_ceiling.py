@@ -144,7 +144,7 @@ def features(scored, group: np.ndarray) -> tuple[pd.DataFrame, list[str], dict[s
 
 def plausible(scored) -> np.ndarray:
     """The candidate pairs worth ranking: names that agree at some level other than "last name
-    only", or our probability above 0.01. Of the rest (about 95% of candidate pairs, "Wei
+    only", or our probability above 0.01. Of the rest (about 96% of candidate pairs, "Wei
     Zhang" against "Li Zhang") almost none is a true pair, and a true pair left out counts as
     missed, so the ceiling can only be understated by it; trees fit in seconds on what is left."""
     from pipeline.link.compare import NAME_LEVELS
