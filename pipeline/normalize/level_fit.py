@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.normalize.levels import EDGES, LEVELS
+from pipeline.normalize.level_model import EDGES, LEVELS
 from pipeline.normalize.workplace import KIND_ROWS
 
 __all__ = ["fit"]
