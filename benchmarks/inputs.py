@@ -78,12 +78,7 @@ def files(size: Size, seed: int = SEED) -> Files:
         )
     digest = hashlib.sha256(GENERATOR.read_bytes()).hexdigest()[:8]
     folder = OUT / f"{size.name}-{seed}-{digest}"
-    found = Files(
-        folder / ZIP_NAME,
-        folder / f"alumni.{size.alumni_format}",
-        folder / "truth.csv",
-        folder / "alumni_duplicates.csv",
-    )
+    found = _layout(folder, size)
     if (folder / "done").exists():
         return found
     start = time.perf_counter()
@@ -109,6 +104,23 @@ def files(size: Size, seed: int = SEED) -> Files:
     )
     (folder / "done").write_text("ok\n")
     return replace(found, generated_s=time.perf_counter() - start)
+
+
+def in_folder(folder: Path, size: Size) -> Files | None:
+    """The inputs of ``size`` already generated in ``folder`` (an older generator's, say), or
+    None when the folder holds no finished generation."""
+    if size.name == "small":
+        return files(size)
+    return _layout(folder, size) if (folder / "done").exists() else None
+
+
+def _layout(folder: Path, size: Size) -> Files:
+    return Files(
+        folder / ZIP_NAME,
+        folder / f"alumni.{size.alumni_format}",
+        folder / "truth.csv",
+        folder / "alumni_duplicates.csv",
+    )
 
 
 def _linkedin_note() -> str:

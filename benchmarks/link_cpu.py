@@ -1,7 +1,7 @@
 """Link alone on a benchmark size: wall and CPU seconds, peak memory, accuracy, and whether the
 prospects and matches equal another version's.
 
-    python benchmarks/link_cpu.py real [--save FILE | --check FILE] [--code DIR]
+    python benchmarks/link_cpu.py real [--save FILE | --check FILE] [--code DIR] [--inputs DIR]
 
 The whole run's stage times move with the machine's load (it is shared); CPU seconds of link
 alone move less, so a before/after of link's code is compared on them. ``--code DIR`` runs the
@@ -28,6 +28,12 @@ def main() -> None:
     parser.add_argument("--save", type=Path)
     parser.add_argument("--check", type=Path)
     parser.add_argument("--code", type=Path, help="directory holding the pipeline to measure")
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        help="a size's folder in out/bench/ to read instead of the current generator's (so a "
+        "before/after pair reads the same files after fixtures/linkage/generate.py changed)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.code:
@@ -39,6 +45,11 @@ def main() -> None:
     from pipeline import run, settings
 
     files = inputs.files(inputs.SIZES[args.size])
+    if args.inputs:
+        found = inputs.in_folder(args.inputs, inputs.SIZES[args.size])
+        if found is None:
+            parser.error(f"{args.inputs} holds no finished {args.size} inputs")
+        files = found
     config = settings.load(run.SAMPLE_CONFIG)
     timing: dict[str, float] = {}
     original = run.link
