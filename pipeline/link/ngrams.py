@@ -1,14 +1,15 @@
 """Nearest names on TF-IDF character n-grams, for blocking (``block.NameNeighbours``).
 
 The vectors are exactly scikit-learn's ``TfidfVectorizer(analyzer="char_wb", ngram_range=(2,
-3))``, built without its per-key Python tokenizer (n-grams are cut once per distinct word and
-counted by sorting); the cosine product is taken in chunks, keeping each key's top k.
+3))``, built without its per-key Python tokenizer (n-grams are cut once per distinct word, a
+key's counts are the sum of its words'); the cosine product is taken between distinct vectors
+only, keeping each one's top values (sparse_dot_topn), and each key's top k chosen from them as
+the product of every key with every key would have chosen, ties included.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +27,10 @@ def nearest_keys(
     """Index pairs (i, j), i != j, where j is among the ``k`` keys most similar to i.
 
     The vectors are exactly TfidfVectorizer's (char_wb 2- and 3-grams, float32), built without
-    its per-key Python tokenizer; the cosine product is taken ``chunk`` rows at a time.
+    its per-key Python tokenizer. Each key's ``k`` nearest are the ``k`` largest similarities
+    >= ``min_similarity`` off the diagonal of SciPy's product ``matrix @ matrix.T``, a tie going
+    to the value SciPy stores first; ``chunk`` is the rows a SciPy product takes at a time
+    where one is needed (see ``_nearest``).
 
     >>> nearest_keys(["anna smith", "ana smith", "bo wu"], 1, 0.5).tolist()
     [[0, 1], [1, 0]]
@@ -37,21 +41,186 @@ def nearest_keys(
     counts = _char_wb_counts(keys, max_df)
     if counts is None:  # every n-gram too common, or none at all
         return np.zeros((0, 2), dtype="int64")
-    from scipy import sparse  # SciPy only when names are blocked: keeps startup light
-
     # What TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), dtype=np.float32) returns.
-    matrix = _tfidf(counts)
-    transposed = matrix.T.tocsr()  # not csc, which the product would convert chunk by chunk
+    return _nearest(_tfidf(counts), k, min_similarity, chunk)
 
-    def top(start: int) -> np.ndarray:
-        product = sparse.csr_matrix(matrix[start : start + chunk] @ transposed)
-        return _top_k(product, start, k, min_similarity)
 
-    # SciPy's product and numpy release the GIL: chunks on two threads take about half the
-    # time on two cores, and map keeps their order
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        found = list(pool.map(top, range(0, matrix.shape[0], chunk)))
-    return np.concatenate(found).astype("int64") if found else np.zeros((0, 2), "int64")
+KEPT = 16  # similarities sparse_dot_topn keeps per distinct vector (see _nearest)
+
+
+def _nearest(
+    matrix: sparse.csr_matrix, k: int, min_similarity: float, chunk: int = 2000
+) -> np.ndarray:
+    """``_top_k(matrix @ matrix.T.tocsr(), arange(n), k, min_similarity)``, the same pairs in
+    the same order, without the product of every key with every key.
+
+    The max_df cap leaves many keys the same vector (a common first name loses all its
+    n-grams: "sarah chatterjee" is "chatterjee"), a third of them at 200,000 names, and with
+    it hundreds of equal similarities a row. So the product is taken between distinct vectors
+    (rows as SciPy has them: the same n-grams in the same order, the same values), by
+    sparse_dot_topn (Apache-2.0), which runs SciPy's product loop (the same float32 sums in
+    the same order) in C++ on two threads, keeping each row's KEPT largest values and never
+    the whole row. Which key a tie goes to is then rebuilt from how SciPy orders a row
+    (``_first_shared``); a row whose kept values may miss a tie at its k-th key is multiplied
+    again with SciPy, ``chunk`` rows at a time."""
+    from scipy import sparse
+    from sparse_dot_topn import sp_matmul_topn
+
+    group, firsts = _same_rows(matrix)
+    distinct = matrix[firsts]
+    transposed = distinct.T.tocsr()
+    size = np.bincount(group, minlength=len(firsts))
+    # sp_matmul_topn keeps values > threshold: the float32 just below min_similarity makes that
+    # the ">= min_similarity" of _top_k, which compares float32 similarities
+    below = float(np.nextafter(np.float32(min_similarity), np.float32(-np.inf)))
+    threads = min(2, os.cpu_count() or 1)
+    top = KEPT if len(firsts) > KEPT else len(firsts)
+    kept = sp_matmul_topn(distinct, transposed, top_n=top, threshold=below, n_threads=threads)
+    row = np.repeat(np.arange(len(firsts)), np.diff(kept.indptr))
+    col, val = kept.indices.astype("int64"), kept.data
+    entries, unsure = _enough(row, col, val, size, k + 1, np.diff(kept.indptr) >= top)
+    if len(unsure):  # every similarity of those rows, from SciPy's product
+        found = [entries]
+        for start in range(0, len(unsure), chunk):
+            rows = unsure[start : start + chunk]
+            product = sparse.csr_matrix(distinct[rows] @ transposed)
+            r = rows[np.repeat(np.arange(len(rows)), np.diff(product.indptr))]
+            big = product.data >= np.float32(min_similarity)
+            found.append(
+                _enough(r[big], product.indices[big].astype("int64"), product.data[big], size,
+                        k + 1, np.zeros(len(firsts), bool))[0]
+            )  # fmt: skip
+        rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
+        entries = (rows, cols, vals)
+    return _keys_of(distinct, entries, group, size, k)
+
+
+def _enough(
+    row: np.ndarray, col: np.ndarray, val: np.ndarray, size: np.ndarray, need: int,
+    full: np.ndarray,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:  # fmt: skip
+    """Of a row's similarities (distinct vector ``row`` against ``col``, ``size`` keys each),
+    those the first ``need`` keys can come from: every value >= the one where the keys,
+    counted from the largest value down, reach ``need``. And the rows (``full``: some values
+    dropped, each <= the smallest kept) where that value is the smallest kept, so that a tie
+    of it may be missing."""
+    order = np.lexsort((-val, row))
+    row, col, val = row[order], col[order], val[order]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else np.zeros(0, int)
+    ends = np.r_[starts[1:], len(row)]
+    keys = np.cumsum(size[col])
+    before = np.repeat(keys[starts] - size[col][starts], ends - starts)
+    # the first place in its row where the keys reach ``need`` (its last place if they never do)
+    reached = keys - before >= need
+    cut = np.minimum.reduceat(np.where(reached, np.arange(len(row)), len(row)), starts)
+    cut = np.minimum(cut, ends - 1) if len(row) else cut
+    threshold = np.repeat(val[cut], ends - starts)
+    keep = val >= threshold
+    unsure = row[starts][full[row[starts]] & (val[cut] <= val[ends - 1])]
+    keep &= ~np.isin(row, unsure)
+    return (row[keep], col[keep], val[keep]), unsure
+
+
+def _keys_of(
+    distinct: sparse.csr_matrix, entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    group: np.ndarray, size: np.ndarray, k: int,
+) -> np.ndarray:  # fmt: skip
+    """(i, j) pairs of keys, by i then rank, from similarities between distinct vectors.
+
+    SciPy stores a row of ``matrix @ matrix.T`` latest met first: column j is met at the first
+    of row i's n-grams (in row i's order) that j has, and among the keys met at one n-gram in
+    increasing j. So a row's keys rank by value, then by that n-gram's place, later first,
+    then by j, larger first; ``_top_k`` gives a tie to the one stored first."""
+    row, col, val = entries
+    first = _first_shared(distinct, row, col)
+    # each distinct vector's keys, largest first; no row needs more than k + 1 of one vector
+    members = np.argsort(group, kind="stable")
+    starts = np.cumsum(size) - size
+    take = np.minimum(size[col], k + 1)
+    entry = np.repeat(np.arange(len(row)), take)
+    key = members[starts[col][entry] + size[col][entry] - 1 - ragged(0, take)]
+    order = np.lexsort((-key, -first[entry], -val[entry], row[entry]))
+    r, key = row[entry][order], key[order]
+    # the first k + 1 of each distinct row's ranking, whose keys all share it
+    at = np.flatnonzero(np.r_[True, r[1:] != r[:-1]]) if len(r) else np.zeros(0, int)
+    rank = np.arange(len(r)) - np.repeat(at, np.diff(np.r_[at, len(r)]))
+    r, key = r[rank <= k], key[rank <= k]
+    lo = np.searchsorted(r, np.arange(len(size)))
+    count = np.searchsorted(r, np.arange(len(size)), side="right") - lo
+    # each key takes its vector's ranking without itself, its first k
+    n = len(group)
+    owner = np.repeat(np.arange(n), count[group])
+    other = key[ragged(lo[group], count[group])]
+    owner, other = owner[other != owner], other[other != owner]
+    at = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.zeros(0, int)
+    rank = np.arange(len(owner)) - np.repeat(at, np.diff(np.r_[at, len(owner)]))
+    return np.column_stack([owner[rank < k], other[rank < k]]).astype("int64")
+
+
+def _first_shared(matrix: sparse.csr_matrix, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+    """For each pair of rows (row, col) of ``matrix``, the place in row's stored order of the
+    first column (n-gram) that col has too; the length of row when none."""
+    length = np.diff(matrix.indptr)[row].astype("int64")
+    first = length.copy()
+    if not len(row):
+        return first
+    width = matrix.shape[1]
+    own = np.repeat(np.arange(matrix.shape[0], dtype="int64"), np.diff(matrix.indptr))
+    has = np.sort(own * width + matrix.indices)
+    pair = np.repeat(np.arange(len(row)), length)
+    place = ragged(0, length)
+    code = col[pair] * width + matrix.indices[matrix.indptr[row][pair] + place]
+    at = np.minimum(np.searchsorted(has, code), len(has) - 1)
+    shared = has[at] == code
+    pair, place = pair[shared], place[shared]
+    # a pair's places come in increasing order: its first shared one is the smallest
+    lead = np.r_[True, pair[1:] != pair[:-1]] if len(pair) else np.zeros(0, bool)
+    first[pair[lead]] = place[lead]
+    return first
+
+
+def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the code of its content (column indices and values, in stored order), codes
+    in order of first appearance, and per code its first row. Rows are grouped by hash
+    (``_row_hashes``), then each is compared with its group's first row entry by entry; should
+    two differ (a collision), rows are grouped by their bytes instead."""
+    n = matrix.shape[0]
+    length = np.diff(matrix.indptr).astype("int64")
+    group = pd.factorize(pd.MultiIndex.from_arrays([*_row_hashes(matrix), length]))[0]
+    firsts = np.full(group.max(initial=-1) + 1, n, dtype="int64")
+    np.minimum.at(firsts, group, np.arange(n))
+    start = matrix.indptr[firsts[group]].astype("int64")
+    at = np.repeat(start, length) + ragged(0, length)
+    same = (matrix.indices[at] == matrix.indices) & (matrix.data[at] == matrix.data)
+    if not same.all():
+        rows = [
+            matrix.indices[a:b].tobytes() + matrix.data[a:b].tobytes()
+            for a, b in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
+        ]
+        group = pd.factorize(pd.Series(rows, dtype=object))[0]
+        firsts = np.full(group.max(initial=-1) + 1, n, dtype="int64")
+        np.minimum.at(firsts, group, np.arange(n))
+    return group.astype("int64"), firsts
+
+
+def _row_hashes(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Two 64-bit polynomial hashes per row of its entries (column index and value bits) in
+    stored order."""
+    n = matrix.shape[0]
+    length = np.diff(matrix.indptr).astype("int64")
+    place = ragged(0, length)
+    bits = matrix.data.astype(np.float32).view(np.uint32).astype(np.uint64)
+    entry = (matrix.indices.astype(np.uint64) << np.uint64(32)) | bits
+    nonempty = np.flatnonzero(length)
+    hashes = []
+    for base in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F):  # odd: every power is too
+        powers = np.cumprod(np.full(int(length.max(initial=0)) + 1, base, dtype=np.uint64))
+        mixed = (entry ^ np.uint64(0xFF51AFD7ED558CCD)) * powers[place]  # wraps modulo 2**64
+        total = np.zeros(n, dtype=np.uint64)
+        if len(nonempty):
+            total[nonempty] = np.add.reduceat(mixed, matrix.indptr[:-1][nonempty])
+        hashes.append(total)
+    return hashes[0], hashes[1]
 
 
 def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -74,53 +243,66 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
 
 
-def _char_wb_counts(
-    keys: list[str], max_df: float, chunk: int = 20_000
-) -> sparse.csr_matrix | None:
+def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
     """``CountVectorizer(analyzer="char_wb", ngram_range=(2, 3), max_df=max_df,
     dtype=np.float32).fit_transform(keys)``, the same matrix bit for bit; None where it raises.
 
     Its tokenizer is a Python loop per key; here n-grams are cut once per distinct word (a
-    key's are its words') and counted by sorting, ``chunk`` keys at a time. As in
-    scikit-learn, columns are the n-grams in sorted order and a row's entries come in the order
-    the n-grams were first met in the keys."""
-    split = [key.lower().split() for key in keys]
-    n_words = np.array([len(ws) for ws in split], dtype="int64")
-    # Codes in order of first appearance: a word is met before any word with a higher code.
-    word, words = pd.factorize(pd.Series([w for ws in split for w in ws], dtype=object))
-    del split
+    key's are its words': char_wb pads each word on its own) and a key's counts are the sum of
+    its words' rows, one sparse product (keys x words) @ (words x n-grams). As in scikit-learn,
+    columns are the n-grams in sorted order and a row's entries come in the order the n-grams
+    were first met in the keys."""
+    word, words, n_words = _words(keys)
     if not len(words) or max_df * len(keys) < 1:
         return None  # "empty vocabulary", "max_df corresponds to < documents than min_df"
-    count, met, by_met = _word_ngrams(words)
-    first = np.cumsum(count) - count
-    slot_end = np.cumsum(n_words)
-    cells, tallies, per_key = [], [], []
-    for lo in range(0, len(keys), chunk):
-        hi = min(lo + chunk, len(keys))
-        slots = word[slot_end[lo] - n_words[lo] : slot_end[hi - 1]]
-        doc = np.repeat(np.repeat(np.arange(hi - lo), n_words[lo:hi]), count[slots])
-        # Sorted by (key, n-gram first met): runs are counts, in scikit-learn's order.
-        cell = np.sort(doc * len(by_met) + met[ragged(first[slots], count[slots])])
-        runs = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-        cells.append(by_met[cell[runs] % len(by_met)].astype(np.int32))
-        tallies.append(np.diff(np.r_[runs, len(cell)]).astype(np.int32))
-        per_key.append(np.bincount(cell[runs] // len(by_met), minlength=hi - lo))
-    cell_gram, tally = np.concatenate(cells), np.concatenate(tallies)
-    keep = np.bincount(cell_gram, minlength=len(by_met)) <= max_df * len(keys)
-    if not keep.any():
-        return None  # "After pruning, no terms remain"
     from scipy import sparse
 
-    kept = keep[cell_gram]
-    indptr = np.r_[0, np.cumsum(kept)][np.r_[0, np.cumsum(np.concatenate(per_key))]]
+    count, met, by_met = _word_ngrams(words)
+    per_word = sparse.csr_matrix(
+        (np.ones(len(met), np.float32), met, np.r_[0, np.cumsum(count)]),
+        shape=(len(words), len(by_met)),
+    )
+    per_key = sparse.csr_matrix(
+        (np.ones(len(word), np.float32), word, np.r_[0, np.cumsum(n_words)]),
+        shape=(len(keys), len(words)),
+    )
+    counts = per_key @ per_word  # float32 sums of small integers: exact
+    counts.sort_indices()  # by n-gram first met: scikit-learn's order within a row
+    keep = np.bincount(by_met[counts.indices], minlength=len(by_met)) <= max_df * len(keys)
+    if not keep.any():
+        return None  # "After pruning, no terms remain"
+    column = (np.cumsum(keep) - 1)[by_met[counts.indices]]
+    kept = keep[by_met[counts.indices]]
+    row = np.repeat(np.arange(len(keys)), np.diff(counts.indptr))
+    indptr = np.r_[0, np.cumsum(np.bincount(row[kept], minlength=len(keys)))]
     return sparse.csr_matrix(
-        (
-            tally[kept].astype(np.float32),
-            (np.cumsum(keep) - 1)[cell_gram[kept]].astype(np.int32),
-            indptr.astype(np.int32),
-        ),
+        (counts.data[kept], column[kept].astype(np.int32), indptr.astype(np.int32)),
         shape=(len(keys), int(keep.sum())),
     )
+
+
+def _words(keys: list[str]) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """The words of ``key.lower().split()`` for every key, one after another, as codes of the
+    distinct words in order of first appearance (a word is met before any word with a higher
+    code), those words, and the number of words per key.
+
+    The keys are lowered and split as one text, keys apart by a NUL made a word of its own
+    (NUL is not white space, lowering never makes one, and lowering never looks past it), so
+    splitting is not a Python call per key; keys holding a NUL are split one by one."""
+    text = "\0".join(keys)
+    if text.count("\0") != len(keys) - 1:
+        split = [key.lower().split() for key in keys]
+        n_words = np.array([len(ws) for ws in split], dtype="int64")
+        word, words = pd.factorize(pd.Series([w for ws in split for w in ws], dtype=object))
+        return word, words, n_words
+    tokens = pd.Series(text.lower().replace("\0", " \0 ").split(), dtype=object)
+    code, uniques = pd.factorize(tokens)
+    stop = uniques.get_indexer(["\0"])[0]
+    is_word = code != stop
+    # words before the first NUL, between two, after the last: a key's
+    n_words = np.diff(np.r_[-1, np.flatnonzero(~is_word), len(code)]) - 1
+    word, present = pd.factorize(code[is_word])
+    return word, pd.Index(uniques.take(present)), n_words.astype("int64")
 
 
 def _word_ngrams(words: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -143,34 +325,6 @@ def _word_ngrams(words: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     met = np.empty(len(by_met), "int64")
     met[by_met] = np.arange(len(by_met))
     return count, met[(np.cumsum(new) - 1)[order.argsort(kind="stable")]], by_met
-
-
-def _top_k(sims: sparse.csr_matrix, start: int, k: int, min_similarity: float) -> np.ndarray:
-    """(row + start, column) of each row's ``k`` largest values >= ``min_similarity`` off the
-    diagonal, by row then rank; a tie goes to the value stored first (as a stable sort would).
-
-    Taking each row's maximum k times is linear, where sorting the ~100 values a row keeps
-    cost most of the time of nearest_keys."""
-    keep = np.flatnonzero(sims.data >= min_similarity)
-    rows = np.searchsorted(sims.indptr, keep, side="right") - 1 + start
-    cols, vals = sims.indices[keep], sims.data[keep]
-    off = rows != cols
-    rows, cols, vals = rows[off], cols[off], vals[off]
-    if not len(rows):
-        return np.zeros((0, 2), "int64")
-    first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]  # where each row's values begin
-    row_of = np.repeat(np.arange(len(first)), np.diff(np.r_[first, len(rows)]))
-    taken: list[np.ndarray] = []
-    for _ in range(k):
-        best = np.maximum.reduceat(vals, first)
-        at = np.flatnonzero(vals == best[row_of])
-        at = at[np.r_[True, row_of[at[1:]] != row_of[at[:-1]]]]  # the first of a row's ties
-        at = at[vals[at] > -np.inf]  # rows with fewer than k values are done
-        vals[at] = -np.inf
-        taken.append(at)
-    chosen = np.concatenate(taken)
-    chosen = chosen[np.lexsort((np.repeat(np.arange(k), [len(t) for t in taken]), rows[chosen]))]
-    return np.column_stack([rows[chosen], cols[chosen]])
 
 
 def ragged(starts: np.ndarray | int, lengths: np.ndarray) -> np.ndarray:

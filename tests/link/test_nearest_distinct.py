@@ -1,0 +1,146 @@
+"""Nearest names between distinct vectors (pipeline.link.ngrams._nearest) choose exactly what
+the whole product of every key with every key chose, ties included."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+
+from pipeline.link import ngrams
+from pipeline.link.ngrams import _char_wb_counts, _nearest, _same_rows, _tfidf, _words
+
+
+def _top_k_of_whole_product(matrix: sparse.csr_matrix, k: int, min_similarity: float):
+    """The rule as it was: SciPy's product of every row with every row, then per row the k
+    largest values >= min_similarity off the diagonal, a tie to the value stored first."""
+    product = sparse.csr_matrix(matrix @ matrix.T.tocsr()).tocoo()
+    keep = (product.data >= np.float32(min_similarity)) & (product.row != product.col)
+    rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]
+    order = np.lexsort((-vals, rows))  # stable: stored order breaks ties
+    rows, cols = rows[order], cols[order]
+    first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.zeros(0, int)
+    rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
+    return np.column_stack([rows[rank < k], cols[rank < k]]).astype("int64")
+
+
+def _hostile_keys(rng: random.Random, n: int) -> list[str]:
+    """Names whose common first names the n-gram cap erases (so many keys share one vector and
+    hundreds of similarities tie), swapped and repeated words, one-letter words, empty keys,
+    keys that differ only in case or spacing, and non-ASCII letters."""
+    firsts = ["sarah", "emily", "dan", "li", "ann", "anna", "zoë", "i", "ο"]
+    lasts = ["chatterjee", "phillips", "lee", "li", "okafor", "nguyen", "smith", "smyth", "σσ"]
+    keys = []
+    for _ in range(n):
+        shape = rng.random()
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        if shape < 0.55:
+            keys.append(f"{first} {last}")
+        elif shape < 0.65:
+            keys.append(f"{last} {first}")
+        elif shape < 0.72:
+            keys.append(f"{first} {first} {last}")
+        elif shape < 0.78:
+            keys.append(last)
+        elif shape < 0.82:
+            keys.append(f"  {first.upper()}\t{last} ")
+        elif shape < 0.86:
+            keys.append("")
+        elif shape < 0.93:
+            typo = list(last)
+            typo[rng.randrange(len(typo))] = rng.choice("aeiouxyz")
+            keys.append(f"{first} {''.join(typo)}")
+        else:
+            keys.append(f"{rng.choice('abcxyz')} {last}")
+    return keys
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("kept", [2, 4, 16])
+def test_nearest_between_distinct_vectors_equals_the_whole_product(seed, kept, monkeypatch):
+    # KEPT 2 or 4 with k up to 3: most rows' kept values stop inside a tie, so the rows that
+    # SciPy multiplies again (in chunks of 5) and the rebuilt tie order are both exercised
+    monkeypatch.setattr(ngrams, "KEPT", kept)
+    rng = random.Random(seed)
+    keys = _hostile_keys(rng, rng.randint(60, 400))
+    for max_df in (1.0, 0.2, 0.05):
+        counts = _char_wb_counts(keys, max_df)
+        if counts is None:
+            continue
+        matrix = _tfidf(counts)
+        for k in (1, 2, 3):
+            for min_similarity in (0.0, 0.3, 0.6):
+                expected = _top_k_of_whole_product(matrix, k, min_similarity)
+                got = _nearest(matrix, k, min_similarity, chunk=5)
+                assert np.array_equal(got, expected), (max_df, k, min_similarity)
+
+
+def test_many_keys_of_one_vector_tie_as_scipy_stores_them():
+    # first names made of the n-grams every key has, which the cap drops: every "<first>
+    # chatterjee" is the vector of "chatterjee", and each key's nearest are chosen among many
+    # equal similarities, as SciPy's order has them
+    firsts = ["a" * n for n in range(2, 12)]
+    lasts = ["chatterjee", "chaterjee", "phillips", "philips", "okoro", "wright", "kumar"]
+    keys = [f"{f} {last}" for last in lasts for f in firsts]
+    matrix = _tfidf(_char_wb_counts(keys, 0.3))
+    group, _ = _same_rows(matrix)
+    assert np.bincount(group).max() >= len(firsts)  # the premise: many keys, one vector
+    for k in (1, 3, 5, 12):
+        assert np.array_equal(
+            _nearest(matrix, k, 0.5, chunk=3), _top_k_of_whole_product(matrix, k, 0.5)
+        )
+
+
+def test_a_tie_goes_to_the_key_met_at_a_later_n_gram_of_the_row():
+    # "ab cd" is as close to "ab" as to "cd" (equal weights, equal sums): SciPy stores first,
+    # and so chooses, the key met latest in the row, "cd", met at the row's later n-grams,
+    # though "ab" has the larger index
+    keys = ["ab cd", "cd", "ab", "ef gh", "gh", "ef", "ij kl", "kl", "ij"]
+    matrix = _tfidf(_char_wb_counts(keys, 1.0))
+    product = (matrix @ matrix.T.tocsr()).toarray()
+    assert product[0, 1] == product[0, 2] > 0  # the premise: an exact tie
+    for k in (1, 2):
+        got = _nearest(matrix, k, 0.1)
+        assert np.array_equal(got, _top_k_of_whole_product(matrix, k, 0.1))
+    nearest = _nearest(matrix, 1, 0.1)
+    assert nearest[nearest[:, 0] == 0, 1].tolist() == [1]
+
+
+def test_same_rows_groups_rows_by_their_entries_in_stored_order(monkeypatch):
+    # the same entries in another order are another row; equal rows share a code
+    matrix = sparse.csr_matrix(
+        (
+            np.array([1, 2, 2, 1, 1, 2, 3, 1, 2], np.float32),
+            np.array([0, 1, 1, 0, 0, 1, 2, 0, 1], np.int32),
+            np.array([0, 2, 4, 6, 6, 7, 9], np.int32),
+        ),
+        shape=(6, 3),
+    )
+    expected = np.array([0, 1, 0, 2, 3, 0])
+    group, firsts = _same_rows(matrix)
+    assert np.array_equal(group, expected) and np.array_equal(firsts, [0, 1, 3, 4])
+    # a hash collision (every row one hash) is caught by the entry-by-entry check
+    monkeypatch.setattr(ngrams, "_row_hashes", lambda m: (np.zeros(m.shape[0], np.uint64),) * 2)
+    group, firsts = _same_rows(matrix)
+    assert np.array_equal(group, expected) and np.array_equal(firsts, [0, 1, 3, 4])
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["ann lee", "ANN  lee", "", " ", "lee ann", "ann"],
+        ["ΟΔΥΣΣΕΥΣ", "ΑΣ ΣΑ", "İstanbul", "a\u00a0b", "x\u2003y\u1680z", "a\x1fb c", "ß"],
+        ["a b", "a\x00b", "c"],  # a NUL inside a key: split key by key
+        [""],
+        [],
+    ],
+)
+def test_words_split_as_lower_then_split_per_key(keys):
+    split = [key.lower().split() for key in keys]
+    expected = pd.factorize(pd.Series([w for ws in split for w in ws], dtype=object))
+    word, words, n_words = _words(keys)
+    assert np.array_equal(word, expected[0]) and list(words) == list(expected[1])
+    assert n_words.tolist() == [len(ws) for ws in split]
