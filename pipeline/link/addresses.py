@@ -43,10 +43,11 @@ _SPLIT = r"[.\-_+\s]+"
 COLUMNS = (("email", True), ("linkedin_slug", False))  # (column, read as an e-mail address)
 
 
-def _per_value(values: pd.Series, text) -> np.ndarray:
-    """``text`` (string work on a Series) on the distinct values only, spread back to rows."""
+def _per_value(values: pd.Series, text) -> tuple[np.ndarray, np.ndarray]:
+    """``text`` (string work on a Series) on the distinct values only: the code of each row's
+    value and the result per distinct value."""
     codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    return text(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)[codes]
+    return codes, text(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)
 
 
 def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
@@ -58,22 +59,30 @@ def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
     ({'first': 'maria', 'last': 'acevedo', 'joined': 'santanaacevedo'}, '')
     """
     codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    text = pd.Series(uniques, dtype="str")
-    if email:
-        text = text.str.split("@").str[0]
-    tokens = text.str.split(_SPLIT, regex=True).explode()
-    tokens = tokens.fillna("")
-    if email:  # "tinren59": a number after the name; in a URL a word with digits is its suffix
-        tokens = tokens.str.strip("0123456789")
-    tokens = tokens[(tokens != "") & ~tokens.str.contains(r"\d", regex=True)]
-    # fold each distinct word once: a first name repeats across thousands of addresses
-    token_codes, distinct = pd.factorize(tokens)
-    folded_distinct = np.array(
-        [fold_name(t).replace(" ", "") for t in distinct.to_numpy(dtype=object)], dtype=object
+    first, last, joined = _distinct_words(np.asarray(uniques, dtype=object), email)
+    return pd.DataFrame(
+        {"first": first[codes], "last": last[codes], "joined": joined[codes]}, index=values.index
     )
+
+
+def _distinct_words(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``address_words`` of distinct values: first, last and joined per value (object
+    arrays)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    owner, tokens = _tokens(text, email)
+    # fold each distinct word once: a first name repeats across thousands of addresses; a word
+    # of lower-case letters a to z folds to itself
+    token_codes, distinct = pd.factorize(tokens)
+    distinct = np.asarray(distinct, dtype=object)
+    plain = pc.match_substring_regex(pa.array(distinct, pa.large_string()), "^[a-z]+$")
+    folded_distinct = distinct.copy()
+    for i in np.flatnonzero(~plain.to_numpy(zero_copy_only=False)):
+        folded_distinct[i] = fold_name(distinct[i]).replace(" ", "")
     folded = folded_distinct[token_codes] if len(token_codes) else np.zeros(0, dtype=object)
     kept = folded != ""
-    words, owner = folded[kept], tokens.index.to_numpy()[kept]  # owner: ascending value number
+    words, owner = folded[kept], owner[kept]  # owner: ascending value number
     count = np.bincount(owner, minlength=len(text)) if len(owner) else np.zeros(len(text), int)
     start = np.searchsorted(owner, np.arange(len(text)), side="left")
     end = start + count - 1
@@ -81,12 +90,63 @@ def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
     first = np.full(len(text), "", dtype=object)
     last = np.full(len(text), "", dtype=object)
     first[two], last[two] = words[start[two]], words[end[two]]
-    joined = last.copy()  # two words: the second is the rest; more: joined in Python, rare
-    for i in np.flatnonzero(count > 2):
-        joined[i] = "".join(words[start[i] + 1 : end[i] + 1])
-    return pd.DataFrame(
-        {"first": first[codes], "last": last[codes], "joined": joined[codes]}, index=values.index
-    )
+    joined = last.copy()  # two words: the second is the rest; more: joined below
+    many = np.flatnonzero(count > 2)
+    if len(many):  # the words after the first, run together by Arrow
+        rest = count[many] - 1
+        at = np.repeat(start[many] + 1 - np.r_[0, np.cumsum(rest)[:-1]], rest) + np.arange(
+            rest.sum()
+        )
+        lists = pa.LargeListArray.from_arrays(
+            pa.array(np.r_[0, np.cumsum(rest)], pa.int64()),
+            pa.array(words[at], pa.large_string()),
+        )
+        joined[many] = pc.binary_join(lists, pa.scalar("", pa.large_string())).to_numpy(
+            zero_copy_only=False
+        )
+    return first, last, joined
+
+
+def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The non-empty words of each value (local part of an address with ``email``, else the
+    slug) split at ``_SPLIT``, an address's words stripped of digits at their ends, words with
+    digits left out: value numbers (ascending) and words.
+
+    Values of printable ASCII only are split by Arrow (RE2) at once; there the only white
+    space is " " and a digit is 0 to 9, so RE2 reads the pattern as Python does. Others (Unicode
+    spaces and digits, control characters) go through Python's ``re``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(text, pa.large_string())
+    ascii_only = pc.match_substring_regex(values, "^[ -~]*$").to_numpy(zero_copy_only=False)
+    plain = np.flatnonzero(ascii_only)
+    part = values.take(pa.array(plain, pa.int64()))
+    if email:
+        part = pc.list_element(pc.split_pattern(part, "@", max_splits=1), 0)
+    lists = pc.split_pattern_regex(part, "[.\\-_+ ]+")
+    words = pc.list_flatten(lists)
+    owner = plain[pc.list_parent_indices(lists).to_numpy()]
+    if email:  # "tinren59": a number after the name; in a URL a word with digits is its suffix
+        words = pc.utf8_trim(words, "0123456789")
+    good = pc.and_(pc.not_equal(words, ""), pc.invert(pc.match_substring_regex(words, "[0-9]")))
+    good = good.to_numpy(zero_copy_only=False)
+    owners = [owner[good]]
+    found = [np.asarray(words.filter(pa.array(good)).to_numpy(zero_copy_only=False), object)]
+    other = np.flatnonzero(~ascii_only)
+    if len(other):
+        rest = pd.Series(text[other], index=other, dtype="str")
+        if email:
+            rest = rest.str.split("@").str[0]
+        split = rest.str.split(_SPLIT, regex=True).explode().fillna("")
+        if email:
+            split = split.str.strip("0123456789")
+        split = split[(split != "") & ~split.str.contains(r"\d", regex=True)]
+        owners.append(split.index.to_numpy(dtype="int64"))
+        found.append(split.to_numpy(dtype=object))
+    owner, tokens = np.concatenate(owners), np.concatenate(found)
+    order = np.argsort(owner, kind="stable")  # a value's words stay in their order
+    return owner[order], tokens[order]
 
 
 @dataclass(frozen=True)
@@ -121,15 +181,18 @@ def address_names(frame: pd.DataFrame) -> AddressNames:
         _per_value(first_key, lambda s: s.str[:1]),
     ]
     columns = [(c, email) for c, email in COLUMNS if c in frame.columns]
-    found = {c: address_words(frame[c], email) for c, email in columns}
-    for words in found.values():
-        parts += [words[k].to_numpy(dtype=object) for k in ("first", "last", "joined")]
-    # one vocabulary, so that equal text is an equal integer across all these columns
-    n = len(frame)
-    codes, vocabulary = pd.factorize(np.concatenate([*parts, np.array([""], dtype=object)]))
+    for c, email in columns:
+        codes, uniques = pd.factorize(frame[c].fillna("").astype("str"))
+        found = _distinct_words(np.asarray(uniques, dtype=object), email)
+        parts += [(codes, words) for words in found]
+    # one vocabulary, so that equal text is an equal integer across all these columns: made
+    # of the distinct values' results, then each row's code looked up through its value's
+    ends = np.cumsum([len(u) for _, u in parts])
+    every = np.concatenate([*(u for _, u in parts), np.array([""], dtype=object)])
+    codes, vocabulary = pd.factorize(every)
     vocabulary = np.asarray(vocabulary, dtype=object)
     empty = int(codes[-1])
-    split = [codes[i * n : (i + 1) * n] for i in range(len(parts))]
+    split = [codes[end - len(u) : end][c] for (c, u), end in zip(parts, ends, strict=True)]
     last_word, compact, given, initial = split[:4]
     words = {}
     for k, (c, _email) in enumerate(columns):
@@ -144,7 +207,7 @@ def address_names(frame: pd.DataFrame) -> AddressNames:
     names = AddressNames(
         vocabulary, empty, words, {}, last_word, compact, given, initial, variant_codes, variants
     )
-    everyone = np.arange(n)
+    everyone = np.arange(len(frame))
     for c in words:
         names.own[c] = _spells(names, c, everyone, everyone, strict=True)
     return names

@@ -183,3 +183,27 @@ def test_no_pairs_and_no_address_columns():
     assert spelled(names, np.arange(3), np.arange(3)).tolist() == [False] * 3
     empty = np.zeros(0, dtype=np.int64)
     assert spelled(address_names(_frame()), empty, empty).tolist() == []
+
+
+@pytest.mark.parametrize("email", [True, False])
+@pytest.mark.parametrize("seed", range(4))
+def test_address_words_split_by_arrow_equal_pythons(email, seed):
+    # random addresses of separators, digits, letters of both cases, several "@", and now and
+    # then a character outside printable ASCII (a Unicode space or digit, a control character,
+    # an accented letter), which sends its value through Python's re instead of Arrow's RE2
+    rng = np.random.default_rng(seed)
+    common = [*"abcxyzAZ09.-_+ @@", "ann", "lee", "bo", "12", "x9y"]
+    rare = ["\u00a0", "\u2003", "\u0663", "\x0b", "\x1f", "\t", "é", "İ", "ß", "?"]
+    values = []
+    for _ in range(400):
+        pieces = rng.choice(common, size=rng.integers(0, 12)).tolist()
+        if rng.random() < 0.2:
+            pieces.insert(int(rng.integers(0, len(pieces) + 1)), str(rng.choice(rare)))
+        values.append("".join(pieces))
+    values = pd.Series([*values, None, ""], dtype="str")
+    expected = _old_words(values, email)
+    assert (expected["joined"] != expected["last"]).sum() >= 10  # some have three words or more
+    got = address_words(values, email)
+    pd.testing.assert_frame_equal(
+        got.astype(object), expected.astype(object), check_index_type=False
+    )
