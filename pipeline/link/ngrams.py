@@ -182,11 +182,11 @@ def _first_shared(matrix: sparse.csr_matrix, row: np.ndarray, col: np.ndarray) -
 def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the code of its content (column indices and values, in stored order), codes
     in order of first appearance, and per code its first row. Rows are grouped by hash
-    (``_row_hashes``), then each is compared with its group's first row entry by entry; should
+    (``_row_hash``), then each is compared with its group's first row entry by entry; should
     two differ (a collision), rows are grouped by their bytes instead."""
     n = matrix.shape[0]
     length = np.diff(matrix.indptr).astype("int64")
-    group = pd.factorize(pd.MultiIndex.from_arrays([*_row_hashes(matrix), length]))[0]
+    group = pd.factorize(_row_hash(matrix))[0]
     firsts = np.full(group.max(initial=-1) + 1, n, dtype="int64")
     np.minimum.at(firsts, group, np.arange(n))
     start = matrix.indptr[firsts[group]].astype("int64")
@@ -203,24 +203,21 @@ def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return group.astype("int64"), firsts
 
 
-def _row_hashes(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Two 64-bit polynomial hashes per row of its entries (column index and value bits) in
-    stored order."""
+def _row_hash(matrix: sparse.csr_matrix) -> np.ndarray:
+    """A 64-bit polynomial hash per row of its entries (column index and value bits) in stored
+    order."""
     n = matrix.shape[0]
     length = np.diff(matrix.indptr).astype("int64")
-    place = ragged(0, length)
     bits = matrix.data.astype(np.float32).view(np.uint32).astype(np.uint64)
     entry = (matrix.indices.astype(np.uint64) << np.uint64(32)) | bits
+    # odd, so every power is too; the products wrap modulo 2**64
+    powers = np.cumprod(np.full(int(length.max(initial=0)) + 1, 0x9E3779B97F4A7C15, np.uint64))
+    mixed = (entry ^ np.uint64(0xFF51AFD7ED558CCD)) * powers[ragged(0, length)]
+    total = length.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
     nonempty = np.flatnonzero(length)
-    hashes = []
-    for base in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F):  # odd: every power is too
-        powers = np.cumprod(np.full(int(length.max(initial=0)) + 1, base, dtype=np.uint64))
-        mixed = (entry ^ np.uint64(0xFF51AFD7ED558CCD)) * powers[place]  # wraps modulo 2**64
-        total = np.zeros(n, dtype=np.uint64)
-        if len(nonempty):
-            total[nonempty] = np.add.reduceat(mixed, matrix.indptr[:-1][nonempty])
-        hashes.append(total)
-    return hashes[0], hashes[1]
+    if len(nonempty):
+        total[nonempty] += np.add.reduceat(mixed, matrix.indptr[:-1][nonempty])
+    return total
 
 
 def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -258,8 +255,24 @@ def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
     from scipy import sparse
 
     count, met, by_met = _word_ngrams(words)
+    limit = max_df * len(keys)
+    # A key's n-grams are its words': an n-gram of a word that more than ``limit`` keys hold is
+    # in more than ``limit`` keys and will be dropped, so the product leaves it out
+    owner = np.repeat(np.arange(len(words)), count)
+    slot_key = np.repeat(np.arange(len(keys), dtype=np.int64), n_words)
+    held = np.sort(slot_key * len(words) + word)
+    held = held[np.r_[True, held[1:] != held[:-1]]] % len(words)  # a key's word counts once
+    holders = np.bincount(held, minlength=len(words))
+    lower = np.zeros(len(by_met), dtype=np.int64)  # keys holding each n-gram, at least
+    np.maximum.at(lower, met, holders[owner])
+    common = lower > limit
+    left = ~common[met]
     per_word = sparse.csr_matrix(
-        (np.ones(len(met), np.float32), met, np.r_[0, np.cumsum(count)]),
+        (
+            np.ones(int(left.sum()), np.float32),
+            met[left],
+            np.r_[0, np.cumsum(np.bincount(owner[left], minlength=len(words)))],
+        ),
         shape=(len(words), len(by_met)),
     )
     per_key = sparse.csr_matrix(
@@ -268,15 +281,18 @@ def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
     )
     counts = per_key @ per_word  # float32 sums of small integers: exact
     counts.sort_indices()  # by n-gram first met: scikit-learn's order within a row
-    keep = np.bincount(by_met[counts.indices], minlength=len(by_met)) <= max_df * len(keys)
-    if not keep.any():
+    # n-grams by first met -> kept or not, then the kept ones numbered in sorted order
+    kept_met = (np.bincount(counts.indices, minlength=len(by_met)) <= limit) & ~common
+    if not kept_met.any():
         return None  # "After pruning, no terms remain"
-    column = (np.cumsum(keep) - 1)[by_met[counts.indices]]
-    kept = keep[by_met[counts.indices]]
+    keep = np.zeros(len(by_met), dtype=bool)
+    keep[by_met] = kept_met
+    kept = kept_met[counts.indices]
+    column = (np.cumsum(keep) - 1)[by_met[counts.indices[kept]]]
     row = np.repeat(np.arange(len(keys)), np.diff(counts.indptr))
     indptr = np.r_[0, np.cumsum(np.bincount(row[kept], minlength=len(keys)))]
     return sparse.csr_matrix(
-        (counts.data[kept], column[kept].astype(np.int32), indptr.astype(np.int32)),
+        (counts.data[kept], column.astype(np.int32), indptr.astype(np.int32)),
         shape=(len(keys), int(keep.sum())),
     )
 
@@ -319,12 +335,10 @@ def _word_ngrams(words: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     is3 = j >= (size - 1)[owner]
     at = (np.cumsum(size) - size)[owner] + j - np.where(is3, (size - 1)[owner], 0)
     code = (chars[at] << 42) | (chars[at + 1] << 21) | np.where(is3, chars[at + 2], 0)
-    order = np.argsort(code, kind="stable")
-    new = np.r_[True, code[order][1:] != code[order][:-1]]
-    by_met = order[new].argsort(kind="stable")  # sorted ranks, in order of first place
-    met = np.empty(len(by_met), "int64")
-    met[by_met] = np.arange(len(by_met))
-    return count, met[(np.cumsum(new) - 1)[order.argsort(kind="stable")]], by_met
+    met, distinct = pd.factorize(code)  # numbered in order of first place (hashed, not sorted)
+    by_met = np.empty(len(distinct), "int64")  # the codes sort as the n-grams' text does
+    by_met[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
+    return count, met.astype("int64"), by_met
 
 
 def ragged(starts: np.ndarray | int, lengths: np.ndarray) -> np.ndarray:

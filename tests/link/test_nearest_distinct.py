@@ -123,7 +123,7 @@ def test_same_rows_groups_rows_by_their_entries_in_stored_order(monkeypatch):
     group, firsts = _same_rows(matrix)
     assert np.array_equal(group, expected) and np.array_equal(firsts, [0, 1, 3, 4])
     # a hash collision (every row one hash) is caught by the entry-by-entry check
-    monkeypatch.setattr(ngrams, "_row_hashes", lambda m: (np.zeros(m.shape[0], np.uint64),) * 2)
+    monkeypatch.setattr(ngrams, "_row_hash", lambda m: np.zeros(m.shape[0], np.uint64))
     group, firsts = _same_rows(matrix)
     assert np.array_equal(group, expected) and np.array_equal(firsts, [0, 1, 3, 4])
 
@@ -144,3 +144,28 @@ def test_words_split_as_lower_then_split_per_key(keys):
     word, words, n_words = _words(keys)
     assert np.array_equal(word, expected[0]) and list(words) == list(expected[1])
     assert n_words.tolist() == [len(ws) for ws in split]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counts_leave_out_the_n_grams_of_common_words_as_count_vectorizer_does(seed):
+    # "sarah" is in more keys than max_df allows: its n-grams are dropped before the product;
+    # n-grams it shares with rarer words ("ar" of "okafor"?) are not, and are counted exactly
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    keys = _hostile_keys(random.Random(seed), 300)
+    for max_df in (0.15, 0.08, 0.02):
+        held = pd.Series([set(k.lower().split()) for k in keys]).explode().value_counts()
+        assert held.max() > max_df * len(keys)  # the premise: some word is that common
+        vectorizer = CountVectorizer(
+            analyzer="char_wb", ngram_range=(2, 3), max_df=max_df, dtype=np.float32
+        )
+        try:
+            expected = vectorizer.fit_transform(keys)
+        except ValueError:
+            assert _char_wb_counts(keys, max_df) is None
+            continue
+        got = _char_wb_counts(keys, max_df)
+        assert got is not None and got.shape == expected.shape
+        for part in ("indptr", "indices", "data"):
+            a, b = getattr(got, part), getattr(expected, part)
+            assert a.dtype == b.dtype and np.array_equal(a, b), (max_df, part)
