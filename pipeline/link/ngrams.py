@@ -206,7 +206,6 @@ def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
 def _row_hash(matrix: sparse.csr_matrix) -> np.ndarray:
     """A 64-bit polynomial hash per row of its entries (column index and value bits) in stored
     order."""
-    n = matrix.shape[0]
     length = np.diff(matrix.indptr).astype("int64")
     bits = matrix.data.astype(np.float32).view(np.uint32).astype(np.uint64)
     entry = (matrix.indices.astype(np.uint64) << np.uint64(32)) | bits
