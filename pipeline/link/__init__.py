@@ -255,16 +255,31 @@ def _confidence(n: int, kept: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
 
 
 def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) -> pd.DataFrame:
-    # the rank of each record's source looked up per distinct source, and only the columns
-    # shown taken in that order: sorting the whole frame moved every column's text
+    """Per cluster (index: its label, ascending), each of ``columns``' first value that is not
+    missing (nor "" for text), records taken by the rank of their source in ``order``, then by
+    source_row; missing where the cluster has none. Found as positions in numpy, one take per
+    column: grouping the text of every column cost seconds."""
+    # the rank of each record's source looked up per distinct source
     codes, sources = pd.factorize(frame["source"].astype("str"), use_na_sentinel=False)
     ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
     rank = ranks[codes] if len(codes) else np.zeros(0)
+    labels = np.asarray(labels)
     by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
-    cols = [c for c in columns if c in frame.columns]
-    part = frame[cols].take(by)
-    blank = part.apply(lambda s: s.where(s.astype("str") != "") if s.dtype == "str" else s)
-    return blank.groupby(np.asarray(labels)[by]).first()
+    ordered = labels[by]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(by) else by
+    n = len(by)
+    out = {}
+    for col in (c for c in columns if c in frame.columns):
+        values = frame[col]
+        present = values.notna().to_numpy().copy()
+        if values.dtype == "str":
+            present &= (values != "").fillna(False).to_numpy(dtype=bool)
+        place = np.where(present[by], np.arange(n), n)
+        first = np.minimum.reduceat(place, starts) if n else place
+        found = first < n
+        taken = values.take(by[np.where(found, first, 0)]).reset_index(drop=True)
+        out[col] = taken if found.all() else taken.where(found)
+    return pd.DataFrame(out, index=pd.Index(ordered[starts]))
 
 
 def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
@@ -276,13 +291,22 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     source = frame["source"]
     out["is_connection"] = (source == "connections").groupby(labels).any()
     out["is_alum"] = (source == "alumni").groupby(labels).any()
-    # "|".join per group is Python work: only the clusters of several records need it
+    # only the clusters of several records need a join, done by Arrow: record ids in frame
+    # order within a cluster, "|" between them
     out["record_ids"] = grouped["record_id"].first().astype("str")
-    several = (np.bincount(labels) > 1)[labels]
-    if several.any():
-        ids = frame.loc[several, "record_id"].astype("str")
-        joined = ids.groupby(labels[several]).agg("|".join)
-        out.loc[joined.index, "record_ids"] = joined
+    several = np.flatnonzero((np.bincount(labels) > 1)[labels])
+    if len(several):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        members = several[np.argsort(labels[several], kind="stable")]
+        sorted_labels = labels[members]
+        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+        cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
+        ids = pa.array(frame["record_id"].astype("str").to_numpy(dtype=object)[members])
+        lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
+        joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
+        out.loc[cluster, "record_ids"] = joined
     out["match_confidence"] = conf[out.index.to_numpy()]
     for col in out.columns:
         if out[col].dtype == object or out[col].dtype == "str":
