@@ -267,7 +267,7 @@ def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) ->
     by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
     ordered = labels[by]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(by) else by
-    n = len(by)
+    n, clusters = len(by), pd.Index(ordered[starts])
     out = {}
     for col in (c for c in columns if c in frame.columns):
         values = frame[col]
@@ -277,9 +277,9 @@ def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) ->
         place = np.where(present[by], np.arange(n), n)
         first = np.minimum.reduceat(place, starts) if n else place
         found = first < n
-        taken = values.take(by[np.where(found, first, 0)]).reset_index(drop=True)
+        taken = values.take(by[np.where(found, first, 0)]).set_axis(clusters)
         out[col] = taken if found.all() else taken.where(found)
-    return pd.DataFrame(out, index=pd.Index(ordered[starts]))
+    return pd.DataFrame(out, index=clusters)
 
 
 def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
