@@ -183,17 +183,21 @@ def _keys(
     sides = (columns, also) if also else (columns,)
     # One factorization per part over all sides: a former last name meets a last name by value.
     parts = [_codes(pd.concat([frame[s[i]] for s in sides])) for i in range(len(columns))]
-    entry = np.arange(n * len(sides))  # the record (of the stacked sides) behind each entry
+    # the records (of the stacked sides) behind the entries: those with no empty part, as an
+    # entry with one has no key (most records have no former name, many no employer)
+    entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
     if multi:
         values, uniques = _codes(frame[multi])
         split = [str(v).split("|") for v in uniques]  # each distinct value once, not per record
         lengths = np.array([len(v) for v in split], dtype="int64")
         variant, variants = _codes(pd.Series([w for v in split for w in v], dtype="str"))
-        count = np.tile(np.where(values >= 0, lengths[values], 0), len(sides))
-        first = np.tile((np.cumsum(lengths) - lengths)[values], len(sides))
-        pieces = ragged(first, count)
+        value = values[entry % n] if n else values[:0]
+        count = np.r_[lengths, 0][value]  # -1 (no value): none
+        pieces = ragged(np.r_[np.cumsum(lengths) - lengths, 0][value], count)  # -1: none
         entry = np.repeat(entry, count)
         parts = [(c[entry], u) for c, u in parts] + [(variant[pieces], variants)]
+    else:
+        parts = [(c[entry], u) for c, u in parts]
     key = _combine(parts)
     keep = key >= 0
     return key[keep], entry[keep] % n, entry[keep] >= n
@@ -206,7 +210,7 @@ def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     if len(parts) == 1:
         return codes
     valid = np.logical_and.reduce([c >= 0 for c, _ in parts])
-    if any("\x1f" in v for _, u in parts for v in u):  # only then could two joins collide
+    if any("\x1f" in "".join(u) for _, u in parts):  # only then could two joins collide
         joined = parts[0][1][parts[0][0][valid]]
         for c, u in parts[1:]:
             joined = joined + "\x1f" + u[c[valid]]
