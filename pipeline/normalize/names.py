@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.display_names import clean_display
+from pipeline.text.arrow_text import text_series
 from pipeline.text.names import fold_name, last_key, nicknamer
 
 __all__ = ["alternate_name_keys", "first_name_variants", "name_key", "names_frame"]
@@ -201,7 +202,7 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     ['jane smith']
     """
     former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype("str")
-    out = pd.Series("", index=names.index, dtype="str")
+    out = text_series("", names.index)
     has = (former.str.strip() != "").to_numpy()
     if not has.any():
         return out

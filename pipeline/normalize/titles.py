@@ -27,6 +27,7 @@ import pandas as pd
 from pipeline.errors import SettingsError
 from pipeline.normalize.title_text import expand_abbreviations, split_headline
 from pipeline.schema import SENIORITY_LEVELS
+from pipeline.text.arrow_text import text_series
 
 __all__ = [
     "ROLE_FAMILIES",
@@ -300,8 +301,5 @@ def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.D
     table = np.array(rows, dtype=object).reshape(len(rows), len(CLASSIFIED))
     picked = table[codes]  # codes are never -1: missing titles were filled with ""
     return pd.DataFrame(
-        {
-            name: pd.Series(picked[:, i], index=titles.index, dtype="str")
-            for i, name in enumerate(CLASSIFIED)
-        }
+        {name: text_series(picked[:, i], titles.index) for i, name in enumerate(CLASSIFIED)}
     )

@@ -10,6 +10,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import text_series
 from pipeline.text.tables import read_table
 
 __all__ = ["KIND_ROWS", "employer_kind_of", "employer_kinds_of"]
@@ -86,4 +87,4 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
         + [""],
         dtype=object,
     )
-    return pd.Series(kinds[codes], index=frame.index, dtype="str")
+    return text_series(kinds[codes], frame.index)
