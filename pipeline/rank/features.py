@@ -51,6 +51,9 @@ Values = tuple[np.ndarray, pd.Series]
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """The column as text, a missing value as ""."""
+    if series.dtype == "str":  # already text: Arrow fills the gaps (no round trip via objects)
+        return series.fillna("")
     return series.astype("object").where(series.notna(), "").astype("str")
 
 
