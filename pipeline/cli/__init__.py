@@ -19,7 +19,9 @@ from __future__ import annotations
 import typer
 import typer.core
 
-from pipeline.cli import career, files, ranking, tracking
+from pipeline.cli import career, files, params, ranking, tracking
+
+params.install()  # text and paths converted without Pydantic (pipeline/cli/params.py)
 
 app = typer.Typer(
     name="prospects",
