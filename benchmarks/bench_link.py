@@ -43,18 +43,28 @@ CACHE = ROOT / "out" / "bench"
 TODAY = date(2026, 11, 28)
 
 
+def _version() -> str:
+    """The generator's and normalize's source, as this process imported them: read at start,
+    since a file edited while a run goes on would file the old code's tables under the new
+    code's name."""
+    digest = hashlib.sha1(Path(generate.__file__).read_bytes())
+    for folder in ("normalize", "text", "data"):
+        for source in sorted((ROOT / "pipeline" / folder).rglob("*")):
+            if source.suffix in {".py", ".csv", ".txt", ".json"}:
+                digest.update(source.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+VERSION = _version()
+
+
 def normalized(
     n_connections: int, n_alumni: int, seed: int = generate.SEED
 ) -> tuple[generate.Benchmark, pd.DataFrame]:
     """The benchmark and its normalized People, cached by size, seed and the version of the
     generator and of the code that normalizes (a cache kept across a normalize change would
     score some seeds on stale columns)."""
-    digest = hashlib.sha1(Path(generate.__file__).read_bytes())
-    for folder in ("normalize", "text", "data"):
-        for source in sorted((ROOT / "pipeline" / folder).rglob("*")):
-            if source.suffix in {".py", ".csv", ".txt", ".json"}:
-                digest.update(source.read_bytes())
-    version = digest.hexdigest()[:8]
+    version = VERSION
     path = CACHE / f"linkage-{version}-{seed}-{n_connections}x{n_alumni}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())

@@ -84,6 +84,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("major",),
         ("same program", "overlapping programs", "different program"),
         program_level,
+        # a shared "Computer Science" says less than a shared "Earth Sciences"
+        tf=((0, "major"),),
         m_prior=(0.9, 0.08, 0.02),
         u_prior=(0.1, 0.05, 0.85),
         fixed=(2,),
@@ -93,6 +95,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("location",),
         ("same city", "different city"),
         city_level,
+        tf=((0, "location"),),  # Toronto is shared by many, Lagos by few
         m_prior=(0.75, 0.25),  # people move; an alumni list's address can be years old
         u_prior=(0.08, 0.92),
     ),

@@ -142,7 +142,11 @@ def test_the_job_comparison_does_not_call_different_titles_the_same(deduplicated
     row = wu.iloc[0]
     assert row["job"] == "same employer"  # "Associate Professor" is not "Professor"
     assert row["grad_year"] == "different"  # twenty years apart: two classes
-    assert row["probability"] < 0.5
+    # an exact name, the same employer and the same program against twenty years and another
+    # city: not linked, and the class years weigh most against
+    assert row["probability"] < Settings().match.threshold
+    weights = {c: row[f"{c} weight"] for c in ("job", "grad_year", "program", "city")}
+    assert min(weights, key=weights.get) == "grad_year"
 
 
 @pytest.mark.parametrize(

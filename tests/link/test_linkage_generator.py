@@ -37,8 +37,17 @@ def test_truth_rows_exist_and_each_hard_case_is_present(bench):
     assert len(bench.duplicates) > 0 and bench.truth.attrs["namesakes"] > 0
 
 
+def _first_year(bench) -> pd.Series:
+    """Each alumni row's earliest class year ("'16 BMath, '22 MASc" -> 2016)."""
+    from pipeline.ingest.alumni_fields import parse_class_years
+
+    return parse_class_years(bench.alumni["Class Year"].astype("str"))[0]
+
+
 def test_careers_follow_the_class_year(bench):
-    alumni = bench.alumni.assign(level=bench.alumni["Current Title"].map(LEVEL_OF))
+    alumni = bench.alumni.assign(
+        level=bench.alumni["Current Title"].map(LEVEL_OF), **{"Class Year": _first_year(bench)}
+    )
     recent = alumni[alumni["Class Year"] >= 2025]["level"]
     early = alumni[alumni["Class Year"] <= 1990]["level"]
     assert recent.isin(["student", "entry"]).mean() > 0.9
@@ -118,3 +127,88 @@ def test_linking_a_small_benchmark_keeps_its_accuracy(seed, today):
     )
     result = evaluate(found, truth)
     assert result.precision >= 0.985 and result.recall >= 0.95, result.summary()
+
+
+def _rows(bench, rows) -> pd.DataFrame:
+    return bench.alumni.iloc[pd.Series(rows).to_numpy() - 1].reset_index(drop=True)
+
+
+def _programs(cell: str) -> set[str]:
+    return {p for p in cell.split("; ") if p}
+
+
+def test_alumni_rows_hold_schooling_and_address_and_connections_do_not(bench):
+    alumni = bench.alumni
+    for column in ("Degree", "Program", "City", "Province/State", "Country"):
+        filled = (alumni[column] != "").mean()
+        assert 0.8 < filled < 0.97, (column, filled)  # mostly there, sometimes blank
+    assert alumni["Program"].nunique() > 20 and alumni["City"].nunique() > 10
+    assert not {"Degree", "Program", "City", "Class Year"} & set(bench.connections.columns)
+
+
+def test_a_second_degree_is_one_cell_with_both_years(bench):
+    from pipeline.ingest.alumni_fields import parse_class_years
+
+    written = bench.alumni["Class Year"].map(lambda v: isinstance(v, str))
+    cells = bench.alumni.loc[written, "Class Year"]
+    assert 0.03 < len(cells) / len(bench.alumni) < 0.15
+    first, every = parse_class_years(cells)
+    years = every.str.split("|").map(lambda ys: [int(y) for y in ys])
+    assert (years.map(len) == 2).all()
+    gap = years.map(lambda ys: ys[1] - ys[0])
+    assert gap.between(2, 9).all() and (first == years.map(min)).all()
+    assert max(max(ys) for ys in years) <= generate.EXPORT_YEAR
+    assert cells.str.fullmatch(r"'\d\d B\w+, '\d\d (MASc|MMath|MBA|PhD)").all()
+
+
+def test_a_persons_two_rows_agree_and_namesakes_do_not(bench):
+    """Duplicate rows share a program and a class year (a record made at the later degree
+    holds that degree only) and mostly a city; alumni of one name who are other people draw
+    their own."""
+    from pipeline.ingest.alumni_fields import parse_class_years
+
+    a = _rows(bench, bench.duplicates["alumni_row_a"])
+    b = _rows(bench, bench.duplicates["alumni_row_b"])
+    years = [parse_class_years(x["Class Year"].astype("str"))[1] for x in (a, b)]
+    shared_year = [bool(set(x.split("|")) & set(y.split("|"))) for x, y in zip(*years, strict=True)]
+    assert all(shared_year)
+    given = (a["Program"] != "") & (b["Program"] != "")
+    shared_program = [
+        bool(_programs(x) & _programs(y))
+        for x, y in zip(a["Program"][given], b["Program"][given], strict=True)
+    ]
+    assert all(shared_program)
+    cities = (a["City"] != "") & (b["City"] != "")
+    same_city = (a["City"][cities] == b["City"][cities]).mean()
+    assert 0.6 < same_city < 0.95  # some records are from before or after a move
+
+    # other people of one name (exact name, not a duplicate pair) in the list
+    rows = bench.alumni.assign(row=range(1, len(bench.alumni) + 1))
+    rows = rows[rows["Program"] != ""]
+    one = {frozenset(p) for p in bench.duplicates[["alumni_row_a", "alumni_row_b"]].to_numpy()}
+    agree, pairs = 0, 0
+    for _, group in rows.groupby(["First Name", "Last Name"]):
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                x, y = group.iloc[i], group.iloc[j]
+                if frozenset((x["row"], y["row"])) in one:
+                    continue
+                pairs += 1
+                agree += bool(_programs(x["Program"]) & _programs(y["Program"]))
+    assert pairs >= 10 and agree / pairs < 0.3
+
+
+def test_schooling_does_not_change_the_people(bench, monkeypatch):
+    """The schooling columns come from their own random stream: other odds for them leave the
+    names, jobs, addresses and the truth as they were, so figures measured before and after
+    they were added compare the same people."""
+    monkeypatch.setattr(generate, "SECOND_DEGREE", 0.5)
+    monkeypatch.setattr(generate, "MOVED", 0.9)
+    other = generate.make(400, 3000, seed=7)
+    school = ["Class Year", "Degree", "Program", "City", "Province/State", "Country"]
+    assert not other.alumni["Program"].equals(bench.alumni["Program"])
+    pd.testing.assert_frame_equal(other.alumni.drop(columns=school),
+                                  bench.alumni.drop(columns=school))  # fmt: skip
+    pd.testing.assert_frame_equal(other.connections, bench.connections)
+    pd.testing.assert_frame_equal(other.truth, bench.truth)
+    pd.testing.assert_frame_equal(other.duplicates, bench.duplicates)
