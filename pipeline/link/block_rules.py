@@ -225,23 +225,31 @@ def _combine(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 
 
 def _self_pairs(key: np.ndarray, pos: np.ndarray, side: np.ndarray | None = None) -> pd.DataFrame:
-    """All pairs of positions sharing a key (each block with itself; blocks are small); with
-    ``side``, only pairs where a True entry (left) meets a False one."""
+    """All pairs of positions sharing a key (each block with itself; blocks are small), by
+    block, then by the pair's earlier entry, then its later one (entries by position then
+    side); with ``side``, only pairs where a True entry (left) meets a False one."""
     n = int(pos.max(initial=0)) + 1
     flag = np.zeros(len(key), "int64") if side is None else side.astype("int64")
     entries = distinct((key * n + pos) * 2 + flag)  # by key then position, repeats dropped
     key, pos, flag = entries // (2 * n), entries // 2 % n, entries % 2
-    after = np.searchsorted(key, key, side="right") - np.arange(len(key)) - 1  # later in block
-    first = np.repeat(np.arange(len(key)), after)
-    second = ragged(np.arange(len(key)) + 1, after)
     if side is None:
+        after = np.searchsorted(key, key, side="right") - np.arange(len(key)) - 1  # later
+        first = np.repeat(np.arange(len(key)), after)
+        second = ragged(np.arange(len(key)) + 1, after)
         return pd.DataFrame({"left": pos[first], "right": pos[second]})
-    keep = (flag[first] != flag[second]) & (pos[first] != pos[second])
+    # Only a True entry and a False one of a block make a pair: each True entry meets its
+    # block's False entries (a block of a common last name holds hundreds of records, and a
+    # former name a few), then the pairs are put in the order of all pairs of a block.
+    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
+    block = np.repeat(np.arange(len(start)), np.diff(np.r_[start, len(key)]))
+    false = np.flatnonzero(flag == 0)  # by block, then position
+    false_count = np.bincount(block[false], minlength=len(start))
+    false_start = np.cumsum(false_count) - false_count
+    true = np.flatnonzero(flag == 1)
+    meets = false_count[block[true]]
+    first = np.repeat(true, meets)
+    second = false[ragged(false_start[block[true]], meets)]
+    keep = pos[first] != pos[second]
     first, second = first[keep], second[keep]
-    swap = flag[second] == 1
-    return pd.DataFrame(
-        {
-            "left": np.where(swap, pos[second], pos[first]),
-            "right": np.where(swap, pos[first], pos[second]),
-        }
-    )
+    order = np.lexsort((np.maximum(first, second), np.minimum(first, second)))
+    return pd.DataFrame({"left": pos[first][order], "right": pos[second][order]})
