@@ -112,9 +112,12 @@ def candidate_pairs(
     [[0, 1]]
     """
     allowed = _allowed(frame, unique_sources)
-    found: list[pd.DataFrame] = []
+    found: list[np.ndarray] = []
     per_rule: dict[str, int] = {}
     skipped: dict[str, int] = {}
+    # One int64 per pair (left * n + right) makes the union a single sort instead of a
+    # frame-wide hash.
+    n = max(len(frame), 1)
     for rule in rules:
         if not set(rule.needs) <= set(frame.columns):
             continue
@@ -122,16 +125,13 @@ def candidate_pairs(
             pairs, skipped[rule.name] = rule._blocks(frame)
         else:
             pairs = rule.pairs(frame)
-        pairs = _ordered(pairs)
-        pairs = pairs[allowed(pairs)]
-        per_rule[rule.name] = len(pairs)
-        found.append(pairs)
+        left, right = _ordered_arrays(pairs)
+        keep = allowed(left, right)
+        per_rule[rule.name] = int(keep.sum())
+        found.append(left[keep] * n + right[keep])
     if not found:
         return Candidates(EMPTY.copy(), per_rule, skipped)
-    both = np.concatenate([p.to_numpy(dtype="int64") for p in found])
-    # One int64 per pair makes the union a single sort instead of a frame-wide hash.
-    n = max(len(frame), 1)
-    union = distinct(both[:, 0] * n + both[:, 1])
+    union = distinct(np.concatenate(found))
     pairs = pd.DataFrame({"left": union // n, "right": union % n})
     return Candidates(pairs, per_rule, skipped)
 
@@ -185,23 +185,23 @@ def declared_rules(
     return tuple(rules)
 
 
-def _ordered(pairs: pd.DataFrame) -> pd.DataFrame:
-    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+def _ordered_arrays(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """left < right (int64) of each pair of two different positions."""
+    left = pairs["left"].to_numpy().astype("int64", copy=False)
+    right = pairs["right"].to_numpy().astype("int64", copy=False)
     keep = left != right
-    return pd.DataFrame(
-        {"left": np.minimum(left, right)[keep], "right": np.maximum(left, right)[keep]}
-    )
+    return np.minimum(left, right)[keep], np.maximum(left, right)[keep]
 
 
 def _allowed(frame: pd.DataFrame, unique_sources: Sequence[str]):
-    """A mask function: False for pairs inside one file of a unique source."""
+    """A mask function of (left, right) positions: False for pairs inside one file of a
+    unique source."""
     if not {"source", "source_file"} <= set(frame.columns) or not unique_sources:
-        return lambda pairs: np.ones(len(pairs), dtype=bool)
+        return lambda left, right: np.ones(len(left), dtype=bool)
     unique = unique_records(frame, unique_sources)
     file_codes = pd.factorize(frame["source_file"])[0]
 
-    def mask(pairs: pd.DataFrame) -> np.ndarray:
-        left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    def mask(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         same_file = file_codes[left] == file_codes[right]
         return ~(same_file & unique[left] & unique[right])
 
