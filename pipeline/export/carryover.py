@@ -23,6 +23,7 @@ import pandas as pd
 from anyascii import anyascii
 
 from pipeline.export.cells import safe_link
+from pipeline.text.arrow_text import text_series
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -162,8 +163,8 @@ def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
 def _match(rows: pd.DataFrame, candidates: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(prospect_id or "" per row, the level that matched)."""
     row_keys, cand_keys = _row_keys(rows), _candidate_keys(candidates)
-    target = pd.Series("", index=rows.index, dtype="str")
-    level = pd.Series("", index=rows.index, dtype="str")
+    target = text_series("", rows.index)
+    level = text_series("", rows.index)
     for label, cand_cols, row_cols in LEVELS:
         cand = cand_keys[list(dict.fromkeys([*cand_cols, "prospect_id"]))].drop_duplicates()
         cand = cand[(cand[list(cand_cols)] != "").all(axis=1)]
@@ -226,7 +227,7 @@ def carry_over(
     mine = values.loc[ranked_rows]
     differs = (mine.notna() & (mine.astype(str) != best.astype(str))).any(axis=1)
 
-    why = pd.Series("", index=rows.index, dtype="str")
+    why = text_series("", rows.index)
     why[differs[differs].index] = "linked to the same person as another row; edits kept here"
     gone = (target == "") & edited
     why[gone] = "no longer in your files"

@@ -31,6 +31,7 @@ from pipeline.ingest.coded import Coded, clean_coded, combine, object_array, one
 from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
+from pipeline.text.arrow_text import taken_series, text_series
 
 # The layout's names (and the column mapping) are importable from here, where callers found them.
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
@@ -164,8 +165,8 @@ def _display(value: str) -> str:
 
 def _per_value(col: Coded, fn) -> pd.Series:
     """A vectorised Series cleaner run on the distinct values only, then spread to the rows."""
-    values = fn(pd.Series(col.values, dtype="str")).to_numpy(dtype=object)
-    return pd.Series(values[col.codes], dtype="str")
+    values = fn(text_series(col.values)).to_numpy(dtype=object)
+    return taken_series(values, col.codes)
 
 
 def _location(location: Coded, *parts: Coded) -> pd.Series:
@@ -173,14 +174,14 @@ def _location(location: Coded, *parts: Coded) -> pd.Series:
     tuples, members = combine([location, *parts])
     cells = [col.values[m] for col, m in zip([location, *parts], members, strict=True)]
     built = [loc or ", ".join(p for p in ps if p) for loc, *ps in zip(*cells, strict=True)]
-    return pd.Series(object_array(built)[tuples.codes], dtype="str")
+    return taken_series(object_array(built), tuples.codes)
 
 
 def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) -> pd.Series:
     """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate."""
     n = len(full_name)
     if not raw:
-        return pd.Series([""] * n, dtype="str")
+        return text_series([""] * n)
     # Blank cells (empty or only spaces) are judged once per distinct value of each column.
     filled = {}
     for c, col in raw.items():
@@ -206,7 +207,7 @@ def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) ->
     if dup.any():
         lines = np.asarray(found.table.lines)
         reasons[kept[dup]] = [f"exact duplicate of row {int(x)}" for x in lines[first[dup]]]
-    return pd.Series(reasons, dtype="str")
+    return text_series(reasons)
 
 
 def _first_equal_row(

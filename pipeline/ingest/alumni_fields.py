@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from pipeline.errors import SettingsError
 from pipeline.ingest.alumni_names import person_names, split_cjk
 from pipeline.ingest.coded import Coded, combine
+from pipeline.text.arrow_text import taken_series
 
 # person_names and split_cjk are importable from here, where callers found them before.
 __all__ = [
@@ -216,7 +217,7 @@ def parse_class_years(values: pd.Series, *more: pd.Series) -> tuple[pd.Series, p
     every = np.asarray([p[1] for p in parsed], dtype=object)
     return (
         pd.Series(grad.take(pairs.codes), index=values.index),
-        pd.Series(every[pairs.codes], index=values.index, dtype="str"),
+        taken_series(every, pairs.codes, values.index),
     )
 
 

@@ -22,6 +22,7 @@ from pipeline.ingest.display_names import (
     display_case,
     parse_full_name,
 )
+from pipeline.text.arrow_text import taken_series, text_series
 
 _CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff々ー・\s]+$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -79,7 +80,7 @@ def person_names(
     >>> names.iloc[0, :3].tolist()
     ['Mary', 'McDonald', 'Mary McDonald']
     """
-    empty = pd.Series([""] * len(first), index=first.index, dtype="str")
+    empty = text_series([""] * len(first), first.index)
     nickname = empty
     if full is not None:
         parsed = per_unique(full, _parse_full)
@@ -104,12 +105,12 @@ def person_names(
     cjk = np.fromiter(map(_both_cjk, given_first, family), bool, len(f))
     spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
     full = np.where(cjk, family + given_first, spaced)
-    names["full_name"] = pd.Series(full[pairs.codes], index=first.index, dtype="str")
+    names["full_name"] = taken_series(full, pairs.codes, first.index)
     names["last_name"] = recased.series(first.index)
     same = (given == first).to_numpy()
     shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
     given_name = np.where(same, names["first_name"].to_numpy(dtype=object), shown.column())
-    names["given_name"] = pd.Series(given_name, index=first.index, dtype="str")
+    names["given_name"] = text_series(given_name, first.index)
     return names
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest import clean
+from pipeline.text.arrow_text import taken_series
 
 _MULTI = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 
@@ -49,7 +50,7 @@ class Coded:
         return self.values[self.codes]
 
     def series(self, index: pd.Index | None = None) -> pd.Series:
-        return pd.Series(self.column(), index=index, dtype="str")
+        return taken_series(self.values, self.codes, index)
 
     def where_empty(self, other: Coded) -> Coded:
         """This column, with ``other`` where it is ""."""

@@ -27,6 +27,7 @@ from pipeline.ingest.table import (
     frame_of,
     no_header,
 )
+from pipeline.text.arrow_text import text_series
 
 DELIMITERS = (",", ";", "\t", "|")
 _HEAD_LINES = 400  # lines looked at to choose the delimiter; the header is within max_scan of them
@@ -361,7 +362,7 @@ def _named(header: Sequence[str], frame: pd.DataFrame) -> pd.DataFrame:
     data = {}
     for j, n in enumerate(clean_header(cells)):
         if j >= frame.shape[1]:
-            data[n] = pd.Series([""] * len(frame), dtype="str")
+            data[n] = text_series([""] * len(frame))
             continue
         col = frame[j]
         if not cells[j].strip() and not (col.to_numpy() != "").any():

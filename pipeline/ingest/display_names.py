@@ -17,6 +17,7 @@ import pandas as pd
 from nameparser import HumanName
 
 from pipeline.ingest.credentials import join_credentials, split_credentials
+from pipeline.text.arrow_text import text_series
 from pipeline.text.names import dotless, name_table
 
 __all__ = ["clean_display", "clean_names_frame", "display_case", "parse_full_name"]
@@ -193,9 +194,7 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
         creds[i] = join_credentials(f"{f_creds[i]}, {l_creds[i]}")
     columns = {"first_name": first_name, "last_name": last_name}
     columns |= {"full_name": full_name, "credentials": creds}
-    return pd.DataFrame(
-        {k: pd.Series(v, index=first.index, dtype="str") for k, v in columns.items()}
-    )
+    return pd.DataFrame({k: text_series(v, first.index) for k, v in columns.items()})
 
 
 class _FieldTable:

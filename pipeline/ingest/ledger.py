@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import schema
+from pipeline.text.arrow_text import text_array, text_series
 from pipeline.text.placeholders import is_placeholder
 
 
@@ -62,10 +63,10 @@ def ledger_rows(
     reasons = list(reasons)
     return pd.DataFrame(
         {
-            "source_file": pd.Series([source_file] * len(lines), dtype="str"),
+            "source_file": text_series([source_file] * len(lines)),
             "source_row": lines,
-            "outcome": pd.Series([outcome] * len(lines), dtype="str"),
-            "reason": pd.Series(reasons, dtype="str"),
+            "outcome": text_series([outcome] * len(lines)),
+            "reason": text_series(reasons),
         }
     )
 
@@ -78,7 +79,7 @@ def duplicate_reasons(
     nonempty = keys != ""
     first_line = pd.Series(lines).groupby(keys.where(nonempty)).transform("first")
     dup = nonempty & keys.duplicated(keep="first")
-    out = pd.Series([""] * len(keys), dtype="str")
+    out = text_series([""] * len(keys))
     out[dup] = what + " " + first_line[dup].astype("int64").astype(str)
     return out
 
@@ -195,7 +196,7 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
         elif col == "source_row":
             data[col] = np.zeros(n, dtype="int64")
         else:
-            data[col] = [""] * n
+            data[col] = text_array([""] * n)
     frame = pd.DataFrame({k: _values(v) for k, v in data.items()})
     for col in schema.PEOPLE:
         if col not in ("grad_year", "connected_on", "source_row"):
@@ -210,7 +211,11 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
 
 
 def _values(v: object) -> object:
-    return v.to_numpy() if isinstance(v, pd.Series) else v
+    if isinstance(v, pd.Series):
+        # A text column keeps its Arrow strings: to NumPy objects and back to text cost about a
+        # second per 200,000 rows of an alumni list, for the same column.
+        return v.array if v.dtype == "str" else v.to_numpy()
+    return v
 
 
 EXCEL_ROWS = 1_048_576  # rows in one worksheet (Excel and LibreOffice)

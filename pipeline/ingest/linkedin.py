@@ -36,6 +36,7 @@ from pipeline.ingest.ledger import (
 from pipeline.ingest.readers import TextTable, clean_header, decode, read_text_table
 from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.safety import check_input
+from pipeline.text.arrow_text import text_series
 
 SOURCE = "connections"
 
@@ -143,8 +144,8 @@ def _raw_columns(
             elif not h.startswith("column "):  # "column N": cells past the header's end
                 label = header[j]
                 extras.setdefault(label, np.full(n, "", dtype=object))[start:stop] = values
-    as_series = {k: pd.Series(v, dtype="str") for k, v in targets.items()}
-    return as_series, {k: pd.Series(v, dtype="str") for k, v in extras.items()}
+    as_series = {k: text_series(v) for k, v in targets.items()}
+    return as_series, {k: text_series(v) for k, v in extras.items()}
 
 
 def _joined_rows(
@@ -166,7 +167,7 @@ def _identity(slug: pd.Series, fields: Sequence[pd.Series]) -> pd.Series:
     no_url = (slug == "").to_numpy()
     if no_url.any():
         joined = ["row:" + "\x1f".join(t) for t in zip(*(f[no_url] for f in fields), strict=True)]
-        key[no_url] = pd.Series(joined, index=key.index[no_url], dtype="str")
+        key[no_url] = text_series(joined, key.index[no_url])
     return key
 
 
@@ -206,7 +207,7 @@ def connections_from_table(table: TextTable) -> Ingested:
     reasons[~has_name & anything_else] = "no name"
     reasons[preamble] = "LinkedIn's Notes preamble again (exports joined into one file)"
     reasons[header_rows] = "header row again (exports joined into one file)"
-    reasons = pd.Series(reasons, dtype="str")
+    reasons = text_series(reasons)
     # Zero duplicate URLs in real exports: a repeated slug means exports were joined. Without a
     # URL (older exports) a row repeated in every field is the same connection.
     key = _identity(slug, (names["full_name"], company, title, mail, when))

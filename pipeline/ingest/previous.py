@@ -24,6 +24,7 @@ from pipeline.ingest.bounds import check_spreadsheet
 from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
 from pipeline.safety import check_input, file_signature
+from pipeline.text.arrow_text import text_series
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -339,7 +340,7 @@ def _manual_people(
         "title": get["Title"],
         "school": get["School"],
         "grad_year": pd.array(year, dtype="Int64"),
-        "source": pd.Series([SOURCE] * n, dtype="str"),
+        "source": text_series([SOURCE] * n),
         "source_file": file + " [" + hand["_sheet"].astype(str) + "]",
         "source_row": hand["_row"].astype("int64"),
         "record_id": record,

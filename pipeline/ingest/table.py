@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.text.arrow_text import text_series
 
 HeaderScorer = Callable[[Sequence[str]], float]
 """Given the cells of a candidate header row, how header-like it is (e.g. known column names)."""
@@ -114,5 +115,5 @@ def frame_of(header: Sequence[str], body: list[list[str]]) -> pd.DataFrame:
     for j, (n, col) in enumerate(zip(names, columns, strict=True)):
         if not cells[j].strip() and not any(col):
             continue
-        data[n] = pd.Series(col, dtype="str") if col else pd.Series([], dtype="str")
+        data[n] = text_series(col)
     return pd.DataFrame(data, index=pd.RangeIndex(len(body)))

@@ -22,6 +22,7 @@ from pipeline.ingest import clean
 from pipeline.ingest.alumni_layout import check_file, first_table
 from pipeline.ingest.ledger import FileReport
 from pipeline.ingest.readers import TextTable
+from pipeline.text.arrow_text import text_series
 
 COLUMNS = ("employer", "advocacy", "motivation", "posting", "lamp_order", "source_row")
 WHAT = "a LAMP target list (a header row with Employer, Advocacy, Motivation, Posting)"
@@ -78,7 +79,7 @@ def read_targets(path: Path, *, max_bytes: int = 500_000_000) -> tuple[pd.DataFr
             by_field[field] = column
     rows = table.rows.reset_index(drop=True)
     n = len(rows)
-    blank = pd.Series([""] * n, dtype="str")
+    blank = text_series([""] * n)
     employer = clean.text(rows[by_field["employer"]])
     out = pd.DataFrame({"employer": employer})
     advocacy = clean.text(rows[by_field["advocacy"]]) if "advocacy" in by_field else blank
@@ -89,7 +90,7 @@ def read_targets(path: Path, *, max_bytes: int = 500_000_000) -> tuple[pd.DataFr
         out[field] = pd.to_numeric(digit, errors="coerce").fillna(0).clip(0, 3).astype(int)
     out["source_row"] = np.asarray(table.lines, dtype="int64")
     key = employer.str.casefold()
-    reasons = pd.Series([""] * n, dtype="str")
+    reasons = text_series([""] * n)
     dup = (key != "") & key.duplicated(keep="first")
     first_row = out["source_row"].groupby(key).transform("first")
     reasons[dup] = "duplicate of row " + first_row[dup].astype(str)

@@ -19,6 +19,7 @@ from pipeline.normalize.schools import school_keys
 from pipeline.normalize.stage import career_stage, last_degree_years
 from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
+from pipeline.text.arrow_text import text_series
 
 __all__ = ["normalize", "summary", "unknowns_line"]
 
@@ -124,7 +125,7 @@ def _school_status(frame: pd.DataFrame) -> pd.Series:
     given = frame["school"].fillna("").astype("str").str.strip() != ""
     known = frame["school_key"].fillna("").astype("str") != ""
     status = np.where(known, "known", np.where(given, "unknown (no key)", "empty"))
-    return pd.Series(status, index=frame.index, dtype="str")
+    return text_series(status, frame.index)
 
 
 def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -145,7 +146,7 @@ def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     seniority = _table(frame["seniority"].replace("", UNKNOWN), levels)
     family = _table(frame["role_family"].replace("", UNKNOWN))
     if UNKNOWN not in set(family["value"]):
-        family = pd.concat([family, _table(pd.Series([], dtype="str"), (UNKNOWN,))])
+        family = pd.concat([family, _table(text_series([]), (UNKNOWN,))])
     return {
         "seniority": seniority[
             (seniority["count"] > 0) | (seniority["value"] == UNKNOWN)

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import text_series
 from pipeline.text.fold import fold
 from pipeline.text.tables import read_table
 
@@ -141,7 +142,7 @@ def employer_kinds(keys: pd.Series) -> pd.Series:
     """``employer_kind`` of each company key, once per unique key, on the same index."""
     codes, uniques = pd.factorize(keys.fillna(""))
     values = np.array([employer_kind(str(k)) for k in uniques] + [""], dtype=object)
-    return pd.Series(values[codes], index=keys.index, dtype="str")
+    return text_series(values[codes], keys.index)
 
 
 def company_similarity(a: str, b: str) -> float:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.display_names import clean_display
+from pipeline.text.arrow_text import taken_series, text_series
 from pipeline.text.names import fold_name, last_key, nicknamer
 
 __all__ = ["alternate_name_keys", "first_name_variants", "name_key", "names_frame"]
@@ -93,7 +94,10 @@ def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
         "first_name_variants": [f_vars[f] for f, _ in pairs],
     }
     return pd.DataFrame(
-        {name: np.asarray(values, dtype=object)[inverse] for name, values in columns.items()},
+        {
+            name: taken_series(np.asarray(values, dtype=object), inverse, first.index)
+            for name, values in columns.items()
+        },
         index=first.index,
     ).astype("str")
 
@@ -201,7 +205,7 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     ['jane smith']
     """
     former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype("str")
-    out = pd.Series("", index=names.index, dtype="str")
+    out = text_series("", names.index)
     has = (former.str.strip() != "").to_numpy()
     if not has.any():
         return out

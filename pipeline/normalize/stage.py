@@ -27,6 +27,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import text_array
+
 __all__ = [
     "BUCKETS",
     "SOURCES",
@@ -161,7 +163,7 @@ def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
         {
             "career_years": np.round(years, 1),
             "career_years_sd": np.round(sd, 2),
-            "career_years_source": pd.array(source, dtype="str"),
+            "career_years_source": text_array(source),
         },
         index=frame.index,
     )

@@ -27,6 +27,7 @@ import pandas as pd
 from pipeline.errors import SettingsError
 from pipeline.normalize.title_text import expand_abbreviations, split_headline
 from pipeline.schema import SENIORITY_LEVELS
+from pipeline.text.arrow_text import taken_series
 
 __all__ = [
     "ROLE_FAMILIES",
@@ -298,10 +299,8 @@ def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.D
             by_clean[clean] = (*_seniority_of(clean, rules), _family_of(clean))
         rows.append((*by_clean[clean], clean, company, "|".join(past)))
     table = np.array(rows, dtype=object).reshape(len(rows), len(CLASSIFIED))
-    picked = table[codes]  # codes are never -1: missing titles were filled with ""
+    # codes are never -1: missing titles were filled with ""; each column is made text once per
+    # distinct title, then taken for the rows
     return pd.DataFrame(
-        {
-            name: pd.Series(picked[:, i], index=titles.index, dtype="str")
-            for i, name in enumerate(CLASSIFIED)
-        }
+        {name: taken_series(table[:, i], codes, titles.index) for i, name in enumerate(CLASSIFIED)}
     )

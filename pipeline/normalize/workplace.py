@@ -10,6 +10,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import taken_series
 from pipeline.text.tables import read_table
 
 __all__ = ["KIND_ROWS", "employer_kind_of", "employer_kinds_of"]
@@ -74,16 +75,16 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
         if school_col
         else pd.Series(False, index=frame.index)
     )
-    pairs = pd.MultiIndex.from_arrays(
-        [keys.to_numpy(), school.to_numpy(), (named != "").to_numpy()]
-    )
-    codes, uniques = pd.factorize(pairs)
+    # The distinct (employer, school, named) triples from integer codes, in the order they first
+    # appear (factorizing a MultiIndex of the three took a second at 200,000 rows).
+    key_codes, key_values = pd.factorize(keys.to_numpy(dtype=object))
+    flags = school.to_numpy(dtype=bool) * 2 + (named != "").to_numpy(dtype=bool)
+    codes, triples = pd.factorize(key_codes.astype(np.int64) * 4 + flags)
     kinds = np.array(
         [
-            employer_kind_of(k, bool(s), employer_kind(k)) or ("other" if n else "")
-            for k, s, n in uniques
-        ]
-        + [""],
+            employer_kind_of(k, bool(t & 2), employer_kind(k)) or ("other" if t & 1 else "")
+            for k, t in zip(key_values[triples // 4], triples % 4, strict=True)
+        ],
         dtype=object,
     )
-    return pd.Series(kinds[codes], index=frame.index, dtype="str")
+    return taken_series(kinds, codes, frame.index)

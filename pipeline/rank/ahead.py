@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import text_array
+
 __all__ = ["AHEAD_COLUMNS", "MY_SD", "years_ahead"]
 
 MY_SD = 1.0  # the user's own start year, from their settings or archive
@@ -36,7 +38,7 @@ def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFr
             {
                 "years_ahead": np.full(len(stage), np.nan),
                 "years_ahead_sd": np.full(len(stage), np.nan),
-                "years_ahead_source": pd.array(["unknown"] * len(stage), dtype="str"),
+                "years_ahead_source": text_array(["unknown"] * len(stage)),
             },
             index=stage.index,
         )
@@ -55,7 +57,7 @@ def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFr
         {
             "years_ahead": np.round(years - my_career_years, 1),
             "years_ahead_sd": np.round(np.sqrt(theirs**2 + MY_SD**2), 2),
-            "years_ahead_source": pd.array(source, dtype="str"),
+            "years_ahead_source": text_array(source),
         },
         index=stage.index,
     )

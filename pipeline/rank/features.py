@@ -25,6 +25,7 @@ from pipeline.rank.ahead import years_ahead
 from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
 from pipeline.rank.roles import synonym_fit
+from pipeline.text.arrow_text import text_series
 from pipeline.text.tfidf import char_wb_tfidf
 
 __all__ = ["FEATURES", "SENIOR_LEADERS", "Context", "Signal", "context", "target_companies"]
@@ -50,12 +51,15 @@ Values = tuple[np.ndarray, pd.Series]
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """The column as text, a missing value as ""."""
+    if series.dtype == "str":  # already text: Arrow fills the gaps (no round trip via objects)
+        return series.fillna("")
     return series.astype("object").where(series.notna(), "").astype("str")
 
 
 def _none(p: pd.DataFrame) -> Values:
     """A feature the targets do not use: unknown (a blank cell in the workbook), not 0."""
-    return np.full(len(p), np.nan), pd.Series("", index=p.index, dtype="str")
+    return np.full(len(p), np.nan), text_series("", p.index)
 
 
 def _directional(texts: list[str], targets: list[str]) -> np.ndarray:
@@ -118,7 +122,7 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
         dtype=object,
     )
     evidence = np.where(value >= MENTION, words[how] + role + "'", "")
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 def _lamp_scale(targets: pd.DataFrame) -> np.ndarray:
@@ -186,7 +190,7 @@ def company_fit(p: pd.DataFrame, ctx: Context) -> Values:
     )
     evidence = np.full(len(p), "", dtype=object)
     evidence[hit] = found + lamp
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
@@ -207,7 +211,7 @@ def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
     evidence = np.where(
         shared & same_program, evidence + ", same program (" + program + ")", evidence
     )
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
@@ -241,7 +245,7 @@ def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
     )
     seniority = _text(p["seniority"])
     evidence = np.where(leader, evidence + "; senior leader (" + seniority + ")", evidence)
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 def warmth(p: pd.DataFrame, ctx: Context) -> Values:
@@ -261,7 +265,7 @@ def warmth(p: pd.DataFrame, ctx: Context) -> Values:
         "intro": "intro possible",
         "cold": "no connection yet",
     }
-    return value, pd.Series(pd.Series(kind).map(words).to_numpy(), index=p.index, dtype="str")
+    return value, text_series(pd.Series(kind).map(words).to_numpy(), p.index)
 
 
 def location_fit(p: pd.DataFrame, ctx: Context) -> Values:
@@ -283,7 +287,7 @@ def location_fit(p: pd.DataFrame, ctx: Context) -> Values:
         ["location unknown", "in " + where + " (target " + best + ")"],
         "in " + where + ", outside the target locations",
     )
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 def industry_fit(p: pd.DataFrame, ctx: Context) -> Values:
@@ -303,7 +307,7 @@ def industry_fit(p: pd.DataFrame, ctx: Context) -> Values:
         ["industry unknown", "industry " + industry + " (target " + target + ")"],
         "industry " + industry + ", not a target",
     )
-    return value, pd.Series(evidence, index=p.index, dtype="str")
+    return value, text_series(evidence, p.index)
 
 
 @dataclass(frozen=True)

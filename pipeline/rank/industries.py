@@ -15,6 +15,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pipeline.normalize.companies import company_key
+from pipeline.text.arrow_text import text_series
 
 MATCH = 90  # token_set_ratio a user's word needs against an industry's words
 
@@ -73,5 +74,5 @@ def industry_of(p: pd.DataFrame) -> pd.Series:
     if "industry" in p:
         codes, uniq = pd.factorize(p["industry"].fillna("").astype("str"))
         own = np.array(canonical(list(uniq)), dtype=object)[codes] if len(uniq) else np.array([])
-        out = pd.Series(np.where(own != "", own, out.to_numpy()), index=p.index, dtype="str")
+        out = text_series(np.where(own != "", own, out.to_numpy()), p.index)
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.normalize.companies import company_keys
+from pipeline.text.arrow_text import text_series
 
 MAX_INTROS = 3
 
@@ -83,5 +84,6 @@ def intro_paths(
     names = best.groupby("company_key", sort=False)["label"].agg("; ".join)
     others = ~prospects["is_connection"].astype(bool)
     mapped = _text(prospects["company_key"]).map(names).astype("object")
-    out = mapped.where(mapped.notna(), "").astype("str")
+    filled = mapped.where(mapped.notna(), "").to_numpy(dtype=object)
+    out = text_series(filled, mapped.index).rename(mapped.name)  # Arrow reads the texts
     return out.where(others, "").astype("str")

@@ -11,6 +11,7 @@ import pandas as pd
 from pipeline.normalize.companies import company_key
 from pipeline.rank.context import Context
 from pipeline.settings import Settings
+from pipeline.text.arrow_text import text_series
 
 
 def active_weights(ctx: Context) -> dict[str, float]:
@@ -115,7 +116,7 @@ def excluded(
     parent = (
         prospects["company_parent"] if "company_parent" in prospects else prospects["company_key"]
     )
-    reason = pd.Series("", index=prospects.index, dtype="str")
+    reason = text_series("", prospects.index)
     at_excluded = same_employer(prospects["company_key"], keys) | parent.isin(keys).to_numpy()
     reason[at_excluded] = "excluded employer"
     at_mine = same_employer(prospects["company_key"], mine) & (reason == "").to_numpy()

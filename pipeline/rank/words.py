@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
+from pipeline.text.arrow_text import text_series
 
 MAX_OPENER = 300
 ASK = "I'd value 15 minutes of your perspective on "
@@ -129,7 +130,7 @@ def why(
     from score.contributions) orders the parts; without it the features' values do.
     """
     if not len(ranked):
-        return pd.Series([], index=ranked.index, dtype="str")
+        return text_series([], ranked.index)
     s = strengths if strengths is not None else ranked
     get = lambda c: s[c].fillna(0).to_numpy(float) if c in s else np.zeros(len(ranked))  # noqa: E731
     parts = [_school_part(ranked, my_school), _job_part(ranked), _stage_part(ranked)]
@@ -147,7 +148,7 @@ def why(
     reach = _reach_part(ranked)
     capital = _per_unique(reach, str.capitalize)
     out = np.where(sentence != "", sentence + "; " + reach, capital)
-    return pd.Series(out, index=ranked.index, dtype="str")
+    return text_series(out, ranked.index)
 
 
 def _short(school: str) -> str:
@@ -194,7 +195,7 @@ def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True)
     question: their path to their title at their employer, as the data gives them.
     """
     if not len(ranked):
-        return pd.Series([], index=ranked.index, dtype="str")
+        return text_series([], ranked.index)
     me = "student" if i_am_student else "alum"
     first = _text(ranked, "first_name")
     first = np.where(first != "", first, _text(ranked, "full_name"))
@@ -221,4 +222,4 @@ def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True)
         ],
         dtype=object,
     )
-    return pd.Series(_truncate(lines, MAX_OPENER), index=ranked.index, dtype="str")
+    return text_series(_truncate(lines, MAX_OPENER), ranked.index)
