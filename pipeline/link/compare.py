@@ -22,6 +22,7 @@ from pipeline.link.person import (
     JOB_LEVELS,
     NAME,
     NAME_LEVELS,
+    PROGRAM_LEVELS,
     city_level,
     job_level,
     name_conditions,
@@ -82,13 +83,14 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison(
         "program",
         ("major",),
-        ("same program", "overlapping programs", "different program"),
+        PROGRAM_LEVELS,
         program_level,
         # a shared "Computer Science" says less than a shared "Earth Sciences"
         tf=((0, "major"),),
-        m_prior=(0.9, 0.08, 0.02),
-        u_prior=(0.1, 0.05, 0.85),
-        fixed=(2,),
+        m_prior=(0.88, 0.08, 0.02, 0.02),
+        u_prior=(0.1, 0.05, 0.03, 0.82),
+        fixed=(3,),
+        optional=("degree",),
     ),
     Comparison(
         "city",

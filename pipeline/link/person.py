@@ -293,15 +293,42 @@ def job_level(
     )  # fmt: skip
 
 
+PROGRAM_LEVELS = (
+    "same program",
+    "overlapping programs",
+    "same program, another degree",
+    "different program",
+)
+
+
 def program_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     """Program (major) of two records: the same, one of a double major's ("Statistics;
-    Computer Science" against "Statistics"), or another; NULL where either has none."""
+    Computer Science" against "Statistics"), the same program under degrees that share none
+    (a BMath and an MMath in Computer Science: two people of one class, or a record made at
+    each degree), or another program; NULL where either has none. The degree (optional column
+    ``degree``) only splits the same or overlapping programs, and only where both records
+    name one: "BMath; PhD" against "PhD" shares a degree."""
     x, y = (per_value(f["major"], _folded) for f in (a, b))
     same = x == y
     overlap = similarity(pd.Series(x, dtype="str"), pd.Series(y, dtype="str"), token_set_ratio)
     overlap = overlap >= 0.95
-    level = np.select([same, overlap], [0, 1], default=2)
+    other_degree = np.zeros(len(x), dtype=bool)
+    if "degree" in a.columns and "degree" in b.columns:
+        dx, dy = (per_value(f["degree"], _folded) for f in (a, b))
+        # once per distinct pair of degree texts: a few dozen degrees, many pairs
+        inverse, ux, uy = pair_codes(pd.Series(dx, dtype="str"), pd.Series(dy, dtype="str"))
+        disjoint = np.fromiter(
+            (_disjoint(p, q) for p, q in zip(ux, uy, strict=True)), bool, len(ux)
+        )
+        other_degree = disjoint[inverse] if len(inverse) else other_degree
+    level = np.select([(same | overlap) & other_degree, same, overlap], [2, 0, 1], default=3)
     return np.where(blank(a, b, "major"), NULL, level)
+
+
+def _disjoint(p: str, q: str) -> bool:
+    """Two "; "-joined lists, both given, with no item in common."""
+    a, b = {t.strip() for t in p.split(";")} - {""}, {t.strip() for t in q.split(";")} - {""}
+    return bool(a and b) and not a & b
 
 
 def city_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
