@@ -409,7 +409,11 @@ def main() -> None:
             "person, with their own year, career, email and profile) drawn with replacement in "
             "proportion to how common the full name is; an e-mail address belongs to one person "
             "(first.last and a number, moved on where two people of one name drew the same "
-            "one). Precision and recall count "
+            "one). The alumni list carries degree, program, class year (a second degree as "
+            "\"'96 BMath, '02 PhD\") and city, drawn per person, so a person's rows agree but "
+            "for a real export's drift (a duplicate row may hold another city or the later "
+            "degree alone; any row may leave a field blank); LinkedIn's table has none of "
+            "them. Precision and recall count "
             "connection-alum pairs that end in one prospect.\n\n" + table
         )
         if not args.no_record:

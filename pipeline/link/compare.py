@@ -87,7 +87,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         program_level,
         # a shared "Computer Science" says less than a shared "Earth Sciences"
         tf=((0, "major"),),
-        m_prior=(0.88, 0.08, 0.02, 0.02),
+        # a record made at each degree holds its own: rare among one person's records
+        m_prior=(0.89, 0.08, 0.01, 0.02),
         u_prior=(0.1, 0.05, 0.03, 0.82),
         fixed=(3,),
         optional=("degree",),
