@@ -47,7 +47,7 @@ U_PRIOR_PAIRS = 2000.0  # u is pulled towards u_prior as if by this many random 
 PRIOR_PAIRS = 30.0  # EM's m is pulled towards a comparison's m_prior as if by this many matches
 SMOOTH = 0.5  # pseudo-count per level, so an unseen level is rare, never impossible
 GROUP_PRIOR_PAIRS = 100.0  # a group's m is pulled towards the pooled m as if by this many matches
-MIN_GROUP_PAIRS = 200  # a group of fewer candidate pairs in a session keeps the pooled m
+MIN_GROUP_PAIRS = 50  # a group of fewer candidate pairs in a session keeps the pooled m
 
 
 def random_pairs(
@@ -266,8 +266,9 @@ def estimate_m_groups(
     min_pairs: int = 30,
 ) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]]]:
     """m per comparison level, pooled and per group of pairs (``groups``: one id per row of
-    ``levels``; see ``em_groups``). A group's m for a comparison is the mean over the same
-    sessions as the pooled m, taking the session's pooled m where the group was too small.
+    ``levels``; see ``em_groups``). A group's m for a comparison is the mean over the sessions
+    that estimated it for that group (the pooled m where none did): a session where the group
+    was too small would lend it the other group's m.
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
@@ -290,8 +291,8 @@ def estimate_m_groups(
             if c.name in excluded or (chosen[c.name] != NULL).sum() < min_pairs:
                 continue
             estimates[c.name].append(session_m[c.name])
-            for g, lists in group_estimates.items():
-                lists[c.name].append(by_group[g][c.name] if g in by_group else session_m[c.name])
+            for g in by_group:
+                group_estimates[g][c.name].append(by_group[g][c.name])
     out = {}
     for c in comparisons:
         m = np.mean(estimates[c.name], axis=0) if estimates[c.name] else _initial_m(c)

@@ -64,7 +64,7 @@ def test_em_learns_each_groups_m():
 
 def test_small_group_keeps_the_pooled_m():
     levels, group, _, comps, u = _two_groups()
-    group = np.where(np.arange(len(group)) < 50, 9, group)  # 50 pairs: too few for their own m
+    group = np.where(np.arange(len(group)) < 20, 9, group)  # 20 pairs: too few for their own m
     _, by_group, _ = em_groups(levels[["grad_year", "job"]], comps, u, group)
     assert 9 not in by_group and {1, 4} <= set(by_group)
 
