@@ -190,8 +190,8 @@ def em_groups(
     pooled = {
         c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons
     }
-    ids, codes = np.unique(np.zeros(len(levels), "int64") if groups is None else groups,
-                           return_inverse=True)  # fmt: skip
+    one = np.zeros(len(levels), "int64")
+    ids, codes = np.unique(one if groups is None else np.asarray(groups), return_inverse=True)
     counts = np.bincount(codes, minlength=len(ids))
     big = [k for k in range(len(ids)) if len(ids) > 1 and counts[k] >= min_pairs]
     own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
@@ -199,14 +199,14 @@ def em_groups(
         own[k] = dict(pooled)
     shares = np.full(len(ids), 0.3)
     share = 0.3
+    initial = {c.name: _initial_m(c) for c in comparisons}
     for _ in range(iterations):
         odds = np.log2(shares / (1 - shares))[codes]
         odds += _log_ratio(levels, comparisons, pooled, u, own if big else None, codes)
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_shares = np.full(len(ids), new_share)
-        new_m = _map_shares(levels, comparisons, posterior, {c.name: _initial_m(c) for c in
-                                                             comparisons}, PRIOR_PAIRS)  # fmt: skip
+        new_m = _map_shares(levels, comparisons, posterior, initial, PRIOR_PAIRS)
         new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
         for k in big:
             mine = codes == k
@@ -273,7 +273,9 @@ def estimate_m_groups(
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
     all_groups = [] if groups is None else np.unique(groups).tolist()
-    group_estimates = {int(g): {c.name: [] for c in comparisons} for g in all_groups}
+    group_estimates: dict[int, dict[str, list[np.ndarray]]] = {
+        int(g): {c.name: [] for c in comparisons} for g in all_groups
+    }
     estimated: set[int] = set()  # groups some session gave their own m
     for anchor, strong, excluded in sessions:
         if anchor not in levels.columns:
