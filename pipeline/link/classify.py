@@ -39,14 +39,12 @@ class Model:
     columns: tuple[str, ...] = field(default=())  # the logistic model's feature names
     m_groups: Mapping[int, Mapping[str, np.ndarray]] = field(default_factory=dict)
 
-    def m_rows(self, name: str, groups: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """m of comparison ``name`` as a (groups x levels) table and each of ``n`` pairs' row
-        in it (``groups``: each pair's group id; None: all pooled)."""
-        if groups is None or not self.m_groups:
-            return np.asarray(self.m[name], dtype=float)[None, :], np.zeros(n, dtype="int64")
-        ids, codes = np.unique(groups, return_inverse=True)
-        rows = [self.m_groups.get(int(g), self.m)[name] for g in ids]
-        return np.stack(rows).astype(float), codes
+    def m_rows(self, name: str, ids: np.ndarray | None) -> np.ndarray:
+        """m of comparison ``name`` as a (groups x levels) table, one row per group id in
+        ``ids`` (None: the pooled m as the one row)."""
+        if ids is None:
+            return np.asarray(self.m[name], dtype=float)[None, :]
+        return np.stack([self.m_groups.get(int(g), self.m)[name] for g in ids]).astype(float)
 
     def table(self) -> pd.DataFrame:
         """One row per comparison level: m, u and the weight log2(m/u), for audit."""
@@ -132,9 +130,12 @@ def weights(
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     tables: dict = {}  # value counts per column, shared by the tf levels
+    ids, row = None, np.zeros(len(levels), dtype="int64")
+    if groups is not None and model.m_groups:
+        ids, row = np.unique(groups, return_inverse=True)
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
-        m, row = model.m_rows(c.name, groups, len(level))
+        m = model.m_rows(c.name, ids)
         table = np.log2(m / model.u[c.name])
         w = np.where(level == NULL, 0.0, table[row, np.clip(level, 0, table.shape[1] - 1)])
         if frame is None:

@@ -200,6 +200,8 @@ def em_groups(
     shares = np.full(len(ids), 0.3)
     share = 0.3
     initial = {c.name: _initial_m(c) for c in comparisons}
+    # each big group's rows, taken once: the m-step reads them at every iteration
+    parts = [(mine, levels[mine]) for mine in (codes == k for k in big)]
     for _ in range(iterations):
         odds = np.log2(shares / (1 - shares))[codes]
         odds += _log_ratio(levels, comparisons, pooled, u, own if big else None, codes)
@@ -208,12 +210,9 @@ def em_groups(
         new_shares = np.full(len(ids), new_share)
         new_m = _map_shares(levels, comparisons, posterior, initial, PRIOR_PAIRS)
         new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
-        for k in big:
-            mine = codes == k
+        for k, (mine, rows) in zip(big, parts, strict=True):
             new_shares[k] = np.clip(posterior[mine].mean(), 1e-6, 1 - 1e-6)
-            new_own[k] = _map_shares(
-                levels[mine], comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS
-            )
+            new_own[k] = _map_shares(rows, comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS)
         delta = max(
             [np.abs(new_m[k] - pooled[k]).max() for k in pooled]
             + [np.abs(new_own[k][n] - own[k][n]).max() for k in big for n in pooled]  # type: ignore[index]
