@@ -24,6 +24,7 @@ from pipeline.cli.common import (
     run_inputs,
     stage_count,
     started,
+    startup_imports,
     user_errors,
     warn,
 )
@@ -70,10 +71,11 @@ def shortlist(
         raise typer.BadParameter("use xlsx or csv", param_hint="--format")
     progress = started(stage_count(export, alumni, targets, previous or out.is_file()) + 1)
     with user_errors(progress):
-        from pipeline import history as hist
-        from pipeline import run
-        from pipeline.export.files import refuse_if_open
-        from pipeline.safety import check_output
+        with startup_imports():
+            from pipeline import history as hist
+            from pipeline import run
+            from pipeline.export.files import refuse_if_open
+            from pipeline.safety import check_output
 
         # The previous workbook is the one input --out may replace (a .bak keeps it).
         written = out if fmt == "xlsx" else out.with_suffix(".csv")
