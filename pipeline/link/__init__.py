@@ -32,7 +32,7 @@ from pipeline.link.classify import (
 )
 from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
 from pipeline.link.compare import compare, comparisons_for, from_spec
-from pipeline.link.em import SESSIONS, estimate_m, estimate_prior, estimate_u
+from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.levels import NULL, Comparison
 from pipeline.settings import Settings
@@ -119,10 +119,13 @@ def score(
     # A declared comparison is also an anchor: pairs that agree on it (a birth date) teach
     # what the names of one person look like, as the name teaches the rest.
     anchors = tuple((c.name, 0, ()) for c in comparisons if c.name in names_declared)
-    model = Model(tuple(comparisons), estimate_m(levels, comparisons, u, (*SESSIONS, *anchors)), u)
-    contributions = weights(levels, model, frame)
-    total = contributions.sum(axis=1).to_numpy()
+    # Connection-alumni links and duplicates inside one list differ (a LinkedIn job is current,
+    # an alumni record's may not be): m per group of pairs, as the prior is.
     groups, possible = _groups(frame, levels, unique)
+    m, m_groups = estimate_m_groups(levels, comparisons, u, groups, (*SESSIONS, *anchors))
+    model = Model(tuple(comparisons), m, u, m_groups=m_groups)
+    contributions = weights(levels, model, frame, groups)
+    total = contributions.sum(axis=1).to_numpy()
     priors = estimate_prior(total, groups, possible)
     prior = np.array([priors[g] for g in groups]) if len(groups) else np.zeros(0)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
@@ -132,7 +135,7 @@ def score(
         fitted, columns = fit_logistic(
             levels[seen], known[seen] == 1, comparisons, contributions[seen]
         )
-        model = Model(model.comparisons, model.m, model.u, fitted, columns)
+        model = Model(model.comparisons, model.m, model.u, fitted, columns, model.m_groups)
         contributions, prior_bits = logistic_contributions(levels, model, contributions)
         total = contributions.sum(axis=1).to_numpy()
     # Each pair's probability accounts for its records' other candidates (cluster.rivals).

@@ -27,13 +27,24 @@ TF_FLOOR = 1e-7  # no value is rarer than this: one record must not outweigh eve
 
 @dataclass(frozen=True)
 class Model:
-    """m and u per comparison level (Fellegi–Sunter), or a fitted logistic regression."""
+    """m and u per comparison level (Fellegi–Sunter), or a fitted logistic regression.
+
+    ``m_groups``: for a group of pairs (see link._groups) with its own estimate, its m per
+    comparison; pairs of other groups use the pooled ``m``."""
 
     comparisons: tuple[Comparison, ...]
     m: Mapping[str, np.ndarray]
     u: Mapping[str, np.ndarray]
     logistic: LogisticRegression | None = None
     columns: tuple[str, ...] = field(default=())  # the logistic model's feature names
+    m_groups: Mapping[int, Mapping[str, np.ndarray]] = field(default_factory=dict)
+
+    def m_rows(self, name: str, ids: np.ndarray | None) -> np.ndarray:
+        """m of comparison ``name`` as a (groups x levels) table, one row per group id in
+        ``ids`` (None: the pooled m as the one row)."""
+        if ids is None:
+            return np.asarray(self.m[name], dtype=float)[None, :]
+        return np.stack([self.m_groups.get(int(g), self.m)[name] for g in ids]).astype(float)
 
     def table(self) -> pd.DataFrame:
         """One row per comparison level: m, u and the weight log2(m/u), for audit."""
@@ -100,8 +111,14 @@ def frequencies(
     return np.where(empty_left, np.nan, s_left), np.where(empty_right, np.nan, s_right)
 
 
-def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = None) -> pd.DataFrame:
-    """log2(m/u) of each pair's level, one column per comparison (0 where NULL).
+def weights(
+    levels: pd.DataFrame,
+    model: Model,
+    frame: pd.DataFrame | None = None,
+    groups: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """log2(m/u) of each pair's level, one column per comparison (0 where NULL); m is that of
+    the pair's group (``groups``: one id per pair, see ``Model.m_groups``).
 
     With ``frame`` (the records ``levels.left``/``right`` point into), levels that declare a
     ``tf`` column use the frequency f of the pair's value there (term-frequency adjustment):
@@ -113,10 +130,14 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     tables: dict = {}  # value counts per column, shared by the tf levels
+    ids, row = None, np.zeros(len(levels), dtype="int64")
+    if groups is not None and model.m_groups:
+        ids, row = np.unique(groups, return_inverse=True)
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
-        table = np.log2(model.m[c.name] / model.u[c.name])
-        w = np.where(level == NULL, 0.0, table[np.clip(level, 0, len(table) - 1)])
+        m = model.m_rows(c.name, ids)
+        table = np.log2(m / model.u[c.name])
+        w = np.where(level == NULL, 0.0, table[row, np.clip(level, 0, table.shape[1] - 1)])
         if frame is None:
             out[c.name] = w
             continue
@@ -138,18 +159,25 @@ def weights(levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None = Non
                 f = model.u[c.name][tf_level] * f / _mean_share(frame, column)
             # At the exact level f itself is the chance of agreeing by accident; random pairs
             # over-count it when many records really match.
-            tuned = np.log2(model.m[c.name][tf_level] / np.maximum(f, TF_FLOOR))
+            tuned = np.log2(m[row[at], tf_level] / np.maximum(f, TF_FLOOR))
             w[at] = np.where(np.isnan(tuned), w[at], tuned)
         for local_level in c.local if frame is not None else ():
             at = np.flatnonzero(level == local_level)
             if len(at):
-                w[at] = _local_weight(frame, left[at], right[at], model, c.name, local_level)
+                m_at = m[row[at], local_level]
+                w[at] = _local_weight(frame, left[at], right[at], model, c.name, local_level, m_at)
         out[c.name] = w
     return out
 
 
 def _local_weight(
-    frame: pd.DataFrame, left: np.ndarray, right: np.ndarray, model: Model, name: str, level: int
+    frame: pd.DataFrame,
+    left: np.ndarray,
+    right: np.ndarray,
+    model: Model,
+    name: str,
+    level: int,
+    m: np.ndarray,
 ) -> np.ndarray:
     """Weight of pairs at a ``local`` level: u is how many records of the other record's file
     sit this close to each record (the pair itself left out), shrunk towards the level's average
@@ -157,7 +185,8 @@ def _local_weight(
     near neighbours ("Jonsen": Jonson, Jensen) gets less from a near miss; one without gets the
     level's usual weight, no more (a near miss stays weaker evidence than the exact name).
     Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
-    own record) does not make the connection's near miss common."""
+    own record) does not make the connection's near miss common. ``m``: each pair's m at the
+    level (its group's)."""
     files = _file_codes(frame)
     n_files = int(files.max()) + 1 if len(files) else 1
     # (record, file of its partner) for both directions of every pair at this level
@@ -166,7 +195,7 @@ def _local_weight(
     k = np.maximum(near[left * n_files + files[right]], near[right * n_files + files[left]]) - 1
     u = model.u[name][level]
     f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
-    return np.log2(model.m[name][level] / np.maximum(f, TF_FLOOR))
+    return np.log2(m / np.maximum(f, TF_FLOOR))
 
 
 def _file_codes(frame: pd.DataFrame) -> np.ndarray:

@@ -7,6 +7,13 @@ takes the pairs that agree strongly on one anchor comparison (the name, then the
 leaves that comparison out of the model (blocking on it made its agreement meaningless there)
 and estimates m for all the others. A comparison's m is the mean over the sessions that
 estimated it.
+
+Pairs fall in groups (the two files they join: connections x alumni, alumni x alumni) whose
+matches look different: a connection's LinkedIn is current where its alumni record is not, so
+true connection-alumni links show "different employer" more often than duplicates inside one
+alumni list. Each group with enough pairs gets its own m, pulled towards the pooled m as if by
+GROUP_PRIOR_PAIRS matches (and its own match share in each session); a smaller group uses the
+pooled m.
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ PAIRS_PER_RECORD = 40
 U_PRIOR_PAIRS = 2000.0  # u is pulled towards u_prior as if by this many random pairs
 PRIOR_PAIRS = 30.0  # EM's m is pulled towards a comparison's m_prior as if by this many matches
 SMOOTH = 0.5  # pseudo-count per level, so an unseen level is rare, never impossible
+GROUP_PRIOR_PAIRS = 100.0  # a group's m is pulled towards the pooled m as if by this many matches
+MIN_GROUP_PAIRS = 50  # a group of fewer candidate pairs in a session keeps the pooled m
 
 
 def random_pairs(
@@ -118,13 +127,20 @@ def _u_prior(comparison: Comparison) -> np.ndarray:
     return u / u.sum()
 
 
-def _log_ratio(levels: pd.DataFrame, comparisons, m, u) -> np.ndarray:
-    """Sum over ``comparisons`` of log2(m/u) at each pair's level (0 for NULL)."""
+def _log_ratio(levels: pd.DataFrame, comparisons, m, u, own=None, codes=None) -> np.ndarray:
+    """Sum over ``comparisons`` of log2(m/u) at each pair's level (0 for NULL). With ``own``
+    (per group code, its m or None for the pooled ``m``) and ``codes`` (each pair's group code),
+    each pair is scored with its group's m."""
     total = np.zeros(len(levels))
     for c in comparisons:
         level = levels[c.name].to_numpy()
-        table = np.log2(m[c.name] / u[c.name])
-        total += np.where(level == NULL, 0.0, table[np.clip(level, 0, len(table) - 1)])
+        if own is None:
+            table = np.log2(m[c.name] / u[c.name])[None, :]
+            at = np.zeros(len(level), dtype="int64")
+        else:
+            rows = [m[c.name] if g is None else g[c.name] for g in own]
+            table, at = np.log2(np.stack(rows) / u[c.name]), codes
+        total += np.where(level == NULL, 0.0, table[at, np.clip(level, 0, table.shape[1] - 1)])
     return total
 
 
@@ -150,26 +166,81 @@ def em_session(
 
     Returns (m per comparison, share of matches among these pairs).
     """
-    current = {
+    pooled, _, share = em_groups(levels, comparisons, u, None, m, iterations, tolerance)
+    return pooled, share
+
+
+def em_groups(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    groups: np.ndarray | None = None,
+    m: Mapping[str, np.ndarray] | None = None,
+    iterations: int = 30,
+    tolerance: float = 1e-4,
+    min_pairs: int = MIN_GROUP_PAIRS,
+) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]], float]:
+    """EM for m (u fixed) over ``levels`` (pairs x comparisons), per group of pairs.
+
+    ``groups`` (one id per pair): each group of at least ``min_pairs`` pairs, when there are
+    two groups or more, gets its own m and match share; its m-step is its own weighted level
+    shares pulled towards the pooled m as if by GROUP_PRIOR_PAIRS matches, so a group with few
+    matches stays near the pooled m. The pooled m is estimated from all pairs as without
+    groups. Returns (pooled m, {group id: m} for the groups with their own, pooled match share).
+    """
+    pooled = {
         c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons
     }
+    one = np.zeros(len(levels), "int64")
+    ids, codes = np.unique(one if groups is None else np.asarray(groups), return_inverse=True)
+    counts = np.bincount(codes, minlength=len(ids))
+    big = [k for k in range(len(ids)) if len(ids) > 1 and counts[k] >= min_pairs]
+    own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
+    for k in big:
+        own[k] = dict(pooled)
+    shares = np.full(len(ids), 0.3)
     share = 0.3
+    initial = {c.name: _initial_m(c) for c in comparisons}
+    # each big group's rows, taken once: the m-step reads them at every iteration
+    parts = [(mine, levels[mine]) for mine in (codes == k for k in big)]
     for _ in range(iterations):
-        odds = np.log2(share / (1 - share)) + _log_ratio(levels, comparisons, current, u)
+        odds = np.log2(shares / (1 - shares))[codes]
+        odds += _log_ratio(levels, comparisons, pooled, u, own if big else None, codes)
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
-        new_m = level_shares(levels, comparisons, posterior)
-        for c in comparisons:  # MAP, not ML: PRIOR_PAIRS pseudo-matches at the prior's shares
-            seen = levels[c.name].to_numpy() != NULL
-            mass = posterior[seen].sum()
-            new_m[c.name] = (new_m[c.name] * mass + PRIOR_PAIRS * _initial_m(c)) / (
-                mass + PRIOR_PAIRS
-            )
-        delta = max(np.abs(new_m[k] - current[k]).max() for k in current) if current else 0.0
-        current, share = new_m, new_share
+        new_shares = np.full(len(ids), new_share)
+        new_m = _map_shares(levels, comparisons, posterior, initial, PRIOR_PAIRS)
+        new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
+        for k, (mine, rows) in zip(big, parts, strict=True):
+            new_shares[k] = np.clip(posterior[mine].mean(), 1e-6, 1 - 1e-6)
+            new_own[k] = _map_shares(rows, comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS)
+        delta = max(
+            [np.abs(new_m[k] - pooled[k]).max() for k in pooled]
+            + [np.abs(new_own[k][n] - own[k][n]).max() for k in big for n in pooled]  # type: ignore[index]
+            + [0.0]
+        )
+        pooled, own, share, shares = new_m, new_own, new_share, new_shares
         if delta < tolerance:
             break
-    return current, share
+    by_group = {int(ids[k]): own[k] for k in big}
+    return pooled, by_group, share  # type: ignore[return-value]
+
+
+def _map_shares(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    posterior: np.ndarray,
+    prior: Mapping[str, np.ndarray],
+    strength: float,
+) -> dict[str, np.ndarray]:
+    """MAP m-step: the posterior-weighted level shares, pulled towards ``prior`` as if by
+    ``strength`` pseudo-matches at its shares."""
+    out = level_shares(levels, comparisons, posterior)
+    for c in comparisons:
+        seen = levels[c.name].to_numpy() != NULL
+        mass = posterior[seen].sum()
+        out[c.name] = (out[c.name] * mass + strength * prior[c.name]) / (mass + strength)
+    return out
 
 
 def estimate_m(
@@ -183,38 +254,76 @@ def estimate_m(
 
     A comparison no session could estimate keeps its prior ``m_prior``.
     """
+    return estimate_m_groups(levels, comparisons, u, None, sessions, min_pairs)[0]
+
+
+def estimate_m_groups(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    groups: np.ndarray | None,
+    sessions: Sequence[tuple[str, int, tuple[str, ...]]] = SESSIONS,
+    min_pairs: int = 30,
+) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]]]:
+    """m per comparison level, pooled and per group of pairs (``groups``: one id per row of
+    ``levels``; see ``em_groups``). A group's m for a comparison is the mean over the sessions
+    that estimated it for that group (the pooled m where none did): a session where the group
+    was too small would lend it the other group's m.
+    Returns (pooled m, {group id: m}) with only the groups some session estimated.
+    """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
+    all_groups = [] if groups is None else np.unique(groups).tolist()
+    group_estimates: dict[int, dict[str, list[np.ndarray]]] = {
+        int(g): {c.name: [] for c in comparisons} for g in all_groups
+    }
+    estimated: set[int] = set()  # groups some session gave their own m
     for anchor, strong, excluded in sessions:
         if anchor not in levels.columns:
             continue
         level = levels[anchor].to_numpy()
-        chosen = levels[(level != NULL) & (level <= strong)]
+        strong_pairs = (level != NULL) & (level <= strong)
+        chosen = levels[strong_pairs]
         others = [c for c in comparisons if c.name != anchor]
         if len(chosen) < min_pairs or not others:
             continue
-        session_m, _ = em_session(chosen, others, u)
+        session_groups = None if groups is None else np.asarray(groups)[strong_pairs]
+        session_m, by_group, _ = em_groups(chosen, others, u, session_groups)
+        estimated |= set(by_group)
         for c in others:
-            if c.name in excluded:
+            if c.name in excluded or (chosen[c.name] != NULL).sum() < min_pairs:
                 continue
-            if (chosen[c.name] != NULL).sum() >= min_pairs:
-                estimates[c.name].append(session_m[c.name])
+            estimates[c.name].append(session_m[c.name])
+            for g in by_group:
+                group_estimates[g][c.name].append(by_group[g][c.name])
     out = {}
     for c in comparisons:
         m = np.mean(estimates[c.name], axis=0) if estimates[c.name] else _initial_m(c)
-        if c.fixed:  # those levels keep the prior; the others share what is left
-            prior, fixed = _initial_m(c), list(c.fixed)
-            free = np.ones(len(m), bool)
-            free[fixed] = False
-            m = m.copy()
-            m[free] *= (1 - prior[fixed].sum()) / m[free].sum()
-            m[fixed] = prior[fixed]
-        for level, ratio in c.relative:
-            m = m.copy()
-            m[level] = u[c.name][level] * ratio
-            rest = np.arange(len(m)) != level
-            m[rest] *= (1 - m[level]) / m[rest].sum()
-        out[c.name] = m
-    return out
+        out[c.name] = _constrain(c, m, u)
+    per_group = {}
+    for g in sorted(estimated):
+        lists = group_estimates[g]
+        mean = {n: np.mean(v, axis=0) for n, v in lists.items() if v}
+        per_group[g] = {c.name: _constrain(c, mean[c.name], u) if c.name in mean else out[c.name]
+                        for c in comparisons}  # fmt: skip
+    return out, per_group
+
+
+def _constrain(c: Comparison, m: np.ndarray, u: Mapping[str, np.ndarray]) -> np.ndarray:
+    """``m`` with the comparison's ``fixed`` levels at their prior and ``relative`` ones at
+    their ratio to u."""
+    if c.fixed:  # those levels keep the prior; the others share what is left
+        prior, fixed = _initial_m(c), list(c.fixed)
+        free = np.ones(len(m), bool)
+        free[fixed] = False
+        m = m.copy()
+        m[free] *= (1 - prior[fixed].sum()) / m[free].sum()
+        m[fixed] = prior[fixed]
+    for level, ratio in c.relative:
+        m = m.copy()
+        m[level] = u[c.name][level] * ratio
+        rest = np.arange(len(m)) != level
+        m[rest] *= (1 - m[level]) / m[rest].sum()
+    return m
 
 
 def estimate_prior(
