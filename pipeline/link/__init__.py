@@ -127,7 +127,8 @@ def score(
     contributions = weights(levels, model, frame, groups)
     total = contributions.sum(axis=1).to_numpy()
     priors = estimate_prior(total, groups, possible)
-    prior = np.array([priors[g] for g in groups]) if len(groups) else np.zeros(0)
+    # looked up by group id, not a Python step per pair
+    prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
@@ -146,7 +147,7 @@ def score(
     cluster_labels, kept = clusters(frame, kept, unique)
     key = pairs["left"].to_numpy() * len(frame) + pairs["right"].to_numpy()
     chosen = kept["left"].to_numpy() * len(frame) + kept["right"].to_numpy()
-    pairs["linked"] = np.isin(key, chosen)
+    pairs["linked"] = pd.Series(key).isin(chosen).to_numpy()  # hashed: np.isin sorts
     return Scored(
         frame, pairs, contributions, prior_bits, model, tuple(comparisons), cands.per_rule,
         cluster_labels,

@@ -211,7 +211,9 @@ def _mean_share(frame: pd.DataFrame, column: str) -> float:
     values = values[values != ""]
     if values.empty:
         return 1.0
-    counts = values.map(values.value_counts()).to_numpy(dtype=float)
+    # each value's count by its code: mapping the text to its count costs ten times more
+    codes = pd.factorize(values)[0]
+    counts = np.bincount(codes)[codes].astype(float)
     return float(((counts - 2).clip(0.5) / len(frame)).mean())
 
 
