@@ -1,0 +1,44 @@
+"""classify._mean_share counted by codes equals the value_counts mapping it replaced, bit for
+bit, on hostile values (missing, "", unicode, near-equal texts, ties, one value)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.link.classify import _mean_share
+
+
+def _mapped(frame: pd.DataFrame, column: str) -> float:
+    """The former computation: each value's count by mapping the text to value_counts."""
+    values = frame[column].fillna("").astype("str")
+    values = values[values != ""]
+    if values.empty:
+        return 1.0
+    counts = values.map(values.value_counts()).to_numpy(dtype=float)
+    return float(((counts - 2).clip(0.5) / len(frame)).mean())
+
+
+HOSTILE = [None, "", "ann", "Ann", "ann ", "ánn", "a\u00a0nn", "?", "李", "ann", None, "", "ann"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        HOSTILE,
+        [None, "", None],
+        ["only"],
+        ["x"] * 7 + ["y"] * 7,
+        [f"v{i % 37}" for i in range(5000)] + [None] * 40,
+    ],
+)
+def test_counts_by_code_equal_the_mapping(values):
+    frame = pd.DataFrame({"k": pd.Series(values, dtype="str")})
+    assert _mean_share(frame, "k") == _mapped(frame, "k")
+
+
+def test_a_random_column_of_many_values():
+    rng = np.random.default_rng(5)
+    words = np.array(["wei", "zhang", "ana", "ödegård", "", "x y"], dtype=object)
+    values = ["".join(rng.choice(words, 2)) for _ in range(20000)]
+    frame = pd.DataFrame({"k": pd.Series(values, dtype="str")})
+    assert _mean_share(frame, "k") == _mapped(frame, "k")
