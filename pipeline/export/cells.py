@@ -313,10 +313,20 @@ def write_cell(
 
 
 def safe_column(values: Iterable[object]) -> list[object]:
-    """``cell_value`` of each value, computed once per distinct value (columns repeat a lot)."""
+    """``cell_value`` of each value, computed once per distinct value (columns repeat a lot);
+    a Series of numbers, booleans or text is done column-wise (a sheet of 400,000 cells must
+    not pay a dictionary look-up per cell)."""
+    if isinstance(values, pd.Series):
+        fast = _safe_series(values)
+        if fast is not None:
+            return fast
+        values = values.tolist()
     seen: dict[tuple[type, object], object] = {}
     out: list[object] = []
     for value in values:
+        if isinstance(value, float | np.floating) and value == 0:
+            out.append(cell_value(value))  # -0.0 == 0.0: a shared entry would lose the sign
+            continue
         key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
         try:
             safe = seen[key]
@@ -326,3 +336,23 @@ def safe_column(values: Iterable[object]) -> list[object]:
             safe = cell_value(value)
         out.append(safe)
     return out
+
+
+def _safe_series(series: pd.Series) -> list[object] | None:
+    """``cell_value`` of each value of a float, integer, boolean or text column, vectorised
+    (None for any other column): floats stay floats but NaN and infinities become None,
+    integers and booleans become Python ones, text goes through ``safe_text`` once per
+    distinct value."""
+    kind = series.dtype
+    if isinstance(kind, np.dtype) and kind.kind == "f":
+        floats = series.to_numpy()
+        out = floats.astype(object)  # Python floats, -0.0 kept
+        out[~np.isfinite(floats)] = None
+        return out.tolist()
+    if isinstance(kind, np.dtype) and kind.kind in "iub":
+        return series.tolist()  # Python ints or bools, as cell_value makes them
+    if isinstance(kind, pd.StringDtype):
+        codes, distinct = pd.factorize(series)
+        safe = [*map(safe_text, distinct.tolist()), None]  # code -1 (missing) is None
+        return np.array(safe, dtype=object)[codes].tolist()
+    return None
