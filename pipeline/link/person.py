@@ -15,6 +15,7 @@ from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.link.addresses import address_names, spelled
 from pipeline.link.levels import NULL, Level, Rows, blank, pair_codes, similarity
+from pipeline.link.token_letters import may_reach, token_letters
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 
@@ -106,10 +107,16 @@ def name_conditions(
     typo |= _on(rows, lost, "name_key", _wildcard_equal) > 0
     # a compound last name against one of its parts is checked before the reordering test,
     # which would call "maria santana" the same words as "maria santana acevedo"
-    part = _on(rows, open_ & ~typo & variants, "last_key", _part_of) > 0
-    reordered = _on(rows, open_ & ~typo & ~part, "name_key", _token_set) >= 0.95
+    # (only where one last name has a space, as _part_of would find; tested per record)
+    compound = rows.per_record("last_key", _has_space).astype(bool)
+    part = open_ & ~typo & variants & (compound[left] | compound[right])
+    part = _on(rows, part, "last_key", _part_of) > 0
+    reordered = _on(rows, _may_reorder(rows, open_ & ~typo & ~part), "name_key", _token_set)
+    reordered = reordered >= 0.95
     rest = open_ & ~typo & ~reordered & ~part & variants
-    initial = _on(rows, rest, "last_key", _initial_of) > 0
+    one_letter = rows.per_record("last_key", _one_letter).astype(bool)
+    initial = _on(rows, rest & (one_letter[left] | one_letter[right]), "last_key", _initial_of)
+    initial = initial > 0
     # both names a slip apart ("jajie hofmfan" for "jamie hoffman")
     both = open_ & ~typo & ~part & ~same_last & ~variants
     both = _on(rows, both, "first_key", _one_typo) > 0
@@ -138,8 +145,28 @@ def name_conditions(
     }
 
 
+def _has_space(values: pd.Series) -> pd.Series:
+    return values.str.contains(" ", regex=False)
+
+
+def _one_letter(values: pd.Series) -> pd.Series:
+    return values.str.len() == 1
+
+
+def _may_reorder(rows: Rows, mask: np.ndarray) -> np.ndarray:
+    """``mask`` less the pairs whose name keys cannot reach a token-set similarity of 0.95
+    (``token_letters``: counted once per name), so only the others are scored."""
+    at = np.flatnonzero(mask)
+    out = np.zeros(len(mask), dtype=bool)
+    if len(at):
+        key = rows.text("name_key")
+        letters = rows.once(("token letters", "name_key"), lambda _: token_letters(key.values))
+        out[at] = may_reach(letters, key.codes[rows.left[at]], key.codes[rows.right[at]])
+    return out
+
+
 def _token_set(x: pd.Series, y: pd.Series) -> np.ndarray:
-    return similarity(x, y, token_set_ratio)
+    return similarity(x, y, token_set_ratio, distinct=True)  # Rows.on_distinct's pairs
 
 
 def _both_blank(rows: Rows) -> np.ndarray:
@@ -221,7 +248,7 @@ def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
     optimal-string-alignment edit), or two such slips in a long name of about the same length.
     Not a prefix: "Anders" and "Andersen", "Kalundpel" and "Kalundpelmar" are other families,
     though Jaro-Winkler rates them close."""
-    edits = similarity(x, y, OSA.distance)
+    edits = similarity(x, y, OSA.distance, distinct=True)  # Rows.on_distinct's pairs
     length_a = x.fillna("").astype("str").str.len().to_numpy()
     length_b = y.fillna("").astype("str").str.len().to_numpy()
     shortest = np.minimum(length_a, length_b)

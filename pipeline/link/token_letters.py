@@ -1,0 +1,125 @@
+"""Which pairs of names cannot reach a token-set similarity: letters counted once per name.
+
+rapidfuzz's ``token_set_ratio`` of a candidate pair is the name comparison's test for "same
+words, other order" (>= 0.95). Most of a million candidate pairs are nowhere near it, and
+scoring each costs a microsecond of C++ plus the work of handing it over. A bound rules most
+of them out from per-name counts alone, and only the rest are scored, so every pair's level is
+what scoring them all gives.
+
+The bound. rapidfuzz splits each text into its set of words, then takes the largest of: the
+similarity of the sorted words only one text has (``diff_ab`` against ``diff_ba``), and that of
+the shared words against the shared words plus one side's own; 100 when one set holds the
+other. With A the text of a name's distinct words joined by a space (length LA) and D_A the
+letters of A that B's letters cannot cover (a letter counted as often as it occurs, spaces left
+out), every letter of D_A is in ``diff_ab``, so D_A <= len(diff_ab) = ab. A score of at least
+0.95 then needs D_A <= 0.1 * LA or D_B <= 0.1 * LB:
+
+- one set holding the other: that side's diff is empty, so its D is 0;
+- shared words (length s = LA - 1 - ab) against shared plus A's own: 1 - (1 + ab) / (s + LA)
+  >= 0.95 gives 1.05 ab <= 0.1 LA - 1.05, so ab < 0.1 LA (B's own alike);
+- the two diffs: 1 - indel / (LA + LB) >= 0.95 needs indel <= 0.05 (LA + LB), and an indel
+  distance is at least the letters either side cannot cover, D_A + D_B, so one of D_A / LA and
+  D_B / LB is at most 0.05.
+
+Letters are counted in ``BUCKETS`` classes (code point modulo BUCKETS: a to z each its own),
+which can only lower D, so the bound still holds. A name whose text might be split otherwise
+than by Python's ``str.split`` on " " (any other white space, a control or format character,
+a word repeated) is never ruled out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BUCKETS = 32
+LIMIT = 10  # D * LIMIT <= L: D at most a tenth of the text (see the module doc: >= 0.95 only)
+_CHUNK = 250_000  # pairs at a time: a (pairs x BUCKETS) difference held at once
+# space, printable ASCII, and letters below U+1680 (the first white space past Latin-1) but not
+# the C1 controls, NEL (U+0085) or the no-break space (U+00A0)
+_PLAIN = "^[ !-~\u00a1-\u167f]*$"
+
+
+@dataclass(frozen=True)
+class TokenLetters:
+    """Per distinct text: its letters by class (``counts``, texts x BUCKETS, capped at 127),
+    the length of its distinct words joined by a space (``length``), and whether the bound may
+    rule it out (``plain``)."""
+
+    counts: np.ndarray
+    length: np.ndarray
+    plain: np.ndarray
+
+
+def token_letters(values: np.ndarray) -> TokenLetters:
+    """``TokenLetters`` of distinct texts (an object array of str), by Arrow and numpy: no
+    Python per text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(values)
+    none = TokenLetters(np.zeros((n, BUCKETS), np.int8), np.zeros(n, np.int64), np.zeros(n, bool))
+    if not n:
+        return none
+    try:
+        text = pa.array(values, pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate: rule nothing out
+        return none
+    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False).copy()
+    lists = pc.split_pattern(text, " ")
+    words = pc.list_flatten(lists)
+    owner = pc.list_parent_indices(lists).to_numpy()
+    size = pc.utf8_length(words).to_numpy()
+    real = size > 0  # "" between two spaces, or at either end, is no word
+    owner, size = owner[real], size[real]
+    word_codes = pc.dictionary_encode(words.filter(pa.array(real))).indices.to_numpy()
+    # a word twice in one text: its set has it once, its letters count it twice
+    repeated = pd.Series(owner.astype(np.int64) * (len(word_codes) + 1) + word_codes).duplicated()
+    plain[owner[repeated.to_numpy()]] = False
+    count = np.bincount(owner, minlength=n)
+    length = np.bincount(owner, weights=size, minlength=n).astype(np.int64) + np.maximum(
+        count - 1, 0
+    )
+    points = np.frombuffer("".join(values).encode("utf-32-le"), np.uint32)
+    characters = pc.utf8_length(text).to_numpy()
+    whose = np.repeat(np.arange(n, dtype=np.int64), characters)
+    letter = points != ord(" ")
+    return TokenLetters(_counts(whose[letter], points[letter] % BUCKETS, n), length, plain)
+
+
+def _counts(whose: np.ndarray, bucket: np.ndarray, n: int, step: int = 8192) -> np.ndarray:
+    """(n x BUCKETS) int8: how many letters of each text (``whose``, ascending) fall in each
+    class, capped at 127 (min(a, 127) - min(b, 127) is never more than a - b, so D can only
+    shrink). Counted ``step`` texts at a time: one count array of every text at once is tens
+    of megabytes of fresh memory, slower to touch than to fill."""
+    out = np.zeros((n, BUCKETS), np.int8)
+    ends = np.searchsorted(whose, np.arange(step, n + step, step))
+    begin = 0
+    for lo, end in zip(range(0, n, step), ends, strict=True):
+        hi = min(lo + step, n)
+        flat = (whose[begin:end] - lo) * BUCKETS + bucket[begin:end].astype(np.int64)
+        counts = np.bincount(flat, minlength=(hi - lo) * BUCKETS)
+        out[lo:hi] = np.minimum(counts, 127).reshape(hi - lo, BUCKETS)
+        begin = end
+    return out
+
+
+def may_reach(letters: TokenLetters, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """False where the texts coded ``x`` and ``y`` (codes into the values ``letters`` was made
+    of, pair by pair) cannot have a token-set similarity of 0.95 or more; True where they
+    may."""
+    out = np.ones(len(x), dtype=bool)
+    for start in range(0, len(x), _CHUNK):
+        a, b = x[start : start + _CHUNK], y[start : start + _CHUNK]
+        gap = letters.counts[a].astype(np.int16) - letters.counts[b]
+        only_a = np.maximum(gap, 0).sum(axis=1)
+        only_b = np.maximum(-gap, 0).sum(axis=1)
+        out[start : start + _CHUNK] = (
+            (only_a * LIMIT <= letters.length[a])
+            | (only_b * LIMIT <= letters.length[b])
+            | ~letters.plain[a]
+            | ~letters.plain[b]
+        )
+    return out
