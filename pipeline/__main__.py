@@ -1,5 +1,5 @@
 """python -m pipeline: the same CLI as `prospects`."""
 
-from pipeline.cli import app
+from pipeline.cli import main
 
-app(prog_name="prospects")
+main()

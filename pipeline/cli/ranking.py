@@ -18,6 +18,7 @@ from pipeline.cli.common import (
     History,
     Targets,
     Verbose,
+    done_and_closed,
     echo,
     file_option,
     flag,
@@ -99,6 +100,7 @@ def shortlist(
     if pending:
         echo(pending.summary())
     echo(f"Wrote {path}")
+    done_and_closed()  # the workbook and the history are closed: the process may end at once
 
 
 def explain(

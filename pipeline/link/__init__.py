@@ -122,7 +122,9 @@ def score(
     # Connection-alumni links and duplicates inside one list differ (a LinkedIn job is current,
     # an alumni record's may not be): m per group of pairs, as the prior is.
     groups, possible = _groups(frame, levels, unique)
-    m, m_groups = estimate_m_groups(levels, comparisons, u, groups, (*SESSIONS, *anchors))
+    m, m_groups = estimate_m_groups(
+        levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame
+    )
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     contributions = weights(levels, model, frame, groups)
     total = contributions.sum(axis=1).to_numpy()

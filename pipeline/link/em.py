@@ -264,11 +264,14 @@ def estimate_m_groups(
     groups: np.ndarray | None,
     sessions: Sequence[tuple[str, int, tuple[str, ...]]] = SESSIONS,
     min_pairs: int = 30,
+    frame: pd.DataFrame | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]]]:
     """m per comparison level, pooled and per group of pairs (``groups``: one id per row of
     ``levels``; see ``em_groups``). A group's m for a comparison is the mean over the sessions
     that estimated it for that group (the pooled m where none did): a session where the group
     was too small would lend it the other group's m.
+    With ``frame`` (the records ``levels.left``/``right`` point into), a session's pairs are
+    shown to the comparisons that also read its anchor's columns as ``blinded`` does.
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
@@ -283,6 +286,8 @@ def estimate_m_groups(
         level = levels[anchor].to_numpy()
         strong_pairs = (level != NULL) & (level <= strong)
         chosen = levels[strong_pairs]
+        if frame is not None:
+            chosen = blinded(frame, chosen, comparisons, anchor)
         others = [c for c in comparisons if c.name != anchor]
         if len(chosen) < min_pairs or not others:
             continue
@@ -306,6 +311,59 @@ def estimate_m_groups(
         per_group[g] = {c.name: _constrain(c, mean[c.name], u) if c.name in mean else out[c.name]
                         for c in comparisons}  # fmt: skip
     return out, per_group
+
+
+def blinded(
+    frame: pd.DataFrame, pairs: pd.DataFrame, comparisons: Sequence[Comparison], anchor: str
+) -> pd.DataFrame:
+    """``pairs`` (levels: left, right, one column per comparison) with each comparison that
+    also reads the columns of comparison ``anchor`` recomputed as if one record of each pair
+    did not carry them: the record of the file that carries them less often (the right one on a
+    tie). ``frame``: the records ``left``/``right`` point into (with ``source_file``).
+
+    A session's pairs agree on its anchor, and a comparison that reads the anchor's columns
+    sees that agreement: the name level "spelled by an e-mail address or URL" takes every pair
+    sharing a URL whose names differ (the URL spells the name on both sides), so EM there never
+    sees a typo or a nickname among matches and learns their m near zero, and the address
+    level's far too high. Most pairs outside the session have the identifier on one side at
+    most (a LinkedIn URL on the connection's, seldom in an alumni list), which is what the
+    comparisons are shown here.
+
+    Only an anchor over one column (an identifier: a URL, an e-mail address, a declared date
+    of birth) is hidden so: an anchor over several (the employer and title) lives on in columns
+    made from them (the seniority a title says), which would still show the agreement; such a
+    session leaves out what it cannot judge (SESSIONS' third entry).
+    """
+    by_name = {c.name: c for c in comparisons}
+    if anchor not in by_name or pairs.empty or len(by_name[anchor].columns) != 1:
+        return pairs
+    hidden = [col for col in by_name[anchor].columns if col in frame.columns]
+    seeing = [
+        c for c in comparisons
+        if c.name != anchor and set(hidden) & {*c.columns, *c.optional}
+    ]  # fmt: skip
+    if not seeing:
+        return pairs
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    files = (
+        pd.factorize(frame["source_file"].astype("str"))[0]
+        if "source_file" in frame.columns
+        else np.zeros(len(frame), dtype="int64")
+    )
+    carried = np.zeros(len(frame), dtype=bool)
+    for col in hidden:
+        carried |= (frame[col].fillna("").astype("str") != "").to_numpy(dtype=bool)
+    share = np.bincount(files, weights=carried) / np.maximum(np.bincount(files), 1)
+    blind_left = share[files[left]] < share[files[right]]
+    # each pair's two records as rows of their own (a record may be blinded in one pair only)
+    n = len(pairs)
+    rows = frame.iloc[np.r_[left, right]].reset_index(drop=True)
+    blind = np.r_[blind_left, ~blind_left]
+    for col in hidden:
+        rows[col] = rows[col].mask(blind)
+    at = pd.DataFrame({"left": np.arange(n), "right": np.arange(n, 2 * n)})
+    redone = compare(rows, at, seeing, {})
+    return pairs.assign(**{c.name: redone[c.name].to_numpy() for c in seeing})
 
 
 def _constrain(c: Comparison, m: np.ndarray, u: Mapping[str, np.ndarray]) -> np.ndarray:
