@@ -50,7 +50,8 @@ def all_candidates_sheet(
     being in that CSV): the Shortlist's computed columns, LinkedIn address as text (no links:
     tens of thousands of them make Excel slow to open)."""
     ws = book.sheet(contract.ALL_SHEET)
-    cols = [col(h, core[h].tolist()) for h in core.columns]
+    # Series, not lists: safe_column makes their cells column-wise.
+    cols = [col(h, core[h].reset_index(drop=True)) for h in core.columns]
     cols = [Col(c.header, c.values, c.width, c.number_format) for c in cols]
     end = write_grid(book, ws, cols, freeze=(1, 2))
     if csv_name is not None:
@@ -73,7 +74,7 @@ def matches_sheet(book: Book, matches: pd.DataFrame | None) -> None:
     cols = [
         Col(
             _label(c),
-            frame[c].tolist(),
+            frame[c].reset_index(drop=True),  # a Series: safe_column works on the column
             _match_width(c, frame[c]),
             "0.00" if c == "probability" or c.endswith("weight") else None,
         )

@@ -264,26 +264,62 @@ def write_grid(
     values = [safe_column(c.values) for c in cols]
     links = [c.links for c in cols]
     row_height = row_heights(cols, n) if heights else None
-    for i in range(n):
-        r = first_row + 1 + i
-        if row_height is not None:
-            ws.set_row(r, row_height[i])
-        for j in range(len(cols)):
-            value = values[j][i]
-            column_links = links[j]
-            link = column_links[i] if column_links is not None else None
-            if isinstance(link, str):
-                ws.write_url(r, j, link, link_formats[j], string=_link_text(value, link))
-            elif value is None and (formula := cols[j].formula) is not None:
-                ws.write_formula(r, j, formula(r + 1), formats[j])
-            elif isinstance(value, date):
-                put(ws, r, j, value, date_formats[j])
-            elif value is not None or formats[j] is not None:
-                put(ws, r, j, value, formats[j])
+    # A column of one kind of value (text, numbers or booleans, with gaps) is written by the
+    # XlsxWriter method ``put`` would choose for each of its cells, found once per column;
+    # links, formulas, dates and mixed columns take the cell-by-cell way below.
+    writers = [_column_writer(ws, c, v) for c, v in zip(cols, values, strict=True)]
+    found = [w for w in writers if w is not None]
+    if row_height is None and len(found) == len(writers):
+        blank = ws.write_blank
+        plan = list(zip(range(len(cols)), found, formats, strict=True))
+        for r, row in enumerate(zip(*values, strict=True), start=first_row + 1):
+            for (j, write, fmt), value in zip(plan, row, strict=True):
+                if value is not None:
+                    write(r, j, value, fmt)
+                elif fmt is not None:
+                    blank(r, j, None, fmt)
+    else:
+        for i in range(n):
+            r = first_row + 1 + i
+            if row_height is not None:
+                ws.set_row(r, row_height[i])
+            for j in range(len(cols)):
+                value = values[j][i]
+                column_links = links[j]
+                link = column_links[i] if column_links is not None else None
+                if isinstance(link, str):
+                    ws.write_url(r, j, link, link_formats[j], string=_link_text(value, link))
+                elif value is None and (formula := cols[j].formula) is not None:
+                    ws.write_formula(r, j, formula(r + 1), formats[j])
+                elif isinstance(value, date):
+                    put(ws, r, j, value, date_formats[j])
+                elif value is not None or formats[j] is not None:
+                    put(ws, r, j, value, formats[j])
     last = first_row + n
     if autofilter and cols:
         ws.autofilter(first_row, 0, max(last, first_row + 1), len(cols) - 1)
     return last + 1
+
+
+#: The writer ``put`` uses for each type of value that ``cell_value`` returns, by column.
+_ONE_KIND = {
+    frozenset({str}): "write_string",
+    frozenset({float}): "write_number",
+    frozenset({int}): "write_number",
+    frozenset({int, float}): "write_number",
+    frozenset({bool}): "write_boolean",
+}
+
+
+def _column_writer(ws: Worksheet, c: Col, safe: Sequence[object]) -> Callable | None:
+    """The XlsxWriter method for every non-blank cell of column ``c`` (its values ``safe``,
+    through ``cell_value``), when ``put`` would choose the same one for each; else None."""
+    if c.links is not None or c.formula is not None:
+        return None
+    kinds = set(map(type, safe))
+    kinds.discard(type(None))
+    name = _ONE_KIND.get(frozenset(kinds)) if kinds else "write_string"
+    return getattr(ws, name) if name else None
 
 
 def put_comments(

@@ -10,10 +10,13 @@ up on dates.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
@@ -22,13 +25,16 @@ import pandas as pd
 from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import carry_over
-from pipeline.export.cells import safe_csv_column, safe_csv_text, safe_link
+from pipeline.export.cells import safe_csv_arrow, safe_csv_text, safe_link
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
 from pipeline.workbook_contract import ID_HEADER, LINK_HEADER, SHORTLIST_SHEET, STATUS_CHOICES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # The names tests and callers import from here, wherever they are defined.
 __all__ = [
@@ -278,16 +284,58 @@ def _all_candidates_rows(ranked: pd.DataFrame, limit: int) -> pd.Series:
 
 
 def _write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
-    """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``."""
+    """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``: the bytes
+    Python's ``csv.writer`` (excel dialect, CRLF) writes, assembled column-wise in Arrow."""
 
     def write(target: Path) -> None:
-        with open(target, "w", encoding="utf-8-sig", newline="") as handle:
-            out = csv.writer(handle, lineterminator="\r\n")
-            out.writerow([safe_csv_text(c) for c in frame.columns])
-            columns = [safe_csv_column(frame[c]) for c in frame.columns]
-            out.writerows(zip(*columns, strict=True))
+        with open(target, "wb") as handle:
+            handle.write(codecs.BOM_UTF8)
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\r\n").writerow(
+                [safe_csv_text(c) for c in frame.columns]
+            )
+            handle.write(header.getvalue().encode("utf-8"))
+            for start in range(0, len(frame), _CSV_CHUNK):  # bounded memory at 1,000,000 rows
+                part = frame.iloc[start : start + _CSV_CHUNK]
+                handle.write(csv_rows([safe_csv_arrow(part[c]) for c in part.columns]))
 
     return replace_atomically(path, write, backup=False)
+
+
+#: Rows of the All candidates CSV assembled at once.
+_CSV_CHUNK = 20_000
+
+
+def csv_rows(columns: Sequence[pa.Array]) -> bytes:
+    """The UTF-8 bytes ``csv.writer(lineterminator="\r\n").writerows`` gives for these rows
+    (``columns``: Arrow text arrays of equal length, no nulls): a field holding a comma, a
+    double quote, CR or LF is quoted with its quotes doubled; a row of one empty field is
+    written ``""``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns or not len(columns[0]):
+        return b""
+    text = pa.large_string()
+    quote, nothing = pa.scalar('"', text), pa.scalar("", text)
+    quoted = []
+    for column in columns:
+        needs = pc.match_substring_regex(column, '[,"\r\n]')
+        if len(columns) == 1:  # csv writes a lone empty field as "" (else the row is blank)
+            needs = pc.or_(needs, pc.equal(column, ""))
+        if not pc.any(needs).as_py():
+            quoted.append(column)
+            continue
+        escaped = pc.replace_substring(column.filter(needs), '"', '""')  # only those quoted
+        wrapped = pc.binary_join_element_wise(quote, escaped, quote, nothing)
+        quoted.append(pc.replace_with_mask(column, needs, wrapped))
+    lines = pc.binary_join_element_wise(*quoted, pa.scalar(",", text))
+    lines = pc.binary_join_element_wise(lines, nothing, pa.scalar("\r\n", text))
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
+    start, end = int(offsets[0]), int(offsets[-1])
+    return lines.buffers()[2].slice(start, end - start).to_pybytes()
 
 
 def _with_left_out(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFrame:

@@ -116,12 +116,13 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
     rows = np.arange(len(p))
     value = combined[rows, best_role]
     how = views[:, rows, best_role].argmax(axis=0)
-    role = np.array(ctx.target_roles, dtype=object)[best_role]
     words = np.array(
         ["title fits '", "same role family as '", "title resembles '", "title is a variant of '"],
         dtype=object,
     )
-    evidence = np.where(value >= MENTION, words[how] + role + "'", "")
+    # Each (view, role) phrase is made once; rows pick theirs.
+    phrases = (words[:, None] + np.array(ctx.target_roles, dtype=object)[None, :] + "'").ravel()
+    evidence = np.where(value >= MENTION, phrases[how * len(ctx.target_roles) + best_role], "")
     return value, text_series(evidence, p.index)
 
 

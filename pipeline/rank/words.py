@@ -31,7 +31,12 @@ def _per_unique(values: object, fn) -> np.ndarray:
 def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame:
         return np.full(len(frame), "", dtype=object)
-    return _per_unique(frame[column].to_numpy(dtype=object), str.strip)
+    series = frame[column]
+    if isinstance(series.dtype, pd.StringDtype):
+        # Arrow text is factorized where it lies: no Python string per row is made first.
+        codes, uniq = pd.factorize(series, use_na_sentinel=True)
+        return np.array([*(u.strip() for u in uniq.tolist()), ""], dtype=object)[codes]
+    return _per_unique(series.to_numpy(dtype=object), str.strip)
 
 
 def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -98,12 +103,17 @@ def _job_part(r: pd.DataFrame) -> np.ndarray:
 def _stage_part(r: pd.DataFrame) -> np.ndarray:
     ahead = _num(r, "years_ahead")
     seniority = _text(r, "seniority")
-    leader = np.isin(seniority, SENIOR_LEADERS) & (np.isnan(ahead) | (ahead > 10))
+    unknown = np.isnan(ahead)
+    leader = np.isin(seniority, SENIOR_LEADERS) & (unknown | (ahead > 10))
     n = np.round(np.nan_to_num(ahead)).astype(np.int64)
-    key = np.where(
-        leader, "L" + seniority.astype(str), np.where(np.isnan(ahead), "", n.astype(str))
-    )
-    return _per_unique(key, _stage_words)
+    # The key _stage_words reads ("L<seniority>", "" or the rounded years) is made once per
+    # distinct (kind, value) pair, not as a string per prospect.
+    levels, level_of = np.unique(seniority.astype(str), return_inverse=True)
+    kind = np.where(leader, 0, np.where(unknown, 1, 2))
+    value = np.where(leader, level_of.reshape(-1), np.where(unknown, 0, n))
+    pairs, which = np.unique(np.stack([kind, value], axis=1), axis=0, return_inverse=True)
+    keys = ["L" + str(levels[v]) if k == 0 else "" if k == 1 else str(v) for k, v in pairs.tolist()]
+    return np.array([_stage_words(key) for key in keys], dtype=object)[which.reshape(-1)]
 
 
 def _first_introducer(r: pd.DataFrame) -> np.ndarray:

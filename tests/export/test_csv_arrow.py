@@ -1,0 +1,127 @@
+"""The All candidates CSV is sanitised and assembled column-wise in Arrow
+(``cells.safe_csv_arrow``, ``workbook.csv_rows``); every field must still be exactly
+``safe_csv_text`` of its value, and the file exactly what Python's ``csv.writer`` writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.export.cells import EXCEL_CELL_LIMIT, PYTHON_SPACES, safe_csv_arrow, safe_csv_text
+from pipeline.export.workbook import _write_table_csv, csv_rows
+
+HOSTILE = [
+    "=1+1",
+    "+1",
+    "-5 years",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    " =1",
+    "\u00a0=1",  # no-break space, then a trigger
+    "\u3000@x",  # ideographic space
+    "\u2028-1",
+    "＝1+1",  # full-width forms
+    "＋1",
+    "－1",
+    "＠x",
+    "\ufeff=1",  # a BOM is not blank: kept as it is
+    "a\x00b",
+    "a\x1fb",
+    "a\rb",
+    "a\r\nb",
+    "\ufffe",
+    "x\uffff",
+    "\u00a0",
+    "\u2003 ",
+    "  ",
+    "",
+    'ok, "quoted"',
+    "x" * (EXCEL_CELL_LIMIT // 2),
+    "x" * (EXCEL_CELL_LIMIT // 2 + 1),
+    "y" * (EXCEL_CELL_LIMIT + 10),
+    "😀" * (EXCEL_CELL_LIMIT // 2 + 5),  # counted twice by Excel
+    "=" + "z" * 40_000,
+    "Zoë Ng",
+]
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+FIELDS = st.one_of(st.none(), TEXT, st.sampled_from(HOSTILE))
+
+
+def test_python_spaces_are_what_str_isspace_says() -> None:
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    assert spaces == PYTHON_SPACES
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_hostile_text_is_safe_csv_text_of_each_value(dtype: object) -> None:
+    values = [*HOSTILE, None, *HOSTILE[::-1]]
+    series = pd.Series(values, dtype=dtype)
+    assert safe_csv_arrow(series).to_pylist() == [safe_csv_text(v) for v in series.tolist()]
+
+
+def test_missing_and_not_text_values_take_the_full_rule() -> None:
+    odd = pd.Series(["=1", float("nan"), None, pd.NA, "a\ud800b", 3, True], dtype=object)
+    assert safe_csv_arrow(odd).to_pylist() == [safe_csv_text(v) for v in odd.tolist()]
+    assert safe_csv_arrow(odd).to_pylist()[:5] == ["'=1", "", "", "", "ab"]
+
+
+@given(st.lists(FIELDS, max_size=40).map(lambda v: v + v[::2]))
+@settings(max_examples=200, deadline=None)
+def test_any_text_column_is_safe_csv_text_of_each_value(values: list[str | None]) -> None:
+    for dtype in ("str", object):
+        series = pd.Series(values, dtype=dtype)
+        assert safe_csv_arrow(series).to_pylist() == [safe_csv_text(v) for v in series.tolist()]
+
+
+def _csv_module(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+CELLS = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+    st.sampled_from(["", ",", '"', '""', "a,b", 'say "hi"', "\r", "\n", "a\r\nb", " x "]),
+)
+
+
+@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.lists(CELLS, min_size=k, max_size=k))))
+@settings(max_examples=300, deadline=None)
+def test_csv_rows_are_the_bytes_csv_writer_writes(rows: list[list[str]]) -> None:
+    k = len(rows[0]) if rows else 1
+    columns = [pa.array([r[j] for r in rows], type=pa.large_string()) for j in range(k)]
+    assert csv_rows(columns) == _csv_module(rows)
+
+
+def test_a_lone_empty_field_is_quoted_as_csv_writer_does() -> None:
+    rows = [[""], ["a"], [""]]
+    columns = [pa.array(["", "a", ""], type=pa.large_string())]
+    assert csv_rows(columns) == _csv_module(rows) == b'""\r\na\r\n""\r\n'
+
+
+def test_the_table_csv_is_what_csv_writer_writes_from_safe_csv_text(tmp_path, monkeypatch):
+    # Small chunks, so rows cross chunk boundaries.
+    monkeypatch.setattr("pipeline.export.workbook._CSV_CHUNK", 3)
+    frame = pd.DataFrame(
+        {
+            "=Name": pd.Series([*HOSTILE[:10], None], dtype="str"),
+            "Score": [0.5, -0.0, np.nan, 1e-5, 2.0, np.inf, 3.25, 0.0, 1.0, -2.5, 7.0],
+            "Rank": pd.array([1, 2, None, 4, 5, 6, 7, 8, 9, 10, 11], dtype="Int64"),
+            "Link": pd.Series(["https://x", None, "=bad", *["a,b"] * 8], dtype=object),
+        }
+    )
+    path = _write_table_csv(tmp_path / "all.csv", frame)
+    header = [safe_csv_text(c) for c in frame.columns]
+    body = [[safe_csv_text(v) for v in row] for row in frame.astype(object).values.tolist()]
+    assert path.read_bytes() == b"\xef\xbb\xbf" + _csv_module([header, *body])
