@@ -30,7 +30,7 @@ from pipeline.link.classify import (
     logistic_contributions,
     weights,
 )
-from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
+from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
 from pipeline.link.compare import compare, comparisons_for, from_spec
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
@@ -132,6 +132,11 @@ def score(
     # looked up by group id, not a Python step per pair
     prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
+    person = _listed_twice(frame, levels, total + prior_bits, unique, match.threshold)
+    if person is not None:
+        # a name's frequency counts people: a person's second row in one list is no namesake
+        contributions = weights(levels, model, frame, groups, person)
+        total = contributions.sum(axis=1).to_numpy()
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
         seen = ~np.isnan(known)
@@ -232,6 +237,28 @@ def _groups(
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]
     return groups, possible
+
+
+def _listed_twice(
+    frame: pd.DataFrame,
+    levels: pd.DataFrame,
+    bits: np.ndarray,
+    unique: Sequence[str],
+    threshold: float,
+) -> np.ndarray | None:
+    """A person id per record where some file (one that may hold a person more than once) has
+    records of one person, linked at or above ``threshold`` by ``bits`` (weights plus prior);
+    None where no file has. Only pairs inside one file count: a connection and an alum are
+    two files' records of one person, which frequencies already count apart."""
+    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    is_unique = unique_records(frame, unique)
+    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
+    odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
+    same = (files[left] == files[right]) & ~is_unique[left] & ~is_unique[right]
+    same &= 1.0 / (1.0 + np.exp2(-odds)) >= threshold
+    if not same.any():
+        return None
+    return components(len(frame), levels.loc[same, ["left", "right"]])
 
 
 def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | None):
