@@ -138,10 +138,12 @@ def weights(
     frame: pd.DataFrame | None = None,
     groups: np.ndarray | None = None,
     person: np.ndarray | None = None,
+    tables: dict | None = None,
 ) -> pd.DataFrame:
     """log2(m/u) of each pair's level, one column per comparison (0 where NULL); m is that of
     the pair's group (``groups``: one id per pair, see ``Model.m_groups``). ``person`` (one id
     per record of ``frame``): frequencies across files count people (see ``frequencies``).
+    ``tables`` (a dict the caller keeps): the value counts, kept for another call on ``frame``.
 
     With ``frame`` (the records ``levels.left``/``right`` point into), levels that declare a
     ``tf`` column use the frequency f of the pair's value there (term-frequency adjustment):
@@ -152,7 +154,7 @@ def weights(
     """
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    tables: dict = {}  # value counts per column, shared by the tf levels
+    tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
     ids, row = None, np.zeros(len(levels), dtype="int64")
     if groups is not None and model.m_groups:
         ids, row = np.unique(groups, return_inverse=True)
