@@ -15,44 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.export.cells import EXCEL_CELL_LIMIT, PYTHON_SPACES, safe_csv_arrow, safe_csv_text
+from pipeline.export.cells import PYTHON_SPACES, safe_csv_arrow, safe_csv_text
 from pipeline.export.workbook import _write_table_csv, csv_rows
-
-HOSTILE = [
-    "=1+1",
-    "+1",
-    "-5 years",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-    "\n=1",
-    " =1",
-    "\u00a0=1",  # no-break space, then a trigger
-    "\u3000@x",  # ideographic space
-    "\u2028-1",
-    "＝1+1",  # full-width forms
-    "＋1",
-    "－1",
-    "＠x",
-    "\ufeff=1",  # a BOM is not blank: kept as it is
-    "a\x00b",
-    "a\x1fb",
-    "a\rb",
-    "a\r\nb",
-    "\ufffe",
-    "x\uffff",
-    "\u00a0",
-    "\u2003 ",
-    "  ",
-    "",
-    'ok, "quoted"',
-    "x" * (EXCEL_CELL_LIMIT // 2),
-    "x" * (EXCEL_CELL_LIMIT // 2 + 1),
-    "y" * (EXCEL_CELL_LIMIT + 10),
-    "😀" * (EXCEL_CELL_LIMIT // 2 + 5),  # counted twice by Excel
-    "=" + "z" * 40_000,
-    "Zoë Ng",
-]
+from tests.export.hostile_text import HOSTILE
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
 FIELDS = st.one_of(st.none(), TEXT, st.sampled_from(HOSTILE))

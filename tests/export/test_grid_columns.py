@@ -16,20 +16,7 @@ from hypothesis import strategies as st
 from pipeline.export import sheets
 from pipeline.export.cells import cell_value, safe_column
 from pipeline.export.sheets import Book, Col, write_grid
-
-HOSTILE = [
-    "=1+1",
-    "+1",
-    "-5 years",
-    "@SUM(A1)",
-    "\t=1",
-    "a\r\nb",
-    "a\x00b",
-    "  ",
-    "",
-    "＝1",
-    "#N/A",
-]
+from tests.export.hostile_text import HOSTILE
 
 
 def _same(a: list[object], b: list[object]) -> bool:
