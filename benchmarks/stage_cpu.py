@@ -9,9 +9,10 @@ peak memory, and whether its output equals another version's.
 or on the archive and alumni file in ``--files`` (a folder of out/bench/ that an earlier
 generator made), and pickles what each stage was given into ``--inputs``; STAGE then runs that
 stage alone, in this fresh process, on those inputs, and writes its output into ``--out``:
-ingest's People and Ledger, normalize's People, rank's Ranked and Filtered (pickled frames),
-export's workbook and All candidates CSV. ``--code DIR`` runs the pipeline package found in DIR
-(an older commit unpacked with ``git archive``), so two versions run on the same inputs.
+ingest's People, Ledger and report (counts and details per file), normalize's People, rank's
+Ranked and Filtered (pickled frames), export's workbook and All candidates CSV. ``--code DIR``
+runs the pipeline package found in DIR (an older commit unpacked with ``git archive``), so two
+versions run on the same inputs.
 ``compare A B`` says whether two such output folders are the same: frames by pandas.testing
 (exact), the workbook by its XML parts (all but docProps/core.xml, which holds the time) and the
 CSV byte for byte. On a shared machine wall time moves with the load; CPU seconds of one stage
@@ -87,6 +88,7 @@ def stage(name: str, folder: Path, out: Path) -> None:
 
         read = read_inputs(*given)
         frames = {"people": read.ingested.people, "ledger": read.ingested.ledger}
+        frames["reports"] = _reports_frame(read.ingested.reports)
     elif name == "normalize":
         frames = {"people": run.normalize(*given)}
     elif name == "rank":
@@ -104,6 +106,18 @@ def stage(name: str, folder: Path, out: Path) -> None:
         f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak {peak:.2f} GiB, "
         f"load {os.getloadavg()[0]:.1f}"
     )
+
+
+def _reports_frame(reports: tuple) -> object:
+    """Ingest's report, one row per file read (its counts and every detail), as a frame."""
+    import pandas as pd
+
+    rows = [
+        {"file": r.file, "kind": r.kind, "read": r.read, "accepted": r.accepted,
+         "rejected": r.rejected, **{f"details: {k}": str(v) for k, v in r.details.items()}}
+        for r in reports
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def compare(a: Path, b: Path) -> None:

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from nameparser import HumanName
 
 from pipeline.ingest.credentials import join_credentials, split_credentials
 from pipeline.text.arrow_text import text_series
@@ -135,6 +134,10 @@ def parse_full_name(full: str) -> tuple[str, str, str]:
     text, _ = split_credentials(clean_display(full))
     if not text:
         return "", "", ""
+    # Imported here: nameparser costs about 30 ms at start-up and only a one-cell name column
+    # (an alumni list's "Name", a previous workbook's Name) needs it.
+    from nameparser import HumanName
+
     human = HumanName(text)
     first, last = human.first, human.last
     if len(dotless(first)) == 1 and human.middle:
