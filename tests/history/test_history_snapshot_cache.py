@@ -30,6 +30,9 @@ def _awkward(n: int, seed: int) -> pd.DataFrame:
     """A snapshot as ``record.snapshot`` makes them (its dtypes), with what SQLite and Arrow
     might treat differently: missing cells in every column, accents, padding, whole floats."""
     frame = first_run(n, np.random.default_rng(seed))
+    # ids that sort differently by bytes, by code points and by locale
+    odd = ["Zoë-1", "zoe-2", "Émile-3", "émile-4", "李-5", "ß-6", "a-7", "A-8", "😀-9", "ａ-10"]
+    frame.loc[: len(odd) - 1, "prospect_id"] = odd
     people = frame.assign(full_name=frame["name"], first_name="", last_name="")
     people = people.assign(
         full_name=people["full_name"].where(people.index % 7 != 0, "  José Núñez-Park "),
