@@ -127,23 +127,6 @@ def _u_prior(comparison: Comparison) -> np.ndarray:
     return u / u.sum()
 
 
-def _log_ratio(levels: pd.DataFrame, comparisons, m, u, own=None, codes=None) -> np.ndarray:
-    """Sum over ``comparisons`` of log2(m/u) at each pair's level (0 for NULL). With ``own``
-    (per group code, its m or None for the pooled ``m``) and ``codes`` (each pair's group code),
-    each pair is scored with its group's m."""
-    total = np.zeros(len(levels))
-    for c in comparisons:
-        level = levels[c.name].to_numpy()
-        if own is None:
-            table = np.log2(m[c.name] / u[c.name])[None, :]
-            at = np.zeros(len(level), dtype="int64")
-        else:
-            rows = [m[c.name] if g is None else g[c.name] for g in own]
-            table, at = np.log2(np.stack(rows) / u[c.name]), codes
-        total += np.where(level == NULL, 0.0, table[at, np.clip(level, 0, table.shape[1] - 1)])
-    return total
-
-
 def _initial_m(comparison: Comparison) -> np.ndarray:
     """The comparison's m_prior, else a prior favouring the strong levels (0.5, 0.25, ...)."""
     if len(comparison.m_prior) == len(comparison.levels):
@@ -201,19 +184,20 @@ def em_groups(
     shares = np.full(len(ids), 0.3)
     share = 0.3
     initial = {c.name: _initial_m(c) for c in comparisons}
-    # each big group's rows, taken once: the m-step reads them at every iteration
-    parts = [(mine, levels[mine]) for mine in (codes == k for k in big)]
+    # the levels as numpy, and each big group's, read once: every iteration reads them
+    coded = _Coded.of(levels, comparisons)
+    parts = [(mine, coded.subset(mine)) for mine in (codes == k for k in big)]
     for _ in range(iterations):
         odds = np.log2(shares / (1 - shares))[codes]
-        odds += _log_ratio(levels, comparisons, pooled, u, own if big else None, codes)
+        odds += coded.log_ratio(comparisons, pooled, u, own if big else None, codes)
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_shares = np.full(len(ids), new_share)
-        new_m = _map_shares(levels, comparisons, posterior, initial, PRIOR_PAIRS)
+        new_m = coded.map_shares(comparisons, posterior, initial, PRIOR_PAIRS)
         new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
         for k, (mine, rows) in zip(big, parts, strict=True):
             new_shares[k] = np.clip(posterior[mine].mean(), 1e-6, 1 - 1e-6)
-            new_own[k] = _map_shares(rows, comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS)
+            new_own[k] = rows.map_shares(comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS)
         delta = max(
             [np.abs(new_m[k] - pooled[k]).max() for k in pooled]
             + [np.abs(new_own[k][n] - own[k][n]).max() for k in big for n in pooled]  # type: ignore[index]
@@ -226,21 +210,79 @@ def em_groups(
     return pooled, by_group, share  # type: ignore[return-value]
 
 
-def _map_shares(
-    levels: pd.DataFrame,
-    comparisons: Sequence[Comparison],
-    posterior: np.ndarray,
-    prior: Mapping[str, np.ndarray],
-    strength: float,
-) -> dict[str, np.ndarray]:
-    """MAP m-step: the posterior-weighted level shares, pulled towards ``prior`` as if by
-    ``strength`` pseudo-matches at its shares."""
-    out = level_shares(levels, comparisons, posterior)
-    for c in comparisons:
-        seen = levels[c.name].to_numpy() != NULL
-        mass = posterior[seen].sum()
-        out[c.name] = (out[c.name] * mass + strength * prior[c.name]) / (mass + strength)
-    return out
+class _Coded:
+    """Each comparison's levels of EM's pairs as numpy, with what every iteration needs of
+    them made once: which pairs are not NULL, their levels, and where each pair's log2(m/u)
+    sits in a flattened table. Reading a frame's columns, masking NULL and clipping at every
+    iteration of every session cost more than the arithmetic (EM 2.0 s CPU at 30,000 x
+    200,000); the sums are the ones that did that, in the same order (the same floats:
+    tests/link/test_em_coded.py holds the old functions and compares)."""
+
+    def __init__(self, level: dict[str, np.ndarray], size: int) -> None:
+        self.level, self.size = level, size
+        self.seen = {name: lv != NULL for name, lv in level.items()}
+        self.known = {name: lv[self.seen[name]] for name, lv in level.items()}
+        self._at: dict[tuple[str, int, int], np.ndarray] = {}  # see log_ratio
+
+    @classmethod
+    def of(cls, levels: pd.DataFrame, comparisons: Sequence[Comparison]) -> _Coded:
+        """``levels`` needs a column per comparison (its level per pair, NULL where none)."""
+        return cls({c.name: levels[c.name].to_numpy() for c in comparisons}, len(levels))
+
+    def subset(self, mine: np.ndarray) -> _Coded:
+        """The pairs where the mask ``mine`` holds."""
+        return _Coded({name: lv[mine] for name, lv in self.level.items()}, int(mine.sum()))
+
+    def log_ratio(
+        self,
+        comparisons: Sequence[Comparison],
+        m: Mapping[str, np.ndarray],
+        u: Mapping[str, np.ndarray],
+        own: Sequence[Mapping[str, np.ndarray] | None] | None = None,
+        codes: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Per pair, the sum over ``comparisons`` of log2(m/u) at its level (0 for NULL; a
+        level past the last counts as the last). With ``own`` (per group code, its m or None
+        for the pooled ``m``) and ``codes`` (each pair's group code), each pair is scored
+        with its group's m. A pair's entry is taken from the (groups x levels) table
+        flattened, with a 0.0 appended where NULL pairs point."""
+        total = np.zeros(self.size)
+        for c in comparisons:
+            if own is None:
+                table = np.log2(m[c.name] / u[c.name])[None, :]
+            else:
+                rows = [m[c.name] if g is None else g[c.name] for g in own]
+                table = np.log2(np.stack(rows) / u[c.name])
+            key = (c.name, table.shape[0], table.shape[1])
+            # the table's shape is m's, and one EM run passes the same ``codes`` every time
+            if key not in self._at:
+                level, width = self.level[c.name], table.shape[1]
+                group = 0 if own is None else np.asarray(codes, dtype="int64")
+                at = group * width + np.clip(level, 0, width - 1)
+                self._at[key] = np.where(level == NULL, table.size, at)
+            total += np.append(table.ravel(), 0.0)[self._at[key]]
+        return total
+
+    def map_shares(
+        self,
+        comparisons: Sequence[Comparison],
+        posterior: np.ndarray,
+        prior: Mapping[str, np.ndarray],
+        strength: float,
+    ) -> dict[str, np.ndarray]:
+        """MAP m-step: per comparison, the ``posterior``-weighted level shares (NULL pairs
+        left out, SMOOTH pseudo-counts), pulled towards ``prior`` as if by ``strength``
+        pseudo-matches at its shares."""
+        out = {}
+        for c in comparisons:
+            weights = posterior[self.seen[c.name]]
+            counts = np.bincount(self.known[c.name], weights=weights, minlength=len(c.levels))
+            smoothed = counts[: len(c.levels)] + SMOOTH
+            mass = weights.sum()
+            out[c.name] = (smoothed / smoothed.sum() * mass + strength * prior[c.name]) / (
+                mass + strength
+            )
+        return out
 
 
 def estimate_m(
