@@ -22,6 +22,7 @@ from pipeline.link.em import (
 )
 from pipeline.link.levels import Comparison
 
+
 def _log_ratio(levels: pd.DataFrame, comparisons, m, u, own=None, codes=None) -> np.ndarray:
     """Sum over ``comparisons`` of log2(m/u) at each pair's level (0 for NULL). With ``own``
     (per group code, its m or None for the pooled ``m``) and ``codes`` (each pair's group code),
