@@ -1,6 +1,7 @@
 """Ingest's column-wise paths against the value-by-value code they replaced (issue 18):
-``Coded.of`` factorizes Arrow text in Arrow, and ``ledger._unique_ids`` checks record ids by
-hashing an Index. Each gives what the old code gave, on hostile text and on colliding files."""
+``Coded.of`` factorizes Arrow text in Arrow, ``ledger._unique_ids`` checks record ids by
+hashing an Index, ``person_names`` finds CJK names per distinct value. Each gives what the old
+code gave, on hostile text and on colliding files."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.ingest.alumni_names import _both_cjk, person_names
 from pipeline.ingest.coded import Coded
+from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import _unique_ids
 
 HOSTILE = [
@@ -159,3 +162,50 @@ def test_unique_ids_as_the_set_code_gave(frames):
     assert len(new) == len(old)
     for a, b in zip(new, old, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# person_names: the CJK order of a full name from one flag per distinct first and last name.
+FIRSTS = [
+    "",
+    "小明",
+    "ヒロシ",
+    "민준",
+    "Ming",
+    "小明 Ming",
+    " 小明",
+    "ÉLÉA",
+    "AB-C",
+    "X1Y2Z3W",
+    "々",
+]
+LASTS = ["王", "田中", "김", "Wang", "", "王 ", "DOE", "欧阳", "ー"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(FIRSTS), st.sampled_from(LASTS)), min_size=1, max_size=30)
+)
+def test_person_names_full_name_as_each_row_gives_it(pairs):
+    first = pd.Series([f for f, _ in pairs], dtype="str")
+    last = pd.Series([s for _, s in pairs], dtype="str")
+    names = person_names(first, last)
+    for given_, family, full in zip(
+        names["first_name"], names["last_name"], names["full_name"], strict=True
+    ):
+        expected = family + given_ if _both_cjk(given_, family) else f"{given_} {family}".strip()
+        assert full == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "shown"),
+    [
+        ("ABCD", "Abcd"),  # four letters in capitals: a name, recased
+        ("ABC", "ABC"),  # three: initials, as typed
+        ("AB-C", "AB-C"),
+        ("X1Y2Z3W", "X1y2z3w"),  # digits are no letters: four letters
+        ("ÉLÉA", "Éléa"),
+    ],
+)
+def test_capitals_recased_by_their_count_of_letters(first, shown):
+    out = clean_names_frame(pd.Series([first, first]), pd.Series(["Smith", "Smith"]))
+    assert out["first_name"].tolist() == [shown, shown]
