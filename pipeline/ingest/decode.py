@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from charset_normalizer import from_bytes
-
 from pipeline.errors import InputError
 
 _SNIFF_BYTES = 200_000  # enough text for charset-normalizer to decide, fast on big files
@@ -70,6 +68,10 @@ def _decode(data: bytes) -> tuple[str, str]:
     mixed = _mostly_utf8(data)
     if mixed is not None:
         return mixed
+    # Imported here: charset-normalizer costs 20-30 ms at start-up and only a file that is
+    # not UTF-8 (nor mostly UTF-8) needs it.
+    from charset_normalizer import from_bytes
+
     guess = from_bytes(data[:_SNIFF_BYTES]).best()
     encoding = guess.encoding if guess is not None else "cp1252"
     latin = _latin_code_page(data, encoding)
