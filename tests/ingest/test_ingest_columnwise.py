@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.errors import InputError
 from pipeline.ingest.alumni_names import _both_cjk, person_names
 from pipeline.ingest.coded import Coded
+from pipeline.ingest.decode import decode
 from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import _unique_ids
 
@@ -209,3 +211,36 @@ def test_person_names_full_name_as_each_row_gives_it(pairs):
 def test_capitals_recased_by_their_count_of_letters(first, shown):
     out = clean_names_frame(pd.Series([first, first]), pd.Series(["Smith", "Smith"]))
     assert out["first_name"].tolist() == [shown, shown]
+
+
+# decode: a NUL anywhere makes a file binary; strict UTF-8 is searched as bytes.
+BODY = "Name,Company\n" + "王小明,Café 🙂\n" * 2000  # past the 4,096 characters sampled
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+@pytest.mark.parametrize("where", [None, 20, len(BODY) - 2])
+def test_a_nul_anywhere_is_binary(encoding, where):
+    body = BODY if encoding != "cp1252" else BODY.replace("王小明", "Zoë").replace("🙂", "é")
+    if where is not None:
+        body = body[:where] + "\x00" + body[where:]
+    data = body.encode(encoding)
+    if where is None:
+        text, _ = decode(data, "a.csv")
+        assert text == body
+    else:
+        with pytest.raises(InputError, match=r"a\.csv is not a text file"):
+            decode(data, "a.csv")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=50),
+    st.booleans(),
+)
+def test_utf8_text_is_binary_exactly_when_it_holds_a_nul(text, nul):
+    body = "Name\n" + text + ("\x00" if nul else "") + "\n"
+    if nul:
+        with pytest.raises(InputError):
+            decode(body.encode("utf-8"), "a.csv")
+    else:
+        assert decode(body.encode("utf-8"), "a.csv") == (body, "utf-8")
