@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from anyascii import anyascii
 
 from pipeline.history import changes as changes_mod
@@ -35,6 +37,9 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """Each cell as stripped text, "" when missing."""
+    if isinstance(series.dtype, pd.StringDtype):  # already text: no round trip through objects
+        return series.fillna("").astype(str).str.strip()
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
@@ -54,11 +59,24 @@ def name_keys(names: pd.Series) -> pd.Series:
     return out
 
 
+#: The columns of a ranked (or filtered) frame that ``snapshot`` reads.
+_SNAPSHOT_SOURCES = (
+    "prospect_id", "full_name", "first_name", "last_name", "company", "company_key", "title",
+    "seniority", "school", "grad_year", "is_connection", "is_alum", "connected_on", "warmth",
+    "score", "rank",
+)  # fmt: skip
+
+
 def snapshot(ranked: pd.DataFrame, filtered: pd.DataFrame | None = None) -> pd.DataFrame:
     """store.PROSPECT_COLUMNS for everyone in the run: ranked, then those the settings left out
     (rank empty). Both frames need the columns of ``schema.RANKED`` (filtered: PROSPECTS)."""
-    frame = ranked if filtered is None or filtered.empty else pd.concat([ranked, filtered])
-    frame = frame.drop_duplicates("prospect_id").reset_index(drop=True)
+    # Only the columns read below: the ranked frame has about 60, and copying them all (concat,
+    # dropping duplicates) cost most of a second at 200,000 people.
+    frames = [ranked] if filtered is None or filtered.empty else [ranked, filtered]
+    frames = [f[[c for c in _SNAPSHOT_SOURCES if c in f.columns]] for f in frames]
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames)
+    repeated = frame["prospect_id"].duplicated().to_numpy()
+    frame = (frame[~repeated] if repeated.any() else frame).reset_index(drop=True)
     name = _text(frame["full_name"])
     name = name.where(name != "", (_text(frame["first_name"]) + " " + _text(frame["last_name"])))
     connected = pd.to_datetime(frame["connected_on"], errors="coerce")
@@ -275,15 +293,23 @@ def prepare(
 def _last_run(
     conn: sqlite3.Connection,
 ) -> tuple[str | None, pd.DataFrame | None, list[dict[str, Any]]]:
-    """(run_date, prospects as read: store.PROSPECT_COLUMNS, object columns) of the last run,
-    or (None, None); and every run's marks."""
+    """(run_date, prospects: store.PROSPECT_COLUMNS in prospect_id order) of the last run, or
+    (None, None); and every run's marks. The prospects come from the run's columnar snapshot
+    (``store.last_snapshot``: Arrow-backed columns) when the file has it, else from its rows
+    (object columns: each cell the value SQLite gave, None, int, float or str, as store.rows
+    has it); ``may_differ`` takes either."""
     row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
     if row is None:
         return None, None, []
-    sql = f"SELECT {', '.join(store.PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?"
+    table = store.last_snapshot(conn, int(row[0]))
+    if table is not None:
+        return str(row[1]), table.to_pandas(types_mapper=pd.ArrowDtype), store.marks(conn)
+    sql = (
+        f"SELECT {', '.join(store.PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?"
+        " ORDER BY prospect_id"  # the primary key's order: SQLite reads it so anyway
+    )
     found = conn.execute(sql, (int(row[0]),)).fetchall()
     columns = zip(*found, strict=True) if found else ((),) * len(store.PROSPECT_COLUMNS)
-    # object columns: each cell stays the value SQLite gave (None, int, str), as store.rows has it
     old = pd.DataFrame(dict(zip(store.PROSPECT_COLUMNS, columns, strict=True)), dtype=object)
     return str(row[1]), old, store.marks(conn)
 
@@ -295,42 +321,83 @@ def _per_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
     return out[codes]  # code -1 (missing) takes the last
 
 
+def _is_text(values: pd.Series) -> bool:
+    dtype = values.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(
+            dtype.pyarrow_dtype
+        )
+    return isinstance(dtype, pd.StringDtype)
+
+
+def _texts(values: pd.Series) -> pa.Array | np.ndarray:
+    """``changes.text`` of each cell: a text column in one pass of Arrow's kernels (an Arrow
+    array: "" for a missing cell, stripped); any other column once per distinct value."""
+    if _is_text(values):
+        return pc.utf8_trim_whitespace(pc.fill_null(pa.array(values.array), ""))
+    return _per_value(values, changes_mod.text)
+
+
+def _equal(a: pa.Array | np.ndarray, b: pa.Array | np.ndarray) -> np.ndarray:
+    """Cell by cell ``a == b`` of two ``_texts`` (no missing cells in either)."""
+    if isinstance(a, pa.Array) and isinstance(b, pa.Array):
+        if a.type != b.type:  # pandas' text is large_string, a snapshot's string
+            a, b = a.cast(pa.large_string()), b.cast(pa.large_string())
+        return pc.equal(a, b).to_numpy(zero_copy_only=False)
+    a, b = (v.to_numpy(zero_copy_only=False) if isinstance(v, pa.Array) else v for v in (a, b))
+    return np.asarray(a == b, dtype=bool)
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    """True where a cell is there and true (``changes._flag``): numbers compared with 0 at
+    once; other columns once per distinct value."""
+    if values.dtype.kind in "biuf":
+        return (values.fillna(0) != 0).to_numpy(dtype=bool)
+    return _per_value(values, lambda v: not changes_mod.missing(v) and bool(v)).astype(bool)
+
+
 def _numbers(values: pd.Series) -> np.ndarray:
     """``changes.number`` of each cell as floats (NaN for None): numbers as they are, text and
     missing cells NaN."""
+    if values.dtype.kind in "biuf":
+        return values.to_numpy(dtype=float, na_value=np.nan)
     cells = values.to_numpy(dtype=object)
     text = np.fromiter((isinstance(v, str) for v in cells), bool, len(cells))
     cells = np.where(text, None, cells)
     return pd.to_numeric(pd.Series(cells, dtype=object), errors="coerce").to_numpy(dtype=float)
 
 
+def _stored_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame from ``_last_run`` as ``store.rows`` gives them (None for a missing
+    cell; int, float and str otherwise), whichever way it was read."""
+    if all(isinstance(t, pd.ArrowDtype) for t in frame.dtypes):
+        return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()
+    return changes_mod.records(frame)
+
+
 def may_differ(
     old: pd.DataFrame, new: pd.DataFrame, keep: set[str], rank_move: int, within: int = 0
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of ``old`` and ``new`` (store.PROSPECT_COLUMNS) that ``changes.diff`` can report
-    on, as its rows (dicts); and those whose prospect_id is in ``keep`` (the marked people,
-    whom the report shows). ``diff`` of these is ``diff`` of the whole runs: a person on both
-    sides with the same company key, title, level, flags and a rank within ``rank_move`` (or
-    outside the top ``within`` on both sides, when ``within`` > 0) has no event, and everyone
-    on one side only (whom relinking joins) is kept. At 200,000 people that is the few who
-    changed, where the whole runs took seconds of Python.
+    on, as its rows (dicts; ``old``'s as SQLite gives them); and those whose prospect_id is in
+    ``keep`` (the marked people, whom the report shows). ``diff`` of these is ``diff`` of the
+    whole runs: a person on both sides with the same company key, title, level, flags and a
+    rank within ``rank_move`` (or outside the top ``within`` on both sides, when ``within`` >
+    0) has no event, and everyone on one side only (whom relinking joins) is kept. At 200,000
+    people that is the few who changed, where the whole runs took seconds of Python.
     """
-    from pipeline.history.changes import records, text
-
-    def flag(v: object) -> bool:
-        return not changes_mod.missing(v) and bool(v)
-
-    ids = new["prospect_id"].astype(str).to_numpy(dtype=object)
-    at = pd.Index(old["prospect_id"].astype(str).to_numpy(dtype=object)).get_indexer(ids)
-    on_both = at >= 0  # prospect_id is the key of a run's rows: unique on each side
+    ids = pa.array(new["prospect_id"].astype(str).array)
+    old_ids = pa.array(old["prospect_id"].astype(str).array)
+    # prospect_id is the key of a run's rows: unique on each side
+    at = pc.index_in(ids, value_set=old_ids).fill_null(-1).to_numpy(zero_copy_only=False)
+    on_both = at >= 0
     o_pos = at[on_both]
     differs = np.ones(len(new), dtype=bool)  # one side only: kept
     same = np.ones(int(on_both.sum()), dtype=bool)
-    for column, fn in (("company_key", text), ("title", text), ("seniority", text),
-                       ("is_connection", flag), ("is_alum", flag)):  # fmt: skip
-        a = _per_value(old[column].iloc[o_pos], fn)
-        b = _per_value(new[column][on_both], fn)
-        same &= a == b
+    for column in ("company_key", "title", "seniority"):
+        same &= _equal(_texts(old[column].iloc[o_pos]), _texts(new[column][on_both]))
+    for column in ("is_connection", "is_alum"):
+        same &= _flags(old[column].iloc[o_pos]) == _flags(new[column][on_both])
     if rank_move > 0:
         r0, r1 = _numbers(old["rank"].iloc[o_pos]), _numbers(new["rank"][on_both])
         moved = np.abs(r1 - r0) > rank_move  # NaN (no rank on a side): no move
@@ -338,12 +405,12 @@ def may_differ(
             moved &= (r0 <= within) | (r1 <= within)
         same &= ~moved
     differs[on_both] = ~same
-    differs |= np.isin(ids, list(keep))
+    marked = pa.array(sorted(keep), type=pa.string())
+    differs |= pc.is_in(ids, value_set=marked).to_numpy(zero_copy_only=False)
     old_kept = np.ones(len(old), dtype=bool)
     old_kept[o_pos[same]] = False
-    old_kept |= np.isin(old["prospect_id"].to_numpy(dtype=object), list(keep))
-    old_rows = records(old[old_kept])
-    return old_rows, records(new[differs])
+    old_kept |= pc.is_in(old_ids, value_set=marked).to_numpy(zero_copy_only=False)
+    return _stored_rows(old[old_kept]), changes_mod.records(new[differs])
 
 
 def compare_with(
