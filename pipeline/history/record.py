@@ -279,12 +279,13 @@ def prepare(
         conn.close()
         conn = store.start_anew(Path(path), note, now)
         base, old, earlier = None, None, []
-    new = None
+    marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
     if old is not None:  # only the people who may have changed go through diff's Python
-        marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
         old, new = may_differ(
             old, run.prospects, marked, settings.rank_move, settings.rank_move_within
         )
+    else:  # nothing to compare with: the run's rows serve only to name who is due, all marked
+        new = changes_mod.records(run.prospects[run.prospects["prospect_id"].isin(marked)])
     pending = compare_with(conn, run, base, old, earlier, settings, today, new=new)
     pending.path, pending.notes = Path(path), notes
     return pending

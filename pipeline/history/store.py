@@ -291,10 +291,17 @@ def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:
     SQLite then appends to the table's b-tree instead of inserting all over it (half the time at
     200,000 people), and reads the run back in this order."""
     import numpy as np  # writing needs pandas anyway; `prospects changes` only reads
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if frame.empty:
         return frame
-    return frame.take(np.argsort(frame["prospect_id"].to_numpy(dtype=object), kind="stable"))
+    ids = frame["prospect_id"]
+    if isinstance(ids.dtype, pd.StringDtype | pd.ArrowDtype):  # Arrow sorts text 3 x quicker
+        # by bytes, as SQLite's BINARY collation compares them (UTF-8: code point order)
+        return frame.take(pc.sort_indices(pa.array(ids.array)).to_numpy())
+    return frame.take(np.argsort(ids.to_numpy(dtype=object), kind="stable"))
 
 
 def _insert(

@@ -30,6 +30,9 @@ def _awkward(n: int, seed: int) -> pd.DataFrame:
     """A snapshot as ``record.snapshot`` makes them (its dtypes), with what SQLite and Arrow
     might treat differently: missing cells in every column, accents, padding, whole floats."""
     frame = first_run(n, np.random.default_rng(seed))
+    # ids that sort differently by bytes, by code points and by locale
+    odd = ["Zoë-1", "zoe-2", "Émile-3", "émile-4", "李-5", "ß-6", "a-7", "A-8", "😀-9", "ａ-10"]
+    frame.loc[: len(odd) - 1, "prospect_id"] = odd
     people = frame.assign(full_name=frame["name"], first_name="", last_name="")
     people = people.assign(
         full_name=people["full_name"].where(people.index % 7 != 0, "  José Núñez-Park "),
@@ -202,3 +205,38 @@ def test_a_history_written_without_snapshots_gives_the_same_changes(tmp_path):
     assert found["with"][2] == found["without"][2]
     kinds = set(pd.concat(found["with"][1])["Change"])
     assert {"Moved to a target employer", "Changed jobs", "New connection"} <= kinds
+
+
+def test_a_first_run_with_marks_names_the_same_people_due_as_from_all_its_rows(tmp_path):
+    """The first run in a history (a workbook carried over, no history yet) reads only the
+    marked people's rows for who is due; the report is the one all its rows give."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from history_exports import RUN_DATES, write_version
+
+    from pipeline import run
+    from pipeline.history.record import compare_with, prepare
+    from pipeline.workbook_contract import ID_HEADER
+
+    loaded = load_settings(tmp_path)
+    result = run.shortlist(write_version(tmp_path / "v1", 1), loaded, today=RUN_DATES[1])
+    ids = result.ranked["prospect_id"].tolist()
+    rows = pd.DataFrame(
+        {
+            ID_HEADER: [ids[0], ids[1], ids[2], "not-in-this-run"],
+            "Status": ["Replied", "Contacted", "Not now", "Replied"],
+            "Contacted on": [datetime(2026, 1, 5), datetime(2026, 5, 27), None, None],
+            "Interested": ["yes", "yes", None, "yes"],
+        },
+        dtype=object,  # as openpyxl reads cells
+    )
+    result = replace(result, previous=SimpleNamespace(rows=rows))
+    pending = prepare(result, tmp_path / "history.sqlite", now=datetime(2026, 6, 1, 9))
+    assert pending.since is None and not pending.found
+    assert set(pending.people) == {ids[0], ids[1]}  # due again, follow-up overdue
+    whole = compare_with(pending.conn, pending.run, None, None, [], loaded.history, RUN_DATES[1])
+    pending.close()
+    assert pending.people == whole.people and pending.reasons == whole.reasons
+    assert pending.overdue_ids == whole.overdue_ids
+    pd.testing.assert_frame_equal(pending.frame(), whole.frame())
