@@ -30,7 +30,7 @@ from pipeline.link.classify import (
     logistic_contributions,
     weights,
 )
-from pipeline.link.cluster import clusters, one_to_one, prospect_ids, rivals
+from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
 from pipeline.link.compare import compare, comparisons_for, from_spec
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, estimate_u
 from pipeline.link.evaluate import Evaluation, evaluate
@@ -126,12 +126,18 @@ def score(
         levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame
     )
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
-    contributions = weights(levels, model, frame, groups)
+    counted: dict = {}  # value counts per column, for the second pass below
+    contributions = weights(levels, model, frame, groups, tables=counted)
     total = contributions.sum(axis=1).to_numpy()
     priors = estimate_prior(total, groups, possible)
     # looked up by group id, not a Python step per pair
     prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
+    person = _listed_twice(frame, levels, total + prior_bits, unique, match.threshold)
+    if person is not None:
+        # a name's frequency counts people: a person's second row in one list is no namesake
+        _by_people(levels, model, frame, groups, person, contributions, counted)
+        total = contributions.sum(axis=1).to_numpy()
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
         seen = ~np.isnan(known)
@@ -232,6 +238,81 @@ def _groups(
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]
     return groups, possible
+
+
+def _listed_twice(
+    frame: pd.DataFrame,
+    levels: pd.DataFrame,
+    bits: np.ndarray,
+    unique: Sequence[str],
+    threshold: float,
+) -> np.ndarray | None:
+    """A person id per record where some file (one that may hold a person more than once) has
+    records of one person, linked at or above ``threshold`` by ``bits`` (weights plus prior);
+    None where no file has. Only pairs inside one file count: a connection and an alum are
+    two files' records of one person, which frequencies already count apart."""
+    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    is_unique = unique_records(frame, unique)
+    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
+    odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
+    same = (files[left] == files[right]) & ~is_unique[left] & ~is_unique[right]
+    same &= 1.0 / (1.0 + np.exp2(-odds)) >= threshold
+    if not same.any():
+        return None
+    return components(len(frame), levels.loc[same, ["left", "right"]])
+
+
+def _by_people(
+    levels: pd.DataFrame,
+    model: Model,
+    frame: pd.DataFrame,
+    groups: np.ndarray,
+    person: np.ndarray,
+    contributions: pd.DataFrame,
+    tables: dict,
+) -> None:
+    """Sets, in ``contributions``, the term-frequency weights of pairs across files counted by
+    people (``person``: see ``classify.frequencies``). Only pairs whose value at a
+    term-frequency level is carried by a person with more than one record in a file can change,
+    so only those are weighed again: a second pass over every pair cost as much as the first.
+    ``tables``: the first pass's value counts (``weights``), so no column is counted twice."""
+    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
+    cross = files[left] != files[right]
+    rows = np.bincount(person, minlength=len(frame))[person] > 1  # a person listed more than once
+    redo = np.zeros(len(levels), dtype=bool)
+    changed: dict[str, np.ndarray] = {}
+    for c in model.comparisons:
+        level = levels[c.name].to_numpy()
+        for tf_level, column, *_ in c.tf:
+            if column not in frame.columns:
+                continue
+            if column not in changed:  # records whose value a listed-twice person also carries
+                # (a full name's frequency also reads its parts': classify.frequencies)
+                parts = ("first_key", "last_key") if column == "name_key" else ()
+                changed[column] = np.zeros(len(frame), dtype=bool)
+                for col in (column, *(p for p in parts if p in frame.columns)):
+                    if col in tables:  # the codes the first pass made
+                        codes = tables[col][0]
+                    else:
+                        codes = pd.factorize(frame[col].fillna("").astype("str"))[0]
+                    shared = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
+                    shared[codes[rows]] = True
+                    changed[column] |= shared[codes]
+            at = cross & (level == tf_level)
+            redo |= at & (changed[column][left] | changed[column][right])
+    if not redo.any():
+        return
+    again = weights(levels[redo], model, frame, groups[redo], person, tables)
+    for c in model.comparisons:
+        tf_levels = [t[0] for t in c.tf]
+        if not tf_levels:
+            continue
+        # only term-frequency levels: a local level's weight is counted over the pairs passed
+        take = np.isin(levels[c.name].to_numpy()[redo], tf_levels)
+        column = contributions[c.name].to_numpy(dtype=float).copy()
+        column[np.flatnonzero(redo)[take]] = again[c.name].to_numpy()[take]
+        contributions[c.name] = column  # a column replaced: the frame is not copied
 
 
 def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | None):

@@ -64,12 +64,19 @@ def frequencies(
     left: np.ndarray,
     right: np.ndarray,
     tables: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
+    person: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pair, for each of its two records, the chance that a record outside the pair carries
     that record's value of ``column`` (NaN when empty): (records with the value - 2) / records,
     at least half a record, counted in the pair's own file(s) only. A person listed in a third
     file is the same person, not evidence that the name is common: two alumni records of one
     "Fenzu Marlundrostav" stay rare though a connection carries the name too.
+
+    ``person`` (one id per record of ``frame``; records of one file found to be one person
+    share it): for a pair across two files, the count is one of people. An alumni list that
+    holds a person twice (a record per degree) holds their name once, and the second row is no
+    namesake of the connection who is them. A pair inside one file is counted by records: whether
+    its two records are one person is the question, not an answer to build on.
 
     For ``name_key`` the chance is at least the product of the first- and last-name shares: in
     a small file every full name is seen once or twice, and its parts say more about how common
@@ -92,11 +99,25 @@ def frequencies(
             np.add.at(counts, (files, codes), 1.0)
             tables[col] = codes, counts, np.asarray(uniques, dtype=object) == ""
         codes, counts, empty = tables[col]
-        left_, right_ = (
-            counts[files[left], codes[i]] + np.where(other >= 0, counts[in_other, codes[i]], 0.0)
-            for i in (left, right)
-        )
-        return left_, right_, empty[codes[left]], empty[codes[right]]
+        people = None
+        if person is not None:
+            if f"{col} by people" not in tables:  # each (file, value, person) once
+                once = pd.DataFrame({"f": files, "v": codes, "p": person}).drop_duplicates()
+                by_people = np.zeros_like(counts)
+                np.add.at(by_people, (once["f"].to_numpy(), once["v"].to_numpy()), 1.0)
+                tables[f"{col} by people"] = codes, by_people, empty
+            people = tables[f"{col} by people"][1]
+
+        def count(i: np.ndarray) -> np.ndarray:
+            by_records = counts[files[left], codes[i]] + np.where(
+                other >= 0, counts[in_other, codes[i]], 0.0
+            )
+            if people is None:
+                return by_records
+            by_people = people[files[left], codes[i]] + people[in_other, codes[i]]
+            return np.where(other >= 0, by_people, by_records)
+
+        return count(left), count(right), empty[codes[left]], empty[codes[right]]
 
     c_left, c_right, empty_left, empty_right = shares(column)
     s_left, s_right = ((c - 2).clip(0.5) / total for c in (c_left, c_right))
@@ -116,9 +137,13 @@ def weights(
     model: Model,
     frame: pd.DataFrame | None = None,
     groups: np.ndarray | None = None,
+    person: np.ndarray | None = None,
+    tables: dict | None = None,
 ) -> pd.DataFrame:
     """log2(m/u) of each pair's level, one column per comparison (0 where NULL); m is that of
-    the pair's group (``groups``: one id per pair, see ``Model.m_groups``).
+    the pair's group (``groups``: one id per pair, see ``Model.m_groups``). ``person`` (one id
+    per record of ``frame``): frequencies across files count people (see ``frequencies``).
+    ``tables`` (a dict the caller keeps): the value counts, kept for another call on ``frame``.
 
     With ``frame`` (the records ``levels.left``/``right`` point into), levels that declare a
     ``tf`` column use the frequency f of the pair's value there (term-frequency adjustment):
@@ -129,7 +154,7 @@ def weights(
     """
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    tables: dict = {}  # value counts per column, shared by the tf levels
+    tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
     ids, row = None, np.zeros(len(levels), dtype="int64")
     if groups is not None and model.m_groups:
         ids, row = np.unique(groups, return_inverse=True)
@@ -147,7 +172,7 @@ def weights(
             at = np.flatnonzero(level == tf_level)
             if not len(at):
                 continue
-            f_left, f_right = frequencies(frame, column, left[at], right[at], tables)
+            f_left, f_right = frequencies(frame, column, left[at], right[at], tables, person)
             f = np.fmax(f_left, f_right)
             if given:
                 has = frame[given[0]].fillna("").astype("str").to_numpy(dtype=object) != ""
