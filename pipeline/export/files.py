@@ -7,6 +7,7 @@ import glob
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
@@ -59,11 +60,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-_WRITE_ERRORS: tuple[type[BaseException], ...] = (OSError,)
-with contextlib.suppress(ImportError):  # lxml reports a full disk as SerialisationError
-    from lxml.etree import SerialisationError
-
-    _WRITE_ERRORS = (OSError, SerialisationError)
+def _is_write_error(error: Exception) -> bool:
+    """An OSError (locked, read-only, disk full …), or lxml's SerialisationError, which is how
+    lxml reports a full disk. lxml is not imported for this (10-25 ms at start-up): when no
+    module loaded it, nothing can have raised its error."""
+    if isinstance(error, OSError):
+        return True
+    etree = sys.modules.get("lxml.etree")
+    return etree is not None and isinstance(error, etree.SerialisationError)
 
 
 #: Backups kept beside a workbook; older ones are removed when a new one is made.
@@ -151,7 +155,9 @@ def replace_atomically(
         os.replace(temp, path)
         if backup:
             _prune_backups(path, KEEP_BACKUPS)
-    except _WRITE_ERRORS as error:  # locked by another program, read-only folder, disk full …
+    except Exception as error:  # locked by another program, read-only folder, disk full …
+        if not _is_write_error(error):
+            raise
         failed = error
     finally:
         if temp is not None:

@@ -102,7 +102,10 @@ def person_names(
     recased = Coded.of(names["last_name"]).map(_recase_surname)
     pairs, (f, g) = combine([shown_first, recased])
     given_first, family = shown_first.values[f], recased.values[g]
-    cjk = np.fromiter(map(_both_cjk, given_first, family), bool, len(f))
+    # _both_cjk of each distinct pair, from one flag per distinct first and last name.
+    family_cjk = np.fromiter(map(is_cjk, recased.values), bool, len(recased.values))
+    first_cjk = np.fromiter(map(is_cjk, shown_first.values), bool, len(shown_first.values))
+    cjk = family_cjk[g] & ((shown_first.values == "") | first_cjk)[f]
     spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
     full = np.where(cjk, family + given_first, spaced)
     names["full_name"] = taken_series(full, pairs.codes, first.index)

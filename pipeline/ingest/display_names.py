@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from pipeline.ingest.coded import Coded
 from pipeline.ingest.credentials import join_credentials, split_credentials
 from pipeline.text.arrow_text import text_series
 from pipeline.text.names import dotless, name_table
@@ -204,7 +205,9 @@ class _FieldTable:
     """One name field cleaned once per distinct value, with the flags clean_names_frame needs."""
 
     def __init__(self, values: pd.Series, fix_case: bool, particles: bool) -> None:
-        self.codes, uniques = pd.factorize(values.fillna("").astype(str).to_numpy(dtype=object))
+        # Coded.of: Arrow text factorized in Arrow; the codes and values pd.factorize gives.
+        coded = Coded.of(values.fillna("").astype(str))
+        self.codes, uniques = coded.codes, coded.values
         cleaned = [_clean_field(u) for u in uniques]
         self.name = _object_array([c[0] for c in cleaned])
         self.creds = _object_array([c[1] for c in cleaned])
@@ -221,7 +224,7 @@ class _FieldTable:
         self.no_lower = np.array([(v + "A").isupper() for v in names], dtype=bool)
         self.no_upper = np.array([(v + "a").islower() for v in names], dtype=bool)
         self.own_case = self.lower | (
-            self.upper & np.array([sum(ch.isalpha() for ch in v) > 3 for v in names], dtype=bool)
+            self.upper & np.array([sum(map(str.isalpha, v)) > 3 for v in names], dtype=bool)
         )
         self.cased = _object_array([display_case(v, particles=particles) for v in names])
 

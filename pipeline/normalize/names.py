@@ -66,13 +66,16 @@ def first_name_variants(first: str) -> tuple[str, ...]:
     return (own, *sorted(found))
 
 
-def _unique_codes(first: pd.Series, last: pd.Series) -> tuple[np.ndarray, list, list, np.ndarray]:
-    """Codes of each row's unique (first, last) pair, the unique values and the pair table."""
-    f_codes, f_uniq = pd.factorize(first.fillna("").astype(str))
-    l_codes, l_uniq = pd.factorize(last.fillna("").astype(str))
-    width = max(len(l_uniq), 1)
-    pairs, inverse = np.unique(f_codes.astype(np.int64) * width + l_codes, return_inverse=True)
-    return inverse, list(f_uniq), list(l_uniq), np.column_stack(np.divmod(pairs, width))
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of each row's value ("" for a missing one) and the distinct values (object array)."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _object_array(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
@@ -83,20 +86,32 @@ def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     >>> names_frame(pd.Series(["Bob"]), pd.Series(["Doe Jr."]))["name_key"].tolist()
     ['bob doe']
     """
-    inverse, f_uniq, l_uniq, pairs = _unique_codes(first, last)
-    f_keys = [fold_name(v) for v in f_uniq]
-    l_keys = [last_key(v) for v in l_uniq]
-    f_vars = ["|".join(first_name_variants(v)) for v in f_uniq]
+    f_codes, f_uniq = _codes(first)
+    l_codes, l_uniq = _codes(last)
+    # Keys once per distinct first and last name; each row takes its own by its codes.
+    f_keys = _object_array([fold_name(v) for v in f_uniq])
+    l_keys = _object_array([last_key(v) for v in l_uniq])
+    f_vars = _object_array(["|".join(first_name_variants(v)) for v in f_uniq])
+    # name_key once per distinct (first, last) pair: f"{first} {last}".strip(), which is the
+    # plain join unless a side is empty or has an edge space (those few go through strip).
+    width = max(len(l_uniq), 1)
+    pairs, inverse = np.unique(f_codes.astype(np.int64) * width + l_codes, return_inverse=True)
+    pf, pl = np.divmod(pairs, width)
+    name_key = f_keys[pf] + " " + l_keys[pl]
+    left_tidy = np.array([k != "" and k == k.lstrip() for k in f_keys], dtype=bool)
+    right_tidy = np.array([k != "" and k == k.rstrip() for k in l_keys], dtype=bool)
+    for i in np.flatnonzero(~(left_tidy[pf] & right_tidy[pl])):
+        name_key[i] = name_key[i].strip()
     columns = {
-        "name_key": [f"{f_keys[f]} {l_keys[g]}".strip() for f, g in pairs],
-        "first_key": [f_keys[f] for f, _ in pairs],
-        "last_key": [l_keys[g] for _, g in pairs],
-        "first_name_variants": [f_vars[f] for f, _ in pairs],
+        "name_key": (name_key, inverse),
+        "first_key": (f_keys, f_codes),
+        "last_key": (l_keys, l_codes),
+        "first_name_variants": (f_vars, f_codes),
     }
     return pd.DataFrame(
         {
-            name: taken_series(np.asarray(values, dtype=object), inverse, first.index)
-            for name, values in columns.items()
+            name: taken_series(values, codes, first.index)
+            for name, (values, codes) in columns.items()
         },
         index=first.index,
     ).astype("str")
@@ -175,18 +190,33 @@ _FORMER_PREFIX = re.compile(r"^(?:n[ée]e|born|formerly|former|maiden(?: name)?)
 
 
 @lru_cache(maxsize=1 << 16)
+def _former_words(former: str) -> tuple[tuple[str, ...], ...]:
+    """The folded words of each former name in ``former`` (separated by ; , / or |), prefixes
+    such as "née" gone; once per distinct text, whoever it belongs to."""
+    found = []
+    for part in re.split(r"\s*[;,/|]\s*", former):
+        words = fold_name(_FORMER_PREFIX.sub("", clean_display(part))).split()
+        if words:
+            found.append(tuple(words))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined_last_key(words: tuple[str, ...]) -> str:
+    return last_key(" ".join(words))
+
+
+@lru_cache(maxsize=1 << 16)
 def _alternates(first_key: str, variants: str, former: str) -> str:
     """Keys "first former-last" for each former or maiden name in ``former`` ("|"-joined)."""
     keys: list[str] = []
-    for part in re.split(r"\s*[;,/|]\s*", former):
-        words = fold_name(_FORMER_PREFIX.sub("", clean_display(part))).split()
-        if not words:
-            continue
+    own = variants.split("|")
+    for words in _former_words(former):
         # "Jane Smith" is a whole former name when its first word is the person's first name (or
         # a variant of it); otherwise every word is the former last name ("van der Berg").
-        if len(words) > 1 and words[0] in variants.split("|"):
+        if len(words) > 1 and words[0] in own:
             words = words[1:]
-        last = last_key(" ".join(words))
+        last = _joined_last_key(words)
         key = f"{first_key} {last}".strip()
         if last and key not in keys:
             keys.append(key)
@@ -209,9 +239,8 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     has = (former.str.strip() != "").to_numpy()
     if not has.any():
         return out
-    sub = names.loc[has, ["first_key", "first_name_variants"]]
-    out.loc[has] = [
-        _alternates(f, v, x)
-        for f, v, x in zip(sub["first_key"], sub["first_name_variants"], former[has], strict=True)
-    ]
+    # Plain lists of the rows that have one: iterating Arrow text value by value is slow.
+    columns = (names["first_key"], names["first_name_variants"], former)
+    f, v, x = (c.array[has].to_numpy(dtype=object).tolist() for c in columns)
+    out.loc[has] = [_alternates(*row) for row in zip(f, v, x, strict=True)]
     return out

@@ -27,7 +27,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from pipeline.text.arrow_text import text_array
+from pipeline.text.arrow_text import taken_series, text_array
 
 __all__ = [
     "BUCKETS",
@@ -158,12 +158,13 @@ def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     conditions = [has_grad, has_history, has_prior]
     years = np.select(conditions, [from_grad, years_since(start, today), prior_mean], np.nan)
     sd = np.select(conditions, [grad_sd, HISTORY_SD, prior_sd], np.nan)
-    source = np.select(conditions, list(SOURCES[:3]), SOURCES[3])
+    # Each row's source as a position in SOURCES, taken in Arrow (no string made per row).
+    source = np.select(conditions, [0, 1, 2], 3)
     out = pd.DataFrame(
         {
             "career_years": np.round(years, 1),
             "career_years_sd": np.round(sd, 2),
-            "career_years_source": text_array(source),
+            "career_years_source": text_array(SOURCES).take(source),
         },
         index=frame.index,
     )
@@ -171,7 +172,22 @@ def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     return out
 
 
+_EDGES = np.array([-np.inf, 1, 3, 6, 11, np.inf])  # BUCKETS' lower edges, then the end
+# What each row takes: a bucket, "" for unknown years, missing for +inf (outside every bucket,
+# as pd.cut(..., right=False) left it).
+_LABELS = np.array([*BUCKETS, None, ""], dtype=object)
+
+
 def bucket(years: pd.Series) -> pd.Series:
-    """Sales Navigator's bucket of each number of years ("" when unknown)."""
-    cut = pd.cut(years, [-np.inf, 1, 3, 6, 11, np.inf], right=False, labels=list(BUCKETS))
-    return cut.astype("str").where(years.notna(), "").astype("str")
+    """Sales Navigator's bucket of each number of years ("" when unknown).
+
+    The bucket [a, b) holding each value, found by a binary search of the edges (what
+    ``pd.cut(years, edges, right=False)`` finds, without making a Categorical and its text).
+
+    >>> bucket(pd.Series([0.5, 1.0, 2.9, 10.99, 11.0, None])).tolist()
+    ['<1', '1–2', '1–2', '6–10', '10+', '']
+    """
+    values = np.asarray(years.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    at = np.searchsorted(_EDGES, values, side="right") - 1  # +inf: past the last bucket
+    at[np.isnan(values)] = len(_LABELS) - 1
+    return taken_series(_LABELS, at, years.index).rename(years.name)

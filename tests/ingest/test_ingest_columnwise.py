@@ -1,6 +1,7 @@
 """Ingest's column-wise paths against the value-by-value code they replaced (issue 18):
-``Coded.of`` factorizes Arrow text in Arrow, and ``ledger._unique_ids`` checks record ids by
-hashing an Index. Each gives what the old code gave, on hostile text and on colliding files."""
+``Coded.of`` factorizes Arrow text in Arrow, ``ledger._unique_ids`` checks record ids by
+hashing an Index, ``person_names`` finds CJK names per distinct value. Each gives what the old
+code gave, on hostile text and on colliding files."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.errors import InputError
+from pipeline.ingest.alumni_names import _both_cjk, person_names
 from pipeline.ingest.coded import Coded
+from pipeline.ingest.decode import decode
+from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import _unique_ids
 
 HOSTILE = [
@@ -159,3 +164,83 @@ def test_unique_ids_as_the_set_code_gave(frames):
     assert len(new) == len(old)
     for a, b in zip(new, old, strict=True):
         pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# person_names: the CJK order of a full name from one flag per distinct first and last name.
+FIRSTS = [
+    "",
+    "小明",
+    "ヒロシ",
+    "민준",
+    "Ming",
+    "小明 Ming",
+    " 小明",
+    "ÉLÉA",
+    "AB-C",
+    "X1Y2Z3W",
+    "々",
+]
+LASTS = ["王", "田中", "김", "Wang", "", "王 ", "DOE", "欧阳", "ー"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(FIRSTS), st.sampled_from(LASTS)), min_size=1, max_size=30)
+)
+def test_person_names_full_name_as_each_row_gives_it(pairs):
+    first = pd.Series([f for f, _ in pairs], dtype="str")
+    last = pd.Series([s for _, s in pairs], dtype="str")
+    names = person_names(first, last)
+    for given_, family, full in zip(
+        names["first_name"], names["last_name"], names["full_name"], strict=True
+    ):
+        expected = family + given_ if _both_cjk(given_, family) else f"{given_} {family}".strip()
+        assert full == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "shown"),
+    [
+        ("ABCD", "Abcd"),  # four letters in capitals: a name, recased
+        ("ABC", "ABC"),  # three: initials, as typed
+        ("AB-C", "AB-C"),
+        ("X1Y2Z3W", "X1y2z3w"),  # digits are no letters: four letters
+        ("ÉLÉA", "Éléa"),
+    ],
+)
+def test_capitals_recased_by_their_count_of_letters(first, shown):
+    out = clean_names_frame(pd.Series([first, first]), pd.Series(["Smith", "Smith"]))
+    assert out["first_name"].tolist() == [shown, shown]
+
+
+# decode: a NUL anywhere makes a file binary; strict UTF-8 is searched as bytes.
+BODY = "Name,Company\n" + "王小明,Café 🙂\n" * 2000  # past the 4,096 characters sampled
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+@pytest.mark.parametrize("where", [None, 20, len(BODY) - 2])
+def test_a_nul_anywhere_is_binary(encoding, where):
+    body = BODY if encoding != "cp1252" else BODY.replace("王小明", "Zoë").replace("🙂", "é")
+    if where is not None:
+        body = body[:where] + "\x00" + body[where:]
+    data = body.encode(encoding)
+    if where is None:
+        text, _ = decode(data, "a.csv")
+        assert text == body
+    else:
+        with pytest.raises(InputError, match=r"a\.csv is not a text file"):
+            decode(data, "a.csv")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=50),
+    st.booleans(),
+)
+def test_utf8_text_is_binary_exactly_when_it_holds_a_nul(text, nul):
+    body = "Name\n" + text + ("\x00" if nul else "") + "\n"
+    if nul:
+        with pytest.raises(InputError):
+            decode(body.encode("utf-8"), "a.csv")
+    else:
+        assert decode(body.encode("utf-8"), "a.csv") == (body, "utf-8")
