@@ -103,6 +103,8 @@ def snapshot(ranked: pd.DataFrame, filtered: pd.DataFrame | None = None) -> pd.D
 
 def _iso(value: object) -> str | None:
     """A date cell as read (datetime, or text like 2026-05-01) -> "2026-05-01"; else None."""
+    if value is pd.NaT:  # a datetime by isinstance, but it has no strftime
+        return None
     if isinstance(value, datetime | date | pd.Timestamp):
         return f"{value:%Y-%m-%d}"
     if isinstance(value, str) and value.strip() and not value.startswith("="):  # our formula

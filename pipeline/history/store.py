@@ -374,13 +374,20 @@ def _columnar(frame: pd.DataFrame) -> pa.Table | None:
 def _write_snapshot(conn: sqlite3.Connection, run_id: int, table: pa.Table | None) -> None:
     """Keep ``table`` (the run's prospects) as the last snapshot, in place of the one before
     (whose pages the next blob reuses: the file grows by one blob, not one per run)."""
+    import pyarrow as pa
+
     conn.execute(SNAPSHOT_TABLE)
     conn.execute("DELETE FROM last_snapshot")
-    if table is not None:
-        conn.execute(
-            "INSERT INTO last_snapshot (run_id, format, data) VALUES (?, ?, ?)",
-            (run_id, SNAPSHOT_FORMAT, _snapshot_bytes(table)),
-        )
+    if table is None:
+        return
+    try:
+        data = _snapshot_bytes(table)
+    except pa.ArrowException:  # e.g. a pyarrow built without zstd: the rows alone will do
+        return
+    conn.execute(
+        "INSERT INTO last_snapshot (run_id, format, data) VALUES (?, ?, ?)",
+        (run_id, SNAPSHOT_FORMAT, data),
+    )
 
 
 def _snapshot_bytes(table: pa.Table) -> bytes:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+import numpy as np
 import pandas as pd
 
 # linkedin.com/in/<slug>, any subdomain (www, ca, uk …), with or without scheme; /pub/ is the
@@ -24,9 +25,11 @@ def text(values: pd.Series) -> pd.Series:
     >>> text(pd.Series(["  Acme\\u200b   Inc. "])).tolist()
     ['Acme Inc.']
     """
-    uniques = pd.unique(values)
-    cleaned = {v: _text(v) for v in uniques}
-    return values.map(cleaned).astype("str")
+    # by codes, not a dict of values: a column holding both None and NaN (an object column from
+    # a spreadsheet) made a dict whose index pandas refused as not unique
+    codes, uniques = pd.factorize(values)
+    cleaned = np.array([*(_text(v) for v in uniques), ""], dtype=object)  # code -1 (missing): ""
+    return pd.Series(cleaned[codes], index=values.index, name=values.name, dtype="str")
 
 
 def _text(value: object) -> str:

@@ -240,3 +240,20 @@ def test_a_first_run_with_marks_names_the_same_people_due_as_from_all_its_rows(t
     assert pending.people == whole.people and pending.reasons == whole.reasons
     assert pending.overdue_ids == whole.overdue_ids
     pd.testing.assert_frame_equal(pending.frame(), whole.frame())
+
+
+def test_a_snapshot_that_cannot_be_encoded_leaves_the_rows_alone(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    def no_codec(_table):
+        raise pa.ArrowNotImplementedError("Support for codec 'zstd' not built")
+
+    monkeypatch.setattr(store, "_snapshot_bytes", no_codec)
+    conn = store.open_for_writing(tmp_path / "h.sqlite")
+    prospects = first_run(50, np.random.default_rng(8))
+    run_id = _write(conn, prospects, "2026-01-05")
+    assert store.last_snapshot(conn, run_id) is None
+    assert len(store.prospects(conn, run_id)) == 50
+    _since, old, _ = _last_run(conn)
+    assert records(old) == store.prospects(conn, run_id)
+    conn.close()
