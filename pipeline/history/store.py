@@ -9,12 +9,9 @@ Tables (schema version in ``PRAGMA user_version``, migrated forward on open):
   title, seniority, school, class year, connection / alum, warmth, score, rank.
 - ``marks``: per run and prospect_id, the user's workbook columns as read at the start of the
   run: status, contacted on, follow up on, interested, and a hash of the notes (never the text).
-- ``last_snapshot``: the last run's ``prospects`` rows again, columnar (one Arrow IPC blob),
-  so that the next run reads them back in a few hundredths of a second instead of a second
-  (issue 18). A cache, written in the same transaction as the rows, which stay what every
-  reader reads: a file without it, or whose blob is not the last run's (a run written by an
-  older version), is read from the rows. Created when a run is written, without a schema
-  version of its own, so older versions still open the file.
+- ``last_snapshot``: the last run's ``prospects`` rows again, as one Arrow blob: a cache the
+  next run reads instead of the rows (``pipeline.history.snapshot``; no schema version of its
+  own, so older versions still open the file).
 
 A file from a newer schema is refused with one sentence; a file that is not a readable SQLite
 database is renamed aside (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``) and a new one started.
@@ -34,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ProspectsError
+from pipeline.history import snapshot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,17 +99,6 @@ MARK_COLUMNS = (
     "notes_hash",
 )
 INPUT_COLUMNS = ("kind", "name", "size", "sha256", "export_date")
-
-#: The ``last_snapshot`` table (see the module's docstring) and the format of its blob.
-SNAPSHOT_TABLE = """CREATE TABLE IF NOT EXISTS last_snapshot (
-    run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
-    format TEXT NOT NULL,
-    data BLOB NOT NULL)"""
-SNAPSHOT_FORMAT = "arrow-ipc-stream-zstd/1"
-#: The Arrow type of each non-text prospects column: what SQLite's column affinity makes of the
-#: value (an INTEGER column keeps 3.0 as 3, a REAL column 3 as 3.0); the rest are text.
-_NUMERIC = {"grad_year": "int64", "is_connection": "int64", "is_alum": "int64",
-            "warmth": "float64", "score": "float64", "rank": "int64"}  # fmt: skip
 
 
 class HistoryError(ProspectsError):
@@ -274,10 +261,11 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
             ((run_id, key) for key in sorted(set(run.targets))),
         )
         prospects = _in_key_order(run.prospects.reindex(columns=list(PROSPECT_COLUMNS)))
-        columnar = _columnar(prospects)  # the rows go in with the blob's values when it has them
+        # the rows go in with the blob's values when it has them
+        columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
         _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
                 PROSPECT_COLUMNS)  # fmt: skip
-        _write_snapshot(conn, run_id, columnar)
+        snapshot.write(conn, run_id, columnar)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
         conn.execute("COMMIT")
     except BaseException:
@@ -312,7 +300,7 @@ def _insert(
     columns: Sequence[str] | None = None,
 ) -> None:
     """Insert ``frame``'s rows (``columns``, default all) into ``table`` for run ``run_id``. An
-    Arrow table (``_columnar``) goes in as it is: its values are already what SQLite stores,
+    Arrow table (``snapshot.columnar``) goes in as it is: its values are already what SQLite stores,
     and turning its columns into Python values is several times quicker than a DataFrame's."""
     import pandas as pd
 
@@ -347,84 +335,9 @@ def _insert_cells(
     conn.executemany(sql, zip(itertools.repeat(run_id), *cells))
 
 
-def _columnar(frame: pd.DataFrame) -> pa.Table | None:
-    """PROSPECT_COLUMNS of ``frame`` as an Arrow table, each column of the type SQLite stores
-    (text, 64-bit integers, floats; missing cells null); None when a value would not go into
-    it unchanged (text in a number column, a number in a text one, 3.5 as a rank), for then
-    only the rows can hold the run as SQLite would."""
-    import pyarrow as pa
-
-    arrays = []
-    try:
-        for column in PROSPECT_COLUMNS:
-            kind = pa.type_for_alias(_NUMERIC.get(column, "string"))
-            values = frame[column]
-            # Numbers only from a numeric column (Arrow would cut 2.5 in a column of objects
-            # down to 2, where SQLite keeps 2.5), no flags (SQLite stores True as 1), and text
-            # only from text (Arrow refuses anything else in a string column).
-            number = values.dtype.kind in "iuf"
-            if (kind == pa.string()) == number or values.dtype.kind == "b":
-                return None
-            arrays.append(pa.array(values, type=kind, from_pandas=True))
-    except (pa.ArrowException, TypeError, OverflowError):
-        return None
-    return pa.table(arrays, names=list(PROSPECT_COLUMNS))
-
-
-def _write_snapshot(conn: sqlite3.Connection, run_id: int, table: pa.Table | None) -> None:
-    """Keep ``table`` (the run's prospects) as the last snapshot, in place of the one before
-    (whose pages the next blob reuses: the file grows by one blob, not one per run)."""
-    import pyarrow as pa
-
-    conn.execute(SNAPSHOT_TABLE)
-    conn.execute("DELETE FROM last_snapshot")
-    if table is None:
-        return
-    try:
-        data = _snapshot_bytes(table)
-    except pa.ArrowException:  # e.g. a pyarrow built without zstd: the rows alone will do
-        return
-    conn.execute(
-        "INSERT INTO last_snapshot (run_id, format, data) VALUES (?, ?, ?)",
-        (run_id, SNAPSHOT_FORMAT, data),
-    )
-
-
-def _snapshot_bytes(table: pa.Table) -> bytes:
-    """``table`` as an Arrow IPC stream, zstd-compressed (a quarter of the raw size; the rows of
-    a 200,000-people run take three times that again)."""
-    import pyarrow as pa
-
-    sink = pa.BufferOutputStream()
-    options = pa.ipc.IpcWriteOptions(compression="zstd")
-    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
-        writer.write_table(table)
-    return bytes(sink.getvalue().to_pybytes())
-
-
 def last_snapshot(conn: sqlite3.Connection, run_id: int) -> pa.Table | None:
-    """The prospects of run ``run_id`` from ``last_snapshot``, in prospect_id order, with the
-    values its rows hold; None when the file has no snapshot of that run (it is older, or an
-    older version wrote the last run) or it does not read back whole."""
-    try:
-        found = conn.execute(
-            "SELECT s.format, s.data, r.people FROM last_snapshot s JOIN runs r USING (run_id)"
-            " WHERE run_id = ?",
-            (run_id,),
-        ).fetchone()
-    except sqlite3.OperationalError:  # no such table: a file no run of this version wrote
-        return None
-    if found is None or found[0] != SNAPSHOT_FORMAT:
-        return None
-    import pyarrow as pa
-
-    try:
-        table = pa.ipc.open_stream(found[1]).read_all()
-    except (pa.ArrowException, OSError):
-        return None
-    if table.column_names != list(PROSPECT_COLUMNS) or table.num_rows != found[2]:
-        return None
-    return table
+    """Run ``run_id``'s prospects from its columnar snapshot, or None (``snapshot.read``)."""
+    return snapshot.read(conn, run_id, PROSPECT_COLUMNS)
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from history_exports import load_settings, record
 
 from benchmarks.bench_history import TARGETS, first_run, next_run
 from pipeline import history
+from pipeline.history import snapshot as blob
 from pipeline.history import store
 from pipeline.history.changes import diff, records, text
 from pipeline.history.record import _last_run, _texts, may_differ, snapshot
@@ -144,7 +145,7 @@ def test_a_snapshot_that_does_not_read_back_falls_back_to_the_rows(tmp_path):
     run_id = _write(conn, prospects, "2026-01-05")
     conn.execute("UPDATE last_snapshot SET data = ?", (b"\x00" * 64,))
     assert store.last_snapshot(conn, run_id) is None
-    good = store._snapshot_bytes(store._columnar(store._in_key_order(prospects)))
+    good = blob.to_bytes(blob.columnar(store._in_key_order(prospects), store.PROSPECT_COLUMNS))
     conn.execute("UPDATE last_snapshot SET data = ?, format = 'something newer'", (good,))
     assert store.last_snapshot(conn, run_id) is None
     _since, old, _ = _last_run(conn)
@@ -248,7 +249,7 @@ def test_a_snapshot_that_cannot_be_encoded_leaves_the_rows_alone(tmp_path, monke
     def no_codec(_table):
         raise pa.ArrowNotImplementedError("Support for codec 'zstd' not built")
 
-    monkeypatch.setattr(store, "_snapshot_bytes", no_codec)
+    monkeypatch.setattr(blob, "to_bytes", no_codec)
     conn = store.open_for_writing(tmp_path / "h.sqlite")
     prospects = first_run(50, np.random.default_rng(8))
     run_id = _write(conn, prospects, "2026-01-05")
