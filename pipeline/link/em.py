@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipeline.link.block import unique_records
 from pipeline.link.compare import compare
+from pipeline.link.em_coded import Coded
 from pipeline.link.levels import NULL, Comparison
 
 #: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
@@ -46,7 +47,6 @@ U_PAIRS = 200_000
 PAIRS_PER_RECORD = 40
 U_PRIOR_PAIRS = 2000.0  # u is pulled towards u_prior as if by this many random pairs
 PRIOR_PAIRS = 30.0  # EM's m is pulled towards a comparison's m_prior as if by this many matches
-SMOOTH = 0.5  # pseudo-count per level, so an unseen level is rare, never impossible
 GROUP_PRIOR_PAIRS = 100.0  # a group's m is pulled towards the pooled m as if by this many matches
 MIN_GROUP_PAIRS = 50  # a group of fewer candidate pairs in a session keeps the pooled m
 
@@ -81,15 +81,9 @@ def random_pairs(
 def level_shares(levels: pd.DataFrame, comparisons: Sequence[Comparison], weights=None):
     """Per comparison, the (weighted) share of pairs at each level, NULL pairs left out, with
     SMOOTH pseudo-counts. ``weights`` (one per pair) defaults to 1."""
-    shares: dict[str, np.ndarray] = {}
     w = np.ones(len(levels)) if weights is None else np.asarray(weights, dtype=float)
-    for c in comparisons:
-        level = levels[c.name].to_numpy()
-        seen = level != NULL
-        counts = np.bincount(level[seen], weights=w[seen], minlength=len(c.levels))
-        smoothed = counts[: len(c.levels)] + SMOOTH
-        shares[c.name] = smoothed / smoothed.sum()
-    return shares
+    coded = Coded.of(levels, comparisons)
+    return {name: share for name, (share, _) in coded.level_shares(comparisons, w).items()}
 
 
 def estimate_u(
@@ -185,7 +179,7 @@ def em_groups(
     share = 0.3
     initial = {c.name: _initial_m(c) for c in comparisons}
     # the levels as numpy, and each big group's, read once: every iteration reads them
-    coded = _Coded.of(levels, comparisons)
+    coded = Coded.of(levels, comparisons)
     parts = [(mine, coded.subset(mine)) for mine in (codes == k for k in big)]
     for _ in range(iterations):
         odds = np.log2(shares / (1 - shares))[codes]
@@ -208,81 +202,6 @@ def em_groups(
             break
     by_group = {int(ids[k]): own[k] for k in big}
     return pooled, by_group, share  # type: ignore[return-value]
-
-
-class _Coded:
-    """Each comparison's levels of EM's pairs as numpy, with what every iteration needs of
-    them made once: which pairs are not NULL, their levels, and where each pair's log2(m/u)
-    sits in a flattened table. Reading a frame's columns, masking NULL and clipping at every
-    iteration of every session cost more than the arithmetic (EM 2.0 s CPU at 30,000 x
-    200,000); the sums are the ones that did that, in the same order (the same floats:
-    tests/link/test_em_coded.py holds the old functions and compares)."""
-
-    def __init__(self, level: dict[str, np.ndarray], size: int) -> None:
-        self.level, self.size = level, size
-        self.seen = {name: lv != NULL for name, lv in level.items()}
-        self.known = {name: lv[self.seen[name]] for name, lv in level.items()}
-        self._at: dict[tuple[str, int, int], np.ndarray] = {}  # see log_ratio
-
-    @classmethod
-    def of(cls, levels: pd.DataFrame, comparisons: Sequence[Comparison]) -> _Coded:
-        """``levels`` needs a column per comparison (its level per pair, NULL where none)."""
-        return cls({c.name: levels[c.name].to_numpy() for c in comparisons}, len(levels))
-
-    def subset(self, mine: np.ndarray) -> _Coded:
-        """The pairs where the mask ``mine`` holds."""
-        return _Coded({name: lv[mine] for name, lv in self.level.items()}, int(mine.sum()))
-
-    def log_ratio(
-        self,
-        comparisons: Sequence[Comparison],
-        m: Mapping[str, np.ndarray],
-        u: Mapping[str, np.ndarray],
-        own: Sequence[Mapping[str, np.ndarray] | None] | None = None,
-        codes: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Per pair, the sum over ``comparisons`` of log2(m/u) at its level (0 for NULL; a
-        level past the last counts as the last). With ``own`` (per group code, its m or None
-        for the pooled ``m``) and ``codes`` (each pair's group code), each pair is scored
-        with its group's m. A pair's entry is taken from the (groups x levels) table
-        flattened, with a 0.0 appended where NULL pairs point."""
-        total = np.zeros(self.size)
-        for c in comparisons:
-            if own is None:
-                table = np.log2(m[c.name] / u[c.name])[None, :]
-            else:
-                rows = [m[c.name] if g is None else g[c.name] for g in own]
-                table = np.log2(np.stack(rows) / u[c.name])
-            key = (c.name, table.shape[0], table.shape[1])
-            # the table's shape is m's, and one EM run passes the same ``codes`` every time
-            if key not in self._at:
-                level, width = self.level[c.name], table.shape[1]
-                group = 0 if own is None else np.asarray(codes, dtype="int64")
-                at = group * width + np.clip(level, 0, width - 1)
-                self._at[key] = np.where(level == NULL, table.size, at)
-            total += np.append(table.ravel(), 0.0)[self._at[key]]
-        return total
-
-    def map_shares(
-        self,
-        comparisons: Sequence[Comparison],
-        posterior: np.ndarray,
-        prior: Mapping[str, np.ndarray],
-        strength: float,
-    ) -> dict[str, np.ndarray]:
-        """MAP m-step: per comparison, the ``posterior``-weighted level shares (NULL pairs
-        left out, SMOOTH pseudo-counts), pulled towards ``prior`` as if by ``strength``
-        pseudo-matches at its shares."""
-        out = {}
-        for c in comparisons:
-            weights = posterior[self.seen[c.name]]
-            counts = np.bincount(self.known[c.name], weights=weights, minlength=len(c.levels))
-            smoothed = counts[: len(c.levels)] + SMOOTH
-            mass = weights.sum()
-            out[c.name] = (smoothed / smoothed.sum() * mass + strength * prior[c.name]) / (
-                mass + strength
-            )
-        return out
 
 
 def estimate_m(

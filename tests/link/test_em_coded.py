@@ -1,4 +1,4 @@
-"""EM's levels read once per run (em._Coded) against the functions they replaced, kept here
+"""EM's levels read once per run (em_coded.Coded) against the functions they replaced, kept here
 as they were: the same m, per-group m and share to the last bit, on hostile levels (NULLs,
 levels past a comparison's last, a comparison all NULL, zeros in m or u, groups too small for
 their own m, int8 and int64 levels)."""
@@ -15,11 +15,11 @@ from pipeline.link.em import (
     MIN_GROUP_PAIRS,
     NULL,
     PRIOR_PAIRS,
-    _Coded,
     _initial_m,
     em_groups,
     level_shares,
 )
+from pipeline.link.em_coded import Coded as _Coded
 from pipeline.link.levels import Comparison
 
 
