@@ -133,10 +133,11 @@ def score(
     # looked up by group id, not a Python step per pair
     prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
-    person = _listed_twice(frame, levels, total + prior_bits, unique, match.threshold)
+    files = pd.factorize(frame["source_file"].astype("str"))[0]  # both passes below read it
+    person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
-        _by_people(levels, model, frame, groups, person, contributions, counted)
+        _by_people(levels, model, frame, files, groups, person, contributions, counted)
         total = contributions.sum(axis=1).to_numpy()
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
@@ -242,6 +243,7 @@ def _groups(
 
 def _listed_twice(
     frame: pd.DataFrame,
+    files: np.ndarray,
     levels: pd.DataFrame,
     bits: np.ndarray,
     unique: Sequence[str],
@@ -249,9 +251,9 @@ def _listed_twice(
 ) -> np.ndarray | None:
     """A person id per record where some file (one that may hold a person more than once) has
     records of one person, linked at or above ``threshold`` by ``bits`` (weights plus prior);
-    None where no file has. Only pairs inside one file count: a connection and an alum are
-    two files' records of one person, which frequencies already count apart."""
-    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    None where no file has. ``files``: each record's file as a code. Only pairs inside one file
+    count: a connection and an alum are two files' records of one person, which frequencies
+    already count apart."""
     is_unique = unique_records(frame, unique)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
@@ -266,6 +268,7 @@ def _by_people(
     levels: pd.DataFrame,
     model: Model,
     frame: pd.DataFrame,
+    files: np.ndarray,
     groups: np.ndarray,
     person: np.ndarray,
     contributions: pd.DataFrame,
@@ -275,8 +278,8 @@ def _by_people(
     people (``person``: see ``classify.frequencies``). Only pairs whose value at a
     term-frequency level is carried by a person with more than one record in a file can change,
     so only those are weighed again: a second pass over every pair cost as much as the first.
-    ``tables``: the first pass's value counts (``weights``), so no column is counted twice."""
-    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    ``tables``: the first pass's value counts (``weights``), so no column is counted twice;
+    ``files``: each record's file as a code."""
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     cross = files[left] != files[right]
     rows = np.bincount(person, minlength=len(frame))[person] > 1  # a person listed more than once
