@@ -27,11 +27,11 @@ from pipeline.ingest.alumni_layout import (
     find_tables,
 )
 from pipeline.ingest.alumni_names import person_names
-from pipeline.ingest.coded import Coded, clean_coded, combine, object_array, one_list
+from pipeline.ingest.coded import Coded, clean_coded, combine, one_list
 from pipeline.ingest.display_names import clean_display, display_case
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
-from pipeline.text.arrow_text import taken_series, text_series
+from pipeline.text.arrow_text import object_array, taken_series, text_series
 
 # The layout's names (and the column mapping) are importable from here, where callers found them.
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]

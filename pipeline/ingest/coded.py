@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest import clean
-from pipeline.text.arrow_text import taken_series
+from pipeline.text.arrow_text import object_array, taken_series
 
 _MULTI = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 
@@ -63,12 +63,6 @@ class Coded:
         pairs, (mine, theirs) = combine([self, other])
         values = np.where(self.values[mine] != "", self.values[mine], other.values[theirs])
         return Coded(pairs.codes, values.astype(object))
-
-
-def object_array(items: list) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
 
 
 def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from pipeline.ingest.coded import Coded
 from pipeline.ingest.credentials import join_credentials, split_credentials
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import object_array, text_series
 from pipeline.text.names import dotless, name_table
 
 __all__ = ["clean_display", "clean_names_frame", "display_case", "parse_full_name"]
@@ -209,9 +209,9 @@ class _FieldTable:
         coded = Coded.of(values.fillna("").astype(str))
         self.codes, uniques = coded.codes, coded.values
         cleaned = [_clean_field(u) for u in uniques]
-        self.name = _object_array([c[0] for c in cleaned])
-        self.creds = _object_array([c[1] for c in cleaned])
-        self.creds_alone = _object_array([join_credentials(c[1]) for c in cleaned])
+        self.name = object_array([c[0] for c in cleaned])
+        self.creds = object_array([c[1] for c in cleaned])
+        self.creds_alone = object_array([join_credentials(c[1]) for c in cleaned])
         names = self.name.tolist()
         self.left_tidy = np.array([v != "" and v == v.lstrip() for v in names], dtype=bool)
         self.right_tidy = np.array([v != "" and v == v.rstrip() for v in names], dtype=bool)
@@ -226,10 +226,4 @@ class _FieldTable:
         self.own_case = self.lower | (
             self.upper & np.array([sum(map(str.isalpha, v)) > 3 for v in names], dtype=bool)
         )
-        self.cased = _object_array([display_case(v, particles=particles) for v in names])
-
-
-def _object_array(items: list) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
+        self.cased = object_array([display_case(v, particles=particles) for v in names])

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.display_names import clean_display
-from pipeline.text.arrow_text import taken_series, text_series
+from pipeline.text.arrow_text import object_array, taken_series, text_series
 from pipeline.text.names import fold_name, last_key, nicknamer
 
 __all__ = ["alternate_name_keys", "first_name_variants", "name_key", "names_frame"]
@@ -72,12 +72,6 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _object_array(items: list) -> np.ndarray:
-    out = np.empty(len(items), dtype=object)
-    out[:] = items
-    return out
-
-
 def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     """Matching columns for cleaned display names, on the index of ``first``.
 
@@ -89,9 +83,9 @@ def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     f_codes, f_uniq = _codes(first)
     l_codes, l_uniq = _codes(last)
     # Keys once per distinct first and last name; each row takes its own by its codes.
-    f_keys = _object_array([fold_name(v) for v in f_uniq])
-    l_keys = _object_array([last_key(v) for v in l_uniq])
-    f_vars = _object_array(["|".join(first_name_variants(v)) for v in f_uniq])
+    f_keys = object_array([fold_name(v) for v in f_uniq])
+    l_keys = object_array([last_key(v) for v in l_uniq])
+    f_vars = object_array(["|".join(first_name_variants(v)) for v in f_uniq])
     # name_key once per distinct (first, last) pair: f"{first} {last}".strip(), which is the
     # plain join unless a side is empty or has an edge space (those few go through strip).
     width = max(len(l_uniq), 1)

@@ -45,3 +45,15 @@ def taken_series(
     ``codes`` (non-negative positions into ``values``) in Arrow."""
     distinct = text_array(values)
     return pd.Series(distinct.take(np.asarray(codes, dtype=np.intp)), index=index, copy=False)
+
+
+def object_array(items: Sequence[object]) -> np.ndarray:
+    """``items`` as a 1-D object array, one cell per item even when items are tuples or lists
+    (``np.asarray`` would make those a 2-D array).
+
+    >>> object_array([("ann", "lee"), ("bo", "ng")]).shape
+    (2,)
+    """
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
