@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from pipeline.link.ngrams import nearest_keys, ragged
+from pipeline.link.ngrams import nearest_keys
+from pipeline.text.csr import ragged
 
 EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
 

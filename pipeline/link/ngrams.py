@@ -3,8 +3,10 @@
 The vectors are exactly scikit-learn's ``TfidfVectorizer(analyzer="char_wb", ngram_range=(2,
 3))``, built without its per-key Python tokenizer (n-grams are cut once per distinct word, a
 key's counts are the sum of its words'); the cosine product is taken between distinct vectors
-only, keeping each one's top values (sparse_dot_topn), and each key's top k chosen from them as
-the product of every key with every key would have chosen, ties included.
+only (in NumPy when the products are few, ``SMALL_PRODUCTS``; else keeping each one's top
+values, sparse_dot_topn), and each key's top k chosen from them as the product of every key
+with every key would have chosen, ties included. The matrices are ``pipeline.text.csr.Csr``:
+a run on small inputs never imports SciPy.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pipeline.text.csr import Csr, product, ragged
+
 if TYPE_CHECKING:
     from scipy import sparse
 
 MAX_NGRAM_KEYS = 1000
+#: Up to this many products of two weights (per n-gram, the square of the distinct vectors
+#: holding it), the product of the distinct vectors is taken whole in NumPy (the same float32
+#: sums as SciPy's, ``pipeline.text.csr.product``; some 60 bytes a product, briefly); beyond,
+#: sparse_dot_topn keeps each row's top values. The sample takes about 0.2 million.
+SMALL_PRODUCTS = 1_000_000
 
 
 def nearest_keys(
@@ -48,9 +57,7 @@ def nearest_keys(
 KEPT = 16  # similarities sparse_dot_topn keeps per distinct vector (see _nearest)
 
 
-def _nearest(
-    matrix: sparse.csr_matrix, k: int, min_similarity: float, chunk: int = 2000
-) -> np.ndarray:
+def _nearest(matrix: Csr, k: int, min_similarity: float, chunk: int = 2000) -> np.ndarray:
     """``_top_k(matrix @ matrix.T.tocsr(), arange(n), k, min_similarity)``, the same pairs in
     the same order, without the product of every key with every key.
 
@@ -62,37 +69,56 @@ def _nearest(
     the same order) in C++ on two threads, keeping each row's KEPT largest values and never
     the whole row. Which key a tie goes to is then rebuilt from how SciPy orders a row
     (``_first_shared``); a row whose kept values may miss a tie at its k-th key is multiplied
-    again with SciPy, ``chunk`` rows at a time."""
+    again with SciPy, ``chunk`` rows at a time. Where the product of the distinct vectors
+    is small (``SMALL_PRODUCTS``), it is taken whole in NumPy, every value of every row."""
+    group, firsts = _same_rows(matrix)
+    size = np.bincount(group, minlength=len(firsts))
+    distinct = matrix.take(firsts)
+    shared = np.bincount(distinct.indices, minlength=distinct.shape[1]).astype(np.int64)
+    if int(shared @ shared) <= SMALL_PRODUCTS:
+        row, col, val = product(distinct, distinct)
+        big = val >= np.float32(min_similarity)
+        whole = np.zeros(len(firsts), dtype=bool)  # no row lacks a value: none is unsure
+        entries = _enough(row[big], col[big], val[big], size, k + 1, whole)[0]
+    else:
+        entries = _top_entries(distinct.to_scipy(), size, k, min_similarity, chunk)
+    return _keys_of(distinct, entries, group, size, k)
+
+
+def _top_entries(
+    distinct: sparse.csr_matrix, size: np.ndarray, k: int, min_similarity: float, chunk: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The similarities between distinct vectors that each row's first ``k + 1`` keys can come
+    from (``_enough``), from sparse_dot_topn's top values of each row, a row whose kept values
+    may miss a tie multiplied again by SciPy, ``chunk`` rows at a time."""
     from scipy import sparse
     from sparse_dot_topn import sp_matmul_topn
 
-    group, firsts = _same_rows(matrix)
-    distinct = matrix[firsts]
+    n = distinct.shape[0]
     transposed = distinct.T.tocsr()
-    size = np.bincount(group, minlength=len(firsts))
     # sp_matmul_topn keeps values > threshold: the float32 just below min_similarity makes that
     # the ">= min_similarity" of _top_k, which compares float32 similarities
     below = float(np.nextafter(np.float32(min_similarity), np.float32(-np.inf)))
     threads = min(2, os.cpu_count() or 1)
-    top = KEPT if len(firsts) > KEPT else len(firsts)
+    top = KEPT if n > KEPT else n
     kept = sp_matmul_topn(distinct, transposed, top_n=top, threshold=below, n_threads=threads)
-    row = np.repeat(np.arange(len(firsts)), np.diff(kept.indptr))
+    row = np.repeat(np.arange(n), np.diff(kept.indptr))
     col, val = kept.indices.astype("int64"), kept.data
     entries, unsure = _enough(row, col, val, size, k + 1, np.diff(kept.indptr) >= top)
     if len(unsure):  # every similarity of those rows, from SciPy's product
         found = [entries]
         for start in range(0, len(unsure), chunk):
             rows = unsure[start : start + chunk]
-            product = sparse.csr_matrix(distinct[rows] @ transposed)
-            r = rows[np.repeat(np.arange(len(rows)), np.diff(product.indptr))]
-            big = product.data >= np.float32(min_similarity)
+            some = sparse.csr_matrix(distinct[rows] @ transposed)
+            r = rows[np.repeat(np.arange(len(rows)), np.diff(some.indptr))]
+            big = some.data >= np.float32(min_similarity)
             found.append(
-                _enough(r[big], product.indices[big].astype("int64"), product.data[big], size,
-                        k + 1, np.zeros(len(firsts), bool))[0]
+                _enough(r[big], some.indices[big].astype("int64"), some.data[big], size,
+                        k + 1, np.zeros(n, bool))[0]
             )  # fmt: skip
         rows, cols, vals = (np.concatenate(parts) for parts in zip(*found, strict=True))
         entries = (rows, cols, vals)
-    return _keys_of(distinct, entries, group, size, k)
+    return entries
 
 
 def _enough(
@@ -122,7 +148,7 @@ def _enough(
 
 
 def _keys_of(
-    distinct: sparse.csr_matrix, entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    distinct: Csr | sparse.csr_matrix, entries: tuple[np.ndarray, np.ndarray, np.ndarray],
     group: np.ndarray, size: np.ndarray, k: int,
 ) -> np.ndarray:  # fmt: skip
     """(i, j) pairs of keys, by i then rank, from similarities between distinct vectors.
@@ -157,7 +183,7 @@ def _keys_of(
     return np.column_stack([owner[rank < k], other[rank < k]]).astype("int64")
 
 
-def _first_shared(matrix: sparse.csr_matrix, row: np.ndarray, col: np.ndarray) -> np.ndarray:
+def _first_shared(matrix: Csr | sparse.csr_matrix, row: np.ndarray, col: np.ndarray) -> np.ndarray:
     """For each pair of rows (row, col) of ``matrix``, the place in row's stored order of the
     first column (n-gram) that col has too; the length of row when none."""
     length = np.diff(matrix.indptr)[row].astype("int64")
@@ -179,7 +205,7 @@ def _first_shared(matrix: sparse.csr_matrix, row: np.ndarray, col: np.ndarray) -
     return first
 
 
-def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+def _same_rows(matrix: Csr) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the code of its content (column indices and values, in stored order), codes
     in order of first appearance, and per code its first row. Rows are grouped by hash
     (``_row_hash``), then each is compared with its group's first row entry by entry; should
@@ -203,7 +229,7 @@ def _same_rows(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return group.astype("int64"), firsts
 
 
-def _row_hash(matrix: sparse.csr_matrix) -> np.ndarray:
+def _row_hash(matrix: Csr) -> np.ndarray:
     """A 64-bit polynomial hash per row of its entries (column index and value bits) in stored
     order."""
     length = np.diff(matrix.indptr).astype("int64")
@@ -219,12 +245,10 @@ def _row_hash(matrix: sparse.csr_matrix) -> np.ndarray:
     return total
 
 
-def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+def _tfidf(counts: Csr) -> Csr:
     """``TfidfTransformer().fit_transform(counts)`` for float32 counts, step for step (smooth
     idf in float32, rows scaled to unit length with the sum of squares in float64), without
     importing scikit-learn, which costs seconds before any work."""
-    from scipy import sparse
-
     df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
     df += np.float32(1.0)
     idf = np.full_like(df, counts.shape[0] + 1, dtype=np.float32)
@@ -236,23 +260,22 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     norms = np.sqrt(np.bincount(rows, weights=(data * data), minlength=counts.shape[0]))
     scale = np.where(norms == 0.0, 1.0, norms)[rows]
     data = (data / scale).astype(np.float32)
-    return sparse.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+    return Csr(data, counts.indices, counts.indptr, counts.shape)
 
 
-def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
+def _char_wb_counts(keys: list[str], max_df: float) -> Csr | None:
     """``CountVectorizer(analyzer="char_wb", ngram_range=(2, 3), max_df=max_df,
     dtype=np.float32).fit_transform(keys)``, the same matrix bit for bit; None where it raises.
 
     Its tokenizer is a Python loop per key; here n-grams are cut once per distinct word (a
     key's are its words': char_wb pads each word on its own) and a key's counts are the sum of
-    its words' rows, one sparse product (keys x words) @ (words x n-grams). As in scikit-learn,
+    its words' rows (each word's n-grams repeated per place of the word, counted per key and
+    n-gram, as the sparse product (keys x words) @ (words x n-grams) would). As in scikit-learn,
     columns are the n-grams in sorted order and a row's entries come in the order the n-grams
     were first met in the keys."""
     word, words, n_words = _words(keys)
     if not len(words) or max_df * len(keys) < 1:
         return None  # "empty vocabulary", "max_df corresponds to < documents than min_df"
-    from scipy import sparse
-
     count, met, by_met = _word_ngrams(words)
     limit = max_df * len(keys)
     # A key's n-grams are its words': an n-gram of a word that more than ``limit`` keys hold is
@@ -266,20 +289,7 @@ def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
     np.maximum.at(lower, met, holders[owner])
     common = lower > limit
     left = ~common[met]
-    per_word = sparse.csr_matrix(
-        (
-            np.ones(int(left.sum()), np.float32),
-            met[left],
-            np.r_[0, np.cumsum(np.bincount(owner[left], minlength=len(words)))],
-        ),
-        shape=(len(words), len(by_met)),
-    )
-    per_key = sparse.csr_matrix(
-        (np.ones(len(word), np.float32), word, np.r_[0, np.cumsum(n_words)]),
-        shape=(len(keys), len(words)),
-    )
-    counts = per_key @ per_word  # float32 sums of small integers: exact
-    counts.sort_indices()  # by n-gram first met: scikit-learn's order within a row
+    counts = _per_key_counts(slot_key, word, met[left], owner[left], len(keys), len(by_met))
     # n-grams by first met -> kept or not, then the kept ones numbered in sorted order
     kept_met = (np.bincount(counts.indices, minlength=len(by_met)) <= limit) & ~common
     if not kept_met.any():
@@ -290,10 +300,27 @@ def _char_wb_counts(keys: list[str], max_df: float) -> sparse.csr_matrix | None:
     column = (np.cumsum(keep) - 1)[by_met[counts.indices[kept]]]
     row = np.repeat(np.arange(len(keys)), np.diff(counts.indptr))
     indptr = np.r_[0, np.cumsum(np.bincount(row[kept], minlength=len(keys)))]
-    return sparse.csr_matrix(
-        (counts.data[kept], column.astype(np.int32), indptr.astype(np.int32)),
-        shape=(len(keys), int(keep.sum())),
-    )
+    return Csr(
+        counts.data[kept], column.astype(np.int32), indptr.astype(np.int32),
+        (len(keys), int(keep.sum())),
+    )  # fmt: skip
+
+
+def _per_key_counts(
+    slot_key: np.ndarray, word: np.ndarray, met: np.ndarray, owner: np.ndarray, n_keys: int,
+    n_met: int,
+) -> Csr:  # fmt: skip
+    """Per key (``slot_key``: the key of each word place, in order, ``word``: its word), how
+    often each n-gram (``met``, of word ``owner``, in order of word) comes in its words, as
+    float32: the product (keys x words) @ (words x n-grams) of ones, each row by n-gram number."""
+    per_word = np.bincount(owner, minlength=int(word.max(initial=-1)) + 1).astype(np.int64)
+    times = per_word[word]
+    entry = ragged((np.cumsum(per_word) - per_word)[word], times)
+    code = np.repeat(slot_key, times) * n_met + met[entry]
+    pairs, count = np.unique(code, return_counts=True)
+    row = pairs // max(n_met, 1)
+    indptr = np.r_[0, np.cumsum(np.bincount(row, minlength=n_keys))]
+    return Csr(count.astype(np.float32), pairs % max(n_met, 1), indptr, (n_keys, n_met))
 
 
 def _words(keys: list[str]) -> tuple[np.ndarray, pd.Index, np.ndarray]:
@@ -338,9 +365,3 @@ def _word_ngrams(words: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     by_met = np.empty(len(distinct), "int64")  # the codes sort as the n-grams' text does
     by_met[np.argsort(distinct, kind="stable")] = np.arange(len(distinct))
     return count, met.astype("int64"), by_met
-
-
-def ragged(starts: np.ndarray | int, lengths: np.ndarray) -> np.ndarray:
-    """``starts[i] + range(lengths[i])`` for each i, concatenated."""
-    ends = np.cumsum(lengths)
-    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + lengths, lengths)

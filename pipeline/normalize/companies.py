@@ -44,6 +44,7 @@ from pipeline.normalize.company_groups import (
     parent_key,
 )
 from pipeline.normalize.schools import is_school_name
+from pipeline.text.csr import Csr, row_dots
 from pipeline.text.fold import fold
 from pipeline.text.placeholders import is_placeholder
 from pipeline.text.tables import read_table
@@ -344,7 +345,7 @@ class CompanyTokenWeights:
         idf[[vocabulary[w] for w in generic if w in vocabulary]] = GENERIC_IDF
         return cls(vocabulary, idf)
 
-    def _vectors(self, texts: Iterable[str]):
+    def _vectors(self, texts: Iterable[str]) -> Csr:
         """Rows of unit length (a row with no known word is all zeros), one per text."""
         indptr, indices, counts = [0], [], []  # type: list[int], list[int], list[int]
         for text in texts:
@@ -375,6 +376,5 @@ class CompanyTokenWeights:
         if not len(uniques):
             return np.zeros(0)
         matrix = self._vectors(list(uniques))
-        left, right = matrix[codes[: len(a)]], matrix[codes[len(a) :]]
-        cosine = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+        cosine = row_dots(matrix, codes[: len(a)], codes[len(a) :])
         return np.clip(cosine, 0.0, 1.0)

@@ -26,6 +26,7 @@ from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
 from pipeline.rank.roles import synonym_fit
 from pipeline.text.arrow_text import text_series
+from pipeline.text.csr import dense_product
 from pipeline.text.tfidf import char_wb_tfidf
 
 __all__ = ["FEATURES", "SENIOR_LEADERS", "Context", "Signal", "context", "target_companies"]
@@ -99,7 +100,8 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
         # scikit-learn's TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4),
         # sublinear_tf=True), without importing scikit-learn (1.3-2 s of every run)
         both = char_wb_tfidf([*subset, *roles], (3, 4), sublinear_tf=True)
-        cos = (both[: len(subset)] @ both[len(subset) :].T).toarray()
+        count = np.arange(len(subset) + len(roles))
+        cos = dense_product(both.take(count[: len(subset)]), both.take(count[len(subset) :]))
         look[near] = np.clip((cos - 0.6) / 0.35, 0, 1) * TFIDF_CREDIT
     families = np.array([role_family(r) for r in ctx.target_roles])
     fam_of = _text(p["role_family"]).to_numpy()[:, None]

@@ -11,12 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from scipy import sparse
+from pipeline.text.csr import Csr
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 
@@ -40,11 +38,12 @@ def _ngrams(text: str, lo: int, hi: int) -> list[str]:
 
 def char_wb_tfidf(
     texts: Sequence[str], ngram_range: tuple[int, int] = (3, 4), *, sublinear_tf: bool = False
-) -> sparse.csr_matrix:
+) -> Csr:
     """Rows of unit length (float64), one per text; columns are the n-grams in sorted order.
 
+    >>> from pipeline.text.csr import dense_product
     >>> m = char_wb_tfidf(["data scientist", "data science"])
-    >>> m.shape[0], round(float((m[0] @ m[1].T).toarray()[0, 0]), 2)
+    >>> m.shape[0], round(float(dense_product(m.take([0]), m.take([1]))[0, 0]), 2)
     (2, 0.47)
     """
 
@@ -83,16 +82,12 @@ def smooth_idf(document_frequency: np.ndarray, documents: int) -> np.ndarray:
     return np.log(float(documents + 1) / df) + 1.0
 
 
-def unit_rows(
-    values: np.ndarray, indices: np.ndarray, indptr: Sequence[int], columns: int
-) -> sparse.csr_matrix:
+def unit_rows(values: np.ndarray, indices: np.ndarray, indptr: Sequence[int], columns: int) -> Csr:
     """The CSR matrix of ``values`` with each row scaled to unit length (an empty row stays
     zero), as scikit-learn's ``norm="l2"`` does."""
-    from scipy import sparse
-
     pointers = np.asarray(indptr, dtype=np.int64)
     n = len(pointers) - 1
     rows = np.repeat(np.arange(n), np.diff(pointers))
     norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n))
     scaled = values / np.where(norms == 0.0, 1.0, norms)[rows]
-    return sparse.csr_matrix((scaled, indices, pointers), shape=(n, columns))
+    return Csr(scaled, np.asarray(indices), pointers, (n, columns))

@@ -1,5 +1,6 @@
 """Nearest names between distinct vectors (pipeline.link.ngrams._nearest) choose exactly what
-the whole product of every key with every key chose, ties included."""
+the whole product of every key with every key chose, ties included: both ways, the product
+taken whole in NumPy (few products, as on the sample) and sparse_dot_topn's kept values."""
 
 from __future__ import annotations
 
@@ -12,13 +13,28 @@ from scipy import sparse
 
 from pipeline.link import ngrams
 from pipeline.link.ngrams import _char_wb_counts, _nearest, _same_rows, _tfidf, _words
+from pipeline.text.csr import Csr
 from tests.link.ngram_oracle import assert_counts_are_count_vectorizers
 
+#: The two ways ``_nearest`` takes: the whole product in NumPy, or sparse_dot_topn keeping
+#: that many values a row (KEPT 2 or 4 with k up to 3: most rows' kept values stop inside a
+#: tie, so the rows that SciPy multiplies again and the rebuilt tie order are both exercised).
+WAYS = ["numpy", 2, 4, 16]
 
-def _top_k_of_whole_product(matrix: sparse.csr_matrix, k: int, min_similarity: float):
+
+def _take(way: str | int, monkeypatch: pytest.MonkeyPatch) -> None:
+    if way == "numpy":
+        monkeypatch.setattr(ngrams, "SMALL_PRODUCTS", 10**12)
+    else:
+        monkeypatch.setattr(ngrams, "SMALL_PRODUCTS", -1)
+        monkeypatch.setattr(ngrams, "KEPT", way)
+
+
+def _top_k_of_whole_product(matrix: Csr, k: int, min_similarity: float):
     """The rule as it was: SciPy's product of every row with every row, then per row the k
     largest values >= min_similarity off the diagonal, a tie to the value stored first."""
-    product = sparse.csr_matrix(matrix @ matrix.T.tocsr()).tocoo()
+    scipy_matrix = matrix.to_scipy()
+    product = sparse.csr_matrix(scipy_matrix @ scipy_matrix.T.tocsr()).tocoo()
     keep = (product.data >= np.float32(min_similarity)) & (product.row != product.col)
     rows, cols, vals = product.row[keep], product.col[keep], product.data[keep]
     order = np.lexsort((-vals, rows))  # stable: stored order breaks ties
@@ -60,11 +76,9 @@ def _hostile_keys(rng: random.Random, n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("kept", [2, 4, 16])
-def test_nearest_between_distinct_vectors_equals_the_whole_product(seed, kept, monkeypatch):
-    # KEPT 2 or 4 with k up to 3: most rows' kept values stop inside a tie, so the rows that
-    # SciPy multiplies again (in chunks of 5) and the rebuilt tie order are both exercised
-    monkeypatch.setattr(ngrams, "KEPT", kept)
+@pytest.mark.parametrize("way", WAYS)
+def test_nearest_between_distinct_vectors_equals_the_whole_product(seed, way, monkeypatch):
+    _take(way, monkeypatch)  # SciPy multiplies unsure rows again in chunks of 5
     rng = random.Random(seed)
     keys = _hostile_keys(rng, rng.randint(60, 400))
     for max_df in (1.0, 0.2, 0.05):
@@ -79,7 +93,9 @@ def test_nearest_between_distinct_vectors_equals_the_whole_product(seed, kept, m
                 assert np.array_equal(got, expected), (max_df, k, min_similarity)
 
 
-def test_many_keys_of_one_vector_tie_as_scipy_stores_them():
+@pytest.mark.parametrize("way", WAYS)
+def test_many_keys_of_one_vector_tie_as_scipy_stores_them(way, monkeypatch):
+    _take(way, monkeypatch)
     # first names made of the n-grams every key has, which the cap drops: every "<first>
     # chatterjee" is the vector of "chatterjee", and each key's nearest are chosen among many
     # equal similarities, as SciPy's order has them
@@ -95,13 +111,15 @@ def test_many_keys_of_one_vector_tie_as_scipy_stores_them():
         )
 
 
-def test_a_tie_goes_to_the_key_met_at_a_later_n_gram_of_the_row():
+@pytest.mark.parametrize("way", WAYS)
+def test_a_tie_goes_to_the_key_met_at_a_later_n_gram_of_the_row(way, monkeypatch):
+    _take(way, monkeypatch)
     # "ab cd" is as close to "ab" as to "cd" (equal weights, equal sums): SciPy stores first,
     # and so chooses, the key met latest in the row, "cd", met at the row's later n-grams,
     # though "ab" has the larger index
     keys = ["ab cd", "cd", "ab", "ef gh", "gh", "ef", "ij kl", "kl", "ij"]
     matrix = _tfidf(_char_wb_counts(keys, 1.0))
-    product = (matrix @ matrix.T.tocsr()).toarray()
+    product = (matrix.to_scipy() @ matrix.to_scipy().T.tocsr()).toarray()
     assert product[0, 1] == product[0, 2] > 0  # the premise: an exact tie
     for k in (1, 2):
         got = _nearest(matrix, k, 0.1)
@@ -112,13 +130,11 @@ def test_a_tie_goes_to_the_key_met_at_a_later_n_gram_of_the_row():
 
 def test_same_rows_groups_rows_by_their_entries_in_stored_order(monkeypatch):
     # the same entries in another order are another row; equal rows share a code
-    matrix = sparse.csr_matrix(
-        (
-            np.array([1, 2, 2, 1, 1, 2, 3, 1, 2], np.float32),
-            np.array([0, 1, 1, 0, 0, 1, 2, 0, 1], np.int32),
-            np.array([0, 2, 4, 6, 6, 7, 9], np.int32),
-        ),
-        shape=(6, 3),
+    matrix = Csr(
+        np.array([1, 2, 2, 1, 1, 2, 3, 1, 2], np.float32),
+        np.array([0, 1, 1, 0, 0, 1, 2, 0, 1], np.int32),
+        np.array([0, 2, 4, 6, 6, 7, 9], np.int32),
+        (6, 3),
     )
     expected = np.array([0, 1, 0, 2, 3, 0])
     group, firsts = _same_rows(matrix)
