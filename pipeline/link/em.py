@@ -181,17 +181,21 @@ def em_groups(
     # the levels as numpy, and each big group's, read once: every iteration reads them
     coded = Coded.of(levels, comparisons)
     parts = [(mine, coded.subset(mine)) for mine in (codes == k for k in big)]
+    # a pair's posterior is that of its combination of group and levels (Coded.patterns)
+    pattern, first = coded.patterns(codes)
+    distinct, their = coded.subset(first), codes[first]
     for _ in range(iterations):
-        odds = np.log2(shares / (1 - shares))[codes]
-        odds += coded.log_ratio(comparisons, pooled, u, own if big else None, codes)
-        posterior = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))
+        odds = np.log2(shares / (1 - shares))[their]
+        odds += distinct.log_ratio(comparisons, pooled, u, own if big else None, their)
+        posterior = (1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60))))[pattern]
         new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
         new_shares = np.full(len(ids), new_share)
         new_m = coded.map_shares(comparisons, posterior, initial, PRIOR_PAIRS)
         new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
         for k, (mine, rows) in zip(big, parts, strict=True):
-            new_shares[k] = np.clip(posterior[mine].mean(), 1e-6, 1 - 1e-6)
-            new_own[k] = rows.map_shares(comparisons, posterior[mine], new_m, GROUP_PRIOR_PAIRS)
+            theirs = posterior[mine]
+            new_shares[k] = np.clip(theirs.mean(), 1e-6, 1 - 1e-6)
+            new_own[k] = rows.map_shares(comparisons, theirs, new_m, GROUP_PRIOR_PAIRS)
         delta = max(
             [np.abs(new_m[k] - pooled[k]).max() for k in pooled]
             + [np.abs(new_own[k][n] - own[k][n]).max() for k in big for n in pooled]  # type: ignore[index]

@@ -24,8 +24,21 @@ class Coded:
     def __init__(self, level: dict[str, np.ndarray], size: int) -> None:
         self.level, self.size = level, size
         self.seen = {name: lv != NULL for name, lv in level.items()}
-        self.known = {name: lv[self.seen[name]] for name, lv in level.items()}
         self._at: dict[tuple[str, int, int], np.ndarray] = {}  # see log_ratio
+        self._bins: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}  # see _binned
+
+    def _binned(self, name: str, width: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """Comparison ``name``'s levels as bins for ``np.bincount``, NULL in a bin past every
+        level (so the first ``width`` bins sum the pairs that are not NULL), and the positions
+        of those pairs (None when no pair is NULL). One bincount over all pairs adds each bin's
+        weights in the pairs' order, as one over the pairs that are not NULL did: the same
+        floats, without taking those pairs out at every iteration."""
+        if name not in self._bins:
+            level, seen = self.level[name], self.seen[name]
+            past = max(width, int(level.max(initial=-1)) + 1)
+            bins = np.where(seen, level, past).astype(np.intp)
+            self._bins[name] = bins, None if seen.all() else np.flatnonzero(seen)
+        return self._bins[name]
 
     @classmethod
     def of(cls, levels: pd.DataFrame, comparisons: Sequence[Comparison]) -> Coded:
@@ -33,8 +46,29 @@ class Coded:
         return cls({c.name: levels[c.name].to_numpy() for c in comparisons}, len(levels))
 
     def subset(self, mine: np.ndarray) -> Coded:
-        """The pairs where the mask ``mine`` holds."""
-        return Coded({name: lv[mine] for name, lv in self.level.items()}, int(mine.sum()))
+        """The pairs where the mask ``mine`` holds (or at the positions ``mine``)."""
+        size = int(mine.sum()) if mine.dtype == bool else len(mine)
+        return Coded({name: lv[mine] for name, lv in self.level.items()}, size)
+
+    def patterns(self, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's combination of its ``group`` code (int) and its levels, as a code, and
+        a pair of each combination. A pair's EM posterior depends on nothing else, so EM
+        scores a few thousand combinations instead of millions of pairs (the same floats:
+        each combination's sum is the one its pairs had)."""
+        code = np.asarray(group, dtype=np.int64)
+        if not self.size:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        width = int(code.max()) + 1
+        for level in self.level.values():
+            low = int(level.min())
+            span = int(level.max()) - low + 1
+            if width * span >= 1 << 62:  # numbered again, so the code cannot overflow
+                code, width = _numbered(code)
+            code, width = code * span + (level.astype(np.int64) - low), width * span
+        pattern, count = _numbered(code)
+        first = np.zeros(count, dtype=np.int64)
+        first[pattern[::-1]] = np.arange(len(pattern) - 1, -1, -1)  # its first pair
+        return pattern, first
 
     def log_ratio(
         self,
@@ -73,10 +107,12 @@ class Coded:
         out, SMOOTH pseudo-counts), and the weight of the pairs that are not NULL."""
         out = {}
         for c in comparisons:
-            seen = weights[self.seen[c.name]]
-            counts = np.bincount(self.known[c.name], weights=seen, minlength=len(c.levels))
+            bins, at = self._binned(c.name, len(c.levels))
+            counts = np.bincount(bins, weights=weights, minlength=len(c.levels))
             smoothed = counts[: len(c.levels)] + SMOOTH
-            out[c.name] = (smoothed / smoothed.sum(), seen.sum())
+            # the pairs that are not NULL summed as a copy of them was (pairwise, in order)
+            mass = weights.sum() if at is None else weights.take(at).sum()
+            out[c.name] = (smoothed / smoothed.sum(), mass)
         return out
 
     def map_shares(
@@ -92,3 +128,9 @@ class Coded:
             name: (share * mass + strength * prior[name]) / (mass + strength)
             for name, (share, mass) in self.level_shares(comparisons, posterior).items()
         }
+
+
+def _numbered(code: np.ndarray) -> tuple[np.ndarray, int]:
+    """``code`` as 0, 1, ... in order of first appearance (hashed, not sorted), and how many."""
+    numbered, uniques = pd.factorize(code)
+    return numbered.astype(np.int64), len(uniques)

@@ -214,3 +214,54 @@ def test_a_negative_level_other_than_null_still_fails() -> None:
         _old_em_groups(levels, comps, u)
     with pytest.raises(ValueError):
         em_groups(levels, comps, u)
+
+
+def _old_level_shares(coded: _Coded, comps, weights: np.ndarray) -> dict:
+    """Coded.level_shares as it was: the pairs that are not NULL taken out, then counted."""
+    out = {}
+    for c in comps:
+        seen = coded.seen[c.name]
+        kept = weights[seen]
+        counts = np.bincount(coded.level[c.name][seen], weights=kept, minlength=len(c.levels))
+        smoothed = counts[: len(c.levels)] + 0.5
+        out[c.name] = (smoothed / smoothed.sum(), kept.sum())
+    return out
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 777])
+def test_level_shares_as_before_on_edges(n: int) -> None:
+    """No pair, one pair, NaN and inf weights, a comparison all NULL, one with no NULL, levels
+    past the last: the same shares and masses to the last bit."""
+    comps = _comps(["name", "job", "grad_year", "city"])
+    levels = _levels(n, 4, "int8", comps)
+    levels["city"] = np.zeros(n, dtype="int8")  # no NULL at all
+    weights = np.random.default_rng(n).random(n)
+    if n > 2:
+        weights[[0, n // 2]] = [np.nan, np.inf]
+    coded = _Coded.of(levels, comps)
+    for _ in range(2):  # the second call reads the bins the first one made
+        got, want = coded.level_shares(comps, weights), _old_level_shares(coded, comps, weights)
+        assert got.keys() == want.keys()
+        for name in got:
+            np.testing.assert_array_equal(got[name][0], want[name][0], strict=True)
+            np.testing.assert_array_equal(got[name][1], want[name][1], strict=True)
+
+
+@pytest.mark.parametrize("n", [0, 1, 500])
+def test_patterns_name_each_combination_of_group_and_levels(n: int) -> None:
+    """Two pairs share a pattern exactly when their group and every level are equal; each
+    pattern's pair carries it. Levels spanning 2**40 each force renumbering (no overflow)."""
+    rng = np.random.default_rng(n)
+    levels = {
+        "a": rng.integers(-1, 3, n).astype("int8"),
+        "b": rng.choice([-1, 0, 2**40], n),
+        "c": rng.choice([-(2**40), 5], n),
+    }
+    group = rng.integers(0, 3, n)
+    pattern, first = _Coded(levels, n).patterns(group)
+    assert len(pattern) == n
+    rows = pd.DataFrame({"g": group, **levels})
+    want = rows.groupby(list(rows.columns), sort=False).ngroup().to_numpy()
+    assert len(first) == (want.max() + 1 if n else 0)
+    np.testing.assert_array_equal(pattern, want)  # both number by first appearance
+    np.testing.assert_array_equal(pattern[first], np.arange(len(first)))
