@@ -154,6 +154,15 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
+def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for integers: the distinct values sorted and
+    each value's position among them, found by hashing and sorting only the distinct values
+    (np.unique sorts every value: 1.2 s for 7.8 million pair groups)."""
+    values = np.asarray(values)
+    codes, uniques = pd.factorize(values, sort=True)
+    return np.asarray(uniques, dtype=values.dtype), codes.astype(np.intp, copy=False)
+
+
 def _expand(codes: np.ndarray, key_pairs: np.ndarray, max_block: int) -> pd.DataFrame:
     """Record pairs behind pairs of key codes (a key shared by > max_block records is skipped)."""
     if not len(key_pairs):

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.block import unique_records
+from pipeline.link.block_rules import unique_inverse
 from pipeline.link.compare import compare
 from pipeline.link.em_coded import Coded
 from pipeline.link.levels import NULL, Comparison
@@ -169,7 +170,7 @@ def em_groups(
         c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons
     }
     one = np.zeros(len(levels), "int64")
-    ids, codes = np.unique(one if groups is None else np.asarray(groups), return_inverse=True)
+    ids, codes = unique_inverse(one if groups is None else np.asarray(groups))
     counts = np.bincount(codes, minlength=len(ids))
     big = [k for k in range(len(ids)) if len(ids) > 1 and counts[k] >= min_pairs]
     own: list[dict[str, np.ndarray] | None] = [None] * len(ids)

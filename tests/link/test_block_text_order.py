@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link.block_rules import SortedNeighbourhood, text_order
+from pipeline.link.block_rules import SortedNeighbourhood, text_order, unique_inverse
 
 
 def _values(rng: random.Random) -> list:
@@ -41,3 +41,20 @@ def test_sorted_neighbourhood_pairs_as_before(seed, monkeypatch):
     )
     pd.testing.assert_frame_equal(got, rule.pairs(frame))
     assert len(got) > 0
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.zeros(0, "int64"),
+        np.array([7]),
+        np.array([3, -1, 3, 2**62, -(2**62), 0, -1]),
+        np.random.default_rng(3).integers(0, 9, 5000),
+        np.array([4, 1, 4], dtype="int32"),
+    ],
+)
+def test_unique_inverse_is_numpys(values):
+    ids, codes = unique_inverse(values)
+    want_ids, want_codes = np.unique(values, return_inverse=True)
+    np.testing.assert_array_equal(ids, want_ids, strict=True)
+    np.testing.assert_array_equal(codes, want_codes.reshape(-1), strict=True)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link.classify import _mean_share
+from pipeline.link.classify import _mean_share, frequencies
 
 
 def _mapped(frame: pd.DataFrame, column: str) -> float:
@@ -42,3 +42,16 @@ def test_a_random_column_of_many_values():
     values = ["".join(rng.choice(words, 2)) for _ in range(20000)]
     frame = pd.DataFrame({"k": pd.Series(values, dtype="str")})
     assert _mean_share(frame, "k") == _mapped(frame, "k")
+
+
+@pytest.mark.parametrize("values", [HOSTILE, [None, "", None], ["only"], []])
+def test_the_codes_frequencies_made_give_the_same_share(values):
+    """With the value codes ``frequencies`` keeps in ``tables``, the share is the one counted
+    from the text, bit for bit, and it is kept for the next call."""
+    frame = pd.DataFrame({"k": pd.Series(values, dtype="str"), "source_file": "a.csv"})
+    tables: dict = {}
+    frequencies(frame, "k", np.zeros(0, "int64"), np.zeros(0, "int64"), tables)
+    assert "k" in tables
+    assert _mean_share(frame, "k", tables) == _mapped(frame, "k")
+    tables["k mean share"] = -1.0  # kept: not counted again
+    assert _mean_share(frame, "k", tables) == -1.0
