@@ -24,6 +24,7 @@ from pipeline.link.block import (
     declared_rules,
     unique_records,
 )
+from pipeline.link.block_rules import unique_inverse
 from pipeline.link.classify import (
     Model,
     fit_logistic,
@@ -234,7 +235,7 @@ def _groups(
     sizes = np.bincount(files, minlength=n).astype(float)
     is_unique = pd.Series(unique_records(frame, unique)).groupby(files).first().to_numpy()
     possible: dict[int, float] = {}
-    for g in np.unique(groups):
+    for g in unique_inverse(groups)[0]:  # hashed: np.unique sorts every pair's group
         i, j = divmod(int(g), n)
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]

@@ -118,11 +118,12 @@ def candidate_pairs(
     # One int64 per pair (left * n + right) makes the union a single sort instead of a
     # frame-wide hash.
     n = max(len(frame), 1)
+    codes: dict = {}  # the key columns' codes, shared by the Equal rules
     for rule in rules:
         if not set(rule.needs) <= set(frame.columns):
             continue
         if isinstance(rule, Equal):
-            pairs, skipped[rule.name] = rule._blocks(frame)
+            pairs, skipped[rule.name] = rule._blocks(frame, codes)
         else:
             pairs = rule.pairs(frame)
         left, right = _ordered_arrays(pairs)

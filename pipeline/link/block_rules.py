@@ -46,9 +46,10 @@ class Equal:
         key = _keys(frame, self.columns, self.multi)[0]
         return int((np.bincount(key) > self.max_block).sum())
 
-    def _blocks(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-        """The pairs and the number of keys skipped, from one pass over the keys."""
-        key, pos, side = _keys(frame, self.columns, self.multi, self.also)
+    def _blocks(self, frame: pd.DataFrame, cache: dict | None = None) -> tuple[pd.DataFrame, int]:
+        """The pairs and the number of keys skipped, from one pass over the keys. ``cache``:
+        the columns' codes other rules made on ``frame`` (see ``_keys``)."""
+        key, pos, side = _keys(frame, self.columns, self.multi, self.also, cache)
         # Sizes count every entry, a record repeating a first-name variant twice included.
         sizes = np.bincount(key, minlength=key.max(initial=-1) + 1)
         own = np.bincount(key[~side], minlength=len(sizes)) if self.also else sizes
@@ -183,24 +184,41 @@ def _expand(codes: np.ndarray, key_pairs: np.ndarray, max_block: int) -> pd.Data
 
 
 def _keys(
-    frame: pd.DataFrame, columns: Sequence[str], multi: str, also: Sequence[str] = ()
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    multi: str,
+    also: Sequence[str] = (),
+    cache: dict | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Entries (key code, position, side) of the records' blocking keys, those with an empty
     part left out. With ``multi``, one entry per "|"-separated value of that column (repeats
     kept); with ``also``, the keys of those columns follow as side True, coded like the keys
-    of ``columns``."""
+    of ``columns``. ``cache`` (a dict kept over the rules of one run) holds each column's codes
+    and each ``multi`` column's split, so a column several rules read is factorized once."""
     n = len(frame)
+    cache = {} if cache is None else cache
     sides = (columns, also) if also else (columns,)
-    # One factorization per part over all sides: a former last name meets a last name by value.
-    parts = [_codes(pd.concat([frame[s[i]] for s in sides])) for i in range(len(columns))]
+
+    def coded(i: int) -> tuple[np.ndarray, np.ndarray]:
+        # One factorization per part over all sides: a former last name meets a last name
+        # by value.
+        names = tuple(s[i] for s in sides)
+        if ("codes", names) not in cache:
+            cache["codes", names] = _codes(pd.concat([frame[c] for c in names]))
+        return cache["codes", names]
+
+    parts = [coded(i) for i in range(len(columns))]
     # the records (of the stacked sides) behind the entries: those with no empty part, as an
     # entry with one has no key (most records have no former name, many no employer)
     entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
     if multi:
-        values, uniques = _codes(frame[multi])
-        split = [str(v).split("|") for v in uniques]  # each distinct value once, not per record
-        lengths = np.array([len(v) for v in split], dtype="int64")
-        variant, variants = _codes(pd.Series([w for v in split for w in v], dtype="str"))
+        if ("split", multi) not in cache:
+            values, uniques = _codes(frame[multi])
+            split = [str(v).split("|") for v in uniques]  # each distinct value once
+            lengths = np.array([len(v) for v in split], dtype="int64")
+            words = _codes(pd.Series([w for v in split for w in v], dtype="str"))
+            cache["split", multi] = values, lengths, *words
+        values, lengths, variant, variants = cache["split", multi]
         value = values[entry % n] if n else values[:0]
         count = np.r_[lengths, 0][value]  # -1 (no value): none
         pieces = ragged(np.r_[np.cumsum(lengths) - lengths, 0][value], count)  # -1: none

@@ -241,7 +241,7 @@ def estimate_m_groups(
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
-    all_groups = [] if groups is None else np.unique(groups).tolist()
+    all_groups = [] if groups is None else unique_inverse(groups)[0].tolist()
     group_estimates: dict[int, dict[str, list[np.ndarray]]] = {
         int(g): {c.name: [] for c in comparisons} for g in all_groups
     }

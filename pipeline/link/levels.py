@@ -117,7 +117,13 @@ class Rows:
         cy = ty.codes[self.right]
         if y is not None and y != x:  # ty's codes in tx's numbering (-1: a text x never has)
             cy = pd.Index(tx.values).get_indexer(ty.values)[cy] if len(cy) else cy
-        return (tx.codes[self.left] == cy) & ~tx.missing[self.left] & ~ty.missing[self.right]
+        out = tx.codes[self.left] == cy
+        # most key columns miss no value: then no pair needs the test
+        if tx.missing.any():
+            out &= ~tx.missing[self.left]
+        if ty.missing.any():
+            out &= ~ty.missing[self.right]
+        return out
 
     def per_record(self, column: str, text: Callable[[pd.Series], pd.Series]) -> np.ndarray:
         """``text`` (string work on a Series) once per distinct value, per record."""

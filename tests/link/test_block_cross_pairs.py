@@ -42,3 +42,33 @@ def test_cross_pairs_equal_every_pair_then_crossing(seed):
     pd.testing.assert_frame_equal(got, _every_pair_then_crossing(key, pos, side))
     if size > 50 and side.any() and (~side).any():
         assert len(got) > 0
+
+
+@pytest.mark.parametrize("n", [0, 1, 60])
+def test_rules_sharing_the_codes_cache_give_each_rules_own_pairs(n):
+    """The default Equal rules run one after another on one codes cache (as candidate_pairs
+    runs them) give the pairs and skipped counts each gives alone, on hostile keys: empty,
+    missing, a "|" inside a variant list, formula-like and unicode text."""
+    from pipeline.link.block import RULES
+    from pipeline.link.block_rules import Equal
+
+    rng = np.random.default_rng(n)
+    words = ["ann", "", None, "=cmd|' /c calc'!A1", "lee", "李", "ann lee", "x\u00a0y"]
+    keys = "linkedin_slug email name_key last_family last_key former_key last_phonetic"
+    frame = pd.DataFrame(
+        {
+            c: pd.Series(rng.choice(np.array(words, dtype=object), n), dtype="str")
+            for c in (*keys.split(), "company_key", "first_key")
+        }
+    )
+    frame["first_name_variants"] = pd.Series(
+        rng.choice(np.array(["ann|anna", "lee", "", None, "ann||x"], dtype=object), n),
+        dtype="str",
+    )
+    cache: dict = {}
+    for rule in (r for r in RULES if isinstance(r, Equal)):
+        shared, shared_skipped = rule._blocks(frame, cache)
+        alone, alone_skipped = rule._blocks(frame)
+        pd.testing.assert_frame_equal(shared, alone)
+        assert shared_skipped == alone_skipped
+    assert cache or not n

@@ -87,6 +87,20 @@ def test_codes_test_equality_and_emptiness_as_the_text_does():
     assert rows.empty("k", rows.right).tolist() == empty(b["k"]).tolist()
 
 
+@pytest.mark.parametrize("n", [0, 1, 40])
+def test_same_with_no_missing_value_on_one_side_or_both(n):
+    """A column that misses nothing skips the missing test: still the text's equality, with a
+    missing value on the other side equal to nothing."""
+    rng = np.random.default_rng(n)
+    full = pd.Series(rng.choice(["ann", "", "Ann", "=1+1", "ánn"], n), dtype="str")
+    holes = full.mask(pd.Series(rng.random(n) < 0.3))
+    a = pd.DataFrame({"k": full, "m": holes})
+    b = pd.DataFrame({"k": full.sample(frac=1, random_state=1).reset_index(drop=True), "m": holes})
+    rows = Rows.of_pairs(a, b)
+    for x, y in (("k", "k"), ("k", "m"), ("m", "k")):
+        assert rows.same(x, y).tolist() == same(a[x], b[y]).tolist()
+
+
 def test_distinct_pairs_are_the_pair_frames_distinct_pairs():
     rows, a, b = _hostile_rows()
     inverse, ux, uy = rows.distinct("k")
