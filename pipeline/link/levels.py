@@ -96,6 +96,9 @@ class Rows:
         def make(frame: pd.DataFrame) -> Text:
             values = frame[column]
             codes, strings = pd.factorize(values.fillna("").astype("str"))
+            # int32: each comparison takes these codes for millions of pairs, and half the
+            # bytes are half the fresh memory the machine must hand over
+            codes = codes.astype(np.int32) if len(strings) < 2**31 else codes
             uniques = strings.to_numpy(dtype=object)
             at = np.flatnonzero(uniques == "")
             missing = values.isna().to_numpy(dtype=bool)
