@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
 
 TF_FLOOR = 1e-7  # no value is rarer than this: one record must not outweigh everything
+# keys of what ``frequencies`` and ``_mean_share`` keep in ``tables`` beside the columns' counts
+# (tuples, so no column's name can clash with them)
+FILES = ("source_file", "codes")
+MEAN_SHARE = "mean share"
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,13 @@ def frequencies(
     For ``name_key`` the chance is at least the product of the first- and last-name shares: in
     a small file every full name is seen once or twice, and its parts say more about how common
     it is ("wei" and "zhang" are both common, so "wei zhang" is). ``tables`` (a dict the caller
-    keeps) holds each column's counts across calls, so each column is counted once per run.
+    keeps) holds each column's counts across calls, so each column is counted once per run (under
+    the column's name; what else it keeps is under a tuple key, so no column's name can clash).
     """
     tables = {} if tables is None else tables
-    if "source_file codes" not in tables:  # the records' files, once per run
-        tables["source_file codes"] = _file_codes(frame)
-    files = tables["source_file codes"]
+    if FILES not in tables:  # the records' files, once per run
+        tables[FILES] = _file_codes(frame)
+    files = tables[FILES]
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
     in_other = np.maximum(other, 0)
@@ -240,7 +245,7 @@ def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) ->
     ``tables``: the value codes ``frequencies`` made (else the column is factorized here), and
     where the answer is kept for the next call."""
     tables = {} if tables is None else tables
-    if f"{column} mean share" not in tables:
+    if (MEAN_SHARE, column) not in tables:
         if column in tables:
             codes, _, empty = tables[column]
         else:
@@ -249,11 +254,11 @@ def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) ->
         # each value's count by its code: mapping the text to its count costs ten times more
         kept = codes[~empty[codes]] if len(codes) else codes
         if not len(kept):
-            tables[f"{column} mean share"] = 1.0
+            tables[MEAN_SHARE, column] = 1.0
         else:
             counts = np.bincount(codes)[kept].astype(float)
-            tables[f"{column} mean share"] = float(((counts - 2).clip(0.5) / len(frame)).mean())
-    return tables[f"{column} mean share"]
+            tables[MEAN_SHARE, column] = float(((counts - 2).clip(0.5) / len(frame)).mean())
+    return tables[MEAN_SHARE, column]
 
 
 def probability(total_weight: np.ndarray, prior: np.ndarray | float) -> np.ndarray:
