@@ -40,12 +40,15 @@ def _random(
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("block", [csr.BLOCK_CELLS, 7, 1])  # sums made a few rows at a time
-def test_the_product_is_scipys_bit_for_bit(seed: int, dtype: type, block: int, monkeypatch) -> None:
+@pytest.mark.parametrize("canonical", [False, True])  # with and without a column twice in a row
+def test_the_product_is_scipys_bit_for_bit(
+    seed: int, dtype: type, block: int, canonical: bool, monkeypatch
+) -> None:
     monkeypatch.setattr(csr, "BLOCK_CELLS", block)
     rng = np.random.default_rng(seed)
     cols = int(rng.integers(1, 40))
-    a = _random(rng, int(rng.integers(0, 30)), cols, rng.random(), dtype, canonical=False)
-    b = _random(rng, int(rng.integers(0, 30)), cols, rng.random(), dtype, canonical=False)
+    a = _random(rng, int(rng.integers(0, 30)), cols, rng.random(), dtype, canonical=canonical)
+    b = _random(rng, int(rng.integers(0, 30)), cols, rng.random(), dtype, canonical=canonical)
     expected = sparse.csr_matrix(a.to_scipy() @ b.to_scipy().T.tocsr()).tocoo()
     row, col, value = product(a, b)
     got = list(zip(row.tolist(), col.tolist(), value.tolist(), strict=True))
