@@ -12,6 +12,9 @@ from rapidfuzz import process
 from rapidfuzz.fuzz import ratio, token_set_ratio, token_sort_ratio
 
 NULL = -1
+#: Past this many pairs ``similarity`` scores them on every core; below, on one (the same
+#: scores: only the threads differ).
+PARALLEL_PAIRS = 50_000
 _PERCENT = (token_set_ratio, token_sort_ratio, ratio)  # scorers that answer in [0, 100]
 Compute = Callable[..., np.ndarray]  # (a, b) -> levels, or (a, b, rows) with Comparison.rows
 
@@ -263,7 +266,9 @@ def similarity(
         inverse, ux, uy = pair_codes(x, y)
     if not len(ux):
         return np.zeros(len(ux) if inverse is None else len(inverse))
-    scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=-1).astype(float)
+    # threads only where they pay: waking them costs more than scoring a few thousand pairs
+    workers = -1 if len(ux) > PARALLEL_PAIRS else 1
+    scores = process.cpdist(list(ux), list(uy), scorer=scorer, workers=workers).astype(float)
     if scorer in _PERCENT:
         scores = scores / 100.0
     return scores if inverse is None else scores[inverse]

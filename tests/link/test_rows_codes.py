@@ -69,6 +69,16 @@ def test_a_shared_cache_gives_the_same_levels_as_a_fresh_one(frame):
     pd.testing.assert_frame_equal(first, fresh)
 
 
+def test_scores_on_one_thread_are_those_on_every_core(frame, monkeypatch):
+    """``similarity`` scores few pairs on one thread: the levels are those of the threads."""
+    from pipeline.link import levels
+
+    pairs = _pairs(frame)
+    one = compare(frame, pairs, COMPARISONS)
+    monkeypatch.setattr(levels, "PARALLEL_PAIRS", 0)
+    pd.testing.assert_frame_equal(compare(frame, pairs, COMPARISONS), one)
+
+
 def _hostile_rows() -> tuple[Rows, pd.DataFrame, pd.DataFrame]:
     x = pd.Series(HOSTILE, dtype="str")
     y = pd.Series(HOSTILE[::-1], dtype="str")
