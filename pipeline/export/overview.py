@@ -89,7 +89,7 @@ def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFram
     best = people.sort_values("rank", kind="stable").groupby(key).first()
     frame = pd.DataFrame(
         {
-            "Employer": people.groupby(key)["company"].agg(lambda s: s.mode().iloc[0]),
+            "Employer": most_common(people["company"], key),
             "Prospects": key.value_counts(),
             "Alumni": people["is_alum"].eq(True).groupby(key).sum(),
             "Connections": people["is_connection"].eq(True).groupby(key).sum(),
@@ -119,6 +119,23 @@ def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFram
     )
     order = ["Employer", "Motivation", "Posting", "Alumni", "Connections", "Prospects"]
     return frame[[*order, *STAGES, "Unknown", "Best contact", "Their rank"]].reset_index(drop=True)
+
+
+def most_common(values: pd.Series, by: pd.Series) -> pd.Series:
+    """Per value of ``by`` (ascending), the most frequent of ``values`` beside it, the first in
+    sort order among equally frequent ones: ``values.groupby(by).agg(lambda s:
+    s.mode().iloc[0])`` counted once for all groups, not a Series.mode per group.
+
+    >>> by = pd.Series(["k", "k", "k", "k", "j"])
+    >>> most_common(pd.Series(["b", "a", "b", "a", "c"]), by).to_dict()
+    {'j': 'c', 'k': 'a'}
+    """
+    pairs = pd.DataFrame({"by": by.to_numpy(), "value": values.to_numpy()})
+    counts = pairs.value_counts(sort=False).rename("n").reset_index()
+    counts = counts.sort_values(["by", "n", "value"], ascending=[True, False, True], kind="stable")
+    first = counts.drop_duplicates("by")
+    index = pd.Index(first["by"].to_numpy(), name=by.name)
+    return pd.Series(first["value"].to_numpy(), index=index, name=values.name)
 
 
 def employers_sheet(book: Book, ranked: pd.DataFrame, targets: pd.DataFrame | None) -> None:
