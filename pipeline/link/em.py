@@ -179,23 +179,26 @@ def em_groups(
     shares = np.full(len(ids), 0.3)
     share = 0.3
     initial = {c.name: _initial_m(c) for c in comparisons}
-    # the levels as numpy, and each big group's, read once: every iteration reads them
+    # A pair's posterior is that of its combination of group and levels (Coded.patterns), so
+    # both steps run over the few thousand combinations, each weighted by its count of pairs:
+    # the same sums as over the millions of pairs, added in another order (m moves in the
+    # last bits only; tests/link/test_em_coded.py compares with the sum over pairs).
     coded = Coded.of(levels, comparisons)
-    parts = [(mine, coded.subset(mine)) for mine in (codes == k for k in big)]
-    # a pair's posterior is that of its combination of group and levels (Coded.patterns)
     pattern, first = coded.patterns(codes)
+    count = np.bincount(pattern, minlength=len(first)).astype(float)
     distinct, their = coded.subset(first), codes[first]
+    parts = [(mine, distinct.subset(mine), counts[k]) for k, mine in ((k, their == k) for k in big)]
     for _ in range(iterations):
         odds = np.log2(shares / (1 - shares))[their]
         odds += distinct.log_ratio(comparisons, pooled, u, own if big else None, their)
-        posterior = (1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60))))[pattern]
-        new_share = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        posterior = count / (1.0 + np.exp2(-np.clip(odds, -60, 60)))  # matches per pattern
+        new_share = float(np.clip(posterior.sum() / len(levels), 1e-6, 1 - 1e-6))
         new_shares = np.full(len(ids), new_share)
-        new_m = coded.map_shares(comparisons, posterior, initial, PRIOR_PAIRS)
+        new_m = distinct.map_shares(comparisons, posterior, initial, PRIOR_PAIRS)
         new_own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
-        for k, (mine, rows) in zip(big, parts, strict=True):
+        for k, (mine, rows, size) in zip(big, parts, strict=True):
             theirs = posterior[mine]
-            new_shares[k] = np.clip(theirs.mean(), 1e-6, 1 - 1e-6)
+            new_shares[k] = np.clip(theirs.sum() / size, 1e-6, 1 - 1e-6)
             new_own[k] = rows.map_shares(comparisons, theirs, new_m, GROUP_PRIOR_PAIRS)
         delta = max(
             [np.abs(new_m[k] - pooled[k]).max() for k in pooled]
