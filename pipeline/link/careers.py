@@ -31,11 +31,8 @@ def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     Levels by the gap in standard deviations, with its direction: a title junior for the years
     is common (a career change, a plain "Data Engineer" after ten years), a title senior for
     them rare (a VP two years out of school)."""
-    # tested as Arrow text: a million pairs' values as Python strings cost a second
-    src_a, src_b = a["career_years_source"].astype("str"), b["career_years_source"].astype("str")
-    measured_a, measured_b = (s.isin(_MEASURED).to_numpy(dtype=bool) for s in (src_a, src_b))
-    prior_a, prior_b = ((s == "title prior").to_numpy(dtype=bool) for s in (src_a, src_b))
-    usable = (measured_a & prior_b) | (measured_b & prior_a)
+    side_a, side_b = stage_sides(a), stage_sides(b)
+    usable, measured_a = side_a * side_b == 2, side_a == 1
     ya, yb = (pd.to_numeric(f["career_years"], errors="coerce").to_numpy(float) for f in (a, b))
     sa, sb = (pd.to_numeric(f["career_years_sd"], errors="coerce").to_numpy(float) for f in (a, b))
     # z > 0: the title claims more years than the graduation year gives
@@ -45,6 +42,16 @@ def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         [np.abs(z) <= 1, (z < 0) & (z >= -2), (z > 0) & (z <= 2), z < 0], [0, 1, 2, 3], 4
     )
     return np.where(usable & ~np.isnan(z), level, NULL)
+
+
+def stage_sides(records: pd.DataFrame) -> np.ndarray:
+    """Per record, its side in ``stage`` (see ``Comparison.sides``): 1 where its career years
+    are measured (a class year, a history), 2 where guessed from a title, 0 otherwise."""
+    # tested as Arrow text: a million records' values as Python strings cost a second
+    source = records["career_years_source"].astype("str")
+    measured = source.isin(_MEASURED).to_numpy(dtype=bool)
+    prior = (source == "title prior").to_numpy(dtype=bool)
+    return np.where(measured, 1, np.where(prior, 2, 0)).astype(np.int8)
 
 
 ORDER_LEVELS = (
@@ -80,17 +87,27 @@ def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     it; else ``seniority``): an alum's class year lifts a plain "Data Analyst" ten years out to
     Senior, while the connection's title has no year to lift it, so the two would not be
     ranked on one footing."""
-    conn_a = (a["source"].astype("str") == "connections").to_numpy(dtype=bool)
-    conn_b = (b["source"].astype("str") == "connections").to_numpy(dtype=bool)
-    if not (conn_a ^ conn_b).any():  # one alumni list deduplicated
+    side_a, side_b = order_sides(a), order_sides(b)
+    usable = side_a * side_b == 2
+    if not usable.any():  # one alumni list deduplicated
         return np.full(len(a), NULL)
-    column = "seniority_alone" if "seniority_alone" in a.columns else "seniority"
-    rank_a, rank_b = (_ranks(f[column]) for f in (a, b))
-    gap = np.where(conn_a, rank_a - rank_b, rank_b - rank_a)
+    rank_a, rank_b = (_ranks(f[_rank_column(f)]) for f in (a, b))
+    gap = np.where(side_a == 1, rank_a - rank_b, rank_b - rank_a)
     level = np.select([gap == 1, gap > 1, gap == 0], [0, 1, 2], default=3)
-    usable = (conn_a ^ conn_b) & ~np.isnan(gap)
     at = np.flatnonzero(usable)  # none when deduplicating one alumni list
     if len(at):
         titles_a, titles_b = (f["title_clean"].iloc[at].reset_index(drop=True) for f in (a, b))
         usable[at] = ~same_title(titles_a, titles_b)
     return np.where(usable, level, NULL)
+
+
+def order_sides(records: pd.DataFrame) -> np.ndarray:
+    """Per record, its side in ``seniority_order`` (see ``Comparison.sides``): 1 for a
+    connection whose title has a rank, 2 for another file's record with one, 0 without."""
+    connection = (records["source"].astype("str") == "connections").to_numpy(dtype=bool)
+    ranked = ~np.isnan(_ranks(records[_rank_column(records)]))
+    return np.where(ranked, np.where(connection, 1, 2), 0).astype(np.int8)
+
+
+def _rank_column(records: pd.DataFrame) -> str:
+    return "seniority_alone" if "seniority_alone" in records.columns else "seniority"

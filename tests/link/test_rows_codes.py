@@ -56,6 +56,9 @@ def test_compare_equals_each_comparison_on_pair_frames(frame):
     assert reached["name"] >= 6 and reached["job"] >= 4
     assert reached["program"] >= 4 and reached["city"] >= 3  # NULL among them
     assert sum(n >= 2 for n in reached.values()) >= 6
+    # computed on the pairs of one record of each side only (Comparison.sides): NULL and
+    # several levels among the others
+    assert reached["career stage"] >= 4 and reached["seniority order"] >= 4
 
 
 def test_a_shared_cache_gives_the_same_levels_as_a_fresh_one(frame):
@@ -122,3 +125,43 @@ def test_distinct_pairs_are_the_pair_frames_distinct_pairs():
     assert lengths.tolist() == [
         len(p) + len(q) for p, q in zip(ex[expected_inverse], ey[expected_inverse], strict=True)
     ]
+
+
+def test_sides_leave_out_only_pairs_the_career_comparisons_make_null():
+    """Every pair of records with hostile sources, seniorities and career years, both ways
+    round: the levels compare gives on the pairs of one record of each side are the levels of
+    the pair frames, everywhere else NULL, as the pair frames say too."""
+    sources = ["connections", "alumni", None, ""]
+    years = [("grad_year", 3.0, 1.0), ("history", 30.0, 2.0), ("title prior", 12.0, 4.0),
+             ("title prior", 4.0, 4.0), ("title prior", 5.0, 1.0), ("title prior", None, None),
+             (None, 5.0, 1.0), ("", 1.0, 1.0)]  # fmt: skip
+    ranks = ["VP", "Entry", None, "Owner", "Senior"]
+    rows = [
+        (s, y, r, title)
+        for s in sources
+        for y in years
+        for r in ranks
+        for title in ("data analyst", "vp data")
+    ]
+    frame = pd.DataFrame(
+        {
+            "source": pd.Series([r[0] for r in rows], dtype="str"),
+            "career_years_source": pd.Series([r[1][0] for r in rows], dtype="str"),
+            "career_years": [r[1][1] for r in rows],
+            "career_years_sd": [r[1][2] for r in rows],
+            "seniority": pd.Series([r[2] for r in rows], dtype="str"),
+            "title_clean": pd.Series([r[3] for r in rows], dtype="str"),
+        }
+    )
+    left, right = np.meshgrid(np.arange(len(frame)), np.arange(len(frame)))
+    pairs = pd.DataFrame({"left": left.ravel(), "right": right.ravel()})
+    careers = [c for c in COMPARISONS if c.sides is not None]
+    assert {c.name for c in careers} == {"career stage", "seniority order"}
+    got = compare(frame, pairs, careers)
+    for c in careers:
+        cols = [*c.columns, *(o for o in c.optional if o in frame.columns)]
+        a = frame[cols].iloc[pairs["left"]].reset_index(drop=True)
+        b = frame[cols].iloc[pairs["right"]].reset_index(drop=True)
+        expected = np.asarray(c.compute(a, b)).astype("int8")
+        assert np.array_equal(got[c.name].to_numpy(), expected), c.name
+        assert 0.05 < (expected != -1).mean() < 0.5 and len(np.unique(expected)) >= 4, c.name
