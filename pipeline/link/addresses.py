@@ -252,9 +252,16 @@ def spelled(names: AddressNames, left: np.ndarray, right: np.ndarray) -> np.ndar
     made of. The name comparison's level "same name as an e-mail address or URL spells it"
     reads it."""
     out = np.zeros(len(left), dtype=bool)
+    # per record first: only a record whose address has a last word and spells another name
+    # than its own can spell the other's, and only a record with a last name and an initial
+    # can be spelled; most pairs are out on those two tests, without their words looked up
+    named = (names.compact != names.empty) & (names.initial != names.empty)
     for column, own in names.own.items():
-        out |= _spells(names, column, left, right, strict=False) & ~own[left]
-        out |= _spells(names, column, right, left, strict=False) & ~own[right]
+        ready = (names.words[column][1] != names.empty) & ~own
+        for x, y in ((left, right), (right, left)):
+            at = np.flatnonzero(ready[x] & named[y])
+            if len(at):
+                out[at] |= _spells(names, column, x[at], y[at], strict=False)
     return out
 
 
