@@ -144,7 +144,11 @@ def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.nda
     if "source" not in frame.columns or not unique_sources:
         return np.zeros(len(frame), dtype=bool)
     wanted = {str(u).strip().casefold() for u in unique_sources}
-    out = frame["source"].astype("str").str.casefold().isin(wanted).to_numpy().copy()
+    # casefolded per distinct kind (a few), not per record: a million records' took 0.3 s,
+    # and a run asks seven times
+    codes, kinds = pd.factorize(frame["source"].astype("str"))
+    hit = pd.Series(kinds, dtype="str").str.casefold().isin(wanted).to_numpy(dtype=bool)
+    out = np.append(hit, False)[codes]  # a missing kind (code -1) is no unique source
     if "source_file" in frame.columns:
         codes, files = pd.factorize(frame["source_file"].fillna("").astype("str"))
         names = [PurePath(f).name.casefold() for f in files]

@@ -71,6 +71,24 @@ def test_unique_sources_name_kinds_and_files() -> None:
     assert not unique_records(frame, []).any()
 
 
+def test_unique_records_read_each_kind_as_every_record_of_it_did() -> None:
+    """Casefolded once per distinct kind: the records' answers as casefolding each record's
+    kind said, a missing kind and odd case and letters included."""
+    kinds = ["Connections", None, "CONNECTIONS", "alumni", "ﬁles", "Alumni", "", "connections"]
+    frame = pd.DataFrame({"source": pd.Series(kinds * 3, dtype="str")})
+    for wanted in (["connections"], ["ALUMNI", "files"], ["", "x"], []):
+        folded = {w.strip().casefold() for w in wanted}
+        expected = frame["source"].str.casefold().isin(folded).to_numpy(dtype=bool).copy()
+        if not wanted:
+            expected[:] = False
+        assert unique_records(frame, wanted).tolist() == expected.tolist(), wanted
+        assert unique_records(frame, wanted).sum() == (
+            0
+            if not wanted
+            else 3 * len([k for k in kinds if k is not None and k.casefold() in folded])
+        )
+
+
 def _two_alumni_lists(people, today) -> pd.DataFrame:
     rows = []
     for file in ("engineering.xlsx", "business.xlsx"):
