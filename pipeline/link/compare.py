@@ -193,7 +193,10 @@ def _distinct_levels(comparison: Comparison, rows: Rows) -> np.ndarray:
     cols = list(dict.fromkeys([*comparison.columns, *extra]))
     codes = rows.once(("record codes", tuple(cols)), lambda f: _record_codes(f, cols))
     width = np.int64(codes.max() + 1 if len(codes) else 1)
-    inverse, joint = pd.factorize(codes[rows.left] * width + codes[rows.right])
+    joint = codes[rows.left]
+    joint *= width  # in place: each temporary of millions of pairs is fresh memory
+    joint += codes[rows.right]
+    inverse, joint = pd.factorize(joint)
     first = np.zeros(width, dtype=np.int64)  # a record of each distinct combination of values
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     a = frame[cols].iloc[first[joint // width]].reset_index(drop=True)

@@ -148,7 +148,9 @@ class Rows:
         those pairs' codes (hashed, not sorted: a million pairs sort slowly)."""
         tx, ty = self.text(x), self.text(y)
         width = np.int64(max(len(ty.values), 1))
-        joint = tx.codes[self.left].astype(np.int64) * width + ty.codes[self.right]
+        joint = tx.codes[self.left].astype(np.int64)
+        joint *= width  # in place: each temporary of millions of pairs is fresh memory
+        joint += ty.codes[self.right]
         inverse, joint = pd.factorize(joint)
         return inverse, joint // width, joint % width
 
