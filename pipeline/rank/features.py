@@ -25,7 +25,7 @@ from pipeline.rank.ahead import years_ahead
 from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
 from pipeline.rank.roles import synonym_fit
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import distinct_rows, taken_series, text_series
 from pipeline.text.csr import dense_product
 from pipeline.text.tfidf import char_wb_tfidf
 
@@ -207,14 +207,20 @@ def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
             sims = _directional(list(uniq), [x.lower() for x in ctx.my_programs]).max(axis=1)
             same_program |= (sims >= 0.85)[codes] & (_text(p[column]) != "").to_numpy()
         value = value + shared * same_program * PROGRAM_BONUS
-    school = _text(p["school"])
-    school = school.where(school != "", ctx.my_school or "your school")
-    evidence = np.where(shared, "alum of " + school, "")
-    program = _text(p["major"]).where(_text(p["major"]) != "", _text(p["degree"]))
-    evidence = np.where(
-        shared & same_program, evidence + ", same program (" + program + ")", evidence
-    )
-    return value, text_series(evidence, p.index)
+    # Evidence for the alumni only, phrased once per (school, program, same program or not).
+    rows = np.flatnonzero(shared)
+    school, major, degree = (_text(p[c]).iloc[rows] for c in ("school", "major", "degree"))
+    codes, first = distinct_rows(school, major, degree, same_program[rows])
+    phrases = []
+    for name, m, d, same in zip(
+        school.to_numpy()[first], major.to_numpy()[first], degree.to_numpy()[first],
+        same_program[rows][first], strict=True,
+    ):  # fmt: skip
+        text = "alum of " + (name or ctx.my_school or "your school")
+        phrases.append(f"{text}, same program ({m or d})" if same else text)
+    which = np.full(len(p), len(phrases))  # everyone else: no evidence
+    which[rows] = codes
+    return value, taken_series(np.array([*phrases, ""], dtype=object), which, p.index)
 
 
 def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
@@ -239,16 +245,23 @@ def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
     leader = p["seniority"].isin(SENIOR_LEADERS).to_numpy()
     value = np.where(leader, np.maximum(value, t.senior_leaders), value)
     value = np.where(np.isnan(ahead), np.where(leader, t.senior_leaders, UNKNOWN_STAGE), value)
-    n = pd.Series(np.round(ahead), index=p.index).abs().astype("Int64").astype("str")
-    side = np.where(ahead < 0, " years behind", " years ahead")
-    source = p.get("career_years_source", pd.Series("", index=p.index))
-    source = _text(source).map(STAGE_SOURCE).fillna("estimate")
-    evidence = np.where(
-        np.isnan(ahead), "stage unknown", "about " + n + side + " (from " + source + ")"
-    )
+    source = _text(p.get("career_years_source", pd.Series("", index=p.index)))
     seniority = _text(p["seniority"])
-    evidence = np.where(leader, evidence + "; senior leader (" + seniority + ")", evidence)
-    return value, text_series(evidence, p.index)
+    # The evidence is phrased once per distinct (years, side, source, leader, level): a few
+    # hundred phrases for a million people.
+    years = np.abs(np.round(ahead))
+    codes, first = distinct_rows(years, ahead < 0, source, leader, seniority)
+    phrases = []
+    for n, behind, src, lead, level in zip(
+        years[first], (ahead < 0)[first], source.to_numpy()[first], leader[first],
+        seniority.to_numpy()[first], strict=True,
+    ):  # fmt: skip
+        side = " years behind" if behind else " years ahead"
+        text = "stage unknown" if np.isnan(n) else (
+            f"about {int(n)}{side} (from {STAGE_SOURCE.get(src, 'estimate')})"
+        )  # fmt: skip
+        phrases.append(f"{text}; senior leader ({level})" if lead else text)
+    return value, taken_series(np.array(phrases, dtype=object), codes, p.index)
 
 
 def warmth(p: pd.DataFrame, ctx: Context) -> Values:
@@ -257,10 +270,9 @@ def warmth(p: pd.DataFrame, ctx: Context) -> Values:
     conn = p["is_connection"].to_numpy(dtype=bool)
     alum = p["is_alum"].to_numpy(dtype=bool)
     intro = (_text(p["intro_via"]) != "").to_numpy() if "intro_via" in p else np.zeros(len(p), bool)
-    kind = np.select(
-        [conn, alum & intro, alum, intro], ["connection", "alum+intro", "alum", "intro"], "cold"
-    )
-    value = pd.Series(kind).map(WARMTH).to_numpy(dtype=float)
+    kinds = list(WARMTH)  # connection, alum+intro, alum, intro, cold
+    kind = np.select([conn, alum & intro, alum, intro], [0, 1, 2, 3], 4)
+    value = np.array([WARMTH[k] for k in kinds])[kind]
     words = {
         "connection": "1st-degree connection",
         "alum+intro": "fellow alum, intro possible",
@@ -268,7 +280,7 @@ def warmth(p: pd.DataFrame, ctx: Context) -> Values:
         "intro": "intro possible",
         "cold": "no connection yet",
     }
-    return value, text_series(pd.Series(kind).map(words).to_numpy(), p.index)
+    return value, taken_series(np.array([words[k] for k in kinds], dtype=object), kind, p.index)
 
 
 def location_fit(p: pd.DataFrame, ctx: Context) -> Values:

@@ -152,7 +152,7 @@ def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
     [0, 2, 1]
     """
     small = ranked[["score", "prospect_id", "company_key"]].reset_index(drop=True)
-    ordered = small.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+    ordered = small.take(_by_score(small))
     if max_per_company <= 0:
         return ordered.index.to_numpy()
     nth = ordered.groupby("company_key").cumcount().to_numpy()
@@ -161,3 +161,21 @@ def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
     rounds = np.where(over, nth // max_per_company, 0)
     again = np.argsort(rounds, kind="stable")
     return ordered.index.to_numpy()[again]
+
+
+def _by_score(frame: pd.DataFrame) -> np.ndarray:
+    """Positions of ``frame``'s rows by score (best first, unknown last), then prospect_id: a
+    stable sort, in Arrow when the IDs are text (pandas sorts a million text IDs by making them
+    a Categorical first, a second and more)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        ids = pa.array(frame["prospect_id"], type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # IDs that are not all text
+        order = frame.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+        return order.index.to_numpy()
+    score = pa.array(frame["score"].to_numpy(dtype=float), from_pandas=True)  # NaN: null, last
+    table = pa.table({"score": score, "id": ids})
+    keys = [("score", "descending"), ("id", "ascending")]
+    return pc.sort_indices(table, sort_keys=keys).to_numpy()  # nulls last by default

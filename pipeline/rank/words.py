@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import distinct_rows, text_series
 
 MAX_OPENER = 300
 ASK = "I'd value 15 minutes of your perspective on "
@@ -75,15 +75,24 @@ def _company(r: pd.DataFrame) -> np.ndarray:
 
 
 def _school_part(r: pd.DataFrame, my_school: str) -> np.ndarray:
-    school = _text(r, "school")
-    school = np.where(school != "", school, my_school or "your school")
-    years = _num(r, "grad_year")
-    year = _per_unique(
-        np.where(np.isnan(years), -1, years), lambda y: "" if y == "-1.0" else y[:-2]
+    # Phrased for the alumni only, once per distinct (school, degree, year).
+    rows = np.flatnonzero(_num(r, "school_fit") > 0)
+    school, degree, years = (
+        _text(r, "school")[rows],
+        _text(r, "degree")[rows],
+        _num(r, "grad_year")[rows],
     )
-    detail = _join([_text(r, "degree"), year], " ")
-    part = school + " alum" + np.where(detail != "", " (" + detail + ")", "")
-    return np.where(_num(r, "school_fit") > 0, part, "")
+    which, first = distinct_rows(school, degree, years)
+    phrases = []
+    for name, kind, y in zip(school[first], degree[first], years[first].tolist(), strict=True):
+        year = "" if np.isnan(y) or y == -1 else str(y)[:-2]
+        detail = " ".join(filter(None, (kind, year)))
+        phrases.append(
+            (name or my_school or "your school") + " alum" + (f" ({detail})" if detail else "")
+        )
+    codes = np.full(len(r), len(phrases))  # everyone else: no school part
+    codes[rows] = which
+    return np.array([*phrases, ""], dtype=object)[codes]
 
 
 def _title(r: pd.DataFrame) -> np.ndarray:
@@ -104,16 +113,19 @@ def _stage_part(r: pd.DataFrame) -> np.ndarray:
     ahead = _num(r, "years_ahead")
     seniority = _text(r, "seniority")
     unknown = np.isnan(ahead)
-    leader = np.isin(seniority, SENIOR_LEADERS) & (unknown | (ahead > 10))
+    senior = pd.Series(seniority, dtype=object).isin(SENIOR_LEADERS).to_numpy()  # hashed
+    leader = senior & (unknown | (ahead > 10))
     n = np.round(np.nan_to_num(ahead)).astype(np.int64)
     # The key _stage_words reads ("L<seniority>", "" or the rounded years) is made once per
-    # distinct (kind, value) pair, not as a string per prospect.
-    levels, level_of = np.unique(seniority.astype(str), return_inverse=True)
+    # distinct (kind, level, years), not as a string per prospect.
     kind = np.where(leader, 0, np.where(unknown, 1, 2))
-    value = np.where(leader, level_of.reshape(-1), np.where(unknown, 0, n))
-    pairs, which = np.unique(np.stack([kind, value], axis=1), axis=0, return_inverse=True)
-    keys = ["L" + str(levels[v]) if k == 0 else "" if k == 1 else str(v) for k, v in pairs.tolist()]
-    return np.array([_stage_words(key) for key in keys], dtype=object)[which.reshape(-1)]
+    which, first = distinct_rows(kind, np.where(leader, seniority, ""), np.where(unknown, 0, n))
+    keys = [
+        "L" + str(level) if k == 0 else "" if k == 1 else str(v)
+        for k, level, v in zip(kind[first].tolist(), seniority[first].tolist(),
+                               n[first].tolist(), strict=True)
+    ]  # fmt: skip
+    return np.array([_stage_words(key) for key in keys], dtype=object)[which]
 
 
 def _first_introducer(r: pd.DataFrame) -> np.ndarray:

@@ -57,3 +57,30 @@ def object_array(items: Sequence[object]) -> np.ndarray:
     out = np.empty(len(items), dtype=object)
     out[:] = items
     return out
+
+
+def distinct_rows(
+    *columns: Sequence[object] | np.ndarray | pd.Series,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, first) for the rows of aligned ``columns``: each row's combination of values as
+    a code 0..k-1, numbered in order of first appearance, and the row where each combination
+    first appears. Text made from several columns is then made once per combination (reading
+    the columns at ``first``) and taken by ``codes`` (``taken_series``), not once per row.
+    A missing value (None, NaN) is a value like any other.
+
+    >>> codes, first = distinct_rows(["a", "b", "a", "a"], [1, 2, 1, 3])
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    key: np.ndarray | None = None
+    for column in columns:
+        values = column if isinstance(column, pd.Series) else pd.Series(column)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes = codes.astype(np.int64)
+        # Numbered again after each column, the combined key stays below rows x uniques.
+        key = codes if key is None else pd.factorize(key * len(uniques) + codes)[0]
+    if key is None:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    # Codes appear in increasing order, so a row holds a new one when its code exceeds all before.
+    seen = np.maximum.accumulate(np.concatenate([[-1], key[:-1]])) if len(key) else key
+    return key.astype(np.intp), np.flatnonzero(key > seen)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.text.arrow_text import taken_series, text_array, text_series
+from pipeline.text.arrow_text import distinct_rows, taken_series, text_array, text_series
 
 HOSTILE: list[list[object]] = [
     [],
@@ -57,3 +59,16 @@ def test_taken_series_equals_the_rows_taken():
     pd.testing.assert_series_equal(
         taken_series(mixed, np.array([1, 0])), pd.Series(["a", 1], dtype="str")
     )
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", None]), st.sampled_from([1.0, np.nan, 2.0])),
+                max_size=30))  # fmt: skip
+@settings(max_examples=100, deadline=None)
+def test_distinct_rows_numbers_each_combination_in_order_of_first_appearance(rows) -> None:
+    left = pd.Series([a for a, _ in rows], dtype="str")
+    right = np.array([b for _, b in rows], dtype=float)
+    codes, first = distinct_rows(left, right)
+    keys = [(a, "nan" if b != b else b) for a, b in rows]  # NaN is a value like any other
+    seen = list(dict.fromkeys(keys))
+    assert codes.tolist() == [seen.index(k) for k in keys]
+    assert first.tolist() == [keys.index(k) for k in seen]

@@ -1,0 +1,122 @@
+"""Evidence phrased once per distinct combination, and the score order sorted in Arrow, must
+give what the row-by-row (and pandas) way gave: that code is kept here and compared."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.rank import words
+from pipeline.rank.context import Context
+from pipeline.rank.features import STAGE_SOURCE, WARMTH, school_fit, stage_fit, warmth
+from pipeline.rank.score import diversified_order
+from pipeline.settings import from_dict
+
+CTX = Context(from_dict({}), my_school="UBC", my_programs=("Statistics", "BSc"))
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("object").where(series.notna(), "").astype("str")
+
+
+def _old_stage_evidence(p: pd.DataFrame) -> list[str]:
+    ahead = p["years_ahead"].to_numpy(dtype=float)
+    n = pd.Series(np.round(ahead), index=p.index).abs().astype("Int64").astype("str")
+    side = np.where(ahead < 0, " years behind", " years ahead")
+    source = _text(p["career_years_source"]).map(STAGE_SOURCE).fillna("estimate")
+    evidence = np.where(
+        np.isnan(ahead), "stage unknown", "about " + n + side + " (from " + source + ")"
+    )
+    leader = p["seniority"].isin(["Director", "VP", "CXO", "Partner", "Owner"]).to_numpy()
+    seniority = _text(p["seniority"])
+    return np.where(leader, evidence + "; senior leader (" + seniority + ")", evidence).tolist()
+
+
+def _old_school_evidence(p: pd.DataFrame, shared: np.ndarray, same: np.ndarray) -> list[str]:
+    school = _text(p["school"])
+    school = school.where(school != "", "UBC")
+    evidence = np.where(shared, "alum of " + school, "")
+    program = _text(p["major"]).where(_text(p["major"]) != "", _text(p["degree"]))
+    return np.where(shared & same, evidence + ", same program (" + program + ")", evidence).tolist()
+
+
+def _old_school_part(r: pd.DataFrame) -> list[str]:
+    school = words._text(r, "school")
+    school = np.where(school != "", school, "UBC")
+    years = words._num(r, "grad_year")
+    year = words._per_unique(
+        np.where(np.isnan(years), -1, years), lambda y: "" if y == "-1.0" else y[:-2]
+    )
+    detail = words._join([words._text(r, "degree"), year], " ")
+    part = school + " alum" + np.where(detail != "", " (" + detail + ")", "")
+    return np.where(words._num(r, "school_fit") > 0, part, "").tolist()
+
+
+TEXT = st.one_of(st.none(), st.sampled_from(["", "UBC", "Waterloo", "Statistics", "BSc", "=x"]))
+LEVEL = st.sampled_from(["Director", "VP", "Senior", "Entry", "", None])
+SOURCE = st.sampled_from(["grad_year", "history", "title prior", "", None])
+YEARS = st.one_of(st.none(), st.floats(-30, 40), st.sampled_from([0.4, -0.4, -0.5, 2.5, 10.0]))
+ROW = st.tuples(TEXT, TEXT, TEXT, LEVEL, SOURCE, YEARS, st.booleans(), st.booleans(),
+                st.sampled_from([2019.0, 2021.0, np.nan, -1.0]))  # fmt: skip
+
+
+def _frame(rows: list[tuple]) -> pd.DataFrame:
+    names = ["school", "major", "degree", "seniority", "career_years_source", "years_ahead",
+             "is_alum", "is_connection", "grad_year"]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=names)
+    for column in names[:5]:
+        frame[column] = frame[column].astype("str")
+    frame["years_ahead"] = frame["years_ahead"].astype(float)
+    frame["career_years_sd"] = 2.0
+    frame["school_key"] = ""
+    frame["intro_via"] = pd.Series(["", "Al Li (Acme)"] * len(rows), dtype="str")[: len(rows)]
+    return frame
+
+
+@given(st.lists(ROW, max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_evidence_per_combination_is_the_row_by_row_evidence(rows: list[tuple]) -> None:
+    p = _frame(rows)
+    value, evidence = stage_fit(p, CTX)
+    assert evidence.tolist() == _old_stage_evidence(p)
+    assert evidence.dtype == "str" and evidence.index.equals(p.index)
+    value, evidence = school_fit(p, CTX)
+    shared = p["is_alum"].to_numpy(bool)
+    same = (value > 0.8 + 1e-9) & shared
+    assert evidence.tolist() == _old_school_evidence(p, shared, same)
+    value, evidence = warmth(p, CTX)
+    conn, alum = p["is_connection"].to_numpy(bool), p["is_alum"].to_numpy(bool)
+    intro = (p["intro_via"] != "").to_numpy()
+    kind = np.select([conn, alum & intro, alum, intro], list(WARMTH)[:4], "cold")
+    assert value.tolist() == [WARMTH[k] for k in kind]
+    said = {
+        "connection": "1st-degree connection",
+        "alum+intro": "fellow alum, intro possible",
+        "alum": "fellow alum",
+        "intro": "intro possible",
+        "cold": "no connection yet",
+    }
+    assert evidence.tolist() == [said[k] for k in kind]
+    r = p.assign(school_fit=np.where(shared, 0.8, 0.0))
+    assert words._school_part(r, "UBC").tolist() == _old_school_part(r)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.5, 0.25, 0.0, -0.0, np.nan]),
+            st.text(max_size=3),
+            st.sampled_from(["a", "b", ""]),
+        ),
+        max_size=40,
+        unique_by=lambda row: row[1],
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_score_order_is_pandas_stable_sort(rows: list[tuple]) -> None:
+    frame = pd.DataFrame(rows, columns=["score", "prospect_id", "company_key"])
+    frame["prospect_id"] = frame["prospect_id"].astype("str")
+    expected = frame.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+    assert diversified_order(frame, 0).tolist() == expected.index.tolist()
