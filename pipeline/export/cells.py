@@ -180,6 +180,9 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
                 fields = np.array([safe_csv_text(v) for v in distinct], dtype=object)[codes]
                 out = pc.replace_with_mask(out, odd, pa.array(fields, type=pa.large_string()))
             return out
+    if pd.api.types.is_integer_dtype(kind):  # Arrow writes an integer as str() does
+        number = pa.array(series, from_pandas=True)
+        return pc.cast(number, pa.large_string()).fill_null("")
     return pa.array(_csv_fields(series), type=pa.large_string())
 
 

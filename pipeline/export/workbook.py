@@ -118,7 +118,7 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     # anything else is checked by safe_link.
     plain = slugs.str.fullmatch(r"[A-Za-z0-9_-]{1,100}")
     link = ("https://www.linkedin.com/in/" + slugs.str.lower()).where(plain, None)
-    odd = set(slugs[~plain])
+    odd = slugs[~plain].unique()  # distinct: most people have no slug (""), not one each
     links = {s: safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in odd}
     link = link.where(plain, slugs.map(links)).astype(object)
     link = link.where(link.notna(), None)

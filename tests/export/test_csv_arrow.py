@@ -90,3 +90,14 @@ def test_the_table_csv_is_what_csv_writer_writes_from_safe_csv_text(tmp_path, mo
     header = [safe_csv_text(c) for c in frame.columns]
     body = [[safe_csv_text(v) for v in row] for row in frame.astype(object).values.tolist()]
     assert path.read_bytes() == b"\xef\xbb\xbf" + _csv_module([header, *body])
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)), max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_an_integer_column_is_safe_csv_text_of_each_value(values: list[int | None]) -> None:
+    series = pd.Series(values, dtype="Int64")
+    assert safe_csv_arrow(series).to_pylist() == [safe_csv_text(v) for v in series.tolist()]
+    full = pd.Series([v or 0 for v in values], dtype="int64")
+    assert safe_csv_arrow(full).to_pylist() == [str(v or 0) for v in values]
+    small = pd.Series([v or 0 for v in values], dtype="int64").clip(-100, 100).astype("int8")
+    assert safe_csv_arrow(small).to_pylist() == [safe_csv_text(v) for v in small.tolist()]
