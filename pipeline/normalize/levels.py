@@ -55,6 +55,7 @@ from pipeline.normalize.level_model import (
     level_probabilities,
 )
 from pipeline.normalize.workplace import KIND_ROWS, employer_kind_of, employer_kinds_of
+from pipeline.text.arrow_text import distinct_rows
 
 __all__ = [
     "EVIDENCE",
@@ -113,7 +114,7 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
         np.where(np.isnan(years), -999.0, years),
         np.where(np.isnan(studying), -999.0, studying),
     ]
-    codes, first = _combinations(columns)
+    codes, first = distinct_rows(*columns)
 
     def level(i: int, dtype: type) -> np.ndarray:
         col = columns[i]
@@ -138,25 +139,6 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
             "seniority_rule": spread(table[3], "str"),
         }
     )
-
-
-def _combinations(columns: list[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(code of each row's combination of the columns' values, first row of each code): what
-    ``pd.factorize`` of their MultiIndex gives, from each column's own codes combined as
-    integers (a MultiIndex of 200,000 rows took seconds to factorize).
-
-    >>> _combinations([np.array(["a", "b", "a", "a"]), np.array([1.0, 1.0, 1.0, 2.0])])
-    (array([0, 1, 0, 2]), array([0, 1, 3]))
-    """
-    n = len(columns[0])
-    key = np.zeros(n, dtype=np.int64)
-    for col in columns:
-        codes, distinct = pd.factorize(col, use_na_sentinel=False)
-        # re-factorized at each step, so the combined key never outgrows int64
-        key, _ = pd.factorize(key * len(distinct) + codes)
-    key = np.asarray(key, dtype=np.int64)
-    _, first = np.unique(key, return_index=True)
-    return key, first
 
 
 def _per_distinct(values: np.ndarray, fn) -> np.ndarray:
@@ -208,11 +190,11 @@ def _levels_of(
         hit[open_ & matches[clean_codes]] = i
     # The evidence class, per distinct (rule, level, whether there is a title).
     has_title = clean != ""
-    triple = pd.MultiIndex.from_arrays([rule, level, has_title])
-    t_codes, t_distinct = pd.factorize(triple)
+    t_codes, t_first = distinct_rows(rule, level, has_title)
+    t_distinct = zip(rule[t_first], level[t_first], has_title[t_first], strict=True)
     evidence = np.array(
-        [evidence_class(r, lv, "x" if t else "") for r, lv, t in t_distinct] + [""], dtype=object
-    )[:-1][t_codes]
+        [evidence_class(r, lv, "x" if t else "") for r, lv, t in t_distinct], dtype=object
+    )[t_codes]
     vague = (evidence == "none") | (evidence == "unclassified")
     y = np.where(vague, student, y)
     # Probabilities: a strong word keeps its level; the others read level_model.csv's rows.
@@ -233,7 +215,8 @@ def _levels_of(
         yr = y[rest]
         bucket = np.searchsorted(EDGES, yr, side="right") - 1
         bucket = np.where(np.isnan(yr), len(EDGES) - 1, np.minimum(bucket, len(EDGES) - 2))
-        p_codes, p_distinct = pd.factorize(pd.MultiIndex.from_arrays([cls[rest], kind[rest]]))
+        p_codes, p_first = distinct_rows(cls[rest], kind[rest])
+        p_distinct = zip(cls[rest][p_first], kind[rest][p_first], strict=True)
         stacked = np.stack([model.get((c, k), model[(c, "")]) for c, k in p_distinct])
         chosen = stacked[p_codes, bucket]
         chosen[np.isnan(yr) & vague[rest]] = 0.0  # words that say nothing, and no years
@@ -246,17 +229,17 @@ def _levels_of(
     shown = _per_distinct(top.astype(object), lambda v: min(round(float(v), 2), 0.99))
     seniority = np.where(known, np.array(LEVELS, dtype=object)[best], UNKNOWN).astype(object)
     p_out = np.where(known, shown, np.nan).astype(float)
-    k_codes, k_distinct = pd.factorize(pd.MultiIndex.from_arrays([evidence, kind]))
-    has_kind = np.array([bool(k) and _has_kind_rows(e, k) for e, k in k_distinct] + [False])
-    has_kind = has_kind[:-1][k_codes]
+    k_codes, k_first = distinct_rows(evidence, kind)
+    k_distinct = zip(evidence[k_first], kind[k_first], strict=True)
+    has_kind = np.array([bool(k) and _has_kind_rows(e, k) for e, k in k_distinct])[k_codes]
     shown_kind = np.where(has_kind, kind, "")
-    basis_key = pd.MultiIndex.from_arrays([evidence, rule, np.where(np.isnan(y), -999.0, y),
-                                           shown_kind])  # fmt: skip
-    b_codes, b_distinct = pd.factorize(basis_key)
+    basis_key = [evidence, rule, np.where(np.isnan(y), -999.0, y), shown_kind]
+    b_codes, b_first = distinct_rows(*basis_key)
+    b_distinct = zip(*(column[b_first] for column in basis_key), strict=True)
     texts = [
         _basis(e, r, "", np.nan if yy == -999.0 else float(yy), "", k) for e, r, yy, k in b_distinct
     ]
-    basis = np.array([*texts, ""], dtype=object)[:-1][b_codes]
+    basis = np.array(texts, dtype=object)[b_codes]
     basis = np.where(known, basis, "")
     rules = rule.astype(object).copy()
     # The overrides' rows replace the rest.
