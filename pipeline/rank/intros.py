@@ -3,10 +3,11 @@ employer and could introduce them ("you have a mutual connection, ask them to in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from pipeline.normalize.companies import company_keys
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import object_array, taken_series
 
 MAX_INTROS = 3
 
@@ -82,8 +83,10 @@ def intro_paths(
     # so the best few per employer are chosen once and mapped: no employer x people blow-up.
     best = ties.groupby("company_key", sort=False).head(max_names)
     names = best.groupby("company_key", sort=False)["label"].agg("; ".join)
-    others = ~prospects["is_connection"].astype(bool)
-    mapped = _text(prospects["company_key"]).map(names).astype("object")
-    filled = mapped.where(mapped.notna(), "").to_numpy(dtype=object)
-    out = text_series(filled, mapped.index).rename(mapped.name)  # Arrow reads the texts
-    return out.where(others, "").astype("str")
+    others = ~prospects["is_connection"].astype(bool).to_numpy()
+    # Looked up once per distinct employer key; connections and unknown employers get "".
+    keys = prospects["company_key"]
+    codes, distinct = pd.factorize(keys)
+    paths = [*(names.get(str(k), "") for k in distinct), ""]
+    which = np.where(others & (codes >= 0), codes, len(paths) - 1)
+    return taken_series(object_array(paths), which, prospects.index).rename(keys.name)

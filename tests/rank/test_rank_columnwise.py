@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipeline.rank import words
 from pipeline.rank.context import Context
 from pipeline.rank.features import STAGE_SOURCE, WARMTH, school_fit, stage_fit, warmth
+from pipeline.rank.intros import intro_paths
 from pipeline.rank.score import diversified_order
 from pipeline.settings import from_dict
 
@@ -120,3 +121,22 @@ def test_score_order_is_pandas_stable_sort(rows: list[tuple]) -> None:
     frame["prospect_id"] = frame["prospect_id"].astype("str")
     expected = frame.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
     assert diversified_order(frame, 0).tolist() == expected.index.tolist()
+
+
+def test_intro_paths_looked_up_per_employer_keep_the_rows_index_and_blanks() -> None:
+    p = pd.DataFrame(
+        {
+            "prospect_id": ["a", "b", "c", "d", "e"],
+            "full_name": ["Al Li", "Bo Wu", "Cy Ng", "Di Ho", "Ed Oh"],
+            "company": ["Acme", "Acme", None, "Zeta", "Acme"],
+            "company_key": ["acme", "acme", None, "zeta", "acme"],
+            "is_connection": [True, False, False, False, False],
+            "is_alum": [False] * 5,
+            "career_years": [3.0] * 5,
+        },
+        index=[10, 11, 12, 13, 14],
+    ).astype({"company_key": "str"})
+    out = intro_paths(p)
+    assert out.tolist() == ["", "Al Li (Acme)", "", "", "Al Li (Acme)"]
+    assert out.index.tolist() == [10, 11, 12, 13, 14]
+    assert out.dtype == "str" and out.name == "company_key"
