@@ -15,14 +15,16 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from pipeline.ingest.coded import Coded, combine, per_unique
+from pipeline.ingest.coded import Coded, per_unique
 from pipeline.ingest.display_names import (
     clean_display,
     clean_names_frame,
     display_case,
+    full_names,
     parse_full_name,
+    text_column,
 )
-from pipeline.text.arrow_text import taken_series, text_series
+from pipeline.text.arrow_text import text_series
 
 _CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff々ー・\s]+$")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -100,20 +102,20 @@ def person_names(
     # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
     shown_first = Coded.of(names["first_name"])
     recased = Coded.of(names["last_name"]).map(_recase_surname)
-    pairs, (f, g) = combine([shown_first, recased])
-    given_first, family = shown_first.values[f], recased.values[g]
-    # _both_cjk of each distinct pair, from one flag per distinct first and last name.
+    # The CJK rule per row, from one flag per distinct first and last name.
     family_cjk = np.fromiter(map(is_cjk, recased.values), bool, len(recased.values))
     first_cjk = np.fromiter(map(is_cjk, shown_first.values), bool, len(shown_first.values))
-    cjk = family_cjk[g] & ((shown_first.values == "") | first_cjk)[f]
-    spaced = np.fromiter(map(str.strip, given_first + " " + family), object, len(f))
-    full = np.where(cjk, family + given_first, spaced)
-    names["full_name"] = taken_series(full, pairs.codes, first.index)
+    cjk = family_cjk[recased.codes] & ((shown_first.values == "") | first_cjk)[shown_first.codes]
+    full = full_names((shown_first.values, shown_first.codes), (recased.values, recased.codes), cjk)
+    names["full_name"] = pd.Series(full, index=first.index, copy=False)
     names["last_name"] = recased.series(first.index)
     same = (given == first).to_numpy()
     shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
-    given_name = np.where(same, names["first_name"].to_numpy(dtype=object), shown.column())
-    names["given_name"] = text_series(given_name, first.index)
+    given_name = text_column(
+        np.concatenate([shown_first.values, shown.values]),
+        np.where(same, shown_first.codes, len(shown_first.values) + shown.codes),
+    )
+    names["given_name"] = pd.Series(given_name, index=first.index, copy=False)
     return names
 
 

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.extensions import ExtensionArray
 
 from pipeline.ingest.coded import Coded
 from pipeline.ingest.credentials import join_credentials, split_credentials
-from pipeline.text.arrow_text import object_array, text_series
+from pipeline.text.arrow_text import object_array
 from pipeline.text.names import dotless, name_table
 
-__all__ = ["clean_display", "clean_names_frame", "display_case", "parse_full_name"]
+__all__ = [
+    "clean_display",
+    "clean_names_frame",
+    "display_case",
+    "full_names",
+    "parse_full_name",
+    "text_column",
+]
 
 _PRE_NFKC = str.maketrans({"™": "®", "℠": "", "´": "’"})  # NFKC would turn ™ into the letters TM
 _FILLERS = {0x115F, 0x1160, 0x3164, 0xFFA0}  # Hangul fillers: letters that draw nothing
@@ -49,6 +60,7 @@ class _CharPolicy(dict):
 
 
 _CHARS = _CharPolicy()
+
 _SUBJECT = r"she|he|they|ze|xe|ey|fae|it|elle|il|ella|él"
 _OBJECT = (
     r"her|hers|him|his|them|their|theirs|they|she|he|zir|hir|xem|xir|em|faer|its|all|any|"
@@ -168,7 +180,6 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
     # people have far fewer distinct first and last names. Only the case rule looks at both
     # fields ("JANE DOE" is a row in capitals), and it splits exactly into per-field flags.
     f, lst = _FieldTable(first, fix_case, False), _FieldTable(last, fix_case, True)
-    n = len(f.codes)
     if fix_case:
         upper = (
             f.no_lower[f.codes]
@@ -181,24 +192,83 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
             & (f.lower[f.codes] | lst.lower[lst.codes])
         )
         uniform = upper | lower
-        first_name = np.where(uniform | f.own_case[f.codes], f.cased[f.codes], f.name[f.codes])
-        last_name = np.where(
-            uniform | lst.own_case[lst.codes], lst.cased[lst.codes], lst.name[lst.codes]
-        )
+        first_pick = (uniform | f.own_case[f.codes]).astype(np.intp)
+        last_pick = (uniform | lst.own_case[lst.codes]).astype(np.intp)
+        # Each row's name is the cleaned or the re-cased distinct value: codes into both, side
+        # by side, so that the rows are taken by Arrow and never made Python objects.
+        first_name = (np.concatenate([f.name, f.cased]), f.codes + first_pick * len(f.name))
+        last_name = (np.concatenate([lst.name, lst.cased]), lst.codes + last_pick * len(lst.name))
     else:
-        first_name, last_name = f.name[f.codes], lst.name[lst.codes]
-    full_name = np.empty(n, dtype=object)
-    simple = f.left_tidy[f.codes] & lst.right_tidy[lst.codes]
-    full_name[simple] = first_name[simple] + " " + last_name[simple]
-    for i in np.flatnonzero(~simple):
-        full_name[i] = f"{first_name[i]} {last_name[i]}".strip()
-    f_creds, l_creds = f.creds[f.codes], lst.creds[lst.codes]
-    creds = np.where(f_creds == "", lst.creds_alone[lst.codes], f.creds_alone[f.codes])
-    for i in np.flatnonzero((f_creds != "") & (l_creds != "")):
-        creds[i] = join_credentials(f"{f_creds[i]}, {l_creds[i]}")
-    columns = {"first_name": first_name, "last_name": last_name}
-    columns |= {"full_name": full_name, "credentials": creds}
-    return pd.DataFrame({k: text_series(v, first.index) for k, v in columns.items()})
+        first_name, last_name = (f.name, f.codes), (lst.name, lst.codes)
+    f_has = (f.creds != "")[f.codes]
+    both = np.flatnonzero(f_has & (lst.creds != "")[lst.codes])
+    creds = text_column(
+        np.concatenate([lst.creds_alone, f.creds_alone]),
+        np.where(f_has, len(lst.creds_alone) + f.codes, lst.codes),
+        both,
+        [join_credentials(f"{f.creds[f.codes[i]]}, {lst.creds[lst.codes[i]]}") for i in both],
+    )
+    columns = {
+        "first_name": text_column(*first_name),
+        "last_name": text_column(*last_name),
+        "full_name": full_names(first_name, last_name),
+        "credentials": creds,
+    }
+    index = first.index
+    return pd.DataFrame({k: pd.Series(v, index=index, copy=False) for k, v in columns.items()})
+
+
+def text_column(
+    values: np.ndarray, codes: np.ndarray, at: np.ndarray | None = None, patch: Sequence[str] = ()
+) -> ExtensionArray:
+    """``values[codes]`` as a text column (pandas' "str"), taken by Arrow, with the rows ``at``
+    set to ``patch``: what ``text_series`` makes of it, without a Python object per row.
+
+    >>> list(text_column(object_array(["a", "b"]), np.array([1, 0, 1]), np.array([2]), ["c"]))
+    ['b', 'a', 'c']
+    """
+    column = pa.array(values, type=pa.large_string()).take(np.asarray(codes, dtype=np.intp))
+    return _patched(column, at, patch)
+
+
+def _patched(column: pa.Array, at: np.ndarray | None, patch: Sequence[str]) -> ExtensionArray:
+    if at is not None and len(at):
+        mask = np.zeros(len(column), dtype=bool)
+        mask[at] = True
+        column = pc.replace_with_mask(column, mask, pa.array(patch, type=pa.large_string()))
+    return pd.array(column, dtype="str")
+
+
+def full_names(
+    first: tuple[np.ndarray, np.ndarray],
+    last: tuple[np.ndarray, np.ndarray],
+    family_first: np.ndarray | None = None,
+) -> ExtensionArray:
+    """``f"{first} {last}".strip()`` of each row, each name given as (distinct values, codes);
+    rows where ``family_first`` is True read ``last + first`` (CJK: no space). Joined by Arrow;
+    only rows with an empty name or spaces at its edges are made in Python.
+
+    >>> list(full_names((object_array(["Ann", ""]), np.array([0, 1])),
+    ...                 (object_array(["Lee"]), np.array([0, 0]))))
+    ['Ann Lee', 'Lee']
+    """
+    (f_values, f_codes), (l_values, l_codes) = first, last
+    left_tidy = np.array([v != "" and v == v.lstrip() for v in f_values], dtype=bool)
+    right_tidy = np.array([v != "" and v == v.rstrip() for v in l_values], dtype=bool)
+    odd = ~(left_tidy[f_codes] & right_tidy[l_codes])
+    if family_first is not None:
+        odd |= family_first
+    at = np.flatnonzero(odd)
+    a, b = f_values[f_codes[at]], l_values[l_codes[at]]
+    glued = family_first[at] if family_first is not None else np.zeros(len(at), dtype=bool)
+    patch = [y + x if g else f"{x} {y}".strip() for x, y, g in zip(a, b, glued, strict=True)]
+    space = pa.scalar(" ", pa.large_string())
+    joined = pc.binary_join_element_wise(
+        pa.array(f_values, type=pa.large_string()).take(np.asarray(f_codes, dtype=np.intp)),
+        pa.array(l_values, type=pa.large_string()).take(np.asarray(l_codes, dtype=np.intp)),
+        space,
+    )
+    return _patched(joined, at, patch)
 
 
 class _FieldTable:
@@ -213,8 +283,6 @@ class _FieldTable:
         self.creds = object_array([c[1] for c in cleaned])
         self.creds_alone = object_array([join_credentials(c[1]) for c in cleaned])
         names = self.name.tolist()
-        self.left_tidy = np.array([v != "" and v == v.lstrip() for v in names], dtype=bool)
-        self.right_tidy = np.array([v != "" and v == v.rstrip() for v in names], dtype=bool)
         if not fix_case:
             return
         # str.isupper(a + " " + b) == no lower-case letter in a or b, and an upper-case one in
