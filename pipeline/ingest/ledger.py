@@ -100,8 +100,10 @@ def combine(parts: Iterable[Ingested]) -> Ingested:
     frame = frame.reindex(columns=ordered)
     if "company_placeholder" in frame.columns:
         missing = frame["company_placeholder"].isna()
-        flags = placeholder_flags(frame["company"].fillna("").astype("str"))
-        frame["company_placeholder"] = frame["company_placeholder"].where(~missing, flags)
+        if missing.any():  # each file's People have their flags: only the rows of none need them
+            company = frame.loc[missing, "company"].fillna("").astype("str")
+            flags = placeholder_flags(company)
+            frame["company_placeholder"] = frame["company_placeholder"].where(~missing, flags)
         frame["company_placeholder"] = frame["company_placeholder"].astype("bool")
     for col in frame.columns[len(schema.PEOPLE) :]:
         if frame[col].dtype == "str" or frame[col].dtype == object:
@@ -146,9 +148,11 @@ def placeholder_flags(company: pd.Series) -> pd.Series:
     Computed once per distinct value. Example: placeholder_flags(pd.Series(["Self-employed",
     "Acme", ""])).tolist() -> [True, False, False].
     """
-    uniques = pd.unique(company)
-    flags = {u: bool(is_placeholder(u)) for u in uniques}
-    return company.map(flags).astype("bool")
+    # Codes into the distinct values (Arrow's own factorize for text): a dict mapped over a
+    # million Arrow strings made each a Python object first. A missing value is one of them.
+    codes, uniques = pd.factorize(company, use_na_sentinel=False)
+    flags = np.fromiter((bool(is_placeholder(u)) for u in uniques), bool, len(uniques))
+    return pd.Series(flags[codes], index=company.index, copy=False)
 
 
 def reason_lines(ledger: pd.DataFrame, source_file: str, *, show: int = 5) -> list[str]:

@@ -10,8 +10,10 @@ from pipeline.ingest.ledger import (
     counts_frame,
     duplicate_reasons,
     people_frame,
+    placeholder_flags,
     split_rows,
 )
+from pipeline.text.placeholders import is_placeholder
 
 
 def test_report_checks_the_accounting():
@@ -64,3 +66,24 @@ def test_combine_and_counts():
         ["a.csv", 2, 1, 1],
         ["b.xlsx", 2, 2, 0],
     ]
+
+
+def test_placeholder_flags_per_row_on_its_index_with_missing_false():
+    companies = ["Freelance", None, "Acme", "", "Stealth Startup", "Freelance", "-"]
+    company = pd.Series(companies, dtype="str", index=[9, 3, 5, 1, 2, 8, 0])
+    flags = placeholder_flags(company)
+    assert flags.dtype == bool and flags.index.equals(company.index)
+    assert flags.tolist() == [c is not None and bool(is_placeholder(c)) for c in companies]
+    assert flags.tolist() == [True, False, False, False, True, True, True]
+
+
+def test_combine_flags_only_rows_without_a_flag_and_keeps_the_given_ones():
+    given = people_frame({"company": ["Freelance", "Acme"], "record_id": ["a:1", "a:2"]}, 2)
+    given["company_placeholder"] = [False, True]  # as a file said, not recomputed
+    bare = people_frame({"company": ["Freelance", "Acme"], "record_id": ["b:1", "b:2"]}, 2)
+    bare = bare.drop(columns="company_placeholder")
+    report = FileReport("a.csv", "connections", 2, 2, 0)
+    empty = schema.empty(schema.LEDGER)
+    out = combine([Ingested(given, empty, (report,)), Ingested(bare, empty, (report,))])
+    assert out.people["company_placeholder"].tolist() == [False, True, True, False]
+    assert out.people["company_placeholder"].dtype == bool
