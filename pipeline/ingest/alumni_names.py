@@ -123,7 +123,3 @@ def _recase_surname(last: str) -> str:
     if last.isupper() and sum(ch.isalpha() for ch in last) >= 2:
         return display_case(last)
     return last
-
-
-def _both_cjk(given: str, family: str) -> bool:
-    return is_cjk(family) and (not given or is_cjk(given))

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import InputError
-from pipeline.ingest.alumni_names import _both_cjk, person_names
+from pipeline.ingest.alumni_names import is_cjk, person_names
 from pipeline.ingest.coded import Coded
 from pipeline.ingest.decode import decode
 from pipeline.ingest.display_names import clean_names_frame
@@ -194,7 +194,10 @@ def test_person_names_full_name_as_each_row_gives_it(pairs):
     for given_, family, full in zip(
         names["first_name"], names["last_name"], names["full_name"], strict=True
     ):
-        expected = family + given_ if _both_cjk(given_, family) else f"{given_} {family}".strip()
+        # The row-by-row rule the column code replaced: a CJK family name with a CJK (or no)
+        # given name reads family first, with no space.
+        both_cjk = is_cjk(family) and (not given_ or is_cjk(given_))
+        expected = family + given_ if both_cjk else f"{given_} {family}".strip()
         assert full == expected
 
 
