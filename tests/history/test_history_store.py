@@ -207,3 +207,53 @@ def test_a_history_path_that_is_an_input_is_refused_and_the_input_left_alone(tmp
     )
     assert inputs.alumni[0].read_bytes() == before
     assert not list((tmp_path / "v1").glob("*.corrupt-*"))
+
+
+def _cells(n: int, width: int) -> list[list[object]]:
+    """``width`` columns of ``n`` rows: text (non-ASCII, empty, duplicates), ints, floats, None."""
+    kinds = [
+        lambda i: f"id-{i:04d}",
+        lambda i: None if i % 7 == 3 else f"Núñez {i % 5} 李",
+        lambda i: None if i % 4 == 1 else i * 3 - 50,
+        lambda i: None if i % 6 == 2 else i / 7,
+        lambda i: "" if i % 3 == 0 else "x",
+    ]
+    return [[kinds[c % len(kinds)](i) for i in range(n)] for c in range(width)]
+
+
+def _oracle_and_insert(tmp_path: Path, n: int, width: int) -> tuple[Path, Path]:
+    """The same rows written one to a statement (the oracle) and by store._insert_cells."""
+    columns = [f"c{c}" for c in range(width)]
+    create = (
+        f"CREATE TABLE t (run_id INTEGER NOT NULL, {', '.join(c + ' ANY' for c in columns)},"
+        " PRIMARY KEY (run_id, c0)) WITHOUT ROWID"
+    )
+    cells = _cells(n, width)
+    paths = (tmp_path / f"oracle-{n}-{width}.sqlite", tmp_path / f"insert-{n}-{width}.sqlite")
+    for path, write in zip(paths, ("oracle", "insert"), strict=True):
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute(create)
+        conn.execute("BEGIN")
+        if write == "oracle":
+            marks = ", ".join("?" * (width + 1))
+            for row in zip(*cells, strict=True):
+                conn.execute(f"INSERT INTO t (run_id, {', '.join(columns)}) VALUES ({marks})",
+                             (7, *row))  # fmt: skip
+        else:
+            store._insert_cells(conn, "t", 7, columns, cells)
+        conn.execute("COMMIT")
+        conn.close()
+    return paths
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 63, 64, 65, 200])
+@pytest.mark.parametrize("width", [1, 15, 20])  # 20: 64 rows would pass 999 parameters
+def test_many_rows_to_a_statement_read_back_as_one_row_to_a_statement(tmp_path, n, width):
+    oracle, inserted = _oracle_and_insert(tmp_path, n, width)
+    read = [sqlite3.connect(p).execute("SELECT * FROM t").fetchall() for p in (oracle, inserted)]
+    assert read[0] == read[1]
+    # ids are zero-padded: the key's order is the order given
+    assert read[1] == [(7, *row) for row in zip(*_cells(n, width), strict=True)]
+    assert {type(v) for r in read[1] for v in r} <= {int, float, str, type(None)}
+    # and the file is the same, byte for byte
+    assert oracle.read_bytes() == inserted.read_bytes()
