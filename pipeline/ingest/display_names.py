@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,7 @@ from pandas.api.extensions import ExtensionArray
 
 from pipeline.ingest.coded import Coded
 from pipeline.ingest.credentials import join_credentials, split_credentials
-from pipeline.text.arrow_text import object_array
-from pipeline.text.names import dotless, name_table
+from pipeline.text.names import dotless, name_table, plain_words
 
 __all__ = [
     "clean_display",
@@ -224,6 +224,7 @@ def text_column(
     """``values[codes]`` as a text column (pandas' "str"), taken by Arrow, with the rows ``at``
     set to ``patch``: what ``text_series`` makes of it, without a Python object per row.
 
+    >>> from pipeline.text.arrow_text import object_array
     >>> list(text_column(object_array(["a", "b"]), np.array([1, 0, 1]), np.array([2]), ["c"]))
     ['b', 'a', 'c']
     """
@@ -248,6 +249,7 @@ def full_names(
     rows where ``family_first`` is True read ``last + first`` (CJK: no space). Joined by Arrow;
     only rows with an empty name or spaces at its edges are made in Python.
 
+    >>> from pipeline.text.arrow_text import object_array
     >>> list(full_names((object_array(["Ann", ""]), np.array([0, 1])),
     ...                 (object_array(["Lee"]), np.array([0, 0]))))
     ['Ann Lee', 'Lee']
@@ -278,20 +280,32 @@ class _FieldTable:
         # Coded.of: Arrow text factorized in Arrow; the codes and values pd.factorize gives.
         coded = Coded.of(values.fillna("").astype(str))
         self.codes, uniques = coded.codes, coded.values
-        cleaned = [_clean_field(u) for u in uniques]
-        self.name = object_array([c[0] for c in cleaned])
-        self.creds = object_array([c[1] for c in cleaned])
-        self.creds_alone = object_array([join_credentials(c[1]) for c in cleaned])
-        names = self.name.tolist()
+        n = len(uniques)
+        # One word of ASCII letters (most names) cleans to itself with no credentials: only the
+        # other distinct values are cleaned one by one.
+        other = np.flatnonzero(~plain_words(uniques))
+        cleaned = [_clean_field(u) for u in uniques[other]]
+        self.name = uniques.copy()
+        self.name[other] = [c[0] for c in cleaned]
+        self.creds = np.full(n, "", dtype=object)
+        self.creds[other] = [c[1] for c in cleaned]
+        self.creds_alone = self.creds.copy()
+        has = np.flatnonzero(self.creds != "")
+        self.creds_alone[has] = [join_credentials(c) for c in self.creds[has]]
+        names = self.name
         if not fix_case:
             return
         # str.isupper(a + " " + b) == no lower-case letter in a or b, and an upper-case one in
         # either: (a + "A").isupper() says the first, a.isupper() then the second.
-        self.upper = np.array([v.isupper() for v in names], dtype=bool)
-        self.lower = np.array([v.islower() for v in names], dtype=bool)
-        self.no_lower = np.array([(v + "A").isupper() for v in names], dtype=bool)
-        self.no_upper = np.array([(v + "a").islower() for v in names], dtype=bool)
-        self.own_case = self.lower | (
-            self.upper & np.array([sum(map(str.isalpha, v)) > 3 for v in names], dtype=bool)
-        )
-        self.cased = object_array([display_case(v, particles=particles) for v in names])
+        self.upper = np.fromiter(map(str.isupper, names), bool, n)
+        self.lower = np.fromiter(map(str.islower, names), bool, n)
+        self.no_lower = np.fromiter(map(str.isupper, map(str.__add__, names, repeat("A"))), bool, n)
+        self.no_upper = np.fromiter(map(str.islower, map(str.__add__, names, repeat("a"))), bool, n)
+        caps = np.flatnonzero(self.upper)
+        long_caps = np.zeros(n, dtype=bool)
+        long_caps[caps] = [sum(map(str.isalpha, v)) > 3 for v in names[caps]]
+        self.own_case = self.lower | long_caps
+        # display_case leaves a name in mixed case as typed: only the uniform ones are recased.
+        self.cased = names.copy()
+        uniform = np.flatnonzero(self.upper | self.lower)
+        self.cased[uniform] = [display_case(v, particles=particles) for v in names[uniform]]

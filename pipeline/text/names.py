@@ -13,6 +13,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 from anyascii import anyascii
 from nicknames import NickNamer
 
@@ -24,6 +25,7 @@ __all__ = [
     "last_key",
     "name_table",
     "nicknamer",
+    "plain_words",
 ]
 
 _DATA = Path(__file__).resolve().parent.parent / "data"
@@ -72,6 +74,18 @@ def fold_name(text: str) -> str:
     """Transliterated, lower-case, letters and digits separated by single spaces."""
     ascii_text = anyascii(text).lower().replace("'", "")  # O'Brien -> obrien, not "o brien"
     return " ".join(_NON_KEY.sub(" ", ascii_text).split())
+
+
+def plain_words(values: np.ndarray) -> np.ndarray:
+    """True where a value is one word of ASCII letters only ("Smith", not "O'Brien", "Lee Jr"
+    or "Zoë"): the name most rows hold, which every cleaner and key leaves as it is, but for
+    case (``fold_name`` and ``last_key`` of it are its lower case). Builtin maps, no Python
+    call per value. Example: plain_words(object_array(["Ann", "Ann Lee", ""])) -> [True,
+    False, False].
+    """
+    n = len(values)
+    ascii_ = np.fromiter(map(str.isascii, values), bool, n)
+    return ascii_ & np.fromiter(map(str.isalpha, values), bool, n)
 
 
 def last_key(last: str) -> str:

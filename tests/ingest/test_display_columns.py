@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest.credentials import join_credentials, split_credentials
-from pipeline.ingest.display_names import clean_display, clean_names_frame, full_names, text_column
+from pipeline.ingest.display_names import (
+    clean_display,
+    clean_names_frame,
+    display_case,
+    full_names,
+    text_column,
+)
 from pipeline.text.arrow_text import object_array
 
 NAMES = ["Ann", "", " Bo", "Lee ", "王", "Mary Jo", "\u3000Yu", "é"]
@@ -58,3 +64,34 @@ def test_clean_names_frame_full_name_and_credentials_per_row(pairs):
         fc, lc = (split_credentials(clean_display(v))[1] for v in (a, b))
         both = f"{fc}, {lc}" if fc and lc else fc or lc
         assert row.credentials == join_credentials(both)
+
+
+# One plain word ("JANE", "Mba") skips the cleaner; the rest goes through it, as every row did.
+CASED = ["JANE", "jane", "Jane", "TJ", "MA", "Mba", "LEE", "X", "MCDONALD", "VAN DER BERG"]
+CASED += ["Zoë", "ZOË", "O'BRIEN", "Doe, MBA", "", "Ann (she/her)", "mary-kate", "Ｊａｎｅ"]
+
+
+def _one_row(a: str, b: str) -> tuple[str, str, str]:
+    """(first, last, credentials) of one row by the rule clean_names_frame states."""
+    (fn, fc), (ln, lc) = (split_credentials(clean_display(v)) for v in (a, b))
+    whole = f"{fn} {ln}"
+    uniform = whole.isupper() or whole.islower()
+
+    def own(v: str) -> bool:
+        return v.islower() or (v.isupper() and sum(map(str.isalpha, v)) > 3)
+
+    first = display_case(fn, particles=False) if uniform or own(fn) else fn
+    last = display_case(ln) if uniform or own(ln) else ln
+    return first, last, join_credentials(f"{fc}, {lc}" if fc and lc else fc or lc)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CASED), st.sampled_from(CASED)), max_size=25))
+def test_clean_names_frame_names_per_row(pairs):
+    first = pd.Series([a for a, _ in pairs], dtype="str")
+    last = pd.Series([b for _, b in pairs], dtype="str")
+    out = clean_names_frame(first, last)
+    got = list(zip(out["first_name"], out["last_name"], out["credentials"], strict=True))
+    assert got == [_one_row(a, b) for a, b in pairs]
+    kept = clean_names_frame(first, last, fix_case=False)
+    assert list(kept["last_name"]) == [split_credentials(clean_display(b))[0] for _, b in pairs]
