@@ -10,14 +10,15 @@ Alexander and Alexandra (both "Alex") the same person. See docs/domain.md (names
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from pipeline.ingest.display_names import clean_display
+from pipeline.ingest.display_names import clean_display, full_names
 from pipeline.text.arrow_text import object_array, taken_series, text_series
-from pipeline.text.names import fold_name, last_key, nicknamer
+from pipeline.text.names import fold_name, last_key, nicknamer, plain_words
 
 __all__ = ["alternate_name_keys", "first_name_variants", "name_key", "names_frame"]
 __all__ += ["variants_compatible"]
@@ -72,6 +73,16 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
+def _keys_of(values: np.ndarray, key: Callable[[str], str]) -> np.ndarray:
+    """``key`` (fold_name or last_key) of each distinct value: a plain word's key is its lower
+    case, so only the other values are folded one by one."""
+    plain = plain_words(values)
+    out = np.fromiter(map(str.lower, values), object, len(values))
+    other = np.flatnonzero(~plain)
+    out[other] = [key(v) for v in values[other]]
+    return out
+
+
 def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     """Matching columns for cleaned display names, on the index of ``first``.
 
@@ -83,32 +94,19 @@ def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     f_codes, f_uniq = _codes(first)
     l_codes, l_uniq = _codes(last)
     # Keys once per distinct first and last name; each row takes its own by its codes.
-    f_keys = object_array([fold_name(v) for v in f_uniq])
-    l_keys = object_array([last_key(v) for v in l_uniq])
+    f_keys = _keys_of(f_uniq, fold_name)
+    l_keys = _keys_of(l_uniq, last_key)
     f_vars = object_array(["|".join(first_name_variants(v)) for v in f_uniq])
-    # name_key once per distinct (first, last) pair: f"{first} {last}".strip(), which is the
-    # plain join unless a side is empty or has an edge space (those few go through strip).
-    width = max(len(l_uniq), 1)
-    pairs, inverse = np.unique(f_codes.astype(np.int64) * width + l_codes, return_inverse=True)
-    pf, pl = np.divmod(pairs, width)
-    name_key = f_keys[pf] + " " + l_keys[pl]
-    left_tidy = np.array([k != "" and k == k.lstrip() for k in f_keys], dtype=bool)
-    right_tidy = np.array([k != "" and k == k.rstrip() for k in l_keys], dtype=bool)
-    for i in np.flatnonzero(~(left_tidy[pf] & right_tidy[pl])):
-        name_key[i] = name_key[i].strip()
     columns = {
-        "name_key": (name_key, inverse),
         "first_key": (f_keys, f_codes),
         "last_key": (l_keys, l_codes),
         "first_name_variants": (f_vars, f_codes),
     }
-    return pd.DataFrame(
-        {
-            name: taken_series(values, codes, first.index)
-            for name, (values, codes) in columns.items()
-        },
-        index=first.index,
-    ).astype("str")
+    # name_key is f"{first} {last}".strip(): joined by Arrow, only rows with an empty key or
+    # edge spaces made in Python.
+    name_key = pd.Series(full_names((f_keys, f_codes), (l_keys, l_codes)), index=first.index)
+    taken = {name: taken_series(v, codes, first.index) for name, (v, codes) in columns.items()}
+    return pd.DataFrame({"name_key": name_key, **taken}, index=first.index).astype("str")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -235,6 +233,15 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
         return out
     # Plain lists of the rows that have one: iterating Arrow text value by value is slow.
     columns = (names["first_key"], names["first_name_variants"], former)
-    f, v, x = (c.array[has].to_numpy(dtype=object).tolist() for c in columns)
-    out.loc[has] = [_alternates(*row) for row in zip(f, v, x, strict=True)]
+    f, v, x = (c.array[has].to_numpy(dtype=object) for c in columns)
+    # A former name that is one plain word is one former last name whose key is its lower case
+    # (no prefix such as "née", no separator, no suffix to drop): "first former".
+    plain = plain_words(x)
+    keys = np.empty(len(x), dtype=object)
+    keys[plain] = [
+        f"{a} {b}".strip() for a, b in zip(f[plain], map(str.lower, x[plain]), strict=True)
+    ]
+    other = np.flatnonzero(~plain)
+    keys[other] = [_alternates(*row) for row in zip(f[other], v[other], x[other], strict=True)]
+    out.loc[has] = keys
     return out

@@ -70,6 +70,8 @@ NAMES = [
     " Lee ",
     "III",
     "x" * 300,
+    "SMITH",  # one plain word: its key is its lower case, no cleaner runs
+    "x",
 ]
 
 
@@ -160,12 +162,14 @@ FORMERS = [
     "王",
     "Ｓｍｉｔｈ",
     "(she/her)",
+    "KIM",  # one plain word: "first kim", no cleaner runs
+    "nee",
 ]
 
 
 @pytest.mark.parametrize("index", [None, list(range(100, 100 + len(FORMERS)))])
 def test_alternate_keys_as_before(index):
-    firsts = ["Jane", "Robert", "", "Jane", "J.", "Mary Ann"] * 3
+    firsts = ["Jane", "Robert", "", "Jane", "J.", "Mary Ann"] * 4
     first = pd.Series(firsts[: len(FORMERS)])
     last = pd.Series(["Doe"] * len(FORMERS))
     former = pd.Series(FORMERS, dtype=object)
