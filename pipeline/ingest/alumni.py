@@ -28,7 +28,7 @@ from pipeline.ingest.alumni_layout import (
 )
 from pipeline.ingest.alumni_names import person_names
 from pipeline.ingest.coded import Coded, clean_coded, combine, one_list
-from pipeline.ingest.display_names import clean_display, display_case
+from pipeline.ingest.display_names import display_values
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
 from pipeline.text.arrow_text import object_array, taken_series, text_series
@@ -65,9 +65,12 @@ def read_alumni(
         parts[0] = Ingested(parts[0].people, parts[0].ledger, (report, *parts[0].reports[1:]))
     people = pd.concat([p.people for p in parts], ignore_index=True)
     extras = [
-        c for c in people.columns if people[c].dtype == object or str(people[c].dtype) == "str"
+        c
+        for c in people.columns
+        if (people[c].dtype == object or str(people[c].dtype) == "str") and people[c].hasnans
     ]
-    people[extras] = people[extras].fillna("")  # an extra column one sheet lacks: "" not NaN
+    if extras:  # an extra column one sheet lacks: "" not NaN
+        people[extras] = people[extras].fillna("")
     return Ingested(
         people,
         pd.concat([p.ledger for p in parts], ignore_index=True),
@@ -119,7 +122,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
         "major": coded("major").map(one_list).series(),
         "grad_year": grad_year.array,  # the array, so Int64 survives people_frame
         "given_name": names["given_name"],
-        "former_name": coded("former_name").map(_display).series(),
+        "former_name": _displayed(coded("former_name")).series(),
         "alumni_record": get("record_id"),
         "class_years": class_years,
     }
@@ -156,11 +159,11 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
 
 def per_unique_display(values: pd.Series) -> pd.Series:
     """A name given in capitals ("SMITH") in sensible case, once per distinct value."""
-    return Coded.of(values).map(_display).series(values.index)
+    return _displayed(Coded.of(values)).series(values.index)
 
 
-def _display(value: str) -> str:
-    return display_case(clean_display(value))
+def _displayed(col: Coded) -> Coded:
+    return Coded(col.codes, display_values(col.values))
 
 
 def _per_value(col: Coded, fn) -> pd.Series:
@@ -200,7 +203,7 @@ def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) ->
     reasons[anything & ~content & ~template] = "no name"
     reasons[template] = "empty template row"
     reasons[~anything] = "empty row"
-    reasons[content & (full_name.to_numpy() == "")] = "no name"
+    reasons[content & full_name.eq("").to_numpy(dtype=bool)] = "no name"  # compared in Arrow
     kept = np.flatnonzero(reasons == "")
     first = _first_equal_row(raw, filled, kept)
     dup = first >= 0

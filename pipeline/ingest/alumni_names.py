@@ -17,9 +17,9 @@ import pandas as pd
 
 from pipeline.ingest.coded import Coded, per_unique
 from pipeline.ingest.display_names import (
-    clean_display,
     clean_names_frame,
     display_case,
+    display_values,
     full_names,
     parse_full_name,
     text_column,
@@ -101,7 +101,7 @@ def person_names(
     names = clean_names_frame(first, last)
     # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
     shown_first = Coded.of(names["first_name"])
-    recased = Coded.of(names["last_name"]).map(_recase_surname)
+    recased = _recased(Coded.of(names["last_name"]))
     # The CJK rule per row, from one flag per distinct first and last name.
     family_cjk = np.fromiter(map(is_cjk, recased.values), bool, len(recased.values))
     first_cjk = np.fromiter(map(is_cjk, shown_first.values), bool, len(shown_first.values))
@@ -110,13 +110,22 @@ def person_names(
     names["full_name"] = pd.Series(full, index=first.index, copy=False)
     names["last_name"] = recased.series(first.index)
     same = (given == first).to_numpy()
-    shown = Coded.of(given).map(lambda v: display_case(clean_display(v), particles=False))
+    shown = Coded.of(given)
+    shown = Coded(shown.codes, display_values(shown.values, particles=False))
     given_name = text_column(
         np.concatenate([shown_first.values, shown.values]),
         np.where(same, shown_first.codes, len(shown_first.values) + shown.codes),
     )
     names["given_name"] = pd.Series(given_name, index=first.index, copy=False)
     return names
+
+
+def _recased(last: Coded) -> Coded:
+    """``_recase_surname`` of each distinct last name; only those in capitals can change."""
+    values = last.values.copy()
+    caps = np.flatnonzero(np.fromiter(map(str.isupper, values), bool, len(values)))
+    values[caps] = [_recase_surname(v) for v in values[caps]]
+    return Coded(last.codes, values)
 
 
 def _recase_surname(last: str) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "clean_display",
     "clean_names_frame",
     "display_case",
+    "display_values",
     "full_names",
     "parse_full_name",
     "text_column",
@@ -133,6 +134,27 @@ def display_case(name: str, *, particles: bool = True) -> str:
         else:
             out.append("-".join(_case_word(w) for w in word.split("-")))
     return " ".join(out)
+
+
+def display_values(values: np.ndarray, *, particles: bool = True) -> np.ndarray:
+    """``display_case(clean_display(v), particles=particles)`` of each str of ``values``; a
+    plain word (``plain_words``) is clean already, so only one in a single case is recased.
+
+    >>> from pipeline.text.arrow_text import object_array
+    >>> display_values(object_array(["SMITH", "Lee", "DOE 🇨🇦"])).tolist()
+    ['Smith', 'Lee', 'Doe']
+    """
+    values = np.asarray(values, dtype=object)
+    n = len(values)
+    plain = plain_words(values)
+    out = values.copy()
+    other = np.flatnonzero(~plain)
+    out[other] = [display_case(clean_display(v), particles=particles) for v in values[other]]
+    uniform = np.fromiter(map(str.isupper, values), bool, n)
+    uniform |= np.fromiter(map(str.islower, values), bool, n)
+    cased = np.flatnonzero(plain & uniform)
+    out[cased] = [display_case(v, particles=particles) for v in values[cased]]
+    return out
 
 
 def parse_full_name(full: str) -> tuple[str, str, str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import schema
 from pipeline.text.arrow_text import text_array, text_series
@@ -107,7 +109,8 @@ def combine(parts: Iterable[Ingested]) -> Ingested:
         frame["company_placeholder"] = frame["company_placeholder"].astype("bool")
     for col in frame.columns[len(schema.PEOPLE) :]:
         if frame[col].dtype == "str" or frame[col].dtype == object:
-            frame[col] = frame[col].fillna("").astype("str")
+            values = frame[col]
+            frame[col] = (values.fillna("") if values.hasnans else values).astype("str")
     reports = tuple(r for p in parts for r in p.reports)
     return Ingested(schema.check(frame, schema.PEOPLE, "People"), ledger, reports)
 
@@ -117,9 +120,10 @@ def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
 
     The whole file is renamed, never single rows, so its ids keep one form.
     """
-    # The ids seen so far as one Index, checked by hashing in C (Index.isin): a Python set
-    # filled and probed one Arrow string at a time took about 2 s for a 1,000,000-row list.
-    used = pd.Index([], dtype="str")
+    # The ids seen so far as one Arrow array, checked by hashing in C (pc.is_in): a Python set
+    # filled and probed one Arrow string at a time took about 2 s for a 1,000,000-row list,
+    # and Index.isin still made a pyarrow scalar of every id seen.
+    used = pa.array([], type=pa.large_string())
     out = []
     for k, frame in enumerate(frames):
         ids = frame["record_id"].astype("str")
@@ -132,14 +136,21 @@ def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
                 ids = ids + f"#{k + 1}"
             frame["record_id"] = ids.astype("str")
         if k < len(frames) - 1:  # the last file's ids are never looked up
-            used = used.append(pd.Index(ids, dtype="str"))
+            used = pa.concat_arrays([used, _arrow(ids)])
         out.append(frame)
     return out
 
 
-def _any_used(ids: pd.Series, used: pd.Index) -> bool:
+def _arrow(ids: pd.Series) -> pa.Array:
+    array = pa.array(ids)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+def _any_used(ids: pd.Series, used: pa.Array) -> bool:
     """Whether any of ``ids`` is in ``used`` (``set(used) & set(ids)`` is not empty)."""
-    return len(used) > 0 and bool(pd.Index(ids, dtype="str").isin(used).any())
+    return len(used) > 0 and bool(pc.any(pc.is_in(_arrow(ids), value_set=used)).as_py())
 
 
 def placeholder_flags(company: pd.Series) -> pd.Series:

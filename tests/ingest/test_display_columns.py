@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from pipeline.ingest.display_names import (
     clean_display,
     clean_names_frame,
     display_case,
+    display_values,
     full_names,
     text_column,
 )
@@ -95,3 +97,11 @@ def test_clean_names_frame_names_per_row(pairs):
     assert got == [_one_row(a, b) for a, b in pairs]
     kept = clean_names_frame(first, last, fix_case=False)
     assert list(kept["last_name"]) == [split_credentials(clean_display(b))[0] for _, b in pairs]
+
+
+@pytest.mark.parametrize("particles", [True, False])
+def test_display_values_per_value(particles):
+    values = [*CASED, "VAN ANH", "DOE 🇨🇦", "smith", "Smith", "SMITH", "Lee"]
+    out = display_values(object_array(values), particles=particles)
+    assert out.tolist() == [display_case(clean_display(v), particles=particles) for v in values]
+    assert display_values(object_array([])).tolist() == []
