@@ -203,14 +203,20 @@ def adjust_for_employer(classified: pd.DataFrame, employer_kind: pd.Series) -> p
     ['Manager']
     """
     out = classified.copy()
-    kinds = employer_kind.fillna("").to_numpy(dtype=object)
-    rules = out["seniority_rule"].to_numpy(dtype=object)
+    # Compared in Arrow (text columns), never made a million Python strings; a missing value
+    # equals no kind and no rule. The rules are read before any row changes (copy on write).
+    rules = out["seniority_rule"]
     for (kind, rule), (level, name) in _employer_rules().items():
-        hit = (kinds == kind) & (rules == rule)
+        hit = _equals(employer_kind, kind) & _equals(rules, rule)
         if hit.any():
             out.loc[hit, "seniority"] = level
             out.loc[hit, "seniority_rule"] = name
     return out
+
+
+def _equals(column: pd.Series, value: str) -> np.ndarray:
+    """Row by row (by position), whether ``column`` holds ``value``; a missing value never."""
+    return column.eq(value).to_numpy(dtype=bool, na_value=False)
 
 
 # --- classification -----------------------------------------------------------------------------

@@ -329,3 +329,26 @@ def test_any_text_gets_a_known_level_and_family(text: str) -> None:
     assert level in {*SENIORITY_LEVELS, UNKNOWN}
     assert level == UNKNOWN or rule
     assert role_family(text) in {*ROLE_FAMILIES, UNKNOWN}
+
+
+def test_adjust_for_employer_row_by_row():
+    """Compared in Arrow: the same rows change as a Python loop over rows would change."""
+    from pipeline.normalize.titles import _employer_rules, adjust_for_employer
+
+    kind, rule = next(iter(_employer_rules()))
+    level, name = _employer_rules()[(kind, rule)]
+    rules = [rule, rule, "other rule", rule, ""]
+    kinds = pd.Series([kind, None, kind, "", kind], index=[9, 3, 5, 0, 1], dtype=object)
+    classified = pd.DataFrame(
+        {"seniority": ["VP", "VP", "VP", "VP", "Unknown"], "seniority_rule": rules},
+        index=kinds.index,
+    ).astype("str")
+    out = adjust_for_employer(classified, kinds)
+    for i, (k, r) in enumerate(zip(kinds, rules, strict=True)):
+        changed = k == kind and r == rule
+        assert out["seniority"].iloc[i] == (level if changed else classified["seniority"].iloc[i])
+        assert out["seniority_rule"].iloc[i] == (name if changed else r)
+    assert out["seniority"].tolist() == [level, "VP", "VP", "VP", "Unknown"]
+    assert out.index.equals(classified.index)
+    empty = classified.iloc[:0]
+    assert adjust_for_employer(empty, kinds.iloc[:0]).empty
