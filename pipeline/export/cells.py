@@ -149,7 +149,8 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
     Text (an Arrow ``str`` column, or objects that are all text or missing): one RE2 match over
     the column finds the fields that need nothing (no trigger or blank first, nothing to remove,
     short enough); missing and empty ones are ""; every other distinct value goes through
-    ``safe_csv_text``, the one rule. Numbers and booleans as in ``safe_csv_column``.
+    ``safe_csv_text``, the one rule. Integers by Arrow's cast (which is ``str()``), floats and
+    booleans by ``_float_fields`` and ``_csv_fields``.
 
     >>> safe_csv_arrow(pd.Series(["=1+1", None, "ok"], dtype="str")).to_pylist()
     ["'=1+1", '', 'ok']
@@ -183,7 +184,26 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
     if pd.api.types.is_integer_dtype(kind):  # Arrow writes an integer as str() does
         number = pa.array(series, from_pandas=True)
         return pc.cast(number, pa.large_string()).fill_null("")
+    if pd.api.types.is_float_dtype(kind):
+        return _float_fields(series.to_numpy(dtype="float64", na_value=np.nan))
     return pa.array(_csv_fields(series), type=pa.large_string())
+
+
+def _float_fields(floats: np.ndarray) -> pa.Array:
+    """``safe_csv_text`` of each float ("" for NaN and infinities), worked out once per distinct
+    value and taken into place by Arrow (scores repeat: a 20,000-row chunk has a few hundred)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = pa.large_string()
+    codes, distinct = pd.factorize(floats)  # NaN is -1, the last field below
+    fields = pa.array([*map(safe_csv_text, distinct.tolist()), ""], type=kind)
+    text = fields.take(np.where(codes < 0, len(distinct), codes))
+    zero = floats == 0
+    if zero.any():  # -0.0 equals 0.0, so they share a code: each zero gets its own sign back
+        signed = np.where(np.signbit(floats[zero]), safe_csv_text(-0.0), safe_csv_text(0.0))
+        text = pc.replace_with_mask(text, pa.array(zero), pa.array(signed, type=kind))
+    return text
 
 
 def safe_csv_column(values: Iterable[object]) -> list[str]:
@@ -197,23 +217,11 @@ def safe_csv_column(values: Iterable[object]) -> list[str]:
 
 
 def _csv_fields(series: pd.Series) -> list[str]:
-    """``safe_csv_text`` of each value of a column that is not all text: numbers and booleans
-    vectorised, anything else value by value."""
+    """``safe_csv_text`` of each value of a column that is not all text, integers or floats:
+    booleans vectorised, anything else value by value."""
     kind = series.dtype
     if pd.api.types.is_bool_dtype(kind) and not series.isna().any():
         return np.where(series.to_numpy(dtype=bool), "TRUE", "FALSE").tolist()
-    if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
-        number = series.astype("float64") if not pd.api.types.is_integer_dtype(kind) else series
-        floats = number.astype("float64").to_numpy(na_value=np.nan)
-        # str() of each distinct number (scores repeat: a 200,000-row column has a few
-        # thousand); -0.0 equals 0.0 when factorized, so it is put back after.
-        codes, distinct = pd.factorize(number)
-        text = np.array([*map(str, distinct.tolist()), ""], dtype=object)[codes]
-        if not pd.api.types.is_integer_dtype(kind):
-            zero = floats == 0
-            text[zero] = np.where(np.signbit(floats[zero]), str(-0.0), str(0.0))
-        text[~np.isfinite(floats)] = ""
-        return text.tolist()
     ok = _CSV_PLAIN.fullmatch
 
     def field(v: object) -> str:

@@ -306,6 +306,26 @@ def _write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
 _CSV_CHUNK = 20_000
 
 
+#: The fields csv.writer quotes: those holding a comma, a double quote, CR or LF.
+_QUOTED = '[,"\r\n]'
+
+
+def _has_quoted_bytes(column: pa.Array) -> bool:
+    """Whether any field of ``column`` (Arrow text) holds a byte of ``_QUOTED``: one look over
+    the bytes of the whole column (UTF-8 never uses these bytes inside another character)."""
+    import pyarrow as pa
+
+    wide = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = np.frombuffer(column.buffers()[1], dtype=wide)[
+        column.offset : column.offset + len(column) + 1
+    ]
+    data = column.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return False
+    body = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return any((body == byte).any() for byte in b',"\r\n')
+
+
 def csv_rows(columns: Sequence[pa.Array]) -> bytes:
     """The UTF-8 bytes ``csv.writer(lineterminator="\r\n").writerows`` gives for these rows
     (``columns``: Arrow text arrays of equal length, no nulls): a field holding a comma, a
@@ -320,9 +340,13 @@ def csv_rows(columns: Sequence[pa.Array]) -> bytes:
     quote, nothing = pa.scalar('"', text), pa.scalar("", text)
     quoted = []
     for column in columns:
-        needs = pc.match_substring_regex(column, '[,"\r\n]')
         if len(columns) == 1:  # csv writes a lone empty field as "" (else the row is blank)
-            needs = pc.or_(needs, pc.equal(column, ""))
+            needs = pc.or_(pc.match_substring_regex(column, _QUOTED), pc.equal(column, ""))
+        elif _has_quoted_bytes(column):
+            needs = pc.match_substring_regex(column, _QUOTED)
+        else:  # most columns (numbers, names) hold no such character: no regex per field
+            quoted.append(column)
+            continue
         if not pc.any(needs).as_py():
             quoted.append(column)
             continue

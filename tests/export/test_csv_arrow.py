@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.export.cells import PYTHON_SPACES, safe_csv_arrow, safe_csv_text
-from pipeline.export.workbook import _write_table_csv, csv_rows
+from pipeline.export.workbook import _has_quoted_bytes, _write_table_csv, csv_rows
 from tests.export.hostile_text import HOSTILE
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -101,3 +101,44 @@ def test_an_integer_column_is_safe_csv_text_of_each_value(values: list[int | Non
     assert safe_csv_arrow(full).to_pylist() == [str(v or 0) for v in values]
     small = pd.Series([v or 0 for v in values], dtype="int64").clip(-100, 100).astype("int8")
     assert safe_csv_arrow(small).to_pylist() == [safe_csv_text(v) for v in small.tolist()]
+
+
+ODD_FLOATS = [0.0, -0.0, 1e16, 1e-5, 123456789012345.6, -2.5, 5e-324]
+FLOATS = st.one_of(st.none(), st.floats(), st.sampled_from(ODD_FLOATS))
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered in cast:RuntimeWarning")  # float32
+@given(st.lists(FLOATS, max_size=30).map(lambda v: v + v[::3]))
+@settings(max_examples=200, deadline=None)
+def test_a_float_column_is_safe_csv_text_of_each_value(values: list[float | None]) -> None:
+    for dtype in ("float64", "Float64", "float32"):
+        series = pd.Series(values, dtype=dtype)
+        assert safe_csv_arrow(series).to_pylist() == [safe_csv_text(v) for v in series.tolist()]
+
+
+def test_signed_zeros_nan_and_infinities_in_one_float_column() -> None:
+    series = pd.Series([0.0, -0.0, np.nan, np.inf, -np.inf, -0.0, 0.0, -1.5, 1e22, 3.0])
+    assert safe_csv_arrow(series).to_pylist() == [
+        "0.0", "-0.0", "", "", "", "-0.0", "0.0", "-1.5", "1e+22", "3.0"
+    ]  # fmt: skip
+    assert safe_csv_arrow(pd.Series([], dtype="float64")).to_pylist() == []
+
+
+@given(st.lists(CELLS, max_size=12), st.integers(0, 3), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_quoted_bytes_are_found_as_a_field_by_field_look_would(
+    fields: list[str], head: int, tail: int
+) -> None:
+    for kind in (pa.large_string(), pa.string()):
+        column = pa.array(fields, type=kind)[head : max(head, len(fields) - tail)]
+        oracle = any(c in v for v in column.to_pylist() for c in ',"\r\n')
+        assert _has_quoted_bytes(column) == oracle
+
+
+def test_csv_rows_of_slices_with_and_without_quoted_fields() -> None:
+    rows = [["a", "1", "x,y"], ["é", "2", "plain"], ["", "3", 'say "hi"'], ["=b", "4", "z"]]
+    columns = [pa.array([r[j] for r in rows], type=pa.large_string()) for j in range(3)]
+    assert csv_rows(columns) == _csv_module(rows)
+    assert csv_rows([c[1:3] for c in columns]) == _csv_module(rows[1:3])
+    assert csv_rows([c[3:] for c in columns]) == _csv_module(rows[3:])
+    assert csv_rows([c[:0] for c in columns]) == b""
