@@ -26,6 +26,7 @@ from pipeline.rank.score import (
     weighted_score,
 )
 from pipeline.rank.words import opener, why
+from pipeline.text.arrow_text import take_rows
 
 __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
 
@@ -73,13 +74,14 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     reason = excluded(p, settings, ctx.my_employer_keys)
     low = (p["score"] < settings.output.min_score).to_numpy() & (reason == "").to_numpy()
     reason[low] = "below the minimum score"
-    dropped = p.loc[reason != ""].assign(filtered_because=reason[reason != ""])
+    out = (reason != "").to_numpy()
+    dropped = take_rows(p, np.flatnonzero(out)).assign(filtered_because=reason[out])
     # One take of the wide frame: the kept rows straight into their ranked order.
-    keep = np.flatnonzero((reason == "").to_numpy())
+    keep = np.flatnonzero(~out)
     order = diversified_order(
         p[["score", "prospect_id", "company_key"]].iloc[keep], settings.output.max_per_company
     )
-    kept = p.take(keep[order])
+    kept = take_rows(p, keep[order])
     kept["rank"] = range(1, len(kept) + 1)
     kept["why"] = why(kept, contributions(kept, active_weights(ctx)), ctx.my_school)
     kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 
 def text_array(values: Sequence[object] | np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -84,3 +85,53 @@ def distinct_rows(
     # Codes appear in increasing order, so a row holds a new one when its code exceeds all before.
     seen = np.maximum.accumulate(np.concatenate([[-1], key[:-1]])) if len(key) else key
     return key.astype(np.intp), np.flatnonzero(key > seen)
+
+
+#: Rows sampled to guess whether a text column holds few distinct values.
+_SAMPLE = 2048
+
+
+def _few_distinct(values: pa.Array) -> bool:
+    """Whether ``values`` seems to repeat a lot: at most a quarter of evenly spaced rows differ."""
+    step = max(1, len(values) // _SAMPLE)
+    sample = values.take(pa.array(np.arange(0, len(values), step)))
+    return pc.count_distinct(sample, mode="all").as_py() <= len(sample) // 4
+
+
+def _take_text(values: pa.Array, positions: pa.Array, shuffled: bool) -> pa.Array:
+    """``values.take(positions)``; a column of few distinct values, taken in another order, is
+    reordered through its dictionary codes: the integer codes are moved, and the strings copied
+    from a dictionary small enough to stay in the cache, not fetched from all over a large
+    buffer (rows kept in their order are read in one pass: Arrow's take is faster then)."""
+    if not shuffled or len(positions) < _SAMPLE or not _few_distinct(values):
+        return values.take(positions)
+    coded = pc.dictionary_encode(values)  # nulls stay nulls in the codes
+    return coded.dictionary.take(coded.indices.take(positions))
+
+
+def take_rows(frame: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """``frame.take(positions)`` for non-negative positions: the same frame (columns, dtypes,
+    index, values), with text columns of few distinct values (employers, levels, evidence
+    phrases) reordered through their dictionary codes when ``positions`` shuffle the rows: two
+    to three times faster than Arrow's take of a million strings in random order. Other columns
+    are taken as pandas takes them.
+
+    >>> f = pd.DataFrame({"a": pd.Series(["x", None, "y"], dtype="str"), "b": [1, 2, 3]})
+    >>> take_rows(f, np.array([2, 0])).to_dict("list")
+    {'a': ['y', 'x'], 'b': [3, 1]}
+    """
+    positions = np.asarray(positions, dtype=np.intp)
+    arrow_positions = pa.array(positions)
+    shuffled = bool(np.any(positions[1:] <= positions[:-1]))
+    dtypes = frame.dtypes.to_numpy()
+    text = [isinstance(d, pd.StringDtype) and d.storage == "pyarrow" for d in dtypes]
+    # The other columns as pandas takes them (built anew, object columns could become text).
+    out = frame.iloc[:, [i for i, t in enumerate(text) if not t]].take(positions)
+    for i in np.flatnonzero(text):
+        arrow = pa.array(frame.iloc[:, i].array)  # its one chunk (no copy), or all its chunks
+        if isinstance(arrow, pa.ChunkedArray):
+            arrow = arrow.combine_chunks()
+        taken = pd.array(_take_text(arrow, arrow_positions, shuffled), dtype=dtypes[i])
+        out.insert(int(i), frame.columns[i], taken, allow_duplicates=True)
+    out.columns = frame.columns
+    return out

@@ -14,6 +14,8 @@ from pipeline.rank.features import STAGE_SOURCE, WARMTH, school_fit, stage_fit, 
 from pipeline.rank.intros import intro_paths
 from pipeline.rank.score import diversified_order
 from pipeline.settings import from_dict
+from pipeline.text import arrow_text
+from pipeline.text.arrow_text import take_rows
 
 CTX = Context(from_dict({}), my_school="UBC", my_programs=("Statistics", "BSc"))
 
@@ -140,3 +142,54 @@ def test_intro_paths_looked_up_per_employer_keep_the_rows_index_and_blanks() -> 
     assert out.tolist() == ["", "Al Li (Acme)", "", "", "Al Li (Acme)"]
     assert out.index.tolist() == [10, 11, 12, 13, 14]
     assert out.dtype == "str" and out.name == "company_key"
+
+
+def _wide(texts: list[str | None], rows: int) -> pd.DataFrame:
+    """A frame of every kind of column the Ranked frame has, ``rows`` long, from ``texts``."""
+    n = len(texts)
+    pick = [texts[i % n] if n else None for i in range(rows)]
+    frame = pd.DataFrame(
+        {
+            "few": pd.array(pick, dtype="str"),  # repeats: taken through dictionary codes
+            "many": pd.array([f"{t}-{i}" for i, t in enumerate(pick)], dtype="str"),
+            "obj": pd.Series(pick, dtype=object, index=np.arange(rows) * 10 + 7),
+            "num": np.arange(rows, dtype=float) / 3,
+            "int": pd.array([None if i % 5 == 0 else i for i in range(rows)], dtype="Int64"),
+            "flag": np.arange(rows) % 2 == 0,
+            "when": pd.to_datetime(["2024-01-02"] * rows).astype("datetime64[s]"),
+        },
+        index=np.arange(rows) * 10 + 7,
+    )
+    frame.columns = ["few", "many", "obj", "num", "int", "flag", "num"]  # a repeated name too
+    return frame
+
+
+TEXTS = st.lists(st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["Zürich", "東京", ""])),
+                 min_size=1, max_size=6)  # fmt: skip
+
+
+@given(TEXTS, st.integers(0, 30), st.randoms(use_true_random=False))
+@settings(max_examples=100, deadline=None)
+def test_take_rows_is_frame_take(texts: list[str | None], rows: int, rng) -> None:
+    frame = _wide(texts, rows)
+    positions = np.array([rng.randrange(rows) for _ in range(rng.randrange(2 * rows + 1))]
+                         if rows else [], dtype=np.intp)  # fmt: skip
+    taken = take_rows(frame, positions)
+    pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
+
+
+def test_take_rows_through_codes_is_frame_take(monkeypatch) -> None:
+    """Enough rows that columns of few distinct values go through their dictionary codes (in a
+    shuffled order), and in order (Arrow's take), with nulls, non-ASCII and empty text."""
+    monkeypatch.setattr(arrow_text, "_SAMPLE", 40)
+    used = []
+    real = arrow_text.pc.dictionary_encode
+    monkeypatch.setattr(arrow_text.pc, "dictionary_encode", lambda a: used.append(1) or real(a))
+    frame = _wide([None, "Zürich", "", "東京 Ltd", "a"], 500)
+    shuffled = np.random.default_rng(1).permutation(500)[:400]
+    for positions in (shuffled, np.sort(shuffled), np.arange(500), np.array([], dtype=int)):
+        taken = take_rows(frame, positions)
+        pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
+    assert len(used) == 1  # the one shuffled take of the one column of few distinct values
+    empty = frame.iloc[:0]
+    pd.testing.assert_frame_equal(take_rows(empty, []), empty.take([]), check_exact=True)
