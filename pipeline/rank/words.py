@@ -1,14 +1,17 @@
 """The words a user reads: one plain sentence of why, and a first line for the message.
 
-Both are built only from fields of the prospect and the user; they never invent a fact. Both are
-assembled column-wise (numpy string operations over whole columns), so 200,000 prospects take a
-second, not the minutes a row loop would.
+Both are built only from fields of the prospect and the user; they never invent a fact. Each
+piece (school, job, stage, reach, greeting, tie, topic) is phrased once per distinct value, kept
+as coded text (codes into the phrases), and Arrow joins each row's pieces: no Python string is
+made per prospect, so a million prospects take about a second each.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
@@ -18,38 +21,40 @@ MAX_OPENER = 300
 ASK = "I'd value 15 minutes of your perspective on "
 
 
-def _per_unique(values: object, fn) -> np.ndarray:
-    """``fn`` applied once per distinct value (a missing value reads as ""), as an object array.
-
-    Text columns repeat a lot (employers, intro paths, schools), and Python string work per
-    distinct value is what keeps 200,000 rows at a second.
-    """
-    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    return np.array([*(fn(str(u)) for u in uniq), fn("")], dtype=object)[codes]
+def _coded(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): the column's text, stripped, a missing value as "", is ``values[codes]``.
+    Arrow text is factorized where it lies: no Python string per row is made."""
+    if column not in frame:
+        return np.zeros(len(frame), dtype=np.intp), np.array([""], dtype=object)
+    codes, uniq = pd.factorize(frame[column], use_na_sentinel=True)
+    values = np.array([*(str(u).strip() for u in uniq.tolist()), ""], dtype=object)
+    return np.where(codes < 0, len(values) - 1, codes), values
 
 
 def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame:
-        return np.full(len(frame), "", dtype=object)
-    series = frame[column]
-    if isinstance(series.dtype, pd.StringDtype):
-        # Arrow text is factorized where it lies: no Python string per row is made first.
-        codes, uniq = pd.factorize(series, use_na_sentinel=True)
-        return np.array([*(u.strip() for u in uniq.tolist()), ""], dtype=object)[codes]
-    return _per_unique(series.to_numpy(dtype=object), str.strip)
+    codes, values = _coded(frame, column)
+    return values[codes]
+
+
+def _mapped(coded: tuple[np.ndarray, np.ndarray], fn) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` applied to each distinct value of coded text, the codes kept."""
+    codes, values = coded
+    return codes, np.array([fn(v) for v in values.tolist()], dtype=object)
+
+
+def _pairs(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], fn
+) -> tuple[np.ndarray, np.ndarray]:
+    """``fn(a, b)`` once per distinct pair of values of two coded texts, as coded text."""
+    which, first = distinct_rows(a[0], b[0])
+    left, right = a[1][a[0][first]].tolist(), b[1][b[0][first]].tolist()
+    return which, np.array([fn(x, y) for x, y in zip(left, right, strict=True)], dtype=object)
 
 
 def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame:
         return np.full(len(frame), np.nan)
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-
-
-def _join(parts: list[np.ndarray], sep: str) -> np.ndarray:
-    """Join aligned string columns with ``sep``, skipping empty parts."""
-    # str.join over zipped columns runs in C per row: faster than numpy object concatenation.
-    joined = [sep.join(filter(None, row)) for row in zip(*parts, strict=True)]
-    return np.array(joined, dtype=object) if parts else np.array([], dtype=object)
 
 
 def _years(n: int) -> str:
@@ -68,23 +73,21 @@ def _stage_words(key: str) -> str:
     return f"about {_years(n)} {'behind' if n < 0 else 'ahead of'} you"
 
 
-def _company(r: pd.DataFrame) -> np.ndarray:
-    """The employer without its legal form ("Shopify", not "Shopify Inc.")."""
-    clean = _text(r, "company_clean")
-    return np.where(clean != "", clean, _text(r, "company"))
+def _company(r: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The employer without its legal form ("Shopify", not "Shopify Inc."), as coded text."""
+    return _pairs(_coded(r, "company_clean"), _coded(r, "company"), lambda c, k: c or k)
 
 
-def _school_part(r: pd.DataFrame, my_school: str) -> np.ndarray:
+def _school_coded(r: pd.DataFrame, my_school: str) -> tuple[np.ndarray, np.ndarray]:
     # Phrased for the alumni only, once per distinct (school, degree, year).
     rows = np.flatnonzero(_num(r, "school_fit") > 0)
-    school, degree, years = (
-        _text(r, "school")[rows],
-        _text(r, "degree")[rows],
-        _num(r, "grad_year")[rows],
-    )
+    (school, schools), (degree, degrees) = _coded(r, "school"), _coded(r, "degree")
+    school, degree, years = school[rows], degree[rows], _num(r, "grad_year")[rows]
     which, first = distinct_rows(school, degree, years)
     phrases = []
-    for name, kind, y in zip(school[first], degree[first], years[first].tolist(), strict=True):
+    for name, kind, y in zip(
+        schools[school[first]], degrees[degree[first]], years[first].tolist(), strict=True
+    ):
         year = "" if np.isnan(y) or y == -1 else str(y)[:-2]
         detail = " ".join(filter(None, (kind, year)))
         phrases.append(
@@ -92,24 +95,22 @@ def _school_part(r: pd.DataFrame, my_school: str) -> np.ndarray:
         )
     codes = np.full(len(r), len(phrases))  # everyone else: no school part
     codes[rows] = which
-    return np.array([*phrases, ""], dtype=object)[codes]
+    return codes, np.array([*phrases, ""], dtype=object)
 
 
-def _title(r: pd.DataFrame) -> np.ndarray:
-    """The title as written, without a headline's extras ("Senior PM @ Shopify | ex-Google")."""
-    return _per_unique(_text(r, "title"), lambda t: split_headline(t)[0] or t)
+def _title(r: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The title as written, without a headline's extras ("Senior PM @ Shopify | ex-Google"),
+    as coded text."""
+    return _mapped(_coded(r, "title"), lambda t: split_headline(t)[0] or t)
 
 
-def _job_part(r: pd.DataFrame) -> np.ndarray:
-    title, company = _title(r), _company(r)
-    return np.select(
-        [(title != "") & (company != ""), title != "", company != ""],
-        [title + " at " + company, title, "works at " + company],
-        "",
-    )
+def _job(title: str, company: str) -> str:
+    if title and company:
+        return f"{title} at {company}"
+    return title or (f"works at {company}" if company else "")
 
 
-def _stage_part(r: pd.DataFrame) -> np.ndarray:
+def _stage_coded(r: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ahead = _num(r, "years_ahead")
     seniority = _text(r, "seniority")
     unknown = np.isnan(ahead)
@@ -125,20 +126,22 @@ def _stage_part(r: pd.DataFrame) -> np.ndarray:
         for k, level, v in zip(kind[first].tolist(), seniority[first].tolist(),
                                n[first].tolist(), strict=True)
     ]  # fmt: skip
-    return np.array([_stage_words(key) for key in keys], dtype=object)[which]
+    return which, np.array([_stage_words(key) for key in keys], dtype=object)
 
 
-def _first_introducer(r: pd.DataFrame) -> np.ndarray:
-    return _per_unique(_text(r, "intro_via"), lambda t: t.split(" (", 1)[0])
-
-
-def _reach_part(r: pd.DataFrame) -> np.ndarray:
-    via = _first_introducer(r)
-    return np.select(
-        [r["is_connection"].to_numpy(bool), via != "", r["is_alum"].to_numpy(bool)],
-        ["1st-degree connection", "intro possible via " + via, "fellow alum, not yet connected"],
-        "no connection yet",
+def _reach_coded(r: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """How the user reaches each prospect, as coded text: the first introducer's phrase once
+    per distinct intro path, then the three fixed phrases."""
+    codes, via = _mapped(_coded(r, "intro_via"), lambda t: t.split(" (", 1)[0])
+    fixed = ["1st-degree connection", "fellow alum, not yet connected", "no connection yet"]
+    phrases = np.array([*("intro possible via " + v for v in via.tolist()), *fixed], dtype=object)
+    k = len(via)
+    which = np.select(
+        [r["is_connection"].to_numpy(bool), via[codes] != "", r["is_alum"].to_numpy(bool)],
+        [k, codes, k + 1],
+        k + 2,
     )
+    return which, phrases
 
 
 def why(
@@ -155,22 +158,43 @@ def why(
         return text_series([], ranked.index)
     s = strengths if strengths is not None else ranked
     get = lambda c: s[c].fillna(0).to_numpy(float) if c in s else np.zeros(len(ranked))  # noqa: E731
-    parts = [_school_part(ranked, my_school), _job_part(ranked), _stage_part(ranked)]
+    job = _pairs(_title(ranked), _company(ranked), _job)
+    parts = [_school_coded(ranked, my_school), job, _stage_coded(ranked)]
     strength = np.stack(
         [get("school_fit"), get("role_fit") + get("company_fit") + 1e-6, get("stage_fit")]
     )
     if "location_fit" in s and (s["location_fit"].fillna(0) > 0).any():
-        where = _text(ranked, "location")
-        parts.append(np.where(get("location_fit") > 0, "in " + where, ""))
+        codes, where = _coded(ranked, "location")
+        places = np.array([*("in " + w for w in where.tolist()), ""], dtype=object)
+        parts.append((np.where(get("location_fit") > 0, codes, len(where)), places))
         strength = np.vstack([strength, get("location_fit")])
     order = np.argsort(-strength, axis=0, kind="stable")  # per prospect, strongest part first
-    table = np.stack(parts)
-    ordered = [np.take_along_axis(table, order[i : i + 1], axis=0)[0] for i in range(len(parts))]
-    sentence = _join(ordered, ", ")
-    reach = _reach_part(ranked)
-    capital = _per_unique(reach, str.capitalize)
-    out = np.where(sentence != "", sentence + "; " + reach, capital)
-    return text_series(out, ranked.index)
+    # All parts' phrases in one table, each after ", " (an empty phrase stays empty); the i-th
+    # strongest part of each prospect is a code into it; Arrow joins each row's parts, and the
+    # first ", " goes. (Arrow's join skipping nulls instead drops a row whose parts are all
+    # null, pyarrow 26.)
+    table = pa.array(
+        [f", {p}" if p else "" for _, phrases in parts for p in phrases.tolist()],
+        type=pa.large_string(),
+    )
+    starts = np.cumsum([0, *(len(phrases) for _, phrases in parts)])[:-1]
+    codes = np.stack([c + start for (c, _), start in zip(parts, starts, strict=True)])
+    ordered = [
+        table.take(pa.array(np.take_along_axis(codes, order[i : i + 1], axis=0)[0]))
+        for i in range(len(parts))
+    ]
+    joined = pc.binary_join_element_wise(*ordered, _large(""))
+    sentence = pc.utf8_slice_codeunits(joined, 2)
+    which, said = _reach_coded(ranked)
+    reach = _arrow(which, said)
+    capital = _arrow(which, np.array([r.capitalize() for r in said.tolist()], dtype=object))
+    joined = pc.binary_join_element_wise(sentence, reach, _large("; "))
+    out = pc.if_else(pc.equal(sentence, _large("")), capital, joined)
+    return pd.Series(pd.array(out, dtype="str"), index=ranked.index)
+
+
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
 
 
 def _short(school: str) -> str:
@@ -178,13 +202,14 @@ def _short(school: str) -> str:
     return short or school
 
 
-def _truncate(lines: np.ndarray, limit: int) -> np.ndarray:
+def _truncate(lines: pa.Array, limit: int) -> pa.Array:
     """Lines over ``limit`` characters cut at a word, with an ellipsis."""
-    out = lines.copy()
-    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
-    for i in np.flatnonzero(lengths > limit):  # the rare overlong line only
-        out[i] = lines[i][: limit - 1].rsplit(" ", 1)[0] + "…"
-    return out
+    over = pc.greater(pc.utf8_length(lines), limit)
+    long = lines.filter(over).to_pylist()  # the rare overlong line only
+    if not long:
+        return lines
+    cut = [line[: limit - 1].rsplit(" ", 1)[0] + "…" for line in long]
+    return pc.replace_with_mask(lines, over, pa.array(cut, type=lines.type))
 
 
 def _intro_words(intro: str) -> str:
@@ -219,29 +244,42 @@ def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True)
     if not len(ranked):
         return text_series([], ranked.index)
     me = "student" if i_am_student else "alum"
-    first = _text(ranked, "first_name")
-    first = np.where(first != "", first, _text(ranked, "full_name"))
-    school = _text(ranked, "school")
-    school = _per_unique(np.where(school != "", school, my_school), _short)
-    alum = (_num(ranked, "school_fit") > 0) & (school != "")
-    # Each tie and topic is phrased once per distinct value; rows only pick their phrases.
-    school_tie = _per_unique(school, lambda s: f"as a {s} {me} reaching out to a fellow alum, ")
-    intro_tie = _per_unique(_text(ranked, "intro_via"), _intro_words)
+    # Each greeting, tie and topic is phrased once per distinct value; Arrow joins each row's
+    # three phrases (no Python string per row).
+    first = _coded(ranked, "first_name")
+    nameless = np.flatnonzero(first[1][first[0]] == "")
+    full = _coded(ranked.iloc[nameless], "full_name")  # the full name only where no first name
+    full_codes = np.zeros(len(ranked), dtype=np.intp)
+    full_codes[nameless] = full[0]
+    greeting = _pairs(
+        first, (full_codes, full[1]), lambda f, n: f"Hi {f or n}, " if f or n else "Hi, "
+    )
+    school_codes, school = _mapped(
+        _coded(ranked, "school"), lambda s: _short(s if s != "" else my_school)
+    )
+    alum = (_num(ranked, "school_fit") > 0) & (school[school_codes] != "")
+    intro_codes, intro = _mapped(_coded(ranked, "intro_via"), _intro_words)
     connected = ranked["is_connection"].to_numpy(bool)
-    tie = np.where(
+    ties = [f"as a {s} {me} reaching out to a fellow alum, " for s in school.tolist()]
+    k, m = len(ties), len(intro)
+    tie_codes = np.where(
         alum,
-        school_tie,
-        np.where(
-            intro_tie != "", intro_tie, np.where(connected, "since we're connected here, ", "")
-        ),
+        school_codes,
+        np.where(intro[intro_codes] != "", k + intro_codes, np.where(connected, k + m, k + m + 1)),
     )
-    # \x1f joins title and employer into one key (numpy drops a trailing NUL, so not \x00).
-    pair = _per_unique(_title(ranked) + "\x1f" + _company(ranked), _topic)
-    lines = np.array(
-        [
-            f"Hi {f}, {t}{ASK}{p}." if f else f"Hi, {t}{ASK}{p}."
-            for f, t, p in zip(first, tie, pair, strict=True)
-        ],
-        dtype=object,
+    tie = (
+        tie_codes,
+        np.array([*ties, *intro.tolist(), "since we're connected here, ", ""], object),
     )
-    return text_series(_truncate(lines, MAX_OPENER), ranked.index)
+    # \x1f joins title and employer into one key, as _topic reads them.
+    topic = _pairs(_title(ranked), _company(ranked), lambda t, c: _topic(f"{t}\x1f{c}"))
+    pieces = [_arrow(codes, phrases) for codes, phrases in (greeting, tie, topic)]
+    lines = pc.binary_join_element_wise(
+        pieces[0], pieces[1], _large(ASK), pieces[2], _large("."), _large("")
+    )
+    return pd.Series(pd.array(_truncate(lines, MAX_OPENER), dtype="str"), index=ranked.index)
+
+
+def _arrow(codes: np.ndarray, phrases: np.ndarray) -> pa.Array:
+    """Coded text as an Arrow text array: the phrases taken by the codes."""
+    return pa.array(phrases, type=pa.large_string()).take(pa.array(codes))

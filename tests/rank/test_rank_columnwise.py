@@ -45,14 +45,23 @@ def _old_school_evidence(p: pd.DataFrame, shared: np.ndarray, same: np.ndarray) 
     return np.where(shared & same, evidence + ", same program (" + program + ")", evidence).tolist()
 
 
+def _per_unique(values: object, fn) -> np.ndarray:
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return np.array([*(fn(str(u)) for u in uniq), fn("")], dtype=object)[codes]
+
+
+def _join(parts: list[np.ndarray], sep: str) -> np.ndarray:
+    return np.array([sep.join(filter(None, row)) for row in zip(*parts, strict=True)], object)
+
+
 def _old_school_part(r: pd.DataFrame) -> list[str]:
     school = words._text(r, "school")
     school = np.where(school != "", school, "UBC")
     years = words._num(r, "grad_year")
-    year = words._per_unique(
+    year = _per_unique(
         np.where(np.isnan(years), -1, years), lambda y: "" if y == "-1.0" else y[:-2]
     )
-    detail = words._join([words._text(r, "degree"), year], " ")
+    detail = _join([words._text(r, "degree"), year], " ")
     part = school + " alum" + np.where(detail != "", " (" + detail + ")", "")
     return np.where(words._num(r, "school_fit") > 0, part, "").tolist()
 
@@ -103,7 +112,8 @@ def test_evidence_per_combination_is_the_row_by_row_evidence(rows: list[tuple]) 
     }
     assert evidence.tolist() == [said[k] for k in kind]
     r = p.assign(school_fit=np.where(shared, 0.8, 0.0))
-    assert words._school_part(r, "UBC").tolist() == _old_school_part(r)
+    codes, phrases = words._school_coded(r, "UBC")
+    assert phrases[codes].tolist() == _old_school_part(r)
 
 
 @given(
