@@ -151,16 +151,19 @@ def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
     >>> diversified_order(f, 1).tolist()
     [0, 2, 1]
     """
-    small = ranked[["score", "prospect_id", "company_key"]].reset_index(drop=True)
-    ordered = small.take(_by_score(small))
+    order = _by_score(ranked[["score", "prospect_id"]].reset_index(drop=True))
     if max_per_company <= 0:
-        return ordered.index.to_numpy()
-    nth = ordered.groupby("company_key").cumcount().to_numpy()
-    over = (nth >= max_per_company) & (ordered["company_key"] != "").to_numpy()
+        return order
+    # Employers as integer codes in score order: no text is moved or grouped.
+    codes, keys = pd.factorize(ranked["company_key"])  # a missing key: -1, never capped
+    codes = codes[order]
+    nth = pd.Series(codes).groupby(codes).cumcount().to_numpy()
+    capped = np.append(np.asarray(keys != "", dtype=bool), False)  # "": unknown, not capped
+    over = (nth >= max_per_company) & capped[codes]
     # Beyond the cap, people come back in rounds: every employer's 4th before anyone's 5th.
     rounds = np.where(over, nth // max_per_company, 0)
     again = np.argsort(rounds, kind="stable")
-    return ordered.index.to_numpy()[again]
+    return order[again]
 
 
 def _by_score(frame: pd.DataFrame) -> np.ndarray:

@@ -203,3 +203,34 @@ def test_take_rows_through_codes_is_frame_take(monkeypatch) -> None:
     assert len(used) == 1  # the one shuffled take of the one column of few distinct values
     empty = frame.iloc[:0]
     pd.testing.assert_frame_equal(take_rows(empty, []), empty.take([]), check_exact=True)
+
+
+def _old_diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
+    small = ranked[["score", "prospect_id", "company_key"]].reset_index(drop=True)
+    ordered = small.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
+    if max_per_company <= 0:
+        return ordered.index.to_numpy()
+    nth = ordered.groupby("company_key").cumcount().to_numpy()
+    over = (nth >= max_per_company) & (ordered["company_key"] != "").to_numpy()
+    rounds = np.where(over, nth // max_per_company, 0)
+    return ordered.index.to_numpy()[np.argsort(rounds, kind="stable")]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.5, 0.25, 0.0, np.nan]),
+            st.text(max_size=3),
+            st.sampled_from(["a", "b", "", "é", None]),
+        ),
+        max_size=40,
+        unique_by=lambda row: row[1],
+    ),
+    st.integers(0, 3),
+)
+@settings(max_examples=150, deadline=None)
+def test_diversified_order_is_the_old_text_grouping(rows: list[tuple], cap: int) -> None:
+    frame = pd.DataFrame(rows, columns=["score", "prospect_id", "company_key"], dtype=object)
+    frame = frame.astype({"score": float, "prospect_id": "str", "company_key": "str"})
+    frame.index = frame.index * 2 + 5
+    assert diversified_order(frame, cap).tolist() == _old_diversified_order(frame, cap).tolist()
