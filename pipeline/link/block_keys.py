@@ -9,6 +9,8 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import taken_series
+
 
 def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """The derived keys the default rules block on, added to a copy of a normalized frame.
@@ -19,11 +21,12 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     out["first_initial"] = out["first_key"].str[:1]
-    last_codes, last_uniques = pd.factorize(out["last_key"].astype("str"))
-    out["last_phonetic"] = np.asarray([soundex(v) for v in last_uniques], dtype=object)[last_codes]
-    out["last_phonetic"] = out["last_phonetic"].astype("str")
+    # the last name's keys once per distinct last name, taken by its code in Arrow
+    last_codes, last_uniques = pd.factorize(out["last_key"].fillna("").astype("str"))
+    last_uniques = np.asarray(last_uniques, dtype=object)
+    out["last_phonetic"] = taken_series(soundexes(last_uniques), last_codes, out.index)
     out["first_last"] = (out["first_key"] + " " + out["last_key"]).str.strip()
-    out["last_family"] = last_families(out["last_key"])
+    out["last_family"] = taken_series(_families(last_uniques), last_codes, out.index)
     out["former_key"] = former_keys(out)
     return out
 
@@ -31,12 +34,17 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def last_families(last: pd.Series) -> pd.Series:
     """The family of each last-name key: the shared key of its spellings in other
     romanisations (Lee, Yi, Rhee -> "lee"; data/surname_variants.csv), else the key itself."""
+    codes, uniques = pd.factorize(last.fillna("").astype("str"))
+    families = _families(np.asarray(uniques, dtype=object))
+    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype="str")
+
+
+def _families(keys: np.ndarray) -> np.ndarray:
+    """``last_families`` of distinct last-name keys (an object array of str)."""
     from pipeline.text.names import surname_families
 
-    codes, uniques = pd.factorize(last.fillna("").astype("str"))
     table = surname_families()
-    families = np.asarray([table.get(v, v) for v in uniques], dtype=object)
-    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype="str")
+    return np.asarray([table.get(v, v) for v in keys], dtype=object)
 
 
 def former_keys(frame: pd.DataFrame) -> pd.Series:
@@ -71,6 +79,29 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
     codes, uniques = pd.factorize(raw)
     keys = [name_key("", str(v).split()[-1]) if str(v).strip() else "" for v in uniques]
     return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
+
+
+def soundexes(keys: np.ndarray) -> np.ndarray:
+    """``soundex`` of each of ``keys`` (an object array of str): the first word's letters a to
+    z kept by Arrow, then jellyfish once per distinct word (many last names share one: "o'neil"
+    and "oneil"), not a Python step per letter of each name.
+
+    >>> soundexes(np.array(["rupert smith", "", "o'neil", "éa"], dtype=object)).tolist()
+    ['r163', '', 'o540', 'a000']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = np.asarray(keys, dtype=object)
+    try:
+        text = pa.array(keys, pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):  # text UTF-8 cannot hold: one at a time
+        return np.asarray([soundex(k) for k in keys], dtype=object)
+    first = pc.list_element(pc.split_pattern(text, " ", max_splits=1), 0)
+    words = pc.replace_substring_regex(first, "[^a-z]+", "")
+    codes, distinct = pd.factorize(words.to_numpy(zero_copy_only=False))
+    coded = np.asarray([jellyfish.soundex(w).lower() if w else "" for w in distinct], dtype=object)
+    return coded[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
 @lru_cache(maxsize=1 << 16)
