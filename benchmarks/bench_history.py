@@ -229,7 +229,7 @@ Load average (1, 5, 15 min) before: {load_before}; after: {load_after}.
 Targets: a run's history write <= 5 s; `prospects changes` <= 2 s, the whole command in a fresh
 process (`python -m pipeline changes --history FILE`, medians of {args.repeat}). The command
 imports neither pandas nor any stage: it reads the two runs' differing rows with sqlite3
-(`store.differing`, a join on the primary key) and compares them in plain Python.
+(`reads.differing`, a join on the primary key) and compares them in plain Python.
 
 {table}
 """,

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pipeline.history import store
+from pipeline.history import reads, store
 from pipeline.history.report import Report, assess
 from pipeline.history.store import HistoryError
 from pipeline.settings import History
@@ -73,13 +73,13 @@ def for_run(
 
 
 def runs(path: Path) -> pd.DataFrame:
-    """One row per run, oldest first (``store.runs``)."""
-    return _read(path, store.runs)
+    """One row per run, oldest first (``reads.runs``)."""
+    return _read(path, reads.runs)
 
 
 def run_rows(path: Path) -> list[dict[str, Any]]:
     """``runs`` as plain rows, without pandas (`prospects history`)."""
-    return _read(path, lambda conn: store.rows(conn, store.RUNS_SQL))
+    return _read(path, lambda conn: reads.rows(conn, reads.RUNS_SQL))
 
 
 def runs_text(found: Sequence[Mapping[str, Any]]) -> str:
@@ -117,7 +117,7 @@ def changes_since(
     on or before that date (the first run when none was).
 
     Reads only what can have changed: SQLite joins the two runs on their primary key and hands
-    over the rows that differ (``store.differing``), plus the marks and the names of who is due.
+    over the rows that differ (``reads.differing``), plus the marks and the names of who is due.
     """
     settings = settings or History()
     conn = store.open_for_reading(path)
@@ -131,18 +131,18 @@ def changes_since(
             before = [r for r in before if r[1] <= since.isoformat()] or before[:1]
         base = before[-1] if before else None
         if base is None:
-            old, new = None, store.prospects(conn, last_id)
+            old, new = None, reads.prospects(conn, last_id)
         else:
             rank_move, within = settings.rank_move, settings.rank_move_within
-            old, new = store.differing(conn, base[0], last_id, rank_move=rank_move, within=within)
-        targets = sorted(store.targets(conn, last_id))
+            old, new = reads.differing(conn, base[0], last_id, rank_move=rank_move, within=within)
+        targets = sorted(reads.targets(conn, last_id))
         since_date = str(base[1]) if base else None
         today = today or date.fromisoformat(last_date)
-        report = assess(since_date, old, new, targets, store.marks(conn, last_id), settings, today)
+        report = assess(since_date, old, new, targets, reads.marks(conn, last_id), settings, today)
         unknown = [
             pid for pid in (*report.reasons, *report.overdue_ids) if pid not in report.people
         ]
-        report.people.update((r["prospect_id"], r) for r in store.prospects(conn, last_id, unknown))
+        report.people.update((r["prospect_id"], r) for r in reads.prospects(conn, last_id, unknown))
         return report
     finally:
         conn.close()
@@ -154,8 +154,8 @@ def changes_text(report: Report) -> str:
 
 
 def person(path: Path, prospect_id: str) -> pd.DataFrame:
-    """One person over the runs (``store.person``); empty when the history has no such person."""
-    return _read(path, lambda conn: store.person(conn, prospect_id))
+    """One person over the runs (``reads.person``); empty when the history has no such person."""
+    return _read(path, lambda conn: reads.person(conn, prospect_id))
 
 
 def person_text(frame: pd.DataFrame) -> str:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from anyascii import anyascii
 
 from pipeline.history import changes as changes_mod
-from pipeline.history import store
+from pipeline.history import reads, store
 from pipeline.history.report import UNSAVED, Report, assess, summary_items
 from pipeline.settings import History
 from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
@@ -298,15 +298,15 @@ def _last_run(
 ) -> tuple[str | None, pd.DataFrame | None, list[dict[str, Any]]]:
     """(run_date, prospects: store.PROSPECT_COLUMNS in prospect_id order) of the last run, or
     (None, None); and every run's marks. The prospects come from the run's columnar snapshot
-    (``store.last_snapshot``: Arrow-backed columns) when the file has it, else from its rows
-    (object columns: each cell the value SQLite gave, None, int, float or str, as store.rows
+    (``reads.last_snapshot``: Arrow-backed columns) when the file has it, else from its rows
+    (object columns: each cell the value SQLite gave, None, int, float or str, as reads.rows
     has it); ``may_differ`` takes either."""
     row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
     if row is None:
         return None, None, []
-    table = store.last_snapshot(conn, int(row[0]))
+    table = reads.last_snapshot(conn, int(row[0]))
     if table is not None:
-        return str(row[1]), table.to_pandas(types_mapper=pd.ArrowDtype), store.marks(conn)
+        return str(row[1]), table.to_pandas(types_mapper=pd.ArrowDtype), reads.marks(conn)
     sql = (
         f"SELECT {', '.join(store.PROSPECT_COLUMNS)} FROM prospects WHERE run_id = ?"
         " ORDER BY prospect_id"  # the primary key's order: SQLite reads it so anyway
@@ -314,7 +314,7 @@ def _last_run(
     found = conn.execute(sql, (int(row[0]),)).fetchall()
     columns = zip(*found, strict=True) if found else ((),) * len(store.PROSPECT_COLUMNS)
     old = pd.DataFrame(dict(zip(store.PROSPECT_COLUMNS, columns, strict=True)), dtype=object)
-    return str(row[1]), old, store.marks(conn)
+    return str(row[1]), old, reads.marks(conn)
 
 
 def _per_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
@@ -371,7 +371,7 @@ def _numbers(values: pd.Series) -> np.ndarray:
 
 
 def _stored_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame from ``_last_run`` as ``store.rows`` gives them (None for a missing
+    """The rows of a frame from ``_last_run`` as ``reads.rows`` gives them (None for a missing
     cell; int, float and str otherwise), whichever way it was read."""
     if all(isinstance(t, pd.ArrowDtype) for t in frame.dtypes):
         return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()

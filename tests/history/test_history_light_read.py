@@ -1,7 +1,7 @@
 """`prospects changes` reads the history with sqlite3 and plain Python: no pandas, no
 scikit-learn, none of the pipeline's stages (issue 21: the whole command <= 2 s on 50 runs of
 30,000 people; importing pandas alone takes most of that on a busy machine). And the rows SQLite
-hands over (``store.differing``) give the same changes as comparing the two whole runs."""
+hands over (``reads.differing``) give the same changes as comparing the two whole runs."""
 
 from __future__ import annotations
 

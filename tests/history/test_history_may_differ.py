@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.bench_history import TARGETS, first_run, marks, next_run
-from pipeline.history import store
+from pipeline.history import reads, store
 from pipeline.history.changes import diff, records
 from pipeline.history.record import _last_run, may_differ
 from pipeline.settings import History
@@ -49,7 +49,7 @@ def _runs(tmp_path):
 def test_the_rows_that_may_differ_give_the_changes_of_the_whole_runs(tmp_path, settings):
     conn, new = _runs(tmp_path)
     _since, old, earlier = _last_run(conn)
-    whole_old = store.prospects(conn, 1)
+    whole_old = reads.prospects(conn, 1)
     targets = {t.lower() for t in TARGETS}
     whole = diff(whole_old, records(new), targets, rank_move=settings.rank_move,
                  within=settings.rank_move_within)  # fmt: skip

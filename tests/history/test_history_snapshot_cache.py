@@ -1,4 +1,4 @@
-"""The last run's columnar snapshot (``store.last_snapshot``, issue 18): a run reads the last
+"""The last run's columnar snapshot (``reads.last_snapshot``, issue 18): a run reads the last
 run back from one Arrow blob instead of 200,000 rows. It is a cache of the rows: it must read
 back as exactly what SQLite gives for them, be ignored when it is not the last run's (a file
 an older version wrote to) or does not read back, be left out when a frame holds values the
@@ -17,8 +17,8 @@ from history_exports import load_settings, record
 
 from benchmarks.bench_history import TARGETS, first_run, next_run
 from pipeline import history
+from pipeline.history import reads, store
 from pipeline.history import snapshot as blob
-from pipeline.history import store
 from pipeline.history.changes import diff, records, text
 from pipeline.history.record import _last_run, _texts, may_differ, snapshot
 from pipeline.settings import History
@@ -60,9 +60,9 @@ def test_the_snapshot_reads_back_as_the_rows_sqlite_gives(tmp_path):
     prospects = _awkward(500, 1)
     assert prospects["title"].eq("").any() and prospects["rank"].isna().any()
     run_id = _write(conn, prospects.sample(frac=1, random_state=2), "2026-01-05")
-    table = store.last_snapshot(conn, run_id)
+    table = reads.last_snapshot(conn, run_id)
     assert table is not None
-    rows = store.prospects(conn, run_id)
+    rows = reads.prospects(conn, run_id)
     # the same values, of the same Python types, in the order SQLite reads the run
     assert [tuple(map(type, r.values())) for r in table.to_pylist()] == [
         tuple(map(type, r.values())) for r in rows
@@ -131,11 +131,11 @@ def test_only_the_last_runs_snapshot_is_kept_and_an_older_one_is_not_read(tmp_pa
                  (len(third),))  # fmt: skip
     store._insert(conn, "prospects", 3, third, store.PROSPECT_COLUMNS)
     conn.execute("COMMIT")
-    assert store.last_snapshot(conn, 3) is None
+    assert reads.last_snapshot(conn, 3) is None
     since, old, _ = _last_run(conn)
     assert since == "2026-03-05"
     assert sorted(old["prospect_id"]) == sorted(third["prospect_id"])
-    assert records(old) == store.prospects(conn, 3)
+    assert records(old) == reads.prospects(conn, 3)
     conn.close()
 
 
@@ -144,12 +144,12 @@ def test_a_snapshot_that_does_not_read_back_falls_back_to_the_rows(tmp_path):
     prospects = first_run(200, np.random.default_rng(6))
     run_id = _write(conn, prospects, "2026-01-05")
     conn.execute("UPDATE last_snapshot SET data = ?", (b"\x00" * 64,))
-    assert store.last_snapshot(conn, run_id) is None
+    assert reads.last_snapshot(conn, run_id) is None
     good = blob.to_bytes(blob.columnar(store._in_key_order(prospects), store.PROSPECT_COLUMNS))
     conn.execute("UPDATE last_snapshot SET data = ?, format = 'something newer'", (good,))
-    assert store.last_snapshot(conn, run_id) is None
+    assert reads.last_snapshot(conn, run_id) is None
     _since, old, _ = _last_run(conn)
-    assert records(old) == store.prospects(conn, run_id)
+    assert records(old) == reads.prospects(conn, run_id)
     conn.close()
 
 
@@ -169,8 +169,8 @@ def test_a_frame_the_snapshot_would_change_goes_in_as_rows_only(tmp_path, change
     prospects = first_run(200, np.random.default_rng(7)).assign(**{column: values})
     run_id = _write(conn, prospects, "2026-01-05")
     assert conn.execute("SELECT count(*) FROM last_snapshot").fetchone()[0] == 0
-    assert store.last_snapshot(conn, run_id) is None
-    rows = store.prospects(conn, run_id)
+    assert reads.last_snapshot(conn, run_id) is None
+    rows = reads.prospects(conn, run_id)
     assert len(rows) == 200
     _since, old, _ = _last_run(conn)
     assert records(old) == rows  # read from the rows, as SQLite stored them
@@ -253,8 +253,8 @@ def test_a_snapshot_that_cannot_be_encoded_leaves_the_rows_alone(tmp_path, monke
     conn = store.open_for_writing(tmp_path / "h.sqlite")
     prospects = first_run(50, np.random.default_rng(8))
     run_id = _write(conn, prospects, "2026-01-05")
-    assert store.last_snapshot(conn, run_id) is None
-    assert len(store.prospects(conn, run_id)) == 50
+    assert reads.last_snapshot(conn, run_id) is None
+    assert len(reads.prospects(conn, run_id)) == 50
     _since, old, _ = _last_run(conn)
-    assert records(old) == store.prospects(conn, run_id)
+    assert records(old) == reads.prospects(conn, run_id)
     conn.close()
