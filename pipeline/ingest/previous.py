@@ -181,16 +181,47 @@ def _sheet_rows(
     if not header:
         return (), []
     names = _unique(list(header))
+    rows: list[dict] = []
+    for row_number, values in above:  # typed above the header: kept, under their own columns
+        typed = {f"Column {get_column_letter(i + 1)}": v for i, v in enumerate(values)
+                 if _present(v)}  # fmt: skip
+        rows.append(typed | {"_sheet": title, "_row": row_number, "_above": True})
+    if not (only_unknown and _only_ours(ws, names)):
+        rows += _body_rows(ws, archive, title, grid, names, header_row, only_unknown)
+    if any(r.get("_above") for r in rows):
+        names += [k for r in rows if r.get("_above") for k in r if not k.startswith("_")]
+    return tuple(dict.fromkeys(h for h in names if h)), rows
+
+
+def _only_ours(ws, names: list[str]) -> bool:
+    """Whether no cell of sheet ``ws`` can be under a column we did not write: every header is
+    ours and the sheet's used range (its dimension, which openpyxl's reader keeps to anyway)
+    ends at the last header. All candidates is then read no further than its header row: its
+    thousands of rows would take seconds and give nothing (``only_unknown``)."""
+    return (
+        ws.max_column is not None
+        and ws.max_column <= len(names)
+        and all(name in _OURS for name in names)
+    )
+
+
+def _body_rows(
+    ws,
+    archive: zipfile.ZipFile,
+    title: str,
+    grid,
+    names: list[str],
+    header_row: int,
+    only_unknown: bool,
+) -> list[dict]:
+    """One dict per non-empty row below the header (see ``_sheet_rows``); ``names`` grows by
+    the columns found under no header."""
     name_col = names.index("Name") if "Name" in names else -1
     sheet_path = ws._worksheet_path  # openpyxl keeps the part name only here
     links = _hyperlinks(archive, sheet_path) if name_col >= 0 else {}
     comments = _comments(archive, sheet_path)
     name_letter = get_column_letter(name_col + 1) if name_col >= 0 else ""
-    rows = []
-    for row_number, values in above:  # typed above the header: kept, under their own columns
-        typed = {f"Column {get_column_letter(i + 1)}": v for i, v in enumerate(values)
-                 if _present(v)}  # fmt: skip
-        rows.append(typed | {"_sheet": title, "_row": row_number, "_above": True})
+    rows: list[dict] = []
     for row_number, cells in enumerate(grid, start=header_row + 1):
         if row_number - header_row > _MAX_ROWS:
             break
@@ -218,9 +249,7 @@ def _sheet_rows(
             record["_comments"] = notes
         record["_link"] = links.get(f"{name_letter}{row_number}", "")
         rows.append(record)
-    if any(r.get("_above") for r in rows):
-        names += [k for r in rows if r.get("_above") for k in r if not k.startswith("_")]
-    return tuple(dict.fromkeys(h for h in names if h)), rows
+    return rows
 
 
 def _user_sheet(ws) -> list[list[tuple[object, str]]]:

@@ -332,3 +332,57 @@ def test_every_typed_value_survives_any_edits(tmp_path_factory, edits) -> None:
     lost = [t for t in present if not kept(path, t)]
     assert lost == [], (edits, lost)
     assert pd.notna(shortlist_rows(path)[0]["Rank"])  # still a working Shortlist
+
+
+def test_a_value_typed_right_of_all_candidates_headers(tmp_path: Path) -> None:
+    """A note typed beside All candidates with no header over it is the user's too (the sheet
+    is skipped after its header row only when every cell is under a header we wrote)."""
+
+    def change(wb):
+        ws = wb["All candidates"]
+        ws.cell(7, ws.max_column + 2, "met at the fair")  # rank 6, a gap, no header
+
+    path = rerun(edit(first(tmp_path), change))
+    values, _ = everything(path)
+    assert "met at the fair" in values
+
+
+def test_all_candidates_of_our_own_gives_no_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An All candidates sheet as we wrote it holds nothing of the user's: no rows come of it,
+    its headers are still known, and its body is not read (thousands of rows, seconds)."""
+    from pipeline.ingest import previous as module
+
+    read, body_rows = [], module._body_rows
+    monkeypatch.setattr(
+        module, "_body_rows", lambda ws, *a: read.append(ws.title) or body_rows(ws, *a)
+    )
+    path = first(tmp_path)
+    previous = read_previous(path)
+    assert "All candidates" not in read and "Shortlist" in read
+    assert "All candidates" not in set(previous.rows["_sheet"])
+    assert "Name" in previous.headers["All candidates"]
+
+
+def test_all_candidates_without_a_used_range_is_read_whole(tmp_path: Path) -> None:
+    """A writer may leave out a sheet's used range (<dimension>): nothing then says that no cell
+    lies right of the headers, so every row is read."""
+    import re
+    import zipfile
+
+    def change(wb):
+        ws = wb["All candidates"]
+        ws.cell(7, ws.max_column + 2, "met at the fair")
+
+    path = edit(first(tmp_path), change)
+    plain = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(plain, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            dst.writestr(item, data)
+    previous = read_previous(plain)
+    mine = previous.rows[previous.rows["_sheet"] == "All candidates"]
+    assert list(mine.filter(like="Column ").stack()) == ["met at the fair"]
