@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,7 @@ _OUR_FORMULA = re.compile(
     r"IF\(TODAY\(\)<=WORKDAY\(\1\2,3\),WORKDAY\(\1\2,3\),WORKDAY\(\1\2,7\)\)\),\"\"\)"
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PROFILE = "https://www.linkedin.com/in/"  # safe_link's addresses all start so
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _user_values(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def _candidate_keys(candidates: pd.DataFrame) -> pd.DataFrame:
     slugs = candidates["linkedin_slug"].fillna("").astype("str")
-    url = slugs.map(lambda s: safe_link("https://www.linkedin.com/in/" + quote(s)) if s else "")
+    url = slugs.map(lambda s: safe_link(_PROFILE + quote(s)) if s else "")
     keys = pd.DataFrame(
         {
             "prospect_id": candidates["prospect_id"].astype("str"),
@@ -160,9 +161,51 @@ def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return out
 
 
+def _plain_key(values: pd.Series) -> pd.Series:
+    """``_key`` of every value, by Arrow for text of ASCII letters alone (anyascii leaves it as
+    it is) and by ``_key`` for the rest (other scripts, accents, missing values)."""
+    plain = (values.notna() & values.astype("str").str.isascii()).to_numpy(bool)
+    text = values.astype("str")
+    out = text.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip(" ")
+    if not plain.all():
+        out = out.astype(object)
+        out[~plain] = _key(values[~plain]).to_numpy(object)
+        out = out.astype("str")
+    return out
+
+
+def _may_match(candidates: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
+    """Per candidate, whether a key of theirs may equal a previous row's at some level: a few
+    tests made on everyone ranked, so that each level's keys (a Python call per person:
+    seconds at 200,000) are made only for these. Each level's matches and its test of
+    ambiguity (another candidate with the key) read only candidates that share a row's key, and
+    every such candidate is kept here, so the matches are those of all candidates."""
+    keep = np.zeros(len(candidates), dtype=bool)
+    ids = set(row_keys["_id"]) - {""}
+    if ids:
+        keep |= candidates["prospect_id"].astype("str").isin(ids).to_numpy(bool)
+    records = set(row_keys["_record"]) - {""}
+    if records:
+        parts = candidates["record_ids"].fillna("").astype("str").str.split("|")
+        hit = parts.explode().isin(records)
+        keep |= hit.groupby(level=0, sort=False).any().reindex(candidates.index).to_numpy(bool)
+    # A candidate's address is safe_link of their slug: the row's slug, unquoted, is the
+    # candidate's slug lower-cased (Python's and Arrow's lower-casing agree on ASCII; a slug
+    # in other letters is always kept)
+    slugs = {unquote(u.removeprefix(_PROFILE)) for u in row_keys["_url"] if u}
+    if slugs:
+        slug = candidates["linkedin_slug"].fillna("").astype("str")
+        keep |= (~slug.str.isascii() | slug.str.lower().isin(slugs)).to_numpy(bool)
+    names = set(row_keys["_name"]) - {""}
+    if names:
+        keep |= _plain_key(candidates["Name"]).isin(names).to_numpy(bool)
+    return keep
+
+
 def _match(rows: pd.DataFrame, candidates: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(prospect_id or "" per row, the level that matched)."""
-    row_keys, cand_keys = _row_keys(rows), _candidate_keys(candidates)
+    row_keys = _row_keys(rows)
+    cand_keys = _candidate_keys(candidates[_may_match(candidates, row_keys)])
     target = text_series("", rows.index)
     level = text_series("", rows.index)
     for label, cand_cols, row_cols in LEVELS:
