@@ -38,10 +38,15 @@ def intro_paths(shown: pd.DataFrame, everyone: pd.DataFrame) -> pd.DataFrame:
         intro_paths(shown, ranked).columns.tolist()
         # -> ['Rank', 'Prospect', 'Their title', 'Company', 'Who can introduce', 'Their relation']
     """
-    via = _text(shown["intro_via"]).str.split("; ")
-    rows = shown.assign(_via=via).explode("_via")
+    # Only the columns used: each step over all the ranked frame's columns costs more here.
+    shown = shown[["rank", "full_name", "title", "company"]].assign(
+        _via=_text(shown["intro_via"]).str.split("; ")
+    )
+    rows = shown.explode("_via")
     rows = rows[_text(rows["_via"]) != ""]
-    conn = everyone[everyone["is_connection"].eq(True)]
+    conn = everyone.loc[
+        everyone["is_connection"].eq(True).to_numpy(), ["full_name", "company", "title", "is_alum"]
+    ]
     label = _text(conn["full_name"]) + " (" + _text(conn["company"]) + ")"
     relation = ("1st-degree connection" + np.where(conn["is_alum"].eq(True), ", alum", "")) + (
         _text(conn["title"]).map(lambda t: f", {t}" if t else "")
@@ -80,22 +85,33 @@ def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFram
     ``targets`` (optional) employer, key, motivation, posting. Sorted by Motivation, then
     Posting, then Alumni (the LAMP order), then the number of prospects.
     """
-    people = ranked[_text(ranked["company_key"]) != ""]
+    # Only the columns used: every pandas step over the whole ranked frame (some sixty columns)
+    # costs more than the counting itself.
+    used = ["company_key", "company", "seniority", "is_alum", "is_connection", "full_name", "rank"]
+    people = ranked.loc[(_text(ranked["company_key"]) != "").to_numpy(), used]
     key = people["company_key"]
-    stage = pd.Series("Unknown", index=people.index)
-    for name, levels in STAGES.items():
-        stage[people["seniority"].isin(levels)] = name
-    counts = pd.crosstab(key, stage).reindex(columns=[*STAGES, "Unknown"], fill_value=0)
-    best = people.sort_values("rank", kind="stable").groupby(key).first()
+    codes, keys = pd.factorize(key, sort=True)  # the order crosstab and groupby give the keys
+    n, columns = len(keys), [*STAGES, "Unknown"]
+    seniority = people["seniority"]
+    stage = np.select(
+        [seniority.isin(levels).to_numpy() for levels in STAGES.values()],
+        range(len(STAGES)),
+        len(STAGES),  # Unknown
+    )
+    counts = np.bincount(codes * len(columns) + stage, minlength=n * len(columns))
+    best = people[["full_name", "rank"]].sort_values("rank", kind="stable").groupby(key).first()
     frame = pd.DataFrame(
         {
             "Employer": most_common(people["company"], key),
-            "Prospects": key.value_counts(),
-            "Alumni": people["is_alum"].eq(True).groupby(key).sum(),
-            "Connections": people["is_connection"].eq(True).groupby(key).sum(),
-        }
+            "Prospects": np.bincount(codes, minlength=n),
+            "Alumni": np.bincount(codes[people["is_alum"].eq(True).to_numpy()], minlength=n),
+            "Connections": np.bincount(
+                codes[people["is_connection"].eq(True).to_numpy()], minlength=n
+            ),
+            **dict(zip(columns, counts.reshape(n, len(columns)).T, strict=True)),
+        },
+        index=pd.Index(keys, name=key.name),
     )
-    frame = frame.join(counts)
     frame["Best contact"] = best["full_name"]
     frame["Their rank"] = pd.to_numeric(best["rank"], errors="coerce")
     if targets is not None and len(targets):
