@@ -133,13 +133,24 @@ PYTHON_SPACES = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-#: ``_CSV_PLAIN`` for Arrow (RE2), stricter still: no blank first character (so ``strip`` cannot
-#: empty it). Arrow text cannot hold lone surrogates, so they need no mention.
-_CSV_PLAIN_RE2 = (
-    "^[^\\x00-\\x20=+\\-@＝＋－＠\\x{fffe}\\x{ffff}"
-    + "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACES if ord(c) > 0x20)
-    + "][^\\x00-\\x08\\x0b-\\x1f\\x{fffe}\\x{ffff}]*$"
-)
+
+
+def _plain_re2(not_first: str = "") -> str:
+    """RE2 (for Arrow) for text that needs nothing: no blank first character (so ``strip``
+    cannot empty it), nor one of ``not_first``; no character to remove (C0 controls but tab and
+    LF, U+FFFE, U+FFFF) or CR to change anywhere. Arrow text cannot hold lone surrogates, so
+    they need no mention."""
+    spaces = "".join(f"\\x{{{ord(c):x}}}" for c in PYTHON_SPACES if ord(c) > 0x20)
+    return (
+        f"^[^\\x00-\\x20{not_first}\\x{{fffe}}\\x{{ffff}}{spaces}]"
+        "[^\\x00-\\x08\\x0b-\\x1f\\x{fffe}\\x{ffff}]*$"
+    )
+
+
+#: ``_CSV_PLAIN`` for Arrow, stricter still: no blank first character.
+_CSV_PLAIN_RE2 = _plain_re2("=+\\-@＝＋－＠")
+#: Text a cell takes as it is (``safe_text`` returns it unchanged).
+_CELL_PLAIN_RE2 = _plain_re2()
 
 
 def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
@@ -352,8 +363,8 @@ def safe_column(values: Iterable[object]) -> list[object]:
 def _safe_series(series: pd.Series) -> list[object] | None:
     """``cell_value`` of each value of a float, integer, boolean or text column, vectorised
     (None for any other column): floats stay floats but NaN and infinities become None,
-    integers and booleans become Python ones, text goes through ``safe_text`` once per
-    distinct value."""
+    integers and booleans become Python ones (missing ones None), text goes through
+    ``_safe_texts``."""
     kind = series.dtype
     if isinstance(kind, np.dtype) and kind.kind == "f":
         floats = series.to_numpy()
@@ -362,8 +373,39 @@ def _safe_series(series: pd.Series) -> list[object] | None:
         return out.tolist()
     if isinstance(kind, np.dtype) and kind.kind in "iub":
         return series.tolist()  # Python ints or bools, as cell_value makes them
-    if isinstance(kind, pd.StringDtype):
-        codes, distinct = pd.factorize(series)
-        safe = [*map(safe_text, distinct.tolist()), None]  # code -1 (missing) is None
-        return np.array(safe, dtype=object)[codes].tolist()
+    if isinstance(kind, pd.api.extensions.ExtensionDtype) and (
+        pd.api.types.is_integer_dtype(kind) or pd.api.types.is_bool_dtype(kind)
+    ):  # nullable (Int64, boolean, int64[pyarrow] …): Python ints or bools, NA as None
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(kind, pd.StringDtype) or pd.api.types.is_object_dtype(kind):
+        return _safe_texts(series)
     return None
+
+
+def _safe_texts(series: pd.Series) -> list[object] | None:
+    """``cell_value`` of each value of a column of text (missing values allowed), or None when
+    the column holds anything else: one RE2 match over its distinct values finds those that
+    need nothing (most of them); only the others go through ``safe_text``, the one rule."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(series, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+        return None  # numbers, dates or lone surrogates among the text: value by value
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return None
+    if isinstance(text, pa.ChunkedArray):  # (an empty column comes as one)
+        text = text.combine_chunks()
+    encoded = text.dictionary_encode()  # each distinct value once; missing stays missing
+    distinct = encoded.dictionary
+    plain = pc.and_(
+        pc.match_substring_regex(distinct, _CELL_PLAIN_RE2),
+        pc.less_equal(pc.utf8_length(distinct), EXCEL_CELL_LIMIT // 2),
+    )
+    values = distinct.to_pylist()
+    safe = np.array([*values, None], dtype=object)  # the last one: for missing values
+    for i in np.flatnonzero(~plain.to_numpy(zero_copy_only=False)):
+        safe[i] = safe_text(values[i])
+    codes = encoded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+    return safe[codes].tolist()

@@ -39,6 +39,17 @@ def _same(a: list[object], b: list[object]) -> bool:
         pd.Series([1, None, 3], dtype="Int64"),
         pd.Series(pd.to_datetime(["2024-05-01", None])),
         pd.Series([], dtype="float64"),
+        pd.Series([], dtype="str"),
+        pd.Series([], dtype=object),
+        pd.Series(["é"], dtype="str"),  # one row
+        pd.Series([*HOSTILE, None, np.nan, pd.NA, "ok", "ok"], dtype=object),  # text, missing
+        pd.Series([None, None], dtype=object),
+        pd.Series(["a", b"b"], dtype=object),  # bytes are not text: value by value
+        pd.Series(["a\ud800b", "ok", None], dtype=pd.StringDtype("python")),  # lone surrogate
+        pd.Series([2**64 - 1, None], dtype="UInt64"),
+        pd.Series([True, None, False], dtype="boolean"),
+        pd.Series([3, None], dtype="int64[pyarrow]"),
+        pd.Series([True, None], dtype="bool[pyarrow]"),
     ],
 )
 def test_safe_column_of_a_series_is_cell_value_of_each_value(series: pd.Series) -> None:
@@ -52,6 +63,16 @@ def test_safe_column_of_a_series_is_cell_value_of_each_value(series: pd.Series) 
 def test_safe_column_of_any_text_series_is_cell_value_of_each(values: list[str | None]) -> None:
     series = pd.Series(values, dtype="str")
     assert _same(safe_column(series), [cell_value(v) for v in series.tolist()])
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_safe_column_of_text_sorts_plain_from_odd_text_as_safe_text_does(dtype) -> None:
+    # every character of the first planes first, in the middle and last: the fast path must
+    # take only the text that safe_text leaves as it is
+    chars = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF] + ["\ufffe", "\uffff"]
+    values = [v for c in chars for v in (c, c + "x", "x" + c, "x" + c + "y")]
+    series = pd.Series(values, dtype=dtype)
+    assert _same(safe_column(series), [cell_value(v) for v in values])
 
 
 def _sheet_xml(cols: list[Col], path, *, cell_by_cell: bool, monkeypatch) -> bytes:
