@@ -32,8 +32,8 @@ from pipeline.link.classify import (
     weights,
 )
 from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
-from pipeline.link.compare import compare, comparisons_for, from_spec
-from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, estimate_u
+from pipeline.link.compare import compare_sets, comparisons_for, from_spec
+from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, u_pairs
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.levels import NULL, Comparison
 from pipeline.settings import Settings
@@ -115,8 +115,9 @@ def score(
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cands = candidate_pairs(frame, rules, unique)
     cache: dict = {}  # per-record work the comparisons share (link.levels.Rows)
-    levels = compare(frame, cands.pairs, comparisons, cache)
-    u = estimate_u(frame, comparisons, unique_sources=unique, cache=cache)
+    random = u_pairs(frame, unique_sources=unique)  # for u, compared with the candidates
+    levels, random_levels = compare_sets(frame, (cands.pairs, random), comparisons, cache)
+    u = u_of(random_levels, comparisons)
     # A declared comparison is also an anchor: pairs that agree on it (a birth date) teach
     # what the names of one person look like, as the name teaches the rest.
     anchors = tuple((c.name, 0, ()) for c in comparisons if c.name in names_declared)

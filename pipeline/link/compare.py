@@ -44,6 +44,7 @@ __all__ = [
     "NAME_LEVELS",
     "SPEC_KINDS",
     "compare",
+    "compare_sets",
     "comparisons_for",
     "dates",
     "distance",
@@ -76,6 +77,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         relative=((5, 1 / 16),),  # -4 bits however many are retired
         optional=("company",),
         rows=True,
+        fitted=True,  # its word weights are fitted on the employers of the pairs compared
     ),
     # ten years apart and more: two classes, two people (an alum's namesake in one list)
     dataclasses.replace(
@@ -164,6 +166,34 @@ def compare(
         else:
             levels = _per_distinct_records(comparison, rows)
         out[comparison.name] = np.asarray(levels).astype("int8")
+    return out
+
+
+def compare_sets(
+    frame: pd.DataFrame,
+    sets: Sequence[pd.DataFrame],
+    comparisons: Sequence[Comparison] = COMPARISONS,
+    cache: dict | None = None,
+) -> list[pd.DataFrame]:
+    """``compare`` of each pair frame of ``sets`` (the candidates, the random pairs for u),
+    the same levels from one call over all their pairs: each call pays a fixed cost per
+    comparison (codes, Series, a scorer's start) that outweighs a few thousand pairs' work
+    (0.05 s of the sample's 0.5 s of link). A ``fitted`` comparison, whose levels depend on
+    the set of pairs, is compared on each set alone."""
+    cache = {} if cache is None else cache
+    whole = [c for c in comparisons if not c.fitted]
+    fitted = [c for c in comparisons if c.fitted]
+    together = pd.concat([s[["left", "right"]] for s in sets], ignore_index=True)
+    joint = compare(frame, together, whole, cache)
+    out, start = [], 0
+    for pairs in sets:
+        part = slice(start, start + len(pairs))
+        own = compare(frame, pairs, fitted, cache)
+        levels = own[["left", "right"]]
+        for c in comparisons:
+            levels[c.name] = own[c.name] if c.fitted else joint[c.name].to_numpy()[part]
+        out.append(levels)
+        start = part.stop
     return out
 
 

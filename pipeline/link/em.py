@@ -102,8 +102,23 @@ def estimate_u(
 
     >>> # u["name"][0] is the chance two random records share a name key
     """
-    pairs = random_pairs(frame, min(n_pairs, per_record * len(frame)), seed, unique_sources)
-    levels = compare(frame, pairs, comparisons, cache)
+    pairs = u_pairs(frame, n_pairs, seed, unique_sources, per_record)
+    return u_of(compare(frame, pairs, comparisons, cache), comparisons)
+
+
+def u_pairs(
+    frame: pd.DataFrame,
+    n_pairs: int = U_PAIRS,
+    seed: int = 0,
+    unique_sources: Sequence[str] = ("connections",),
+    per_record: int = PAIRS_PER_RECORD,
+) -> pd.DataFrame:
+    """The random pairs ``estimate_u`` compares (``left``/``right`` positions into ``frame``)."""
+    return random_pairs(frame, min(n_pairs, per_record * len(frame)), seed, unique_sources)
+
+
+def u_of(levels: pd.DataFrame, comparisons: Sequence[Comparison]) -> dict[str, np.ndarray]:
+    """u per comparison level from the levels of ``u_pairs`` (see ``estimate_u``)."""
     shares = level_shares(levels, comparisons)
     out = {}
     for c in comparisons:  # MAP: U_PRIOR_PAIRS pseudo-pairs at the prior's shares

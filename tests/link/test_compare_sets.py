@@ -1,0 +1,87 @@
+"""``compare_sets`` (one call over the candidates and the random pairs for u) gives each set
+the levels ``compare`` gives it alone, a ``fitted`` comparison included."""
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.link.block import RULES, blocking_columns, candidate_pairs
+from pipeline.link.compare import COMPARISONS, compare, compare_sets, comparisons_for
+from pipeline.link.em import u_pairs
+from pipeline.link.levels import Comparison
+from pipeline.normalize import normalize
+from pipeline.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location(
+    "linkage_generate_sets", ROOT / "fixtures" / "linkage" / "generate.py"
+)
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    people = generate.people(generate.make(120, 700, seed=5))
+    return blocking_columns(normalize(people, Settings(), date(2026, 11, 28)))
+
+
+def _alone(frame: pd.DataFrame, sets, comparisons) -> list[pd.DataFrame]:
+    return [compare(frame, pairs, comparisons, {}) for pairs in sets]
+
+
+def test_each_set_gets_the_levels_it_gets_alone(frame):
+    candidates = candidate_pairs(frame, RULES, ("connections",)).pairs
+    randomly = u_pairs(frame, 3000, seed=2)
+    comparisons = comparisons_for(list(frame.columns))
+    assert any(c.fitted for c in comparisons) and not all(c.fitted for c in comparisons)
+    sets = (candidates, randomly)
+    got = compare_sets(frame, sets, comparisons, {})
+    for mine, theirs in zip(got, _alone(frame, sets, comparisons), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+    assert len(got[0]) == len(candidates) and len(got[1]) == len(randomly)
+
+
+@pytest.mark.parametrize(
+    "sets",
+    [
+        lambda f: (f.iloc[:0], f.iloc[:0]),  # nothing to compare
+        lambda f: (f.iloc[:1], f.iloc[:0]),  # one pair, then none
+        lambda f: (f.iloc[:0], f.iloc[:1]),
+        lambda f: (f.iloc[[3, 3, 3]], f.iloc[[3, 0]]),  # a pair repeated, in both sets
+        lambda f: (f.iloc[5:40], f.iloc[::-1]),  # another index order
+    ],
+)
+def test_edge_sets(frame, sets):
+    pairs = pd.concat([u_pairs(frame, 200, seed=4)] * 2, ignore_index=True)
+    pairs.index = pairs.index * 7  # not a RangeIndex from 0
+    chosen = sets(pairs)
+    got = compare_sets(frame, chosen, COMPARISONS)
+    for mine, theirs in zip(got, _alone(frame, chosen, COMPARISONS), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+def test_a_fitted_comparison_is_compared_on_each_set_alone():
+    """A level that depends on the other pairs (here: whether the pair's left record is the
+    set's most common) differs once the sets are pooled; ``fitted`` keeps each set's own."""
+    frame = pd.DataFrame({"x": ["a", "b", "c", "d"]})
+
+    def most_common(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+        top = a["x"].value_counts().sort_index(kind="stable").idxmax()
+        return np.where(a["x"] == top, 0, 1)
+
+    plain = Comparison("most", ("x",), ("top", "other"), most_common)
+    fitted = Comparison("most", ("x",), ("top", "other"), most_common, fitted=True)
+    sets = (
+        pd.DataFrame({"left": [0, 0, 1], "right": [2, 3, 2]}),
+        pd.DataFrame({"left": [1, 1, 1, 0], "right": [3, 2, 0, 3]}),
+    )
+    alone = _alone(frame, sets, [fitted])
+    for mine, theirs in zip(compare_sets(frame, sets, [fitted]), alone, strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+    pooled = compare_sets(frame, sets, [plain])
+    assert not all(m.equals(t) for m, t in zip(pooled, alone, strict=True))
