@@ -90,6 +90,7 @@ def product(a: Csr, b: Csr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     indptr = a.indptr.astype(np.int64)
     place = np.arange(len(a.indices), dtype=np.int64) - indptr[a_row]  # p: in its row
     times_held = _occurrence(b)[by_column]  # per entry of b.T: the how-manyth in its b row
+    b_row_t, b_data_t = b_row[by_column], b_data[by_column]  # per entry of b.T: b's row, value
     repeats = int(times_held.max()) + 1 if len(times_held) else 1
     width = max(b.shape[0], 1)
     step = max(BLOCK_CELLS // width, 1)
@@ -104,16 +105,16 @@ def product(a: Csr, b: Csr) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             ks = a.indices[chosen]
             times = count[ks]
             other = ragged(start[ks], times)  # into b.T's entries
-            entry = np.repeat(chosen, times)
-            key = (a_row[entry] - first) * width + b_row[by_column[other]]
-            value = a_data[entry] * b_data[by_column[other]]
+            # a's row and value repeated per product, not gathered per product
+            key = np.repeat((a_row[chosen] - first) * width, times) + b_row_t[other]
+            value = np.repeat(a_data[chosen], times) * b_data_t[other]
             if repeats == 1:
                 sums[key] += value  # no key twice: each is one row's one entry's product
                 continue
             for held in range(repeats):
                 now = times_held[other] == held
                 sums[key[now]] += value[now]
-        stored = np.flatnonzero(sums)
+        stored = np.flatnonzero(sums != 0)  # a mask first: four times faster on float32
         parts.append((stored // width + first, stored % width, sums[stored]))
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, dtype)
