@@ -76,10 +76,9 @@ def _nearest(matrix: Csr, k: int, min_similarity: float, chunk: int = 2000) -> n
     distinct = matrix.take(firsts)
     shared = np.bincount(distinct.indices, minlength=distinct.shape[1]).astype(np.int64)
     if int(shared @ shared) <= SMALL_PRODUCTS:
-        row, col, val = product(distinct, distinct)
-        big = val >= np.float32(min_similarity)
+        row, col, val = product(distinct, distinct, np.float32(min_similarity))
         whole = np.zeros(len(firsts), dtype=bool)  # no row lacks a value: none is unsure
-        entries = _enough(row[big], col[big], val[big], size, k + 1, whole)[0]
+        entries = _enough(row, col, val, size, k + 1, whole)[0]
     else:
         entries = _top_entries(distinct.to_scipy(), size, k, min_similarity, chunk)
     return _keys_of(distinct, entries, group, size, k)

@@ -58,6 +58,32 @@ def test_the_product_is_scipys_bit_for_bit(
     assert np.array_equal(dense_product(a, b), (a.to_scipy() @ b.to_scipy().T).toarray())
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("block", [csr.BLOCK_CELLS, 5])
+def test_at_least_keeps_the_stored_entries_at_or_above_it(seed: int, block: int, monkeypatch):
+    """``product(a, b, t)`` is ``product(a, b)`` filtered to values >= t, for t above, at and
+    below zero (a sum of 0, never stored, stays out), negative values and a threshold equal to
+    a stored value included."""
+    monkeypatch.setattr(csr, "BLOCK_CELLS", block)
+    rng = np.random.default_rng(seed)
+    cols = int(rng.integers(1, 30))
+    a = _random(rng, int(rng.integers(0, 25)), cols, rng.random(), np.float32, canonical=True)
+    b = _random(rng, int(rng.integers(0, 25)), cols, rng.random(), np.float32, canonical=True)
+    if len(a.data):
+        a.data[::3] *= -1  # negative sums, and sums of 0
+    row, col, value = product(a, b)
+    chosen = [np.float32(0.5), np.float32(0.0), np.float32(-1.0), np.float32(np.inf)]
+    chosen += [value[len(value) // 2]] if len(value) else []
+    for t in chosen:
+        keep = value >= t
+        got = product(a, b, t)
+        for mine, theirs in zip(got, (row[keep], col[keep], value[keep]), strict=True):
+            assert np.array_equal(mine, theirs) and mine.dtype == theirs.dtype
+    cancel = Csr(np.array([1.0, -1.0], np.float32), np.array([0, 1]), np.array([0, 2]), (1, 2))
+    ones = Csr(np.ones(2, np.float32), np.array([0, 1]), np.array([0, 2]), (1, 2))
+    assert [len(x) for x in product(cancel, ones, np.float32(-5.0))] == [0, 0, 0]
+
+
 def test_the_product_sums_in_scipys_order_where_another_order_differs() -> None:
     # (1e8 + 1) - 1e8 is 0 in float32, (1e8 - 1e8) + 1 is 1: row 0's entries in stored order
     # decide, as in SciPy's loop
