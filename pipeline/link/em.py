@@ -270,11 +270,11 @@ def estimate_m_groups(
         level = levels[anchor].to_numpy()
         strong_pairs = (level != NULL) & (level <= strong)
         chosen = levels[strong_pairs]
-        if frame is not None:
-            chosen = blinded(frame, chosen, comparisons, anchor)
         others = [c for c in comparisons if c.name != anchor]
         if len(chosen) < min_pairs or not others:
             continue
+        if frame is not None:  # once the session is sure to run: blinding costs a compare
+            chosen = blinded(frame, chosen, comparisons, anchor)
         session_groups = None if groups is None else np.asarray(groups)[strong_pairs]
         session_m, by_group, _ = em_groups(chosen, others, u, session_groups)
         estimated |= set(by_group)
