@@ -38,23 +38,22 @@ def one_to_one(
     # Between two records of one unique file: different people by construction.
     inside_unique = same_file & unique[left]
     rest = links[~bound & ~inside_unique]
-    cand = links[bound].copy()
-    cand["lf"], cand["rf"] = files[cand["left"].to_numpy()], files[cand["right"].to_numpy()]
-    cand = cand.sort_values("probability", ascending=False, kind="stable")
+    cand = links[bound].sort_values("probability", ascending=False, kind="stable")
+    left, right = cand["left"].to_numpy(), cand["right"].to_numpy()
+    # the (record, other file) slots a link uses, one integer each
+    width = int(files.max(initial=0)) + 1
+    slot_left, slot_right = left * width + files[right], right * width + files[left]
     accepted = []
     # Rounds of mutual best choices: a link is taken when it is the best left for both of its
     # records into the other's file; the (record, file) slots it uses drop out, and the next
     # round looks again. Greedy assignment in a few vectorised rounds, not a loop over links.
-    while len(cand):
-        take = cand[~cand.duplicated(["left", "rf"]) & ~cand.duplicated(["right", "lf"])]
-        accepted.append(take)
-        used_l = pd.MultiIndex.from_frame(take[["left", "rf"]])
-        used_r = pd.MultiIndex.from_frame(take[["right", "lf"]])
-        cand = cand[
-            ~pd.MultiIndex.from_frame(cand[["left", "rf"]]).isin(used_l)
-            & ~pd.MultiIndex.from_frame(cand[["right", "lf"]]).isin(used_r)
-        ]
-    chosen = pd.concat(accepted) if accepted else cand
+    alive = np.arange(len(cand))
+    while len(alive):
+        a, b = pd.Series(slot_left[alive]), pd.Series(slot_right[alive])
+        take = (~a.duplicated() & ~b.duplicated()).to_numpy()
+        accepted.append(alive[take])
+        alive = alive[~(a.isin(a[take]) | b.isin(b[take])).to_numpy()]
+    chosen = cand.iloc[np.concatenate(accepted)] if accepted else cand
     return pd.concat([rest, chosen[links.columns]], ignore_index=True)
 
 
