@@ -147,7 +147,7 @@ def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.nda
     # casefolded per distinct kind (a few), not per record: a million records' took 0.3 s,
     # and a run asks seven times
     codes, kinds = pd.factorize(frame["source"].astype("str"))
-    hit = pd.Series(kinds, dtype="str").str.casefold().isin(wanted).to_numpy(dtype=bool)
+    hit = np.array([k.casefold() in wanted for k in kinds.tolist()], dtype=bool)
     out = np.append(hit, False)[codes]  # a missing kind (code -1) is no unique source
     if "source_file" in frame.columns:
         codes, files = pd.factorize(frame["source_file"].fillna("").astype("str"))

@@ -170,8 +170,8 @@ class Rows:
         inverse, ix, iy = self._distinct(column, column)
         if not len(ix):
             return np.zeros(len(inverse))
-        strings = self.text(column).strings
-        x, y = (strings.take(i).reset_index(drop=True) for i in (ix, iy))
+        strings = self.text(column).strings.array
+        x, y = (pd.Series(strings.take(i)) for i in (ix, iy))  # no index to take, then drop
         return np.asarray(score(x, y))[inverse]
 
 
