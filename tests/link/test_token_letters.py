@@ -69,6 +69,36 @@ def test_counts_lengths_and_plainness_are_the_python_definitions():
             assert letters.length[i] == length, text
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_may_reach_is_the_bound_counted_pair_by_pair(seed):
+    """``may_reach`` against the bound written out per pair in Python: D of each side (its
+    letters per class the other's cannot cover), times LIMIT, against its length; counts at
+    the 127 cap, empty texts and a text against itself included."""
+    from pipeline.link.token_letters import LIMIT, TokenLetters
+
+    rng = np.random.default_rng(seed)
+    n = 40
+    counts = rng.integers(0, 4, (n, BUCKETS)).astype(np.int8)
+    counts[rng.random((n, BUCKETS)) < 0.05] = 127  # capped classes
+    counts[:3] = 0  # texts without letters
+    length = rng.integers(0, 80, n)
+    letters = TokenLetters(counts, length, rng.random(n) < 0.9)
+    x, y = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
+    x[:n], y[:n] = np.arange(n), np.arange(n)  # each text against itself
+
+    def oracle(a: int, b: int) -> bool:
+        ca, cb = counts[a].tolist(), counts[b].tolist()
+        only_a = sum(max(p - q, 0) for p, q in zip(ca, cb, strict=True))
+        only_b = sum(max(q - p, 0) for p, q in zip(ca, cb, strict=True))
+        plain = letters.plain[a] and letters.plain[b]
+        return bool(only_a * LIMIT <= length[a] or only_b * LIMIT <= length[b] or not plain)
+
+    expected = [oracle(a, b) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
+    assert may_reach(letters, x, y).tolist() == expected
+    assert 0 < sum(expected) < len(expected)
+    assert may_reach(letters, x[:0], y[:0]).tolist() == []
+
+
 def test_no_pair_scored_at_095_or_more_is_ruled_out():
     values = np.array(HOSTILE, dtype=object)
     letters = token_letters(values)
