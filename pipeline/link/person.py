@@ -94,8 +94,8 @@ def name_conditions(
     # The string scores only where they can still decide the level: most candidate pairs are
     # settled by the exact checks above.
     open_ = ~exact_ & ~(former & variants) & ~(same_last & variants)
-    typo = (_on(rows, open_ & same_last, "first_key", _one_typo) > 0) | (
-        _on(rows, open_ & variants, "last_key", _one_typo) > 0
+    typo = _typo_on(rows, open_ & same_last, "first_key") | _typo_on(
+        rows, open_ & variants, "last_key"
     )
     # spellings of one surname in other romanisations (Lee, Yi, Rhee), and letters a legacy
     # encoding lost as "?" ("Nguy?n" against "Nguyễn"): unknown letters, not mismatches
@@ -119,8 +119,8 @@ def name_conditions(
     initial = initial > 0
     # both names a slip apart ("jajie hofmfan" for "jamie hoffman")
     both = open_ & ~typo & ~part & ~same_last & ~variants
-    both = _on(rows, both, "first_key", _one_typo) > 0
-    typo |= _on(rows, both, "last_key", _one_typo) > 0
+    both = _typo_on(rows, both, "first_key")
+    typo |= _typo_on(rows, both, "last_key")
     # the other's exact name in one record's e-mail address or LinkedIn URL (a typo, a married
     # name or a nickname in the record's own name field); nickname pairs too, so not ``open_``
     address = np.zeros(len(left), dtype=bool)
@@ -241,6 +241,22 @@ def _on(rows: Rows, mask: np.ndarray, column: str, score) -> np.ndarray:
     if len(at):
         out[at] = rows.subset(at).on_distinct(column, score)
     return out
+
+
+def _typo_on(rows: Rows, mask: np.ndarray, column: str) -> np.ndarray:
+    """``_one_typo`` of the pairs' values in ``column`` where ``mask`` holds, False elsewhere;
+    scored only where the two lengths (per record, once per run) are both > 0 and at most one
+    apart, as ``_one_typo`` needs: most random pairs' first names are not, and it says False
+    to them without scoring."""
+
+    def make(frame: pd.DataFrame) -> np.ndarray:
+        text = rows.text(column)
+        return text.strings.str.len().to_numpy(dtype=np.int64)[text.codes]
+
+    length = rows.once(("lengths", column), make)
+    a, b = length[rows.left], length[rows.right]
+    near = (np.minimum(a, b) > 0) & (np.abs(a - b) <= 1)
+    return _on(rows, mask & near, column, _one_typo) > 0
 
 
 def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:

@@ -189,3 +189,26 @@ def test_name_levels_equal_those_without_the_shortcuts(hostile_frame, monkeypatc
     reached = {labels.get(level, "NULL") for level in np.unique(full)}
     assert {"same words, other order", "part of a compound last name"} <= reached
     assert {"last name an initial", "exact", "different"} <= reached
+
+
+def test_typo_on_scores_only_pairs_a_slip_apart_and_agrees_with_scoring_all():
+    """``person._typo_on`` leaves out pairs whose lengths rule a slip out: its answer is
+    ``_one_typo`` on every pair, empties, one-letter names, lengths 8+ (two slips) and
+    non-ASCII included."""
+    from pipeline.link.levels import Rows
+
+    names = [
+        *HOSTILE, "jamie", "jajie", "jaime", "jam", "hoffmann", "hofmfann", "hoffman", "hofman",
+        "abcdefgh", "badcefgh", "abcdefghi", None, "ß", "ss", "zoë", "zoe",
+    ]  # fmt: skip
+    values = pd.Series(names, dtype="str")
+    n = len(values)
+    left, right = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n)))
+    frame = pd.DataFrame({"first_key": values})
+    rows = Rows(frame, left, right, {})
+    rng = np.random.default_rng(0)
+    for mask in (np.ones(len(left), bool), rng.random(len(left)) < 0.5, np.zeros(len(left), bool)):
+        expected = person._on(rows, mask, "first_key", person._one_typo) > 0
+        got = person._typo_on(rows, mask, "first_key")
+        assert np.array_equal(got, expected)
+    assert person._typo_on(rows, np.ones(len(left), bool), "first_key").sum() > 10
