@@ -24,7 +24,7 @@ from pipeline.link.careers import (
     stage_sides,
 )
 from pipeline.link.kinds import SPEC_KINDS, dates, distance, exact, from_spec, fuzzy, joined
-from pipeline.link.levels import NULL, Comparison, Rows, levelled
+from pipeline.link.levels import NULL, Comparison, Rows, distinct_codes, levelled
 from pipeline.link.person import (
     JOB_LEVELS,
     NAME,
@@ -226,11 +226,12 @@ def _distinct_levels(comparison: Comparison, rows: Rows) -> np.ndarray:
     joint = codes[rows.left]
     joint *= width  # in place: each temporary of millions of pairs is fresh memory
     joint += codes[rows.right]
-    inverse, joint = pd.factorize(joint)
+    inverse, joint = distinct_codes(joint, int(width) * int(width))
     first = np.zeros(width, dtype=np.int64)  # a record of each distinct combination of values
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    a = frame[cols].iloc[first[joint // width]].reset_index(drop=True)
-    b = frame[cols].iloc[first[joint % width]].reset_index(drop=True)
+    shown = frame[cols]
+    a = shown.iloc[first[joint // width]].reset_index(drop=True)
+    b = shown.iloc[first[joint % width]].reset_index(drop=True)
     levels = np.asarray(comparison.compute(a, b))
     return levels[inverse] if len(inverse) else levels
 
