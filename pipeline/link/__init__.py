@@ -125,7 +125,7 @@ def score(
     # an alumni record's may not be): m per group of pairs, as the prior is.
     groups, possible = _groups(frame, levels, unique)
     m, m_groups = estimate_m_groups(
-        levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame
+        levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame, cache=cache
     )
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     counted: dict = {}  # value counts per column, for the second pass below

@@ -27,7 +27,7 @@ from pipeline.link.block import unique_records
 from pipeline.link.block_rules import unique_inverse
 from pipeline.link.compare import compare
 from pipeline.link.em_coded import Coded
-from pipeline.link.levels import NULL, Comparison
+from pipeline.link.levels import NULL, Comparison, Rows
 
 #: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
 #: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so
@@ -249,13 +249,15 @@ def estimate_m_groups(
     sessions: Sequence[tuple[str, int, tuple[str, ...]]] = SESSIONS,
     min_pairs: int = 30,
     frame: pd.DataFrame | None = None,
+    cache: dict | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[int, dict[str, np.ndarray]]]:
     """m per comparison level, pooled and per group of pairs (``groups``: one id per row of
     ``levels``; see ``em_groups``). A group's m for a comparison is the mean over the sessions
     that estimated it for that group (the pooled m where none did): a session where the group
     was too small would lend it the other group's m.
     With ``frame`` (the records ``levels.left``/``right`` point into), a session's pairs are
-    shown to the comparisons that also read its anchor's columns as ``blinded`` does.
+    shown to the comparisons that also read its anchor's columns as ``blinded`` does
+    (``cache``: the per-record work ``compare`` did on ``frame``).
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
@@ -274,7 +276,7 @@ def estimate_m_groups(
         if len(chosen) < min_pairs or not others:
             continue
         if frame is not None:  # once the session is sure to run: blinding costs a compare
-            chosen = blinded(frame, chosen, comparisons, anchor)
+            chosen = blinded(frame, chosen, comparisons, anchor, cache)
         session_groups = None if groups is None else np.asarray(groups)[strong_pairs]
         session_m, by_group, _ = em_groups(chosen, others, u, session_groups)
         estimated |= set(by_group)
@@ -298,12 +300,17 @@ def estimate_m_groups(
 
 
 def blinded(
-    frame: pd.DataFrame, pairs: pd.DataFrame, comparisons: Sequence[Comparison], anchor: str
+    frame: pd.DataFrame,
+    pairs: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    anchor: str,
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """``pairs`` (levels: left, right, one column per comparison) with each comparison that
     also reads the columns of comparison ``anchor`` recomputed as if one record of each pair
     did not carry them: the record of the file that carries them less often (the right one on a
-    tie). ``frame``: the records ``left``/``right`` point into (with ``source_file``).
+    tie). ``frame``: the records ``left``/``right`` point into (with ``source_file``);
+    ``cache``: the per-record work ``compare`` did on it (see ``Rows.taken``).
 
     A session's pairs agree on its anchor, and a comparison that reads the anchor's columns
     sees that agreement: the name level "spelled by an e-mail address or URL" takes every pair
@@ -346,7 +353,9 @@ def blinded(
     for col in hidden:
         rows[col] = rows[col].mask(blind)
     at = pd.DataFrame({"left": np.arange(n), "right": np.arange(n, 2 * n)})
-    redone = compare(rows, at, seeing, {})
+    # the per-record work on the columns not hidden, taken from the run's (``cache``)
+    taken = Rows(frame, left, right, cache).taken(np.r_[left, right], hidden) if cache else {}
+    redone = compare(rows, at, seeing, taken)
     return pairs.assign(**{c.name: redone[c.name].to_numpy() for c in seeing})
 
 

@@ -78,6 +78,12 @@ def distinct_codes(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarra
     return code[values], distinct
 
 
+#: Per-record work on one column (a cache key's first item; its second, the column) that
+#: ``Rows.taken`` hands to a subset of the records: "text" (a ``Text``), "per record" and
+#: "lengths" (an array per record), "token letters" (per distinct value of its ``Text``).
+TAKEN_KINDS = ("text", "per record", "lengths", "token letters")
+
+
 @dataclass(frozen=True)
 class Text:
     """A text column once per run: each record's code into ``values`` (its distinct texts, a
@@ -122,6 +128,28 @@ class Rows:
         if key not in self.cache:
             self.cache[key] = make(self.frame)
         return self.cache[key]
+
+    def taken(self, at: np.ndarray, changed: Sequence[str]) -> dict:
+        """A cache for ``frame.iloc[at]`` with the columns ``changed`` rewritten: this cache's
+        work on one column that is not changed (its ``text``, ``per_record`` values, and what
+        is made from them, keyed by kind and column: ``TAKEN_KINDS``), taken at ``at``; codes
+        keep pointing into the same distinct values. Work reading several columns is left to
+        be made again."""
+        out: dict = {}
+        for key, value in self.cache.items():
+            if not (isinstance(key, tuple) and len(key) >= 2 and key[0] in TAKEN_KINDS):
+                continue
+            if key[1] in changed:
+                continue
+            if isinstance(value, Text):
+                out[key] = Text(
+                    value.codes[at], value.values, value.missing[at], value.empty, value.strings
+                )
+            elif key[0] == "token letters":  # per distinct value: the same values
+                out[key] = value
+            else:  # an array per record
+                out[key] = value[at]
+        return out
 
     def text(self, column: str) -> Text:
         """``column`` as codes per record (see Text), once per run."""

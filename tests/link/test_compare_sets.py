@@ -85,3 +85,28 @@ def test_a_fitted_comparison_is_compared_on_each_set_alone():
         pd.testing.assert_frame_equal(mine, theirs)
     pooled = compare_sets(frame, sets, [plain])
     assert not all(m.equals(t) for m, t in zip(pooled, alone, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("hidden", [("linkedin_slug",), ("email",), ("email", "last_key")])
+def test_work_taken_from_the_whole_frame_gives_a_subset_its_own_levels(frame, seed, hidden):
+    """``Rows.taken``: the levels of pairs of a subset of the records (repeats, another order,
+    some ``hidden`` values masked, as ``em.blinded`` makes it) computed with the whole run's
+    per-record work equal those computed afresh."""
+    from pipeline.link.levels import Rows
+
+    comparisons = comparisons_for(list(frame.columns))
+    cache: dict = {}
+    compare(frame, u_pairs(frame, 2000, seed=seed), comparisons, cache)  # the run's work
+    assert any(isinstance(k, tuple) and k[0] == "text" for k in cache)
+    rng = np.random.default_rng(seed)
+    at = rng.integers(0, len(frame), 300)
+    rows = frame.iloc[at].reset_index(drop=True)
+    blind = rng.random(len(rows)) < 0.5
+    for col in hidden:
+        rows[col] = rows[col].mask(blind)
+    pairs = pd.DataFrame({"left": np.arange(150), "right": np.arange(150, 300)})
+    taken = Rows(frame, at, at, cache).taken(at, hidden)
+    assert taken and not any(k[1] in hidden for k in taken)
+    got = compare(rows, pairs, comparisons, taken)
+    pd.testing.assert_frame_equal(got, compare(rows, pairs, comparisons, {}))
