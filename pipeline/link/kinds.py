@@ -17,15 +17,19 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.errors import SettingsError
-from pipeline.link.levels import NULL, Comparison, blank, pair_codes, same, similarity
+from pipeline.link.levels import NULL, Comparison, Rows, blank, pair_codes, similarity
 
 
 def exact(column: str) -> Comparison:
     """Same / different (URL, email, any identifier)."""
 
-    def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        x, y = a[column].fillna("").astype("str"), b[column].fillna("").astype("str")
-        return np.where(blank(a, b, column), NULL, np.where(same(x, y), 0, 1))
+    def compute(
+        a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
+    ) -> np.ndarray:
+        # on the column's codes, made once per run: no text per pair or per distinct pair
+        rows = Rows.of_pairs(a, b) if rows is None else rows
+        blank = rows.empty(column, rows.left) | rows.empty(column, rows.right)
+        return np.where(blank, NULL, np.where(rows.same(column), 0, 1))
 
     return Comparison(
         column,
@@ -35,6 +39,7 @@ def exact(column: str) -> Comparison:
         (),
         (0.9, 0.1),
         (1e-4, 0.9999),
+        rows=True,
     )
 
 
