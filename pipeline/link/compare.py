@@ -110,6 +110,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         tf=((0, "location"),),  # Toronto is shared by many, Lagos by few
         m_prior=(0.75, 0.25),  # people move; an alumni list's address can be years old
         u_prior=(0.08, 0.92),
+        rows=True,
     ),
     Comparison(
         "career stage",

@@ -374,9 +374,21 @@ def _disjoint(p: str, q: str) -> bool:
     return bool(a and b) and not a & b
 
 
-def city_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def city_level(
+    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
+) -> np.ndarray:
     """The city of two records (the location's text before its first comma): the same, or
-    another; NULL where either has none."""
-    x, y = (per_value(f["location"], _city) for f in (a, b))
-    both = (x != "") & (y != "")
+    another; NULL where either has none. For the pairs ``rows`` (else aligned pair frames
+    ``a`` and ``b``), on a code per record's city made once per run."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+
+    def make(frame: pd.DataFrame) -> tuple[np.ndarray, int]:
+        text = rows.text("location")
+        codes, cities = pd.factorize(_city(text.strings).to_numpy(dtype=object))
+        none = np.flatnonzero(np.asarray(cities, dtype=object) == "")
+        return codes[text.codes], int(none[0]) if len(none) else -1
+
+    city, none = rows.once(("city codes", "location"), make)
+    x, y = city[rows.left], city[rows.right]
+    both = (x != none) & (y != none)
     return np.where(both, np.where(x == y, 0, 1), NULL)
