@@ -203,26 +203,23 @@ def explain(scored: Scored, rows: np.ndarray | None = None, *, names: bool = Fal
     shown = scored.frame[["source_file", "source_row", *(("full_name",) if names else ())]]
     a = shown.iloc[pairs["left"].to_numpy()].reset_index(drop=True)  # not every column's
     b = shown.iloc[pairs["right"].to_numpy()].reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "left_file": a["source_file"],
-            "left_row": a["source_row"],
-            "right_file": b["source_file"],
-            "right_row": b["source_row"],
-            "probability": pairs["probability"].round(4).to_numpy(),
-            "linked": pairs["linked"].to_numpy(),
-        }
-    )
-    if names:
-        out.insert(2, "left_name", a["full_name"])
-        out.insert(5, "right_name", b["full_name"])
+    # every column gathered first, the frame made once: a column set at a time cost more
+    # than the rest of the work on a few hundred pairs
+    names_of = {"left_name": a["full_name"], "right_name": b["full_name"]} if names else {}
+    columns = {"left_file": a["source_file"], "left_row": a["source_row"]}
+    columns |= {k: v for k, v in names_of.items() if k == "left_name"}
+    columns |= {"right_file": b["source_file"], "right_row": b["source_row"]}
+    columns |= {k: v for k, v in names_of.items() if k == "right_name"}
+    columns["probability"] = pairs["probability"].round(4).to_numpy()
+    columns["linked"] = pairs["linked"].to_numpy()
     for c in scored.comparisons:
         level = pairs[c.name].to_numpy()
         labels = np.asarray([*c.levels, ""], dtype=object)
-        out[c.name] = labels[np.where(level == NULL, len(c.levels), level)]
+        columns[c.name] = labels[np.where(level == NULL, len(c.levels), level)]
     for c in scored.comparisons:
-        out[f"{c.name} weight"] = contrib[c.name].round(2).to_numpy()
-    out["prior weight"] = np.round(prior, 2)
+        columns[f"{c.name} weight"] = contrib[c.name].round(2).to_numpy()
+    columns["prior weight"] = np.round(prior, 2)
+    out = pd.DataFrame(columns)
     return out.sort_values("probability", ascending=False, kind="stable", ignore_index=True)
 
 
