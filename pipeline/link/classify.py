@@ -160,6 +160,9 @@ def weights(
     one; at other levels u is the level's average u scaled by f over the mean frequency. f is
     the record's own where only one side carries ``given``, else the larger of the two.
     """
+    # a column set at a time: the frame's blocks stay one per column, whose row sums
+    # (DataFrame.sum(axis=1)) add the columns in order; one block of them all adds otherwise
+    # and moves probabilities in the last bits
     out = pd.DataFrame(index=levels.index)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     tables = {} if tables is None else tables  # value counts per column, shared by the tf levels

@@ -158,16 +158,16 @@ def compare(
     ``pairs`` has positions ``left``/``right`` into ``frame``. ``cache`` keeps per-record work
     between calls on the same frame (the candidates, then the random pairs for u).
     """
-    out = pairs[["left", "right"]].reset_index(drop=True).copy()
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     rows = Rows(frame, left, right, {} if cache is None else cache)
+    out = {"left": left, "right": right}  # the frame copies them
     for comparison in comparisons:
         if comparison.rows:  # codes made once per run, no text taken per pair
             levels = comparison.compute(None, None, rows)
         else:
             levels = _per_distinct_records(comparison, rows)
         out[comparison.name] = np.asarray(levels).astype("int8")
-    return out
+    return pd.DataFrame(out)  # made once: a column set at a time costs more on the sample
 
 
 def compare_sets(
@@ -190,10 +190,10 @@ def compare_sets(
     for pairs in sets:
         part = slice(start, start + len(pairs))
         own = compare(frame, pairs, fitted, cache)
-        levels = own[["left", "right"]]
+        columns = {"left": own["left"].to_numpy(), "right": own["right"].to_numpy()}
         for c in comparisons:
-            levels[c.name] = own[c.name] if c.fitted else joint[c.name].to_numpy()[part]
-        out.append(levels)
+            columns[c.name] = own[c.name].to_numpy() if c.fitted else joint[c.name].to_numpy()[part]
+        out.append(pd.DataFrame(columns))
         start = part.stop
     return out
 
