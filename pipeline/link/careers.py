@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.link.levels import NULL
+from pipeline.link.levels import NULL, Rows
 from pipeline.link.person import same_title  # the job comparison's own test
 
 STAGE_LEVELS = (
@@ -21,7 +21,7 @@ STAGE_LEVELS = (
 _MEASURED = ("grad_year", "history")  # career_years_source values that are facts, not guesses
 
 
-def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def stage(a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None) -> np.ndarray:
     """Career stage: a LinkedIn title's seniority (a wide prior on years of career) against an
     alumni record's graduation year. A "VP Engineering" is rarely the class of 2024, an intern
     rarely the class of 1990: a namesake shows it, an alum with an outdated job does not (the
@@ -30,22 +30,38 @@ def stage(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
 
     Levels by the gap in standard deviations, with its direction: a title junior for the years
     is common (a career change, a plain "Data Engineer" after ten years), a title senior for
-    them rare (a VP two years out of school)."""
-    side_a, side_b = stage_sides(a), stage_sides(b)
-    usable, measured_a = side_a * side_b == 2, side_a == 1
-    ya, yb = (pd.to_numeric(f["career_years"], errors="coerce").to_numpy(float) for f in (a, b))
-    sa, sb = (pd.to_numeric(f["career_years_sd"], errors="coerce").to_numpy(float) for f in (a, b))
+    them rare (a VP two years out of school).
+
+    For the pairs ``rows`` (else aligned pair frames ``a`` and ``b``), each record's side and
+    numbers read once per run."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+    side, years, sd = rows.once(("career stage records",), _stage_records)
+    # only the pairs of one record of each side: most candidates join two alumni records,
+    # where this is NULL (95% at 30,000 x 1,000,000)
+    at = np.flatnonzero(side[rows.left] * side[rows.right] == 2)
+    out = np.full(len(rows.left), NULL, dtype=np.int8)
+    left, right = rows.left[at], rows.right[at]
+    measured_a = side[left] == 1
+    ya, yb, sa, sb = years[left], years[right], sd[left], sd[right]
     # z > 0: the title claims more years than the graduation year gives
     with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(measured_a, yb - ya, ya - yb) / np.sqrt(sa**2 + sb**2)
     level = np.select(
         [np.abs(z) <= 1, (z < 0) & (z >= -2), (z > 0) & (z <= 2), z < 0], [0, 1, 2, 3], 4
     )
-    return np.where(usable & ~np.isnan(z), level, NULL)
+    out[at] = np.where(np.isnan(z), NULL, level)
+    return out
+
+
+def _stage_records(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record, its side in ``stage``, its career years and their standard deviation."""
+    years = pd.to_numeric(frame["career_years"], errors="coerce").to_numpy(float)
+    sd = pd.to_numeric(frame["career_years_sd"], errors="coerce").to_numpy(float)
+    return stage_sides(frame), years, sd
 
 
 def stage_sides(records: pd.DataFrame) -> np.ndarray:
-    """Per record, its side in ``stage`` (see ``Comparison.sides``): 1 where its career years
+    """Per record, its side in ``stage``: 1 where its career years
     are measured (a class year, a history), 2 where guessed from a title, 0 otherwise."""
     # tested as Arrow text: a million records' values as Python strings cost a second
     source = records["career_years_source"].astype("str")
@@ -76,7 +92,9 @@ def _ranks(seniority: pd.Series) -> np.ndarray:
     return ranks[codes] if len(codes) else np.zeros(0)
 
 
-def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def seniority_order(
+    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
+) -> np.ndarray:
     """Where a LinkedIn connection meets another file's record with a different title: is the
     connection's (current) title one step more senior, two or more steps, as senior, or less
     senior than the other's (possibly years old)? Same person: rarely less senior. Equal titles
@@ -86,23 +104,34 @@ def seniority_order(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     Both titles are ranked by what they say alone (``seniority_alone``, when normalize made
     it; else ``seniority``): an alum's class year lifts a plain "Data Analyst" ten years out to
     Senior, while the connection's title has no year to lift it, so the two would not be
-    ranked on one footing."""
-    side_a, side_b = order_sides(a), order_sides(b)
-    usable = side_a * side_b == 2
-    if not usable.any():  # one alumni list deduplicated
-        return np.full(len(a), NULL)
-    rank_a, rank_b = (_ranks(f[_rank_column(f)]) for f in (a, b))
-    gap = np.where(side_a == 1, rank_a - rank_b, rank_b - rank_a)
+    ranked on one footing.
+
+    For the pairs ``rows`` (else aligned pair frames ``a`` and ``b``): each record's side and
+    rank once per run, the titles once per distinct pair of them."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+    side, rank = rows.once(("seniority order records",), _order_records)
+    out = np.full(len(rows.left), NULL, dtype=np.int8)
+    # only the pairs of a connection and another file's record (none when deduplicating one
+    # alumni list)
+    at = np.flatnonzero(side[rows.left] * side[rows.right] == 2)
+    if not len(at):
+        return out
+    left, right = rows.left[at], rows.right[at]
+    rank_a, rank_b = rank[left], rank[right]
+    gap = np.where(side[left] == 1, rank_a - rank_b, rank_b - rank_a)
     level = np.select([gap == 1, gap > 1, gap == 0], [0, 1, 2], default=3)
-    at = np.flatnonzero(usable)  # none when deduplicating one alumni list
-    if len(at):
-        titles_a, titles_b = (f["title_clean"].iloc[at].reset_index(drop=True) for f in (a, b))
-        usable[at] = ~same_title(titles_a, titles_b)
-    return np.where(usable, level, NULL)
+    same = np.asarray(rows.subset(at).on_distinct("title_clean", same_title), dtype=bool)
+    out[at] = np.where(same, NULL, level)
+    return out
+
+
+def _order_records(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per record, its side in ``seniority_order`` and its title's rank (NaN: none)."""
+    return order_sides(frame), _ranks(frame[_rank_column(frame)])
 
 
 def order_sides(records: pd.DataFrame) -> np.ndarray:
-    """Per record, its side in ``seniority_order`` (see ``Comparison.sides``): 1 for a
+    """Per record, its side in ``seniority_order``: 1 for a
     connection whose title has a rank, 2 for another file's record with one, 0 without."""
     connection = (records["source"].astype("str") == "connections").to_numpy(dtype=bool)
     ranked = ~np.isnan(_ranks(records[_rank_column(records)]))

@@ -15,16 +15,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.link.careers import (
-    ORDER_LEVELS,
-    STAGE_LEVELS,
-    order_sides,
-    seniority_order,
-    stage,
-    stage_sides,
-)
+from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
 from pipeline.link.kinds import SPEC_KINDS, dates, distance, exact, from_spec, fuzzy, joined
-from pipeline.link.levels import NULL, Comparison, Rows, distinct_codes, levelled
+from pipeline.link.levels import Comparison, Rows, distinct_codes, levelled
 from pipeline.link.person import (
     JOB_LEVELS,
     NAME,
@@ -118,8 +111,8 @@ COMPARISONS: tuple[Comparison, ...] = (
         STAGE_LEVELS,
         stage,
         m_prior=(0.6, 0.15, 0.1, 0.1, 0.05),
-        sides=stage_sides,
         u_prior=(0.3, 0.15, 0.15, 0.2, 0.2),
+        rows=True,  # NULL unless one record's years are measured, the other's guessed
     ),
     Comparison(
         "seniority order",
@@ -127,7 +120,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         ORDER_LEVELS,
         seniority_order,
         optional=("seniority_alone",),
-        sides=order_sides,
+        rows=True,  # NULL unless a connection meets another file's record, both ranked
         m_prior=(0.5, 0.2, 0.25, 0.05),
         u_prior=(0.2, 0.2, 0.2, 0.4),
     ),
@@ -165,7 +158,7 @@ def compare(
         if comparison.rows:  # codes made once per run, no text taken per pair
             levels = comparison.compute(None, None, rows)
         else:
-            levels = _per_distinct_records(comparison, rows)
+            levels = _distinct_levels(comparison, rows)
         out[comparison.name] = np.asarray(levels).astype("int8")
     return pd.DataFrame(out)  # made once: a column set at a time costs more on the sample
 
@@ -198,26 +191,11 @@ def compare_sets(
     return out
 
 
-def _per_distinct_records(comparison: Comparison, rows: Rows) -> np.ndarray:
+def _distinct_levels(comparison: Comparison, rows: Rows) -> np.ndarray:
     """``comparison.compute`` once per distinct pair of the values it reads, spread back to
     the pairs: pairs repeat records, and many records share a city, a program or a job (200,000
     random pairs for u come from a few thousand records). A comparison's level of a pair depends
-    on the two records' values only, so the levels are the same. A comparison with ``sides``
-    is computed on the pairs of one record of each side only, NULL elsewhere (most candidates
-    join two alumni records, where a career comparison is NULL: 95% at 30,000 x 1,000,000)."""
-    if comparison.sides is None:
-        return _distinct_levels(comparison, rows)
-    sides = comparison.sides
-    side = rows.once(("sides", comparison.name), lambda f: np.asarray(sides(f), np.int8))
-    at = np.flatnonzero(side[rows.left] * side[rows.right] == 2)
-    out = np.full(len(rows.left), NULL, dtype=np.int8)
-    if len(at):
-        out[at] = _distinct_levels(comparison, rows.subset(at))
-    return out
-
-
-def _distinct_levels(comparison: Comparison, rows: Rows) -> np.ndarray:
-    """``comparison.compute`` once per distinct pair of values, spread back to ``rows``."""
+    on the two records' values only, so the levels are the same."""
     frame = rows.frame
     extra = [c for c in comparison.optional if c in frame.columns]
     # only the columns it reads: every column of every comparison would hold gigabytes

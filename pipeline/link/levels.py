@@ -46,9 +46,6 @@ class Comparison:
     optional: tuple[str, ...] = ()  # columns it also reads where the frame has them
     rows: bool = False  # compute(None, None, rows) reads the pairs' Rows, not pair frames:
     # per-record work once per run; called as compute(a, b) (a test's frames) it makes Rows
-    sides: Callable[[pd.DataFrame], np.ndarray] | None = None  # per record 1, 2 or 0: a
-    # pair is NULL unless one record is 1 and the other 2 (a LinkedIn title against a class
-    # year), so compare computes only those pairs; compute must say NULL for the others too
     fitted: bool = False  # a pair's level depends on the other pairs compared with it too
     # (the job comparison's word weights are fitted on the employers of the pairs it is given):
     # ``compare_sets`` compares such a comparison on each set of pairs alone
