@@ -348,7 +348,10 @@ def blinded(
     blind_left = share[files[left]] < share[files[right]]
     # each pair's two records as rows of their own (a record may be blinded in one pair only)
     n = len(pairs)
-    rows = frame.iloc[np.r_[left, right]].reset_index(drop=True)
+    # the columns the comparisons shown them read (``Comparison.columns`` and ``optional``),
+    # not every column of the records
+    read = dict.fromkeys(c for s in seeing for c in (*s.columns, *s.optional) if c in frame)
+    rows = frame[list(read)].iloc[np.r_[left, right]].reset_index(drop=True)
     blind = np.r_[blind_left, ~blind_left]
     for col in hidden:
         rows[col] = rows[col].mask(blind)
