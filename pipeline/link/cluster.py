@@ -181,23 +181,31 @@ def clusters(
 
 def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     """A stable id per cluster: its LinkedIn slug when any record has one, else the alumni
-    record id, else a hash of the name key, grad year and company key of its first record."""
-    slug = frame["linkedin_slug"].where(frame["linkedin_slug"] != "")
+    record id, else a hash of the name key, grad year and company key of its first record.
+    The first record (in frame order) with a slug, or with an alumni record id, is found per
+    cluster in numpy, not by grouping text columns."""
+    clusters, label = np.unique(np.asarray(labels), return_inverse=True)
+    n, k = len(frame), len(clusters)
+    slug = frame["linkedin_slug"]
     ext = frame.get("alumni_record", pd.Series("", index=frame.index)).fillna("").astype("str")
-    ext = ("alumni:" + ext).where(ext != "")
-    by = pd.DataFrame(
-        {
-            "label": labels,
-            "slug": slug.to_numpy(),
-            "ext": ext.to_numpy(),
-            "at": np.arange(len(frame)),
-        }
-    )
-    first = by.groupby("label")[["slug", "ext", "at"]].first()
-    ids = first["slug"].fillna(first["ext"]).astype(object)
+
+    def first_with(present: np.ndarray) -> np.ndarray:
+        """Per cluster, its first record where ``present`` holds (n: none)."""
+        first = np.full(k, n, dtype=np.int64)
+        at = np.flatnonzero(present)
+        np.minimum.at(first, label[at], at)
+        return first
+
+    by_slug = first_with((slug.notna() & (slug != "")).to_numpy(dtype=bool))
+    by_ext = first_with((ext != "").to_numpy(dtype=bool))
+    ids = np.full(k, None, dtype=object)
+    has = by_slug < n
+    ids[has] = slug.to_numpy(dtype=object)[by_slug[has]]
+    use = ~has & (by_ext < n)
+    ids[use] = ("alumni:" + ext).to_numpy(dtype=object)[by_ext[use]]
     # the hash only for the clusters that need it (its first record's), not for every record
-    need = ids.isna().to_numpy()
-    at = first["at"].to_numpy()[need]
+    need = ~has & ~use
+    at = first_with(np.ones(n, dtype=bool))[need]
     names = frame["name_key"].to_numpy(dtype=object)[at]
     years = frame["grad_year"].astype("str").to_numpy(dtype=object)[at]
     companies = frame["company_key"].to_numpy(dtype=object)[at]
@@ -205,4 +213,4 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
         "p-" + hashlib.sha1(f"{k}|{y}|{c}".encode()).hexdigest()[:12]
         for k, y, c in zip(names, years, companies, strict=True)
     ]
-    return pd.Series(ids.reindex(labels).to_numpy(), index=frame.index, dtype="str")
+    return pd.Series(ids[label], index=frame.index, dtype="str")
