@@ -94,6 +94,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         u_prior=(0.1, 0.05, 0.03, 0.82),
         fixed=(3,),
         optional=("degree",),
+        rows=True,
     ),
     Comparison(
         "city",

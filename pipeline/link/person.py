@@ -6,15 +6,13 @@ and returns one level per pair, or, for the name, one mask per level (``levels.l
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import OSA
 from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.link.addresses import address_names, spelled
-from pipeline.link.levels import NULL, Level, Rows, blank, pair_codes, similarity
+from pipeline.link.levels import NULL, Level, Rows, distinct_codes, pair_codes, similarity
 from pipeline.link.token_letters import may_reach, token_letters
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
@@ -42,18 +40,6 @@ NAME = (
     Level("different", m=0.035, u=0.99467),
 )  # fmt: skip
 NAME_LEVELS = tuple(level.label for level in NAME)
-
-
-def per_value(values: pd.Series, text: Callable[[pd.Series], pd.Series]) -> np.ndarray:
-    """``text`` (string work on a Series) run on the distinct values of ``values`` only and
-    spread back to every row. A pair frame repeats each record thousands of times (200,000
-    random pairs of 1,800 records for u), so string work per pair would repeat as often.
-
-    >>> per_value(pd.Series(["Oslo, NO", None, "Oslo, NO"]), lambda s: s.str.split(",").str[0])
-    array(['Oslo', '', 'Oslo'], dtype=object)
-    """
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    return text(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)[codes]
 
 
 def _has_unknown(names: pd.Series) -> pd.Series:
@@ -344,28 +330,57 @@ PROGRAM_LEVELS = (
 )
 
 
-def program_level(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+def program_level(
+    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
+) -> np.ndarray:
     """Program (major) of two records: the same, one of a double major's ("Statistics;
     Computer Science" against "Statistics"), the same program under degrees that share none
     (a BMath and an MMath in Computer Science: two people of one class, or a record made at
     each degree), or another program; NULL where either has none. The degree (optional column
     ``degree``) only splits the same or overlapping programs, and only where both records
-    name one: "BMath; PhD" against "PhD" shares a degree."""
-    x, y = (per_value(f["major"], _folded) for f in (a, b))
+    name one: "BMath; PhD" against "PhD" shares a degree.
+
+    For the pairs ``rows`` (else aligned pair frames ``a`` and ``b``): each record's folded
+    program and degree coded once per run, the text tests once per distinct pair of them."""
+    rows = Rows.of_pairs(a, b) if rows is None else rows
+    left, right = rows.left, rows.right
+    major, majors = _folded_codes(rows, "major")
+    x, y = major[left], major[right]
     same = x == y
-    overlap = similarity(pd.Series(x, dtype="str"), pd.Series(y, dtype="str"), token_set_ratio)
-    overlap = overlap >= 0.95
-    other_degree = np.zeros(len(x), dtype=bool)
-    if "degree" in a.columns and "degree" in b.columns:
-        dx, dy = (per_value(f["degree"], _folded) for f in (a, b))
-        # once per distinct pair of degree texts: a few dozen degrees, many pairs
-        inverse, ux, uy = pair_codes(pd.Series(dx, dtype="str"), pd.Series(dy, dtype="str"))
-        disjoint = np.fromiter(
-            (_disjoint(p, q) for p, q in zip(ux, uy, strict=True)), bool, len(ux)
-        )
-        other_degree = disjoint[inverse] if len(inverse) else other_degree
+    overlap = _per_code_pair(x, y, majors, _token_set) >= 0.95
+    other_degree = np.zeros(len(left), dtype=bool)
+    if "degree" in rows.frame.columns:
+        degree, degrees = _folded_codes(rows, "degree")
+        # a few dozen degrees, many pairs
+        other_degree = _per_code_pair(degree[left], degree[right], degrees, _disjoint_lists)
     level = np.select([(same | overlap) & other_degree, same, overlap], [2, 0, 1], default=3)
-    return np.where(blank(a, b, "major"), NULL, level)
+    blank = rows.empty("major", left) | rows.empty("major", right)
+    return np.where(blank, NULL, level)
+
+
+def _folded_codes(rows: Rows, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per record, a code of its ``column`` folded (lower case, stripped; missing as ""), and
+    the folded texts the codes point into; once per run."""
+
+    def make(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        text = rows.text(column)
+        codes, folded = pd.factorize(_folded(text.strings).to_numpy(dtype=object))
+        return codes[text.codes], np.asarray(folded, dtype=object)
+
+    return rows.once(("folded", column), make)
+
+
+def _per_code_pair(x: np.ndarray, y: np.ndarray, values: np.ndarray, test) -> np.ndarray:
+    """``test(p, q)`` (aligned Series of text -> one answer per pair) once per distinct pair of
+    the codes ``x`` and ``y`` (into ``values``), spread back to the pairs."""
+    width = max(len(values), 1)
+    inverse, joint = distinct_codes(x.astype(np.int64) * width + y, width * width)
+    p, q = (pd.Series(values[i], dtype="str") for i in (joint // width, joint % width))
+    return np.asarray(test(p, q))[inverse]
+
+
+def _disjoint_lists(p: pd.Series, q: pd.Series) -> np.ndarray:
+    return np.fromiter((_disjoint(a, b) for a, b in zip(p, q, strict=True)), bool, len(p))
 
 
 def _disjoint(p: str, q: str) -> bool:
