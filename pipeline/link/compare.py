@@ -164,6 +164,13 @@ def compare(
     return pd.DataFrame(out)  # made once: a column set at a time costs more on the sample
 
 
+#: Up to this many pairs in all, ``compare_sets`` compares its sets in one call; past it, each
+#: set alone: the fixed costs one call saves are nothing beside the pairs' own work there, and
+#: one call holds every set's temporaries at once (the real size's 1.5 million candidates and
+#: 200,000 random pairs: +0.1 GiB at the peak).
+TOGETHER_PAIRS = 500_000
+
+
 def compare_sets(
     frame: pd.DataFrame,
     sets: Sequence[pd.DataFrame],
@@ -174,8 +181,11 @@ def compare_sets(
     the same levels from one call over all their pairs: each call pays a fixed cost per
     comparison (codes, Series, a scorer's start) that outweighs a few thousand pairs' work
     (0.05 s of the sample's 0.5 s of link). A ``fitted`` comparison, whose levels depend on
-    the set of pairs, is compared on each set alone."""
+    the set of pairs, is compared on each set alone; so is every comparison past
+    TOGETHER_PAIRS pairs."""
     cache = {} if cache is None else cache
+    if sum(len(pairs) for pairs in sets) > TOGETHER_PAIRS:
+        return [compare(frame, pairs, comparisons, cache) for pairs in sets]
     whole = [c for c in comparisons if not c.fitted]
     fitted = [c for c in comparisons if c.fitted]
     together = pd.concat([s[["left", "right"]] for s in sets], ignore_index=True)

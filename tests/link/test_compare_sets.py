@@ -2,6 +2,7 @@
 the levels ``compare`` gives it alone, a ``fitted`` comparison included."""
 
 import importlib.util
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def _alone(frame: pd.DataFrame, sets, comparisons) -> list[pd.DataFrame]:
     return [compare(frame, pairs, comparisons, {}) for pairs in sets]
 
 
-def test_each_set_gets_the_levels_it_gets_alone(frame):
+@pytest.mark.parametrize("together", [True, False])  # one call, or each set alone
+def test_each_set_gets_the_levels_it_gets_alone(frame, together, monkeypatch):
+    if not together:  # the module, not the function pipeline.link exports under its name
+        monkeypatch.setattr(sys.modules["pipeline.link.compare"], "TOGETHER_PAIRS", 0)
     candidates = candidate_pairs(frame, RULES, ("connections",)).pairs
     randomly = u_pairs(frame, 3000, seed=2)
     comparisons = comparisons_for(list(frame.columns))
