@@ -349,6 +349,16 @@ def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) ->
     missing (nor "" for text), records taken by the rank of their source in ``order``, then by
     source_row; missing where the cluster has none. Found as positions in numpy, one take per
     column: grouping the text of every column cost seconds."""
+    clusters, out = _first_values(frame, labels, columns, order)
+    return pd.DataFrame(out, index=clusters)
+
+
+def _first_values(
+    frame: pd.DataFrame, labels: np.ndarray, columns, order, text_fill: str | None = None
+) -> tuple[pd.Index, dict[str, pd.Series]]:
+    """``_first_non_empty`` as the clusters and a Series per column, for a caller that makes
+    one frame of several such (``text_fill``: what a text column shows where its cluster has
+    no value; None: missing)."""
     # the rank of each record's source looked up per distinct source
     codes, sources = pd.factorize(frame["source"].astype("str"), use_na_sentinel=False)
     ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
@@ -370,26 +380,26 @@ def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) ->
         found = first < n
         taken = by[np.where(found, first, 0)]
         if text:  # missing where the cluster has none, in the take itself
-            chosen = values.array.take(np.where(found, taken, -1), allow_fill=True)
+            chosen = values.array.take(
+                np.where(found, taken, -1), allow_fill=True, fill_value=text_fill
+            )
             out[col] = pd.Series(chosen, index=clusters)
             continue
         taken = values.take(taken).set_axis(clusters)
         out[col] = taken if found.all() else taken.where(found)
-    return pd.DataFrame(out, index=clusters)
+    return clusters, out
 
 
 def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
-    jobs = _first_non_empty(frame, labels, _JOB_COLUMNS, _JOB_FIRST)
-    schools = _first_non_empty(frame, labels, _SCHOOL_COLUMNS, _SCHOOL_FIRST)
+    # every column of the prospects made into one frame at once (a column inserted at a time
+    # costs more than its work); text with no value in a cluster is "" already, as below
+    _, jobs = _first_values(frame, labels, _JOB_COLUMNS, _JOB_FIRST, "")
+    clusters, schools = _first_values(frame, labels, _SCHOOL_COLUMNS, _SCHOOL_FIRST, "")
     grouped = frame.groupby(labels)
-    out = pd.concat([jobs, schools], axis=1)
-    out["prospect_id"] = grouped["prospect_id"].first()
     source = frame["source"]
-    out["is_connection"] = (source == "connections").groupby(labels).any()
-    out["is_alum"] = (source == "alumni").groupby(labels).any()
     # only the clusters of several records need a join, done by Arrow: record ids in frame
     # order within a cluster, "|" between them
-    out["record_ids"] = grouped["record_id"].first().astype("str")
+    record_ids = grouped["record_id"].first().astype("str")
     several = np.flatnonzero((np.bincount(labels) > 1)[labels])
     if len(several):
         import pyarrow as pa
@@ -402,8 +412,19 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
         ids = pa.array(frame["record_id"].astype("str").to_numpy(dtype=object)[members])
         lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
         joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
-        out.loc[cluster, "record_ids"] = joined
-    out["match_confidence"] = conf[out.index.to_numpy()]
+        record_ids.loc[cluster] = joined
+    out = pd.DataFrame(
+        {
+            **jobs,
+            **schools,
+            "prospect_id": grouped["prospect_id"].first(),
+            "is_connection": (source == "connections").groupby(labels).any(),
+            "is_alum": (source == "alumni").groupby(labels).any(),
+            "record_ids": record_ids,
+            "match_confidence": pd.Series(conf[clusters.to_numpy()], index=clusters),
+        },
+        index=clusters,
+    )
     for col in out.columns:
         values = out[col]
         if values.dtype == "str":  # already text: only the missing need filling

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link import _first_non_empty
+from pipeline.link import _first_non_empty, _first_values
 
 
 def _by_grouping(frame, labels, columns, order):
@@ -58,3 +58,27 @@ def test_no_records():
     ).astype({"name": "str"})
     got = _first_non_empty(frame, np.zeros(0, int), ("name",), ("alumni",))
     assert len(got) == 0 and list(got.columns) == ["name"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_text_fill_fills_only_text_clusters_without_a_value(seed):
+    """``_first_values(..., text_fill="")``: the grouped values, "" where a text column's
+    cluster has none, other columns still missing there."""
+    rng = np.random.default_rng(seed)
+    n = 200
+    frame = pd.DataFrame(
+        {
+            "source": rng.choice(["alumni", "connections"], n),
+            "source_row": rng.integers(0, 40, n),
+            "email": pd.Series(np.where(rng.random(n) < 0.7, None, "a@b.c"), dtype="str"),
+            "score": np.where(rng.random(n) < 0.7, np.nan, rng.random(n)),
+        }
+    )
+    labels = rng.integers(0, 80, n)
+    order = ("connections", "alumni")
+    clusters, got = _first_values(frame, labels, ("email", "score"), order, "")
+    expected = _by_grouping(frame, labels, ("email", "score"), order)
+    assert clusters.equals(expected.index)
+    pd.testing.assert_series_equal(got["email"], expected["email"].fillna(""), check_names=False)
+    pd.testing.assert_series_equal(got["score"], expected["score"], check_names=False)
+    assert (got["email"] == "").any() and got["score"].isna().any()
