@@ -66,10 +66,23 @@ def _choose_dialect(
     """
     best = (float("-inf"), ",", False)
     best_key: tuple[float, ...] = (float("-inf"),)
+    absent_seen = False
     for order, delimiter in enumerate(DELIMITERS):
+        # Delimiters the head never holds all split it alike, one cell a line: only the first of
+        # them can win (the others tie with it and lose on order), so only it is scored.
+        if delimiter not in head:
+            if absent_seen:
+                continue
+            absent_seen = True
         records = _head_records(head, delimiter, max_scan + 50)
         for wrapped in (False, True):
-            rows = [_unwrap(r, delimiter) or r for r in records] if wrapped else records
+            if wrapped:
+                unwrapped = [_unwrap(r, delimiter) for r in records]
+                if not any(unwrapped):
+                    continue  # the same rows as not wrapped, which win the tie
+                rows = [u or r for u, r in zip(unwrapped, records, strict=True)]
+            else:
+                rows = records
             i = find_header(rows[:max_scan], score_header, float("-inf"))
             if i is None:
                 continue

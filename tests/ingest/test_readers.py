@@ -214,6 +214,52 @@ def test_delimiter_tie_broken_by_field_count_consistency() -> None:
     assert cells(table) == [["Ada", "u1", "Acme"], ["Bo", "u2", "Initech"]]
 
 
+def every_dialect(head: str, max_scan: int = 60) -> tuple[float, str, bool]:
+    """_choose_dialect's answer the long way: every delimiter, wrapped and not, all scored."""
+    best, best_key = (float("-inf"), ",", False), (float("-inf"),)
+    for order, delimiter in enumerate(delimited.DELIMITERS):
+        records = delimited._head_records(head, delimiter, max_scan + 50)
+        for wrapped in (False, True):
+            rows = [delimited._unwrap(r, delimiter) or r for r in records] if wrapped else records
+            i = find_header(rows[:max_scan], score, float("-inf"))
+            if i is None:
+                continue
+            after = rows[i + 1 :]
+            consistency = sum(len(r) == len(rows[i]) for r in after) / max(len(after), 1)
+            key = (score(clean_header(rows[i])), consistency, -order, -wrapped)
+            if key > best_key:
+                best, best_key = (key[0], delimiter, wrapped), key
+    return best
+
+
+HEADS = st.sampled_from(
+    ["Name", "Class", "URL", "x", "Ada", "é", " ", ",", ";", "\t", "|", '"', "\n", "\r\n", "\r"]
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HEADS, max_size=40).map("".join))
+def test_choose_dialect_skips_only_dialects_that_cannot_win(head: str) -> None:
+    # Delimiters absent from the head, and wrapped rows where none is wrapped, are not scored.
+    assert delimited._choose_dialect(head, score, 60) == every_dialect(head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "",
+        "Name",
+        "Name\nAda\n",
+        f"{HEADER}\n{ROW}\n",
+        '"Name,Class"\n"Ada,2019"\n',  # wrapped whole in quotes
+        "Notes:\nName;Class|URL\tCompany\nAda;1|u\tAcme\n",
+        "Zoé Ng\nÅsa\n",
+    ],
+)
+def test_choose_dialect_cases(head: str) -> None:
+    assert delimited._choose_dialect(head, score, 60) == every_dialect(head)
+
+
 def test_blank_lines_are_not_rows_but_delimiter_only_lines_are() -> None:
     data = f"{HEADER}\n\n{ROW}\n   \n,,,,,,\n\n{ROW}\n\n".encode()
     table = read(data)
