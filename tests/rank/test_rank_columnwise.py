@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -185,6 +186,10 @@ def test_take_rows_is_frame_take(texts: list[str | None], rows: int, rng) -> Non
     positions = np.array([rng.randrange(rows) for _ in range(rng.randrange(2 * rows + 1))]
                          if rows else [], dtype=np.intp)  # fmt: skip
     taken = take_rows(frame, positions)
+    pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
+    with pytest.MonkeyPatch.context() as patch:  # column by column, as from _SAMPLE rows up
+        patch.setattr(arrow_text, "_SAMPLE", 1)
+        taken = take_rows(frame, positions)
     pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
 
 
