@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.normalize.companies import check_aliases, company_keys, employer_kinds
-from pipeline.normalize.levels import LEVEL_COLUMNS, employer_levels
+from pipeline.normalize.levels import LEVEL_COLUMNS, employer_kinds_of, estimate_levels
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
 from pipeline.normalize.stage import career_stage, last_degree_years
@@ -84,12 +84,14 @@ def normalize(
     # dated history only (career_stage before the level is known), never from the title.
     measured = career_stage(out.assign(seniority=UNKNOWN), today)
     studying = last_degree_years(out, today)  # a class year still to come: a student now
-    levels = employer_levels(out.assign(**measured, last_degree_years=studying), titles)
+    kinds = employer_kinds_of(out)  # the employers' kinds, the same for both estimates below
+    levels = estimate_levels(out.assign(**measured, last_degree_years=studying), titles, kinds)
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
     # The level the title says with the years unread: link compares a LinkedIn title with an
     # alumni list's older one on this footing (the class year would lift only the alum's side).
-    out["seniority_alone"] = employer_levels(out.assign(career_years=np.nan), titles)["seniority"]
+    alone = estimate_levels(out.assign(career_years=np.nan), titles, kinds)
+    out["seniority_alone"] = alone["seniority"]
     out = pd.concat([out, career_stage(out, today)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 
