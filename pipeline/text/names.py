@@ -76,6 +76,12 @@ def fold_name(text: str) -> str:
     return " ".join(_NON_KEY.sub(" ", ascii_text).split())
 
 
+def _fold_word(text: str) -> str:
+    """``fold_name(text)``, for a word of ASCII letters its lower case without the call (the
+    package's nicknames are such words but for three, and their 3,800 folds cost 4 ms a run)."""
+    return text.lower() if text.isascii() and text.isalpha() else fold_name(text)
+
+
 def plain_words(values: np.ndarray) -> np.ndarray:
     """True where a value is one word of ASCII letters only ("Smith", not "O'Brien", "Lee Jr"
     or "Zoë"): the name most rows hold, which every cleaner and key leaves as it is, but for
@@ -100,7 +106,7 @@ def nicknamer() -> NickNamer:
     """One NickNamer per process: the package table plus data/extra_nicknames.csv, keyed like us."""
     lookup: dict[str, set[str]] = {}
     for canonical, nicks in NickNamer.default_lookup().items():
-        lookup.setdefault(fold_name(canonical), set()).update(fold_name(n) for n in nicks)
+        lookup.setdefault(_fold_word(canonical), set()).update(map(_fold_word, nicks))
     with (_DATA / "extra_nicknames.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             lookup.setdefault(fold_name(row["canonical"]), set()).add(fold_name(row["nickname"]))
