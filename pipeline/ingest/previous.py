@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from defusedxml import ElementTree
 
 from pipeline.errors import InputError
 from pipeline.ingest import clean
@@ -86,6 +85,8 @@ def _present(value: object) -> bool:
 
 def _relations(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, target) of a sheet."""
+    from defusedxml import ElementTree  # here: only a previous workbook is read with it (3 ms)
+
     folder, name = posixpath.split(sheet_path)
     try:
         rels = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
@@ -99,6 +100,8 @@ def _hyperlinks(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
     targets = {k: t for k, (_, t) in _relations(archive, sheet_path).items()}
     if not targets:
         return {}
+    from defusedxml import ElementTree
+
     links: dict[str, str] = {}
     with archive.open(sheet_path) as source:
         for _event, element in ElementTree.iterparse(source):
@@ -112,6 +115,8 @@ def _hyperlinks(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
 def _comments(archive: zipfile.ZipFile, sheet_path: str) -> dict[str, str]:
     """Cell reference -> the text of the user's cell comment (our own header notes, written by
     "prospects", are left out: the next workbook writes them afresh)."""
+    from defusedxml import ElementTree
+
     folder = posixpath.dirname(sheet_path)
     found: dict[str, str] = {}
     for kind, target in _relations(archive, sheet_path).values():

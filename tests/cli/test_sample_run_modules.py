@@ -1,7 +1,7 @@
 """The sample's whole run (read, rank, write the workbook and the history) imports none of the
-libraries only some inputs need (issue 18: start-up): nameparser (a one-cell name column),
-lxml (only reading a previous workbook could load it), charset-normalizer (a file that is not
-UTF-8), SciPy and sparse_dot_topn (link's nearest names on many keys: pipeline.text.csr does
+libraries only some inputs need (issue 18: start-up): nameparser (a one-cell name column), lxml
+and defusedxml (only reading a previous workbook loads them), charset-normalizer (a file that is
+not UTF-8), SciPy and sparse_dot_topn (link's nearest names on many keys: pipeline.text.csr does
 the sample's products; SciPy's array-API layer alone imports numpy.f2py, numpy.testing and
 charset-normalizer, and sparse_dot_topn psutil) and scikit-learn (labelled pairs). Each still
 loads, and works, when its input comes."""
@@ -13,7 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-LAZY = ("nameparser", "charset_normalizer", "lxml", "scipy", "sparse_dot_topn", "psutil", "sklearn")
+LAZY = (
+    "nameparser",
+    "charset_normalizer",
+    "lxml",
+    "defusedxml",
+    "scipy",
+    "sparse_dot_topn",
+    "psutil",
+    "sklearn",
+)
 
 
 def _loaded_after(code: str) -> list[str]:

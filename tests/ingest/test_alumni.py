@@ -1,3 +1,4 @@
+import re
 import zipfile
 
 import pandas as pd
@@ -6,6 +7,7 @@ import pytest
 from pipeline.errors import InputError, SettingsError
 from pipeline.ingest.alumni import map_columns, parse_class_years, read_alumni
 from pipeline.ingest.alumni_fields import header_scorer, person_names, split_cjk
+from pipeline.ingest.alumni_names import _has_hangul, _has_kana
 from pipeline.ingest.clean import linkedin_slug
 from pipeline.run import SAMPLE_ALUMNI
 
@@ -144,6 +146,15 @@ def test_separate_columns_preferred_and_middle_names():
 )  # fmt: skip
 def test_split_cjk(name, given, family):
     assert split_cjk(name) == (given, family)
+
+
+@pytest.mark.parametrize(
+    "name", ["", "a", "さ", "サ", "\u3040", "\u30ff", "\u303f", "\u3100", "김민준", "\uac00",
+             "\ud7af", "\ud7b0", "\uabff", "王小明", "Zoë", "김a", "王さ"],
+)  # fmt: skip
+def test_kana_and_hangul_as_the_regexes_said(name):
+    assert _has_kana(name) == bool(re.search(r"[\u3040-\u30ff]", name))
+    assert _has_hangul(name) == bool(re.search(r"[\uac00-\ud7af]", name))
 
 
 @pytest.mark.parametrize(
