@@ -75,7 +75,9 @@ def distinct_rows(
     """
     key: np.ndarray | None = None
     for column in columns:
-        values = column if isinstance(column, pd.Series) else pd.Series(column)
+        # A NumPy array is factorized as it is: the same codes as in a Series, without making
+        # one (an object array of text would first be inferred as, and copied into, Arrow text).
+        values = column if isinstance(column, pd.Series | np.ndarray) else pd.Series(column)
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
         codes = codes.astype(np.int64)
         # Numbered again after each column, the combined key stays below rows x uniques.

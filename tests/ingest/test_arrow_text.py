@@ -72,3 +72,39 @@ def test_distinct_rows_numbers_each_combination_in_order_of_first_appearance(row
     seen = list(dict.fromkeys(keys))
     assert codes.tolist() == [seen.index(k) for k in keys]
     assert first.tolist() == [keys.index(k) for k in seen]
+
+
+def _distinct_rows_through_series(*columns):
+    """distinct_rows as it was: every column made a Series first (the oracle)."""
+    key = None
+    for column in columns:
+        values = column if isinstance(column, pd.Series) else pd.Series(column)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes = codes.astype(np.int64)
+        key = codes if key is None else pd.factorize(key * len(uniques) + codes)[0]
+    if key is None:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    seen = np.maximum.accumulate(np.concatenate([[-1], key[:-1]])) if len(key) else key
+    return key.astype(np.intp), np.flatnonzero(key > seen)
+
+
+CELLS = st.sampled_from(["a", "", "Zürich", "東京", None, float("nan"), pd.NA, 1, 1.0, True, -0.0])
+NUMBERS = st.sampled_from([0.0, -0.0, 1.5, np.nan, np.inf, 7.0])
+
+
+@given(st.lists(st.tuples(CELLS, CELLS, NUMBERS, st.booleans()), max_size=25))
+@settings(max_examples=200, deadline=None)
+def test_distinct_rows_of_arrays_as_of_series(rows) -> None:
+    n = len(rows)
+    objects = [np.empty(n, dtype=object) for _ in range(2)]
+    for j in range(2):
+        objects[j][:] = [r[j] for r in rows]
+    numbers = np.array([r[2] for r in rows], dtype=float)
+    flags = np.array([r[3] for r in rows], dtype=bool)
+    text = pd.Series([r[0] if isinstance(r[0], str) else None for r in rows], dtype="str")
+    cases = [(objects[0],), (objects[0], objects[1]), (numbers, flags), (text, objects[1]),
+             (flags, numbers, objects[1], text), ([r[2] for r in rows], objects[0])]  # fmt: skip
+    for columns in cases:
+        got, want = distinct_rows(*columns), _distinct_rows_through_series(*columns)
+        assert got[0].tolist() == want[0].tolist()
+        assert got[1].tolist() == want[1].tolist()
