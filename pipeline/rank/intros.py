@@ -13,6 +13,8 @@ MAX_INTROS = 3
 
 
 def _text(series: pd.Series) -> pd.Series:
+    if series.dtype == "str":  # already text: Arrow fills the gaps (no round trip via objects)
+        return series.fillna("")
     return series.astype("object").where(series.notna(), "").astype("str")
 
 
@@ -23,7 +25,11 @@ def introducers(
     employers named in their headline (past_companies, "|"-joined). Columns company_key,
     prospect_id, label ("Name (Company)" or "Name (formerly Company)"), current, is_alum,
     career_years."""
-    conn = prospects[prospects["is_connection"].astype(bool)]
+    # The few columns read here, then the connections' rows: not every column of a wide frame.
+    used = ["prospect_id", "full_name", "company", "company_clean", "company_key"]
+    used += ["past_companies", "is_alum", "career_years"]
+    wanted = [c for c in used if c in prospects.columns]
+    conn = prospects[wanted][prospects["is_connection"].astype(bool).to_numpy()]
     name = _text(conn["full_name"])
     current = pd.DataFrame(
         {

@@ -155,6 +155,65 @@ def test_intro_paths_looked_up_per_employer_keep_the_rows_index_and_blanks() -> 
     assert out.dtype == "str" and out.name == "company_key"
 
 
+def _old_introducers(prospects: pd.DataFrame, company_aliases=None) -> pd.DataFrame:
+    """introducers as it was: the whole frame filtered, every column made text via objects."""
+    from pipeline.normalize.companies import company_keys
+
+    conn = prospects[prospects["is_connection"].astype(bool)]
+    name = _text(conn["full_name"])
+    current = pd.DataFrame(
+        {
+            "company_key": _text(conn["company_key"]),
+            "prospect_id": conn["prospect_id"],
+            "label": name + " (" + _text(conn.get("company_clean", conn["company"])) + ")",
+            "current": True,
+        }
+    )
+    past_names = _text(conn["past_companies"]) if "past_companies" in conn else name.iloc[:0]
+    exploded = past_names.str.split("|").explode().str.strip()
+    exploded = exploded[exploded.fillna("") != ""].astype("str")
+    keys = company_keys(exploded, company_aliases or {})["company_key"]
+    past = pd.DataFrame(
+        {
+            "company_key": keys,
+            "prospect_id": conn.loc[exploded.index, "prospect_id"],
+            "label": name.loc[exploded.index] + " (formerly " + exploded + ")",
+            "current": False,
+        }
+    )
+    ties = pd.concat([current, past], ignore_index=True)
+    ties = ties[ties["company_key"] != ""]
+    about = conn.set_index("prospect_id")[["is_alum", "career_years"]]
+    ties = ties.join(about, on="prospect_id")
+    return ties.drop_duplicates(["company_key", "prospect_id"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("text", ["str", "object"])
+@pytest.mark.parametrize("drop", [(), ("company_clean",), ("past_companies",)])
+def test_introducers_as_from_the_whole_frame(text: str, drop: tuple[str, ...]) -> None:
+    from pipeline.rank.intros import introducers
+
+    p = pd.DataFrame(
+        {
+            "prospect_id": ["a", "b", "c", "d", "e", "f"],
+            "full_name": ["Al Li", None, "Zoë Ng", "Di Ho", "東京 太郎", "Al Li"],
+            "company": ["Acme", "Acme", None, "Zeta", "", "Acme"],
+            "company_clean": ["Acme", "Acme", None, "Zeta", "", "Acme"],
+            "company_key": ["acme", "acme", None, "zeta", "", "acme"],
+            "past_companies": ["Google|IBM", "", None, "Acme Corp| ", "RBC", "Google"],
+            "is_connection": [True, True, False, True, True, True],
+            "is_alum": [False, True, False, True, False, False],
+            "career_years": [3.0, np.nan, 1.0, 7.5, 2.0, 3.0],
+            "other": ["x"] * 6,  # a column introducers never reads
+        },
+        index=[10, 11, 12, 13, 14, 15],
+    ).drop(columns=list(drop))
+    texts = [c for c in p.columns if c not in ("is_connection", "is_alum", "career_years")]
+    p = p.astype({c: text for c in texts})
+    got = introducers(p, {"Acme Corp": "acme"})
+    pd.testing.assert_frame_equal(got, _old_introducers(p, {"Acme Corp": "acme"}), check_exact=True)
+
+
 def _wide(texts: list[str | None], rows: int) -> pd.DataFrame:
     """A frame of every kind of column the Ranked frame has, ``rows`` long, from ``texts``."""
     n = len(texts)
