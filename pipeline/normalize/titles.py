@@ -17,7 +17,7 @@ import csv
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import NamedTuple
 
@@ -250,6 +250,11 @@ def _shipped_rules() -> _RuleSet:
 def _all_rules(extra_rules: Sequence[Rule]) -> _RuleSet:
     if not extra_rules:
         return _shipped_rules()
+    return _with_shipped(tuple(extra_rules))
+
+
+@lru_cache(maxsize=64)
+def _with_shipped(extra_rules: tuple[Rule, ...]) -> _RuleSet:
     return _RuleSet.of(_compile_rules(extra_rules) + _shipped_rules().rules)
 
 
@@ -284,6 +289,21 @@ CLASSIFIED = (
 )
 
 
+@lru_cache(maxsize=1 << 18)
+def _levels_of_clean(clean: str, extra: tuple[Rule, ...]) -> tuple[str, str, str]:
+    """(seniority, rule, role family) of an expanded title: "Sr. PM" and "Senior PM" once."""
+    return (*_seniority_of(clean, _all_rules(extra)), _family_of(clean))
+
+
+@lru_cache(maxsize=1 << 18)
+def _classified(value: str, extra: tuple[Rule, ...]) -> tuple[str, str, str, str, str, str]:
+    """CLASSIFIED of one title or headline. Kept for the process: rank's relevel classifies
+    again the titles normalize did."""
+    title, company, past = split_headline(value)
+    clean = expand_abbreviations(title)
+    return (*_levels_of_clean(clean, extra), clean, company, "|".join(past))
+
+
 def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.DataFrame:
     """Seniority, role family and headline parts for a Series of titles (or headlines).
 
@@ -294,16 +314,9 @@ def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.D
     >>> classify_titles(pd.Series(["Sr. PM @ Shopify", ""]))["seniority"].tolist()
     ['Senior', 'Unknown']
     """
-    rules = _all_rules(extra_rules)
+    extra = tuple(extra_rules)
     codes, uniques = pd.factorize(titles.fillna("").astype(object), sort=False)
-    by_clean: dict[str, tuple[str, str, str]] = {}  # "Sr. PM" and "Senior PM" classify once
-    rows = []
-    for value in uniques:
-        title, company, past = split_headline(value)
-        clean = expand_abbreviations(title)
-        if clean not in by_clean:
-            by_clean[clean] = (*_seniority_of(clean, rules), _family_of(clean))
-        rows.append((*by_clean[clean], clean, company, "|".join(past)))
+    rows = [_classified(value, extra) for value in uniques]
     table = np.array(rows, dtype=object).reshape(len(rows), len(CLASSIFIED))
     # codes are never -1: missing titles were filled with ""; each column is made text once per
     # distinct title, then taken for the rows

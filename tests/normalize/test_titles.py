@@ -352,3 +352,29 @@ def test_adjust_for_employer_row_by_row():
     assert out.index.equals(classified.index)
     empty = classified.iloc[:0]
     assert adjust_for_employer(empty, kinds.iloc[:0]).empty
+
+
+CLASSIFY_EDGES = ["", "Team Lead", "Sr. PM @ Shopify | ex-Google", "Senior PM", "Sr. PM"]
+CLASSIFY_EDGES += ["Executive Assistant to the CEO", "Ingénieure logiciel", "数据科学家"]
+CLASSIFY_EDGES += ["Founder, Acme", "Team Lead", "VP, Engineering", "Student Success Manager"]
+
+
+def _classified_one_by_one(value: object, extra: list[Rule]) -> list[str]:
+    """The row's CLASSIFIED columns from the public one-title functions (the oracle)."""
+    title, company, past = split_headline(value if isinstance(value, str) else "")
+    clean = expand_abbreviations(title)
+    level, rule = seniority(title, extra_rules=extra) if clean else (UNKNOWN, "")
+    family = role_family(title) if clean else UNKNOWN
+    return [level, rule, family, clean, company, "|".join(past)]
+
+
+@pytest.mark.parametrize("order", [1, -1])  # either set of rules classified first
+def test_classify_titles_is_each_title_alone_whatever_was_classified_before(order) -> None:
+    mine = [Rule("team lead manages people", r"\bteam lead\b", "Manager")]
+    titles = pd.Series([*CLASSIFY_EDGES, None], index=range(100, 113))
+    for extra in [[], mine][::order] + [[], mine][::order]:  # twice each: the cached rows too
+        got = classify_titles(titles, extra)
+        assert got.index.tolist() == titles.index.tolist()
+        want = [_classified_one_by_one(t, extra) for t in titles]
+        assert got.values.tolist() == want
+    assert classify_titles(titles.iloc[:0]).empty
