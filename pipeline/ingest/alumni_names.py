@@ -24,7 +24,7 @@ from pipeline.ingest.display_names import (
     parse_full_name,
     text_column,
 )
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 
 _CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff々ー・\s]+$")
 
@@ -94,17 +94,17 @@ def person_names(
     if full is not None:
         parsed = per_unique(full, _parse_full)
         blank = (first == "") & (last == "")
-        first = first.where(~blank, parsed.str[0]).astype("str")
-        last = last.where(~blank, parsed.str[1]).astype("str")
-        nickname = parsed.str[2].where(blank, "").astype("str")
+        first = first.where(~blank, parsed.str[0]).astype(STR)
+        last = last.where(~blank, parsed.str[1]).astype(STR)
+        nickname = parsed.str[2].where(blank, "").astype(STR)
     if middle is not None:  # "J." + "Robert": the person goes by the middle name
         initial = first.str.replace(".", "", regex=False).str.len() == 1
         with_middle = (first + " " + middle).str.strip()
-        first = first.where(~(initial & (middle != "")), with_middle).astype("str")
+        first = first.where(~(initial & (middle != "")), with_middle).astype(STR)
     given = first
     chosen = preferred if preferred is not None else empty
     chosen = chosen.where(chosen != "", nickname)
-    first = chosen.where(chosen != "", first).astype("str")
+    first = chosen.where(chosen != "", first).astype(STR)
     names = clean_names_frame(first, last)
     # Alumni offices write surnames in capitals ("LEE, Jane"): recase them even when short.
     shown_first = Coded.of(names["first_name"])

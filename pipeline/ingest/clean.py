@@ -9,6 +9,8 @@ from urllib.parse import unquote
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import STR
+
 # linkedin.com/in/<slug>, any subdomain (www, ca, uk …), with or without scheme; /pub/ is the
 # pre-2016 public profile path, still seen in old alumni lists.
 _SLUG = re.compile(r"(?i)(?:^|[/.@\s])linkedin\.com/(?:in|pub)/([^/?#\s]+)")
@@ -29,7 +31,7 @@ def text(values: pd.Series) -> pd.Series:
     # a spreadsheet) made a dict whose index pandas refused as not unique
     codes, uniques = pd.factorize(values)
     cleaned = np.array([*(_text(v) for v in uniques), ""], dtype=object)  # code -1 (missing): ""
-    return pd.Series(cleaned[codes], index=values.index, name=values.name, dtype="str")
+    return pd.Series(cleaned[codes], index=values.index, name=values.name, dtype=STR)
 
 
 def _text(value: object) -> str:
@@ -52,12 +54,12 @@ def linkedin_slug(urls: pd.Series) -> pd.Series:
     >>> linkedin_slug(urls).tolist()
     ['maría-g', '']
     """
-    urls = urls.astype("str").fillna("")
-    slugs = urls.str.extract(_SLUG, expand=False).fillna("").astype("str")
+    urls = urls.astype(STR).fillna("")
+    slugs = urls.str.extract(_SLUG, expand=False).fillna("").astype(STR)
     coded = slugs.str.contains("%", regex=False) | ~slugs.str.isascii()
     if coded.any():
         slugs[coded] = slugs[coded].map(_decode)
-    return slugs.str.strip().str.lower().astype("str")
+    return slugs.str.strip().str.lower().astype(STR)
 
 
 def _decode(slug: str) -> str:
@@ -66,5 +68,5 @@ def _decode(slug: str) -> str:
 
 def email(values: pd.Series) -> pd.Series:
     """Lower-cased, trimmed e-mail addresses; anything without an @ becomes ""."""
-    cleaned = values.astype("str").str.strip().str.lower()
-    return cleaned.where(cleaned.str.contains("@", regex=False), "").astype("str")
+    cleaned = values.astype(STR).str.strip().str.lower()
+    return cleaned.where(cleaned.str.contains("@", regex=False), "").astype(STR)

@@ -18,6 +18,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import STR
+
 # Month names and abbreviations (en, es, fr, de, pt, it, nl), accent-free and lower-case. A small
 # constant rather than a data file: it never needs tuning, and no two languages disagree on a key.
 _MONTH_WORDS = {
@@ -182,7 +184,7 @@ def parse_dates(values: pd.Series, *, dayfirst: bool | None = None) -> ParsedDat
     dates [2024-01-08, 2026-01-05, NaT, NaT], formats {"DD Mon YYYY": 1, "D-Mon-YY": 1},
     unparsed [False, False, True, False].
     """
-    codes, uniques = pd.factorize(values.astype("str").fillna(""), sort=False)
+    codes, uniques = pd.factorize(values.astype(STR).fillna(""), sort=False)
     texts = [str(u) for u in uniques]
     raws = [_match(t) if t.strip() else None for t in texts]
     if dayfirst is None:

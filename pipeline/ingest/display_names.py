@@ -22,6 +22,7 @@ from pandas.api.extensions import ExtensionArray
 
 from pipeline.ingest.coded import Coded
 from pipeline.ingest.credentials import join_credentials, split_credentials
+from pipeline.text.arrow_text import STR
 from pipeline.text.names import dotless, name_table, plain_words
 
 __all__ = [
@@ -259,7 +260,7 @@ def _patched(column: pa.Array, at: np.ndarray | None, patch: Sequence[str]) -> E
         mask = np.zeros(len(column), dtype=bool)
         mask[at] = True
         column = pc.replace_with_mask(column, mask, pa.array(patch, type=pa.large_string()))
-    return pd.array(column, dtype="str")
+    return pd.array(column, dtype=STR)
 
 
 def full_names(

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import schema
-from pipeline.text.arrow_text import text_array, text_series
+from pipeline.text.arrow_text import STR, text_array, text_series
 from pipeline.text.placeholders import is_placeholder
 
 
@@ -103,14 +103,14 @@ def combine(parts: Iterable[Ingested]) -> Ingested:
     if "company_placeholder" in frame.columns:
         missing = frame["company_placeholder"].isna()
         if missing.any():  # each file's People have their flags: only the rows of none need them
-            company = frame.loc[missing, "company"].fillna("").astype("str")
+            company = frame.loc[missing, "company"].fillna("").astype(STR)
             flags = placeholder_flags(company)
             frame["company_placeholder"] = frame["company_placeholder"].where(~missing, flags)
         frame["company_placeholder"] = frame["company_placeholder"].astype("bool")
     for col in frame.columns[len(schema.PEOPLE) :]:
         if frame[col].dtype == "str" or frame[col].dtype == object:
             values = frame[col]
-            frame[col] = (values.fillna("") if values.hasnans else values).astype("str")
+            frame[col] = (values.fillna("") if values.hasnans else values).astype(STR)
     reports = tuple(r for p in parts for r in p.reports)
     return Ingested(schema.check(frame, schema.PEOPLE, "People"), ledger, reports)
 
@@ -126,7 +126,7 @@ def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
     used = pa.array([], type=pa.large_string())
     out = []
     for k, frame in enumerate(frames):
-        ids = frame["record_id"].astype("str")
+        ids = frame["record_id"].astype(STR)
         if _any_used(ids, used):
             frame = frame.copy()
             ids = (
@@ -134,7 +134,7 @@ def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
             )
             if _any_used(ids, used):  # the same file name twice (two archives)
                 ids = ids + f"#{k + 1}"
-            frame["record_id"] = ids.astype("str")
+            frame["record_id"] = ids.astype(STR)
         if k < len(frames) - 1:  # the last file's ids are never looked up
             used = pa.concat_arrays([used, _arrow(ids)])
         out.append(frame)
@@ -223,7 +223,7 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
     frame = pd.DataFrame({k: _values(v) for k, v in data.items()})
     for col in schema.PEOPLE:
         if col not in ("grad_year", "connected_on", "source_row"):
-            frame[col] = frame[col].astype("str")
+            frame[col] = frame[col].astype(STR)
     if "company_placeholder" not in columns:
         # Placeholders stay as typed in `company` but are flagged so they never count as employers.
         frame["company_placeholder"] = placeholder_flags(frame["company"]).to_numpy()
@@ -272,13 +272,13 @@ def fit_ledger(ledger: pd.DataFrame, max_rows: int) -> pd.DataFrame:
     )
     summary = summary.reset_index()
     summary["reason"] = (
-        summary["reason"].astype("str")
+        summary["reason"].astype(STR)
         + " (and "
         + summary["n"].map("{:,}".format)
         + " more rows like it, lines "
-        + summary["source_row"].astype("str")
+        + summary["source_row"].astype(STR)
         + " to "
-        + summary["last"].astype("str")
+        + summary["last"].astype(STR)
         + ": more than a sheet holds)"
     )
     out = pd.concat([kept, summary[list(schema.LEDGER)]], ignore_index=True)

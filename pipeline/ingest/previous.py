@@ -23,7 +23,7 @@ from pipeline.ingest.bounds import check_spreadsheet
 from pipeline.ingest.display_names import clean_names_frame, parse_full_name
 from pipeline.ingest.ledger import FileReport, Ingested, ledger_rows, people_frame
 from pipeline.safety import check_input, file_signature
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -339,7 +339,7 @@ def read_previous(path: Path, *, max_bytes: int = 200_000_000) -> Previous:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return clean.text(series.map(lambda v: "" if v is None else str(v)).astype("str"))
+    return clean.text(series.map(lambda v: "" if v is None else str(v)).astype(STR))
 
 
 def _manual_people(
@@ -361,7 +361,7 @@ def _manual_people(
         for c in ("Name", "Title", "Company", LINK_HEADER, "School", "Year")
     }
     parsed = get["Name"].map(lambda v: parse_full_name(v) if v else ("", "", ""))
-    names = clean_names_frame(parsed.str[0].astype("str"), parsed.str[1].astype("str"))
+    names = clean_names_frame(parsed.str[0].astype(STR), parsed.str[1].astype(STR))
     url = get[LINK_HEADER].where(get[LINK_HEADER] != "", _text(hand["_link"]))
     year = pd.to_numeric(get["Year"].str.extract(r"((?:19|20)\d\d)")[0], errors="coerce")
     columns = {
@@ -369,7 +369,7 @@ def _manual_people(
         "last_name": names["last_name"],
         "full_name": names["full_name"],
         "credentials": names["credentials"],
-        "linkedin_slug": clean.linkedin_slug(url.astype("str")),
+        "linkedin_slug": clean.linkedin_slug(url.astype(STR)),
         "company": get["Company"],
         "title": get["Title"],
         "school": get["School"],

@@ -15,6 +15,7 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.ingest.readers import grid_table, read_sheets
+from pipeline.text.arrow_text import STR
 from pipeline.workbook_contract import FEATURE_HEADERS, ID_HEADER, SHORTLIST_SHEET
 
 INTERESTED = "Interested"
@@ -70,7 +71,7 @@ def _people(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.rename(columns=lambda c: str(c).strip())
     out = pd.DataFrame({"prospect_id": rows[ID_HEADER].str.strip()})
     said = rows[INTERESTED] if INTERESTED in rows else pd.Series("", index=rows.index)
-    said = said.fillna("").astype("str").str.strip().str.lower()
+    said = said.fillna("").astype(STR).str.strip().str.lower()
     grade = said.map(ANSWERS)
     out["interested"] = np.where(
         grade.notna(), said.map({k: _word(v) for k, v in ANSWERS.items()}), ""

@@ -19,7 +19,7 @@ from pipeline.normalize.schools import school_keys
 from pipeline.normalize.stage import career_stage, last_degree_years
 from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 
 __all__ = ["normalize", "summary", "unknowns_line"]
 
@@ -63,7 +63,7 @@ def normalize(
     out = people.copy()
     titles = classify_titles(out["title"], extra_rules=rules)
     company = out["company"].where(out["company"] != "", titles["headline_company"])
-    companies = company_keys(company.astype("str"), extra_aliases=aliases)
+    companies = company_keys(company.astype(STR), extra_aliases=aliases)
     titles = adjust_for_employer(titles, employer_kinds(companies["company_key"]))
     names = names_frame(out["first_name"], out["last_name"])
     for col in ("name_key", "first_name_variants", "first_key", "last_key"):
@@ -105,7 +105,7 @@ def _table(values: pd.Series, order: tuple[str, ...] = ()) -> pd.DataFrame:
     total = max(int(counts.sum()), 1)
     return pd.DataFrame(
         {
-            "value": counts.index.astype("str"),
+            "value": counts.index.astype(STR),
             "count": counts.to_numpy(dtype=int),
             "share": np.round(counts.to_numpy(dtype=float) / total, 3),
         }
@@ -113,7 +113,7 @@ def _table(values: pd.Series, order: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def _company_status(frame: pd.DataFrame) -> pd.Series:
-    source = frame["company_key_source"].astype("str")
+    source = frame["company_key_source"].astype(STR)
     labels = {
         "alias": "known alias",
         "name": "own name (not in the alias table)",
@@ -124,8 +124,8 @@ def _company_status(frame: pd.DataFrame) -> pd.Series:
 
 
 def _school_status(frame: pd.DataFrame) -> pd.Series:
-    given = frame["school"].fillna("").astype("str").str.strip() != ""
-    known = frame["school_key"].fillna("").astype("str") != ""
+    given = frame["school"].fillna("").astype(STR).str.strip() != ""
+    known = frame["school_key"].fillna("").astype(STR) != ""
     status = np.where(known, "known", np.where(given, "unknown (no key)", "empty"))
     return text_series(status, frame.index)
 
@@ -171,7 +171,7 @@ def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def _unknown_counts(frame: pd.DataFrame) -> dict[str, int]:
-    titled = frame["title"].fillna("").astype("str").str.strip() != ""
+    titled = frame["title"].fillna("").astype(STR).str.strip() != ""
     schools = _school_status(frame)
     return {
         "titles": int(titled.sum()),

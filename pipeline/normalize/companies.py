@@ -44,6 +44,7 @@ from pipeline.normalize.company_groups import (
     parent_key,
 )
 from pipeline.normalize.schools import is_school_name
+from pipeline.text.arrow_text import STR
 from pipeline.text.csr import Csr, row_dots
 from pipeline.text.fold import fold
 from pipeline.text.placeholders import is_placeholder
@@ -293,7 +294,7 @@ def company_keys(names: pd.Series, extra_aliases: Mapping[str, str] = _NO_ALIASE
         "company_key_source",
     ]
     table = pd.DataFrame(rows, columns=columns).astype(
-        {c: "str" for c in (*columns[:3], columns[5])} | {c: "bool" for c in columns[3:5]}
+        {c: STR for c in (*columns[:3], columns[5])} | {c: bool for c in columns[3:5]}
     )
     out = table.take(codes)
     out.index = names.index
@@ -371,7 +372,7 @@ class CompanyTokenWeights:
         """
         if len(a) != len(b):
             raise ValueError("CompanyTokenWeights.similarity needs two Series of the same length")
-        both = pd.concat([a, b], ignore_index=True).fillna("").astype("str")
+        both = pd.concat([a, b], ignore_index=True).fillna("").astype(STR)
         codes, uniques = pd.factorize(both)
         if not len(uniques):
             return np.zeros(0)

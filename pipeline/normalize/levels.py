@@ -55,7 +55,7 @@ from pipeline.normalize.level_model import (
     level_probabilities,
 )
 from pipeline.normalize.workplace import KIND_ROWS, employer_kind_of, employer_kinds_of
-from pipeline.text.arrow_text import distinct_rows
+from pipeline.text.arrow_text import STR, distinct_rows
 
 __all__ = [
     "EVIDENCE",
@@ -78,7 +78,7 @@ def _measured_years(frame: pd.DataFrame) -> np.ndarray:
         return np.full(len(frame), np.nan)
     years = pd.to_numeric(frame["career_years"], errors="coerce").to_numpy(dtype=float)
     source = frame.get("career_years_source", pd.Series("grad_year", index=frame.index))
-    return np.where(source.astype("str").isin(MEASURED).to_numpy(), years, np.nan)
+    return np.where(source.astype(STR).isin(MEASURED).to_numpy(), years, np.nan)
 
 
 def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series) -> pd.DataFrame:
@@ -107,10 +107,10 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     # still studying: a class year still to come (only a year measured counts, as above)
     studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
     columns: list[pd.Series | np.ndarray] = [
-        titles["seniority"].astype("str"),
-        titles["seniority_rule"].astype("str"),
-        titles["title_clean"].astype("str"),
-        kinds.fillna("").astype("str"),
+        titles["seniority"].astype(STR),
+        titles["seniority_rule"].astype(STR),
+        titles["title_clean"].astype(STR),
+        kinds.fillna("").astype(STR),
         np.where(np.isnan(years), -999.0, years),
         np.where(np.isnan(studying), -999.0, studying),
     ]
@@ -126,17 +126,17 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
         level(4, float), level(5, float),
     )  # fmt: skip
 
-    def spread(values: np.ndarray, dtype: str | type) -> pd.Series:
+    def spread(values: np.ndarray, dtype: object) -> pd.Series:
         # the few distinct rows made into a column first, then taken per row (Arrow's take,
         # not a Python string per row)
         return pd.Series(pd.Series(values, dtype=dtype).array.take(codes), index=frame.index)
 
     return pd.DataFrame(
         {
-            "seniority": spread(table[0], "str"),
+            "seniority": spread(table[0], STR),
             "seniority_p": spread(table[1], float),
-            "seniority_basis": spread(table[2], "str"),
-            "seniority_rule": spread(table[3], "str"),
+            "seniority_basis": spread(table[2], STR),
+            "seniority_rule": spread(table[3], STR),
         }
     )
 
@@ -281,7 +281,7 @@ def relevel(prospects: pd.DataFrame, extra_rules=(), today: date | None = None) 
     if today is not None and "grad_year" in out:
         seen = out.assign(last_degree_years=last_degree_years(out, today))
     levels = employer_levels(seen, titles)
-    measured = out["career_years_source"].astype("str").isin(MEASURED).to_numpy()
+    measured = out["career_years_source"].astype(STR).isin(MEASURED).to_numpy()
     for col in LEVEL_COLUMNS:
         if col in out:
             out[col] = out[col].where(~measured, levels[col])
@@ -304,7 +304,7 @@ def level_evidence(frame: pd.DataFrame) -> pd.DataFrame:
     >>> level_evidence(f)["decided by"].tolist()
     ['estimated from years alone', 'title says so']
     """
-    basis = frame["seniority_basis"].fillna("").astype("str")
+    basis = frame["seniority_basis"].fillna("").astype(STR)
     decided = basis.str.replace(r"\s*\(.*$|;.*$", "", regex=True).replace("", "nothing known")
     table = (
         frame.assign(**{"decided by": decided})

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.ingest.display_names import clean_display, full_names
-from pipeline.text.arrow_text import object_array, taken_series, text_series
+from pipeline.text.arrow_text import STR, object_array, taken_series, text_series
 from pipeline.text.names import fold_name, last_key, nicknamer, plain_words
 
 __all__ = ["alternate_name_keys", "first_name_variants", "name_key", "names_frame"]
@@ -106,7 +106,7 @@ def names_frame(first: pd.Series, last: pd.Series) -> pd.DataFrame:
     # edge spaces made in Python.
     name_key = pd.Series(full_names((f_keys, f_codes), (l_keys, l_codes)), index=first.index)
     taken = {name: taken_series(v, codes, first.index) for name, (v, codes) in columns.items()}
-    return pd.DataFrame({"name_key": name_key, **taken}, index=first.index).astype("str")
+    return pd.DataFrame({"name_key": name_key, **taken}, index=first.index).astype(STR)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -134,7 +134,7 @@ def variants_compatible(a: pd.Series, b: pd.Series) -> np.ndarray:
     """
     if len(a) != len(b):
         raise ValueError("variants_compatible needs two Series of the same length")
-    both = pd.concat([a, b], ignore_index=True).fillna("").astype("str")
+    both = pd.concat([a, b], ignore_index=True).fillna("").astype(STR)
     codes, strings = pd.factorize(both)
     if not len(a):
         return np.zeros(0, dtype=bool)
@@ -226,7 +226,7 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     >>> alternate_name_keys(n, pd.Series(["née Smith"])).tolist()
     ['jane smith']
     """
-    former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype("str")
+    former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype(STR)
     out = text_series("", names.index)
     has = (former.str.strip() != "").to_numpy()
     if not has.any():

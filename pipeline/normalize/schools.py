@@ -17,7 +17,7 @@ from types import MappingProxyType
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 from pipeline.text.fold import fold
 
 __all__ = ["FUZZY_CUTOFF", "is_school_name", "school_key", "school_keys"]
@@ -167,7 +167,7 @@ def school_keys(
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
     resolved = [_school_key(str(u), items, keep_unknown) for u in uniques]
     values = text_series([*resolved, ""]).take(codes).to_numpy()
-    return pd.Series(values, index=names.index, dtype="str", name=names.name)
+    return pd.Series(values, index=names.index, dtype=STR, name=names.name)
 
 
 def is_school_name(name: str) -> bool:

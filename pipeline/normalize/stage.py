@@ -27,7 +27,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from pipeline.text.arrow_text import taken_series, text_array
+from pipeline.text.arrow_text import STR, taken_series, text_array
 
 __all__ = [
     "BUCKETS",
@@ -94,7 +94,7 @@ def _earliest_year(frame: pd.DataFrame) -> np.ndarray:
     grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     if "class_years" not in frame.columns:
         return grad
-    codes, uniques = pd.factorize(frame["class_years"].fillna("").astype("str"))
+    codes, uniques = pd.factorize(frame["class_years"].fillna("").astype(STR))
     firsts = [
         min((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
     ]
@@ -113,7 +113,7 @@ def last_degree_years(frame: pd.DataFrame, today: date) -> np.ndarray:
     """
     grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     if "class_years" in frame.columns:
-        codes, uniques = pd.factorize(frame["class_years"].fillna("").astype("str"))
+        codes, uniques = pd.factorize(frame["class_years"].fillna("").astype(STR))
         lasts = [
             max((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
         ]
@@ -123,7 +123,7 @@ def last_degree_years(frame: pd.DataFrame, today: date) -> np.ndarray:
 
 def _per_unique(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
     """Two float arrays from ``fn`` (value -> (a, b)) applied once per unique value."""
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    codes, uniques = pd.factorize(values.fillna("").astype(STR))
     table = np.array([fn(u) for u in uniques] + [(np.nan, np.nan)], dtype=float).reshape(-1, 2)
     return table[codes, 0], table[codes, 1]
 

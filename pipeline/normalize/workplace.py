@@ -10,7 +10,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from pipeline.text.arrow_text import taken_series
+from pipeline.text.arrow_text import STR, taken_series
 from pipeline.text.tables import read_table
 
 __all__ = ["KIND_ROWS", "employer_kind_of", "employer_kinds_of"]
@@ -64,10 +64,10 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
     employer_is_school (else company_is_school); one call per distinct employer."""
     from pipeline.normalize.companies import employer_kind
 
-    named = frame["company_key"].fillna("").astype("str")
+    named = frame["company_key"].fillna("").astype(STR)
     keys = named
     if "company_clean" in frame:  # a placeholder ("Stealth Startup") has no key but a name
-        clean = frame["company_clean"].fillna("").astype("str").str.lower()
+        clean = frame["company_clean"].fillna("").astype(STR).str.lower()
         keys = keys.where(keys != "", clean)
     school_col = next((c for c in ("employer_is_school", "company_is_school") if c in frame), None)
     school = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.text.arrow_text import text_array
+from pipeline.text.arrow_text import STR, text_array
 
 __all__ = ["AHEAD_COLUMNS", "MY_SD", "years_ahead"]
 
@@ -49,7 +49,7 @@ def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFr
         else np.full(len(stage), np.nan)
     )
     source = (
-        stage["career_years_source"].astype("str").to_numpy()
+        stage["career_years_source"].astype(STR).to_numpy()
         if "career_years_source" in stage
         else np.full(len(stage), "unknown", dtype=object)
     )

@@ -25,7 +25,7 @@ from pipeline.rank.ahead import years_ahead
 from pipeline.rank.context import Context, context, target_companies
 from pipeline.rank.industries import industry_of, matching_industries
 from pipeline.rank.roles import synonym_fit
-from pipeline.text.arrow_text import distinct_rows, taken_series, text_series
+from pipeline.text.arrow_text import STR, distinct_rows, taken_series, text_series
 from pipeline.text.csr import dense_product
 from pipeline.text.tfidf import char_wb_tfidf
 
@@ -55,7 +55,7 @@ def _text(series: pd.Series) -> pd.Series:
     """The column as text, a missing value as ""."""
     if series.dtype == "str":  # already text: Arrow fills the gaps (no round trip via objects)
         return series.fillna("")
-    return series.astype("object").where(series.notna(), "").astype("str")
+    return series.astype("object").where(series.notna(), "").astype(STR)
 
 
 def _none(p: pd.DataFrame) -> Values:
@@ -163,7 +163,7 @@ def company_fit(p: pd.DataFrame, ctx: Context) -> Values:
     then = np.zeros(len(p))
     then_t = np.zeros(len(p), dtype=int)
     if len(exploded):
-        pkeys = company_keys(exploded.astype("str"), ctx.settings.normalize.company_aliases)
+        pkeys = company_keys(exploded.astype(STR), ctx.settings.normalize.company_aliases)
         pcodes, puniq = pd.factorize(pkeys["company_key"])
         pcredit, pwhich = _best_target(list(puniq), targets)
         per = pd.DataFrame(

@@ -15,7 +15,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from pipeline.normalize.companies import company_key
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 
 MATCH = 90  # token_set_ratio a user's word needs against an industry's words
 
@@ -67,12 +67,12 @@ def industry_of(p: pd.DataFrame) -> pd.Series:
     ``p`` needs company_key (and company_parent when normalize gave it).
     """
     employers = _employers()
-    by_key = p["company_key"].astype("str").map(employers)
+    by_key = p["company_key"].astype(STR).map(employers)
     if "company_parent" in p:
-        by_key = by_key.fillna(p["company_parent"].astype("str").map(employers))
-    out = by_key.fillna("").astype("str")
+        by_key = by_key.fillna(p["company_parent"].astype(STR).map(employers))
+    out = by_key.fillna("").astype(STR)
     if "industry" in p:
-        codes, uniq = pd.factorize(p["industry"].fillna("").astype("str"))
+        codes, uniq = pd.factorize(p["industry"].fillna("").astype(STR))
         own = np.array(canonical(list(uniq)), dtype=object)[codes] if len(uniq) else np.array([])
         out = text_series(np.where(own != "", own, out.to_numpy()), p.index)
     return out

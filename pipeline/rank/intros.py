@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.normalize.companies import company_keys
-from pipeline.text.arrow_text import object_array, taken_series
+from pipeline.text.arrow_text import STR, object_array, taken_series
 
 MAX_INTROS = 3
 
@@ -15,7 +15,7 @@ MAX_INTROS = 3
 def _text(series: pd.Series) -> pd.Series:
     if series.dtype == "str":  # already text: Arrow fills the gaps (no round trip via objects)
         return series.fillna("")
-    return series.astype("object").where(series.notna(), "").astype("str")
+    return series.astype("object").where(series.notna(), "").astype(STR)
 
 
 def introducers(
@@ -41,7 +41,7 @@ def introducers(
     )
     past_names = _text(conn["past_companies"]) if "past_companies" in conn else name.iloc[:0]
     exploded = past_names.str.split("|").explode().str.strip()
-    exploded = exploded[exploded.fillna("") != ""].astype("str")
+    exploded = exploded[exploded.fillna("") != ""].astype(STR)
     keys = company_keys(exploded, company_aliases or {})["company_key"]
     past = pd.DataFrame(
         {

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.normalize.titles import expand_abbreviations
+from pipeline.text.arrow_text import STR
 
 __all__ = ["families_of", "synonym_fit"]
 
@@ -58,7 +59,7 @@ def synonym_fit(titles: pd.Series, roles: tuple[str, ...]) -> tuple[np.ndarray, 
     [1.0, 0.0]
     """
     wanted = [families_of(r) for r in roles]
-    codes, uniques = pd.factorize(titles.fillna("").astype("str"))
+    codes, uniques = pd.factorize(titles.fillna("").astype(STR))
     table = np.zeros((len(uniques) + 1, len(roles)))
     for i, title in enumerate(uniques):
         have = families_of(title)

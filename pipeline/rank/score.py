@@ -11,7 +11,7 @@ import pandas as pd
 from pipeline.normalize.companies import company_key
 from pipeline.rank.context import Context
 from pipeline.settings import Settings
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 
 
 def active_weights(ctx: Context) -> dict[str, float]:
@@ -95,7 +95,7 @@ def same_employer(keys: pd.Series, wanted: set[str]) -> np.ndarray:
     """
     if not wanted:
         return np.zeros(len(keys), dtype=bool)
-    codes, uniq = pd.factorize(keys.fillna("").astype("str"))
+    codes, uniq = pd.factorize(keys.fillna("").astype(STR))
     frozen = frozenset(wanted)
     hits = np.array([bool(k) and _same(k, frozen) for k in uniq] + [False], dtype=bool)
     return hits[codes]

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
-from pipeline.text.arrow_text import distinct_rows, text_series
+from pipeline.text.arrow_text import STR, distinct_rows, text_series
 
 MAX_OPENER = 300
 ASK = "I'd value 15 minutes of your perspective on "
@@ -190,7 +190,7 @@ def why(
     capital = _arrow(which, np.array([r.capitalize() for r in said.tolist()], dtype=object))
     joined = pc.binary_join_element_wise(sentence, reach, _large("; "))
     out = pc.if_else(pc.equal(sentence, _large("")), capital, joined)
-    return pd.Series(pd.array(out, dtype="str"), index=ranked.index)
+    return pd.Series(pd.array(out, dtype=STR), index=ranked.index)
 
 
 def _large(text: str) -> pa.Scalar:
@@ -277,7 +277,7 @@ def opener(ranked: pd.DataFrame, my_school: str = "", i_am_student: bool = True)
     lines = pc.binary_join_element_wise(
         pieces[0], pieces[1], _large(ASK), pieces[2], _large("."), _large("")
     )
-    return pd.Series(pd.array(_truncate(lines, MAX_OPENER), dtype="str"), index=ranked.index)
+    return pd.Series(pd.array(_truncate(lines, MAX_OPENER), dtype=STR), index=ranked.index)
 
 
 def _arrow(codes: np.ndarray, phrases: np.ndarray) -> pa.Array:
