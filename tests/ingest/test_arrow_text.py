@@ -108,3 +108,14 @@ def test_distinct_rows_of_arrays_as_of_series(rows) -> None:
         got, want = distinct_rows(*columns), _distinct_rows_through_series(*columns)
         assert got[0].tolist() == want[0].tolist()
         assert got[1].tolist() == want[1].tolist()
+
+
+def test_str_is_pandas_str_dtype() -> None:
+    from pipeline.text.arrow_text import STR
+
+    assert STR == pd.Series(["a"], dtype="str").dtype == text_series(["a", None]).dtype
+    assert STR.storage == "pyarrow" and STR.na_value is np.nan
+    pd.testing.assert_series_equal(
+        pd.Series([1, None, "é"], dtype=object).astype(STR),
+        pd.Series([1, None, "é"], dtype=object).astype("str"),
+    )
