@@ -25,6 +25,7 @@ from pipeline.export.sheets import (
     write_grid,
 )
 from pipeline.ingest.ledger import EXCEL_ROWS, fit_ledger
+from pipeline.text.arrow_text import STR
 from pipeline.workbook_contract import ARCHIVED_ON, ARCHIVED_WHY, FOLLOW_UP, ID_HEADER, LINK_HEADER
 
 ADDED_NOTE = (
@@ -89,7 +90,7 @@ def _match_width(column: str, values: pd.Series) -> float:
     if column.endswith(("name", "file")) or column == "Matches":
         return 24
     if values.dtype == object or values.dtype == "str":
-        longest = int(values.astype("str").str.len().max()) if len(values) else 0
+        longest = int(values.astype(STR).str.len().max()) if len(values) else 0
         return float(min(max(longest + 1, 11), 36))
     return 11
 

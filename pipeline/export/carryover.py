@@ -23,7 +23,7 @@ import pandas as pd
 from anyascii import anyascii
 
 from pipeline.export.cells import safe_link
-from pipeline.text.arrow_text import text_series
+from pipeline.text.arrow_text import STR, text_series
 from pipeline.workbook_contract import (
     ADDED_HEADERS,
     ADDED_SHEET,
@@ -95,11 +95,11 @@ def is_our_formula(value: object) -> bool:
 def _key(values: pd.Series) -> pd.Series:
     """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park"."""
     uniques = {v: _NON_ALNUM.sub(" ", anyascii(str(v)).lower()).strip() for v in values.unique()}
-    return values.map(uniques).fillna("").astype("str")
+    return values.map(uniques).fillna("").astype(STR)
 
 
 def _url(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: safe_link(v) or "" if isinstance(v, str) else "").astype("str")
+    return values.map(lambda v: safe_link(v) or "" if isinstance(v, str) else "").astype(STR)
 
 
 def user_columns(headers: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -123,16 +123,16 @@ def _user_values(rows: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _candidate_keys(candidates: pd.DataFrame) -> pd.DataFrame:
-    slugs = candidates["linkedin_slug"].fillna("").astype("str")
+    slugs = candidates["linkedin_slug"].fillna("").astype(STR)
     url = slugs.map(lambda s: safe_link(_PROFILE + quote(s)) if s else "")
     keys = pd.DataFrame(
         {
-            "prospect_id": candidates["prospect_id"].astype("str"),
-            "_url": url.fillna("").astype("str"),
+            "prospect_id": candidates["prospect_id"].astype(STR),
+            "_url": url.fillna("").astype(STR),
             "_name": _key(candidates["Name"]),
             "_company": _key(candidates["Company"]),
             "_school": _key(candidates["School"]),
-            "record": candidates["record_ids"].fillna("").astype("str").str.split("|"),
+            "record": candidates["record_ids"].fillna("").astype(STR).str.split("|"),
         }
     )
     return keys.explode("record").reset_index(drop=True)
@@ -143,8 +143,8 @@ def _row_keys(rows: pd.DataFrame) -> pd.DataFrame:
     ids = rows[ID_HEADER].map(lambda v: str(v).strip() if _present(v) else "")
     return pd.DataFrame(
         {
-            "_record": rows["_record"].fillna("").astype("str"),
-            "_id": ids.astype("str"),
+            "_record": rows["_record"].fillna("").astype(STR),
+            "_id": ids.astype(STR),
             "_url": _url(link),
             "_name": _key(rows["Name"].fillna("")),
             "_company": _key(rows.get("Company", pd.Series("", index=rows.index)).fillna("")),
@@ -155,22 +155,22 @@ def _row_keys(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    out = frame[columns[0]].astype("str")
+    out = frame[columns[0]].astype(STR)
     for column in columns[1:]:
-        out = out + "\x1f" + frame[column].astype("str")
+        out = out + "\x1f" + frame[column].astype(STR)
     return out
 
 
 def _plain_key(values: pd.Series) -> pd.Series:
     """``_key`` of every value, by Arrow for text of ASCII letters alone (anyascii leaves it as
     it is) and by ``_key`` for the rest (other scripts, accents, missing values)."""
-    plain = (values.notna() & values.astype("str").str.isascii()).to_numpy(bool)
-    text = values.astype("str")
+    plain = (values.notna() & values.astype(STR).str.isascii()).to_numpy(bool)
+    text = values.astype(STR)
     out = text.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip(" ")
     if not plain.all():
         out = out.astype(object)
         out[~plain] = _key(values[~plain]).to_numpy(object)
-        out = out.astype("str")
+        out = out.astype(STR)
     return out
 
 
@@ -183,10 +183,10 @@ def _may_match(candidates: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
     keep = np.zeros(len(candidates), dtype=bool)
     ids = set(row_keys["_id"]) - {""}
     if ids:
-        keep |= candidates["prospect_id"].astype("str").isin(ids).to_numpy(bool)
+        keep |= candidates["prospect_id"].astype(STR).isin(ids).to_numpy(bool)
     records = set(row_keys["_record"]) - {""}
     if records:
-        parts = candidates["record_ids"].fillna("").astype("str").str.split("|")
+        parts = candidates["record_ids"].fillna("").astype(STR).str.split("|")
         hit = parts.explode().isin(records)
         keep |= hit.groupby(level=0, sort=False).any().reindex(candidates.index).to_numpy(bool)
     # A candidate's address is safe_link of their slug: the row's slug, unquoted, is the
@@ -194,7 +194,7 @@ def _may_match(candidates: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
     # in other letters is always kept)
     slugs = {unquote(u.removeprefix(_PROFILE)) for u in row_keys["_url"] if u}
     if slugs:
-        slug = candidates["linkedin_slug"].fillna("").astype("str")
+        slug = candidates["linkedin_slug"].fillna("").astype(STR)
         keep |= (~slug.str.isascii() | slug.str.lower().isin(slugs)).to_numpy(bool)
     names = set(row_keys["_name"]) - {""}
     if names:
@@ -216,7 +216,7 @@ def _match(rows: pd.DataFrame, candidates: pd.DataFrame) -> tuple[pd.Series, pd.
         lookup = dict(zip(joined.loc[unique.index], unique["prospect_id"], strict=True))
         todo = (target == "") & (row_keys[list(row_cols)] != "").all(axis=1)
         found = _joined(row_keys[todo], row_cols).map(lookup).dropna()
-        target[found.index] = found.astype("str")
+        target[found.index] = found.astype(STR)
         level[found.index] = label
     return target, level
 

@@ -37,6 +37,7 @@ from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, 
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.levels import NULL, Comparison
 from pipeline.settings import Settings
+from pipeline.text.arrow_text import STR
 
 __all__ = [
     "Evaluation",
@@ -135,7 +136,7 @@ def score(
     # looked up by group id, not a Python step per pair
     prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
     prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
-    files = pd.factorize(frame["source_file"].astype("str"))[0]  # both passes below read it
+    files = pd.factorize(frame["source_file"].astype(STR))[0]  # both passes below read it
     person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
@@ -227,7 +228,7 @@ def _groups(
     frame: pd.DataFrame, levels: pd.DataFrame, unique: Sequence[str]
 ) -> tuple[np.ndarray, Mapping[int, float]]:
     """Group of each pair (its unordered pair of files) and how many pairs each group could form."""
-    files, names = pd.factorize(frame["source_file"].astype("str"))
+    files, names = pd.factorize(frame["source_file"].astype(STR))
     n = len(names)
     left, right = files[levels["left"].to_numpy()], files[levels["right"].to_numpy()]
     groups = np.minimum(left, right) * n + np.maximum(left, right)
@@ -298,7 +299,7 @@ def _by_people(
                     if col in tables:  # the codes the first pass made
                         codes = tables[col][0]
                     else:
-                        codes = pd.factorize(frame[col].fillna("").astype("str"))[0]
+                        codes = pd.factorize(frame[col].fillna("").astype(STR))[0]
                     shared = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
                     shared[codes[rows]] = True
                     changed[column] |= shared[codes]
@@ -324,7 +325,7 @@ def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | 
     out = np.full(len(levels), np.nan)
     if labels is None or labels.empty:
         return out
-    ids = frame["record_id"].astype("str").to_numpy(dtype=object)
+    ids = frame["record_id"].astype(STR).to_numpy(dtype=object)
     pairs = pd.DataFrame(
         {"a": ids[levels["left"].to_numpy()], "b": ids[levels["right"].to_numpy()]}
     ).assign(i=np.arange(len(levels)))
@@ -360,7 +361,7 @@ def _first_values(
     one frame of several such (``text_fill``: what a text column shows where its cluster has
     no value; None: missing)."""
     # the rank of each record's source looked up per distinct source
-    codes, sources = pd.factorize(frame["source"].astype("str"), use_na_sentinel=False)
+    codes, sources = pd.factorize(frame["source"].astype(STR), use_na_sentinel=False)
     ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
     rank = ranks[codes] if len(codes) else np.zeros(0)
     labels = np.asarray(labels)
@@ -399,7 +400,7 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     source = frame["source"]
     # only the clusters of several records need a join, done by Arrow: record ids in frame
     # order within a cluster, "|" between them
-    record_ids = grouped["record_id"].first().astype("str")
+    record_ids = grouped["record_id"].first().astype(STR)
     several = np.flatnonzero((np.bincount(labels) > 1)[labels])
     if len(several):
         import pyarrow as pa
@@ -409,7 +410,7 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
         sorted_labels = labels[members]
         starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
         cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
-        ids = pa.array(frame["record_id"].astype("str").to_numpy(dtype=object)[members])
+        ids = pa.array(frame["record_id"].astype(STR).to_numpy(dtype=object)[members])
         lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
         joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
         record_ids.loc[cluster] = joined
@@ -431,7 +432,7 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
             if values.hasnans:
                 out[col] = values.fillna("")
         elif values.dtype == object:
-            out[col] = values.fillna("").astype("str")
+            out[col] = values.fillna("").astype(STR)
     ordered = [
         *schema.PROSPECTS,
         *(c for c in out.columns if c not in schema.PROSPECTS),

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.text.arrow_text import STR
 from pipeline.text.names import fold_name
 
 _SPLIT = r"[.\-_+\s]+"
@@ -46,8 +47,8 @@ COLUMNS = (("email", True), ("linkedin_slug", False))  # (column, read as an e-m
 def _per_value(values: pd.Series, text) -> tuple[np.ndarray, np.ndarray]:
     """``text`` (string work on a Series) on the distinct values only: the code of each row's
     value and the result per distinct value."""
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    return codes, text(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values.fillna("").astype(STR))
+    return codes, text(pd.Series(uniques, dtype=STR)).to_numpy(dtype=object)
 
 
 def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
@@ -58,7 +59,7 @@ def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
     >>> words.to_dict("records")[0], words.to_dict("records")[1]["last"]
     ({'first': 'maria', 'last': 'acevedo', 'joined': 'santanaacevedo'}, '')
     """
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    codes, uniques = pd.factorize(values.fillna("").astype(STR))
     first, last, joined = _distinct_words(np.asarray(uniques, dtype=object), email)
     return pd.DataFrame(
         {"first": first[codes], "last": last[codes], "joined": joined[codes]}, index=values.index
@@ -135,7 +136,7 @@ def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray]:
     found = [np.asarray(words.filter(pa.array(good)).to_numpy(zero_copy_only=False), object)]
     other = np.flatnonzero(~ascii_only)
     if len(other):
-        rest = pd.Series(text[other], index=other, dtype="str")
+        rest = pd.Series(text[other], index=other, dtype=STR)
         if email:
             rest = rest.str.split("@").str[0]
         split = rest.str.split(_SPLIT, regex=True).explode().fillna("")
@@ -172,8 +173,8 @@ class AddressNames:
 def address_names(frame: pd.DataFrame) -> AddressNames:
     """The per-record work of the level, once: ``frame`` has first_key and last_key, and
     email, linkedin_slug, first_name_variants where known."""
-    last = frame["last_key"].fillna("").astype("str")
-    first_key = frame["first_key"].fillna("").astype("str")
+    last = frame["last_key"].fillna("").astype(STR)
+    first_key = frame["first_key"].fillna("").astype(STR)
     parts = [
         _per_value(last, lambda s: s.str.split().str[-1].fillna("")),
         _per_value(last, lambda s: s.str.replace(" ", "", regex=False)),
@@ -182,7 +183,7 @@ def address_names(frame: pd.DataFrame) -> AddressNames:
     ]
     columns = [(c, email) for c, email in COLUMNS if c in frame.columns]
     for c, email in columns:
-        codes, uniques = pd.factorize(frame[c].fillna("").astype("str"))
+        codes, uniques = pd.factorize(frame[c].fillna("").astype(STR))
         found = _distinct_words(np.asarray(uniques, dtype=object), email)
         parts += [(codes, words) for words in found]
     # one vocabulary, so that equal text is an equal integer across all these columns: made
@@ -201,7 +202,7 @@ def address_names(frame: pd.DataFrame) -> AddressNames:
         words[c] = (w_first, w_last, w_joined, one)
     variant_codes, variants = None, np.zeros(0, dtype=object)
     if "first_name_variants" in frame.columns:
-        given_variants = frame["first_name_variants"].fillna("").astype("str")
+        given_variants = frame["first_name_variants"].fillna("").astype(STR)
         variant_codes, distinct = pd.factorize(given_variants)
         variants = np.asarray(distinct, dtype=object)
     names = AddressNames(

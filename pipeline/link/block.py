@@ -27,6 +27,7 @@ from pipeline.link.block_rules import (
     distinct,
 )
 from pipeline.link.ngrams import nearest_keys
+from pipeline.text.arrow_text import STR
 
 __all__ = [
     "RULES",
@@ -146,11 +147,11 @@ def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.nda
     wanted = {str(u).strip().casefold() for u in unique_sources}
     # casefolded per distinct kind (a few), not per record: a million records' took 0.3 s,
     # and a run asks seven times
-    codes, kinds = pd.factorize(frame["source"].astype("str"))
+    codes, kinds = pd.factorize(frame["source"].astype(STR))
     hit = np.array([k.casefold() in wanted for k in kinds.tolist()], dtype=bool)
     out = np.append(hit, False)[codes]  # a missing kind (code -1) is no unique source
     if "source_file" in frame.columns:
-        codes, files = pd.factorize(frame["source_file"].fillna("").astype("str"))
+        codes, files = pd.factorize(frame["source_file"].fillna("").astype(STR))
         names = [PurePath(f).name.casefold() for f in files]
         hit = np.array([n in wanted or n.rsplit(".", 1)[0] in wanted for n in names], dtype=bool)
         if len(hit):

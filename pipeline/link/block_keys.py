@@ -9,7 +9,7 @@ import jellyfish
 import numpy as np
 import pandas as pd
 
-from pipeline.text.arrow_text import taken_series
+from pipeline.text.arrow_text import STR, taken_series
 
 
 def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -20,7 +20,7 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     ``former_name``, when present).
     """
     # the last name's keys once per distinct last name, taken by its code in Arrow
-    last_codes, last_uniques = pd.factorize(frame["last_key"].fillna("").astype("str"))
+    last_codes, last_uniques = pd.factorize(frame["last_key"].fillna("").astype(STR))
     last_uniques = np.asarray(last_uniques, dtype=object)
     keys = {
         "first_initial": frame["first_key"].str[:1],
@@ -38,9 +38,9 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def last_families(last: pd.Series) -> pd.Series:
     """The family of each last-name key: the shared key of its spellings in other
     romanisations (Lee, Yi, Rhee -> "lee"; data/surname_variants.csv), else the key itself."""
-    codes, uniques = pd.factorize(last.fillna("").astype("str"))
+    codes, uniques = pd.factorize(last.fillna("").astype(STR))
     families = _families(np.asarray(uniques, dtype=object))
-    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype="str")
+    return pd.Series(families[codes] if len(codes) else [], index=last.index, dtype=STR)
 
 
 def _families(keys: np.ndarray) -> np.ndarray:
@@ -62,10 +62,10 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
 
     if "name_key_alternates" in frame.columns:
         # the first alternate split off once per distinct value, not per record
-        alt_codes, alt_values = pd.factorize(frame["name_key_alternates"].fillna("").astype("str"))
-        firsts = pd.Series(alt_values, dtype="str").str.split("|").str[0].fillna("")
-        alt = pd.Series(firsts.to_numpy(dtype=object)[alt_codes], dtype="str")
-        first = frame["first_key"].fillna("").astype("str")
+        alt_codes, alt_values = pd.factorize(frame["name_key_alternates"].fillna("").astype(STR))
+        firsts = pd.Series(alt_values, dtype=STR).str.split("|").str[0].fillna("")
+        alt = pd.Series(firsts.to_numpy(dtype=object)[alt_codes], dtype=STR)
+        first = frame["first_key"].fillna("").astype(STR)
         # once per distinct (first, alternate) pair, found by integer codes, not Python tuples
         fc, fu = pd.factorize(first)
         ac, au = pd.factorize(alt.fillna(""))
@@ -76,13 +76,13 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
             a[len(f) :].strip() if f and a.startswith(f + " ") else a
             for f, a in zip(fs, alts, strict=True)
         ]
-        return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
+        return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype=STR)
     if "former_name" not in frame.columns:
-        return pd.Series("", index=frame.index, dtype="str")
-    raw = frame["former_name"].fillna("").astype("str")
+        return pd.Series("", index=frame.index, dtype=STR)
+    raw = frame["former_name"].fillna("").astype(STR)
     codes, uniques = pd.factorize(raw)
     keys = [name_key("", str(v).split()[-1]) if str(v).strip() else "" for v in uniques]
-    return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype="str")
+    return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype=STR)
 
 
 def soundexes(keys: np.ndarray) -> np.ndarray:

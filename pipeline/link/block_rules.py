@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.ngrams import nearest_keys
+from pipeline.text.arrow_text import STR
 from pipeline.text.csr import ragged
 
 EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
@@ -145,7 +146,7 @@ def _codes(values: pd.Series, text: bool = True) -> tuple[np.ndarray, np.ndarray
     values, in order of first appearance: an object array of str, or with ``text`` False
     pandas' array as factorize made it (an Equal rule only compares codes: a million distinct
     e-mail addresses made Python strings cost 0.3 s)."""
-    codes, uniques = pd.factorize(values.astype("str"))
+    codes, uniques = pd.factorize(values.astype(STR))
     if text:
         uniques = np.asarray(uniques, dtype=object)
     empty = np.flatnonzero(np.asarray(uniques == "", dtype=bool))
@@ -228,7 +229,7 @@ def _keys(
             values, uniques = _codes(frame[multi])
             split = [str(v).split("|") for v in uniques]  # each distinct value once
             lengths = np.array([len(v) for v in split], dtype="int64")
-            words = _codes(pd.Series([w for v in split for w in v], dtype="str"))
+            words = _codes(pd.Series([w for v in split for w in v], dtype=STR))
             cache["split", multi] = values, lengths, *words
         values, lengths, variant, variants = cache["split", multi]
         value = values[entry % n] if n else values[:0]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from pipeline.link.levels import NULL, Rows
 from pipeline.link.person import same_title  # the job comparison's own test
+from pipeline.text.arrow_text import STR
 
 STAGE_LEVELS = (
     "consistent",
@@ -64,7 +65,7 @@ def stage_sides(records: pd.DataFrame) -> np.ndarray:
     """Per record, its side in ``stage``: 1 where its career years
     are measured (a class year, a history), 2 where guessed from a title, 0 otherwise."""
     # tested as Arrow text: a million records' values as Python strings cost a second
-    source = records["career_years_source"].astype("str")
+    source = records["career_years_source"].astype(STR)
     measured = source.isin(_MEASURED).to_numpy(dtype=bool)
     prior = (source == "title prior").to_numpy(dtype=bool)
     return np.where(measured, 1, np.where(prior, 2, 0)).astype(np.int8)
@@ -87,7 +88,7 @@ SENIORITY_RANK = {
 
 def _ranks(seniority: pd.Series) -> np.ndarray:
     """SENIORITY_RANK of each value (NaN where it has none), looked up once per distinct value."""
-    codes, uniques = pd.factorize(seniority.astype("str"), use_na_sentinel=False)
+    codes, uniques = pd.factorize(seniority.astype(STR), use_na_sentinel=False)
     ranks = np.array([SENIORITY_RANK.get(u, np.nan) for u in uniques.to_numpy(dtype=object)])
     return ranks[codes] if len(codes) else np.zeros(0)
 
@@ -133,7 +134,7 @@ def _order_records(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def order_sides(records: pd.DataFrame) -> np.ndarray:
     """Per record, its side in ``seniority_order``: 1 for a
     connection whose title has a rank, 2 for another file's record with one, 0 without."""
-    connection = (records["source"].astype("str") == "connections").to_numpy(dtype=bool)
+    connection = (records["source"].astype(STR) == "connections").to_numpy(dtype=bool)
     ranked = ~np.isnan(_ranks(records[_rank_column(records)]))
     return np.where(ranked, np.where(connection, 1, 2), 0).astype(np.int8)
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from pipeline.link.block_rules import unique_inverse
 from pipeline.link.levels import NULL, Comparison
+from pipeline.text.arrow_text import STR
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
@@ -102,7 +103,7 @@ def frequencies(
         """Records carrying each side's value in the pair's file(s), and which sides are empty."""
         if col not in tables:
             # factorized as Arrow text: the same codes and values as Python strings, 3 x faster
-            codes, uniques = pd.factorize(frame[col].fillna("").astype("str"))
+            codes, uniques = pd.factorize(frame[col].fillna("").astype(STR))
             counts = np.zeros((len(size), len(uniques)), dtype=float)  # file x value
             np.add.at(counts, (files, codes), 1.0)
             tables[col] = codes, counts, np.asarray(uniques, dtype=object) == ""
@@ -188,7 +189,7 @@ def weights(
             f_left, f_right = frequencies(frame, column, left[at], right[at], tables, person)
             f = np.fmax(f_left, f_right)
             if given:
-                has = (frame[given[0]].fillna("").astype("str") != "").to_numpy(dtype=bool)
+                has = (frame[given[0]].fillna("").astype(STR) != "").to_numpy(dtype=bool)
                 own = np.where(has[left[at]], f_right, f_left)
                 f = np.where(has[left[at]] ^ has[right[at]], own, f) * max(has.mean(), 1e-6)
             elif tf_level != 0:
@@ -240,7 +241,7 @@ def _file_codes(frame: pd.DataFrame) -> np.ndarray:
     """The file of each record as a code (all 0 without a source_file column)."""
     if "source_file" not in frame.columns:
         return np.zeros(len(frame), dtype="int64")
-    return pd.factorize(frame["source_file"].astype("str"))[0]
+    return pd.factorize(frame["source_file"].astype(STR))[0]
 
 
 def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) -> float:
@@ -252,7 +253,7 @@ def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) ->
         if column in tables:
             codes, _, empty = tables[column]
         else:
-            codes, uniques = pd.factorize(frame[column].fillna("").astype("str"))
+            codes, uniques = pd.factorize(frame[column].fillna("").astype(STR))
             empty = np.asarray(uniques, dtype=object) == ""
         # each value's count by its code: mapping the text to its count costs ten times more
         kept = codes[~empty[codes]] if len(codes) else codes

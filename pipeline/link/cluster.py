@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.block import unique_records
+from pipeline.text.arrow_text import STR
 
 
 def one_to_one(
@@ -31,7 +32,7 @@ def one_to_one(
     if links.empty:
         return links
     unique = unique_records(frame, unique_sources)
-    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    files = pd.factorize(frame["source_file"].astype(STR))[0]
     left, right = links["left"].to_numpy(), links["right"].to_numpy()
     same_file = files[left] == files[right]
     bound = ~same_file & (unique[left] | unique[right])
@@ -84,7 +85,7 @@ def rivals(
     if pairs.empty:
         return out
     is_unique = unique_records(frame, unique_sources)
-    files = pd.factorize(frame["source_file"].astype("str"))[0]
+    files = pd.factorize(frame["source_file"].astype(STR))[0]
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     bound = (files[left] != files[right]) & (is_unique[left] | is_unique[right])
     dup = ~is_unique[left] & ~is_unique[right] & (out >= threshold)
@@ -187,7 +188,7 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     clusters, label = np.unique(np.asarray(labels), return_inverse=True)
     n, k = len(frame), len(clusters)
     slug = frame["linkedin_slug"]
-    ext = frame.get("alumni_record", pd.Series("", index=frame.index)).fillna("").astype("str")
+    ext = frame.get("alumni_record", pd.Series("", index=frame.index)).fillna("").astype(STR)
 
     def first_with(present: np.ndarray) -> np.ndarray:
         """Per cluster, its first record where ``present`` holds (n: none)."""
@@ -207,10 +208,10 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     need = ~has & ~use
     at = first_with(np.ones(n, dtype=bool))[need]
     names = frame["name_key"].to_numpy(dtype=object)[at]
-    years = frame["grad_year"].astype("str").to_numpy(dtype=object)[at]
+    years = frame["grad_year"].astype(STR).to_numpy(dtype=object)[at]
     companies = frame["company_key"].to_numpy(dtype=object)[at]
     ids[need] = [
         "p-" + hashlib.sha1(f"{k}|{y}|{c}".encode()).hexdigest()[:12]
         for k, y, c in zip(names, years, companies, strict=True)
     ]
-    return pd.Series(ids[label], index=frame.index, dtype="str")
+    return pd.Series(ids[label], index=frame.index, dtype=STR)

@@ -28,6 +28,7 @@ from pipeline.link.block_rules import unique_inverse
 from pipeline.link.compare import compare
 from pipeline.link.em_coded import Coded
 from pipeline.link.levels import NULL, Comparison, Rows
+from pipeline.text.arrow_text import STR
 
 #: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
 #: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so
@@ -337,13 +338,13 @@ def blinded(
         return pairs
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     files = (
-        pd.factorize(frame["source_file"].astype("str"))[0]
+        pd.factorize(frame["source_file"].astype(STR))[0]
         if "source_file" in frame.columns
         else np.zeros(len(frame), dtype="int64")
     )
     carried = np.zeros(len(frame), dtype=bool)
     for col in hidden:
-        carried |= (frame[col].fillna("").astype("str") != "").to_numpy(dtype=bool)
+        carried |= (frame[col].fillna("").astype(STR) != "").to_numpy(dtype=bool)
     share = np.bincount(files, weights=carried) / np.maximum(np.bincount(files), 1)
     blind_left = share[files[left]] < share[files[right]]
     # each pair's two records as rows of their own (a record may be blinded in one pair only)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pipeline.text.arrow_text import STR
+
 _KEYS = ("left", "right")
 
 
@@ -45,7 +47,7 @@ class Evaluation:
 def _canonical(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs as unordered (left <= right) distinct rows of strings, other columns kept."""
     out = pairs.copy()
-    a, b = out["left"].astype("str"), out["right"].astype("str")
+    a, b = out["left"].astype(STR), out["right"].astype(STR)
     out["left"], out["right"] = a.where(a <= b, b), b.where(a <= b, a)
     return out.drop_duplicates(list(_KEYS), ignore_index=True)
 

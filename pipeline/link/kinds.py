@@ -18,6 +18,7 @@ from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.errors import SettingsError
 from pipeline.link.levels import NULL, Comparison, Rows, blank, pair_codes, similarity
+from pipeline.text.arrow_text import STR
 
 
 def exact(column: str) -> Comparison:
@@ -53,7 +54,7 @@ def fuzzy(column: str, scorer: str = "jaro_winkler", thresholds: Sequence[float]
     fn = scorers[scorer]
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
-        x, y = a[column].astype("str"), b[column].astype("str")
+        x, y = a[column].astype(STR), b[column].astype(STR)
         sim = similarity(x, y, fn)
         same = x.to_numpy(dtype=object) == y.to_numpy(dtype=object)
         conditions = [same, *(sim >= t for t in thresholds)]
@@ -68,7 +69,7 @@ def digits(column: str) -> Comparison:
     """Same digits (phones: punctuation and a leading country code 1 ignored) / different."""
 
     def keyed(frame: pd.DataFrame) -> pd.Series:
-        only = frame[column].fillna("").astype("str").str.replace(r"\D", "", regex=True)
+        only = frame[column].fillna("").astype(STR).str.replace(r"\D", "", regex=True)
         return only.str.replace(r"^1(?=\d{10}$)", "", regex=True)
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
@@ -104,8 +105,8 @@ def distance(column: str, steps: Sequence[float] = (0, 2), many: str = "") -> Co
 def _numbers(values: pd.Series, fallback: np.ndarray) -> np.ndarray:
     """Rows x up to 4 numbers from "|"-joined text (NaN where fewer), split once per distinct
     value; ``fallback`` fills rows without any."""
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
-    split = pd.Series(uniques, dtype="str").str.split("|", expand=True, n=3)
+    codes, uniques = pd.factorize(values.fillna("").astype(STR))
+    split = pd.Series(uniques, dtype=STR).str.split("|", expand=True, n=3)
     table = split.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if table.shape[1] == 0:
         table = np.full((len(uniques), 1), np.nan)
@@ -127,8 +128,8 @@ def dates(column: str) -> Comparison:
 
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         inverse, ux, uy = pair_codes(a[column], b[column])
-        dx, dy = (pd.Series(u, dtype="str").str.replace(r"\D", "", regex=True) for u in (ux, uy))
-        px, py = (_parse_dates(pd.Series(u, dtype="str")) for u in (ux, uy))
+        dx, dy = (pd.Series(u, dtype=STR).str.replace(r"\D", "", regex=True) for u in (ux, uy))
+        px, py = (_parse_dates(pd.Series(u, dtype=STR)) for u in (ux, uy))
         same = ((px == py) & px.notna()).to_numpy() | ((dx == dy) & (dx != "")).to_numpy()
         edits = similarity(dx, dy, OSA.distance) if len(dx) else np.zeros(0)
         typo = (edits <= 1) & (dx.str.len() == dy.str.len()).to_numpy() & (dx.str.len() >= 6)
@@ -162,20 +163,20 @@ def joined(columns: Sequence[str], comparison: Comparison) -> Comparison:
     def compute(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
         def join(f: pd.DataFrame) -> pd.DataFrame:
             # once per distinct combination of the parts: pairs repeat records many times
-            parts = [pd.factorize(f[c].fillna("").astype("str")) for c in columns]
+            parts = [pd.factorize(f[c].fillna("").astype(STR)) for c in columns]
             code = np.zeros(len(f), dtype="int64")
             for codes, uniques in parts:
                 code = code * max(len(uniques), 1) + codes
                 code = pd.factorize(code)[0]
             first = pd.Series(code).drop_duplicates()
             rows = first.index.to_numpy()
-            text = pd.Series(np.asarray(parts[0][1], dtype=object)[parts[0][0][rows]], dtype="str")
+            text = pd.Series(np.asarray(parts[0][1], dtype=object)[parts[0][0][rows]], dtype=STR)
             for codes, uniques in parts[1:]:
                 text = text + " " + pd.Series(np.asarray(uniques, dtype=object)[codes[rows]])
             text = text.str.replace(r"\s+", " ", regex=True).str.strip().to_numpy(dtype=object)
             lookup = np.empty(int(code.max(initial=-1)) + 1, dtype=object)
             lookup[first.to_numpy()] = text
-            return pd.DataFrame({name: lookup[code]}, index=f.index, dtype="str")
+            return pd.DataFrame({name: lookup[code]}, index=f.index, dtype=STR)
 
         return inner(join(a), join(b))
 

@@ -11,6 +11,8 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.fuzz import ratio, token_set_ratio, token_sort_ratio
 
+from pipeline.text.arrow_text import STR
+
 NULL = -1
 #: Past this many pairs ``similarity`` scores them on every core; below, on one (the same
 #: scores: only the threads differ).
@@ -153,7 +155,7 @@ class Rows:
 
         def make(frame: pd.DataFrame) -> Text:
             values = frame[column]
-            codes, strings = pd.factorize(values.fillna("").astype("str"))
+            codes, strings = pd.factorize(values.fillna("").astype(STR))
             # int32: each comparison takes these codes for millions of pairs, and half the
             # bytes are half the fresh memory the machine must hand over
             codes = codes.astype(np.int32) if len(strings) < 2**31 else codes
@@ -161,7 +163,7 @@ class Rows:
             at = np.flatnonzero(uniques == "")
             missing = values.isna().to_numpy(dtype=bool)
             empty = int(at[0]) if len(at) else -1
-            return Text(codes, uniques, missing, empty, pd.Series(strings, dtype="str"))
+            return Text(codes, uniques, missing, empty, pd.Series(strings, dtype=STR))
 
         return self.once(("text", column), make)
 
@@ -292,7 +294,7 @@ def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Code of each value (a missing one read as "") and the distinct values as Python strings.
     Factorized as Arrow text: turning a million pair values into Python strings first would
     cost several times the factorizing."""
-    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    codes, uniques = pd.factorize(values.fillna("").astype(STR))
     return codes, uniques.to_numpy(dtype=object)
 
 
@@ -333,7 +335,7 @@ def similarity(
 
 def _strings(values: pd.Series) -> np.ndarray:
     """The values as Python strings, a missing one read as "" (as ``text_codes`` reads them)."""
-    return values.fillna("").astype("str").to_numpy(dtype=object)
+    return values.fillna("").astype(STR).to_numpy(dtype=object)
 
 
 def blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
@@ -343,11 +345,11 @@ def blank(a: pd.DataFrame, b: pd.DataFrame, column: str) -> np.ndarray:
 
 def empty(values: pd.Series) -> np.ndarray:
     """True where a value is missing or "" (compared as Arrow text, not Python strings)."""
-    return (values.fillna("").astype("str") == "").to_numpy(dtype=bool)
+    return (values.fillna("").astype(STR) == "").to_numpy(dtype=bool)
 
 
 def same(x: pd.Series, y: pd.Series) -> np.ndarray:
     """x == y for aligned text Series (a missing value equals nothing), compared as Arrow text."""
-    return (
-        x.astype("str").reset_index(drop=True) == y.astype("str").reset_index(drop=True)
-    ).to_numpy(dtype=bool)
+    return (x.astype(STR).reset_index(drop=True) == y.astype(STR).reset_index(drop=True)).to_numpy(
+        dtype=bool
+    )

@@ -16,6 +16,7 @@ from pipeline.link.levels import NULL, Level, Rows, distinct_codes, pair_codes, 
 from pipeline.link.token_letters import may_reach, token_letters
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
+from pipeline.text.arrow_text import STR
 
 # The name comparison's levels, strongest first: adding one is one line here (and its
 # condition in the masks of name_conditions), which also offers "same_first" for a level
@@ -172,7 +173,7 @@ def _per_distinct(x: pd.Series, y: pd.Series, test, needed=None) -> np.ndarray:
     if needed is None:
         at = np.arange(len(ux))
     else:
-        at = np.flatnonzero(needed(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str")))
+        at = np.flatnonzero(needed(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR)))
     answers = np.zeros(len(ux), dtype=bool)
     answers[at] = np.fromiter((test(ux[i], uy[i]) for i in at), bool, len(at))
     return answers[inverse]
@@ -251,8 +252,8 @@ def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
     Not a prefix: "Anders" and "Andersen", "Kalundpel" and "Kalundpelmar" are other families,
     though Jaro-Winkler rates them close."""
     edits = similarity(x, y, OSA.distance, distinct=True)  # Rows.on_distinct's pairs
-    length_a = x.fillna("").astype("str").str.len().to_numpy()
-    length_b = y.fillna("").astype("str").str.len().to_numpy()
+    length_a = x.fillna("").astype(STR).str.len().to_numpy()
+    length_b = y.fillna("").astype(STR).str.len().to_numpy()
     shortest = np.minimum(length_a, length_b)
     long_pair = (shortest >= 8) & (np.abs(length_a - length_b) <= 1)
     return (shortest > 0) & ((edits == 1) | ((edits == 2) & long_pair))
@@ -292,10 +293,10 @@ def job_level(
     if all(rows.empty(c, side).all() for side in (left, right) for c in given):
         return np.full(len(left), NULL)  # no employer or title in any record: nothing to compare
     inverse, ux, uy = rows.distinct("company_key")
-    sim = company_similarities(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
+    sim = company_similarities(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
     # fitted on the distinct pairs' keys, as many times as each has distinct partners
     weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
-    cosine = weights.similarity(pd.Series(ux, dtype="str"), pd.Series(uy, dtype="str"))
+    cosine = weights.similarity(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
     no_key = rows.empty("company_key", left) | rows.empty("company_key", right)
     company = np.where(no_key, NULL, company)
@@ -375,7 +376,7 @@ def _per_code_pair(x: np.ndarray, y: np.ndarray, values: np.ndarray, test) -> np
     the codes ``x`` and ``y`` (into ``values``), spread back to the pairs."""
     width = max(len(values), 1)
     inverse, joint = distinct_codes(x.astype(np.int64) * width + y, width * width)
-    p, q = (pd.Series(values[i], dtype="str") for i in (joint // width, joint % width))
+    p, q = (pd.Series(values[i], dtype=STR) for i in (joint // width, joint % width))
     return np.asarray(test(p, q))[inverse]
 
 
