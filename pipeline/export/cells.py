@@ -163,7 +163,7 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
     ``safe_csv_text``, the one rule. Integers by Arrow's cast (which is ``str()``), floats and
     booleans by ``_float_fields`` and ``_csv_fields``.
 
-    >>> safe_csv_arrow(pd.Series(["=1+1", None, "ok"], dtype=STR)).to_pylist()
+    >>> safe_csv_arrow(pd.Series(["=1+1", None, "ok"], dtype="str")).to_pylist()
     ["'=1+1", '', 'ok']
     """
     import pyarrow as pa
