@@ -93,9 +93,23 @@ def is_our_formula(value: object) -> bool:
 
 
 def _key(values: pd.Series) -> pd.Series:
-    """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park"."""
-    uniques = {v: _NON_ALNUM.sub(" ", anyascii(str(v)).lower()).strip() for v in values.unique()}
-    return values.map(uniques).fillna("").astype(STR)
+    """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park". By Arrow for text
+    that is ASCII already (anyascii leaves it as it is: a column of everyone ranked takes no
+    Python call per person), once per distinct value for the rest (other scripts, accents,
+    missing values, numbers a user typed)."""
+    text = values.astype(STR)
+    plain = values.notna() & text.str.isascii()
+    if not isinstance(values.dtype, pd.StringDtype):  # a workbook's cells: text only
+        plain &= values.map(lambda v: isinstance(v, str)).astype(bool)
+    plain = plain.to_numpy(bool)
+    out = text.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip(" ")
+    if not plain.all():
+        rest = values[~plain]
+        words = {v: _NON_ALNUM.sub(" ", anyascii(str(v)).lower()).strip() for v in rest.unique()}
+        out = out.astype(object)
+        out[~plain] = rest.map(words).fillna("").to_numpy(object)
+        out = out.astype(STR)
+    return out
 
 
 def _url(values: pd.Series) -> pd.Series:
@@ -161,19 +175,6 @@ def _joined(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return out
 
 
-def _plain_key(values: pd.Series) -> pd.Series:
-    """``_key`` of every value, by Arrow for text of ASCII letters alone (anyascii leaves it as
-    it is) and by ``_key`` for the rest (other scripts, accents, missing values)."""
-    plain = (values.notna() & values.astype(STR).str.isascii()).to_numpy(bool)
-    text = values.astype(STR)
-    out = text.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip(" ")
-    if not plain.all():
-        out = out.astype(object)
-        out[~plain] = _key(values[~plain]).to_numpy(object)
-        out = out.astype(STR)
-    return out
-
-
 def _may_match(candidates: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
     """Per candidate, whether a key of theirs may equal a previous row's at some level: a few
     tests made on everyone ranked, so that each level's keys (a Python call per person:
@@ -198,7 +199,7 @@ def _may_match(candidates: pd.DataFrame, row_keys: pd.DataFrame) -> np.ndarray:
         keep |= (~slug.str.isascii() | slug.str.lower().isin(slugs)).to_numpy(bool)
     names = set(row_keys["_name"]) - {""}
     if names:
-        keep |= _plain_key(candidates["Name"]).isin(names).to_numpy(bool)
+        keep |= _key(candidates["Name"]).isin(names).to_numpy(bool)
     return keep
 
 
