@@ -206,12 +206,46 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     ids[use] = ("alumni:" + ext).to_numpy(dtype=object)[by_ext[use]]
     # the hash only for the clusters that need it (its first record's), not for every record
     need = ~has & ~use
-    at = first_with(np.ones(n, dtype=bool))[need]
-    names = frame["name_key"].to_numpy(dtype=object)[at]
-    years = frame["grad_year"].astype(STR).to_numpy(dtype=object)[at]
-    companies = frame["company_key"].to_numpy(dtype=object)[at]
-    ids[need] = [
-        "p-" + hashlib.sha1(f"{k}|{y}|{c}".encode()).hexdigest()[:12]
-        for k, y, c in zip(names, years, companies, strict=True)
-    ]
+    first = first_with(np.ones(n, dtype=bool))
+    names = frame["name_key"].to_numpy(dtype=object)
+    years = frame["grad_year"].astype(STR).to_numpy(dtype=object)
+    companies = frame["company_key"].to_numpy(dtype=object)
+
+    def digest(at: np.ndarray, width: int) -> list[str]:
+        return [
+            hashlib.sha1(f"{names[i]}|{years[i]}|{companies[i]}".encode()).hexdigest()[:width]
+            for i in at.tolist()
+        ]
+
+    ids[need] = ["p-" + h for h in digest(first[need], 12)]
+    if k:
+        source = frame.get("source", pd.Series("", index=frame.index)).astype(STR)
+        connected = first_with((source == "connections").to_numpy(dtype=bool)) < n
+        _distinct(ids, connected, first, digest)
     return pd.Series(ids[label], index=frame.index, dtype=STR)
+
+
+def _distinct(ids: np.ndarray, connected: np.ndarray, first: np.ndarray, digest) -> None:
+    """Make the clusters' ids distinct, in place. Two clusters can draw one id: an alum's
+    LinkedIn column names the slug of a connection it was not linked to, one alumni record id
+    sits in two files, or two namesakes have no slug, no record id and the same year and
+    employer. Among the clusters sharing an id, the one holding a connection (whose export the
+    slug comes from), else the one whose first record comes first, keeps it; each other gets
+    "~" and a digest of its first record's name key, grad year and employer key (stable while
+    those stay), then "~2", "~3" ... where that still collides. Clusters are visited in a
+    Python step only where ids collide, which is rare."""
+    shared = pd.Series(ids, dtype=object).duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return
+    at = np.flatnonzero(shared)
+    order = np.lexsort((first[at], ~connected[at], ids[at].astype(str)))
+    at = at[order]
+    keeps = np.r_[True, ids[at][1:] != ids[at][:-1]]
+    moved = at[~keeps]
+    ids[moved] = [f"{i}~{h}" for i, h in zip(ids[moved], digest(first[moved], 8), strict=True)]
+    taken = set(ids[~np.isin(np.arange(len(ids)), moved)].tolist())
+    for c in moved.tolist():
+        base, step = ids[c], 2
+        while ids[c] in taken:
+            ids[c], step = f"{base}~{step}", step + 1
+        taken.add(ids[c])
