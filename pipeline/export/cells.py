@@ -161,7 +161,7 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
     the column finds the fields that need nothing (no trigger or blank first, nothing to remove,
     short enough); missing and empty ones are ""; every other distinct value goes through
     ``safe_csv_text``, the one rule. Integers by Arrow's cast (which is ``str()``), floats and
-    booleans by ``_float_fields`` and ``_csv_fields``.
+    booleans by ``float_fields`` and ``_csv_fields``.
 
     >>> safe_csv_arrow(pd.Series(["=1+1", None, "ok"], dtype="str")).to_pylist()
     ["'=1+1", '', 'ok']
@@ -178,43 +178,61 @@ def safe_csv_arrow(values: Iterable[object]) -> pa.Array:
             text = None  # numbers, dates or lone surrogates among the text: value by value
         if text is not None and (pa.types.is_string(text.type) or
                                  pa.types.is_large_string(text.type)):  # fmt: skip
-            text = text.cast(pa.large_string())
-            plain = pc.and_(
-                pc.match_substring_regex(text, _CSV_PLAIN_RE2),
-                pc.less_equal(pc.utf8_length(text), EXCEL_CELL_LIMIT // 2),
-            ).fill_null(False)
-            empty = pc.or_(pc.is_null(text), pc.equal(text, "")).fill_null(True)
-            out = pc.if_else(empty, "", text)
-            odd = pc.invert(pc.or_(plain, empty))
-            rest = text.filter(odd)
-            if len(rest):  # each distinct odd value once
-                codes, distinct = pd.factorize(rest.to_pandas(types_mapper=None).astype(object))
-                fields = np.array([safe_csv_text(v) for v in distinct], dtype=object)[codes]
-                out = pc.replace_with_mask(out, odd, pa.array(fields, type=pa.large_string()))
-            return out
+            return safe_csv_texts(text)
     if pd.api.types.is_integer_dtype(kind):  # Arrow writes an integer as str() does
         number = pa.array(series, from_pandas=True)
         return pc.cast(number, pa.large_string()).fill_null("")
     if pd.api.types.is_float_dtype(kind):
-        return _float_fields(series.to_numpy(dtype="float64", na_value=np.nan))
+        codes, fields = float_fields(series.to_numpy(dtype="float64", na_value=np.nan))
+        return fields.take(codes)
     return pa.array(_csv_fields(series), type=pa.large_string())
 
 
-def _float_fields(floats: np.ndarray) -> pa.Array:
-    """``safe_csv_text`` of each float ("" for NaN and infinities), worked out once per distinct
-    value and taken into place by Arrow (scores repeat: a 20,000-row chunk has a few hundred)."""
+def safe_csv_texts(text: pa.Array) -> pa.Array:
+    """``safe_csv_text`` of each value of an Arrow text array (null is missing), as Arrow
+    large_string without nulls: one RE2 match finds the values that need nothing (no trigger or
+    blank first, nothing to remove, at most EXCEL_CELL_LIMIT // 2 bytes, so never cut); every
+    other distinct value, missing and empty ones included, goes through ``safe_csv_text``.
+
+    >>> import pyarrow as pa
+    >>> safe_csv_texts(pa.array(["=1+1", None, "ok", ""])).to_pylist()
+    ["'=1+1", '', 'ok', '']
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = pa.large_string()
-    codes, distinct = pd.factorize(floats)  # NaN is -1, the last field below
-    fields = pa.array([*map(safe_csv_text, distinct.tolist()), ""], type=kind)
-    text = fields.take(np.where(codes < 0, len(distinct), codes))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    text = text.cast(pa.large_string())
+    plain = pc.and_kleene(
+        pc.match_substring_regex(text, _CSV_PLAIN_RE2),
+        pc.less_equal(pc.binary_length(text), EXCEL_CELL_LIMIT // 2),  # bytes: at least chars
+    )
+    odd = pc.invert(plain.fill_null(False))
+    if not pc.any(odd).as_py():
+        return text
+    rest = text.filter(odd).dictionary_encode()  # each distinct odd value once
+    fields = [safe_csv_text(v) for v in rest.dictionary.to_pylist()]
+    settled = pa.array([*fields, ""], type=pa.large_string()).take(
+        rest.indices.fill_null(len(fields))
+    )
+    return pc.replace_with_mask(text, odd, settled)
+
+
+def float_fields(floats: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """``safe_csv_text`` of each float, worked out once per distinct value (scores repeat): the
+    fields (the distinct values', then "" for NaN and infinities, then those of 0.0 and -0.0,
+    which are equal as keys) and each float's position among them."""
+    import pyarrow as pa
+
+    codes, distinct = pd.factorize(floats)  # NaN is -1
+    n = len(distinct)
+    texts = [*map(safe_csv_text, distinct.tolist()), "", safe_csv_text(0.0), safe_csv_text(-0.0)]
+    codes = np.where(codes < 0, n, codes)
     zero = floats == 0
-    if zero.any():  # -0.0 equals 0.0, so they share a code: each zero gets its own sign back
-        signed = np.where(np.signbit(floats[zero]), safe_csv_text(-0.0), safe_csv_text(0.0))
-        text = pc.replace_with_mask(text, pa.array(zero), pa.array(signed, type=kind))
-    return text
+    if zero.any():  # each zero gets its own sign back
+        codes[zero] = np.where(np.signbit(floats[zero]), n + 2, n + 1)
+    return codes, pa.array(texts, type=pa.large_string())
 
 
 def safe_csv_column(values: Iterable[object]) -> list[str]:

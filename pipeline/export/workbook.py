@@ -10,13 +10,9 @@ up on dates.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import numpy as np
@@ -25,16 +21,14 @@ import pandas as pd
 from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import carry_over
-from pipeline.export.cells import safe_csv_arrow, safe_csv_text, safe_link
+from pipeline.export.cells import safe_link
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
+from pipeline.export.table_csv import write_table_csv
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
 from pipeline.workbook_contract import ID_HEADER, LINK_HEADER, SHORTLIST_SHEET, STATUS_CHOICES
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # The names tests and callers import from here, wherever they are defined.
 __all__ = [
@@ -217,7 +211,7 @@ def write_workbook(
     all_csv = None
     if not in_sheet.all():
         all_csv = path.with_name(f"{path.stem}.all-candidates.csv")
-        _write_table_csv(all_csv, everyone)
+        write_table_csv(all_csv, everyone)
         say(
             f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
             f"sheet has the best {PER_EMPLOYER} per employer ({int(in_sheet.sum()):,} rows), "
@@ -283,85 +277,6 @@ def _all_candidates_rows(ranked: pd.DataFrame, limit: int) -> pd.Series:
     return pd.Series(keep, index=range(n))
 
 
-def _write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
-    """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``: the bytes
-    Python's ``csv.writer`` (excel dialect, CRLF) writes, assembled column-wise in Arrow."""
-
-    def write(target: Path) -> None:
-        with open(target, "wb") as handle:
-            handle.write(codecs.BOM_UTF8)
-            header = io.StringIO()
-            csv.writer(header, lineterminator="\r\n").writerow(
-                [safe_csv_text(c) for c in frame.columns]
-            )
-            handle.write(header.getvalue().encode("utf-8"))
-            for start in range(0, len(frame), _CSV_CHUNK):  # bounded memory at 1,000,000 rows
-                part = frame.iloc[start : start + _CSV_CHUNK]
-                handle.write(csv_rows([safe_csv_arrow(part[c]) for c in part.columns]))
-
-    return replace_atomically(path, write, backup=False)
-
-
-#: Rows of the All candidates CSV assembled at once.
-_CSV_CHUNK = 20_000
-
-
-#: The fields csv.writer quotes: those holding a comma, a double quote, CR or LF.
-_QUOTED = '[,"\r\n]'
-
-
-def _has_quoted_bytes(column: pa.Array) -> bool:
-    """Whether any field of ``column`` (Arrow text) holds a byte of ``_QUOTED``: one look over
-    the bytes of the whole column (UTF-8 never uses these bytes inside another character)."""
-    import pyarrow as pa
-
-    wide = np.int64 if pa.types.is_large_string(column.type) else np.int32
-    offsets = np.frombuffer(column.buffers()[1], dtype=wide)[
-        column.offset : column.offset + len(column) + 1
-    ]
-    data = column.buffers()[2]
-    if data is None or offsets[-1] == offsets[0]:
-        return False
-    body = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return any((body == byte).any() for byte in b',"\r\n')
-
-
-def csv_rows(columns: Sequence[pa.Array]) -> bytes:
-    """The UTF-8 bytes ``csv.writer(lineterminator="\r\n").writerows`` gives for these rows
-    (``columns``: Arrow text arrays of equal length, no nulls): a field holding a comma, a
-    double quote, CR or LF is quoted with its quotes doubled; a row of one empty field is
-    written ``""``."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not columns or not len(columns[0]):
-        return b""
-    text = pa.large_string()
-    quote, nothing = pa.scalar('"', text), pa.scalar("", text)
-    quoted = []
-    for column in columns:
-        if len(columns) == 1:  # csv writes a lone empty field as "" (else the row is blank)
-            needs = pc.or_(pc.match_substring_regex(column, _QUOTED), pc.equal(column, ""))
-        elif _has_quoted_bytes(column):
-            needs = pc.match_substring_regex(column, _QUOTED)
-        else:  # most columns (numbers, names) hold no such character: no regex per field
-            quoted.append(column)
-            continue
-        if not pc.any(needs).as_py():
-            quoted.append(column)
-            continue
-        escaped = pc.replace_substring(column.filter(needs), '"', '""')  # only those quoted
-        wrapped = pc.binary_join_element_wise(quote, escaped, quote, nothing)
-        quoted.append(pc.replace_with_mask(column, needs, wrapped))
-    lines = pc.binary_join_element_wise(*quoted, pa.scalar(",", text))
-    lines = pc.binary_join_element_wise(lines, nothing, pa.scalar("\r\n", text))
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
-        lines.offset : lines.offset + len(lines) + 1
-    ]
-    start, end = int(offsets[0]), int(offsets[-1])
-    return lines.buffers()[2].slice(start, end - start).to_pybytes()
-
-
 def _with_left_out(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFrame:
     """Ranked, plus the prospects the settings left out (unranked, at the end), with
     ``_left_out`` saying why ("" for the ranked)."""
@@ -386,4 +301,4 @@ def write_csv(path: Path, ranked: pd.DataFrame, *, top_n: int = 50) -> Path:
     core = core_frame(ranked).head(top_n)
     core = core.round({"Years ahead": 1, "Score": 2, **{h: 2 for h in FEATURE_HEADERS.values()}})
     core.insert(2, LINK_HEADER, core.pop(LINK_HEADER))
-    return _write_table_csv(path, core)
+    return write_table_csv(path, core)

@@ -1,5 +1,5 @@
 """The All candidates CSV is sanitised and assembled column-wise in Arrow
-(``cells.safe_csv_arrow``, ``workbook.csv_rows``); every field must still be exactly
+(``cells.safe_csv_arrow``, ``table_csv.csv_rows``); every field must still be exactly
 ``safe_csv_text`` of its value, and the file exactly what Python's ``csv.writer`` writes."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.export.cells import PYTHON_SPACES, safe_csv_arrow, safe_csv_text
-from pipeline.export.workbook import _has_quoted_bytes, _write_table_csv, csv_rows
+from pipeline.export.table_csv import _has_quoted_bytes, csv_rows, write_table_csv
 from tests.export.hostile_text import HOSTILE
 
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -77,7 +77,7 @@ def test_a_lone_empty_field_is_quoted_as_csv_writer_does() -> None:
 
 def test_the_table_csv_is_what_csv_writer_writes_from_safe_csv_text(tmp_path, monkeypatch):
     # Small chunks, so rows cross chunk boundaries.
-    monkeypatch.setattr("pipeline.export.workbook._CSV_CHUNK", 3)
+    monkeypatch.setattr("pipeline.export.table_csv.CHUNK", 3)
     frame = pd.DataFrame(
         {
             "=Name": pd.Series([*HOSTILE[:10], None], dtype="str"),
@@ -86,7 +86,7 @@ def test_the_table_csv_is_what_csv_writer_writes_from_safe_csv_text(tmp_path, mo
             "Link": pd.Series(["https://x", None, "=bad", *["a,b"] * 8], dtype=object),
         }
     )
-    path = _write_table_csv(tmp_path / "all.csv", frame)
+    path = write_table_csv(tmp_path / "all.csv", frame)
     header = [safe_csv_text(c) for c in frame.columns]
     body = [[safe_csv_text(v) for v in row] for row in frame.astype(object).values.tolist()]
     assert path.read_bytes() == b"\xef\xbb\xbf" + _csv_module([header, *body])
