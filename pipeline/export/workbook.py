@@ -28,6 +28,7 @@ from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shor
 from pipeline.export.table_csv import write_table_csv
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
+from pipeline.text.arrow_text import taken_series
 from pipeline.workbook_contract import ID_HEADER, LINK_HEADER, SHORTLIST_SHEET, STATUS_CHOICES
 
 # The names tests and callers import from here, wherever they are defined.
@@ -96,26 +97,19 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
     """
     df = ordered(ranked)
     name = _text(df["full_name"])
-    name = name.where(
-        name != "", (_text(df["first_name"]) + " " + _text(df["last_name"])).str.strip()
-    )
+    blank = name == ""
+    if blank.any():  # the first and last name, only for those without a full name
+        first, last = _text(df["first_name"][blank]), _text(df["last_name"][blank])
+        name = name.where(~blank, (first + " " + last).str.strip())
     year = pd.to_numeric(df["grad_year"], errors="coerce").astype("Int64").astype("string")
     school = (_text(df["school"]) + " " + year.fillna("")).str.strip()
     added = _text(df["record_ids"]).str.contains("manual:", regex=False)
-    warmth = np.select(
-        [_flag(df["is_connection"]), _flag(df["is_alum"]), added, _text(df["intro_via"]) != ""],
-        ["1st-degree connection", "Alum", "Added by you", "Intro possible"],
-        "Cold",
+    kinds = [_flag(df["is_connection"]), _flag(df["is_alum"]), added, _text(df["intro_via"]) != ""]
+    warmth = taken_series(  # five labels, taken into place in Arrow (no object per row)
+        ["1st-degree connection", "Alum", "Added by you", "Intro possible", "Cold"],
+        np.select(kinds, range(4), 4),
+        index=df.index,
     )
-    slugs = _text(df["linkedin_slug"])
-    # A plain ASCII slug is its own address (what safe_link gives, without a call per person);
-    # anything else is checked by safe_link.
-    plain = slugs.str.fullmatch(r"[A-Za-z0-9_-]{1,100}")
-    link = ("https://www.linkedin.com/in/" + slugs.str.lower()).where(plain, None)
-    odd = slugs[~plain].unique()  # distinct: most people have no slug (""), not one each
-    links = {s: safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in odd}
-    link = link.where(plain, slugs.map(links)).astype(object)
-    link = link.where(link.notna(), None)
     return pd.DataFrame(
         {
             "Rank": pd.to_numeric(df["rank"], errors="coerce").round().astype("Int64"),
@@ -131,10 +125,28 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
             **{h: pd.to_numeric(df[f], errors="coerce") for f, h in FEATURE_HEADERS.items()},
             "Why": df["why"],
             "Opener": df["opener"],
-            LINK_HEADER: link,
+            LINK_HEADER: _links(_text(df["linkedin_slug"])),
             ID_HEADER: df["prospect_id"],
-        }
+        },
+        copy=False,
     )
+
+
+def _links(slugs: pd.Series) -> pd.Series:
+    """``safe_link`` of each slug's profile address (None for none), as objects: a plain ASCII
+    slug is its own address, lower-cased (what safe_link gives, without a call per person);
+    any other slug is checked by safe_link once per distinct slug. Most people have none ("")."""
+    links = np.full(len(slugs), None, dtype=object)
+    present = (slugs != "").to_numpy(dtype=bool)
+    some = slugs[present]
+    plain = some.str.fullmatch(r"[A-Za-z0-9_-]{1,100}").to_numpy(dtype=bool)
+    found = ("https://www.linkedin.com/in/" + some[plain].str.lower()).to_numpy(dtype=object)
+    codes, odd = pd.factorize(some[~plain])
+    checked = [safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in odd]
+    where = np.flatnonzero(present)
+    links[where[plain]] = found
+    links[where[~plain]] = np.array([*checked, None], dtype=object)[codes]
+    return pd.Series(links, index=slugs.index, dtype=object)
 
 
 #: At most this many rows on the All candidates sheet; beyond it, the best per employer (and
@@ -271,7 +283,8 @@ def _all_candidates_rows(ranked: pd.DataFrame, limit: int) -> pd.Series:
     if n <= limit:
         return pd.Series(True, index=range(n))
     key = _text(ranked["company_key"]).where(lambda k: k != "", _text(ranked["company"]))
-    nth = key.groupby(key.to_numpy()).cumcount().to_numpy()
+    codes = pd.factorize(key)[0]  # grouped by codes, not by a million text objects
+    nth = pd.Series(codes).groupby(codes).cumcount().to_numpy()
     keep = nth < PER_EMPLOYER
     keep &= np.cumsum(keep) <= limit
     return pd.Series(keep, index=range(n))
@@ -285,7 +298,7 @@ def _with_left_out(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.Da
         return ranked
     out = filtered.reindex(columns=ranked.columns).assign(
         _left_out=filtered.get("filtered_because", pd.Series("left out", index=filtered.index)),
-        rank=pd.NA,
+        rank=pd.array([pd.NA] * len(filtered), dtype="Int64"),  # (not object: 1,000,000 ranks)
         opener="",
     )
     out["why"] = "Left out by your settings (" + out["_left_out"].astype(str) + ")."

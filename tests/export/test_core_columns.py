@@ -1,0 +1,94 @@
+"""The candidate columns made column-wise for a million people (``workbook.core_frame``'s
+LinkedIn, Name and Warmth, ``workbook._all_candidates_rows``) are what a row-by-row rule gives:
+duplicates, empty and missing values, non-ASCII text, one row and none."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import schema
+from pipeline.export.cells import safe_link
+from pipeline.export.workbook import PER_EMPLOYER, _all_candidates_rows, _links, core_frame
+
+SLUGS = ["", "Ab-C_1", "josé-vale", "javascript:alert(1)", "x" * 101, "a/b", "ab-c_1", "ÅSA", " "]
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 40])
+def test_links_are_safe_link_of_each_slug(n: int) -> None:
+    rng = np.random.default_rng(n)
+    slugs = pd.Series(rng.choice(SLUGS, n) if n else [], dtype="str")
+    want = [safe_link("https://www.linkedin.com/in/" + quote(s, safe="")) for s in slugs]
+    got = _links(slugs)
+    assert got.tolist() == want
+    assert got.dtype == object and all(v is None or isinstance(v, str) for v in got)
+
+
+def _ranked(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: [None] * len(rows) for c in schema.RANKED})
+    for c in rows[0] if rows else ():
+        frame[c] = [r[c] for r in rows]
+    return frame
+
+
+def test_name_and_warmth_are_the_row_by_row_rule() -> None:
+    rng = np.random.default_rng(3)
+    names = ["Ada Park", "", None, "  ", "Ngọc Lê"]
+    rows = [
+        {
+            "rank": i + 1,
+            "full_name": names[rng.integers(len(names))],
+            "first_name": ["Bo", None, "", "Zoë"][rng.integers(4)],
+            "last_name": ["Li", None, " Wu "][rng.integers(3)],
+            "is_connection": [True, False, None][rng.integers(3)],
+            "is_alum": [True, False, None][rng.integers(3)],
+            "record_ids": ["manual:1", "alumni:2", None][rng.integers(3)],
+            "intro_via": ["", None, "Bo Li (Acme)"][rng.integers(3)],
+        }
+        for i in range(60)
+    ]
+    core = core_frame(_ranked(rows))
+
+    def text(v: object) -> str:
+        return v.strip() if isinstance(v, str) else ""
+
+    for r, name, warmth in zip(rows, core["Name"], core["Warmth"], strict=True):
+        full = text(r["full_name"])
+        assert name == (full or f"{text(r['first_name'])} {text(r['last_name'])}".strip())
+        assert warmth == (
+            "1st-degree connection" if r["is_connection"] is True
+            else "Alum" if r["is_alum"] is True
+            else "Added by you" if "manual:" in text(r["record_ids"])
+            else "Intro possible" if text(r["intro_via"])
+            else "Cold"
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("n", [0, 1, 25, 200])
+def test_all_candidates_rows_are_the_best_per_employer(n: int) -> None:
+    rng = np.random.default_rng(n)
+    keys = ["acme", "", None, "zeta", "éclair", " "]
+    ranked = pd.DataFrame(
+        {
+            "company_key": pd.Series(rng.choice(keys, n) if n else [], dtype="str"),
+            "company": pd.Series(rng.choice(["Acme", "", "Zeta"], n) if n else [], dtype="str"),
+        }
+    )
+    limit = 30
+    got = _all_candidates_rows(ranked, limit).tolist()
+    if n <= limit:
+        assert got == [True] * n
+        return
+    seen: dict[str, int] = {}
+    want, kept = [], 0
+    for key, company in zip(ranked["company_key"], ranked["company"], strict=True):
+        k = key.strip() if isinstance(key, str) else ""
+        k = k or (company.strip() if isinstance(company, str) else "")
+        seen[k] = seen.get(k, 0) + 1
+        keep = seen[k] <= PER_EMPLOYER and kept < limit
+        kept += keep
+        want.append(keep)
+    assert got == want
