@@ -23,6 +23,8 @@ CHART_EMPLOYERS = 15
 
 
 def _text(series: pd.Series) -> pd.Series:
+    if isinstance(series.dtype, pd.StringDtype):  # text already: no round trip through objects
+        return series.fillna("").str.strip()
     return series.astype("object").where(series.notna(), "").astype(str).str.strip()
 
 
@@ -140,18 +142,24 @@ def employers(ranked: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFram
 def most_common(values: pd.Series, by: pd.Series) -> pd.Series:
     """Per value of ``by`` (ascending), the most frequent of ``values`` beside it, the first in
     sort order among equally frequent ones: ``values.groupby(by).agg(lambda s:
-    s.mode().iloc[0])`` counted once for all groups, not a Series.mode per group.
+    s.mode().iloc[0])`` counted on codes for all groups at once (missing keys and values are
+    not counted), not a Series.mode per group.
 
     >>> by = pd.Series(["k", "k", "k", "k", "j"])
     >>> most_common(pd.Series(["b", "a", "b", "a", "c"]), by).to_dict()
     {'j': 'c', 'k': 'a'}
     """
-    pairs = pd.DataFrame({"by": by.to_numpy(), "value": values.to_numpy()})
-    counts = pairs.value_counts(sort=False).rename("n").reset_index()
-    counts = counts.sort_values(["by", "n", "value"], ascending=[True, False, True], kind="stable")
-    first = counts.drop_duplicates("by")
-    index = pd.Index(first["by"].to_numpy(), name=by.name)
-    return pd.Series(first["value"].to_numpy(), index=index, name=values.name)
+    keys_at, keys = pd.factorize(by, sort=True)  # codes in sort order; missing is -1
+    names_at, names = pd.factorize(values, sort=True)
+    counted = (keys_at >= 0) & (names_at >= 0)
+    pairs, counts = np.unique(
+        keys_at[counted].astype(np.int64) * len(names) + names_at[counted], return_counts=True
+    )
+    key, name = np.divmod(pairs, max(len(names), 1))
+    order = np.lexsort((name, -counts, key))  # per key: most frequent, then first in order
+    first = order[np.r_[True, key[order][1:] != key[order][:-1]]] if len(order) else order
+    index = pd.Index(np.asarray(keys, dtype=object)[key[first]], name=by.name)
+    return pd.Series(np.asarray(names, dtype=object)[name[first]], index=index, name=values.name)
 
 
 def employers_sheet(book: Book, ranked: pd.DataFrame, targets: pd.DataFrame | None) -> None:
