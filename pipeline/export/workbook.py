@@ -76,12 +76,15 @@ def ordered(ranked: pd.DataFrame) -> pd.DataFrame:
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     """``frame[mask]`` (``mask`` on frame's 0..n-1 index): a slice, with nothing copied, when
     the rows kept are the first ones (the ranked before the left-out, as write_workbook has
-    them)."""
+    them); else the rows taken from the slice up to the last one kept. (Arrow takes rows from
+    text in several chunks by joining the chunks first: a million texts per column copied for
+    the fifty on the Shortlist, when the left-out make a second chunk.)"""
     keep = mask.to_numpy(dtype=bool)
-    k = int(keep.sum())
-    if keep[:k].all():
-        return frame.iloc[:k]
-    return frame[keep]
+    kept = np.flatnonzero(keep)
+    end = int(kept[-1]) + 1 if len(kept) else 0
+    if len(kept) == end:
+        return frame.iloc[:end]
+    return frame.iloc[:end][keep[:end]]
 
 
 def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
@@ -234,8 +237,8 @@ def write_workbook(
         with Book(target) as book:
             if what_changed:
                 what_changed_sheet(book, what_changed)
-            shortlist_sheet(book, core[on_list], carried, features)
-            overview.intro_paths_sheet(book, ranked[on_list], shown)
+            shortlist_sheet(book, _rows(core, on_list), carried, features)
+            overview.intro_paths_sheet(book, _rows(ranked, on_list), shown)
             overview.employers_sheet(book, shown, targets)
             audit.all_candidates_sheet(
                 book, everyone[in_sheet.to_numpy()], total=len(everyone), csv_name=all_csv

@@ -55,9 +55,13 @@ def test_ordered_is_the_stable_sort_by_rank(ranks):
 
 
 @pytest.mark.parametrize(
-    "mask", [[True, True, False], [True, False, True], [False, False, False], [True] * 3]
-)
+    "mask",
+    [[True, True, False, False, False], [True, False, True, False, False], [False] * 5,
+     [True] * 5, [False, True, False, False, True], [True, True, False, True, False]],
+)  # fmt: skip
 def test_rows_is_the_boolean_selection(mask):
-    frame = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+    frame = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": ["x", "y", "z", "é", None]})
+    # text in two Arrow chunks, as the ranked and the left-out are after their concat
+    frame = pd.concat([frame.iloc[:3], frame.iloc[3:]], ignore_index=True)
     chosen = pd.Series(mask)
     pd.testing.assert_frame_equal(_rows(frame, chosen), frame[chosen])
