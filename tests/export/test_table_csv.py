@@ -87,3 +87,32 @@ def test_float_fields_give_each_float_its_own_text() -> None:
         "0.0", "-0.0", "", "", "", "1.5", "1.5", "-0.0", "1e+22", "0.30000000000000004"
     ]  # fmt: skip
     assert float_fields(np.array([], dtype="float64"))[1].take(np.array([], int)).to_pylist() == []
+
+
+SPECIAL = '\x00\x08\t\n\x0b\r\x1f =+-@＝＋－＠\x85\xa0\u1680\u2000\u3000\ufffe\uffff（é😀a,"'
+TRICKY = st.text(alphabet=st.sampled_from(SPECIAL), max_size=6)
+
+
+@given(st.lists(st.one_of(st.none(), TEXT, TRICKY), max_size=30), st.integers(0, 3))
+@settings(max_examples=300, deadline=None)
+def test_surely_plain_values_are_their_own_csv_field(values: list[str | None], head: int) -> None:
+    from pipeline.export.cells import _surely_csv_plain
+
+    column = pa.array(values, type=pa.large_string())[head:]
+    sure = _surely_csv_plain(column)
+    for value, surely in zip(column.to_pylist(), sure, strict=True):
+        if surely:
+            assert safe_csv_text(value) == value
+    plain = [v is not None and v.isascii() and v.isalnum() and len(v) < 100 for v in values]
+    assert all(sure[plain[head:]]) if len(sure) else True  # ASCII letters and digits: surely plain
+
+
+def test_bytes_under_a_null_do_not_make_it_plain() -> None:
+    from pipeline.export.cells import _surely_csv_plain
+
+    body = pa.py_buffer(b"abcdef")
+    offsets = pa.py_buffer(np.array([0, 3, 6], dtype=np.int64).tobytes())
+    valid = pa.py_buffer(np.packbits([1, 0], bitorder="little").tobytes())
+    column = pa.Array.from_buffers(pa.large_string(), 2, [valid, offsets, body], null_count=1)
+    assert _surely_csv_plain(column).tolist() == [True, False]
+    assert safe_csv_texts(column).to_pylist() == ["abc", ""]
