@@ -65,9 +65,16 @@ def all_candidates_sheet(
         )
 
 
-def matches_sheet(book: Book, matches: pd.DataFrame | None) -> None:
+def matches_sheet(
+    book: Book,
+    matches: pd.DataFrame | None,
+    *,
+    total: int | None = None,
+    csv_name: Path | None = None,
+) -> None:
     """Record pairs scored by link, most probable first: who, the probability, each comparison's
-    level and weight (the evidence)."""
+    level and weight (the evidence). When ``csv_name`` is given, ``matches`` are the least
+    certain of ``total`` pairs, every one of which is in that CSV: a line under them says so."""
     if matches is None or matches.empty:
         frame = pd.DataFrame({"Matches": ["No two records were similar enough to compare."]})
     else:
@@ -81,7 +88,16 @@ def matches_sheet(book: Book, matches: pd.DataFrame | None) -> None:
         )
         for c in frame.columns
     ]
-    write_grid(book, book.sheet("Matches"), cols)
+    ws = book.sheet("Matches")
+    end = write_grid(book, ws, cols)
+    if csv_name is not None:
+        write_cell(
+            ws,
+            end + 1,
+            0,
+            f"This sheet shows the {len(frame):,} least certain of {total or len(frame):,} "
+            f"pairs; every pair is in {csv_name.name} beside this workbook.",
+        )
 
 
 def _match_width(column: str, values: pd.Series) -> float:

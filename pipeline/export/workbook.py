@@ -23,6 +23,7 @@ from pipeline.export import audit, overview
 from pipeline.export.carryover import carry_over
 from pipeline.export.cells import safe_link
 from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
+from pipeline.export.matches import write_matches_csv
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
 from pipeline.export.table_csv import write_table_csv
@@ -156,6 +157,11 @@ def _links(slugs: pd.Series) -> pd.Series:
 #: everyone in a CSV beside the workbook). Excel's own limit is 1,048,576 rows.
 ALL_CANDIDATES_ROWS = 20_000
 PER_EMPLOYER = 10
+#: At most this many pairs on the Matches sheet; beyond it, the least certain ones (those worth a
+#: look: a reviewer checks the pairs near the threshold, not thousands at p 0.999), and every
+#: pair in a CSV beside the workbook. A cell costs XlsxWriter about 6 us: 26,000 pairs x 27
+#: columns at the large size took 4.4 s of export, for a sheet nobody reads to the end.
+MATCHES_ROWS = 5_000
 
 
 def write_workbook(
@@ -175,6 +181,7 @@ def write_workbook(
     targets: pd.DataFrame | None = None,
     features: Sequence[str] | None = None,
     all_rows: int = ALL_CANDIDATES_ROWS,
+    matches_rows: int = MATCHES_ROWS,
     messages: list[str] | None = None,
     what_changed: WhatChanged | None = None,
 ) -> Path:
@@ -190,9 +197,11 @@ def write_workbook(
     ``features``: the signal columns to show (default: all but location and industry fit, which
     mean something only when the settings name locations or industries). ``all_rows``: the most
     rows on All candidates (beyond, the best per employer, and everyone in
-    ``<name>.all-candidates.csv``). ``messages`` receives lines for the user (notes carried
-    over, the backup, a capped sheet). Raises OutputError when the file is open in Excel or
-    LibreOffice, or when the previous workbook changed on disk since it was read.
+    ``<name>.all-candidates.csv``). ``matches_rows``: the most pairs on Matches (beyond, the
+    least certain, and every pair in ``<name>.matches.csv``). ``messages`` receives lines for
+    the user (notes carried over, the backup, a capped sheet). Raises OutputError when the file
+    is open in Excel or LibreOffice, or when the previous workbook changed on disk since it was
+    read.
     ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
 
     Usage (not run as a doctest: it needs a run's files or frames):
@@ -233,6 +242,20 @@ def write_workbook(
             f"and everyone is in {all_csv.name} beside the workbook."
         )
 
+    matches_csv, pairs = None, matches
+    if matches is not None and len(matches) > matches_rows:
+        matches_csv = path.with_name(f"{path.stem}.matches.csv")
+        write_matches_csv(
+            matches.sort_values("probability", ascending=False, kind="stable"), matches_csv
+        )
+        least = np.argsort(matches["probability"].to_numpy(dtype=float), kind="stable")
+        pairs = matches.iloc[np.sort(least[:matches_rows])]
+        say(
+            f"Matches: {len(matches):,} linked or nearly linked pairs are more than a sheet "
+            f"should hold; the sheet has the {matches_rows:,} least certain (the ones worth "
+            f"checking), and every pair is in {matches_csv.name} beside the workbook."
+        )
+
     def write(target: Path) -> None:
         with Book(target) as book:
             if what_changed:
@@ -243,7 +266,9 @@ def write_workbook(
             audit.all_candidates_sheet(
                 book, everyone[in_sheet.to_numpy()], total=len(everyone), csv_name=all_csv
             )
-            audit.matches_sheet(book, matches)
+            audit.matches_sheet(
+                book, pairs, total=None if matches is None else len(matches), csv_name=matches_csv
+            )
             audit.ingest_sheet(book, counts, ledger)
             audit.settings_sheet(book, settings_rows, inputs, version, today)
             audit.archived_sheet(book, carried)

@@ -325,6 +325,51 @@ def test_ingest_report_and_settings(tmp_path: Path, ranked: pd.DataFrame) -> Non
     assert [c.value for c in wb["Matches"][1]] == ["Left", "Right", "Probability"]
 
 
+def _pairs(probabilities: list[float]) -> pd.DataFrame:
+    n = len(probabilities)
+    return pd.DataFrame(
+        {
+            "left_name": ['=HYPERLINK("http://evil.example")', *[f"L{i}" for i in range(1, n)]],
+            "right_name": [f"R{i}" for i in range(n)],
+            "probability": probabilities,
+            "name": ["same name"] * n,
+        }
+    )
+
+
+def test_matches_beyond_the_sheet_go_to_a_csv(tmp_path: Path, ranked: pd.DataFrame) -> None:
+    """Past ``matches_rows`` the sheet holds the least certain pairs (most probable first, as
+    ever), a line under them names the CSV, and the CSV holds every pair, injection-safe."""
+    probabilities = [0.99, 0.5, 0.97, 0.6, 0.999, 0.55, 0.8]
+    said: list[str] = []
+    path = write(
+        tmp_path / "out.xlsx", ranked, matches=_pairs(probabilities), matches_rows=3, messages=said
+    )
+    rows = [[c.value for c in row] for row in load_workbook(path)["Matches"].iter_rows()]
+    assert rows[0][:3] == ["Left name", "Right name", "Probability"]
+    assert [r[2] for r in rows[1:4]] == [0.6, 0.55, 0.5]
+    assert [r[1] for r in rows[1:4]] == ["R3", "R5", "R1"]
+    note = [r[0] for r in rows[4:] if r[0]]
+    assert note == ["This sheet shows the 3 least certain of 7 pairs; every pair is in "
+                    "out.matches.csv beside this workbook."]  # fmt: skip
+    assert [line for line in said if line.startswith("Matches:")] == [
+        "Matches: 7 linked or nearly linked pairs are more than a sheet should hold; the sheet "
+        "has the 3 least certain (the ones worth checking), and every pair is in out.matches.csv "
+        "beside the workbook."
+    ]
+    written = pd.read_csv(tmp_path / "out.matches.csv", dtype=str, keep_default_na=False)
+    assert written["probability"].astype(float).tolist() == sorted(probabilities, reverse=True)
+    hostile = written.loc[written["right_name"] == "R0", "left_name"].item()
+    assert hostile.startswith("'=HYPERLINK")  # inert, as in prospects link --out
+
+
+def test_matches_that_fit_make_no_csv(tmp_path: Path, ranked: pd.DataFrame) -> None:
+    path = write(tmp_path / "out.xlsx", ranked, matches=_pairs([0.9, 0.8]), matches_rows=2)
+    rows = [[c.value for c in row] for row in load_workbook(path)["Matches"].iter_rows()]
+    assert [r[2] for r in rows[1:]] == [0.9, 0.8]
+    assert not (tmp_path / "out.matches.csv").exists()
+
+
 def test_matches_sheet_says_so_when_empty(tmp_path: Path, ranked: pd.DataFrame) -> None:
     wb = load_workbook(write(tmp_path / "out.xlsx", ranked, matches=pd.DataFrame()))
     assert wb["Matches"]["A2"].value == "No two records were similar enough to compare."
