@@ -87,8 +87,15 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
     if not ctx.target_roles or not len(p):
         return _none(p)
     roles = [expand_abbreviations(r).lower() for r in ctx.target_roles]
-    codes, titles = pd.factorize(_text(p["title_clean"]).str.lower())
-    titles = list(titles)
+    # Every view reads the title and its role family only: each distinct pair is scored once
+    # (a few hundred for a million people) and the rows take their pair's value and phrase.
+    title_text, family_text = _text(p["title_clean"]), _text(p["role_family"])
+    codes, first = distinct_rows(title_text, family_text)
+    written = title_text.take(first).tolist()
+    # Scored per distinct lower-case title, in order of first appearance (TF-IDF's document
+    # frequencies count each title once).
+    t_codes, uniq = pd.factorize(pd.Series([t.lower() for t in written], dtype=object))
+    titles = list(uniq)
     fuzzy = np.clip((_directional(titles, roles) - 0.6) / 0.4, 0, 1)
     look = np.zeros_like(fuzzy)
     # Character n-grams are built in Python: only titles that share a stretch of text with a
@@ -104,28 +111,28 @@ def role_fit(p: pd.DataFrame, ctx: Context) -> Values:
         cos = dense_product(both.take(count[: len(subset)]), both.take(count[len(subset) :]))
         look[near] = np.clip((cos - 0.6) / 0.35, 0, 1) * TFIDF_CREDIT
     families = np.array([role_family(r) for r in ctx.target_roles])
-    fam_of = _text(p["role_family"]).to_numpy()[:, None]
+    fam_of = family_text.take(first).to_numpy(dtype=object)[:, None]
     fam = ((fam_of == families[None, :]) & (fam_of != "Unknown")) * FAMILY_CREDIT
     # Words alone mislead ("Product Marketing Manager" holds every word of "product manager"):
     # a title whose known role family differs from the role's keeps at most OTHER_FAMILY.
     other = (fam_of != families[None, :]) & (fam_of != "Unknown") & (families != "Unknown")
     # A declared synonym of the role ("User Researcher" for "UX Researcher") fits it fully.
-    synonym, _ = synonym_fit(_text(p["title_clean"]), tuple(ctx.target_roles))
-    views = np.stack([fuzzy[codes], fam, look[codes], synonym])  # (view, prospect, role)
+    synonym, _ = synonym_fit(pd.Series(written, dtype=object), tuple(ctx.target_roles))
+    views = np.stack([fuzzy[t_codes], fam, look[t_codes], synonym])  # (view, pair, role)
     views[[0, 2]] = np.where(other[None], np.minimum(views[[0, 2]], OTHER_FAMILY), views[[0, 2]])
     combined = views.max(axis=0)
     best_role = combined.argmax(axis=1)
-    rows = np.arange(len(p))
+    rows = np.arange(len(first))
     value = combined[rows, best_role]
     how = views[:, rows, best_role].argmax(axis=0)
     words = np.array(
         ["title fits '", "same role family as '", "title resembles '", "title is a variant of '"],
         dtype=object,
     )
-    # Each (view, role) phrase is made once; rows pick theirs.
+    # Each (view, role) phrase is made once; pairs pick theirs.
     phrases = (words[:, None] + np.array(ctx.target_roles, dtype=object)[None, :] + "'").ravel()
     evidence = np.where(value >= MENTION, phrases[how * len(ctx.target_roles) + best_role], "")
-    return value, text_series(evidence, p.index)
+    return value[codes], taken_series(evidence, codes, p.index)
 
 
 def _lamp_scale(targets: pd.DataFrame) -> np.ndarray:
