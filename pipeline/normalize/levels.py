@@ -41,6 +41,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.normalize.level_model import (
     EDGES,
@@ -54,7 +56,12 @@ from pipeline.normalize.level_model import (
     evidence_class,
     level_probabilities,
 )
-from pipeline.normalize.workplace import KIND_ROWS, employer_kind_of, employer_kinds_of
+from pipeline.normalize.workplace import (
+    KIND_ROWS,
+    employer_kind_codes,
+    employer_kind_of,
+    employer_kinds_of,
+)
 from pipeline.text.arrow_text import STR, distinct_rows
 
 __all__ = [
@@ -100,12 +107,7 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     >>> estimate_levels(f, t, pd.Series([""]))["seniority"].tolist()
     ['Senior']
     """
-    years = np.round(_measured_years(frame), 1)
-    last = pd.to_numeric(
-        frame.get("last_degree_years", pd.Series(np.nan, index=frame.index)), errors="coerce"
-    ).to_numpy(dtype=float)
-    # still studying: a class year still to come (only a year measured counts, as above)
-    studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
+    years, studying = _years_studying(frame)
     columns: list[pd.Series | np.ndarray] = [
         titles["seniority"].astype(STR),
         titles["seniority_rule"].astype(STR),
@@ -125,11 +127,28 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
         level(0, object), level(1, object), level(2, object), level(3, object),
         level(4, float), level(5, float),
     )  # fmt: skip
+    return _spread(table, codes, frame.index)
+
+
+def _years_studying(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(measured years, years to a class year still to come), each rounded to 0.1, NaN unknown,
+    as ``estimate_levels`` reads them from ``frame``."""
+    years = np.round(_measured_years(frame), 1)
+    last = pd.to_numeric(
+        frame.get("last_degree_years", pd.Series(np.nan, index=frame.index)), errors="coerce"
+    ).to_numpy(dtype=float)
+    # still studying: a class year still to come (only a year measured counts, as above)
+    studying = np.where((last < 0) & ~np.isnan(years), np.round(last, 1), np.nan)
+    return years, studying
+
+
+def _spread(table: tuple[np.ndarray, ...], codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """LEVEL_COLUMNS from ``_levels_of``'s rows for the distinct combinations, taken by
+    ``codes`` (the few distinct rows made into a column first, then taken per row: Arrow's
+    take, not a Python string per row)."""
 
     def spread(values: np.ndarray, dtype: object) -> pd.Series:
-        # the few distinct rows made into a column first, then taken per row (Arrow's take,
-        # not a Python string per row)
-        return pd.Series(pd.Series(values, dtype=dtype).array.take(codes), index=frame.index)
+        return pd.Series(pd.Series(values, dtype=dtype).array.take(codes), index=index)
 
     return pd.DataFrame(
         {
@@ -270,24 +289,66 @@ def relevel(prospects: pd.DataFrame, extra_rules=(), today: date | None = None) 
     still studying). Returns a new frame with LEVEL_COLUMNS replaced; rows whose
     years are not measured keep what they had (their years came from the level itself).
     """
-    from pipeline.normalize.companies import employer_kinds
+    from pipeline.normalize.companies import employer_kind
     from pipeline.normalize.stage import last_degree_years
     from pipeline.normalize.titles import adjust_for_employer, classify_titles
 
     out = prospects.copy()
-    titles = classify_titles(out["title"], extra_rules=extra_rules)
-    titles = adjust_for_employer(titles, employer_kinds(out["company_key"]))
     seen = out
     if today is not None and "grad_year" in out:
         seen = out.assign(last_degree_years=last_degree_years(out, today))
-    levels = employer_levels(seen, titles)
+    # A row's level reads its title, its employer's kind (twice: the bank rules of
+    # adjust_for_employer, and employer_kinds_of's kind for the years), its measured years and
+    # the years to a class year still to come. Each is a code or a number here, and the
+    # level is worked out once per distinct combination of them (a few thousand for a million
+    # people), by the same functions normalize runs on every row.
+    t_codes, t_values = pd.factorize(out["title"].fillna("").astype(STR))
+    k_codes, k_values = pd.factorize(out["company_key"].fillna("").astype(STR))
+    bank_codes, bank_values = pd.factorize(
+        pd.Series([employer_kind(str(k)) for k in k_values], dtype=object)
+    )
+    bank_of_row = bank_codes[k_codes] if len(k_values) else np.zeros(len(out), dtype=np.intp)
+    e_codes, e_kinds = employer_kind_codes(out)  # codes per distinct employer: as kinds here
+    kind_codes, e_values = pd.factorize(pd.Series(e_kinds, dtype=object))
+    e_codes = kind_codes[e_codes]
+    e_values = np.asarray(e_values, dtype=object)
+    years, studying = _years_studying(seen)
+    years_key = np.where(np.isnan(years), -999.0, years)
+    studying_key = np.where(np.isnan(studying), -999.0, studying)
+    codes, first = distinct_rows(t_codes, bank_of_row, e_codes, years_key, studying_key)
+    titles = classify_titles(
+        pd.Series(np.asarray(t_values, dtype=object)[t_codes[first]], dtype=object),
+        extra_rules=extra_rules,
+    )
+    bank = np.asarray(bank_values, dtype=object)[bank_of_row[first]]
+    titles = adjust_for_employer(titles, pd.Series(bank, dtype=STR))
+    table = _levels_of(
+        titles["seniority"].to_numpy(dtype=object),
+        titles["seniority_rule"].to_numpy(dtype=object),
+        titles["title_clean"].to_numpy(dtype=object),
+        e_values[e_codes[first]],
+        years_key[first],
+        studying_key[first],
+    )
+    levels = _spread(table, codes, out.index)
     measured = out["career_years_source"].astype(STR).isin(MEASURED).to_numpy()
     for col in LEVEL_COLUMNS:
-        if col in out:
-            out[col] = out[col].where(~measured, levels[col])
-        else:
-            out[col] = levels[col]
+        out[col] = _where(measured, levels[col], out[col]) if col in out else levels[col]
     return out
+
+
+def _where(mask: np.ndarray, new: pd.Series, old: pd.Series) -> pd.Series:
+    """``old.where(~mask, new)``: text columns chosen row by row in Arrow (pandas' where on
+    Arrow text replaces through a mask, several times slower)."""
+    if not (old.dtype == STR and new.dtype == STR):
+        return old.where(~mask, new)
+    chosen = pc.if_else(pa.array(mask), _arrow(new), _arrow(old))
+    return pd.Series(pd.array(chosen, dtype=STR), index=old.index, name=old.name, copy=False)
+
+
+def _arrow(column: pd.Series) -> pa.Array:
+    values = pa.array(column.array)
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def level_evidence(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 from pipeline.text.arrow_text import STR, taken_series
 from pipeline.text.tables import read_table
 
-__all__ = ["KIND_ROWS", "employer_kind_of", "employer_kinds_of"]
+__all__ = ["KIND_ROWS", "employer_kind_codes", "employer_kind_of", "employer_kinds_of"]
 
 #: Employer kinds with their own rows for people without a title (``kinds`` of
 #: ``estimate_levels``): what the employer says when nothing else but the years does. "other" is
@@ -62,6 +62,13 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
     and "" when no employer is known (empty, or a placeholder such as "Retired" that no kind
     pattern reads): ``frame`` needs company_key and may have company_clean and
     employer_is_school (else company_is_school); one call per distinct employer."""
+    codes, kinds = employer_kind_codes(frame)
+    return taken_series(kinds, codes, frame.index)
+
+
+def employer_kind_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``employer_kinds_of`` as (codes, kinds): row i's kind is ``kinds[codes[i]]`` (an object
+    array with one entry per distinct employer, school flag and whether it is named)."""
     from pipeline.normalize.companies import employer_kind
 
     named = frame["company_key"].fillna("").astype(STR)
@@ -90,4 +97,4 @@ def employer_kinds_of(frame: pd.DataFrame) -> pd.Series:
         ],
         dtype=object,
     )
-    return taken_series(kinds, codes, frame.index)
+    return codes, kinds
