@@ -207,21 +207,25 @@ def school_fit(p: pd.DataFrame, ctx: Context) -> Values:
     """Shares the user's school (0.8), and the program or degree too (1.0)."""
     shared = p["is_alum"].to_numpy(dtype=bool) | p["school_key"].isin(ctx.my_school_keys).to_numpy()
     value = shared * 0.8
+    # Each text column factorized once: the program test and the evidence read its codes.
+    coded = {c: pd.factorize(_text(p[c])) for c in ("school", "major", "degree")}
+    distinct = {c: np.asarray(uniq, dtype=object) for c, (_, uniq) in coded.items()}
     same_program = np.zeros(len(p), dtype=bool)
     if ctx.my_programs and len(p):
         for column in ("major", "degree"):
-            codes, uniq = pd.factorize(_text(p[column]).str.lower())
-            sims = _directional(list(uniq), [x.lower() for x in ctx.my_programs]).max(axis=1)
-            same_program |= (sims >= 0.85)[codes] & (_text(p[column]) != "").to_numpy()
+            codes, uniq = coded[column]
+            lower = pd.Series(uniq, dtype=STR).str.lower().tolist()
+            sims = _directional(lower, [x.lower() for x in ctx.my_programs]).max(axis=1)
+            same_program |= ((sims >= 0.85) & (distinct[column] != ""))[codes]
         value = value + shared * same_program * PROGRAM_BONUS
     # Evidence for the alumni only, phrased once per (school, program, same program or not).
     rows = np.flatnonzero(shared)
-    school, major, degree = (_text(p[c]).iloc[rows] for c in ("school", "major", "degree"))
+    school, major, degree = (coded[c][0][rows] for c in ("school", "major", "degree"))
     codes, first = distinct_rows(school, major, degree, same_program[rows])
     phrases = []
     for name, m, d, same in zip(
-        school.to_numpy()[first], major.to_numpy()[first], degree.to_numpy()[first],
-        same_program[rows][first], strict=True,
+        distinct["school"][school[first]], distinct["major"][major[first]],
+        distinct["degree"][degree[first]], same_program[rows][first], strict=True,
     ):  # fmt: skip
         text = "alum of " + (name or ctx.my_school or "your school")
         phrases.append(f"{text}, same program ({m or d})" if same else text)
@@ -260,8 +264,8 @@ def stage_fit(p: pd.DataFrame, ctx: Context) -> Values:
     codes, first = distinct_rows(years, ahead < 0, source, leader, seniority)
     phrases = []
     for n, behind, src, lead, level in zip(
-        years[first], (ahead < 0)[first], source.to_numpy()[first], leader[first],
-        seniority.to_numpy()[first], strict=True,
+        years[first], (ahead < 0)[first], source.iloc[first].tolist(), leader[first],
+        seniority.iloc[first].tolist(), strict=True,
     ):  # fmt: skip
         side = " years behind" if behind else " years ahead"
         text = "stage unknown" if np.isnan(n) else (

@@ -169,27 +169,30 @@ def why(
         parts.append((np.where(get("location_fit") > 0, codes, len(where)), places))
         strength = np.vstack([strength, get("location_fit")])
     order = np.argsort(-strength, axis=0, kind="stable")  # per prospect, strongest part first
-    # All parts' phrases in one table, each after ", " (an empty phrase stays empty); the i-th
-    # strongest part of each prospect is a code into it; Arrow joins each row's parts, and the
-    # first ", " goes. (Arrow's join skipping nulls instead drops a row whose parts are all
-    # null, pyarrow 26.)
+    # All parts' phrases in one table twice: after ", " (an empty phrase stays empty), then bare.
+    # Each row's i-th strongest part is a code into it: bare for its first non-empty part, after
+    # ", " for the rest. Then the reach: after "; ", or capitalized when no part says anything.
+    # One Arrow join of the taken phrases makes every sentence (no Python string per row).
+    phrases = [p for _, part in parts for p in part.tolist()]
+    said = np.array([p != "" for p in phrases], dtype=bool)
     table = pa.array(
-        [f", {p}" if p else "" for _, phrases in parts for p in phrases.tolist()],
+        [*(f", {p}" if p else "" for p in phrases), *phrases], type=pa.large_string()
+    )
+    starts = np.cumsum([0, *(len(part) for _, part in parts)])[:-1]
+    codes = np.stack([c + start for (c, _), start in zip(parts, starts, strict=True)])
+    chosen = np.take_along_axis(codes, order, axis=0)  # (i-th strongest part, prospect)
+    filled = said[chosen]
+    anything = filled.any(axis=0)
+    rows = np.flatnonzero(anything)
+    chosen[filled.argmax(axis=0)[rows], rows] += len(phrases)  # the first one said: bare
+    which, reach = _reach_coded(ranked)
+    ends = pa.array(
+        [*("; " + r for r in reach.tolist()), *(r.capitalize() for r in reach.tolist())],
         type=pa.large_string(),
     )
-    starts = np.cumsum([0, *(len(phrases) for _, phrases in parts)])[:-1]
-    codes = np.stack([c + start for (c, _), start in zip(parts, starts, strict=True)])
-    ordered = [
-        table.take(pa.array(np.take_along_axis(codes, order[i : i + 1], axis=0)[0]))
-        for i in range(len(parts))
-    ]
-    joined = pc.binary_join_element_wise(*ordered, _large(""))
-    sentence = pc.utf8_slice_codeunits(joined, 2)
-    which, said = _reach_coded(ranked)
-    reach = _arrow(which, said)
-    capital = _arrow(which, np.array([r.capitalize() for r in said.tolist()], dtype=object))
-    joined = pc.binary_join_element_wise(sentence, reach, _large("; "))
-    out = pc.if_else(pc.equal(sentence, _large("")), capital, joined)
+    pieces = [table.take(pa.array(c)) for c in chosen]
+    pieces.append(ends.take(pa.array(np.where(anything, which, which + len(reach)))))
+    out = pc.binary_join_element_wise(*pieces, _large(""))
     return pd.Series(pd.array(out, dtype=STR), index=ranked.index)
 
 
