@@ -14,10 +14,11 @@ from functools import cache, lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from pipeline.text.arrow_text import STR, text_series
+from pipeline.text.arrow_text import object_array, taken_series
 from pipeline.text.fold import fold
 
 __all__ = ["FUZZY_CUTOFF", "is_school_name", "school_key", "school_keys"]
@@ -166,8 +167,10 @@ def school_keys(
     items = _frozen(user_aliases)
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
     resolved = [_school_key(str(u), items, keep_unknown) for u in uniques]
-    values = text_series([*resolved, ""]).take(codes).to_numpy()
-    return pd.Series(values, index=names.index, dtype=STR, name=names.name)
+    # Taken in Arrow from the distinct keys (a missing name: the "" after them), not made a
+    # million Python strings and read back.
+    which = np.where(codes < 0, len(resolved), codes)
+    return taken_series(object_array([*resolved, ""]), which, names.index).rename(names.name)
 
 
 def is_school_name(name: str) -> bool:

@@ -27,7 +27,7 @@ import pandas as pd
 from pipeline.errors import SettingsError
 from pipeline.normalize.title_text import expand_abbreviations, split_headline
 from pipeline.schema import SENIORITY_LEVELS
-from pipeline.text.arrow_text import taken_series
+from pipeline.text.arrow_text import STR, taken_series
 
 __all__ = [
     "ROLE_FAMILIES",
@@ -315,7 +315,10 @@ def classify_titles(titles: pd.Series, extra_rules: Sequence[Rule] = ()) -> pd.D
     ['Senior', 'Unknown']
     """
     extra = tuple(extra_rules)
-    codes, uniques = pd.factorize(titles.fillna("").astype(object), sort=False)
+    # Arrow text is factorized in Arrow (the same codes and values, in order of first
+    # appearance), not made a million Python strings first.
+    filled = titles.fillna("") if titles.dtype == STR else titles.fillna("").astype(object)
+    codes, uniques = pd.factorize(filled, sort=False)
     rows = [_classified(value, extra) for value in uniques]
     table = np.array(rows, dtype=object).reshape(len(rows), len(CLASSIFIED))
     # codes are never -1: missing titles were filled with ""; each column is made text once per

@@ -175,9 +175,7 @@ def why(
     # One Arrow join of the taken phrases makes every sentence (no Python string per row).
     phrases = [p for _, part in parts for p in part.tolist()]
     said = np.array([p != "" for p in phrases], dtype=bool)
-    table = pa.array(
-        [*(f", {p}" if p else "" for p in phrases), *phrases], type=pa.large_string()
-    )
+    table = pa.array([*(f", {p}" if p else "" for p in phrases), *phrases], type=pa.large_string())
     starts = np.cumsum([0, *(len(part) for _, part in parts)])[:-1]
     codes = np.stack([c + start for (c, _), start in zip(parts, starts, strict=True)])
     chosen = np.take_along_axis(codes, order, axis=0)  # (i-th strongest part, prospect)

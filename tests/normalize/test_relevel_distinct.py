@@ -48,11 +48,27 @@ ROWS = [  # title, company_key, company_clean, employer_is_school, years, source
     ("Vice President", "rbc", "RBC", False, 9.4, "grad_year", 2017, "2017"),  # duplicate
     ("Vice President", "shopify", "Shopify", False, 9.4, "title prior", None, ""),
     ("Consultant", "ey", "EY", False, 2.0, "history", 2024, "2024"),
-    ("", "university of toronto", "University of Toronto", True, 7.0, "grad_year", 2019,
-     "2019|2028"),  # fmt: skip
+    (
+        "",
+        "university of toronto",
+        "University of Toronto",
+        True,
+        7.0,
+        "grad_year",
+        2019,
+        "2019|2028",
+    ),
     ("", "shopify", "Shopify", False, 7.0, "grad_year", 2019, "2019|2028"),
-    ("Treasurer", "waterloo engineering society", "Waterloo Engineering Society", False, 1.0,
-     "grad_year", 2025, "2025|2027"),  # fmt: skip
+    (
+        "Treasurer",
+        "waterloo engineering society",
+        "Waterloo Engineering Society",
+        False,
+        1.0,
+        "grad_year",
+        2025,
+        "2025|2027",
+    ),
     (None, None, None, False, np.nan, "unknown", None, ""),
     ("Ingénieure logiciel", "", "Stealth Startup", False, 3.0, "grad_year", 2023, "2023"),
     ("研究員", "", "", False, np.nan, "grad_year", None, ""),
