@@ -13,7 +13,11 @@ import pandas as pd
 
 from pipeline import schema
 from pipeline.normalize.companies import check_aliases, company_keys, employer_kinds
-from pipeline.normalize.levels import LEVEL_COLUMNS, employer_kinds_of, estimate_levels
+from pipeline.normalize.levels import (
+    LEVEL_COLUMNS,
+    employer_kinds_of,
+    estimate_levels_and_alone,
+)
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
 from pipeline.normalize.stage import career_stage, last_degree_years
@@ -85,13 +89,15 @@ def normalize(
     measured = career_stage(out.assign(seniority=UNKNOWN), today)
     studying = last_degree_years(out, today)  # a class year still to come: a student now
     kinds = employer_kinds_of(out)  # the employers' kinds, the same for both estimates below
-    levels = estimate_levels(out.assign(**measured, last_degree_years=studying), titles, kinds)
+    # With it, the level the title says with the years unread: link compares a LinkedIn title
+    # with an alumni list's older one on this footing (the class year would lift only the
+    # alum's side).
+    levels, alone = estimate_levels_and_alone(
+        out.assign(**measured, last_degree_years=studying), titles, kinds
+    )
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
-    # The level the title says with the years unread: link compares a LinkedIn title with an
-    # alumni list's older one on this footing (the class year would lift only the alum's side).
-    alone = estimate_levels(out.assign(career_years=np.nan), titles, kinds)
-    out["seniority_alone"] = alone["seniority"]
+    out["seniority_alone"] = alone
     out = pd.concat([out, career_stage(out, today)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 

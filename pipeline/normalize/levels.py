@@ -71,6 +71,7 @@ __all__ = [
     "employer_kind_of",
     "employer_kinds_of",
     "estimate_levels",
+    "estimate_levels_and_alone",
     "evidence_class",
     "level_probabilities",
 ]
@@ -107,27 +108,45 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
     >>> estimate_levels(f, t, pd.Series([""]))["seniority"].tolist()
     ['Senior']
     """
+    return estimate_levels_and_alone(frame, titles, kinds, alone=False)[0]
+
+
+def estimate_levels_and_alone(
+    frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series, *, alone: bool = True
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """(``estimate_levels(frame, titles, kinds)``, and with ``alone`` the seniority it gives
+    with the years unread, as for ``frame.assign(career_years=np.nan)``): the distinct
+    (level, rule, clean title, kind) rows are found once for both.
+
+    >>> t = pd.DataFrame({"seniority": ["Entry"], "seniority_rule": ["early-career job noun"],
+    ...                   "title_clean": ["research scientist"]})
+    >>> f = pd.DataFrame({"career_years": [9.4], "career_years_source": ["grad_year"]})
+    >>> levels, seniority = estimate_levels_and_alone(f, t, pd.Series([""]))
+    >>> levels["seniority"].tolist(), seniority.tolist()
+    (['Senior'], ['Entry'])
+    """
     years, studying = _years_studying(frame)
-    columns: list[pd.Series | np.ndarray] = [
+    text = [
         titles["seniority"].astype(STR),
         titles["seniority_rule"].astype(STR),
         titles["title_clean"].astype(STR),
         kinds.fillna("").astype(STR),
-        np.where(np.isnan(years), -999.0, years),
-        np.where(np.isnan(studying), -999.0, studying),
     ]
-    codes, first = distinct_rows(*columns)
-
-    def level(i: int, dtype: type) -> np.ndarray:
-        col = columns[i]
-        picked = col.iloc[first] if isinstance(col, pd.Series) else col[first]
-        return np.asarray(picked, dtype=dtype)
-
-    table = _levels_of(
-        level(0, object), level(1, object), level(2, object), level(3, object),
-        level(4, float), level(5, float),
-    )  # fmt: skip
-    return _spread(table, codes, frame.index)
+    t_codes, t_first = distinct_rows(*text)
+    title_kind = [np.asarray(column.iloc[t_first], dtype=object) for column in text]
+    y = np.where(np.isnan(years), -999.0, years)
+    s = np.where(np.isnan(studying), -999.0, studying)
+    codes, first = distinct_rows(t_codes, y, s)
+    rows = t_codes[first]
+    level, rule, clean, kind = title_kind
+    table = _levels_of(level[rows], rule[rows], clean[rows], kind[rows], y[first], s[first])
+    levels = _spread(table, codes, frame.index)
+    if not alone:
+        return levels, None
+    unread = np.full(len(t_first), -999.0)
+    seniority = _levels_of(level, rule, clean, kind, unread, unread)[0]
+    taken = pd.Series(seniority, dtype=STR).array.take(t_codes)
+    return levels, pd.Series(taken, index=frame.index, name="seniority")
 
 
 def _years_studying(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

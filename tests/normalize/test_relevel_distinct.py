@@ -19,6 +19,7 @@ from pipeline.normalize.levels import (
     _where,
     employer_kinds_of,
     estimate_levels,
+    estimate_levels_and_alone,
     relevel,
 )
 from pipeline.normalize.stage import last_degree_years
@@ -122,3 +123,18 @@ def test_where_is_pandas_where(kind):
     else:
         new, old = pd.Series([1.0, np.nan, 3.0, 4.0]), pd.Series([np.nan, 2.0, 0.5, np.nan])
     pd.testing.assert_series_equal(_where(mask, new, old), old.where(~mask, new))
+
+
+@pytest.mark.parametrize("rows", [ROWS, ROWS[:1], ROWS[7:8], []], ids=["all", "one", "null", "0"])
+def test_estimate_levels_and_alone_are_the_two_estimates(rows):
+    """normalize's two estimates in one pass: the levels with the years, and the seniority with
+    the years unread, each as estimate_levels gives it."""
+    frame = _frame(rows).assign(last_degree_years=[-1.5, *[np.nan] * (len(rows) - 1)][: len(rows)])
+    titles = adjust_for_employer(
+        classify_titles(frame["title"]), employer_kinds(frame["company_key"])
+    )
+    kinds = employer_kinds_of(frame)
+    levels, alone = estimate_levels_and_alone(frame, titles, kinds)
+    pd.testing.assert_frame_equal(levels, estimate_levels(frame, titles, kinds))
+    unread = estimate_levels(frame.assign(career_years=np.nan), titles, kinds)["seniority"]
+    pd.testing.assert_series_equal(alone, unread)
