@@ -31,7 +31,7 @@ from pipeline.ingest.coded import Coded, clean_coded, combine, one_list
 from pipeline.ingest.display_names import display_values
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
-from pipeline.text.arrow_text import object_array, taken_series, text_series
+from pipeline.text.arrow_text import STR, object_array, taken_series, text_series
 
 # The layout's names (and the column mapping) are importable from here, where callers found them.
 __all__ = ["AlumniTable", "Layout", "find_tables", "map_columns", "parse_class_years"]
@@ -168,8 +168,10 @@ def _displayed(col: Coded) -> Coded:
 
 def _per_value(col: Coded, fn) -> pd.Series:
     """A vectorised Series cleaner run on the distinct values only, then spread to the rows."""
-    values = fn(text_series(col.values)).to_numpy(dtype=object)
-    return taken_series(values, col.codes)
+    # The cleaned values stay Arrow text and are taken by the codes (no Python string per value
+    # made and read back).
+    values = fn(text_series(col.values)).astype(STR)
+    return pd.Series(values.array.take(np.asarray(col.codes, dtype=np.intp)), copy=False)
 
 
 def _location(location: Coded, *parts: Coded) -> pd.Series:
