@@ -46,8 +46,12 @@ def _pairs(
     a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], fn
 ) -> tuple[np.ndarray, np.ndarray]:
     """``fn(a, b)`` once per distinct pair of values of two coded texts, as coded text."""
-    which, first = distinct_rows(a[0], b[0])
-    left, right = a[1][a[0][first]].tolist(), b[1][b[0][first]].tolist()
+    # The codes are already small integers: each pair is one integer, factorized once (the
+    # pairs numbered in order of first appearance, as distinct_rows numbers them).
+    width = np.int64(len(b[1]))
+    which, pairs = pd.factorize(a[0].astype(np.int64) * width + b[0])
+    pairs = np.asarray(pairs, dtype=np.int64)
+    left, right = a[1][pairs // width].tolist(), b[1][pairs % width].tolist()
     return which, np.array([fn(x, y) for x, y in zip(left, right, strict=True)], dtype=object)
 
 
