@@ -48,16 +48,17 @@ def years_ahead(stage: pd.DataFrame, my_career_years: float | None) -> pd.DataFr
         if "career_years_sd" in stage
         else np.full(len(stage), np.nan)
     )
+    # Arrow text stays Arrow text (its values are the source's own), never a million objects.
     source = (
-        stage["career_years_source"].astype(STR).to_numpy()
+        stage["career_years_source"].astype(STR).array
         if "career_years_source" in stage
-        else np.full(len(stage), "unknown", dtype=object)
+        else text_array(np.full(len(stage), "unknown", dtype=object))
     )
     return pd.DataFrame(
         {
             "years_ahead": np.round(years - my_career_years, 1),
             "years_ahead_sd": np.round(np.sqrt(theirs**2 + MY_SD**2), 2),
-            "years_ahead_source": text_array(source),
+            "years_ahead_source": source,
         },
         index=stage.index,
     )
