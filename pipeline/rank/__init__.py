@@ -23,7 +23,7 @@ from pipeline.rank.score import (
     contributions,
     diversified_order,
     excluded,
-    weighted_score,
+    score_of,
 )
 from pipeline.rank.words import opener, why
 from pipeline.text.arrow_text import take_rows
@@ -40,6 +40,12 @@ def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     alumni list's class year together only now (``levels.relevel``). Years ahead of the user
     are worked out here and nowhere else (``rank.ahead``); stage_fit reads them.
     """
+    return _scored(prospects, ctx)[0]
+
+
+def _scored(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(``score_features``, each feature's share of the score: ``contributions``), the shares
+    worked out once for the score and for ``why``'s order."""
     p = relevel(
         prospects, rules_from_settings(ctx.settings.normalize.seniority_rules), today=ctx.today
     )
@@ -51,8 +57,9 @@ def score_features(prospects: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         value, evidence = signal.compute(p, ctx)
         p[name] = pd.Series(value, index=p.index).astype(float).round(3)
         p[f"{name}_evidence"] = evidence
-    p["score"] = weighted_score(p, active_weights(ctx))
-    return p
+    shares = contributions(p, active_weights(ctx))
+    p["score"] = score_of(shares)  # weighted_score, the shares kept for why
+    return p, shares
 
 
 def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -70,7 +77,7 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     """
     schema.check(prospects, schema.PROSPECTS, "Prospects")
     settings = ctx.settings
-    p = score_features(prospects, ctx)
+    p, shares = _scored(prospects, ctx)
     reason = excluded(p, settings, ctx.my_employer_keys)
     low = (p["score"] < settings.output.min_score).to_numpy() & (reason == "").to_numpy()
     reason[low] = "below the minimum score"
@@ -83,7 +90,7 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     )
     kept = take_rows(p, keep[order])
     kept["rank"] = range(1, len(kept) + 1)
-    kept["why"] = why(kept, contributions(kept, active_weights(ctx)), ctx.my_school)
+    kept["why"] = why(kept, shares.take(keep[order]), ctx.my_school)
     kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student)
     ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
     ranked = kept.reindex(columns=ordered).reset_index(drop=True)

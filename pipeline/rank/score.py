@@ -60,9 +60,14 @@ def weighted_score(features: pd.DataFrame, weights: dict[str, float]) -> np.ndar
     >>> weighted_score(f, {"a": 1.0, "b": 1.0}).tolist()
     [0.5, 1.0]
     """
-    if not len(features):
+    return score_of(contributions(features, weights))
+
+
+def score_of(shares: pd.DataFrame) -> np.ndarray:
+    """The score from each feature's share of it (``contributions``): their sum, to 4 places."""
+    if not len(shares):
         return np.array([])
-    return np.round(contributions(features, weights).sum(axis=1).to_numpy(), 4)
+    return np.round(shares.sum(axis=1).to_numpy(), 4)
 
 
 @cache
