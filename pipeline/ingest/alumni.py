@@ -186,7 +186,7 @@ def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) ->
     """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate."""
     n = len(full_name)
     if not raw:
-        return text_series([""] * n)
+        return text_series("", pd.RangeIndex(n))
     # Blank cells (empty or only spaces) are judged once per distinct value of each column.
     filled = {}
     for c, col in raw.items():

@@ -89,7 +89,7 @@ def person_names(
     >>> names.iloc[0, :3].tolist()
     ['Mary', 'McDonald', 'Mary McDonald']
     """
-    empty = text_series([""] * len(first), first.index)
+    empty = text_series("", first.index)
     nickname = empty
     if full is not None:
         parsed = per_unique(full, _parse_full)

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import schema
-from pipeline.text.arrow_text import STR, text_array, text_series
+from pipeline.text.arrow_text import STR, repeated, text_series
 from pipeline.text.placeholders import is_placeholder
 
 
@@ -219,7 +219,7 @@ def people_frame(columns: Mapping[str, object], n: int) -> pd.DataFrame:
         elif col == "source_row":
             data[col] = np.zeros(n, dtype="int64")
         else:
-            data[col] = text_array([""] * n)
+            data[col] = repeated("", n)
     frame = pd.DataFrame({k: _values(v) for k, v in data.items()})
     for col in schema.PEOPLE:
         if col not in ("grad_year", "connected_on", "source_row"):

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text.arrow_text import distinct_rows, taken_series, text_array, text_series
+from pipeline.text.arrow_text import (
+    distinct_rows,
+    repeated,
+    taken_series,
+    text_array,
+    text_series,
+)
 
 HOSTILE: list[list[object]] = [
     [],
@@ -46,6 +52,14 @@ def test_index_and_one_text_repeated():
             text_series(one, index), pd.Series(one, index=index, dtype="str")
         )
         assert len(text_series(one, pd.RangeIndex(0))) == 0
+
+
+@pytest.mark.parametrize("value", ["", "ab", "é\u200b", "=1+1", "x" * 1000])
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_repeated_is_the_list_converted(value, n):
+    got, want = pd.Series(repeated(value, n)), pd.Series(text_array([value] * n))
+    pd.testing.assert_series_equal(got, want)
+    assert got.array._pa_array.type == want.array._pa_array.type  # large_string both
 
 
 def test_taken_series_equals_the_rows_taken():
