@@ -295,12 +295,6 @@ def _levels_of(
     return seniority, p_out, basis, rules
 
 
-def employer_levels(frame: pd.DataFrame, titles: pd.DataFrame) -> pd.DataFrame:
-    """``estimate_levels`` with the employer kinds read from ``frame`` (company_key,
-    employer_is_school, career_years, career_years_source); ``titles`` as there."""
-    return estimate_levels(frame, titles, employer_kinds_of(frame))
-
-
 def relevel(prospects: pd.DataFrame, extra_rules=(), today: date | None = None) -> pd.DataFrame:
     """The level again once records are linked: a LinkedIn title with the alumni list's class
     year. ``prospects`` needs title, company_key, career_years, career_years_source (and
