@@ -26,7 +26,9 @@ from pipeline.link.block import (
 )
 from pipeline.link.block_rules import unique_inverse
 from pipeline.link.classify import (
+    TEXTS,
     Model,
+    column_codes,
     fit_logistic,
     logistic_contributions,
     weights,
@@ -114,8 +116,8 @@ def score(
     comparisons = comparisons_for(list(frame.columns), declared)
     names_declared = {from_spec(c, s).name for c, s in declared.items()}
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
-    cands = candidate_pairs(frame, rules, unique)
-    cache: dict = {}  # per-record work the comparisons share (link.levels.Rows)
+    cache: dict = {}  # per-record work blocking and the comparisons share (link.levels.Rows)
+    cands = candidate_pairs(frame, rules, unique, cache)
     random = u_pairs(frame, unique_sources=unique)  # for u, compared with the candidates
     levels, random_levels = compare_sets(frame, (cands.pairs, random), comparisons, cache)
     u = u_of(random_levels, comparisons)
@@ -129,7 +131,7 @@ def score(
         levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame, cache=cache
     )
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
-    counted: dict = {}  # value counts per column, for the second pass below
+    counted: dict = {TEXTS: cache}  # value counts per column, for the second pass below
     contributions = weights(levels, model, frame, groups, tables=counted)
     total = contributions.sum(axis=1).to_numpy()
     priors = estimate_prior(total, groups, possible)
@@ -296,10 +298,7 @@ def _by_people(
                 parts = ("first_key", "last_key") if column == "name_key" else ()
                 changed[column] = np.zeros(len(frame), dtype=bool)
                 for col in (column, *(p for p in parts if p in frame.columns)):
-                    if col in tables:  # the codes the first pass made
-                        codes = tables[col][0]
-                    else:
-                        codes = pd.factorize(frame[col].fillna("").astype(STR))[0]
+                    codes = column_codes(frame, col, tables)[0]  # the run's, made once
                     shared = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
                     shared[codes[rows]] = True
                     changed[column] |= shared[codes]

@@ -102,11 +102,14 @@ def candidate_pairs(
     frame: pd.DataFrame,
     rules: Sequence[BlockingRule] = RULES,
     unique_sources: Sequence[str] = ("connections",),
+    texts: dict | None = None,
 ) -> Candidates:
     """Pairs (i < j, positions in ``frame``) that at least one rule proposes.
 
     Rules whose columns ``frame`` lacks are skipped. Pairs of two records of the same file of a
     unique source (``frame`` has ``source`` and ``source_file`` for that) are dropped.
+    ``texts`` (a dict the caller keeps, as ``compare``'s ``cache``): the codes of each text
+    column, made once per run and shared with the comparisons.
 
     >>> f = pd.DataFrame({"name_key": ["ann lee", "ann lee", "bo wu"]})
     >>> candidate_pairs(f, [Equal("name", ("name_key",))]).pairs.values.tolist()
@@ -124,9 +127,9 @@ def candidate_pairs(
         if not set(rule.needs) <= set(frame.columns):
             continue
         if isinstance(rule, Equal):
-            pairs, skipped[rule.name] = rule._blocks(frame, codes)
+            pairs, skipped[rule.name] = rule._blocks(frame, codes, texts)
         else:
-            pairs = rule.pairs(frame)
+            pairs = rule.pairs(frame, texts)
         left, right = _ordered_arrays(pairs)
         keep = allowed(left, right)
         per_rule[rule.name] = int(keep.sum())

@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.levels import NULL, Comparison
+from pipeline.link.levels import NULL, Comparison, Rows
 from pipeline.text.arrow_text import STR
+
+_NO_ROWS = np.zeros(0, dtype=np.intp)  # a Rows made only for its per-record work
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
@@ -29,6 +31,9 @@ TF_FLOOR = 1e-7  # no value is rarer than this: one record must not outweigh eve
 # (tuples, so no column's name can clash with them)
 FILES = ("source_file", "codes")
 MEAN_SHARE = "mean share"
+#: where ``tables`` may hold the run's per-record work on the frame (``levels.Rows``' cache),
+#: whose codes of a text column are read instead of factorizing it again
+TEXTS = ("texts",)
 
 
 @dataclass(frozen=True)
@@ -102,10 +107,11 @@ def frequencies(
     def shares(col: str) -> tuple[np.ndarray, ...]:
         """Records carrying each side's value in the pair's file(s), and which sides are empty."""
         if col not in tables:
-            # factorized as Arrow text: the same codes and values as Python strings, 3 x faster
-            codes, uniques = pd.factorize(frame[col].fillna("").astype(STR))
-            counts = np.zeros((len(size), len(uniques)), dtype=float)  # file x value
-            np.add.at(counts, (files, codes), 1.0)
+            codes, uniques = column_codes(frame, col, tables)
+            # file x value, counted as one bincount of (file, value) (np.add.at: 5 x slower)
+            flat = files.astype(np.int64) * len(uniques) + codes
+            counts = np.bincount(flat, minlength=len(size) * len(uniques)).astype(float)
+            counts = counts.reshape(len(size), len(uniques))
             tables[col] = codes, counts, np.asarray(uniques, dtype=object) == ""
         codes, counts, empty = tables[col]
         people = None
@@ -189,7 +195,8 @@ def weights(
             f_left, f_right = frequencies(frame, column, left[at], right[at], tables, person)
             f = np.fmax(f_left, f_right)
             if given:
-                has = (frame[given[0]].fillna("").astype(STR) != "").to_numpy(dtype=bool)
+                codes, uniques = column_codes(frame, given[0], tables)
+                has = (uniques != "")[codes] if len(codes) else np.zeros(0, dtype=bool)
                 own = np.where(has[left[at]], f_right, f_left)
                 f = np.where(has[left[at]] ^ has[right[at]], own, f) * max(has.mean(), 1e-6)
             elif tf_level != 0:
@@ -244,6 +251,17 @@ def _file_codes(frame: pd.DataFrame) -> np.ndarray:
     return pd.factorize(frame["source_file"].astype(STR))[0]
 
 
+def column_codes(frame: pd.DataFrame, column: str, tables: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's code of ``column`` (a missing value read as "") and the distinct values:
+    the run's (``tables[TEXTS]``, see ``levels.Rows.text``) where kept, else factorized here
+    as Arrow text (the same codes and values as Python strings, 3 x faster)."""
+    if TEXTS in tables:
+        text = Rows(frame, _NO_ROWS, _NO_ROWS, tables[TEXTS]).text(column)
+        return text.codes, text.values
+    codes, uniques = pd.factorize(frame[column].fillna("").astype(STR))
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) -> float:
     """The average, over records with a value, of the share of records carrying that value.
     ``tables``: the value codes ``frequencies`` made (else the column is factorized here), and
@@ -253,8 +271,8 @@ def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) ->
         if column in tables:
             codes, _, empty = tables[column]
         else:
-            codes, uniques = pd.factorize(frame[column].fillna("").astype(STR))
-            empty = np.asarray(uniques, dtype=object) == ""
+            codes, uniques = column_codes(frame, column, tables)
+            empty = uniques == ""
         # each value's count by its code: mapping the text to its count costs ten times more
         kept = codes[~empty[codes]] if len(codes) else codes
         if not len(kept):

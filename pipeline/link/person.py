@@ -241,9 +241,12 @@ def _typo_on(rows: Rows, mask: np.ndarray, column: str) -> np.ndarray:
         return text.strings.str.len().to_numpy(dtype=np.int64)[text.codes]
 
     length = rows.once(("lengths", column), make)
-    a, b = length[rows.left], length[rows.right]
-    near = (np.minimum(a, b) > 0) & (np.abs(a - b) <= 1)
-    return _on(rows, mask & near, column, _one_typo) > 0
+    # the lengths of the masked pairs only: a few of the millions of candidates
+    at = np.flatnonzero(mask)
+    a, b = length[rows.left[at]], length[rows.right[at]]
+    near = np.zeros(len(mask), dtype=bool)
+    near[at] = (np.minimum(a, b) > 0) & (np.abs(a - b) <= 1)
+    return _on(rows, near, column, _one_typo) > 0
 
 
 def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
