@@ -31,6 +31,7 @@ from pipeline.link.classify import (
     column_codes,
     fit_logistic,
     logistic_contributions,
+    row_sums,
     weights,
 )
 from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
@@ -133,7 +134,7 @@ def score(
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     counted: dict = {TEXTS: cache}  # value counts per column, for the second pass below
     contributions = weights(levels, model, frame, groups, tables=counted)
-    total = contributions.sum(axis=1).to_numpy()
+    total = row_sums(contributions)
     priors = estimate_prior(total, groups, possible)
     # looked up by group id, not a Python step per pair
     prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
@@ -143,7 +144,7 @@ def score(
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
         _by_people(levels, model, frame, files, groups, person, contributions, counted)
-        total = contributions.sum(axis=1).to_numpy()
+        total = row_sums(contributions)
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
         seen = ~np.isnan(known)
@@ -152,7 +153,7 @@ def score(
         )
         model = Model(model.comparisons, model.m, model.u, fitted, columns, model.m_groups)
         contributions, prior_bits = logistic_contributions(levels, model, contributions)
-        total = contributions.sum(axis=1).to_numpy()
+        total = row_sums(contributions)
     # Each pair's probability accounts for its records' other candidates (cluster.rivals).
     chance = rivals(levels, total + prior_bits, frame, unique, match.threshold)
     pairs = levels.assign(probability=chance)

@@ -1,0 +1,190 @@
+"""A text column factorized once per run and read by blocking and the weights
+(``block_rules.text_codes``, ``_stacked_codes``, ``classify.column_codes``), multi-part
+blocking keys combined without hashing (``_combine`` with ``room``), the weights' table
+look-up (``classify._table_weights``) and the row sums of the weights (``classify.row_sums``),
+each against a plain value-by-value oracle."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.link.block import candidate_pairs
+from pipeline.link.block_rules import (
+    Equal,
+    SortedNeighbourhood,
+    _codes,
+    _combine,
+    _stacked_codes,
+    text_codes,
+)
+from pipeline.link.classify import (
+    TEXTS,
+    _table_weights,
+    column_codes,
+    frequencies,
+    row_sums,
+)
+from pipeline.link.levels import NULL
+
+WORDS = ["ann", "", None, "Ødegård", "ann", "bo wu", "", "zoë", None, "x\x1fy", "bo wu"]
+
+
+def _column(rng: np.random.Generator, n: int) -> pd.Series:
+    return pd.Series([WORDS[i] for i in rng.integers(0, len(WORDS), n)], dtype="str")
+
+
+def _partition(codes) -> list[list[int]]:
+    """Which rows share a code (the only thing blocking reads of codes), -1 rows apart."""
+    groups: dict[int, list[int]] = {}
+    for i, c in enumerate(np.asarray(codes).tolist()):
+        if c >= 0:
+            groups.setdefault(c, []).append(i)
+    return sorted(groups.values())
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 40])
+@pytest.mark.parametrize("seed", range(4))
+def test_text_codes_are_codes_of_the_column(n, seed):
+    column = _column(np.random.default_rng(seed), n)
+    frame = pd.DataFrame({"k": column})
+    codes, values = text_codes(frame, "k", {})
+    want_codes, want_values = _codes(frame["k"])
+    assert codes.tolist() == want_codes.tolist()
+    assert list(values) == list(want_values)
+    # the oracle, value by value: -1 for missing or "", else the value's first-seen rank
+    seen: list[str] = []
+    for value, code in zip(column.tolist(), codes.tolist(), strict=True):
+        if not isinstance(value, str) or value == "":
+            assert code == -1
+            continue
+        if value not in seen:
+            seen.append(value)
+        assert values[code] == value and code == seen.index(value)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 30])
+@pytest.mark.parametrize("seed", range(4))
+def test_stacked_codes_equal_exactly_where_the_text_does(n, seed):
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"a": _column(rng, n), "b": _column(rng, n)})
+    codes, values = _stacked_codes(frame, ("a", "b"), {})
+    stacked = [*frame["a"].tolist(), *frame["b"].tolist()]
+    assert len(codes) == 2 * n
+    for i, value in enumerate(stacked):
+        if not isinstance(value, str) or value == "":
+            assert codes[i] == -1
+        else:
+            assert values[codes[i]] == value
+    assert _partition(codes) == _partition(_codes(pd.concat([frame["a"], frame["b"]]))[0])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_combined_keys_without_hashing_group_as_hashed_ones(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 60))
+    parts = []
+    for size in rng.integers(1, 6, 3):
+        codes = rng.integers(-1, size, n)
+        parts.append((codes, np.array([f"v{i}" for i in range(size)], dtype=object)))
+    dense = _combine(parts)
+    mixed = _combine(parts, room=max(n, 1))
+    assert _partition(mixed) == _partition(dense)
+    assert ((mixed < 0) == (dense < 0)).all()
+    # the oracle: rows with every part given group by their tuple of parts
+    rows = [tuple(int(c[i]) for c, _ in parts) for i in range(n)]
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(rows):
+        if min(key, default=0) >= 0:
+            groups.setdefault(key, []).append(i)
+    assert _partition(mixed) == sorted(groups.values())
+
+
+def test_combined_keys_fall_back_to_hashing_where_the_product_is_too_large():
+    codes = np.array([4095, 7, 4095, 0], dtype=np.int64)
+    values = np.array([f"v{i}" for i in range(4096)], dtype=object)
+    parts = [(codes, values), (codes[::-1].copy(), values)]
+    # 4096 * 4096 combinations do not fit below 2**62 / 2**40: refactorized, dense
+    assert _combine(parts, room=2**40).tolist() == [0, 1, 2, 3]
+    assert _combine(parts, room=2**20).tolist() == [
+        4095 * 4096,
+        7 * 4096 + 4095,
+        4095 * 4096 + 7,
+        4095,
+    ]
+
+
+def _frame(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name_key": _column(rng, n),
+            "last_key": _column(rng, n),
+            "first_key": _column(rng, n),
+            "first_last": _column(rng, n),
+            "source_file": pd.Series(rng.choice(["a.csv", "b.csv"], n), dtype="str"),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_candidates_are_the_same_with_the_runs_codes(seed):
+    rng = np.random.default_rng(seed)
+    frame = _frame(rng, int(rng.integers(0, 50)))
+    rules = [
+        Equal("name", ("name_key",)),
+        Equal("last and first", ("last_key", "first_key"), max_block=6),
+        Equal("swapped", ("first_key", "last_key"), also=("last_key", "first_key")),
+        SortedNeighbourhood("sorted", "first_last", 3),
+    ]
+    alone = candidate_pairs(frame, rules)
+    shared = candidate_pairs(frame, rules, texts={})
+    pd.testing.assert_frame_equal(shared.pairs, alone.pairs)
+    assert shared.per_rule == alone.per_rule and shared.skipped_keys == alone.skipped_keys
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_column_codes_and_frequencies_read_the_runs_codes(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 40))
+    frame = _frame(rng, n)
+    codes, values = column_codes(frame, "name_key", {TEXTS: {}})
+    for value, code in zip(frame["name_key"].tolist(), codes.tolist(), strict=True):
+        assert values[code] == (value if isinstance(value, str) else "")
+    left, right = rng.integers(0, n, 20), rng.integers(0, n, 20)
+    want = frequencies(frame, "name_key", left, right, {})
+    got = frequencies(frame, "name_key", left, right, {TEXTS: {}})
+    for w, g in zip(want, got, strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("groups", [None, 1, 3])
+def test_table_weights_look_up_each_pairs_group_and_level(groups):
+    rng = np.random.default_rng(0)
+    rows = 1 if groups is None else groups
+    table = rng.normal(size=(rows, 4))
+    level = rng.integers(-1, 4, 200).astype(np.int8)
+    row = None if groups is None else rng.integers(0, groups, 200).astype(np.int32)
+    got = _table_weights(table, level, row)
+    want = [
+        0.0 if lv == NULL else table[0 if row is None else row[i], lv]
+        for i, lv in enumerate(level.tolist())
+    ]
+    assert got.tolist() == want
+    assert _table_weights(table, level[:0], None if row is None else row[:0]).tolist() == []
+
+
+@pytest.mark.parametrize("columns", [0, 1, 2, 9])
+def test_row_sums_are_pandas_row_sums_bit_for_bit(columns):
+    rng = np.random.default_rng(columns)
+    n = 500
+    frame = pd.DataFrame(index=pd.RangeIndex(n))
+    for k in range(columns):  # a column at a time, as weights makes them
+        values = rng.normal(size=n) * 10.0 ** rng.integers(-6, 7, n)
+        values[rng.integers(0, n, 20)] = np.nan
+        values[:3] = [-0.0, np.inf if k == 1 else 1.0, 0.1]
+        frame[f"c{k}"] = values
+    want = frame.sum(axis=1).to_numpy()
+    got = row_sums(frame)
+    assert got.dtype == np.float64 and len(got) == n
+    assert np.array_equal(got, want) and (np.signbit(got) == np.signbit(want)).all()
