@@ -64,11 +64,12 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
         # the first alternate split off once per distinct value, not per record
         alt_codes, alt_values = pd.factorize(frame["name_key_alternates"].fillna("").astype(STR))
         firsts = pd.Series(alt_values, dtype=STR).str.split("|").str[0].fillna("")
-        alt = pd.Series(firsts.to_numpy(dtype=object)[alt_codes], dtype=STR)
         first = frame["first_key"].fillna("").astype(STR)
-        # once per distinct (first, alternate) pair, found by integer codes, not Python tuples
+        # once per distinct (first, alternate) pair, found by integer codes, not Python tuples;
+        # each record's first alternate coded through its value's (not made text per record)
         fc, fu = pd.factorize(first)
-        ac, au = pd.factorize(alt.fillna(""))
+        first_codes, au = pd.factorize(firsts)
+        ac = first_codes[alt_codes] if len(alt_codes) else alt_codes
         codes, combos = pd.factorize(fc.astype(np.int64) * max(len(au), 1) + ac)
         fs = np.asarray(fu, dtype=object)[combos // max(len(au), 1)]
         alts = np.asarray(au, dtype=object)[combos % max(len(au), 1)]
@@ -76,7 +77,7 @@ def former_keys(frame: pd.DataFrame) -> pd.Series:
             a[len(f) :].strip() if f and a.startswith(f + " ") else a
             for f, a in zip(fs, alts, strict=True)
         ]
-        return pd.Series(np.asarray(keys, dtype=object)[codes], index=frame.index, dtype=STR)
+        return taken_series(np.asarray(keys, dtype=object), codes, frame.index)
     if "former_name" not in frame.columns:
         return pd.Series("", index=frame.index, dtype=STR)
     raw = frame["former_name"].fillna("").astype(STR)

@@ -51,6 +51,13 @@ class TokenLetters:
     counts: np.ndarray
     length: np.ndarray
     plain: np.ndarray
+    present: np.ndarray | None = None  # ``present_classes(counts)``, made once with them
+
+
+def present_classes(counts: np.ndarray) -> np.ndarray:
+    """Per text, the classes it has a letter of (counts > 0) as the bits of one uint32."""
+    packed = np.packbits(counts > 0, axis=1, bitorder="little")  # texts x 4 bytes
+    return np.ascontiguousarray(packed).view("<u4").reshape(len(counts)).astype(np.uint32)
 
 
 def token_letters(values: np.ndarray) -> TokenLetters:
@@ -86,7 +93,8 @@ def token_letters(values: np.ndarray) -> TokenLetters:
     characters = pc.utf8_length(text).to_numpy()
     whose = np.repeat(np.arange(n, dtype=np.int64), characters)
     letter = points != ord(" ")
-    return TokenLetters(_counts(whose[letter], points[letter] % BUCKETS, n), length, plain)
+    counts = _counts(whose[letter], points[letter] % BUCKETS, n)
+    return TokenLetters(counts, length, plain, present_classes(counts))
 
 
 def _counts(whose: np.ndarray, bucket: np.ndarray, n: int, step: int = 8192) -> np.ndarray:
@@ -114,14 +122,27 @@ def may_reach(letters: TokenLetters, x: np.ndarray, y: np.ndarray) -> np.ndarray
     # the letters one side cannot cover are its letters less those both hold: one minimum per
     # class, not a difference and two maxima (a third of the time)
     total = letters.counts.sum(axis=1, dtype=np.int64)
+    present = present_classes(letters.counts) if letters.present is None else letters.present
     for start in range(0, len(x), _CHUNK):
         a, b = x[start : start + _CHUNK], y[start : start + _CHUNK]
+        # first a looser bound from one word per text: each class only one side has a letter
+        # of holds at least one letter the other cannot cover, so a pair it rules out the
+        # counts rule out too, and most pairs (two names of other letters) need no counts
+        bits_a, bits_b = present[a], present[b]
+        only_a = np.bitwise_count(bits_a & ~bits_b).astype(np.int64)
+        only_b = np.bitwise_count(bits_b & ~bits_a).astype(np.int64)
+        plain = letters.plain[a] & letters.plain[b]
+        open_ = (only_a * LIMIT <= letters.length[a]) | (only_b * LIMIT <= letters.length[b])
+        open_ |= ~plain
+        at = np.flatnonzero(open_)
+        a, b = a[at], b[at]
         shared = np.minimum(letters.counts[a], letters.counts[b]).sum(axis=1, dtype=np.int64)
         only_a, only_b = total[a] - shared, total[b] - shared
-        out[start : start + _CHUNK] = (
+        open_[at] = (
             (only_a * LIMIT <= letters.length[a])
             | (only_b * LIMIT <= letters.length[b])
             | ~letters.plain[a]
             | ~letters.plain[b]
         )
+        out[start : start + _CHUNK] = open_
     return out

@@ -1,8 +1,9 @@
 """A text column factorized once per run and read by blocking and the weights
 (``block_rules.text_codes``, ``_stacked_codes``, ``classify.column_codes``), multi-part
 blocking keys combined without hashing (``_combine`` with ``room``), the weights' table
-look-up (``classify._table_weights``) and the row sums of the weights (``classify.row_sums``),
-each against a plain value-by-value oracle."""
+look-up (``classify._table_weights``), the row sums of the weights (``classify.row_sums``),
+the letter classes of names (``token_letters.present_classes``) and former last names
+(``block_keys.former_keys``), each against a plain value-by-value oracle."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.link.block import candidate_pairs
+from pipeline.link.block_keys import former_keys
 from pipeline.link.block_rules import (
     Equal,
     SortedNeighbourhood,
@@ -27,6 +29,7 @@ from pipeline.link.classify import (
     row_sums,
 )
 from pipeline.link.levels import NULL
+from pipeline.link.token_letters import BUCKETS, present_classes, token_letters
 
 WORDS = ["ann", "", None, "Ødegård", "ann", "bo wu", "", "zoë", None, "x\x1fy", "bo wu"]
 
@@ -188,3 +191,44 @@ def test_row_sums_are_pandas_row_sums_bit_for_bit(columns):
     got = row_sums(frame)
     assert got.dtype == np.float64 and len(got) == n
     assert np.array_equal(got, want) and (np.signbit(got) == np.signbit(want)).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_present_classes_are_the_classes_with_a_letter(seed):
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 3, (int(rng.integers(0, 30)), BUCKETS)).astype(np.int8)
+    bits = present_classes(counts)
+    assert bits.dtype == np.uint32 and bits.shape == (len(counts),)
+    for row, word in zip(counts.tolist(), bits.tolist(), strict=True):
+        assert word == sum(1 << b for b, c in enumerate(row) if c > 0)
+    letters = token_letters(np.array(["ann lee", "", "zoë ødegård", "ann lee"], dtype=object))
+    assert letters.present is not None
+    assert letters.present.tolist() == present_classes(letters.counts).tolist()
+
+
+def _former_oracle(first: list, alternates: list) -> list[str]:
+    out = []
+    for f, alts in zip(first, alternates, strict=True):
+        f = f if isinstance(f, str) else ""
+        a = (alts if isinstance(alts, str) else "").split("|")[0]
+        out.append(a[len(f) :].strip() if f and a.startswith(f + " ") else a)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_former_keys_take_the_first_alternate_less_the_first_name(seed):
+    rng = np.random.default_rng(seed)
+    firsts = ["ann", "", None, "zoë", "bo"]
+    alternates = ["ann okafor|ann x", "", None, "zoë ødegård", "bo", "ann  lee", "bo wu|bo li"]
+    n = int(rng.integers(0, 25))
+    first = [firsts[i] for i in rng.integers(0, len(firsts), n)]
+    alts = [alternates[i] for i in rng.integers(0, len(alternates), n)]
+    frame = pd.DataFrame(
+        {
+            "first_key": pd.Series(first, dtype="str"),
+            "name_key_alternates": pd.Series(alts, dtype="str"),
+        }
+    )
+    got = former_keys(frame)
+    assert got.dtype == "str" and got.index.equals(frame.index)
+    assert got.tolist() == _former_oracle(first, alts)
