@@ -127,10 +127,12 @@ def candidate_pairs(
         if not set(rule.needs) <= set(frame.columns):
             continue
         if isinstance(rule, Equal):
-            pairs, skipped[rule.name] = rule._blocks(frame, codes, texts)
+            left, right, skipped[rule.name], ordered = rule._arrays(frame, codes, texts)
+            if not ordered:
+                left, right = _ordered_arrays(left, right)
         else:
             pairs = rule.pairs(frame, texts)
-        left, right = _ordered_arrays(pairs)
+            left, right = _ordered_arrays(pairs["left"].to_numpy(), pairs["right"].to_numpy())
         keep = allowed(left, right)
         per_rule[rule.name] = int(keep.sum())
         found.append(left[keep] * n + right[keep])
@@ -194,10 +196,10 @@ def declared_rules(
     return tuple(rules)
 
 
-def _ordered_arrays(pairs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _ordered_arrays(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """left < right (int64) of each pair of two different positions."""
-    left = pairs["left"].to_numpy().astype("int64", copy=False)
-    right = pairs["right"].to_numpy().astype("int64", copy=False)
+    left = left.astype("int64", copy=False)
+    right = right.astype("int64", copy=False)
     keep = left != right
     return np.minimum(left, right)[keep], np.maximum(left, right)[keep]
 
@@ -209,9 +211,12 @@ def _allowed(frame: pd.DataFrame, unique_sources: Sequence[str]):
         return lambda left, right: np.ones(len(left), dtype=bool)
     unique = unique_records(frame, unique_sources)
     file_codes = pd.factorize(frame["source_file"])[0]
+    # a record's file where it holds each person once, else -1: a pair is left out where
+    # both records show the same file (two lookups per pair, not four)
+    own_file = np.where(unique, file_codes, -1).astype(np.int32)
 
     def mask(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        same_file = file_codes[left] == file_codes[right]
-        return ~(same_file & unique[left] & unique[right])
+        at = own_file[left]
+        return (at != own_file[right]) | (at < 0)
 
     return mask

@@ -56,19 +56,29 @@ class Equal:
         """The pairs and the number of keys skipped, from one pass over the keys. ``cache``:
         the columns' codes other rules made on ``frame`` (see ``_keys``); ``texts``: the run's
         codes of each column (``text_codes``)."""
+        left, right, skipped, _ = self._arrays(frame, cache, texts)
+        return pd.DataFrame({"left": left, "right": right}), skipped
+
+    def _arrays(
+        self, frame: pd.DataFrame, cache: dict | None = None, texts: dict | None = None
+    ) -> tuple[np.ndarray, np.ndarray, int, bool]:
+        """``_blocks`` as the pairs' left and right positions (int64), the keys skipped, and
+        whether every pair's left is below its right already (no ``also``): blocking then
+        takes them as they come, without a frame of millions of pairs made and read again."""
         # without ``also`` the keys are only sorted, so they need not be dense
         key, pos, side = _keys(
             frame, self.columns, self.multi, self.also, cache, dense=bool(self.also), texts=texts
         )
         if not self.also:  # sizes and pairs from one sort of the entries
-            pairs, sizes = _sized_pairs(key, pos, self.max_block)
-            return pairs, int((sizes > self.max_block).sum())
+            left, right, sizes = _sized_arrays(key, pos, self.max_block)
+            return left, right, int((sizes > self.max_block).sum()), True
         # Sizes count every entry, a record repeating a first-name variant twice included.
         sizes = np.bincount(key, minlength=key.max(initial=-1) + 1)
-        own = np.bincount(key[~side], minlength=len(sizes)) if self.also else sizes
+        own = np.bincount(key[~side], minlength=len(sizes))
         usable = ((sizes > 1) & (sizes <= self.max_block))[key]
         skipped = int((own > self.max_block).sum())
-        return _self_pairs(key[usable], pos[usable], side[usable] if self.also else None), skipped
+        pairs = _self_pairs(key[usable], pos[usable], side[usable])
+        return pairs["left"].to_numpy(), pairs["right"].to_numpy(), skipped, False
 
 
 class _KeyPairs:
@@ -351,10 +361,19 @@ def _sized_pairs(
     and the order of their pairs: counting the keys, then sorting the usable entries and
     finding each block's end by a binary search cost three passes.
     """
+    left, right, sizes = _sized_arrays(key, pos, max_block)
+    return pd.DataFrame({"left": left, "right": right}), sizes
+
+
+def _sized_arrays(
+    key: np.ndarray, pos: np.ndarray, max_block: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_sized_pairs`` as the pairs' left and right positions (int64 arrays)."""
+    none = np.zeros(0, "int64")
     n = int(pos.max(initial=0)) + 1
     packed = np.sort(key.astype("int64") * n + pos)
     if not len(packed):
-        return EMPTY.copy(), np.zeros(0, "int64")
+        return none, none.copy(), none.copy()
     k = packed // n
     start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     sizes = np.diff(np.r_[start, len(k)])
@@ -362,14 +381,14 @@ def _sized_pairs(
     usable[1:] &= packed[1:] != packed[:-1]  # a repeated entry once
     packed, k = packed[usable], k[usable]
     if not len(packed):
-        return EMPTY.copy(), sizes
+        return none, none.copy(), sizes
     block = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     length = np.diff(np.r_[block, len(k)])
     after = np.repeat(block + length, length) - np.arange(len(k)) - 1  # later entries
     first = np.repeat(np.arange(len(k)), after)
     second = ragged(np.arange(len(k)) + 1, after)
     at = packed - k * n
-    return pd.DataFrame({"left": at[first], "right": at[second]}), sizes
+    return at[first], at[second], sizes
 
 
 def _holds(values, part: str) -> bool:

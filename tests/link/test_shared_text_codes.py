@@ -232,3 +232,25 @@ def test_former_keys_take_the_first_alternate_less_the_first_name(seed):
     got = former_keys(frame)
     assert got.dtype == "str" and got.index.equals(frame.index)
     assert got.tolist() == _former_oracle(first, alts)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_candidates_leave_out_pairs_inside_a_file_of_a_unique_source(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    frame = _frame(rng, n)
+    frame["source"] = pd.Series(rng.choice(["connections", "alumni"], n), dtype="str")
+    frame["source_file"] = pd.Series(
+        [f"{s}{rng.integers(0, 2)}.csv" for s in frame["source"].tolist()], dtype="str"
+    )
+    got = candidate_pairs(frame, [Equal("name", ("name_key",))], ("connections",), texts={})
+    keys, files, sources = (frame[c].tolist() for c in ("name_key", "source_file", "source"))
+    want = [
+        (i, j)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if isinstance(keys[i], str) and keys[i] != "" and keys[i] == keys[j]
+        and not (files[i] == files[j] and sources[i] == sources[j] == "connections")
+    ]  # fmt: skip
+    assert list(zip(got.pairs["left"].tolist(), got.pairs["right"].tolist(), strict=True)) == want
+    assert got.per_rule == {"name": len(want)}
