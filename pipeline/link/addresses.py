@@ -44,11 +44,30 @@ _SPLIT = r"[.\-_+\s]+"
 COLUMNS = (("email", True), ("linkedin_slug", False))  # (column, read as an e-mail address)
 
 
-def _per_value(values: pd.Series, text) -> tuple[np.ndarray, np.ndarray]:
+def _per_value(values: pd.Series, text, coded=None) -> tuple[np.ndarray, np.ndarray]:
     """``text`` (string work on a Series) on the distinct values only: the code of each row's
-    value and the result per distinct value."""
-    codes, uniques = pd.factorize(values.fillna("").astype(STR))
+    value and the result per distinct value. ``coded``: the codes and distinct values of
+    ``values`` (a missing value read as ""), made before."""
+    codes, uniques = pd.factorize(values.fillna("").astype(STR)) if coded is None else coded
     return codes, text(pd.Series(uniques, dtype=STR)).to_numpy(dtype=object)
+
+
+def _last_word(values: pd.Series) -> pd.Series:
+    """The last white-space-separated word of each text ("" when none). A text of printable
+    ASCII without a space is its own last word, so Python splits only the others."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = values.to_numpy(dtype=object).copy()
+    try:
+        one_word = pc.match_substring_regex(pa.array(out, pa.large_string()), "^[!-~]+$")
+        split = ~one_word.to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, UnicodeEncodeError):  # text UTF-8 cannot hold
+        split = np.ones(len(out), dtype=bool)
+    if split.any():
+        rest = pd.Series(out[split], dtype=STR)
+        out[split] = rest.str.split().str[-1].fillna("").to_numpy(dtype=object)
+    return pd.Series(out, index=values.index, dtype=STR)
 
 
 def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
@@ -170,28 +189,36 @@ class AddressNames:
     variants: np.ndarray  # the distinct "|"-joined variants strings
 
 
-def address_names(frame: pd.DataFrame) -> AddressNames:
+def address_names(frame: pd.DataFrame, text=None) -> AddressNames:
     """The per-record work of the level, once: ``frame`` has first_key and last_key, and
-    email, linkedin_slug, first_name_variants where known."""
+    email, linkedin_slug, first_name_variants where known. ``text``: a column -> its codes
+    and distinct values (a missing value read as ""), made before (``levels.Rows.text``)."""
+
+    def coded(column: str) -> tuple[np.ndarray, np.ndarray] | None:
+        if text is None:
+            return None
+        made = text(column)
+        return made.codes, made.values
+
     last = frame["last_key"].fillna("").astype(STR)
     first_key = frame["first_key"].fillna("").astype(STR)
     parts = [
-        _per_value(last, lambda s: s.str.split().str[-1].fillna("")),
-        _per_value(last, lambda s: s.str.replace(" ", "", regex=False)),
-        _per_value(first_key, lambda s: s.str.split().str[0].fillna("")),
-        _per_value(first_key, lambda s: s.str[:1]),
+        _per_value(last, _last_word, coded("last_key")),
+        _per_value(last, lambda s: s.str.replace(" ", "", regex=False), coded("last_key")),
+        _per_value(first_key, lambda s: s.str.split().str[0].fillna(""), coded("first_key")),
+        _per_value(first_key, lambda s: s.str[:1], coded("first_key")),
     ]
     columns = [(c, email) for c, email in COLUMNS if c in frame.columns]
     for c, email in columns:
-        codes, uniques = pd.factorize(frame[c].fillna("").astype(STR))
+        made = coded(c)
+        codes, uniques = pd.factorize(frame[c].fillna("").astype(STR)) if made is None else made
         found = _distinct_words(np.asarray(uniques, dtype=object), email)
         parts += [(codes, words) for words in found]
     # one vocabulary, so that equal text is an equal integer across all these columns: made
     # of the distinct values' results, then each row's code looked up through its value's
     ends = np.cumsum([len(u) for _, u in parts])
     every = np.concatenate([*(u for _, u in parts), np.array([""], dtype=object)])
-    codes, vocabulary = pd.factorize(every)
-    vocabulary = np.asarray(vocabulary, dtype=object)
+    codes, vocabulary = _factorized(every)
     empty = int(codes[-1])
     split = [codes[end - len(u) : end][c] for (c, u), end in zip(parts, ends, strict=True)]
     last_word, compact, given, initial = split[:4]
@@ -212,6 +239,21 @@ def address_names(frame: pd.DataFrame) -> AddressNames:
     for c in words:
         names.own[c] = _spells(names, c, everyone, everyone, strict=True)
     return names
+
+
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of an object array of str (codes in order of first appearance, the
+    distinct values as an object array), by Arrow's dictionary: hashing Python strings costs
+    twice as much. Text UTF-8 cannot hold is factorized by pandas."""
+    import pyarrow as pa
+
+    try:
+        encoded = pa.array(values, pa.large_string()).dictionary_encode()
+    except (pa.ArrowException, UnicodeEncodeError):
+        codes, uniques = pd.factorize(values)
+        return codes, np.asarray(uniques, dtype=object)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    return codes, np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _spells(

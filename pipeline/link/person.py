@@ -113,7 +113,7 @@ def name_conditions(
     address = np.zeros(len(left), dtype=bool)
     at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(rows))
     if len(at):
-        names = rows.once("address names", address_names)
+        names = rows.once("address names", lambda frame: address_names(frame, rows.text))
         address[at] = spelled(names, left[at], right[at])
     key = rows.text("name_key")
     blank_key = (key.codes == key.empty) & ~key.missing  # "" only: a missing key is no text

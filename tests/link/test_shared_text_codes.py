@@ -2,8 +2,9 @@
 (``block_rules.text_codes``, ``_stacked_codes``, ``classify.column_codes``), multi-part
 blocking keys combined without hashing (``_combine`` with ``room``), the weights' table
 look-up (``classify._table_weights``), the row sums of the weights (``classify.row_sums``),
-the letter classes of names (``token_letters.present_classes``) and former last names
-(``block_keys.former_keys``), each against a plain value-by-value oracle."""
+the letter classes of names (``token_letters.present_classes``), former last names
+(``block_keys.former_keys``) and the address level's per-record work
+(``addresses._last_word``, ``_factorized``), each against a plain value-by-value oracle."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.link.addresses import _factorized, _last_word, address_names, spelled
 from pipeline.link.block import candidate_pairs
 from pipeline.link.block_keys import former_keys
 from pipeline.link.block_rules import (
@@ -28,7 +30,7 @@ from pipeline.link.classify import (
     frequencies,
     row_sums,
 )
-from pipeline.link.levels import NULL
+from pipeline.link.levels import NULL, Rows
 from pipeline.link.token_letters import BUCKETS, present_classes, token_letters
 
 WORDS = ["ann", "", None, "Ødegård", "ann", "bo wu", "", "zoë", None, "x\x1fy", "bo wu"]
@@ -254,3 +256,60 @@ def test_candidates_leave_out_pairs_inside_a_file_of_a_unique_source(seed):
     ]  # fmt: skip
     assert list(zip(got.pairs["left"].tolist(), got.pairs["right"].tolist(), strict=True)) == want
     assert got.per_rule == {"name": len(want)}
+
+
+LAST = [
+    "lee",
+    "",
+    "santana acevedo",
+    "o'neil",
+    " lee ",
+    "ødegård",
+    "van\tder berg",
+    "x\x1cy",
+    "lee",
+]
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 30])
+def test_last_word_is_what_python_splits_last(n):
+    values = [LAST[i % len(LAST)] for i in range(n)]
+    got = _last_word(pd.Series(values, dtype="str"))
+    assert got.dtype == "str"
+    assert got.tolist() == [(v.split() or [""])[-1] for v in values]
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 30])
+def test_factorized_codes_values_in_order_of_first_appearance(n):
+    values = np.array([LAST[(i * 7) % len(LAST)] for i in range(n)], dtype=object)
+    codes, uniques = _factorized(values)
+    seen: list[str] = []
+    for v in values.tolist():
+        if v not in seen:
+            seen.append(v)
+    assert list(uniques) == seen
+    assert [uniques[c] for c in codes] == values.tolist()
+    lone = np.array(["a\ud800", "b", "a\ud800"], dtype=object)  # UTF-8 cannot hold it
+    assert _factorized(lone)[0].tolist() == [0, 1, 0]
+
+
+def test_address_names_read_the_runs_codes_as_their_own():
+    frame = pd.DataFrame(
+        {
+            "first_key": pd.Series(["will", "ann", None, "zoë", "will"], dtype="str"),
+            "last_key": pd.Series(["tinren", "santana acevedo", "lee", "", "tinren"], dtype="str"),
+            "email": pd.Series(
+                ["william.tinren59@x.org", None, "a.lee@x", "zoë.ødegård@y", "w.tinren@x"],
+                dtype="str",
+            ),
+            "linkedin_slug": pd.Series(["", "ann-santanaacevedo-1f", None, "z", ""], dtype="str"),
+            "first_name_variants": pd.Series(
+                ["will|william", "ann", "", "zoë", "will"], dtype="str"
+            ),
+        }
+    )
+    rows = Rows(frame, np.arange(5), np.arange(5), {})
+    left, right = np.repeat(np.arange(5), 5), np.tile(np.arange(5), 5)
+    alone = spelled(address_names(frame), left, right)
+    shared = spelled(address_names(frame, rows.text), left, right)
+    assert shared.tolist() == alone.tolist() and alone.any()
