@@ -98,10 +98,10 @@ class _KeyPairs:
     def pairs(self, frame: pd.DataFrame, texts: dict | None = None) -> pd.DataFrame:
         """``texts``: the run's per-record work on ``frame`` (``levels.Rows``), whose codes of
         the column are read instead of factorizing it again."""
-        if not _all_text(frame, (self.column,), texts):
-            codes, uniques = _codes(frame[self.column])
-        else:
+        if texts is not None and _all_text(frame, (self.column,)):
             codes, uniques = text_codes(frame, self.column, texts)
+        else:
+            codes, uniques = _codes(frame[self.column])
         return _expand(codes, self.key_pairs(uniques), self.max_block)
 
 
@@ -193,11 +193,11 @@ def text_codes(frame: pd.DataFrame, column: str, texts: dict) -> tuple[np.ndarra
     return codes, values
 
 
-def _all_text(frame: pd.DataFrame, names: Sequence[str], texts: dict | None) -> bool:
-    """Whether ``text_codes`` may stand in for ``_codes`` on the columns ``names``: a run's
-    codes are kept, and the columns are text (another dtype's values are written as text
-    otherwise once missing values are filled)."""
-    return texts is not None and all(frame[c].dtype == STR for c in names)
+def _all_text(frame: pd.DataFrame, names: Sequence[str]) -> bool:
+    """Whether ``text_codes`` may stand in for ``_codes`` on the columns ``names``: they are
+    text (another dtype's values would be written as text otherwise once missing values are
+    filled)."""
+    return all(frame[c].dtype == STR for c in names)
 
 
 def _stacked_codes(
@@ -283,7 +283,7 @@ def _keys(
             # equal codes stay equal, so the halves are swapped rather than factorized again
             codes, uniques = cache["codes", names[::-1]]
             cache["codes", names] = np.concatenate([codes[n:], codes[:n]]), uniques
-        if ("codes", names) not in cache and _all_text(frame, names, texts):
+        if ("codes", names) not in cache and texts is not None and _all_text(frame, names):
             cache["codes", names] = _stacked_codes(frame, names, texts)
         if ("codes", names) not in cache:
             stacked = frame[names[0]] if len(names) == 1 else pd.concat([frame[c] for c in names])
@@ -296,10 +296,10 @@ def _keys(
     entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
     if multi:
         if ("split", multi) not in cache:
-            if not _all_text(frame, (multi,), texts):
-                values, uniques = _codes(frame[multi])
-            else:
+            if texts is not None and _all_text(frame, (multi,)):
                 values, uniques = text_codes(frame, multi, texts)
+            else:
+                values, uniques = _codes(frame[multi])
             split = [str(v).split("|") for v in uniques]  # each distinct value once
             lengths = np.array([len(v) for v in split], dtype="int64")
             words = _codes(pd.Series([w for v in split for w in v], dtype=STR))
