@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.link import _non_empty
 from pipeline.link.addresses import _factorized, _last_word, address_names, spelled
 from pipeline.link.block import candidate_pairs
 from pipeline.link.block_keys import former_keys
@@ -313,3 +314,16 @@ def test_address_names_read_the_runs_codes_as_their_own():
     alone = spelled(address_names(frame), left, right)
     shared = spelled(address_names(frame, rows.text), left, right)
     assert shared.tolist() == alone.tolist() and alone.any()
+
+
+@pytest.mark.parametrize("n", [0, 1, 9, 30])
+def test_non_empty_is_a_value_that_is_text_and_not_blank(n):
+    values = [[None, "", "ann", "zoë", " "][i % 5] for i in range(n)]
+    got = _non_empty(pd.Series(values, dtype="str"))
+    assert got.dtype == bool
+    assert got.tolist() == [isinstance(v, str) and v != "" for v in values]
+
+
+def test_non_empty_reads_a_column_of_several_chunks():
+    parts = [pd.Series(["a", None], dtype="str"), pd.Series(["", "b"], dtype="str")]
+    assert _non_empty(pd.concat(parts, ignore_index=True)).tolist() == [True, False, False, True]
