@@ -203,7 +203,8 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     has = by_slug < n
     ids[has] = slug.to_numpy(dtype=object)[by_slug[has]]
     use = ~has & (by_ext < n)
-    ids[use] = ("alumni:" + ext).to_numpy(dtype=object)[by_ext[use]]
+    # the records each id is made of taken first, then made text: not every record's column
+    ids[use] = ("alumni:" + ext.iloc[by_ext[use]]).to_numpy(dtype=object)
     # the hash only for the clusters that need it (its first record's), not for every record
     need = ~has & ~use
     first = first_with(np.ones(n, dtype=bool))

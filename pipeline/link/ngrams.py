@@ -330,6 +330,9 @@ def _words(keys: list[str]) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     The keys are lowered and split as one text, keys apart by a NUL made a word of its own
     (NUL is not white space, lowering never makes one, and lowering never looks past it), so
     splitting is not a Python call per key; keys holding a NUL are split one by one."""
+    ascii_words = _ascii_words(keys)
+    if ascii_words is not None:
+        return ascii_words
     text = "\0".join(keys)
     if text.count("\0") != len(keys) - 1:
         split = [key.lower().split() for key in keys]
@@ -344,6 +347,30 @@ def _words(keys: list[str]) -> tuple[np.ndarray, pd.Index, np.ndarray]:
     n_words = np.diff(np.r_[-1, np.flatnonzero(~is_word), len(code)]) - 1
     word, present = pd.factorize(code[is_word])
     return word, pd.Index(uniques.take(present)), n_words.astype("int64")
+
+
+def _ascii_words(keys: list[str]) -> tuple[np.ndarray, pd.Index, np.ndarray] | None:
+    """``_words`` by Arrow where every key is printable ASCII (there ``str.lower`` is ASCII's
+    and the only white space a " "); None otherwise. Words are coded in order of first
+    appearance, as pandas codes them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(keys, pa.large_string())
+    except (pa.ArrowException, UnicodeEncodeError):  # text UTF-8 cannot hold
+        return None
+    if text.null_count or not pc.all(pc.match_substring_regex(text, "^[ -~]*$")).as_py():
+        return None
+    lists = pc.split_pattern(pc.ascii_lower(text), " ")
+    words = pc.list_flatten(lists)
+    real = pc.not_equal(words, "")  # "" between two spaces, or at either end, is no word
+    owner = pc.list_parent_indices(lists).filter(real).to_numpy()
+    encoded = words.filter(real).dictionary_encode()
+    word = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    distinct = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    n_words = np.bincount(owner, minlength=len(keys)).astype("int64")
+    return word, pd.Index(distinct), n_words
 
 
 def _word_ngrams(words: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

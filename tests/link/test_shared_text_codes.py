@@ -4,7 +4,8 @@ blocking keys combined without hashing (``_combine`` with ``room``), the weights
 look-up (``classify._table_weights``), the row sums of the weights (``classify.row_sums``),
 the letter classes of names (``token_letters.present_classes``), former last names
 (``block_keys.former_keys``) and the address level's per-record work
-(``addresses._last_word``, ``_factorized``), each against a plain value-by-value oracle."""
+(``addresses._last_word``, ``_factorized``) and the words of name keys (``ngrams._words``),
+each against a plain value-by-value oracle."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from pipeline.link.classify import (
     row_sums,
 )
 from pipeline.link.levels import NULL, Rows
+from pipeline.link.ngrams import _words
 from pipeline.link.token_letters import BUCKETS, present_classes, token_letters
 
 WORDS = ["ann", "", None, "Ødegård", "ann", "bo wu", "", "zoë", None, "x\x1fy", "bo wu"]
@@ -327,3 +329,23 @@ def test_non_empty_is_a_value_that_is_text_and_not_blank(n):
 def test_non_empty_reads_a_column_of_several_chunks():
     parts = [pd.Series(["a", None], dtype="str"), pd.Series(["", "b"], dtype="str")]
     assert _non_empty(pd.concat(parts, ignore_index=True)).tolist() == [True, False, False, True]
+
+
+NAME_KEYS = ["ann lee", "", "  bo  wu ", "ANN lee", "x", "zoë ødegård", "a\tb", "lee ann", "x\x1cy"]
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+@pytest.mark.parametrize("n", [1, 2, 9, 40])
+def test_words_are_pythons_lowered_split_words_coded_by_first_appearance(n, ascii_only):
+    pool = [k for k in NAME_KEYS if k.isascii() and k.isprintable()] if ascii_only else NAME_KEYS
+    keys = [pool[(i * 5) % len(pool)] for i in range(n)]
+    word, words, n_words = _words(keys)
+    split = [k.lower().split() for k in keys]
+    flat = [w for ws in split for w in ws]
+    seen: list[str] = []
+    for w in flat:
+        if w not in seen:
+            seen.append(w)
+    assert list(words) == seen
+    assert [words[c] for c in word] == flat
+    assert n_words.tolist() == [len(ws) for ws in split]
