@@ -198,6 +198,10 @@ def address_names(frame: pd.DataFrame, text=None) -> AddressNames:
         if text is None:
             return None
         made = text(column)
+        # codes taken for a few records (``levels.Rows.taken``: a session's pairs) point into
+        # the whole run's values: the words of those few are found faster from their own
+        if len(made.values) > len(frame):
+            return None
         return made.codes, made.values
 
     last = frame["last_key"].fillna("").astype(STR)

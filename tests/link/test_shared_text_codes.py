@@ -349,3 +349,23 @@ def test_words_are_pythons_lowered_split_words_coded_by_first_appearance(n, asci
     assert list(words) == seen
     assert [words[c] for c in word] == flat
     assert n_words.tolist() == [len(ws) for ws in split]
+
+
+def test_address_names_of_a_few_records_taken_from_many_read_their_own_values():
+    many = pd.DataFrame(
+        {
+            "first_key": pd.Series([f"n{i}" for i in range(50)], dtype="str"),
+            "last_key": pd.Series([f"l{i}" for i in range(50)], dtype="str"),
+            "email": pd.Series([f"n{i}.l{i}@x" for i in range(50)], dtype="str"),
+        }
+    )
+    rows = Rows(many, np.arange(50), np.arange(50), {})
+    for column in many.columns:
+        rows.text(column)
+    at = np.array([3, 7])
+    few = many.iloc[at].reset_index(drop=True)
+    taken = Rows(few, np.arange(2), np.arange(2), rows.taken(at, ()))
+    names = address_names(few, taken.text)
+    assert len(names.vocabulary) < 20  # the two records' words, not the fifty's
+    left, right = np.array([0, 1]), np.array([1, 0])
+    assert spelled(names, left, right).tolist() == spelled(address_names(few), left, right).tolist()
