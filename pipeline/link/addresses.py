@@ -65,8 +65,9 @@ def _last_word(values: pd.Series) -> pd.Series:
     except (pa.ArrowException, UnicodeEncodeError):  # text UTF-8 cannot hold
         split = np.ones(len(out), dtype=bool)
     if split.any():
-        rest = pd.Series(out[split], dtype=STR)
-        out[split] = rest.str.split().str[-1].fillna("").to_numpy(dtype=object)
+        words = pd.Series(out[split], dtype=STR).str.split().str[-1].to_numpy(dtype=object).copy()
+        words[pd.isna(words)] = ""  # no word (pandas makes the column float where none has one)
+        out[split] = words
     return pd.Series(out, index=values.index, dtype=STR)
 
 

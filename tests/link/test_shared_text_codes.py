@@ -369,3 +369,11 @@ def test_address_names_of_a_few_records_taken_from_many_read_their_own_values():
     assert len(names.vocabulary) < 20  # the two records' words, not the fifty's
     left, right = np.array([0, 1]), np.array([1, 0])
     assert spelled(names, left, right).tolist() == spelled(address_names(few), left, right).tolist()
+
+
+def test_last_word_of_texts_without_words_is_empty_without_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _last_word(pd.Series(["", " ", "lee"], dtype="str")).tolist() == ["", "", "lee"]
