@@ -29,10 +29,8 @@ def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[dict[str,
     return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
-RUNS_SQL = """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people,
-          (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id AND p.is_connection)
-             AS connections,
-          (SELECT count(*) FROM prospects p WHERE p.run_id = r.run_id AND p.is_alum) AS alumni,
+RUNS_SQL = """SELECT r.run_id, r.run_at, r.run_date, r.version, r.people, r.connections,
+          r.alumni,
           (SELECT group_concat(name, ', ') FROM inputs i WHERE i.run_id = r.run_id) AS inputs,
           (SELECT max(export_date) FROM inputs i WHERE i.run_id = r.run_id) AS export_date
    FROM runs r ORDER BY r.run_id"""

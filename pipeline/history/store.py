@@ -2,7 +2,7 @@
 
 Tables (schema version in ``PRAGMA user_version``, migrated forward on open):
 
-- ``runs``: one row per run: when, the tool's version, how many people.
+- ``runs``: one row per run: when, the tool's version, how many people, connections, alumni.
 - ``inputs``: the run's files: kind, name (never a directory), size, SHA-256, export date.
 - ``targets``: the run's target employer keys (so a later ``changes`` judges moves the same way).
 - ``prospects``: per run and prospect_id, the fields that matter: name, company and its key,
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+#: A run's connections and alumni: its prospects rows whose flag SQLite takes as true.
+_COUNT_SQL = """UPDATE runs SET
+    connections = (SELECT count(*) FROM prospects p WHERE p.run_id = runs.run_id
+                   AND p.is_connection),
+    alumni = (SELECT count(*) FROM prospects p WHERE p.run_id = runs.run_id AND p.is_alum)"""
 #: Each version's statements, applied in order to bring a file from version n-1 to n.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -69,6 +74,13 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             prospect_id TEXT NOT NULL,
             status TEXT, contacted_on TEXT, follow_up_on TEXT, interested TEXT, notes_hash TEXT,
             PRIMARY KEY (run_id, prospect_id)) WITHOUT ROWID""",
+    ),
+    # Version 3: each run's connections and alumni counted once, when it is written (filled here
+    # for the runs before), so `prospects history` no longer counts every run's rows.
+    3: (
+        "ALTER TABLE runs ADD COLUMN connections INTEGER",
+        "ALTER TABLE runs ADD COLUMN alumni INTEGER",
+        _COUNT_SQL,
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -270,12 +282,29 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
         _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
                 PROSPECT_COLUMNS)  # fmt: skip
         snapshot.write(conn, run_id, columnar)
+        _count_people(conn, run_id, columnar)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return run_id
+
+
+_FLAGS = ("is_connection", "is_alum")
+
+
+def _count_people(conn: sqlite3.Connection, run_id: int, columnar: pa.Table | None) -> None:
+    """Fill the run's connections and alumni: the rows whose flag SQLite takes as true, counted
+    from the Arrow columns when the run has them (64-bit integers: true when set and not 0),
+    else by SQLite over the run's rows, as the migration to version 3 counts the runs before."""
+    if columnar is None:
+        conn.execute(f"{_COUNT_SQL} WHERE run_id = ?", (run_id,))
+        return
+    import pyarrow.compute as pc
+
+    found = [pc.sum(pc.not_equal(columnar[c], 0)).as_py() or 0 for c in _FLAGS]
+    conn.execute("UPDATE runs SET connections = ?, alumni = ? WHERE run_id = ?", (*found, run_id))
 
 
 def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:

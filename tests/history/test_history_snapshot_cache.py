@@ -127,7 +127,8 @@ def test_only_the_last_runs_snapshot_is_kept_and_an_older_one_is_not_read(tmp_pa
     # An older version adds run 3 without a snapshot: the blob of run 2 must not stand for it.
     third = next_run(second, 2, rng)
     conn.execute("BEGIN")
-    conn.execute("INSERT INTO runs VALUES (3, '2026-03-05T09:00:00', '2026-03-05', '0.9', ?)",
+    conn.execute("INSERT INTO runs (run_id, run_at, run_date, version, people)"
+                 " VALUES (3, '2026-03-05T09:00:00', '2026-03-05', '0.9', ?)",
                  (len(third),))  # fmt: skip
     store._insert(conn, "prospects", 3, third, store.PROSPECT_COLUMNS)
     conn.execute("COMMIT")

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_a_version_1_history_opens_upgrades_and_takes_the_next_run(tmp_path):
     _version_1_history(db)
     pending = record(tmp_path, 2, history_settings, db)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
     columns = [r[1] for r in conn.execute("PRAGMA table_info(inputs)")]
     assert "export_date" in columns
     assert conn.execute("SELECT count(*) FROM marks").fetchone()[0] == 0
@@ -67,7 +68,7 @@ def test_reading_commands_upgrade_an_old_history_too(tmp_path):
     db = tmp_path / "history.sqlite"
     _version_1_history(db)
     assert history.runs(db)["export_date"].isna().all()
-    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 def test_a_history_from_a_newer_version_is_refused_in_one_line(tmp_path):
@@ -257,3 +258,29 @@ def test_many_rows_to_a_statement_read_back_as_one_row_to_a_statement(tmp_path, 
     assert {type(v) for r in read[1] for v in r} <= {int, float, str, type(None)}
     # and the file is the same, byte for byte
     assert oracle.read_bytes() == inserted.read_bytes()
+
+
+def test_each_run_keeps_its_connections_and_alumni_as_its_rows_count_them(tmp_path):
+    # the migration to version 3 counts the runs before it; a written run counts its own, from
+    # the Arrow columns or (values Arrow cannot hold as SQLite does) from its rows: "yes" is
+    # text to SQLite, no true flag; 2.5 is
+    import pandas as pd
+
+    db = tmp_path / "history.sqlite"
+    _version_1_history(db)
+    conn = store.open_for_writing(db)
+    base = pd.DataFrame({"prospect_id": ["a", "b", "c", "d"], "is_connection": [1, 0, 1, None],
+                         "is_alum": [0, 0, 1, 1]})  # fmt: skip
+    odd = base.astype(object).assign(is_connection=[True, "yes", 2.5, 0], is_alum=[None, 1, 0, 0])
+    for frame in (base, odd):
+        run = store.Run(datetime(2026, 7, 1), "2026-07-01", "t", frame, pd.DataFrame(),
+                        pd.DataFrame(), ())  # fmt: skip
+        store.write_run(conn, run)
+    stored = conn.execute("SELECT run_id, connections, alumni FROM runs ORDER BY run_id").fetchall()
+    counted = conn.execute(
+        """SELECT run_id, sum(CASE WHEN is_connection THEN 1 ELSE 0 END),
+                  sum(CASE WHEN is_alum THEN 1 ELSE 0 END)
+           FROM prospects GROUP BY run_id ORDER BY run_id"""
+    ).fetchall()
+    conn.close()
+    assert stored == counted == [(1, 2, 0), (2, 2, 2), (3, 2, 1)]
