@@ -26,6 +26,7 @@ from anyascii import anyascii
 from pipeline.history import changes as changes_mod
 from pipeline.history import reads, store
 from pipeline.history.report import UNSAVED, Report, assess, summary_items
+from pipeline.history.snapshot import columnar
 from pipeline.settings import History
 from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
 
@@ -70,13 +71,44 @@ _SNAPSHOT_SOURCES = (
 def snapshot(ranked: pd.DataFrame, filtered: pd.DataFrame | None = None) -> pd.DataFrame:
     """store.PROSPECT_COLUMNS for everyone in the run: ranked, then those the settings left out
     (rank empty). Both frames need the columns of ``schema.RANKED`` (filtered: PROSPECTS)."""
+    frame = _sources(ranked, filtered)
+    repeated = frame["prospect_id"].duplicated().to_numpy()
+    return _snapshot_of((frame[~repeated] if repeated.any() else frame).reset_index(drop=True))
+
+
+def snapshot_table(
+    ranked: pd.DataFrame, filtered: pd.DataFrame | None = None
+) -> pa.Table | pd.DataFrame:
+    """``snapshot`` as the Arrow table the history stores (``snapshot.columnar``: SQLite's
+    types), in prospect_id order (``store.write_run``'s key order), made once per run: the
+    comparison with the last run and the commit both take it as it is. The people are the
+    first of each prospect_id, as in ``snapshot``: a stable sort keeps each id's rows in their
+    order, so the first of each run of equal ids is the one ``duplicated`` keeps, and the sort
+    the commit needs anyway finds the duplicates too. A frame whose values Arrow cannot hold as
+    SQLite does (``columnar`` gives None) is ``snapshot``'s DataFrame, which the commit sorts."""
+    frame = _snapshot_of(_sources(ranked, filtered).reset_index(drop=True))
+    table = columnar(frame, store.PROSPECT_COLUMNS)
+    if table is None:
+        return snapshot(ranked, filtered)  # type: ignore[return-value]
+    ids = table["prospect_id"].combine_chunks()
+    order = pc.sort_indices(ids)  # by bytes, as SQLite's BINARY collation; stable
+    if len(ids) > 1:
+        ids = ids.take(order)
+        repeated = pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
+        if repeated.any():
+            order = order.filter(np.concatenate([[True], ~repeated]))
+    return table.take(order).combine_chunks()
+
+
+def _sources(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFrame:
     # Only the columns read below: the ranked frame has about 60, and copying them all (concat,
     # dropping duplicates) cost most of a second at 200,000 people.
     frames = [ranked] if filtered is None or filtered.empty else [ranked, filtered]
     frames = [f[[c for c in _SNAPSHOT_SOURCES if c in f.columns]] for f in frames]
-    frame = frames[0] if len(frames) == 1 else pd.concat(frames)
-    repeated = frame["prospect_id"].duplicated().to_numpy()
-    frame = (frame[~repeated] if repeated.any() else frame).reset_index(drop=True)
+    return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+
+def _snapshot_of(frame: pd.DataFrame) -> pd.DataFrame:
     name = _text(frame["full_name"])
     name = name.where(name != "", (_text(frame["first_name"]) + " " + _text(frame["last_name"])))
     connected = pd.to_datetime(frame["connected_on"], errors="coerce")
@@ -263,7 +295,7 @@ def prepare(
         run_at=now,
         run_date=today.isoformat(),
         version=__version__,
-        prospects=snapshot(result.ranked, result.filtered),  # type: ignore[attr-defined]
+        prospects=snapshot_table(result.ranked, result.filtered),  # type: ignore[attr-defined]
         marks=marks_from(previous.rows if previous is not None else pd.DataFrame()),
         inputs=inputs_frame(files),
         targets=tuple(result.context.target_companies.get("key", [])),  # type: ignore[attr-defined]
@@ -282,12 +314,13 @@ def prepare(
         conn = store.start_anew(Path(path), note, now)
         base, old, earlier = None, None, []
     marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
+    prospects = run.prospects
+    if isinstance(prospects, pa.Table):  # Arrow-backed columns: no copy
+        prospects = prospects.to_pandas(types_mapper=pd.ArrowDtype)
     if old is not None:  # only the people who may have changed go through diff's Python
-        old, new = may_differ(
-            old, run.prospects, marked, settings.rank_move, settings.rank_move_within
-        )
+        old, new = may_differ(old, prospects, marked, settings.rank_move, settings.rank_move_within)
     else:  # nothing to compare with: the run's rows serve only to name who is due, all marked
-        new = changes_mod.records(run.prospects[run.prospects["prospect_id"].isin(marked)])
+        new = _stored_rows(prospects[prospects["prospect_id"].isin(marked)])
     pending = compare_with(conn, run, base, old, earlier, settings, today, new=new)
     pending.path, pending.notes = Path(path), notes
     return pending
@@ -413,7 +446,7 @@ def may_differ(
     old_kept = np.ones(len(old), dtype=bool)
     old_kept[o_pos[same]] = False
     old_kept |= pc.is_in(old_ids, value_set=marked).to_numpy(zero_copy_only=False)
-    return _stored_rows(old[old_kept]), changes_mod.records(new[differs])
+    return _stored_rows(old[old_kept]), _stored_rows(new[differs])
 
 
 def compare_with(
@@ -432,6 +465,11 @@ def compare_with(
     ``new``: the run's rows to compare (``may_differ``); default all of ``run.prospects``."""
     own = [dict(m, run_id=UNSAVED, run_date=run.run_date) for m in changes_mod.records(run.marks)]
     if new is None:
-        new = changes_mod.records(run.prospects)
+        prospects = run.prospects
+        new = (
+            prospects.to_pylist()
+            if isinstance(prospects, pa.Table)
+            else changes_mod.records(prospects)
+        )
     found = assess(since, old, new, run.targets, [*marks, *own], settings, today)
     return Pending(**vars(found), path=Path(), conn=conn, run=run)

@@ -125,15 +125,16 @@ class HistoryError(ProspectsError):
 class Run:
     """What one run adds to the history.
 
-    ``prospects``: PROSPECT_COLUMNS, one row per prospect_id; ``marks``: MARK_COLUMNS, one row
-    per prospect_id the user wrote something for; ``inputs``: INPUT_COLUMNS; ``targets``: the
-    target employers' company keys.
+    ``prospects``: PROSPECT_COLUMNS, one row per prospect_id (a DataFrame, or an Arrow table
+    as ``snapshot.columnar`` makes it, in prospect_id order: ``record.snapshot_table``);
+    ``marks``: MARK_COLUMNS, one row per prospect_id the user wrote something for; ``inputs``:
+    INPUT_COLUMNS; ``targets``: the target employers' company keys.
     """
 
     run_at: datetime
     run_date: str  # ISO date the run treats as today
     version: str
-    prospects: pd.DataFrame
+    prospects: pd.DataFrame | pa.Table
     marks: pd.DataFrame
     inputs: pd.DataFrame
     targets: Sequence[str]
@@ -259,6 +260,8 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
 
 def write_run(conn: sqlite3.Connection, run: Run) -> int:
     """Append ``run`` in one transaction (all of it or nothing); returns its run_id."""
+    import pandas as pd
+
     conn.execute("BEGIN IMMEDIATE")
     try:
         cur = conn.execute(
@@ -276,9 +279,12 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
             "INSERT INTO targets (run_id, company_key) VALUES (?, ?)",
             ((run_id, key) for key in sorted(set(run.targets))),
         )
-        prospects = _in_key_order(run.prospects.reindex(columns=list(PROSPECT_COLUMNS)))
-        # the rows go in with the blob's values when it has them
-        columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
+        if isinstance(run.prospects, pd.DataFrame):
+            prospects = _in_key_order(run.prospects.reindex(columns=list(PROSPECT_COLUMNS)))
+            # the rows go in with the blob's values when it has them
+            columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
+        else:  # record.snapshot_table: columnar already, in key order
+            prospects = columnar = run.prospects
         _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
                 PROSPECT_COLUMNS)  # fmt: skip
         snapshot.write(conn, run_id, columnar)

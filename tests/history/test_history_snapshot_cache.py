@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from history_exports import load_settings, record
 
@@ -20,7 +21,8 @@ from pipeline import history
 from pipeline.history import reads, store
 from pipeline.history import snapshot as blob
 from pipeline.history.changes import diff, records, text
-from pipeline.history.record import _last_run, _texts, may_differ, snapshot
+from pipeline.history.record import _last_run, _texts, may_differ, snapshot, snapshot_table
+from pipeline.history.snapshot import columnar
 from pipeline.settings import History
 
 NO_MARKS = pd.DataFrame(columns=list(store.MARK_COLUMNS))
@@ -30,6 +32,11 @@ NO_FILES = pd.DataFrame(columns=list(store.INPUT_COLUMNS))
 def _awkward(n: int, seed: int) -> pd.DataFrame:
     """A snapshot as ``record.snapshot`` makes them (its dtypes), with what SQLite and Arrow
     might treat differently: missing cells in every column, accents, padding, whole floats."""
+    return snapshot(_awkward_source(n, seed))
+
+
+def _awkward_source(n: int, seed: int) -> pd.DataFrame:
+    """The ranked frame ``_awkward`` makes its snapshot of."""
     frame = first_run(n, np.random.default_rng(seed))
     # ids that sort differently by bytes, by code points and by locale
     odd = ["Zoë-1", "zoe-2", "Émile-3", "émile-4", "李-5", "ß-6", "a-7", "A-8", "😀-9", "ａ-10"]
@@ -47,7 +54,47 @@ def _awkward(n: int, seed: int) -> pd.DataFrame:
         score=people["score"].where(people.index % 6 != 0, 1.0),
         rank=people["rank"].astype("float64").where(people.index % 9 != 0, np.nan),
     )
-    return snapshot(people.drop(columns=["name"]))
+    return people.drop(columns=["name"])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 500])
+def test_the_snapshot_table_is_the_snapshot_in_the_order_the_commit_stores_it(n):
+    # the oracle: record.snapshot (first of each id kept), ids sorted by their UTF-8 bytes in a
+    # stable sort, each value as snapshot.columnar converts it
+    source = _awkward_source(500, 4)
+    ranked = source.iloc[:n]
+    # someone both ranked and left out (the ranked row wins), someone twice in each frame, a
+    # non-ASCII id repeated, others left out only
+    filtered = pd.concat([source.iloc[n // 2 : n // 2 + 3], source.iloc[400:420]]).assign(
+        rank=np.nan, title="left out"
+    )
+    filtered = pd.concat([filtered, filtered.iloc[:2]])
+    ranked = pd.concat([ranked, ranked.iloc[:1].assign(title="again")])
+    for parts in ((ranked, filtered), (ranked, None), (ranked.iloc[:0], filtered)):
+        expected = snapshot(*parts)
+        order = sorted(range(len(expected)),
+                       key=lambda i: expected["prospect_id"].iloc[i].encode())  # fmt: skip
+        expected = columnar(expected.iloc[order], store.PROSPECT_COLUMNS)
+        found = snapshot_table(*parts)
+        assert isinstance(found, pa.Table)
+        assert found.schema == expected.schema
+        assert found.to_pylist() == expected.to_pylist()
+        ids = found["prospect_id"].to_pylist()
+        assert len(ids) == len(set(ids))
+    if n == 500:
+        assert {"李-5", "😀-9"} <= set(snapshot_table(ranked, filtered)["prospect_id"].to_pylist())
+
+
+def test_a_snapshot_arrow_cannot_hold_as_sqlite_does_stays_a_frame(monkeypatch):
+    # snapshot's own columns always convert; should one not, the run keeps the frame (and the
+    # commit sorts it and writes rows only, as before the snapshot table)
+    from pipeline.history import record as record_mod
+
+    source = _awkward_source(20, 4)
+    monkeypatch.setattr(record_mod, "columnar", lambda _frame, _columns: None)
+    found = snapshot_table(source)
+    assert isinstance(found, pd.DataFrame)
+    pd.testing.assert_frame_equal(found, snapshot(source))
 
 
 def _write(conn: sqlite3.Connection, prospects: pd.DataFrame, day: str) -> int:
