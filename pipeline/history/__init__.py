@@ -130,8 +130,9 @@ def changes_since(
         if since is not None:
             before = [r for r in before if r[1] <= since.isoformat()] or before[:1]
         base = before[-1] if before else None
+        new: list[dict[str, Any]] = []  # with no run before: the rows of who is due, below
         if base is None:
-            old, new = None, reads.prospects(conn, last_id)
+            old = None
         else:
             rank_move, within = settings.rank_move, settings.rank_move_within
             old, new = reads.differing(conn, base[0], last_id, rank_move=rank_move, within=within)

@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.history import store
+from pipeline.history import reads, store
+
+
+def _open(path: Path):
+    """The history at ``path``; a file with delta runs as every run's rows, in memory."""
+    conn = store.open_for_reading(path)
+    if not reads.has_deltas(conn):
+        return conn
+    try:
+        return reads.expanded(conn)
+    finally:
+        conn.close()
 
 
 def connections_per_month(path: Path) -> pd.DataFrame:
@@ -17,7 +28,7 @@ def connections_per_month(path: Path) -> pd.DataFrame:
     columns ``still connected`` (in the last run) and ``since left``, index the month
     (``Period``), every month from the first to the last. Empty when no connection has a date.
     """
-    conn = store.open_for_reading(path)
+    conn = _open(path)
     try:
         # SQLite takes the bare columns from the row holding max(run_id): each person's last run.
         seen = pd.read_sql_query(
@@ -42,7 +53,7 @@ def connections_per_month(path: Path) -> pd.DataFrame:
 def employers_per_run(path: Path) -> pd.DataFrame:
     """Per run (index run_date): ``employers`` where at least one connection works, and how
     many were ``gained`` and ``lost`` since the run before (0 for the first run)."""
-    conn = store.open_for_reading(path)
+    conn = _open(path)
     try:
         rows = pd.read_sql_query(
             """SELECT DISTINCT r.run_id, r.run_date, p.company_key FROM prospects p

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from anyascii import anyascii
 
 from pipeline.history import changes as changes_mod
+from pipeline.history import delta as delta_mod
 from pipeline.history import reads, store
 from pipeline.history.report import UNSAVED, Report, assess, summary_items
 from pipeline.history.snapshot import columnar
@@ -220,6 +221,7 @@ class Pending(Report):
     conn: sqlite3.Connection
     run: store.Run
     notes: list[str] = field(default_factory=list)
+    delta: Any = None  # delta.Delta from the last run, for the commit
 
     def rows(self) -> pd.DataFrame:
         """The What changed table (report.TABLE_COLUMNS): the changes, then who is due."""
@@ -240,7 +242,7 @@ class Pending(Report):
     def commit(self) -> int:
         """Write the run in one transaction; returns its run_id."""
         try:
-            return store.write_run(self.conn, self.run)
+            return store.write_run(self.conn, self.run, self.delta)
         except sqlite3.Error as exc:  # SQLite's message names no data: "database is locked" …
             raise store.HistoryError(
                 f"Could not add this run to {self.path.name} ({exc}); the workbook was written."
@@ -308,22 +310,58 @@ def prepare(
 
     conn = store.open_for_writing(path, note, now)
     try:
-        base, old, earlier = _last_run(conn)
-    except sqlite3.DatabaseError:  # a page damaged past the header: set aside, start again
+        pending = pending_for(conn, run, settings, today)
+    except (sqlite3.DatabaseError, store.HistoryError):  # a damaged page or blob: start again
         conn.close()
         conn = store.start_anew(Path(path), note, now)
-        base, old, earlier = None, None, []
+        pending = pending_for(conn, run, settings, today)
+    pending.path, pending.notes = Path(path), notes
+    return pending
+
+
+def pending_for(
+    conn: sqlite3.Connection, run: store.Run, settings: History, today: date
+) -> Pending:
+    """``run`` compared with the last run in the history open on ``conn``: the Pending that
+    ``prepare`` gives (``commit`` writes the run with the comparison's delta)."""
+    base, last, old, earlier = _last_state(conn)
     marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
     prospects = run.prospects
     if isinstance(prospects, pa.Table):  # Arrow-backed columns: no copy
         prospects = prospects.to_pandas(types_mapper=pd.ArrowDtype)
+    found = None  # one comparison: the commit's delta, and whom the report looks at
+    if last is not None and isinstance(run.prospects, pa.Table):
+        found = delta_mod.compare(last, run.prospects)
     if old is not None:  # only the people who may have changed go through diff's Python
-        old, new = may_differ(old, prospects, marked, settings.rank_move, settings.rank_move_within)
+        at, changed = (None, None) if found is None else (found.at, found.changed)
+        old, new = may_differ(
+            old, prospects, marked, settings.rank_move, settings.rank_move_within, at=at,
+            changed=changed,
+        )  # fmt: skip
     else:  # nothing to compare with: the run's rows serve only to name who is due, all marked
         new = _stored_rows(prospects[prospects["prospect_id"].isin(marked)])
     pending = compare_with(conn, run, base, old, earlier, settings, today, new=new)
-    pending.path, pending.notes = Path(path), notes
+    pending.delta = found
     return pending
+
+
+def _last_state(
+    conn: sqlite3.Connection,
+) -> tuple[str | None, pa.Table | None, pd.DataFrame | None, list[dict[str, Any]]]:
+    """``_last_run`` with the last run's Arrow table (None when it was read from rows)."""
+    row = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None, None, None, []
+    table = reads.last_snapshot(conn, int(row[0]))
+    if table is None and reads.storage(conn, int(row[0])) == "delta":
+        from pipeline.history import states
+
+        table = states.state(conn, int(row[0]))  # HistoryError when a blob is damaged
+    if table is not None:
+        frame = table.to_pandas(types_mapper=pd.ArrowDtype)
+        return str(row[1]), table, frame, reads.marks(conn)
+    since, old, marks = _last_run(conn)
+    return since, None, old, marks
 
 
 def _last_run(
@@ -412,7 +450,14 @@ def _stored_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def may_differ(
-    old: pd.DataFrame, new: pd.DataFrame, keep: set[str], rank_move: int, within: int = 0
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    keep: set[str],
+    rank_move: int,
+    within: int = 0,
+    *,
+    at: np.ndarray | None = None,
+    changed: np.ndarray | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The rows of ``old`` and ``new`` (store.PROSPECT_COLUMNS) that ``changes.diff`` can report
     on, as its rows (dicts; ``old``'s as SQLite gives them); and those whose prospect_id is in
@@ -424,16 +469,24 @@ def may_differ(
     """
     ids = pa.array(new["prospect_id"].astype(str).array)
     old_ids = pa.array(old["prospect_id"].astype(str).array)
-    # prospect_id is the key of a run's rows: unique on each side
-    at = pc.index_in(ids, value_set=old_ids).fill_null(-1).to_numpy(zero_copy_only=False)
+    # prospect_id is the key of a run's rows: unique on each side (``at``: these positions,
+    # from delta.compare, when the run has worked them out already; ``changed``: its flags)
+    if at is None:
+        at = pc.index_in(ids, value_set=old_ids).fill_null(-1).to_numpy(zero_copy_only=False)
     on_both = at >= 0
     o_pos = at[on_both]
     differs = np.ones(len(new), dtype=bool)  # one side only: kept
     same = np.ones(int(on_both.sum()), dtype=bool)
+    # Stable columns equal cell for cell (``changed`` False) are equal as diff reads them too:
+    # only the others are compared here (at large, ~1% of the people instead of all).
+    check = np.ones(len(o_pos), dtype=bool) if changed is None else changed[on_both]
+    o_check, n_check = o_pos[check], np.flatnonzero(on_both)[check]
+    alike = np.ones(len(o_check), dtype=bool)
     for column in ("company_key", "title", "seniority"):
-        same &= _equal(_texts(old[column].iloc[o_pos]), _texts(new[column][on_both]))
+        alike &= _equal(_texts(old[column].iloc[o_check]), _texts(new[column].iloc[n_check]))
     for column in ("is_connection", "is_alum"):
-        same &= _flags(old[column].iloc[o_pos]) == _flags(new[column][on_both])
+        alike &= _flags(old[column].iloc[o_check]) == _flags(new[column].iloc[n_check])
+    same[check] = alike
     if rank_move > 0:
         r0, r1 = _numbers(old["rank"].iloc[o_pos]), _numbers(new["rank"][on_both])
         moved = np.abs(r1 - r0) > rank_move  # NaN (no rank on a side): no move

@@ -27,6 +27,13 @@ _NUMERIC = {"grad_year": "int64", "is_connection": "int64", "is_alum": "int64",
             "warmth": "float64", "score": "float64", "rank": "int64"}  # fmt: skip
 
 
+def schema(columns: Sequence[str]) -> pa.Schema:
+    """The Arrow schema ``columnar`` gives ``columns``."""
+    import pyarrow as pa
+
+    return pa.schema([(c, pa.type_for_alias(_NUMERIC.get(c, "string"))) for c in columns])
+
+
 def columnar(frame: pd.DataFrame, columns: Sequence[str]) -> pa.Table | None:
     """``columns`` of ``frame`` as an Arrow table, each column of the type SQLite stores
     (text, 64-bit integers, floats; missing cells null); None when a value would not go into
@@ -51,9 +58,12 @@ def columnar(frame: pd.DataFrame, columns: Sequence[str]) -> pa.Table | None:
     return pa.table(arrays, names=list(columns))
 
 
-def write(conn: sqlite3.Connection, run_id: int, table: pa.Table | None) -> None:
+def write(
+    conn: sqlite3.Connection, run_id: int, table: pa.Table | None, data: bytes | None = None
+) -> None:
     """Keep ``table`` (the run's prospects) as the last snapshot, in place of the one before
-    (whose pages the next blob reuses: the file grows by one blob, not one per run)."""
+    (whose pages the next blob reuses: the file grows by one blob, not one per run).
+    ``data``: ``to_bytes(table)`` when the caller made it already."""
     import pyarrow as pa
 
     conn.execute(SNAPSHOT_TABLE)
@@ -61,7 +71,7 @@ def write(conn: sqlite3.Connection, run_id: int, table: pa.Table | None) -> None
     if table is None:
         return
     try:
-        data = to_bytes(table)
+        data = data if data is not None else to_bytes(table)
     except pa.ArrowException:  # e.g. a pyarrow built without zstd: the rows alone will do
         return
     conn.execute(

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import ProspectsError
 from pipeline.history import snapshot
@@ -82,6 +82,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE runs ADD COLUMN alumni INTEGER",
         _COUNT_SQL,
     ),
+    # Version 4: a run keeps as rows only the people it changes (docs/history-v3.md): runs.storage
+    # ('delta'; NULL: every person a row, as before) and changed (people new or with other stable
+    # columns than the run before); keyframes (every person, stable columns as they were, on the
+    # first such run and when the changes since the last pass KEYFRAME_SHARE of the run); gone
+    # (who the run lacks of the run before); volatile (everyone's rank, score, warmth).
+    4: (
+        "ALTER TABLE runs ADD COLUMN storage TEXT",
+        "ALTER TABLE runs ADD COLUMN changed INTEGER",
+        """CREATE TABLE keyframes (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
+            format TEXT NOT NULL, data BLOB NOT NULL)""",
+        """CREATE TABLE volatile (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
+            format TEXT NOT NULL, data BLOB NOT NULL)""",
+        """CREATE TABLE gone (
+            run_id INTEGER NOT NULL REFERENCES runs(run_id),
+            prospect_id TEXT NOT NULL,
+            PRIMARY KEY (run_id, prospect_id)) WITHOUT ROWID""",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -102,6 +121,13 @@ PROSPECT_COLUMNS = (
     "score",
     "rank",
 )
+#: The columns that change for nearly everyone from one run to the next: kept apart (volatile).
+VOLATILE_COLUMNS = ("warmth", "score", "rank")
+#: A delta run also keeps rows for its TOP_ROWS best ranked (rank moves in `prospects changes`
+#: within them need no keyframe), and a new keyframe once the changes since the last one pass
+#: KEYFRAME_SHARE of the run's people.
+TOP_ROWS = 1000
+KEYFRAME_SHARE = 0.2
 MARK_COLUMNS = (
     "prospect_id",
     "status",
@@ -258,8 +284,15 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def write_run(conn: sqlite3.Connection, run: Run) -> int:
-    """Append ``run`` in one transaction (all of it or nothing); returns its run_id."""
+def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
+    """Append ``run`` in one transaction (all of it or nothing); returns its run_id.
+
+    A run whose prospects go into Arrow as SQLite stores them is written as a delta of the run
+    before (``delta.compare`` with the last run's snapshot; ``delta`` when the caller made it
+    already): rows only for who changed, is marked or ranked in the TOP_ROWS, the rows of the
+    run before for who changed or left (when not there yet), who left, everyone's volatile
+    columns, and a keyframe now and then. Otherwise (no snapshot of the last run to compare
+    with, values Arrow would change) every person is a row, as in schema 2."""
     import pandas as pd
 
     conn.execute("BEGIN IMMEDIATE")
@@ -285,9 +318,21 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
             columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
         else:  # record.snapshot_table: columnar already, in key order
             prospects = columnar = run.prospects
-        _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
-                PROSPECT_COLUMNS)  # fmt: skip
-        snapshot.write(conn, run_id, columnar)
+        before = conn.execute(
+            "SELECT max(run_id) FROM runs WHERE run_id < ?", (run_id,)
+        ).fetchone()[0]
+        if columnar is not None and before is not None and delta is None:
+            from pipeline.history import delta as delta_mod
+
+            last = snapshot.read(conn, before, PROSPECT_COLUMNS)
+            delta = None if last is None else delta_mod.compare(last, columnar)
+        done, data = False, None
+        if columnar is not None and (before is None or delta is not None):
+            done, data = _write_delta(conn, run_id, before, columnar, run.marks, delta)
+        if not done:
+            _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
+                    PROSPECT_COLUMNS)  # fmt: skip
+        snapshot.write(conn, run_id, columnar, data)
         _count_people(conn, run_id, columnar)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
         conn.execute("COMMIT")
@@ -295,6 +340,70 @@ def write_run(conn: sqlite3.Connection, run: Run) -> int:
         conn.execute("ROLLBACK")
         raise
     return run_id
+
+
+def _write_delta(
+    conn: sqlite3.Connection,
+    run_id: int,
+    before: int | None,
+    table: pa.Table,
+    marks: pd.DataFrame,
+    delta: Any,
+) -> tuple[bool, bytes | None]:
+    """Run ``run_id`` as a delta of run ``before`` (None: the history's first run, all in the
+    keyframe); returns whether it did (not when a keyframe is due and cannot be encoded: a
+    pyarrow without zstd) and the snapshot's bytes when it made them (a keyframe)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from pipeline.history import volatile
+
+    n = table.num_rows
+    marked = pa.array(sorted({str(p) for p in marks.get("prospect_id", ())}), type=pa.string())
+    keep = pc.is_in(table["prospect_id"], value_set=marked).to_numpy(zero_copy_only=False)
+    ranks = pc.fill_null(table["rank"], n + TOP_ROWS + 1).to_numpy(zero_copy_only=False)
+    keep = keep | (ranks <= TOP_ROWS)
+    changed = 0 if delta is None else int(delta.changed.sum())
+    last_key = conn.execute("SELECT max(run_id) FROM keyframes").fetchone()[0]
+    since = 0
+    if last_key is not None:
+        since = conn.execute(
+            "SELECT coalesce(sum(changed), 0) FROM runs WHERE run_id > ? AND run_id < ?",
+            (last_key, run_id),
+        ).fetchone()[0]
+    data = None
+    if last_key is None or before is None or since + changed > KEYFRAME_SHARE * n:
+        try:
+            data = snapshot.to_bytes(table)
+        except pa.ArrowException:
+            return False, None
+        conn.execute(
+            "INSERT INTO keyframes (run_id, format, data) VALUES (?, ?, ?)",
+            (run_id, snapshot.SNAPSHOT_FORMAT, data),
+        )
+    if delta is not None:
+        keep = keep | delta.changed
+        copies = delta.copies()
+        cells = [copies[c].to_pylist() for c in PROSPECT_COLUMNS]
+        _insert_cells(conn, "prospects", int(before or 0), PROSPECT_COLUMNS, cells,
+                      verb="INSERT OR IGNORE")  # fmt: skip
+        gone = delta.old["prospect_id"].filter(pa.array(delta.gone)).to_pylist()
+        conn.executemany(
+            f"INSERT INTO gone (run_id, prospect_id) VALUES ({int(run_id)}, ?)",
+            ((g,) for g in gone),
+        )
+    rows = table.filter(pa.array(np.asarray(keep, dtype=bool)))
+    _insert_cells(conn, "prospects", run_id, PROSPECT_COLUMNS,
+                  [rows[c].to_pylist() for c in PROSPECT_COLUMNS])  # fmt: skip
+    conn.execute(
+        "INSERT INTO volatile (run_id, format, data) VALUES (?, ?, ?)",
+        (run_id, volatile.FORMAT, volatile.encode(table)),
+    )
+    conn.execute(
+        "UPDATE runs SET storage = 'delta', changed = ? WHERE run_id = ?", (changed, run_id)
+    )
+    return True, data
 
 
 _FLAGS = ("is_connection", "is_alum")
@@ -365,6 +474,7 @@ def _insert_cells(
     run_id: int,
     columns: Sequence[str],
     cells: Sequence[Sequence[object]],
+    verb: str = "INSERT",
 ) -> None:
     """Insert rows given column by column (``cells[i]``: the values of ``columns[i]``), in their
     order, ROWS_PER_INSERT rows to a statement: SQLite then parses, steps and resets once per 64
@@ -376,7 +486,7 @@ def _insert_cells(
     width = len(columns)
     per = max(1, min(ROWS_PER_INSERT, MAX_PARAMETERS // width))
     row = f"({int(run_id)}, {', '.join('?' * width)})"
-    head = f"INSERT INTO {table} (run_id, {', '.join(columns)}) VALUES "
+    head = f"{verb} INTO {table} (run_id, {', '.join(columns)}) VALUES "
     flat = list(itertools.chain.from_iterable(zip(*cells, strict=True)))
     n, step = len(cells[0]), per * width
     full = n // per

@@ -15,22 +15,36 @@ from __future__ import annotations
 
 import itertools
 import math
+import shutil
 import sqlite3
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from benchmarks.bench_history import TARGETS, first_run, marks, next_run
 from pipeline import history
-from pipeline.history import network, store
+from pipeline.history import network, record, store
 from pipeline.history.changes import records
+from pipeline.history.snapshot import columnar
 from pipeline.schema import SENIORITY_LEVELS
 from pipeline.settings import History
 
+#: The files written by this version: defaults through record.pending_for (Arrow) and commit;
+#: few rows (TOP_ROWS 5: most people only in the keyframe) with one keyframe (the first run's;
+#: the generator changes about a quarter of 600 people a run, past the default share) and one
+#: each run; two v2 runs by hand, then this version's.
+WRITTEN: dict[str, dict[str, Any]] = {
+    "written": {"pending": True},
+    "few_rows": {"top_rows": 5, "share": 1.0},
+    "keyframe_each_run": {"top_rows": 5, "share": 0.0},
+    "after_v2": {"top_rows": 5, "v2_first": 2, "pending": True},
+}
 FIRST_DAY = date(2026, 1, 5)
 TODAY = date(2026, 6, 1)
 SETTINGS = (History(), History(rank_move_within=0), History(rank_move=0))
@@ -89,14 +103,20 @@ def _cells(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple[Any, ...
     return list(out.where(out.notna(), None).itertuples(index=False, name=None))
 
 
-def _v2_by_hand(path: Path, runs: list[store.Run]) -> None:
-    """``runs`` in a file laid out as schema v2, row by row, without store.write_run."""
+def _v2_by_hand(path: Path, runs: list[store.Run], pendings: list[Any] | None = None) -> None:
+    """``runs`` in a file laid out as schema v2, row by row, without store.write_run; with
+    ``pendings``, each run's Pending (``record.pending_for``) on a copy of the file before it."""
     conn = sqlite3.connect(path)
     for version in (1, 2):
         for statement in store.MIGRATIONS[version]:
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 2")
+    conn.commit()
     for run_id, run in enumerate(runs, start=1):
+        if pendings is not None:
+            copy = path.with_name(f"copy-{run_id}.sqlite")
+            shutil.copyfile(path, copy)
+            pendings.append(_pending(copy, run))
         conn.execute(
             "INSERT INTO runs VALUES (?, ?, ?, ?, ?)",
             (run_id, run.run_at.isoformat(timespec="seconds"), run.run_date, run.version,
@@ -115,15 +135,64 @@ def _v2_by_hand(path: Path, runs: list[store.Run]) -> None:
         conn.executemany(
             "INSERT INTO targets VALUES (?, ?)", [(run_id, t) for t in sorted(set(run.targets))]
         )
-    conn.commit()
+        conn.commit()
     conn.close()
 
 
-def _written(path: Path, runs: list[store.Run]) -> None:
+def _pending(path: Path, run: store.Run, commit: bool = False) -> Any:
+    """What the run's What changed sheet, summary and Due column say (``record.pending_for``,
+    as ``prepare`` makes it), before the run goes in; with ``commit``, then written."""
     conn = store.open_for_writing(path)
-    for run in runs:
-        store.write_run(conn, run)
-    conn.close()
+    pending = record.pending_for(conn, run, History(), date.fromisoformat(run.run_date))
+    ranked = pd.DataFrame({"prospect_id": _ids(run), "why": "why"})
+    sheet = pending.what_changed()
+    found = _plain([pending.frame(), pending.summary(), sheet.title, list(sheet.lines),
+                    sheet.rows, pending.with_due(ranked)])  # fmt: skip
+    if commit:
+        pending.commit()
+    else:
+        conn.close()
+    return found
+
+
+def _ids(run: store.Run) -> list[str]:
+    prospects = run.prospects
+    return sorted(prospects["prospect_id"].to_pylist() if isinstance(prospects, pa.Table)
+                  else prospects["prospect_id"])  # fmt: skip
+
+
+def _as_table(run: store.Run) -> store.Run:
+    """``run`` with its prospects as ``record.snapshot_table`` makes them (Arrow, key order)."""
+    frame = run.prospects.reindex(columns=list(store.PROSPECT_COLUMNS))
+    table = columnar(store._in_key_order(frame), store.PROSPECT_COLUMNS)
+    assert table is not None
+    return replace(run, prospects=table)
+
+
+def _written(
+    path: Path,
+    runs: list[store.Run],
+    *,
+    top_rows: int = store.TOP_ROWS,
+    share: float = store.KEYFRAME_SHARE,
+    v2_first: int = 0,
+    pendings: list[Any] | None = None,
+) -> None:
+    """``runs`` written by this version (the first ``v2_first`` laid out by hand as v2), with
+    TOP_ROWS and KEYFRAME_SHARE set; through ``record.pending_for`` and ``Pending.commit`` on
+    Arrow tables with ``pendings`` (each run's Pending), else ``store.write_run``."""
+    if v2_first:
+        _v2_by_hand(path, runs[:v2_first], pendings)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "TOP_ROWS", top_rows)
+        patch.setattr(store, "KEYFRAME_SHARE", share)
+        for run in runs[v2_first:]:
+            if pendings is not None:
+                pendings.append(_pending(path, _as_table(run), commit=True))
+                continue
+            conn = store.open_for_writing(path)
+            store.write_run(conn, run)
+            conn.close()
 
 
 def _plain(value: Any) -> Any:
@@ -178,9 +247,15 @@ def _answers(path: Path, ids: list[str]) -> dict[str, Any]:
 def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("readers")
     runs = _runs()
-    by_hand, written = folder / "v2.sqlite", folder / "written.sqlite"
-    _v2_by_hand(by_hand, runs)
-    _written(written, runs)
+    by_hand = folder / "v2.sqlite"
+    pendings: dict[str, list[Any]] = {"by_hand": []}
+    _v2_by_hand(by_hand, runs, pendings["by_hand"])
+    files = {}
+    for name, given in WRITTEN.items():
+        files[name] = folder / f"{name}.sqlite"
+        options = dict(given)
+        pendings[name] = [] if options.pop("pending", False) else None  # type: ignore[assignment]
+        _written(files[name], runs, **options, pendings=pendings[name])
     # everyone whose rows differ between any two runs, everyone marked, a few others and an
     # id the history never saw
     seen = pd.concat([r.prospects.assign(run=k) for k, r in enumerate(runs)])
@@ -190,7 +265,25 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     gone = sorted(set(runs[0].prospects["prospect_id"]) - set(runs[-1].prospects["prospect_id"]))
     ids = sorted({*changed[:60], *marked, *gone[:20], *runs[-1].prospects["prospect_id"][:10]})
     ids.append("nobody-ever")
-    return {"by_hand": _answers(by_hand, ids), "written": _answers(written, ids)}
+    found = {"by_hand": _answers(by_hand, ids)}
+    for name, path in files.items():
+        found[name] = _answers(path, ids)
+    found["storage"] = {name: _storage(path) for name, path in files.items()}  # type: ignore[assignment]
+    found["pendings"] = pendings  # type: ignore[assignment]
+    return found
+
+
+def _storage(path: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "storage": [r[0] for r in conn.execute("SELECT storage FROM runs ORDER BY run_id")],
+            "keyframes": [r[0] for r in conn.execute("SELECT run_id FROM keyframes")],
+            "rows": conn.execute("SELECT count(*) FROM prospects").fetchone()[0],
+            "people": conn.execute("SELECT sum(people) FROM runs").fetchone()[0],
+        }
+    finally:
+        conn.close()
 
 
 def test_the_file_laid_out_by_hand_is_what_the_readers_expect():
@@ -200,11 +293,34 @@ def test_the_file_laid_out_by_hand_is_what_the_readers_expect():
     assert records(runs[0].prospects)[0]["prospect_id"] == "person-000000"
 
 
-def test_every_reader_answers_alike_on_both_files(answers):
-    by_hand, written = answers["by_hand"], answers["written"]
+@pytest.mark.parametrize("name", list(WRITTEN))
+def test_every_reader_answers_alike_on_both_files(answers, name):
+    by_hand, written = answers["by_hand"], answers[name]
     assert by_hand.keys() == written.keys()
     for key in by_hand:
         assert by_hand[key] == written[key], key
+
+
+@pytest.mark.parametrize("name", [n for n, o in WRITTEN.items() if o.get("pending")])
+def test_each_runs_report_is_alike_however_the_history_before_it_is_stored(answers, name):
+    # the What changed sheet, the summary line and the Due column, run by run
+    by_hand, written = answers["pendings"]["by_hand"], answers["pendings"][name]
+    assert len(by_hand) == len(written) == 5
+    for k, (a, b) in enumerate(zip(by_hand, written, strict=True)):
+        assert a == b, k
+
+
+def test_the_written_files_take_the_layouts_meant(answers):
+    storage = answers["storage"]
+    # all delta runs, the first a keyframe; with one keyframe, rows for a fraction of people
+    assert storage["written"]["storage"] == ["delta"] * 5
+    assert storage["written"]["keyframes"][0] == 1
+    assert storage["few_rows"]["keyframes"] == [1]
+    assert storage["few_rows"]["rows"] < 0.7 * storage["few_rows"]["people"]
+    assert storage["keyframe_each_run"]["keyframes"] == [1, 2, 3, 4, 5]
+    # after two runs of rows (no snapshot to compare with: run 3 a row per person too), deltas
+    assert storage["after_v2"]["storage"] == [None, None, None, "delta", "delta"]
+    assert storage["after_v2"]["keyframes"][0] == 4
 
 
 def test_the_answers_cover_what_the_readers_report(answers):

@@ -125,8 +125,13 @@ def test_the_last_run_reads_alike_from_the_snapshot_and_from_the_rows(tmp_path):
     _write(conn, old, "2026-01-05")
     since, from_blob, _ = _last_run(conn)
     assert all(isinstance(t, pd.ArrowDtype) for t in from_blob.dtypes)  # read from the blob
-    conn.execute("DROP TABLE last_snapshot")  # as a file written before the snapshot was
-    since_rows, from_rows, _ = _last_run(conn)
+    # as a file written before the snapshot was: the run a row per person, no blob
+    rows = store.open_for_writing(tmp_path / "rows.sqlite")
+    rows.execute("INSERT INTO runs (run_id, run_at, run_date, version, people)"
+                 " VALUES (1, '2026-01-05T00:00:00', '2026-01-05', '0.9', ?)",
+                 (len(old),))  # fmt: skip
+    store._insert(rows, "prospects", 1, old, store.PROSPECT_COLUMNS)
+    since_rows, from_rows, _ = _last_run(rows)
     assert since == since_rows == "2026-01-05"
     assert all(
         t.kind == "O" and not isinstance(t, pd.ArrowDtype) for t in from_rows.dtypes
@@ -151,6 +156,7 @@ def test_the_last_run_reads_alike_from_the_snapshot_and_from_the_rows(tmp_path):
                     within=settings.rank_move_within)  # fmt: skip
         assert part == whole and whole
     conn.close()
+    rows.close()
 
 
 def test_a_text_column_is_stripped_as_changes_text_strips_it():

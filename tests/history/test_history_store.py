@@ -52,7 +52,7 @@ def test_a_version_1_history_opens_upgrades_and_takes_the_next_run(tmp_path):
     _version_1_history(db)
     pending = record(tmp_path, 2, history_settings, db)
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 4
     columns = [r[1] for r in conn.execute("PRAGMA table_info(inputs)")]
     assert "export_date" in columns
     assert conn.execute("SELECT count(*) FROM marks").fetchone()[0] == 0
@@ -68,7 +68,7 @@ def test_reading_commands_upgrade_an_old_history_too(tmp_path):
     db = tmp_path / "history.sqlite"
     _version_1_history(db)
     assert history.runs(db)["export_date"].isna().all()
-    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert sqlite3.connect(db).execute("PRAGMA user_version").fetchone()[0] == 4
 
 
 def test_a_history_from_a_newer_version_is_refused_in_one_line(tmp_path):
@@ -144,15 +144,15 @@ KILLER = textwrap.dedent(
     loaded = load_settings(folder)
     result = run.shortlist(write_version(folder / "v2", 2), loaded)
     pending = history.prepare(result, db, now=datetime(2026, 9, 10, 9))
-    original = store._insert
+    original = store._insert_cells
 
-    def slow_insert(conn, table, run_id, frame, columns=None):
-        original(conn, table, run_id, frame, columns)
-        if table == "prospects":  # inside the transaction, the run's rows half written
+    def slow_insert(conn, table, run_id, columns, cells, verb="INSERT"):
+        original(conn, table, run_id, columns, cells, verb)
+        if table == "prospects" and run_id == 2:  # inside the transaction, run 2's rows written
             print("writing", flush=True)
             time.sleep(120)
 
-    store._insert = slow_insert
+    store._insert_cells = slow_insert
     pending.commit()
     """
 )
@@ -284,3 +284,37 @@ def test_each_run_keeps_its_connections_and_alumni_as_its_rows_count_them(tmp_pa
     ).fetchall()
     conn.close()
     assert stored == counted == [(1, 2, 0), (2, 2, 2), (3, 2, 1)]
+
+
+@pytest.mark.parametrize("blob", ["volatile", "keyframes"])
+def test_a_damaged_blob_is_reported_in_one_line_and_the_next_run_starts_anew(tmp_path, blob):
+    # a delta run's volatile columns, or the keyframe of people who never had a row, are the
+    # only copy: a blob that does not decode is damage, said in one line, never a traceback
+    history_settings = load_settings(tmp_path)
+    db = tmp_path / "history.sqlite"
+    record(tmp_path, 1, history_settings, db)
+    record(tmp_path, 2, history_settings, db)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM runs WHERE storage = 'delta'").fetchone()[0] == 2
+    conn.execute(f"UPDATE {blob} SET data = x'00ff'")
+    conn.execute("DELETE FROM last_snapshot")  # the run must rebuild the last run's state
+    conn.commit()
+    conn.close()
+    for args in (["changes"], ["changes", "--since", "2026-01-01"], ["history"]):
+        out = CliRunner().invoke(app, [*args, "--history", str(db)])
+        if args == ["history"] or blob == "keyframes":  # counts in runs; rows serve changes
+            assert out.exit_code == 0, out.output
+            continue
+        assert out.exit_code == 1, out.output
+        assert out.output.strip().count("\n") == 0, out.output
+        assert "history.sqlite is damaged; the next prospects shortlist sets it aside" in (
+            out.output
+        )
+    said: list[str] = []
+    from pipeline import run
+
+    result = run.shortlist(write_version(tmp_path / "v3", 3), history_settings)
+    pending = history.prepare(result, db, say=said.append, now=datetime(2026, 11, 2, 9))
+    pending.commit()
+    assert len(said) == 1 and "set it aside" in said[0]
+    assert len(history.runs(db)) == 1
