@@ -245,7 +245,7 @@ def volatile_of(conn: sqlite3.Connection, run_id: int) -> volatile.Volatile:
 
 
 def present(conn: sqlite3.Connection, run_id: int) -> list[str]:
-    """The prospect_ids of a run, in prospect_id order."""
+    """The prospect_ids of a run (a delta run's in its blob's order, others sorted)."""
     if storage(conn, run_id) == "delta":
         return volatile_of(conn, run_id).ids
     found = conn.execute(

@@ -81,24 +81,21 @@ def snapshot_table(
     ranked: pd.DataFrame, filtered: pd.DataFrame | None = None
 ) -> pa.Table | pd.DataFrame:
     """``snapshot`` as the Arrow table the history stores (``snapshot.columnar``: SQLite's
-    types), in prospect_id order (``store.write_run``'s key order), made once per run: the
-    comparison with the last run and the commit both take it as it is. The people are the
-    first of each prospect_id, as in ``snapshot``: a stable sort keeps each id's rows in their
-    order, so the first of each run of equal ids is the one ``duplicated`` keeps, and the sort
-    the commit needs anyway finds the duplicates too. A frame whose values Arrow cannot hold as
-    SQLite does (``columnar`` gives None) is ``snapshot``'s DataFrame, which the commit sorts."""
+    types), made once per run: the comparison with the last run and the commit both take it as
+    it is. The people are the first of each prospect_id, as in ``snapshot``, in its order (not
+    sorted: who reads it in prospect_id order sorts the few rows it needs). A frame whose
+    values Arrow cannot hold as SQLite does (``columnar`` gives None) is ``snapshot``'s
+    DataFrame, which the commit writes as rows."""
     frame = _snapshot_of(_sources(ranked, filtered).reset_index(drop=True))
     table = columnar(frame, store.PROSPECT_COLUMNS)
     if table is None:
         return snapshot(ranked, filtered)  # type: ignore[return-value]
     ids = table["prospect_id"].combine_chunks()
-    order = pc.sort_indices(ids)  # by bytes, as SQLite's BINARY collation; stable
-    if len(ids) > 1:
-        ids = ids.take(order)
-        repeated = pc.equal(ids[1:], ids[:-1]).to_numpy(zero_copy_only=False)
-        if repeated.any():
-            order = order.filter(np.concatenate([[True], ~repeated]))
-    return table.take(order).combine_chunks()
+    first = pc.index_in(ids, value_set=ids).to_numpy(zero_copy_only=False)  # first occurrence
+    repeated = first != np.arange(len(ids))
+    if repeated.any():
+        table = table.filter(pa.array(~repeated))
+    return table.combine_chunks()
 
 
 def _sources(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFrame:
@@ -499,7 +496,13 @@ def may_differ(
     old_kept = np.ones(len(old), dtype=bool)
     old_kept[o_pos[same]] = False
     old_kept |= pc.is_in(old_ids, value_set=marked).to_numpy(zero_copy_only=False)
-    return _stored_rows(old[old_kept]), _stored_rows(new[differs])
+    return _by_id(_stored_rows(old[old_kept])), _by_id(_stored_rows(new[differs]))
+
+
+def _by_id(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows in prospect_id order (Python compares text by code point: the order of UTF-8 bytes,
+    SQLite's BINARY collation), as the history's readers hand them to ``changes.diff``."""
+    return sorted(found, key=lambda r: str(r["prospect_id"]))
 
 
 def compare_with(

@@ -73,8 +73,12 @@ def state(conn: sqlite3.Connection, run_id: int) -> pa.Table:
         table = pa.concat_tables([kept, rows])
     table = table.take(pc.sort_indices(table["prospect_id"])).combine_chunks()
     vol = reads.volatile_of(conn, run_id)
-    if table["prospect_id"].to_pylist() != vol.ids:
+    index = vol.index()
+    ids = table["prospect_id"].to_pylist()
+    if len(ids) != len(index) or any(p not in index for p in ids):
         raise reads.damaged(conn)
+    where = [index[p] for p in ids]  # the blob's people in the table's order
+    vol = type(vol)(ids, *([c[i] for i in where] for c in (vol.rank, vol.score, vol.warmth)))
     rank = pa.array(vol.rank, type=pa.int64())
     rank = pc.if_else(pc.equal(rank, NO_RANK), pa.scalar(None, pa.int64()), rank)
     columns = {

@@ -316,7 +316,7 @@ def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
             prospects = _in_key_order(run.prospects.reindex(columns=list(PROSPECT_COLUMNS)))
             # the rows go in with the blob's values when it has them
             columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
-        else:  # record.snapshot_table: columnar already, in key order
+        else:  # record.snapshot_table: columnar already (not sorted)
             prospects = columnar = run.prospects
         before = conn.execute(
             "SELECT max(run_id) FROM runs WHERE run_id < ?", (run_id,)
@@ -330,8 +330,8 @@ def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
         if columnar is not None and (before is None or delta is not None):
             done, data = _write_delta(conn, run_id, before, columnar, run.marks, delta)
         if not done:
-            _insert(conn, "prospects", run_id, prospects if columnar is None else columnar,
-                    PROSPECT_COLUMNS)  # fmt: skip
+            _insert(conn, "prospects", run_id, prospects if columnar is None else
+                    _table_in_key_order(columnar), PROSPECT_COLUMNS)  # fmt: skip
         snapshot.write(conn, run_id, columnar, data)
         _count_people(conn, run_id, columnar)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
@@ -385,6 +385,7 @@ def _write_delta(
     if delta is not None:
         keep = keep | delta.changed
         copies = delta.copies()
+        copies = _table_in_key_order(copies)
         cells = [copies[c].to_pylist() for c in PROSPECT_COLUMNS]
         _insert_cells(conn, "prospects", int(before or 0), PROSPECT_COLUMNS, cells,
                       verb="INSERT OR IGNORE")  # fmt: skip
@@ -393,7 +394,7 @@ def _write_delta(
             f"INSERT INTO gone (run_id, prospect_id) VALUES ({int(run_id)}, ?)",
             ((g,) for g in gone),
         )
-    rows = table.filter(pa.array(np.asarray(keep, dtype=bool)))
+    rows = _table_in_key_order(table.filter(pa.array(np.asarray(keep, dtype=bool))))
     _insert_cells(conn, "prospects", run_id, PROSPECT_COLUMNS,
                   [rows[c].to_pylist() for c in PROSPECT_COLUMNS])  # fmt: skip
     conn.execute(
@@ -420,6 +421,16 @@ def _count_people(conn: sqlite3.Connection, run_id: int, columnar: pa.Table | No
 
     found = [pc.sum(pc.not_equal(columnar[c], 0)).as_py() or 0 for c in _FLAGS]
     conn.execute("UPDATE runs SET connections = ?, alumni = ? WHERE run_id = ?", (*found, run_id))
+
+
+def _table_in_key_order(table: pa.Table) -> pa.Table:
+    """``table`` sorted on prospect_id by bytes (the primary key's order), unless it is."""
+    import pyarrow.compute as pc
+
+    ids = table["prospect_id"]
+    if len(ids) < 2 or pc.all(pc.less(ids[:-1], ids[1:])).as_py():
+        return table
+    return table.take(pc.sort_indices(ids))
 
 
 def _in_key_order(frame: pd.DataFrame) -> pd.DataFrame:

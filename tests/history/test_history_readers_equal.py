@@ -162,9 +162,10 @@ def _ids(run: store.Run) -> list[str]:
 
 
 def _as_table(run: store.Run) -> store.Run:
-    """``run`` with its prospects as ``record.snapshot_table`` makes them (Arrow, key order)."""
+    """``run`` with its prospects as ``record.snapshot_table`` makes them (Arrow, in no
+    particular order: shuffled)."""
     frame = run.prospects.reindex(columns=list(store.PROSPECT_COLUMNS))
-    table = columnar(store._in_key_order(frame), store.PROSPECT_COLUMNS)
+    table = columnar(frame.sample(frac=1, random_state=len(frame)), store.PROSPECT_COLUMNS)
     assert table is not None
     return replace(run, prospects=table)
 
