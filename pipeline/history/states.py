@@ -78,13 +78,14 @@ def state(conn: sqlite3.Connection, run_id: int) -> pa.Table:
     if len(ids) != len(index) or any(p not in index for p in ids):
         raise reads.damaged(conn)
     where = [index[p] for p in ids]  # the blob's people in the table's order
-    vol = type(vol)(ids, *([c[i] for i in where] for c in (vol.rank, vol.score, vol.warmth)))
-    rank = pa.array(vol.rank, type=pa.int64())
+    rank = pa.array([vol.rank[i] for i in where], type=pa.int64())
+    score = [vol.score[i] for i in where]
+    warmth = [vol.warmth[i] for i in where]
     rank = pc.if_else(pc.equal(rank, NO_RANK), pa.scalar(None, pa.int64()), rank)
     columns = {
         "rank": rank,
-        "score": _nan_null(pa.array(vol.score, type=pa.float64())),
-        "warmth": _nan_null(pa.array(vol.warmth, type=pa.float64())),
+        "score": _nan_null(pa.array(score, type=pa.float64())),
+        "warmth": _nan_null(pa.array(warmth, type=pa.float64())),
     }
     for name, values in columns.items():
         table = table.set_column(table.column_names.index(name), name, values)
