@@ -12,6 +12,11 @@ Tables (schema version in ``PRAGMA user_version``, migrated forward on open):
 - ``last_snapshot``: the last run's ``prospects`` rows again, as one Arrow blob: a cache the
   next run reads instead of the rows (``pipeline.history.snapshot``; no schema version of its
   own, so older versions still open the file).
+- Schema 4, a run stored as a delta (``runs.storage`` 'delta', ``_write_delta``): ``prospects``
+  holds only who changed, is marked or ranked in the TOP_ROWS (and the run before's row of who
+  changed or left); ``gone`` who left; ``volatile`` everyone's rank, score and warmth
+  (``pipeline.history.volatile``, read without numpy); ``keyframes`` now and then the whole run.
+  ``reads.rows_at`` and ``states.state`` rebuild a run (docs/history-v3.md).
 
 A file from a newer schema is refused with one sentence; a file that is not a readable SQLite
 database is renamed aside (``history.corrupt-YYYYMMDD-HHMMSS.sqlite``) and a new one started.
