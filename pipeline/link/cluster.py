@@ -208,14 +208,15 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     # the hash only for the clusters that need it (its first record's), not for every record
     need = ~has & ~use
     first = first_with(np.ones(n, dtype=bool))
-    names = frame["name_key"].to_numpy(dtype=object)
-    years = frame["grad_year"].astype(STR).to_numpy(dtype=object)
-    companies = frame["company_key"].to_numpy(dtype=object)
 
     def digest(at: np.ndarray, width: int) -> list[str]:
+        """The records' name key|grad year|employer key hashed (only theirs made text)."""
+        names = frame["name_key"].take(at).to_numpy(dtype=object)
+        years = frame["grad_year"].take(at).astype(STR).to_numpy(dtype=object)
+        companies = frame["company_key"].take(at).to_numpy(dtype=object)
         return [
-            hashlib.sha1(f"{names[i]}|{years[i]}|{companies[i]}".encode()).hexdigest()[:width]
-            for i in at.tolist()
+            hashlib.sha1(f"{k}|{y}|{c}".encode()).hexdigest()[:width]
+            for k, y, c in zip(names, years, companies, strict=True)
         ]
 
     ids[need] = ["p-" + h for h in digest(first[need], 12)]
