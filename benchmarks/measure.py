@@ -137,7 +137,8 @@ def accuracy(result: run.Result, files: inputs.Files) -> tuple[dict, dict]:
 def measure_once(size: str, out_dir: Path) -> dict:
     """Run ``size`` once and return every figure of it (JSON-ready)."""
     result, seconds, counted = instrumented_run(size, out_dir / f"run-{os.getpid()}.xlsx")
-    (out_dir / f"run-{os.getpid()}.xlsx").unlink(missing_ok=True)
+    for made in out_dir.glob(f"run-{os.getpid()}.*"):  # the workbook and the CSVs beside it
+        made.unlink(missing_ok=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     files = inputs.files(inputs.SIZES[size])
     cross, dups = accuracy(result, files)
