@@ -140,6 +140,17 @@ def has_deltas(conn: sqlite3.Connection) -> bool:
 def expanded(conn: sqlite3.Connection) -> sqlite3.Connection:
     """A database in memory with the file's runs and every run's prospects as rows (schema 2's
     layout), for the queries written for it (the network notebook, the person view)."""
+    return _as_rows(conn, None)
+
+
+def _person_rows(conn: sqlite3.Connection, prospect_id: str) -> sqlite3.Connection:
+    """One person's rows and marks in every run, in a database in memory of schema 2's layout."""
+    return _as_rows(conn, prospect_id)
+
+
+def _as_rows(conn: sqlite3.Connection, prospect_id: str | None) -> sqlite3.Connection:
+    """The file's runs, and every run's marks and prospects as rows (only ``prospect_id``'s
+    when given), in a database in memory of schema 2's layout."""
     memory = sqlite3.connect(":memory:")
     memory.execute("CREATE TABLE runs (run_id INTEGER PRIMARY KEY, run_date TEXT NOT NULL)")
     for statement in MIGRATIONS[1][3:4] + MIGRATIONS[2][1:2]:
@@ -147,43 +158,25 @@ def expanded(conn: sqlite3.Connection) -> sqlite3.Connection:
     found = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id").fetchall()
     memory.executemany("INSERT INTO runs VALUES (?, ?)", found)
     marks_sql = f"SELECT run_id, {', '.join(MARK_COLUMNS)} FROM marks"
+    marks = (
+        conn.execute(marks_sql)
+        if prospect_id is None
+        else conn.execute(f"{marks_sql} WHERE prospect_id = ?", (prospect_id,))
+    )
     memory.executemany(
         f"INSERT INTO marks VALUES ({', '.join('?' * (len(MARK_COLUMNS) + 1))})",
-        conn.execute(marks_sql).fetchall(),
+        marks.fetchall(),
     )
     insert = (
         f"INSERT INTO prospects (run_id, {', '.join(PROSPECT_COLUMNS)}) "
         f"VALUES ({', '.join('?' * (len(PROSPECT_COLUMNS) + 1))})"
     )
+    ids = None if prospect_id is None else [prospect_id]
     for run_id, _date in found:
         memory.executemany(
-            insert, ((run_id, *(r[c] for c in PROSPECT_COLUMNS)) for r in prospects(conn, run_id))
+            insert,
+            ((run_id, *(r[c] for c in PROSPECT_COLUMNS)) for r in prospects(conn, run_id, ids)),
         )
-    return memory
-
-
-def _person_rows(conn: sqlite3.Connection, prospect_id: str) -> sqlite3.Connection:
-    """One person's rows and marks in every run, in a database in memory of schema 2's layout."""
-    memory = sqlite3.connect(":memory:")
-    memory.execute("CREATE TABLE runs (run_id INTEGER PRIMARY KEY, run_date TEXT NOT NULL)")
-    for statement in MIGRATIONS[1][3:4] + MIGRATIONS[2][1:2]:
-        memory.execute(statement.replace("REFERENCES runs(run_id)", ""))
-    found = conn.execute("SELECT run_id, run_date FROM runs ORDER BY run_id").fetchall()
-    memory.executemany("INSERT INTO runs VALUES (?, ?)", found)
-    memory.executemany(
-        f"INSERT INTO marks VALUES ({', '.join('?' * (len(MARK_COLUMNS) + 1))})",
-        conn.execute(
-            f"SELECT run_id, {', '.join(MARK_COLUMNS)} FROM marks WHERE prospect_id = ?",
-            (prospect_id,),
-        ).fetchall(),
-    )
-    insert = (
-        f"INSERT INTO prospects (run_id, {', '.join(PROSPECT_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * (len(PROSPECT_COLUMNS) + 1))})"
-    )
-    for run_id, _date in found:
-        for r in prospects(conn, run_id, [prospect_id]):
-            memory.execute(insert, (run_id, *(r[c] for c in PROSPECT_COLUMNS)))
     return memory
 
 

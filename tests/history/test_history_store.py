@@ -118,16 +118,7 @@ def test_a_truncated_history_is_set_aside_too(tmp_path):
     record(tmp_path, 2, history_settings, db)
     data = db.read_bytes()
     db.write_bytes(data[:4096] + b"\0" * 100 + data[8192:12000])  # header fine, pages broken
-    said: list[str] = []
-    from datetime import datetime
-
-    from pipeline import run
-
-    result = run.shortlist(write_version(tmp_path / "v3", 3), history_settings)
-    pending = history.prepare(result, db, say=said.append, now=datetime(2026, 11, 2, 9))
-    pending.commit()
-    assert len(said) == 1 and "set it aside" in said[0]
-    assert len(history.runs(db)) == 1
+    _next_run_sets_it_aside(tmp_path, history_settings, db)
 
 
 KILLER = textwrap.dedent(
@@ -310,9 +301,14 @@ def test_a_damaged_blob_is_reported_in_one_line_and_the_next_run_starts_anew(tmp
         assert "history.sqlite is damaged; the next prospects shortlist sets it aside" in (
             out.output
         )
-    said: list[str] = []
+    _next_run_sets_it_aside(tmp_path, history_settings, db)
+
+
+def _next_run_sets_it_aside(tmp_path, history_settings, db) -> None:
+    """The next run says in one line that the damaged history is set aside, and starts anew."""
     from pipeline import run
 
+    said: list[str] = []
     result = run.shortlist(write_version(tmp_path / "v3", 3), history_settings)
     pending = history.prepare(result, db, say=said.append, now=datetime(2026, 11, 2, 9))
     pending.commit()
