@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.results_md import record  # noqa: E402
 from pipeline import history  # noqa: E402
 from pipeline.history import store  # noqa: E402
-from pipeline.history.record import _last_run, compare_with, may_differ  # noqa: E402
+from pipeline.history.differ import may_differ  # noqa: E402
+from pipeline.history.record import _last_run, compare_with  # noqa: E402
 from pipeline.schema import SENIORITY_LEVELS  # noqa: E402
 from pipeline.settings import History  # noqa: E402
 

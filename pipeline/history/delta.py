@@ -1,7 +1,7 @@
 """What a run changes against the run before, as the history of schema 4 stores it (see
 ``pipeline.history.store``): who is new or has other stable columns (everything but rank,
 score and warmth), and who is gone. One comparison of two Arrow tables in prospect_id order
-(``record.snapshot_table`` and the last run's snapshot); ``record.may_differ`` reuses its
+(``record.snapshot_table`` and the last run's snapshot); ``differ.may_differ`` reuses its
 positions for the report.
 """
 

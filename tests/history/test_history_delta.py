@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.bench_history import first_run, next_run
 from pipeline.history import delta, store, volatile
-from pipeline.history.record import may_differ
+from pipeline.history.differ import may_differ
 from pipeline.history.snapshot import columnar
 
 

@@ -1,5 +1,5 @@
 """A run compares itself with the last one on the rows that may have changed only
-(``record.may_differ``); the changes found must be those of the two whole runs, whatever the
+(``differ.may_differ``); the changes found must be those of the two whole runs, whatever the
 settings, with vanished ids relinked, people on one side only, flags, levels and titles that
 changed, and missing cells (None from SQLite, NA from pandas) on either side."""
 
@@ -14,7 +14,8 @@ import pytest
 from benchmarks.bench_history import TARGETS, first_run, marks, next_run
 from pipeline.history import reads, store
 from pipeline.history.changes import diff, records
-from pipeline.history.record import _last_run, may_differ
+from pipeline.history.differ import may_differ
+from pipeline.history.record import _last_run
 from pipeline.settings import History
 
 

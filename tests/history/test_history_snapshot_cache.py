@@ -21,7 +21,8 @@ from pipeline import history
 from pipeline.history import reads, store
 from pipeline.history import snapshot as blob
 from pipeline.history.changes import diff, records, text
-from pipeline.history.record import _last_run, _texts, may_differ, snapshot, snapshot_table
+from pipeline.history.differ import _texts, may_differ
+from pipeline.history.record import _last_run, snapshot, snapshot_table
 from pipeline.history.snapshot import columnar
 from pipeline.settings import History
 
