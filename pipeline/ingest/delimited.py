@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.errors import InputError
+from pipeline.ingest import arrow_csv
 from pipeline.ingest.decode import decode
 from pipeline.ingest.table import (
     MAX_COLUMNS,
@@ -205,12 +206,13 @@ def _read_fast(
     min_score: float,
     max_scan: int,
 ) -> tuple[pd.DataFrame, np.ndarray, int] | None:
-    """(frame, lines, header line) by pandas' C parser, or None when the slow path must decide.
+    """(frame, lines, header line) by Arrow's CSV reader (``arrow_csv``; pandas' C parser when
+    Arrow refuses the body), or None when the slow path must decide.
 
     The header is found by the csv module on the head, as in the slow path; the body goes to
-    read_csv only when one physical line is one record, which is what keeps line numbers exact:
+    a C parser only when one physical line is one record, which is what keeps line numbers exact:
     no lone CR, no row longer than the first, no quoted newline. The last is proved by counting:
-    with blank lines kept, read_csv returns one row per line unless a quote spans lines.
+    with blank lines kept, a C parser returns one row per line unless a quote spans lines.
     """
     if wrapped or _lone_cr(data if encoding.startswith("utf-8") else text):
         return None  # lone CRs (old Mac files) end lines for csv but are not counted here
@@ -233,10 +235,29 @@ def _read_fast(
     if max(np.diff(begins).max(initial=0), len(raw) - begins[-1]) > _FIELD_LIMIT:
         return None
     quotes = np.flatnonzero(raw == 34)
-    if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
-        return None  # an odd quote count at a line end: a quoted newline, most likely
+    if len(quotes) and ((np.searchsorted(quotes, ends) & 1).any() or len(quotes) & 1):
+        return None  # an odd quote count at a line end (a quoted newline) or at the end
+    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    blank = _blank_lines(raw, begins, delimiter)
+    read = arrow_csv.read_rows(body, raw, begins, delimiter)
+    if read is not None:  # Arrow skips empty lines: their numbers go too
+        frame, empty = read
+        lines, blank = lines[~empty], blank[~empty]
+    else:
+        frame = _pandas_rows(body, delimiter)
+        if frame is None or len(frame) != n_lines:
+            return None
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        lines = lines[~blank]
+    return _named(header, frame), lines, header_line
+
+
+def _pandas_rows(body: memoryview, delimiter: str) -> pd.DataFrame | None:
+    """Every line of ``body`` a row (an empty line too), by pandas' C parser; None when it
+    refuses the body."""
     try:
-        frame = pd.read_csv(
+        return pd.read_csv(
             io.BytesIO(body),
             sep=delimiter,
             header=None,
@@ -251,14 +272,6 @@ def _read_fast(
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         return None
-    if len(frame) != n_lines:
-        return None
-    blank = _blank_lines(raw, begins, frame, delimiter)
-    lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
-    if blank.any():
-        frame = frame.loc[~blank].reset_index(drop=True)
-        lines = lines[~blank]
-    return _named(header, frame), lines, header_line
 
 
 def _head_lines(
@@ -299,9 +312,7 @@ def _lone_cr(text: str | bytes) -> bool:
     return b"\r" in text and text.count(b"\r") != text.count(b"\r\n")
 
 
-def _blank_lines(
-    raw: np.ndarray, begins: np.ndarray, frame: pd.DataFrame, delimiter: str
-) -> np.ndarray:
+def _blank_lines(raw: np.ndarray, begins: np.ndarray, delimiter: str) -> np.ndarray:
     """Lines the csv module reads as blank (no field, or one whitespace-only field).
 
     Only lines that start with whitespace, a quote or nothing can be blank; those few are read
