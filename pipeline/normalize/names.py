@@ -226,14 +226,16 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     >>> alternate_name_keys(n, pd.Series(["née Smith"])).tolist()
     ['jane smith']
     """
-    former = pd.Series(former.to_numpy(), index=names.index).fillna("").astype(STR)
-    out = text_series("", names.index)
-    has = (former.str.strip() != "").to_numpy()
-    if not has.any():
-        return out
+    # Whether a row has a former name is decided once per distinct text (as Arrow strips it):
+    # the million rows are neither made Python strings nor stripped one by one.
+    codes, distinct = _codes(former)
+    filled = (text_series(distinct).str.strip() != "").to_numpy(dtype=bool)
+    rows = np.flatnonzero(filled[codes])
+    if not len(rows):
+        return text_series("", names.index)
     # Plain lists of the rows that have one: iterating Arrow text value by value is slow.
-    columns = (names["first_key"], names["first_name_variants"], former)
-    f, v, x = (c.array[has].to_numpy(dtype=object) for c in columns)
+    f, v = (names[c].array.take(rows).to_numpy(dtype=object) for c in _FIRST)
+    x = distinct[codes[rows]]
     # A former name that is one plain word is one former last name whose key is its lower case
     # (no prefix such as "née", no separator, no suffix to drop): "first former".
     plain = plain_words(x)
@@ -243,5 +245,9 @@ def alternate_name_keys(names: pd.DataFrame, former: pd.Series) -> pd.Series:
     ]
     other = np.flatnonzero(~plain)
     keys[other] = [_alternates(*row) for row in zip(f[other], v[other], x[other], strict=True)]
-    out.loc[has] = keys
-    return out
+    at = np.zeros(len(names), dtype=np.intp)
+    at[rows] = np.arange(1, len(rows) + 1)
+    return taken_series(np.concatenate([[""], keys]), at, names.index)
+
+
+_FIRST = ("first_key", "first_name_variants")

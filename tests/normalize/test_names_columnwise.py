@@ -164,6 +164,9 @@ FORMERS = [
     "(she/her)",
     "KIM",  # one plain word: "first kim", no cleaner runs
     "nee",
+    "\u3000",  # a space only to some definitions of one
+    "\x1c",
+    "\u200b",
 ]
 
 
@@ -190,11 +193,12 @@ def test_alternate_keys_as_before(index):
             st.one_of(st.none(), st.sampled_from(FORMERS), st.text(max_size=12)),
         ),
         max_size=30,
-    )
+    ),
+    st.sampled_from([object, "str"]),  # as given, and as ingest's Arrow text
 )
-def test_any_former_names(rows):
+def test_any_former_names(rows, dtype):
     first = pd.Series([f for f, _ in rows], dtype=object)
-    former = pd.Series([x for _, x in rows], dtype=object)
+    former = pd.Series([x for _, x in rows], dtype=dtype)
     names = names_frame(first, pd.Series(["Doe"] * len(rows), dtype=object))
     new, old = alternate_name_keys(names, former), _old_alternate_name_keys(names, former)
     pd.testing.assert_series_equal(new, old, check_exact=True)
