@@ -25,7 +25,7 @@ from pipeline.rank.score import (
     excluded,
     score_of,
 )
-from pipeline.rank.words import opener, why
+from pipeline.rank.words import Memo, opener, why
 from pipeline.text.arrow_text import take_rows
 
 __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
@@ -88,10 +88,11 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     order = diversified_order(
         p[["score", "prospect_id", "company_key"]].iloc[keep], settings.output.max_per_company
     )
-    kept = take_rows(p, keep[order])
+    memo: Memo = {}  # the codes of the text columns taken through them, for why and opener
+    kept = take_rows(p, keep[order], coded=memo)
     kept["rank"] = range(1, len(kept) + 1)
-    kept["why"] = why(kept, shares.take(keep[order]), ctx.my_school)
-    kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student)
+    kept["why"] = why(kept, shares.take(keep[order]), ctx.my_school, memo)
+    kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student, memo)
     ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
     ranked = kept.reindex(columns=ordered).reset_index(drop=True)
     return schema.check(ranked, schema.RANKED, "Ranked"), dropped.reset_index(drop=True)

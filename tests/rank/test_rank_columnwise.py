@@ -265,6 +265,14 @@ def test_take_rows_through_codes_is_frame_take(monkeypatch) -> None:
         taken = take_rows(frame, positions)
         pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
     assert len(used) == 1  # the one shuffled take of the one column of few distinct values
+    coded: dict = {}
+    taken = take_rows(frame, shuffled, coded=coded)
+    assert list(coded) == ["few"]  # the columns taken through their codes, and only those
+    codes, dictionary = coded["few"]
+    assert (
+        dictionary.take(codes).to_pylist()
+        == taken["few"].astype(object).where(taken["few"].notna(), None).tolist()
+    )
     empty = frame.iloc[:0]
     pd.testing.assert_frame_equal(take_rows(empty, []), empty.take([]), check_exact=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -166,3 +167,11 @@ def test_why_and_opener_are_the_row_by_row_texts(rows: list[tuple], my_school: s
     lines = words.opener(people, my_school, i_am_student=False)
     assert lines.tolist() == [_opener_row(r, my_school, "alum") for r in records]
     assert lines.dtype == "str" and lines.index.equals(people.index)
+    # The same sentences from a memo shared by both, seeded as take_rows seeds it (some columns
+    # as Arrow codes and dictionary, the others factorized on first use).
+    memo: words.Memo = {}
+    for column in ("title", "company", "school", "intro_via", "first_name"):
+        coded = pa.array(people[column].array).dictionary_encode()
+        memo[column] = (coded.indices, coded.dictionary)
+    assert words.why(people, strengths, my_school, memo).tolist() == said.tolist()
+    assert words.opener(people, my_school, False, memo).tolist() == lines.tolist()
