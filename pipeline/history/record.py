@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from anyascii import anyascii
 
 from pipeline.history import changes as changes_mod
 from pipeline.history import delta as delta_mod
 from pipeline.history import reads, store
 from pipeline.history.differ import _stored_rows, may_differ
+from pipeline.history.namekeys import name_keys
 from pipeline.history.report import UNSAVED, Report, assess, summary_items
 from pipeline.history.snapshot import columnar
 from pipeline.settings import History
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # openpyxl (through export) is imported only when a sheet is 
     from pipeline.export.whatchanged import WhatChanged
 
 _EXPORT_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")  # Basic_LinkedInDataExport_11-28-2026.zip
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -44,22 +43,6 @@ def _text(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.StringDtype):  # already text: no round trip through objects
         return series.fillna("").astype(str).str.strip()
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
-
-
-def name_keys(names: pd.Series) -> pd.Series:
-    """Lower-case ASCII words: "José  Núñez-Park" -> "jose nunez park". ``names``: text.
-
-    ASCII names (anyascii leaves them as they are) go through Arrow's string kernels in one
-    pass; the rest through anyascii once per distinct name.
-    """
-    names = names.astype("str")
-    ascii_ = names.str.isascii().fillna(False).to_numpy(dtype=bool)
-    out = names.str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
-    if not ascii_.all():
-        other = names[~ascii_]
-        uniques = {v: _NON_ALNUM.sub(" ", anyascii(v).lower()).strip() for v in other.unique()}
-        out[~ascii_] = other.map(uniques)
-    return out
 
 
 #: The columns of a ranked (or filtered) frame that ``snapshot`` reads.
@@ -92,10 +75,9 @@ def snapshot_table(
     if table is None:
         return snapshot(ranked, filtered)  # type: ignore[return-value]
     ids = table["prospect_id"].combine_chunks()
-    first = pc.index_in(ids, value_set=ids).to_numpy(zero_copy_only=False)  # first occurrence
-    repeated = first != np.arange(len(ids))
-    if repeated.any():
-        table = table.filter(pa.array(~repeated))
+    if len(pc.unique(ids)) < len(ids):  # one hash pass; finding the first of each takes two
+        first = pc.index_in(ids, value_set=ids).to_numpy(zero_copy_only=False)
+        table = table.filter(pa.array(first == np.arange(len(ids))))
     return table.combine_chunks()
 
 
@@ -109,12 +91,16 @@ def _sources(ranked: pd.DataFrame, filtered: pd.DataFrame | None) -> pd.DataFram
 
 def _snapshot_of(frame: pd.DataFrame) -> pd.DataFrame:
     name = _text(frame["full_name"])
-    name = name.where(name != "", (_text(frame["first_name"]) + " " + _text(frame["last_name"])))
+    unnamed = (name == "").to_numpy(dtype=bool)
+    if unnamed.any():  # first and last name only where the full name is empty
+        rest = frame[unnamed]
+        name = name.copy()
+        name[unnamed] = (_text(rest["first_name"]) + " " + _text(rest["last_name"])).str.strip()
     connected = pd.to_datetime(frame["connected_on"], errors="coerce")
     return pd.DataFrame(
         {
             "prospect_id": frame["prospect_id"].astype(str),
-            "name": name.str.strip(),
+            "name": name,  # stripped
             "name_key": name_keys(name),
             "company": _text(frame["company"]),
             "company_key": _text(frame["company_key"]),

@@ -52,3 +52,36 @@ def test_name_keys_of_one_ascii_name_and_the_examples():
         "jose nunez park",
         "strasse",
     ]
+
+
+def _random_names(seed: int, n: int = 2_000) -> list[str]:
+    """ASCII names of every kind of byte: letters of both cases, digits, punctuation, runs of
+    spaces and tabs at either end, control characters, empty ones, one-byte ones."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list("aZ9 -'.\t_\x00\x7f~Ab0z ,  ") + [chr(i) for i in range(128)])
+    sizes = rng.choice([0, 1, 2, 3, 7, 15, 40], size=n)
+    return ["".join(rng.choice(alphabet, size=k)) for k in sizes]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ascii_names_in_bulk_are_the_row_by_row_rule(seed):
+    names = [*_random_names(seed), "", " ", "a", " a", "a ", "-a-", "a--b", "A B", "..", "9"]
+    out = name_keys(pd.Series(names, dtype="str"))
+    assert out.tolist() == [_oracle(v) for v in names]
+
+
+def test_ascii_keys_of_a_slice_and_of_mixed_names():
+    import pyarrow as pa
+
+    from pipeline.history.namekeys import ascii_keys
+
+    names = _random_names(4, 300)
+    whole = pa.array(["x  Y", *names, "Z!"], type=pa.string())
+    assert ascii_keys(whole.slice(1, len(names))).to_pylist() == [_oracle(v) for v in names]
+    assert ascii_keys(pa.array(["", ""])).to_pylist() == ["", ""]
+    mixed = [v + ("é" if i % 3 == 0 else "") for i, v in enumerate(names)]
+    assert name_keys(pd.Series(mixed, index=range(5, 5 + len(mixed)))).tolist() == [
+        _oracle(v) for v in mixed
+    ]
