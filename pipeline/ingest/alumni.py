@@ -170,7 +170,7 @@ def _per_value(col: Coded, fn) -> pd.Series:
     """A vectorised Series cleaner run on the distinct values only, then spread to the rows."""
     # The cleaned values stay Arrow text and are taken by the codes (no Python string per value
     # made and read back).
-    values = fn(text_series(col.values)).astype(STR)
+    values = fn(col.distinct()).astype(STR)
     return pd.Series(values.array.take(np.asarray(col.codes, dtype=np.intp)), copy=False)
 
 

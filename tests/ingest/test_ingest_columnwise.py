@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from pipeline.errors import InputError
 from pipeline.ingest.alumni_names import is_cjk, person_names
-from pipeline.ingest.coded import Coded
+from pipeline.ingest.coded import Coded, clean_coded
 from pipeline.ingest.decode import decode
 from pipeline.ingest.display_names import clean_names_frame
 from pipeline.ingest.ledger import _unique_ids
@@ -34,6 +34,9 @@ HOSTILE = [
     "x" * 5000,
     "\ufeffAda",
     "\u200b",
+    "  two  spaces ",
+    "Acme\u200b   Inc. ",
+    "tab\there",
 ]
 
 
@@ -53,6 +56,12 @@ def _same(new: Coded, old: Coded) -> None:
     assert new.values.dtype == old.values.dtype == object
     assert [type(v) for v in new.values] == [type(v) for v in old.values]
     assert new.values.tolist() == old.values.tolist()
+    # The Arrow text kept beside the values gives what the values gave (old has none).
+    made = [Coded.series, Coded.distinct]
+    if all(isinstance(v, str) for v in old.values):  # what a reader gives the cleaner
+        made.append(lambda c: clean_coded(c).series())
+    for make in made:
+        pd.testing.assert_series_equal(make(new), make(old), check_exact=True)
 
 
 @pytest.mark.parametrize(
