@@ -63,7 +63,7 @@ def read_rows(
                 quote_char='"',
                 double_quote=True,
                 escape_char=False,
-                newlines_in_values=False,
+                newlines_in_values=True,  # a quote open at a line end joins lines: refused
                 ignore_empty_lines=True,
             ),
             convert_options=pa_csv.ConvertOptions(

@@ -235,11 +235,16 @@ def _read_fast(
     if max(np.diff(begins).max(initial=0), len(raw) - begins[-1]) > _FIELD_LIMIT:
         return None
     quotes = np.flatnonzero(raw == 34)
-    if len(quotes) and ((np.searchsorted(quotes, ends) & 1).any() or len(quotes) & 1):
-        return None  # an odd quote count at a line end (a quoted newline) or at the end
+    if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
+        return None  # an odd quote count at a line end: a quoted newline, most likely
     lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
     blank = _blank_lines(raw, begins, delimiter)
     read = arrow_csv.read_rows(body, raw, begins, delimiter)
+    if read is not None:
+        # Arrow reads a quote left open at the very end as closed there; pandas refuses it.
+        last = begins[np.flatnonzero(~read[1])[-1]]
+        if _pandas_rows(body[last:], delimiter) is None:
+            read = None
     if read is not None:  # Arrow skips empty lines: their numbers go too
         frame, empty = read
         lines, blank = lines[~empty], blank[~empty]
