@@ -78,9 +78,9 @@ def distinct_codes(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarra
 
 
 #: Per-record work on one column (a cache key's first item; its second, the column) that
-#: ``Rows.taken`` hands to a subset of the records: "text" (a ``Text``), "per record" and
-#: "lengths" (an array per record), "token letters" (per distinct value of its ``Text``).
-TAKEN_KINDS = ("text", "per record", "lengths", "token letters")
+#: ``Rows.taken`` hands to a subset of the records: "text" (a ``Text``), "per record" (an array
+#: per record), "token letters" and "per value" (per distinct value of its ``Text``).
+TAKEN_KINDS = ("text", "per record", "token letters", "per value")
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class Rows:
                 out[key] = Text(
                     value.codes[at], value.values, value.missing[at], value.empty, value.strings
                 )
-            elif key[0] == "token letters":  # per distinct value: the same values
+            elif key[0] in ("token letters", "per value"):  # per distinct value: the same values
                 out[key] = value
             else:  # an array per record
                 out[key] = value[at]

@@ -13,7 +13,7 @@ from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
 
 from pipeline.link.addresses import address_names, spelled
 from pipeline.link.levels import NULL, Level, Rows, distinct_codes, pair_codes, similarity
-from pipeline.link.token_letters import may_reach, token_letters
+from pipeline.link.token_letters import character_classes, may_reach, token_letters
 from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 from pipeline.text.arrow_text import STR
@@ -231,22 +231,31 @@ def _on(rows: Rows, mask: np.ndarray, column: str, score) -> np.ndarray:
 
 
 def _typo_on(rows: Rows, mask: np.ndarray, column: str) -> np.ndarray:
-    """``_one_typo`` of the pairs' values in ``column`` where ``mask`` holds, False elsewhere;
-    scored only where the two lengths (per record, once per run) are both > 0 and at most one
-    apart, as ``_one_typo`` needs: most random pairs' first names are not, and it says False
-    to them without scoring."""
-
-    def make(frame: pd.DataFrame) -> np.ndarray:
-        text = rows.text(column)
-        return text.strings.str.len().to_numpy(dtype=np.int64)[text.codes]
-
-    length = rows.once(("lengths", column), make)
-    # the lengths of the masked pairs only: a few of the millions of candidates
+    """``_one_typo`` of the pairs' values in ``column`` where ``mask`` holds, False elsewhere.
+    Scored only where integer tests on the values' codes let a slip through (lengths and
+    letter classes per distinct value, once per run), and once per distinct pair of those: most
+    candidate pairs' last names differ in several letters, and a slip of ``_one_typo`` (one edit,
+    two in a long name) changes at most two letters' classes per edit."""
+    text = rows.text(column)
+    length, classes = rows.once(
+        ("per value", column, "character classes"), lambda _: character_classes(text.values)
+    )
     at = np.flatnonzero(mask)
-    a, b = length[rows.left[at]], length[rows.right[at]]
-    near = np.zeros(len(mask), dtype=bool)
-    near[at] = (np.minimum(a, b) > 0) & (np.abs(a - b) <= 1)
-    return _on(rows, near, column, _one_typo) > 0
+    x, y = text.codes[rows.left[at]], text.codes[rows.right[at]]
+    a, b = length[x], length[y]
+    shortest = np.minimum(a, b)
+    slips = np.where(shortest >= 8, 4, 2)  # two edits in a long name: up to four classes
+    near = (shortest > 0) & (np.abs(a - b) <= 1)
+    near &= np.bitwise_count(classes[x] ^ classes[y]) <= slips
+    out = np.zeros(len(mask), dtype=bool)
+    at = at[near]
+    if not len(at):
+        return out
+    width = np.int64(len(text.values))
+    inverse, joint = distinct_codes(x[near].astype(np.int64) * width + y[near], int(width) ** 2)
+    ux, uy = text.values[joint // width], text.values[joint % width]
+    out[at] = _one_typo(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))[inverse]
+    return out
 
 
 def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:

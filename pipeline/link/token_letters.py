@@ -60,6 +60,26 @@ def present_classes(counts: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(packed).view("<u4").reshape(len(counts)).astype(np.uint32)
 
 
+def character_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per text (an object array of str), its length in code points (as Python and rapidfuzz
+    count them) and the classes of all its characters, the space included, as the bits of one
+    uint32 (``present_classes``' classes).
+
+    >>> [a.tolist() for a in character_classes(np.array(["ab", "", "a "], dtype=object))]
+    [[2, 0, 2], [6, 0, 3]]
+    """
+    length = np.fromiter(map(len, values), np.int64, len(values))
+    # a lone surrogate is one code point to Python and rapidfuzz: kept as one here too
+    points = np.frombuffer("".join(values).encode("utf-32-le", "surrogatepass"), np.uint32)
+    bits = np.left_shift(np.uint32(1), (points % BUCKETS).astype(np.uint32))
+    classes = np.zeros(len(values), np.uint32)
+    given = np.flatnonzero(length)
+    if len(given):
+        starts = (np.cumsum(length) - length)[given]
+        classes[given] = np.bitwise_or.reduceat(bits, starts)
+    return length, classes
+
+
 def token_letters(values: np.ndarray) -> TokenLetters:
     """``TokenLetters`` of distinct texts (an object array of str), by Arrow and numpy: no
     Python per text."""
@@ -82,35 +102,45 @@ def token_letters(values: np.ndarray) -> TokenLetters:
     real = size > 0  # "" between two spaces, or at either end, is no word
     owner, size = owner[real], size[real]
     word_codes = pc.dictionary_encode(words.filter(pa.array(real))).indices.to_numpy()
-    # a word twice in one text: its set has it once, its letters count it twice
-    repeated = pd.Series(owner.astype(np.int64) * (len(word_codes) + 1) + word_codes).duplicated()
-    plain[owner[repeated.to_numpy()]] = False
+    # a word twice in one text: its set has it once, its letters count it twice. Two words of
+    # one text side by side are compared directly (most names have two); texts of three or
+    # more words are hashed
     count = np.bincount(owner, minlength=n)
+    twice = (owner[1:] == owner[:-1]) & (word_codes[1:] == word_codes[:-1])
+    plain[owner[1:][twice]] = False
+    many = np.flatnonzero(count[owner] >= 3)
+    if len(many):
+        joint = owner[many].astype(np.int64) * (len(word_codes) + 1) + word_codes[many]
+        plain[owner[many][pd.Series(joint).duplicated().to_numpy()]] = False
     length = np.bincount(owner, weights=size, minlength=n).astype(np.int64) + np.maximum(
         count - 1, 0
     )
     points = np.frombuffer("".join(values).encode("utf-32-le"), np.uint32)
-    characters = pc.utf8_length(text).to_numpy()
-    whose = np.repeat(np.arange(n, dtype=np.int64), characters)
-    letter = points != ord(" ")
-    counts = _counts(whose[letter], points[letter] % BUCKETS, n)
+    counts = _counts(points, pc.utf8_length(text).to_numpy(), n)
     return TokenLetters(counts, length, plain, present_classes(counts))
 
 
-def _counts(whose: np.ndarray, bucket: np.ndarray, n: int, step: int = 8192) -> np.ndarray:
-    """(n x BUCKETS) int8: how many letters of each text (``whose``, ascending) fall in each
-    class, capped at 127 (min(a, 127) - min(b, 127) is never more than a - b, so D can only
-    shrink). Counted ``step`` texts at a time: one count array of every text at once is tens
-    of megabytes of fresh memory, slower to touch than to fill."""
+#: Texts counted at a time by ``_counts``: their letters' temporaries stay in the CPU's cache
+#: (one count array of every text at once is tens of megabytes of fresh memory)
+STEP = 8192
+
+
+def _counts(points: np.ndarray, characters: np.ndarray, n: int) -> np.ndarray:
+    """(n x BUCKETS) int8: how many letters of each text (``characters`` code points each, in
+    ``points`` one text after another) fall in each class, spaces left out, capped at 127
+    (min(a, 127) - min(b, 127) is never more than a - b, so D can only shrink)."""
     out = np.zeros((n, BUCKETS), np.int8)
-    ends = np.searchsorted(whose, np.arange(step, n + step, step))
-    begin = 0
-    for lo, end in zip(range(0, n, step), ends, strict=True):
-        hi = min(lo + step, n)
-        flat = (whose[begin:end] - lo) * BUCKETS + bucket[begin:end].astype(np.int64)
-        counts = np.bincount(flat, minlength=(hi - lo) * BUCKETS)
-        out[lo:hi] = np.minimum(counts, 127).reshape(hi - lo, BUCKETS)
-        begin = end
+    ends = np.cumsum(characters, dtype=np.int64)
+    width = BUCKETS + 1  # one more class, for the space, dropped
+    for lo in range(0, n, STEP):
+        hi = min(lo + STEP, n)
+        begin = ends[lo - 1] if lo else 0
+        some = points[begin : ends[hi - 1]]
+        bucket = (some % BUCKETS).astype(np.intp)
+        bucket[some == ord(" ")] = BUCKETS
+        bucket += np.repeat(np.arange(0, (hi - lo) * width, width), characters[lo:hi])
+        counts = np.bincount(bucket, minlength=(hi - lo) * width).reshape(hi - lo, width)
+        out[lo:hi] = np.minimum(counts[:, :BUCKETS], 127)
     return out
 
 
@@ -123,26 +153,22 @@ def may_reach(letters: TokenLetters, x: np.ndarray, y: np.ndarray) -> np.ndarray
     # class, not a difference and two maxima (a third of the time)
     total = letters.counts.sum(axis=1, dtype=np.int64)
     present = present_classes(letters.counts) if letters.present is None else letters.present
+    # D * LIMIT <= L as D <= L // LIMIT, one integer per text, the most a text that is not
+    # plain can be (never ruled out): two gathers per pair, not six
+    room = np.where(letters.plain, letters.length // LIMIT, np.iinfo(np.int32).max)
+    room = room.astype(np.int32)
     for start in range(0, len(x), _CHUNK):
         a, b = x[start : start + _CHUNK], y[start : start + _CHUNK]
         # first a looser bound from one word per text: each class only one side has a letter
         # of holds at least one letter the other cannot cover, so a pair it rules out the
         # counts rule out too, and most pairs (two names of other letters) need no counts
         bits_a, bits_b = present[a], present[b]
-        only_a = np.bitwise_count(bits_a & ~bits_b).astype(np.int64)
-        only_b = np.bitwise_count(bits_b & ~bits_a).astype(np.int64)
-        plain = letters.plain[a] & letters.plain[b]
-        open_ = (only_a * LIMIT <= letters.length[a]) | (only_b * LIMIT <= letters.length[b])
-        open_ |= ~plain
+        room_a, room_b = room[a], room[b]
+        open_ = np.bitwise_count(bits_a & ~bits_b) <= room_a
+        open_ |= np.bitwise_count(bits_b & ~bits_a) <= room_b
         at = np.flatnonzero(open_)
-        a, b = a[at], b[at]
+        a, b, room_a, room_b = a[at], b[at], room_a[at], room_b[at]
         shared = np.minimum(letters.counts[a], letters.counts[b]).sum(axis=1, dtype=np.int64)
-        only_a, only_b = total[a] - shared, total[b] - shared
-        open_[at] = (
-            (only_a * LIMIT <= letters.length[a])
-            | (only_b * LIMIT <= letters.length[b])
-            | ~letters.plain[a]
-            | ~letters.plain[b]
-        )
+        open_[at] = (total[a] - shared <= room_a) | (total[b] - shared <= room_b)
         out[start : start + _CHUNK] = open_
     return out

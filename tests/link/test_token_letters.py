@@ -18,7 +18,7 @@ from pipeline.link import person
 from pipeline.link.block import RULES, blocking_columns, candidate_pairs
 from pipeline.link.compare import COMPARISONS, compare
 from pipeline.link.levels import similarity
-from pipeline.link.token_letters import BUCKETS, may_reach, token_letters
+from pipeline.link.token_letters import BUCKETS, character_classes, may_reach, token_letters
 from pipeline.normalize import normalize
 from pipeline.settings import Settings
 
@@ -81,21 +81,30 @@ def test_may_reach_is_the_bound_counted_pair_by_pair(seed):
     counts = rng.integers(0, 4, (n, BUCKETS)).astype(np.int8)
     counts[rng.random((n, BUCKETS)) < 0.05] = 127  # capped classes
     counts[:3] = 0  # texts without letters
-    length = rng.integers(0, 80, n)
-    letters = TokenLetters(counts, length, rng.random(n) < 0.9)
+    # near copies (a few letters more or fewer), each text's length at its D against its copy
+    # times LIMIT, one less, or nine more: the pairs sit at the bound's edge
+    changed = rng.integers(-1, 2, (20, BUCKETS)) * (rng.random((20, BUCKETS)) < 0.1)
+    counts[20:] = np.clip(counts[:20] + changed, 0, 127)
     x, y = rng.integers(0, n, 3000), rng.integers(0, n, 3000)
     x[:n], y[:n] = np.arange(n), np.arange(n)  # each text against itself
+    x[n : 2 * n], y[n : 2 * n] = np.arange(n), (np.arange(n) + 20) % n  # against a near copy
+    plain = rng.random(n) < 0.9
 
-    def oracle(a: int, b: int) -> bool:
-        ca, cb = counts[a].tolist(), counts[b].tolist()
-        only_a = sum(max(p - q, 0) for p, q in zip(ca, cb, strict=True))
-        only_b = sum(max(q - p, 0) for p, q in zip(ca, cb, strict=True))
-        plain = letters.plain[a] and letters.plain[b]
-        return bool(only_a * LIMIT <= length[a] or only_b * LIMIT <= length[b] or not plain)
+    def only(a: int, b: int) -> int:
+        pairs = zip(counts[a].tolist(), counts[b].tolist(), strict=True)
+        return sum(max(p - q, 0) for p, q in pairs)
 
-    expected = [oracle(a, b) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
-    assert may_reach(letters, x, y).tolist() == expected
-    assert 0 < sum(expected) < len(expected)
+    edge = np.array([only(i, (i + 20) % n) * LIMIT for i in range(n)])
+    for length in (rng.integers(0, 80, n), edge, np.maximum(edge - 1, 0), edge + LIMIT - 1):
+        letters = TokenLetters(counts, length, plain)
+
+        def oracle(a: int, b: int, length: np.ndarray) -> bool:
+            fits = only(a, b) * LIMIT <= length[a] or only(b, a) * LIMIT <= length[b]
+            return bool(fits or not (plain[a] and plain[b]))
+
+        expected = [oracle(a, b, length) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
+        assert may_reach(letters, x, y).tolist() == expected
+        assert 0 < sum(expected) < len(expected)
     assert may_reach(letters, x[:0], y[:0]).tolist() == []
 
 
@@ -192,14 +201,17 @@ def test_name_levels_equal_those_without_the_shortcuts(hostile_frame, monkeypatc
 
 
 def test_typo_on_scores_only_pairs_a_slip_apart_and_agrees_with_scoring_all():
-    """``person._typo_on`` leaves out pairs whose lengths rule a slip out: its answer is
-    ``_one_typo`` on every pair, empties, one-letter names, lengths 8+ (two slips) and
+    """``person._typo_on`` leaves out pairs whose lengths or letter classes rule a slip out: its
+    answer is ``_one_typo`` on every pair, empties, one-letter names, lengths 8+ (two slips, in
+    four letter classes), letters of one class (code point modulo 32: "a", "A", "!") and
     non-ASCII included."""
     from pipeline.link.levels import Rows
 
     names = [
         *HOSTILE, "jamie", "jajie", "jaime", "jam", "hoffmann", "hofmfann", "hoffman", "hofman",
-        "abcdefgh", "badcefgh", "abcdefghi", None, "ß", "ss", "zoë", "zoe",
+        "abcdefgh", "badcefgh", "abcdefghi", None, "ß", "ss", "zoë", "zoe", "abxyefgh",
+        "abxyefghi", "bacdefgxy", "ab", "Ab", "!b", "a!", "jamie!", "jAmie", "zz zz", "zzzzz",
+        "hoffmannn", "hofman n", "ðøß", "ðøs", "ßøð",
     ]  # fmt: skip
     values = pd.Series(names, dtype="str")
     n = len(values)
@@ -212,3 +224,43 @@ def test_typo_on_scores_only_pairs_a_slip_apart_and_agrees_with_scoring_all():
         got = person._typo_on(rows, mask, "first_key")
         assert np.array_equal(got, expected)
     assert person._typo_on(rows, np.ones(len(left), bool), "first_key").sum() > 10
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_character_classes_are_each_texts_length_and_classes(seed):
+    """``character_classes`` against Python, text by text: random texts of ASCII, Latin-1,
+    CJK, emoji and lone surrogates (one code point each to Python and rapidfuzz), empties."""
+    rng = np.random.default_rng(seed)
+    alphabet = ["a", "A", "!", " ", "z", "ß", "ð", "李", "😀", "\ud800", "\x1f", "\u3000"]
+    sizes = rng.integers(0, 12, int(rng.integers(0, 60)))
+    texts = ["".join(rng.choice(alphabet, int(size))) for size in sizes]
+    length, classes = character_classes(np.array(texts, dtype=object))
+    assert length.tolist() == [len(t) for t in texts]
+    want = [sum({1 << (ord(c) % BUCKETS) for c in t}) for t in texts]
+    assert classes.tolist() == want
+
+
+@pytest.mark.parametrize("step", [1, 3, 8192])
+@pytest.mark.parametrize("seed", range(3))
+def test_counts_in_steps_and_repeated_words_are_the_python_definitions(seed, step, monkeypatch):
+    """``token_letters`` on random texts of one to four words from a few (a word repeated side
+    by side or apart, spaces doubled, empty texts), counted a few texts at a time, against
+    ``_words_oracle``."""
+    from pipeline.link import token_letters as module
+
+    monkeypatch.setattr(module, "STEP", step)
+    rng = np.random.default_rng(seed)
+    words = ["ann", "lee", "zoë", "bo", "a" * 130, "ß"]
+    texts = [
+        rng.choice(["", " ", "  "]).join(rng.choice(words, int(rng.integers(1, 5))))
+        if rng.random() < 0.9
+        else ""
+        for _ in range(50)
+    ]
+    letters = token_letters(np.array(texts, dtype=object))
+    for i, text in enumerate(texts):
+        counts, length, plain = _words_oracle(text)
+        assert bool(letters.plain[i]) == plain, text
+        assert letters.counts[i].tolist() == [min(c, 127) for c in counts], text
+        if plain:
+            assert letters.length[i] == length, text
