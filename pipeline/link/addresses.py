@@ -80,37 +80,40 @@ def address_words(values: pd.Series, email: bool) -> pd.DataFrame:
     ({'first': 'maria', 'last': 'acevedo', 'joined': 'santanaacevedo'}, '')
     """
     codes, uniques = pd.factorize(values.fillna("").astype(STR))
-    first, last, joined = _distinct_words(np.asarray(uniques, dtype=object), email)
-    return pd.DataFrame(
-        {"first": first[codes], "last": last[codes], "joined": joined[codes]}, index=values.index
-    )
+    *found, words = _distinct_words(np.asarray(uniques, dtype=object), email)
+    first, last, joined = (words[c][codes] for c in found)
+    return pd.DataFrame({"first": first, "last": last, "joined": joined}, index=values.index)
 
 
-def _distinct_words(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``address_words`` of distinct values: first, last and joined per value (object
-    arrays)."""
+def _distinct_words(
+    text: np.ndarray, email: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``address_words`` of distinct values: first, last and joined per value as codes into
+    the words returned last (an object array of distinct text, "" among them). The words stay
+    codes from the split on: a first name is in thousands of addresses, and its text is
+    folded, compared and coded once."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    owner, tokens = _tokens(text, email)
-    # fold each distinct word once: a first name repeats across thousands of addresses; a word
-    # of lower-case letters a to z folds to itself
-    token_codes, distinct = pd.factorize(tokens)
-    distinct = np.asarray(distinct, dtype=object)
-    plain = pc.match_substring_regex(pa.array(distinct, pa.large_string()), "^[a-z]+$")
-    folded_distinct = distinct.copy()
+    owner, token_codes, tokens = _tokens(text, email)
+    # fold each distinct word once; a word of lower-case letters a to z folds to itself
+    plain = pc.match_substring_regex(pa.array(tokens, pa.large_string()), "^[a-z]+$")
+    folded = tokens.copy()
     for i in np.flatnonzero(~plain.to_numpy(zero_copy_only=False)):
-        folded_distinct[i] = fold_name(distinct[i]).replace(" ", "")
-    folded = folded_distinct[token_codes] if len(token_codes) else np.zeros(0, dtype=object)
-    kept = folded != ""
-    words, owner = folded[kept], owner[kept]  # owner: ascending value number
+        folded[i] = fold_name(tokens[i]).replace(" ", "")
+    # two words may fold alike ("Ann", "ann"): one code for each folded text, "" the last
+    codes, words = _factorized(np.append(folded, ""))
+    empty = codes[-1]
+    code = codes[token_codes]
+    kept = code != empty
+    code, owner = code[kept], owner[kept]  # owner: ascending value number
     count = np.bincount(owner, minlength=len(text)) if len(owner) else np.zeros(len(text), int)
     start = np.searchsorted(owner, np.arange(len(text)), side="left")
     end = start + count - 1
     two = count >= 2
-    first = np.full(len(text), "", dtype=object)
-    last = np.full(len(text), "", dtype=object)
-    first[two], last[two] = words[start[two]], words[end[two]]
+    first = np.full(len(text), empty, dtype=np.intp)
+    last = first.copy()
+    first[two], last[two] = code[start[two]], code[end[two]]
     joined = last.copy()  # two words: the second is the rest; more: joined below
     many = np.flatnonzero(count > 2)
     if len(many):  # the words after the first, run together by Arrow
@@ -120,18 +123,22 @@ def _distinct_words(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarr
         )
         lists = pa.LargeListArray.from_arrays(
             pa.array(np.r_[0, np.cumsum(rest)], pa.int64()),
-            pa.array(words[at], pa.large_string()),
+            pa.array(words[code[at]], pa.large_string()),
         )
-        joined[many] = pc.binary_join(lists, pa.scalar("", pa.large_string())).to_numpy(
+        runs = pc.binary_join(lists, pa.scalar("", pa.large_string())).to_numpy(
             zero_copy_only=False
         )
-    return first, last, joined
+        # the words are distinct, so they keep their codes; a run new to them is added
+        codes, words = _factorized(np.concatenate([words, runs]))
+        joined[many] = codes[len(codes) - len(runs) :]
+    return first, last, joined, words
 
 
-def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray]:
+def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The non-empty words of each value (local part of an address with ``email``, else the
     slug) split at ``_SPLIT``, an address's words stripped of digits at their ends, words with
-    digits left out: value numbers (ascending) and words.
+    digits left out: value numbers (ascending), and each word as a code into the distinct
+    words (an object array, the last thing returned).
 
     Values of printable ASCII only are split by Arrow (RE2) at once; there the only white
     space is " " and a digit is 0 to 9, so RE2 reads the pattern as Python does. Others (Unicode
@@ -153,7 +160,10 @@ def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray]:
     good = pc.and_(pc.not_equal(words, ""), pc.invert(pc.match_substring_regex(words, "[0-9]")))
     good = good.to_numpy(zero_copy_only=False)
     owners = [owner[good]]
-    found = [np.asarray(words.filter(pa.array(good)).to_numpy(zero_copy_only=False), object)]
+    # coded by Arrow: a million words as Python strings cost more than their splitting
+    encoded = words.filter(pa.array(good)).dictionary_encode()
+    found = [encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)]
+    tokens = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
     other = np.flatnonzero(~ascii_only)
     if len(other):
         rest = pd.Series(text[other], index=other, dtype=STR)
@@ -164,10 +174,12 @@ def _tokens(text: np.ndarray, email: bool) -> tuple[np.ndarray, np.ndarray]:
             split = split.str.strip("0123456789")
         split = split[(split != "") & ~split.str.contains(r"\d", regex=True)]
         owners.append(split.index.to_numpy(dtype="int64"))
-        found.append(split.to_numpy(dtype=object))
-    owner, tokens = np.concatenate(owners), np.concatenate(found)
+        # Arrow's distinct words first, so they keep their codes
+        codes, tokens = _factorized(np.concatenate([tokens, split.to_numpy(dtype=object)]))
+        found = [found[0], codes[len(codes) - len(split) :]]
+    owner, codes = np.concatenate(owners), np.concatenate(found)
     order = np.argsort(owner, kind="stable")  # a value's words stay in their order
-    return owner[order], tokens[order]
+    return owner[order], codes[order], tokens
 
 
 @dataclass(frozen=True)
@@ -217,21 +229,22 @@ def address_names(frame: pd.DataFrame, text=None) -> AddressNames:
     for c, email in columns:
         made = coded(c)
         codes, uniques = pd.factorize(frame[c].fillna("").astype(STR)) if made is None else made
-        found = _distinct_words(np.asarray(uniques, dtype=object), email)
-        parts += [(codes, words) for words in found]
+        *found, distinct = _distinct_words(np.asarray(uniques, dtype=object), email)
+        parts += [(value[codes], distinct) for value in found]  # each record's word's code
     # one vocabulary, so that equal text is an equal integer across all these columns: made
-    # of the distinct values' results, then each row's code looked up through its value's
+    # of the distinct values' results (the addresses' distinct words), then each row's code
+    # looked up through its value's
     ends = np.cumsum([len(u) for _, u in parts])
     every = np.concatenate([*(u for _, u in parts), np.array([""], dtype=object)])
     codes, vocabulary = _factorized(every)
     empty = int(codes[-1])
     split = [codes[end - len(u) : end][c] for (c, u), end in zip(parts, ends, strict=True)]
     last_word, compact, given, initial = split[:4]
+    one_letter = np.fromiter(map(len, vocabulary), np.int64, len(vocabulary)) == 1
     words = {}
     for k, (c, _email) in enumerate(columns):
         w_first, w_last, w_joined = split[4 + 3 * k : 7 + 3 * k]
-        one = np.array([len(w) == 1 for w in vocabulary], dtype=bool)[w_first]
-        words[c] = (w_first, w_last, w_joined, one)
+        words[c] = (w_first, w_last, w_joined, one_letter[w_first])
     variant_codes, variants = None, np.zeros(0, dtype=object)
     if "first_name_variants" in frame.columns:
         given_variants = frame["first_name_variants"].fillna("").astype(STR)

@@ -111,6 +111,7 @@ RECORDS = [
     ("william.tinren59@gmail.com", "", "will", "tinren", "will|william|bill"),
     ("", "william-tinren-1f3a2", "william", "tinren", "william|will|bill"),
     ("w.tinren@x.org", "", "walter", "tinren", "walter|walt"),
+    ("w.tinren@x.org", "w-tinren", "bob", "tinren", "bob|robert"),  # another's initial
     ("bill.tinren@x.org", "bill-tinren", "will", "tinren", "will|william|bill"),
     ("maria.santana.acevedo@x.org", "maria-santana-acevedo", "maria", "santana", "maria|mary"),
     ("", "", "maria", "santana acevedo", "maria|mary"),
