@@ -179,7 +179,10 @@ class Rows:
         tx, ty = self.text(x), self.text(y or x)
         cy = ty.codes[self.right]
         if y is not None and y != x:  # ty's codes in tx's numbering (-1: a text x never has)
-            cy = pd.Index(tx.values).get_indexer(ty.values)[cy] if len(cy) else cy
+            recoded = self.once(
+                ("recoded", x, y), lambda _: pd.Index(tx.values).get_indexer(ty.values)
+            )
+            cy = recoded[cy] if len(cy) else cy
         out = tx.codes[self.left] == cy
         # most key columns miss no value: then no pair needs the test
         if tx.missing.any():

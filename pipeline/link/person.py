@@ -72,12 +72,14 @@ def name_conditions(
     variants = rows.on_distinct("first_name_variants", variants_compatible).astype(bool)
     same_last = rows.same("last_key") & ~rows.empty("last_key", left)
     former = np.zeros(len(left), dtype=bool)
-    if "former_key" in columns:
+    if "former_key" in columns:  # tested where either record has one (a few in a hundred)
         given_a, given_b = ~rows.empty("former_key", left), ~rows.empty("former_key", right)
-        former = (given_a & rows.same("former_key", "last_key")) | (
-            given_b & rows.same("last_key", "former_key")
+        at = np.flatnonzero(given_a | given_b)
+        given_a, given_b, some = given_a[at], given_b[at], rows.subset(at)
+        former[at] = (given_a & some.same("former_key", "last_key")) | (
+            given_b & some.same("last_key", "former_key")
         )
-        former |= given_a & rows.same("former_key")
+        former[at] |= given_a & some.same("former_key")
     # The string scores only where they can still decide the level: most candidate pairs are
     # settled by the exact checks above.
     open_ = ~exact_ & ~(former & variants) & ~(same_last & variants)
@@ -304,10 +306,13 @@ def job_level(
     given = [c for c in ("company_key", "title_clean", "company") if c in rows.frame.columns]
     if all(rows.empty(c, side).all() for side in (left, right) for c in given):
         return np.full(len(left), NULL)  # no employer or title in any record: nothing to compare
-    inverse, ux, uy = rows.distinct("company_key")
+    inverse, ix, iy = rows._distinct("company_key", "company_key")
+    keys = rows.text("company_key").values
+    ux, uy = keys[ix], keys[iy]
     sim = company_similarities(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
     # fitted on the distinct pairs' keys, as many times as each has distinct partners
-    weights = CompanyTokenWeights.fit(np.concatenate([ux, uy]))
+    partners = np.bincount(ix, minlength=len(keys)) + np.bincount(iy, minlength=len(keys))
+    weights = CompanyTokenWeights.fit_counted(keys, partners)
     cosine = weights.similarity(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
     company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
     no_key = rows.empty("company_key", left) | rows.empty("company_key", right)

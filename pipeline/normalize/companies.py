@@ -332,17 +332,27 @@ class CompanyTokenWeights:
         The generic words are added as documents so the vocabulary is never empty, then their
         idf is forced down to GENERIC_IDF.
         """
+        codes, uniques = pd.factorize(np.asarray(list(keys), dtype=object))
+        return cls.fit_counted(uniques, np.bincount(codes[codes >= 0], minlength=len(uniques)))
+
+    @classmethod
+    def fit_counted(cls, keys: Iterable[object], counts: np.ndarray) -> CompanyTokenWeights:
+        """``fit`` of each of ``keys`` (distinct) repeated ``counts`` times: the same weights,
+        from the distinct keys' words only."""
         generic = _words("generic")
-        docs = [*(k for k in keys if isinstance(k, str) and k), *sorted(generic)]
-        codes, uniques = pd.factorize(np.asarray(docs, dtype=object))
-        repeats = np.bincount(codes, minlength=len(uniques))
+        docs = [*keys, *sorted(generic)]
+        repeats = [*np.asarray(counts).tolist(), *[1] * len(generic)]
         frequency: dict[str, int] = {}  # documents holding each word
-        for doc, n in zip(uniques, repeats.tolist(), strict=True):
+        total = 0
+        for doc, n in zip(docs, repeats, strict=True):
+            if not (isinstance(doc, str) and doc) or not n:
+                continue
+            total += n
             for word in set(_tokens(doc)):
                 frequency[word] = frequency.get(word, 0) + n
         words = sorted(frequency)
         vocabulary = {w: i for i, w in enumerate(words)}
-        idf = smooth_idf(np.array([frequency[w] for w in words]), len(docs))
+        idf = smooth_idf(np.array([frequency[w] for w in words]), total)
         idf[[vocabulary[w] for w in generic if w in vocabulary]] = GENERIC_IDF
         return cls(vocabulary, idf)
 

@@ -220,3 +220,39 @@ def test_career_comparisons_on_every_pair_of_hostile_records():
         )  # fmt: skip
         assert np.array_equal(got[c.name].to_numpy(), expected), c.name
         assert 0.05 < (expected != -1).mean() < 0.5 and len(np.unique(expected)) >= 4, c.name
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_former_name_condition_is_the_rule_pair_by_pair(seed):
+    """The name comparison's "former" condition (tested only where a record has a former
+    name) against the rule written per pair: one record's former name is the other's last
+    name or former name; missing and "" are no name."""
+    from pipeline.link.person import name_conditions
+
+    rng = np.random.default_rng(seed)
+    pool = ["lee", "kim", "", None, "ann", "Lee"]
+    n = 30
+    frame = pd.DataFrame(
+        {
+            column: pd.Series(rng.choice(np.array(pool, dtype=object), n), dtype="str")
+            for column in ("last_key", "former_key")
+        }
+    )
+    frame["first_key"] = frame["first_name_variants"] = "ann"
+    frame["name_key"] = "ann " + frame["last_key"].fillna("")
+    frame["email"] = frame["linkedin_slug"] = ""
+    left, right = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n)))
+    got = name_conditions(None, None, Rows(frame, left, right, {}))["former"]
+
+    def name(v) -> bool:
+        return isinstance(v, str) and v != ""
+
+    last, former = frame["last_key"].tolist(), frame["former_key"].tolist()
+    expected = [
+        (name(former[i]) and former[i] == last[j])
+        or (name(former[j]) and last[i] == former[j])
+        or (name(former[i]) and former[i] == former[j])
+        for i, j in zip(left.tolist(), right.tolist(), strict=True)
+    ]
+    assert got.tolist() == expected
+    assert 0 < sum(expected) < len(expected)

@@ -45,3 +45,19 @@ def test_weights_equal_scikit_learns_on_repeated_keys() -> None:
     assert ours.shape == expected.shape
     np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-12)
     assert (ours > 0).sum() > 30 and (ours == 0).sum() > 30  # both kinds of pair were tested
+
+
+def test_weights_of_counted_keys_equal_those_of_the_keys_repeated() -> None:
+    """``fit_counted`` (link's distinct keys and how often each is compared) gives ``fit``'s
+    vocabulary and idf bit for bit: blanks, None, a generic word as a key, a count of 0."""
+    rng = np.random.default_rng(5)
+    pool = [" ".join(rng.choice(WORDS, size=rng.integers(1, 4))) for _ in range(40)]
+    distinct = [*dict.fromkeys(pool), "", None, sorted(_words("generic"))[0]]
+    counts = rng.integers(0, 5, len(distinct))
+    counts[0] = 0
+    repeated = [k for k, n in zip(distinct, counts.tolist(), strict=True) for _ in range(n)]
+    order = rng.permutation(len(repeated))
+    want = CompanyTokenWeights.fit([repeated[i] for i in order])
+    got = CompanyTokenWeights.fit_counted(np.array(distinct, dtype=object), counts)
+    assert dict(got.vocabulary) == dict(want.vocabulary)
+    assert got.idf.tolist() == want.idf.tolist()
