@@ -8,12 +8,18 @@ from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.text.arrow_text import STR
 
 # linkedin.com/in/<slug>, any subdomain (www, ca, uk …), with or without scheme; /pub/ is the
 # pre-2016 public profile path, still seen in old alumni lists.
 _SLUG = re.compile(r"(?i)(?:^|[/.@\s])linkedin\.com/(?:in|pub)/([^/?#\s]+)")
+# _SLUG for RE2 on ASCII text: Python's \s there is [\t\n\v\f\r\x1c-\x1f ], RE2's lacks \v and
+# \x1c-\x1f; the group is named, as Arrow's extract_regex asks.
+_S = r"\t\n\x0b\f\r\x1c-\x1f "
+_SLUG_ASCII = rf"(?i)(?:^|[/.@{_S}])linkedin\.com/(?:in|pub)/(?P<slug>[^/?#{_S}]+)"
 _SPACE = re.compile(r"\s+")
 _UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")  # edge, doubled or non-space whitespace
 _INVISIBLE = dict.fromkeys(
@@ -55,11 +61,27 @@ def linkedin_slug(urls: pd.Series) -> pd.Series:
     ['maría-g', '']
     """
     urls = urls.astype(STR).fillna("")
-    slugs = urls.str.extract(_SLUG, expand=False).fillna("").astype(STR)
+    slugs = pd.Series(_slugs(pa.array(urls.array)), index=urls.index, name=urls.name, copy=False)
     coded = slugs.str.contains("%", regex=False) | ~slugs.str.isascii()
     if coded.any():
         slugs[coded] = slugs[coded].map(_decode)
     return slugs.str.strip().str.lower().astype(STR)
+
+
+def _slugs(urls: pa.Array | pa.ChunkedArray) -> pd.api.extensions.ExtensionArray:
+    """``_SLUG``'s slug of each URL, or "": ASCII URLs by Arrow's RE2 (``_SLUG_ASCII``), the
+    others by Python's re, whose IGNORECASE and \\s reach beyond ASCII."""
+    if isinstance(urls, pa.ChunkedArray):
+        urls = urls.combine_chunks()
+    found = pc.struct_field(pc.extract_regex(urls, _SLUG_ASCII), [0]).fill_null("")
+    other = np.flatnonzero(~pc.string_is_ascii(urls).to_numpy(zero_copy_only=False))
+    if len(other):
+        slugs = [_SLUG.search(u) for u in urls.take(other).to_pylist()]
+        patch = pa.array([m.group(1) if m else "" for m in slugs], found.type)
+        mask = np.zeros(len(urls), dtype=bool)
+        mask[other] = True
+        found = pc.replace_with_mask(found, pa.array(mask), patch)
+    return pd.array(found.cast(pa.large_string()), dtype=STR)
 
 
 def _decode(slug: str) -> str:
