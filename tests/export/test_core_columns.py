@@ -12,7 +12,14 @@ import pytest
 
 from pipeline import schema
 from pipeline.export.cells import safe_link
-from pipeline.export.workbook import PER_EMPLOYER, _all_candidates_rows, _links, core_frame
+from pipeline.export.workbook import (
+    PER_EMPLOYER,
+    _all_candidates_rows,
+    _links,
+    _school_years,
+    _text,
+    core_frame,
+)
 
 SLUGS = ["", "Ab-C_1", "josé-vale", "javascript:alert(1)", "x" * 101, "a/b", "ab-c_1", "ÅSA", " "]
 
@@ -92,3 +99,26 @@ def test_all_candidates_rows_are_the_best_per_employer(n: int) -> None:
         kept += keep
         want.append(keep)
     assert got == want
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_school_and_year_are_the_whole_column_rule(dtype: object) -> None:
+    """``_school_years`` (once per distinct pair) gives what the whole-column steps gave."""
+    rng = np.random.default_rng(5)
+    schools = ["UBC", " UBC ", "", None, "École Polytechnique", "  "]
+    years = [2019, None, 2019.0, -1, "2021", np.nan]
+    n = 80
+    frame = pd.DataFrame(
+        {
+            "school": pd.Series([schools[i] for i in rng.integers(len(schools), size=n)],
+                                dtype=dtype),
+            "grad_year": pd.Series([years[i] for i in rng.integers(len(years), size=n)],
+                                   dtype=object),
+        },
+        index=np.arange(n) * 3 + 2,
+    )  # fmt: skip
+    for grad in (frame["grad_year"], pd.to_numeric(frame["grad_year"]).astype("Int64")):
+        f = frame.assign(grad_year=grad)
+        year = pd.to_numeric(f["grad_year"], errors="coerce").astype("Int64").astype("string")
+        want = (_text(f["school"]) + " " + year.fillna("")).str.strip()
+        pd.testing.assert_series_equal(_school_years(f), want, check_exact=True)
