@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from pipeline.history import changes as changes_mod
 from pipeline.history import delta as delta_mod
 from pipeline.history import reads, store
+from pipeline.history.blobs import Ahead
 from pipeline.history.differ import _stored_rows, may_differ
 from pipeline.history.namekeys import name_keys
 from pipeline.history.report import UNSAVED, Report, assess, summary_items
@@ -206,6 +207,7 @@ class Pending(Report):
     run: store.Run
     notes: list[str] = field(default_factory=list)
     delta: Any = None  # delta.Delta from the last run, for the commit
+    ahead: Any = None  # blobs.Ahead: the commit's blobs, made while the workbook is written
 
     def rows(self) -> pd.DataFrame:
         """The What changed table (report.TABLE_COLUMNS): the changes, then who is due."""
@@ -226,7 +228,8 @@ class Pending(Report):
     def commit(self) -> int:
         """Write the run in one transaction; returns its run_id."""
         try:
-            return store.write_run(self.conn, self.run, self.delta)
+            blobs = self.ahead.get() if self.ahead is not None else None
+            return store.write_run(self.conn, self.run, self.delta, blobs)
         except sqlite3.Error as exc:  # SQLite's message names no data: "database is locked" …
             raise store.HistoryError(
                 f"Could not add this run to {self.path.name} ({exc}); the workbook was written."
@@ -300,6 +303,8 @@ def prepare(
         conn = store.start_anew(Path(path), note, now)
         pending = pending_for(conn, run, settings, today)
     pending.path, pending.notes = Path(path), notes
+    if isinstance(run.prospects, pa.Table):
+        pending.ahead = Ahead(run.prospects)
     return pending
 
 

@@ -223,7 +223,7 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
+def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None, blobs: Any = None) -> int:
     """Append ``run`` in one transaction (all of it or nothing); returns its run_id.
 
     A run whose prospects go into Arrow as SQLite stores them is written as a delta of the run
@@ -231,7 +231,8 @@ def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
     already): rows only for who changed, is marked or ranked in the TOP_ROWS, the rows of the
     run before for who changed or left (when not there yet), who left, everyone's volatile
     columns, and a keyframe now and then. Otherwise (no snapshot of the last run to compare
-    with, values Arrow would change) every person is a row, as in schema 2."""
+    with, values Arrow would change) every person is a row, as in schema 2. ``blobs``
+    (``blobs.Blobs``): the snapshot and volatile blobs of ``run.prospects`` made beforehand."""
     import pandas as pd
 
     conn.execute("BEGIN IMMEDIATE")
@@ -255,6 +256,7 @@ def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
             prospects = _in_key_order(run.prospects.reindex(columns=list(PROSPECT_COLUMNS)))
             # the rows go in with the blob's values when it has them
             columnar = snapshot.columnar(prospects, PROSPECT_COLUMNS)
+            blobs = None  # made of a table, not of this one
         else:  # record.snapshot_table: columnar already (not sorted)
             prospects = columnar = run.prospects
         before = conn.execute(
@@ -267,11 +269,11 @@ def write_run(conn: sqlite3.Connection, run: Run, delta: Any = None) -> int:
             delta = None if last is None else delta_mod.compare(last, columnar)
         done, data = False, None
         if columnar is not None and (before is None or delta is not None):
-            done, data = _write_delta(conn, run_id, before, columnar, run.marks, delta)
+            done, data = _write_delta(conn, run_id, before, columnar, run.marks, delta, blobs)
         if not done:
             _insert(conn, "prospects", run_id, prospects if columnar is None else
                     _table_in_key_order(columnar), PROSPECT_COLUMNS)  # fmt: skip
-        snapshot.write(conn, run_id, columnar, data)
+        snapshot.write(conn, run_id, columnar, data or getattr(blobs, "snapshot", None))
         _count_people(conn, run_id, columnar)
         _insert(conn, "marks", run_id, run.marks, MARK_COLUMNS)
         conn.execute("COMMIT")
@@ -288,6 +290,7 @@ def _write_delta(
     table: pa.Table,
     marks: pd.DataFrame,
     delta: Any,
+    blobs: Any = None,
 ) -> tuple[bool, bytes | None]:
     """Run ``run_id`` as a delta of run ``before`` (None: the history's first run, all in the
     keyframe); returns whether it did (not when a keyframe is due and cannot be encoded: a
@@ -314,7 +317,7 @@ def _write_delta(
     data = None
     if last_key is None or before is None or since + changed > KEYFRAME_SHARE * n:
         try:
-            data = snapshot.to_bytes(table)
+            data = getattr(blobs, "snapshot", None) or snapshot.to_bytes(table)
         except pa.ArrowException:
             return False, None
         conn.execute(
@@ -338,7 +341,7 @@ def _write_delta(
                   [rows[c].to_pylist() for c in PROSPECT_COLUMNS])  # fmt: skip
     conn.execute(
         "INSERT INTO volatile (run_id, format, data) VALUES (?, ?, ?)",
-        (run_id, volatile.FORMAT, volatile.encode(table)),
+        (run_id, volatile.FORMAT, volatile.encode(table) if blobs is None else blobs.volatile),
     )
     conn.execute(
         "UPDATE runs SET storage = 'delta', changed = ? WHERE run_id = ?", (changed, run_id)
