@@ -18,14 +18,8 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.link.block_keys import blocking_columns, former_keys, last_families, soundex
-from pipeline.link.block_rules import (
-    EMPTY,
-    BlockingRule,
-    Equal,
-    NameNeighbours,
-    SortedNeighbourhood,
-    distinct,
-)
+from pipeline.link.block_pairs import EMPTY, distinct
+from pipeline.link.block_rules import BlockingRule, Equal, NameNeighbours, SortedNeighbourhood
 from pipeline.link.ngrams import nearest_keys
 from pipeline.text.arrow_text import STR
 
@@ -138,7 +132,9 @@ def candidate_pairs(
         found.append(left[keep] * n + right[keep])
     if not found:
         return Candidates(EMPTY.copy(), per_rule, skipped)
-    union = distinct(np.concatenate(found))
+    # most pairs come by left already (an Equal rule's, see _sized_arrays): the stable sort
+    # (timsort) merges those runs rather than sorting 21 million pairs at large afresh
+    union = distinct(np.concatenate(found), kind="stable")
     pairs = pd.DataFrame({"left": union // n, "right": union % n})
     return Candidates(pairs, per_rule, skipped)
 
@@ -214,9 +210,34 @@ def _allowed(frame: pd.DataFrame, unique_sources: Sequence[str]):
     # a record's file where it holds each person once, else -1: a pair is left out where
     # both records show the same file (two lookups per pair, not four)
     own_file = np.where(unique, file_codes, -1).astype(np.int32)
+    ranges = _ranges(own_file)
+    if ranges is not None:  # each such file's records in a row (a LinkedIn export's are)
+        return lambda left, right: _outside(ranges, left, right)
 
     def mask(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         at = own_file[left]
         return (at != own_file[right]) | (at < 0)
 
     return mask
+
+
+def _ranges(own_file: np.ndarray) -> list[tuple[int, int]] | None:
+    """Per file (code >= 0 in ``own_file``), the positions [start, end) of its records where
+    they are one run each; None where some file's records are not."""
+    at = np.flatnonzero(own_file >= 0)
+    if not len(at):
+        return []
+    codes = own_file[at]
+    edge = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
+    start, last = at[edge[:-1]], at[edge[1:] - 1]
+    if len(edge) - 1 != len(np.unique(codes)) or np.any(last - start != np.diff(edge) - 1):
+        return None
+    return list(zip(start.tolist(), (last + 1).tolist(), strict=True))
+
+
+def _outside(ranges: list[tuple[int, int]], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """True for pairs (left < right) not both inside one of ``ranges``."""
+    inside = np.zeros(len(left), dtype=bool)
+    for start, end in ranges:
+        inside |= (right < end) if start == 0 else (left >= start) & (right < end)
+    return ~inside

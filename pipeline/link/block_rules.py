@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pipeline.link.block_pairs import _cross_arrays, _expand, _sized_arrays
 from pipeline.link.levels import Rows
 from pipeline.link.ngrams import nearest_keys
 from pipeline.text.arrow_text import STR
 from pipeline.text.csr import ragged
 
 _NO_ROWS = np.zeros(0, dtype=np.intp)  # a Rows made only for its per-record work
-EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
 
 
 @dataclass(frozen=True)
@@ -65,20 +65,15 @@ class Equal:
         """``_blocks`` as the pairs' left and right positions (int64), the keys skipped, and
         whether every pair's left is below its right already (no ``also``): blocking then
         takes them as they come, without a frame of millions of pairs made and read again."""
-        # without ``also`` the keys are only sorted, so they need not be dense
+        # the keys are only sorted, so they need not be dense
         key, pos, side = _keys(
-            frame, self.columns, self.multi, self.also, cache, dense=bool(self.also), texts=texts
+            frame, self.columns, self.multi, self.also, cache, dense=False, texts=texts
         )
         if not self.also:  # sizes and pairs from one sort of the entries
             left, right, sizes = _sized_arrays(key, pos, self.max_block)
             return left, right, int((sizes > self.max_block).sum()), True
-        # Sizes count every entry, a record repeating a first-name variant twice included.
-        sizes = np.bincount(key, minlength=key.max(initial=-1) + 1)
-        own = np.bincount(key[~side], minlength=len(sizes))
-        usable = ((sizes > 1) & (sizes <= self.max_block))[key]
-        skipped = int((own > self.max_block).sum())
-        pairs = _self_pairs(key[usable], pos[usable], side[usable])
-        return pairs["left"].to_numpy(), pairs["right"].to_numpy(), skipped, False
+        left, right, sizes, own = _cross_arrays(key, pos, side, self.max_block)
+        return left, right, int((own > self.max_block).sum()), False
 
 
 class _KeyPairs:
@@ -185,12 +180,32 @@ def text_codes(frame: pd.DataFrame, column: str, texts: dict) -> tuple[np.ndarra
     those values in order of first appearance) from the run's codes of the column
     (``levels.Rows.text``, kept in ``texts``): a column is factorized once per run, not once by
     blocking and again by the comparisons and the weights."""
-    text = Rows(frame, _NO_ROWS, _NO_ROWS, texts).text(column)
+    text = Rows(frame, _NO_ROWS, _NO_ROWS, texts).text(_coded_twin(frame, column, texts))
     codes, values = text.codes.astype("int64"), text.values
     if text.empty >= 0:  # "" (and a missing value, read as "") is no key
         codes = np.where(codes == text.empty, -1, codes - (codes > text.empty))
         values = np.delete(values, text.empty)
     return codes, values
+
+
+def _coded_twin(frame: pd.DataFrame, column: str, texts: dict) -> str:
+    """A column of ``frame`` coded already in ``texts`` whose values are ``column``'s, else
+    ``column``: its codes are those ``column``'s would be (first_last is name_key wherever
+    both are made from first_key and last_key), for a comparison of the text rather than a
+    factorization of a million records."""
+    if ("text", column) in texts:
+        return column
+    for key in list(texts):
+        if not (isinstance(key, tuple) and len(key) == 2 and key[0] == "text"):
+            continue
+        other = key[1]
+        if (
+            other in frame.columns
+            and frame[other].dtype == frame[column].dtype
+            and frame[other].equals(frame[column])  # the text compared, not hashed
+        ):
+            return other
+    return column
 
 
 def _all_text(frame: pd.DataFrame, names: Sequence[str]) -> bool:
@@ -219,12 +234,6 @@ def _stacked_codes(
     return np.concatenate(stacked), values
 
 
-def distinct(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` for integers: numpy 2.4 hashes them first, many times slower."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
-
-
 def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(values, return_inverse=True)`` for integers: the distinct values sorted and
     each value's position among them, found by hashing and sorting only the distinct values
@@ -232,25 +241,6 @@ def unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(values)
     codes, uniques = pd.factorize(values, sort=True)
     return np.asarray(uniques, dtype=values.dtype), codes.astype(np.intp, copy=False)
-
-
-def _expand(codes: np.ndarray, key_pairs: np.ndarray, max_block: int) -> pd.DataFrame:
-    """Record pairs behind pairs of key codes (a key shared by > max_block records is skipped)."""
-    if not len(key_pairs):
-        return EMPTY.copy()
-    counts = np.bincount(codes[codes >= 0], minlength=int(key_pairs.max()) + 1)
-    # Records grouped by code: those of code c are order[starts[c] : starts[c] + counts[c]].
-    order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
-    starts = np.cumsum(counts) - counts
-    sizes = np.where(counts > max_block, 0, counts)
-    a, b = key_pairs[:, 0], key_pairs[:, 1]
-    product = sizes[a] * sizes[b]
-    pair = np.repeat(np.arange(len(a)), product)
-    each = ragged(0, product)  # walks a's records x b's records
-    width = sizes[b][pair]
-    left = order[starts[a][pair] + each // width]
-    right = order[starts[b][pair] + each % width]
-    return pd.DataFrame({"left": left.astype("int64"), "right": right.astype("int64")})
 
 
 def _keys(
@@ -348,83 +338,9 @@ def _combine(parts: list[tuple[np.ndarray, np.ndarray]], room: int = 0) -> np.nd
     return codes
 
 
-def _sized_pairs(
-    key: np.ndarray, pos: np.ndarray, max_block: int
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """All pairs of two different positions sharing a key (codes >= 0), by key, then by the
-    pair's earlier position, then its later one, leaving out keys with one entry or more than
-    ``max_block``; and the number of entries of each key present (in key order). Sizes count
-    every entry, a record repeating a first-name variant twice included; a repeat makes no
-    pair.
-
-    One sort of the entries (key and position as one integer) gives the blocks, their sizes
-    and the order of their pairs: counting the keys, then sorting the usable entries and
-    finding each block's end by a binary search cost three passes.
-    """
-    left, right, sizes = _sized_arrays(key, pos, max_block)
-    return pd.DataFrame({"left": left, "right": right}), sizes
-
-
-def _sized_arrays(
-    key: np.ndarray, pos: np.ndarray, max_block: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``_sized_pairs`` as the pairs' left and right positions (int64 arrays)."""
-    none = np.zeros(0, "int64")
-    n = int(pos.max(initial=0)) + 1
-    packed = np.sort(key.astype("int64") * n + pos)
-    if not len(packed):
-        return none, none.copy(), none.copy()
-    k = packed // n
-    start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    sizes = np.diff(np.r_[start, len(k)])
-    usable = np.repeat((sizes > 1) & (sizes <= max_block), sizes)
-    usable[1:] &= packed[1:] != packed[:-1]  # a repeated entry once
-    packed, k = packed[usable], k[usable]
-    if not len(packed):
-        return none, none.copy(), sizes
-    block = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-    length = np.diff(np.r_[block, len(k)])
-    after = np.repeat(block + length, length) - np.arange(len(k)) - 1  # later entries
-    first = np.repeat(np.arange(len(k)), after)
-    second = ragged(np.arange(len(k)) + 1, after)
-    at = packed - k * n
-    return at[first], at[second], sizes
-
-
 def _holds(values, part: str) -> bool:
     """Whether some value of ``values`` (an object array of str, or pandas' text array)
     holds ``part``."""
     if isinstance(values, np.ndarray):
         return part in "".join(values)
     return bool(pd.Series(values).str.contains(part, regex=False).any())
-
-
-def _self_pairs(key: np.ndarray, pos: np.ndarray, side: np.ndarray | None = None) -> pd.DataFrame:
-    """All pairs of positions sharing a key (each block with itself; blocks are small), by
-    block, then by the pair's earlier entry, then its later one (entries by position then
-    side); with ``side``, only pairs where a True entry (left) meets a False one."""
-    n = int(pos.max(initial=0)) + 1
-    flag = np.zeros(len(key), "int64") if side is None else side.astype("int64")
-    entries = distinct((key * n + pos) * 2 + flag)  # by key then position, repeats dropped
-    key, pos, flag = entries // (2 * n), entries // 2 % n, entries % 2
-    if side is None:
-        after = np.searchsorted(key, key, side="right") - np.arange(len(key)) - 1  # later
-        first = np.repeat(np.arange(len(key)), after)
-        second = ragged(np.arange(len(key)) + 1, after)
-        return pd.DataFrame({"left": pos[first], "right": pos[second]})
-    # Only a True entry and a False one of a block make a pair: each True entry meets its
-    # block's False entries (a block of a common last name holds hundreds of records, and a
-    # former name a few), then the pairs are put in the order of all pairs of a block.
-    start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
-    block = np.repeat(np.arange(len(start)), np.diff(np.r_[start, len(key)]))
-    false = np.flatnonzero(flag == 0)  # by block, then position
-    false_count = np.bincount(block[false], minlength=len(start))
-    false_start = np.cumsum(false_count) - false_count
-    true = np.flatnonzero(flag == 1)
-    meets = false_count[block[true]]
-    first = np.repeat(true, meets)
-    second = false[ragged(false_start[block[true]], meets)]
-    keep = pos[first] != pos[second]
-    first, second = first[keep], second[keep]
-    order = np.lexsort((np.maximum(first, second), np.minimum(first, second)))
-    return pd.DataFrame({"left": pos[first][order], "right": pos[second][order]})

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link.block_rules import _self_pairs, distinct, ragged
+from pipeline.link.block_pairs import _cross_arrays, _self_pairs, distinct
+from pipeline.text.csr import ragged
 
 
 def _every_pair_then_crossing(key, pos, side):
@@ -72,3 +73,26 @@ def test_rules_sharing_the_codes_cache_give_each_rules_own_pairs(n):
         pd.testing.assert_frame_equal(shared, alone)
         assert shared_skipped == alone_skipped
     assert cache or not n
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cross_arrays_are_the_dense_counts_then_crossing_pairs(seed):
+    """``_cross_arrays`` on keys of any size (not dense) against the counts per key
+    (np.bincount of dense codes) and the crossing pairs of the keys with 2 to max_block
+    entries, as the rule found them before."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(0, 200))
+    dense = rng.integers(0, int(rng.integers(1, 9)), size)
+    key = np.array([0, 5, 2**40, 17, 2**33 + 1, 3, 9, 11])[dense]  # sparse, out of order
+    pos = rng.integers(0, int(rng.integers(1, 40)), size)
+    side = rng.random(size) < rng.random()
+    max_block = int(rng.integers(1, 20))
+    left, right, sizes, own = _cross_arrays(key, pos, side, max_block)
+    codes, present = pd.factorize(key, sort=True)
+    assert sizes.tolist() == np.bincount(codes, minlength=len(present)).tolist()
+    assert own.tolist() == np.bincount(codes[~side], minlength=len(present)).tolist()
+    counts = np.bincount(dense, minlength=8)
+    usable = (counts[dense] > 1) & (counts[dense] <= max_block)
+    want = _every_pair_then_crossing(dense[usable], pos[usable], side[usable])
+    got = sorted(zip(left.tolist(), right.tolist(), strict=True))
+    assert got == sorted(zip(want["left"].tolist(), want["right"].tolist(), strict=True))

@@ -1,6 +1,8 @@
 """``_sized_pairs`` (an ``Equal`` rule's pairs and key sizes from one sort) against a naive
 oracle: group the entries by key, skip keys with one entry or more than ``max_block`` (repeats
-counted), and take itertools' combinations of each block's distinct positions."""
+counted), and take itertools' combinations of each block's distinct positions, put by the
+pair's earlier position, then key, then later position (the order the union of the rules'
+pairs merges fastest)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ import pandas as pd
 import pytest
 
 from pipeline.link.block import candidate_pairs
-from pipeline.link.block_rules import Equal, _sized_pairs
+from pipeline.link.block_pairs import _expand, _sized_pairs, position_order
+from pipeline.link.block_rules import Equal
 
 
 def _oracle(key, pos, max_block):
@@ -20,8 +23,8 @@ def _oracle(key, pos, max_block):
         entries = [int(p) for kk, p in zip(key, pos, strict=True) if kk == k]
         sizes.append(len(entries))
         if 1 < len(entries) <= max_block:
-            pairs += list(itertools.combinations(sorted(set(entries)), 2))
-    return pairs, sizes
+            pairs += [(a, k, b) for a, b in itertools.combinations(sorted(set(entries)), 2)]
+    return [(a, b) for a, _, b in sorted(pairs)], sizes
 
 
 def _check(key, pos, max_block):
@@ -83,3 +86,49 @@ def test_swapped_names_rule_reuses_codes_both_ways():
     )
     rule = Equal("swapped", ("first_key", "last_key"), also=("last_key", "first_key"))
     assert candidate_pairs(frame, [rule]).pairs.values.tolist() == [[0, 1], [2, 3]]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_position_order_is_a_stable_argsort(seed):
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(0, 2000))
+    # bounds for each way: placed by value, one 16-bit pass, two, numpy's own sort
+    bound = int(rng.choice([1, 7, 3000, 1 << 16, 70_000, (1 << 32) - 1, 1 << 40]))
+    values = rng.integers(0, bound, size)
+    if seed % 3 == 0:  # each value once
+        values = rng.permutation(min(bound, 3 * size + 1))[:size]
+    want = np.argsort(values, kind="stable")
+    assert np.array_equal(position_order(values, bound), want)
+
+
+def test_sized_pairs_far_apart_positions():
+    rng = np.random.default_rng(7)
+    # positions past 16 bits, a record in several blocks
+    _check(rng.integers(0, 9, 400), rng.integers(0, 200_000, 400), 300)
+    _check(rng.integers(0, 9, 400), rng.permutation(300_000)[:400], 300)
+
+
+def _expand_by_argsort(codes, key_pairs, max_block):
+    """``_expand`` as it was: records grouped by numpy's stable argsort of their codes."""
+    counts = np.bincount(codes[codes >= 0], minlength=int(key_pairs.max()) + 1)
+    order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
+    starts = np.cumsum(counts) - counts
+    sizes = np.where(counts > max_block, 0, counts)
+    return [
+        (int(order[starts[a] + i]), int(order[starts[b] + j]))
+        for a, b in key_pairs.tolist()
+        for i in range(sizes[a])
+        for j in range(sizes[b])
+    ]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_expand_pairs_the_records_of_key_pairs(seed):
+    rng = np.random.default_rng(seed)
+    keys = int(rng.integers(1, 70_000 if seed % 4 == 0 else 30))
+    codes = rng.integers(-1, keys, int(rng.integers(1, 300)))
+    key_pairs = rng.integers(0, keys, (int(rng.integers(1, 40)), 2))
+    max_block = int(rng.integers(1, 6))
+    got = _expand(codes, key_pairs, max_block)
+    want = _expand_by_argsort(codes, key_pairs, max_block)
+    assert list(zip(got["left"].tolist(), got["right"].tolist(), strict=True)) == want

@@ -72,6 +72,28 @@ def test_text_codes_are_codes_of_the_column(n, seed):
         assert values[code] == value and code == seen.index(value)
 
 
+@pytest.mark.parametrize("n", [1, 5, 30])
+@pytest.mark.parametrize("seed", range(6))
+def test_text_codes_of_a_twin_column_are_its_own(n, seed):
+    """A column whose values another column coded already holds takes that one's codes: the
+    codes it would have had; a column that differs in one value (a missing value for an
+    empty one included) is factorized itself."""
+    rng = np.random.default_rng(seed)
+    column = _column(rng, n)
+    changed = column.copy()
+    at = int(rng.integers(0, n))
+    changed.iloc[at] = {None: "", "": None}.get(changed.iloc[at], "other")
+    frame = pd.DataFrame({"a": column, "twin": column.copy(), "near": changed})
+    texts: dict = {}
+    text_codes(frame, "a", texts)
+    for name in ("twin", "near"):
+        codes, values = text_codes(frame, name, texts)
+        want_codes, want_values = _codes(frame[name])
+        assert codes.tolist() == want_codes.tolist()
+        assert list(values) == list(want_values)
+    assert ("text", "twin") not in texts and ("text", "near") in texts
+
+
 @pytest.mark.parametrize("n", [0, 1, 5, 30])
 @pytest.mark.parametrize("seed", range(4))
 def test_stacked_codes_equal_exactly_where_the_text_does(n, seed):
