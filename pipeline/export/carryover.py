@@ -252,7 +252,10 @@ def carry_over(
     values["_comments"] = values["_comments"].where(values["_comments"].map(bool), None)
     edited = values.notna().any(axis=1)
     target, level = _match(rows, candidates)
-    left_out = dict(zip(candidates["prospect_id"], candidates["left_out"].fillna(""), strict=True))
+    # Only the people the old rows point at: the candidates are every person (a million at the
+    # large size), and a dict of them all cost ~1.5 s of Python objects on every rerun.
+    named = candidates[candidates["prospect_id"].isin(target.unique())]
+    left_out = dict(zip(named["prospect_id"], named["left_out"].fillna(""), strict=True))
     reason = target.map(lambda t: left_out.get(t, "")).fillna("")
     shown = (target != "") & (reason == "")
 

@@ -224,3 +224,40 @@ def test_nameless_row_with_a_note_is_archived_not_lost(tmp_path: Path, produce) 
     assert [(r["Notes"], r["Why archived"]) for r in archived] == [
         ("call the alumni office", "a row without a name or ID")
     ]
+
+
+def test_a_person_left_out_by_the_settings_is_archived_with_their_reason(today) -> None:
+    """The reason comes from the candidate the row points at, among many the rows never name
+    (the dict of reasons is built for the named people only)."""
+    others = [f"other-{i}" for i in range(50)]
+    candidates = pd.DataFrame(
+        {
+            "prospect_id": ["ada-park", "bo-chan", *others],
+            "linkedin_slug": ["", "", *[""] * 50],
+            "Name": ["Ada Park", "Bo Chan", *[f"Other {i}" for i in range(50)]],
+            "Company": ["Shopify", "Globex", *["Initech"] * 50],
+            "School": ["", "", *[""] * 50],
+            "record_ids": ["c:1", "c:2", *[f"c:{i + 3}" for i in range(50)]],
+            "left_out": ["", "employer capped", *["too senior"] * 50],
+        }
+    )
+    rows = pd.DataFrame(
+        {
+            "_sheet": ["Shortlist"] * 2,
+            "_row": [2, 3],
+            "_link": ["", ""],
+            "_record": ["", ""],
+            ID_HEADER: ["ada-park", "bo-chan"],
+            "LinkedIn": [None, None],
+            "Name": ["Ada Park", "Bo Chan"],
+            "Company": ["Shopify", "Globex"],
+            "School": ["", ""],
+            "Status": ["Contacted", "Replied"],
+        }
+    ).astype(object)
+    carried = carry_over(candidates, rows, {"Shortlist": tuple(rows.columns)}, today)
+    assert carried.values["Status"].to_dict() == {"ada-park": "Contacted"}
+    assert carried.archived[ID_HEADER].tolist() == ["bo-chan"]
+    assert carried.archived["Why archived"].tolist() == [
+        "left out by your settings: employer capped"
+    ]
