@@ -97,7 +97,7 @@ def frequencies(
     """
     tables = {} if tables is None else tables
     if FILES not in tables:  # the records' files, once per run
-        tables[FILES] = _file_codes(frame)
+        tables[FILES] = file_codes(frame)
     files = tables[FILES]
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
@@ -247,7 +247,7 @@ def _local_weight(
     Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
     own record) does not make the connection's near miss common. ``m``: each pair's m at the
     level (its group's)."""
-    files = _file_codes(frame)
+    files = file_codes(frame)
     n_files = int(files.max()) + 1 if len(files) else 1
     # (record, file of its partner) for both directions of every pair at this level
     keys = np.r_[left * n_files + files[right], right * n_files + files[left]]
@@ -258,11 +258,14 @@ def _local_weight(
     return np.log2(m / np.maximum(f, TF_FLOOR))
 
 
-def _file_codes(frame: pd.DataFrame) -> np.ndarray:
-    """The file of each record as a code (all 0 without a source_file column)."""
+def file_codes(frame: pd.DataFrame) -> np.ndarray:
+    """The file of each record as a code (all 0 without a source_file column), in the
+    narrowest signed integers that hold them (a missing file is -1): looked up per pair, a
+    table of a byte per record stays in the cache where one of eight did not."""
     if "source_file" not in frame.columns:
-        return np.zeros(len(frame), dtype="int64")
-    return pd.factorize(frame["source_file"].astype(STR))[0]
+        return np.zeros(len(frame), dtype=np.int8)
+    codes, files = pd.factorize(frame["source_file"].astype(STR))
+    return codes.astype(np.min_scalar_type(-len(files) - 1))
 
 
 def column_codes(frame: pd.DataFrame, column: str, tables: dict) -> tuple[np.ndarray, np.ndarray]:

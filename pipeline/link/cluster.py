@@ -8,12 +8,14 @@ components over the kept links.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from pipeline.link.block import unique_records
+from pipeline.link.block_rules import unique_inverse
+from pipeline.link.classify import file_codes
 from pipeline.text.arrow_text import STR
 
 
@@ -80,33 +82,63 @@ def rivals(
 
     >>> # two equally good "Wei Zhang" alumni for one connection: each gets about 1/2, not 0.99
     """
-    odds = np.exp2(np.clip(np.asarray(bits, dtype=float), -60, 60))
-    out = odds / (1 + odds)
+    odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
+    np.exp2(odds, out=odds)  # each big step in place: a fresh array of millions costs its faults
+    out = odds + 1
+    np.divide(odds, out, out=out)
     if pairs.empty:
         return out
     is_unique = unique_records(frame, unique_sources)
-    files = pd.factorize(frame["source_file"].astype(STR))[0]
+    files = file_codes(frame)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    bound = (files[left] != files[right]) & (is_unique[left] | is_unique[right])
-    dup = ~is_unique[left] & ~is_unique[right] & (out >= threshold)
-    person = components(len(frame), pairs[dup])
+    bound = files[left] != files[right]
+    bound &= is_unique[left] | is_unique[right]
+    dup = out >= threshold
+    dup &= ~is_unique[left]
+    dup &= ~is_unique[right]
+    person = components(len(frame), {"left": left[dup], "right": right[dup]})
     o = odds[bound]
     # Both directions of every bound pair: (record, the other's file, the other's person).
     src = np.r_[left[bound], right[bound]]
     dst = np.r_[right[bound], left[bound]]
-    c = pd.DataFrame({"src": src, "file": files[dst], "person": person[dst], "o": np.r_[o, o]})
-    keys = ["src", "file", "person"]
-    best = c.groupby(keys)["o"].transform("max").to_numpy()
-    total = c.groupby(keys)["o"].max().groupby(level=["src", "file"]).sum()
-    # the other record's own person is counted by this pair's odds, not its best duplicate's
-    others = total.reindex(pd.MultiIndex.from_arrays([src, files[dst]])).to_numpy() - best
+    others = _rival_odds(src, files[dst], person[dst], np.r_[o, o], len(frame))
     n = len(o)
     out[bound] = o / (1 + others[:n] + others[n:] + o)
     return out
 
 
-def components(n: int, links: pd.DataFrame) -> np.ndarray:
-    """Connected component label of each of ``n`` records over ``links`` (left, right): the
+def _rival_odds(
+    src: np.ndarray, file: np.ndarray, person: np.ndarray, o: np.ndarray, n: int
+) -> np.ndarray:
+    """Per entry (a record ``src``, a candidate's ``file`` and ``person``, its odds ``o``;
+    persons below ``n``): the odds of the record's other persons in that file, each person by
+    its best odds, summed in the persons' order as pandas sums a group (compensated: pandas
+    does the sum). One sort of (record, file, person) as one integer, not a pandas groupby over
+    three columns (twice) and a MultiIndex reindex: 1 s at the large size."""
+    if not len(src):
+        return np.zeros(0)
+    # (record, file) as one integer, in their order (a missing file, -1, first)
+    pair = src.astype(np.int64) * (int(file.max()) + 2) + (file.astype(np.int64) + 1)
+    if int(pair.max()) >= (1 << 62) // max(n, 1):  # numbered in order, so the key fits
+        pair = unique_inverse(pair)[1].astype(np.int64)
+    key = pair * n + person
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]]
+    starts, group = np.flatnonzero(new), np.cumsum(new) - 1
+    best = np.fmax.reduceat(o[order], starts)  # a person's best odds, NaN skipped as pandas'
+    pairs = ordered[starts] // n
+    of_pair = np.cumsum(np.r_[True, pairs[1:] != pairs[:-1]]) - 1
+    total = pd.Series(best).groupby(of_pair, sort=False).sum().to_numpy()
+    out = np.empty(len(key))
+    # the other record's own person is counted by this entry's odds, not its best duplicate's
+    out[order] = total[of_pair[group]] - best[group]
+    return out
+
+
+def components(n: int, links: pd.DataFrame | Mapping[str, np.ndarray]) -> np.ndarray:
+    """Connected component label of each of ``n`` records over ``links`` (left, right: a frame
+    or arrays): the
     components numbered in the order of their first record, as SciPy's connected_components
     numbers them.
 
@@ -115,8 +147,8 @@ def components(n: int, links: pd.DataFrame) -> np.ndarray:
     smaller one, then every record jumps to its root. Every tree joins a neighbour in a round,
     so their number in a component at least halves: a few rounds, whatever the chains.
     """
-    left = links["left"].to_numpy(dtype=np.int64)
-    right = links["right"].to_numpy(dtype=np.int64)
+    left = np.asarray(links["left"], dtype=np.int64)
+    right = np.asarray(links["right"], dtype=np.int64)
     root = np.arange(n, dtype=np.int64)
     while len(left):
         a, b = root[left], root[right]
