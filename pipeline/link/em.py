@@ -398,9 +398,14 @@ def estimate_prior(
             priors[g] = 1e-9
             continue
         prior = min(0.5 * len(w) / total, 0.5)
+        odds = np.empty(len(w))  # every step in place: the same floats, no array made per step
         for _ in range(iterations):
-            odds = np.log2(prior / (1 - prior)) + w
-            expected = float((1.0 / (1.0 + np.exp2(-np.clip(odds, -60, 60)))).sum())
+            np.add(np.log2(prior / (1 - prior)), w, out=odds)
+            np.clip(odds, -60, 60, out=odds)
+            np.negative(odds, out=odds)
+            np.exp2(odds, out=odds)
+            np.add(1.0, odds, out=odds)
+            expected = float(np.divide(1.0, odds, out=odds).sum())
             new = float(np.clip(expected / total, 1e-12, 0.5))
             if abs(np.log(new / prior)) < 1e-4:
                 prior = new
