@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import schema
 from pipeline.errors import InputError
@@ -29,6 +31,7 @@ from pipeline.link.classify import (
     TEXTS,
     Model,
     column_codes,
+    file_codes,
     fit_logistic,
     logistic_contributions,
     row_sums,
@@ -136,10 +139,8 @@ def score(
     contributions = weights(levels, model, frame, groups, tables=counted)
     total = row_sums(contributions)
     priors = estimate_prior(total, groups, possible)
-    # looked up by group id, not a Python step per pair
-    prior = pd.Series(priors, dtype=float).reindex(groups).to_numpy(dtype=float)
-    prior_bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
-    files = pd.factorize(frame["source_file"].astype(STR))[0]  # both passes below read it
+    prior_bits = _prior_bits(priors, groups)
+    files = file_codes(frame)  # both passes below read it
     person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
@@ -157,12 +158,18 @@ def score(
     # Each pair's probability accounts for its records' other candidates (cluster.rivals).
     chance = rivals(levels, total + prior_bits, frame, unique, match.threshold)
     pairs = levels.assign(probability=chance)
-    kept = pairs.loc[pairs["probability"] >= match.threshold, ["left", "right", "probability"]]
+    above = np.flatnonzero(chance >= match.threshold)
+    # each kept pair carries its row: candidate pairs are distinct (block.candidate_pairs), so
+    # the rows say which are linked, no pair looked up by its records
+    kept = pd.DataFrame(
+        {"left": levels["left"].to_numpy()[above], "right": levels["right"].to_numpy()[above],
+         "probability": chance[above], "row": above}
+    )  # fmt: skip
     kept = one_to_one(kept, frame, unique)
     cluster_labels, kept = clusters(frame, kept, unique)
-    key = pairs["left"].to_numpy() * len(frame) + pairs["right"].to_numpy()
-    chosen = kept["left"].to_numpy() * len(frame) + kept["right"].to_numpy()
-    pairs["linked"] = pd.Series(key).isin(chosen).to_numpy()  # hashed: np.isin sorts
+    linked = np.zeros(len(pairs), dtype=bool)
+    linked[kept["row"].to_numpy()] = True
+    pairs["linked"] = linked
     return Scored(
         frame, pairs, contributions, prior_bits, model, tuple(comparisons), cands.per_rule,
         cluster_labels,
@@ -231,18 +238,34 @@ def _groups(
     frame: pd.DataFrame, levels: pd.DataFrame, unique: Sequence[str]
 ) -> tuple[np.ndarray, Mapping[int, float]]:
     """Group of each pair (its unordered pair of files) and how many pairs each group could form."""
-    files, names = pd.factorize(frame["source_file"].astype(STR))
-    n = len(names)
+    files = file_codes(frame)  # narrow: looked up per pair
+    n = int(files.max()) + 1 if len(files) else 0
     left, right = files[levels["left"].to_numpy()], files[levels["right"].to_numpy()]
-    groups = np.minimum(left, right) * n + np.maximum(left, right)
+    groups = np.minimum(left, right).astype(np.int64)
+    groups *= n
+    groups += np.maximum(left, right)
     sizes = np.bincount(files, minlength=n).astype(float)
-    is_unique = pd.Series(unique_records(frame, unique)).groupby(files).first().to_numpy()
+    is_unique = unique_records(frame, unique)[np.unique(files, return_index=True)[1]]  # firsts
     possible: dict[int, float] = {}
     for g in unique_inverse(groups)[0]:  # hashed: np.unique sorts every pair's group
         i, j = divmod(int(g), n)
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]
     return groups, possible
+
+
+def _prior_bits(priors: Mapping[int, float], groups: np.ndarray) -> np.ndarray:
+    """Each pair's prior in bits, log2(p / (1 - p)) of its group's (``priors``: by group id),
+    worked out per group and looked up by the id (NaN for a group without one), not per pair
+    nor by a pandas reindex of millions."""
+    ids = np.fromiter(priors, dtype=np.int64, count=len(priors))
+    prior = np.fromiter(priors.values(), dtype=float, count=len(priors))
+    bits = np.log2(np.clip(prior, 1e-15, 1) / np.clip(1 - prior, 1e-15, 1))
+    if not len(groups):
+        return np.zeros(0)
+    table = np.full(int(max(groups.max(), ids.max(initial=0))) + 1, np.nan)
+    table[ids] = bits
+    return table[groups]
 
 
 def _listed_twice(
@@ -258,14 +281,19 @@ def _listed_twice(
     None where no file has. ``files``: each record's file as a code. Only pairs inside one file
     count: a connection and an alum are two files' records of one person, which frequencies
     already count apart."""
-    is_unique = unique_records(frame, unique)
+    repeats = ~unique_records(frame, unique)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
-    same = (files[left] == files[right]) & ~is_unique[left] & ~is_unique[right]
-    same &= 1.0 / (1.0 + np.exp2(-odds)) >= threshold
+    chance = np.clip(np.asarray(bits, dtype=float), -60, 60)
+    for step in (np.negative, np.exp2):  # 1 / (1 + 2 ** -odds), each step in place
+        step(chance, out=chance)
+    np.divide(1.0, np.add(1.0, chance, out=chance), out=chance)
+    same = chance >= threshold
+    same &= files[left] == files[right]
+    same &= repeats[left]
+    same &= repeats[right]
     if not same.any():
         return None
-    return components(len(frame), levels.loc[same, ["left", "right"]])
+    return components(len(frame), {"left": left[same], "right": right[same]})
 
 
 def _by_people(
@@ -374,30 +402,29 @@ def _first_values(
     for col in (c for c in columns if c in frame.columns):
         values = frame[col]
         text = values.dtype == "str"
+        arrow = pa.array(values.array) if text else None
         # text: missing or "" in one pass (a length is null or 0), by Arrow (pandas' lengths
         # are a nullable column read back: five times slower)
-        present = _non_empty(values) if text else values.notna().to_numpy()
+        present = _non_empty(arrow) if text else values.notna().to_numpy()
         place = np.where(present[by], positions, n)
         first = np.minimum.reduceat(place, starts) if n else place
         found = first < n
         taken = by[np.where(found, first, 0)]
-        if text:  # missing where the cluster has none, in the take itself
-            chosen = values.array.take(
-                np.where(found, taken, -1), allow_fill=True, fill_value=text_fill
-            )
-            out[col] = pd.Series(chosen, index=clusters)
+        if text:  # missing where the cluster has none, in the take itself (by Arrow: pandas
+            # fills by setting the missing afterwards, which cost more than the take)
+            chosen = arrow.take(pa.array(taken, mask=~found))
+            if text_fill is not None and not found.all():
+                chosen = pc.coalesce(chosen, pa.scalar(text_fill, chosen.type))
+            out[col] = pd.Series(pd.array(chosen, dtype=STR), index=clusters)
             continue
         taken = values.take(taken).set_axis(clusters)
         out[col] = taken if found.all() else taken.where(found)
     return clusters, out
 
 
-def _non_empty(values: pd.Series) -> np.ndarray:
-    """True where a text value is neither missing nor ""."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    lengths = pc.binary_length(pa.array(values.array))
+def _non_empty(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where a text value (of a Series, or its Arrow array) is neither missing nor ""."""
+    lengths = pc.binary_length(pa.array(values.array) if isinstance(values, pd.Series) else values)
     return pc.fill_null(pc.greater(lengths, 0), False).to_numpy(zero_copy_only=False)
 
 
@@ -413,9 +440,6 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     record_ids = grouped["record_id"].first().astype(STR)
     several = np.flatnonzero((np.bincount(labels) > 1)[labels])
     if len(several):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         members = several[np.argsort(labels[several], kind="stable")]
         sorted_labels = labels[members]
         starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
