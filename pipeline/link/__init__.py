@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipeline import schema
 from pipeline.errors import InputError
@@ -35,6 +33,7 @@ from pipeline.link.classify import (
     fit_logistic,
     logistic_contributions,
     row_sums,
+    weight_columns,
     weights,
 )
 from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
@@ -42,6 +41,7 @@ from pipeline.link.compare import compare_sets, comparisons_for, from_spec
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, u_pairs
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.levels import NULL, Comparison
+from pipeline.link.merge import _confidence, _merge
 from pipeline.settings import Settings
 from pipeline.text.arrow_text import STR
 
@@ -55,21 +55,6 @@ __all__ = [
     "linked_pairs",
     "score",
 ]
-
-# Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
-# schools and years.
-_JOB_FIRST = ("connections", "manual", "alumni")
-_SCHOOL_FIRST = ("alumni", "manual", "connections")
-_JOB_COLUMNS = (
-    "first_name", "last_name", "full_name", "credentials", "linkedin_slug", "email", "company",
-    "company_key", "title", "seniority", "seniority_rule", "role_family", "location",
-    "connected_on", "title_clean", "past_companies", "company_parent", "company_clean",
-    "employer_is_school", "employer_school_key",
-)  # fmt: skip
-_SCHOOL_COLUMNS = (
-    "school", "school_key", "degree", "major", "grad_year", "career_years", "career_years_sd",
-    "career_years_source", "experience_bucket",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -136,16 +121,18 @@ def score(
     )
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     counted: dict = {TEXTS: cache}  # value counts per column, for the second pass below
-    contributions = weights(levels, model, frame, groups, tables=counted)
-    total = row_sums(contributions)
+    # as arrays until the second pass below has changed some (then a frame, not copied)
+    by_comparison = weight_columns(levels, model, frame, groups, None, counted)
+    total = row_sums(by_comparison, len(levels))
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)
     files = file_codes(frame)  # both passes below read it
     person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
-        _by_people(levels, model, frame, files, groups, person, contributions, counted)
-        total = row_sums(contributions)
+        _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
+        total = row_sums(by_comparison, len(levels))
+    contributions = pd.DataFrame(by_comparison, index=levels.index, copy=False)
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
         seen = ~np.isnan(known)
@@ -303,22 +290,25 @@ def _by_people(
     files: np.ndarray,
     groups: np.ndarray,
     person: np.ndarray,
-    contributions: pd.DataFrame,
+    contributions: dict[str, np.ndarray],
     tables: dict,
 ) -> None:
-    """Sets, in ``contributions``, the term-frequency weights of pairs across files counted by
-    people (``person``: see ``classify.frequencies``). Only pairs whose value at a
-    term-frequency level is carried by a person with more than one record in a file can change,
-    so only those are weighed again: a second pass over every pair cost as much as the first.
-    ``tables``: the first pass's value counts (``weights``), so no column is counted twice;
-    ``files``: each record's file as a code."""
+    """Sets, in ``contributions`` (a weight array per comparison, changed in place), the
+    term-frequency weights of pairs across files counted by people (``person``: see
+    ``classify.frequencies``). Only pairs whose value at a term-frequency level is carried by
+    a person with more than one record in a file can change, so only those are weighed again:
+    a second pass over every pair cost as much as the first. ``tables``: the first pass's
+    value counts (``weights``), so no column is counted twice; ``files``: each record's file as
+    a code. Only pairs across files are looked at (a few hundred thousand of 7.8 million at
+    the large size), not every pair at every level."""
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    cross = files[left] != files[right]
+    cross = np.flatnonzero(files[left] != files[right])
+    left_x, right_x = left[cross], right[cross]
     rows = np.bincount(person, minlength=len(frame))[person] > 1  # a person listed more than once
-    redo = np.zeros(len(levels), dtype=bool)
+    redo = np.zeros(len(cross), dtype=bool)
     changed: dict[str, np.ndarray] = {}
     for c in model.comparisons:
-        level = levels[c.name].to_numpy()
+        level = levels[c.name].to_numpy()[cross]
         for tf_level, column, *_ in c.tf:
             if column not in frame.columns:
                 continue
@@ -331,20 +321,18 @@ def _by_people(
                     shared = np.zeros(codes.max() + 1 if len(codes) else 0, dtype=bool)
                     shared[codes[rows]] = True
                     changed[column] |= shared[codes]
-            at = cross & (level == tf_level)
-            redo |= at & (changed[column][left] | changed[column][right])
-    if not redo.any():
+            redo |= (level == tf_level) & (changed[column][left_x] | changed[column][right_x])
+    at = cross[redo]  # positions of the pairs weighed again, in order
+    if not len(at):
         return
-    again = weights(levels[redo], model, frame, groups[redo], person, tables)
+    again = weights(levels.iloc[at], model, frame, groups[at], person, tables)
     for c in model.comparisons:
         tf_levels = [t[0] for t in c.tf]
         if not tf_levels:
             continue
         # only term-frequency levels: a local level's weight is counted over the pairs passed
-        take = np.isin(levels[c.name].to_numpy()[redo], tf_levels)
-        column = contributions[c.name].to_numpy(dtype=float).copy()
-        column[np.flatnonzero(redo)[take]] = again[c.name].to_numpy()[take]
-        contributions[c.name] = column  # a column replaced: the frame is not copied
+        take = np.isin(levels[c.name].to_numpy()[at], tf_levels)
+        contributions[c.name][at[take]] = again[c.name].to_numpy()[take]
 
 
 def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | None):
@@ -362,113 +350,3 @@ def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | 
     hit = pairs.merge(known.astype({"a": "str", "b": "str"}).drop_duplicates(["a", "b"]))
     out[hit["i"].to_numpy()] = hit["match"].astype(float).to_numpy()
     return out
-
-
-def _confidence(n: int, kept: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
-    """Per cluster, the weakest kept link (1.0 for a single record)."""
-    conf = pd.Series(1.0, index=range(labels.max() + 1 if n else 0))
-    if len(kept):
-        weakest = pd.Series(kept["probability"].to_numpy()).groupby(labels[kept["left"]]).min()
-        conf.loc[weakest.index] = weakest.to_numpy()
-    return conf.to_numpy()
-
-
-def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) -> pd.DataFrame:
-    """Per cluster (index: its label, ascending), each of ``columns``' first value that is not
-    missing (nor "" for text), records taken by the rank of their source in ``order``, then by
-    source_row; missing where the cluster has none. Found as positions in numpy, one take per
-    column: grouping the text of every column cost seconds."""
-    clusters, out = _first_values(frame, labels, columns, order)
-    return pd.DataFrame(out, index=clusters)
-
-
-def _first_values(
-    frame: pd.DataFrame, labels: np.ndarray, columns, order, text_fill: str | None = None
-) -> tuple[pd.Index, dict[str, pd.Series]]:
-    """``_first_non_empty`` as the clusters and a Series per column, for a caller that makes
-    one frame of several such (``text_fill``: what a text column shows where its cluster has
-    no value; None: missing)."""
-    # the rank of each record's source looked up per distinct source
-    codes, sources = pd.factorize(frame["source"].astype(STR), use_na_sentinel=False)
-    ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
-    rank = ranks[codes] if len(codes) else np.zeros(0)
-    labels = np.asarray(labels)
-    by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
-    ordered = labels[by]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(by) else by
-    n, clusters = len(by), pd.Index(ordered[starts])
-    out = {}
-    positions = np.arange(n)
-    for col in (c for c in columns if c in frame.columns):
-        values = frame[col]
-        text = values.dtype == "str"
-        arrow = pa.array(values.array) if text else None
-        # text: missing or "" in one pass (a length is null or 0), by Arrow (pandas' lengths
-        # are a nullable column read back: five times slower)
-        present = _non_empty(arrow) if text else values.notna().to_numpy()
-        place = np.where(present[by], positions, n)
-        first = np.minimum.reduceat(place, starts) if n else place
-        found = first < n
-        taken = by[np.where(found, first, 0)]
-        if text:  # missing where the cluster has none, in the take itself (by Arrow: pandas
-            # fills by setting the missing afterwards, which cost more than the take)
-            chosen = arrow.take(pa.array(taken, mask=~found))
-            if text_fill is not None and not found.all():
-                chosen = pc.coalesce(chosen, pa.scalar(text_fill, chosen.type))
-            out[col] = pd.Series(pd.array(chosen, dtype=STR), index=clusters)
-            continue
-        taken = values.take(taken).set_axis(clusters)
-        out[col] = taken if found.all() else taken.where(found)
-    return clusters, out
-
-
-def _non_empty(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """True where a text value (of a Series, or its Arrow array) is neither missing nor ""."""
-    lengths = pc.binary_length(pa.array(values.array) if isinstance(values, pd.Series) else values)
-    return pc.fill_null(pc.greater(lengths, 0), False).to_numpy(zero_copy_only=False)
-
-
-def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
-    # every column of the prospects made into one frame at once (a column inserted at a time
-    # costs more than its work); text with no value in a cluster is "" already, as below
-    _, jobs = _first_values(frame, labels, _JOB_COLUMNS, _JOB_FIRST, "")
-    clusters, schools = _first_values(frame, labels, _SCHOOL_COLUMNS, _SCHOOL_FIRST, "")
-    grouped = frame.groupby(labels)
-    source = frame["source"]
-    # only the clusters of several records need a join, done by Arrow: record ids in frame
-    # order within a cluster, "|" between them
-    record_ids = grouped["record_id"].first().astype(STR)
-    several = np.flatnonzero((np.bincount(labels) > 1)[labels])
-    if len(several):
-        members = several[np.argsort(labels[several], kind="stable")]
-        sorted_labels = labels[members]
-        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-        cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
-        ids = pa.array(frame["record_id"].astype(STR).to_numpy(dtype=object)[members])
-        lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
-        joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
-        record_ids.loc[cluster] = joined
-    out = pd.DataFrame(
-        {
-            **jobs,
-            **schools,
-            "prospect_id": grouped["prospect_id"].first(),
-            "is_connection": (source == "connections").groupby(labels).any(),
-            "is_alum": (source == "alumni").groupby(labels).any(),
-            "record_ids": record_ids,
-            "match_confidence": pd.Series(conf[clusters.to_numpy()], index=clusters),
-        },
-        index=clusters,
-    )
-    for col in out.columns:
-        values = out[col]
-        if values.dtype == "str":  # already text: only the missing need filling
-            if values.hasnans:
-                out[col] = values.fillna("")
-        elif values.dtype == object:
-            out[col] = values.fillna("").astype(STR)
-    ordered = [
-        *schema.PROSPECTS,
-        *(c for c in out.columns if c not in schema.PROSPECTS),
-    ]
-    return out.reindex(columns=ordered).reset_index(drop=True)

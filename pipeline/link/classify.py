@@ -101,8 +101,11 @@ def frequencies(
     files = tables[FILES]
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
-    in_other = np.maximum(other, 0)
     total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
+    # the value's count is read at (file, value) of a flattened table: the pair's own file, and
+    # for a pair across files (a few: ``cross``) the other's file added
+    own_file, cross = files[left].astype(np.int64), np.flatnonzero(other >= 0)
+    other_file = other[cross].astype(np.int64)
 
     def shares(col: str) -> tuple[np.ndarray, ...]:
         """Records carrying each side's value in the pair's file(s), and which sides are empty."""
@@ -117,20 +120,22 @@ def frequencies(
         people = None
         if person is not None:
             if f"{col} by people" not in tables:  # each (file, value, person) once
-                once = pd.DataFrame({"f": files, "v": codes, "p": person}).drop_duplicates()
-                by_people = np.zeros_like(counts)
-                np.add.at(by_people, (once["f"].to_numpy(), once["v"].to_numpy()), 1.0)
+                by_people = _people_counts(files, codes, person, counts)
                 tables[f"{col} by people"] = codes, by_people, empty
             people = tables[f"{col} by people"][1]
+        width = counts.shape[1]
 
         def count(i: np.ndarray) -> np.ndarray:
-            by_records = counts[files[left], codes[i]] + np.where(
-                other >= 0, counts[in_other, codes[i]], 0.0
-            )
-            if people is None:
-                return by_records
-            by_people = people[files[left], codes[i]] + people[in_other, codes[i]]
-            return np.where(other >= 0, by_people, by_records)
+            value = codes[i]
+            by_records = counts.ravel().take(own_file * width + value)
+            at_other = other_file * width + value[cross]
+            if people is None:  # counts are whole numbers: the sum is exact in any order
+                by_records[cross] += counts.ravel().take(at_other)
+            else:
+                by_records[cross] = people.ravel().take(
+                    own_file[cross] * width + value[cross]
+                ) + people.ravel().take(at_other)
+            return by_records
 
         return count(left), count(right), empty[codes[left]], empty[codes[right]]
 
@@ -145,6 +150,20 @@ def frequencies(
         s_left = np.where(c_left > 2, np.maximum(s_left, product_left), product_left)
         s_right = np.where(c_right > 2, np.maximum(s_right, product_right), product_right)
     return np.where(empty_left, np.nan, s_left), np.where(empty_right, np.nan, s_right)
+
+
+def _people_counts(
+    files: np.ndarray, codes: np.ndarray, person: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """``counts`` (file x value: records) counted by people: each (file, value, person) once.
+    Only a person with several records can carry a value twice in a file, so the second and
+    later such records are found among theirs and taken off (whole numbers: exact), not every
+    record's (file, value, person) made distinct."""
+    several = np.flatnonzero(np.bincount(person)[person] > 1)
+    slot = files[several].astype(np.int64) * counts.shape[1] + codes[several]
+    seen = pd.DataFrame({"slot": slot, "person": person[several]}).duplicated().to_numpy()
+    extra = np.bincount(slot[seen], minlength=counts.size).reshape(counts.shape)
+    return counts - extra
 
 
 def weights(
@@ -167,25 +186,36 @@ def weights(
     one; at other levels u is the level's average u scaled by f over the mean frequency. f is
     the record's own where only one side carries ``given``, else the larger of the two.
     """
-    # a column set at a time: the frame's blocks stay one per column, whose row sums
-    # (DataFrame.sum(axis=1)) add the columns in order; one block of them all adds otherwise
-    # and moves probabilities in the last bits
-    out = pd.DataFrame(index=levels.index)
+    # the frame's blocks stay one per column (copy=False: neither copied nor consolidated), whose
+    # row sums (DataFrame.sum(axis=1)) add the columns in order; one block of them all adds
+    # otherwise and moves probabilities in the last bits
+    columns = weight_columns(levels, model, frame, groups, person, tables)
+    return pd.DataFrame(columns, index=levels.index, copy=False)
+
+
+def weight_columns(
+    levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None, groups, person, tables
+) -> dict[str, np.ndarray]:
+    """``weights`` (its arguments, all given) as a new array per comparison, for a caller that
+    changes some before it makes them a frame (``link._by_people``): a frame's column is
+    copied to be changed, and copied again when set."""
+    out: dict[str, np.ndarray] = {}
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
-    ids, row = None, np.zeros(len(levels), dtype="int64")
+    ids, row = None, np.zeros(len(levels), dtype=np.int32)
     if groups is not None and model.m_groups:
-        ids, row = unique_inverse(groups)
-    # a pair's group as a row number of narrow integers: its entry in each comparison's table
-    # is then found in a pass or two over small numbers, not six over int64 ones
-    narrow = row.astype(np.int32) if ids is not None else None
+        # a pair's group as a row number of narrow integers: its entry in each comparison's
+        # table is then found in a pass or two over small numbers, not six over int64 ones
+        ids, row = group_rows(groups)
+    if frame is not None and FILES not in tables:
+        tables[FILES] = file_codes(frame)
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
         m = model.m_rows(c.name, ids)
         table = np.log2(m / model.u[c.name])
-        w = _table_weights(table, level, narrow)
+        w = _table_weights(table, level, None if ids is None else row)
+        out[c.name] = w
         if frame is None:
-            out[c.name] = w
             continue
         for tf_level, column, *given in c.tf:
             if column not in frame.columns or (given and given[0] not in frame.columns):
@@ -212,9 +242,24 @@ def weights(
             at = np.flatnonzero(level == local_level)
             if len(at):
                 m_at = m[row[at], local_level]
-                w[at] = _local_weight(frame, left[at], right[at], model, c.name, local_level, m_at)
-        out[c.name] = w
+                w[at] = _local_weight(
+                    frame, left[at], right[at], model, c.name, local_level, m_at, tables[FILES]
+                )
     return out
+
+
+def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``block_rules.unique_inverse`` of pair groups, each pair's position as int32: for ids
+    that are small non-negative integers (a pair of files' code) found by a table over their
+    range, not by hashing millions of pairs; else by unique_inverse."""
+    groups = np.asarray(groups)
+    if len(groups) and groups.min() >= 0 and groups.max() < 1 << 20:
+        seen = np.zeros(int(groups.max()) + 1, dtype=bool)
+        seen[groups] = True
+        rows = np.cumsum(seen, dtype=np.int32) - 1
+        return np.flatnonzero(seen).astype(groups.dtype), rows[groups]
+    ids, row = unique_inverse(groups)
+    return ids, row.astype(np.int32)
 
 
 def _table_weights(table: np.ndarray, level: np.ndarray, row: np.ndarray | None) -> np.ndarray:
@@ -238,6 +283,7 @@ def _local_weight(
     name: str,
     level: int,
     m: np.ndarray,
+    files: np.ndarray,
 ) -> np.ndarray:
     """Weight of pairs at a ``local`` level: u is how many records of the other record's file
     sit this close to each record (the pair itself left out), shrunk towards the level's average
@@ -246,8 +292,7 @@ def _local_weight(
     level's usual weight, no more (a near miss stays weaker evidence than the exact name).
     Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
     own record) does not make the connection's near miss common. ``m``: each pair's m at the
-    level (its group's)."""
-    files = file_codes(frame)
+    level (its group's); ``files``: each record's file (``file_codes``)."""
     n_files = int(files.max()) + 1 if len(files) else 1
     # (record, file of its partner) for both directions of every pair at this level
     keys = np.r_[left * n_files + files[right], right * n_files + files[left]]
@@ -300,14 +345,16 @@ def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) ->
     return tables[MEAN_SHARE, column]
 
 
-def row_sums(contributions: pd.DataFrame) -> np.ndarray:
+def row_sums(
+    contributions: pd.DataFrame | Mapping[str, np.ndarray], n: int | None = None
+) -> np.ndarray:
     """``contributions.sum(axis=1)`` as numpy, float for float: the columns added one after
     another in their order (missing as 0), as pandas adds a frame of one block per column
     (``weights`` makes it so), without its per-block machinery (ten times slower on millions
-    of pairs)."""
-    total = np.zeros(len(contributions))  # from +0.0, as pandas: a lone -0.0 sums to 0.0
-    for name in contributions.columns:
-        values = contributions[name].to_numpy(dtype=float)
+    of pairs). ``contributions``: a frame, or its columns as arrays of ``n`` pairs."""
+    total = np.zeros(len(contributions) if n is None else n)  # from +0.0, as pandas
+    for name in contributions:
+        values = np.asarray(contributions[name], dtype=float)
         if np.isnan(values).any():
             values = np.where(np.isnan(values), 0.0, values)
         total += values

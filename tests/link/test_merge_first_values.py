@@ -1,4 +1,4 @@
-"""A prospect's shown values (``link._first_non_empty``) are what grouping every column gave:
+"""A prospect's shown values (``link.merge._first_non_empty``) are what grouping every column gave:
 per cluster, each column's first value not missing nor "", records by source rank then row."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link import _first_non_empty, _first_values
+from pipeline.link.merge import _first_non_empty, _first_values
 
 
 def _by_grouping(frame, labels, columns, order):

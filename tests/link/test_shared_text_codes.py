@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link import _non_empty
 from pipeline.link.addresses import _factorized, _last_word, address_names, spelled
 from pipeline.link.block import candidate_pairs
 from pipeline.link.block_keys import former_keys
@@ -33,6 +32,7 @@ from pipeline.link.classify import (
     row_sums,
 )
 from pipeline.link.levels import NULL, Rows
+from pipeline.link.merge import _non_empty
 from pipeline.link.ngrams import _words
 from pipeline.link.token_letters import BUCKETS, present_classes, token_letters
 

@@ -1,0 +1,137 @@
+"""The Prospects frame from linked records: one row per cluster, each column's value taken from
+the record whose source is trusted for it, the records' ids joined, the weakest link's
+probability as the cluster's confidence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pipeline import schema
+from pipeline.text.arrow_text import STR
+
+# Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
+# schools and years.
+_JOB_FIRST = ("connections", "manual", "alumni")
+_SCHOOL_FIRST = ("alumni", "manual", "connections")
+_JOB_COLUMNS = (
+    "first_name", "last_name", "full_name", "credentials", "linkedin_slug", "email", "company",
+    "company_key", "title", "seniority", "seniority_rule", "role_family", "location",
+    "connected_on", "title_clean", "past_companies", "company_parent", "company_clean",
+    "employer_is_school", "employer_school_key",
+)  # fmt: skip
+_SCHOOL_COLUMNS = (
+    "school", "school_key", "degree", "major", "grad_year", "career_years", "career_years_sd",
+    "career_years_source", "experience_bucket",
+)  # fmt: skip
+
+
+def _confidence(n: int, kept: pd.DataFrame, labels: np.ndarray) -> np.ndarray:
+    """Per cluster, the weakest kept link (1.0 for a single record)."""
+    conf = pd.Series(1.0, index=range(labels.max() + 1 if n else 0))
+    if len(kept):
+        weakest = pd.Series(kept["probability"].to_numpy()).groupby(labels[kept["left"]]).min()
+        conf.loc[weakest.index] = weakest.to_numpy()
+    return conf.to_numpy()
+
+
+def _first_non_empty(frame: pd.DataFrame, labels: np.ndarray, columns, order) -> pd.DataFrame:
+    """Per cluster (index: its label, ascending), each of ``columns``' first value that is not
+    missing (nor "" for text), records taken by the rank of their source in ``order``, then by
+    source_row; missing where the cluster has none. Found as positions in numpy, one take per
+    column: grouping the text of every column cost seconds."""
+    clusters, out = _first_values(frame, labels, columns, order)
+    return pd.DataFrame(out, index=clusters)
+
+
+def _first_values(
+    frame: pd.DataFrame, labels: np.ndarray, columns, order, text_fill: str | None = None
+) -> tuple[pd.Index, dict[str, pd.Series]]:
+    """``_first_non_empty`` as the clusters and a Series per column, for a caller that makes
+    one frame of several such (``text_fill``: what a text column shows where its cluster has
+    no value; None: missing)."""
+    # the rank of each record's source looked up per distinct source
+    codes, sources = pd.factorize(frame["source"].astype(STR), use_na_sentinel=False)
+    ranks = np.array([order.index(s) if s in order else len(order) for s in sources], dtype=float)
+    rank = ranks[codes] if len(codes) else np.zeros(0)
+    labels = np.asarray(labels)
+    by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
+    ordered = labels[by]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(by) else by
+    n, clusters = len(by), pd.Index(ordered[starts])
+    out = {}
+    positions = np.arange(n)
+    for col in (c for c in columns if c in frame.columns):
+        values = frame[col]
+        arrow = pa.array(values.array) if values.dtype == "str" else None
+        # text: missing or "" in one pass (a length is null or 0), by Arrow (pandas' lengths
+        # are a nullable column read back: five times slower)
+        present = values.notna().to_numpy() if arrow is None else _non_empty(arrow)
+        place = np.where(present[by], positions, n)
+        first = np.minimum.reduceat(place, starts) if n else place
+        found = first < n
+        taken = by[np.where(found, first, 0)]
+        if arrow is not None:  # missing where the cluster has none, in the take itself (by
+            # Arrow: pandas fills by setting the missing afterwards, costing more than the take)
+            chosen = arrow.take(pa.array(taken, mask=~found))
+            if text_fill is not None and not found.all():
+                chosen = pc.coalesce(chosen, pa.scalar(text_fill, chosen.type))
+            out[col] = pd.Series(pd.array(chosen, dtype=STR), index=clusters)
+            continue
+        taken = values.take(taken).set_axis(clusters)
+        out[col] = taken if found.all() else taken.where(found)
+    return clusters, out
+
+
+def _non_empty(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True where a text value (of a Series, or its Arrow array) is neither missing nor ""."""
+    lengths = pc.binary_length(pa.array(values.array) if isinstance(values, pd.Series) else values)
+    return pc.fill_null(pc.greater(lengths, 0), False).to_numpy(zero_copy_only=False)
+
+
+def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.DataFrame:
+    # every column of the prospects made into one frame at once (a column inserted at a time
+    # costs more than its work); text with no value in a cluster is "" already, as below
+    _, jobs = _first_values(frame, labels, _JOB_COLUMNS, _JOB_FIRST, "")
+    clusters, schools = _first_values(frame, labels, _SCHOOL_COLUMNS, _SCHOOL_FIRST, "")
+    grouped = frame.groupby(labels)
+    source = frame["source"]
+    # only the clusters of several records need a join, done by Arrow: record ids in frame
+    # order within a cluster, "|" between them
+    record_ids = grouped["record_id"].first().astype(STR)
+    several = np.flatnonzero((np.bincount(labels) > 1)[labels])
+    if len(several):
+        members = several[np.argsort(labels[several], kind="stable")]
+        sorted_labels = labels[members]
+        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+        cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
+        ids = pa.array(frame["record_id"].astype(STR).to_numpy(dtype=object)[members])
+        lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
+        joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
+        record_ids.loc[cluster] = joined
+    out = pd.DataFrame(
+        {
+            **jobs,
+            **schools,
+            "prospect_id": grouped["prospect_id"].first(),
+            "is_connection": (source == "connections").groupby(labels).any(),
+            "is_alum": (source == "alumni").groupby(labels).any(),
+            "record_ids": record_ids,
+            "match_confidence": pd.Series(conf[clusters.to_numpy()], index=clusters),
+        },
+        index=clusters,
+    )
+    for col in out.columns:
+        values = out[col]
+        if values.dtype == "str":  # already text: only the missing need filling
+            if values.hasnans:
+                out[col] = values.fillna("")
+        elif values.dtype == object:
+            out[col] = values.fillna("").astype(STR)
+    ordered = [
+        *schema.PROSPECTS,
+        *(c for c in out.columns if c not in schema.PROSPECTS),
+    ]
+    return out.reindex(columns=ordered).reset_index(drop=True)
