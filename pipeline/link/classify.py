@@ -249,11 +249,12 @@ def weight_columns(
 
 
 def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``block_rules.unique_inverse`` of pair groups, each pair's position as int32: for ids
-    that are small non-negative integers (a pair of files' code) found by a table over their
-    range, not by hashing millions of pairs; else by unique_inverse."""
+    """``block_rules.unique_inverse`` of pair groups (or cluster labels), each one's position as
+    int32: for ids that are small non-negative integers (a pair of files' code, a label below
+    twice their count) found by a table over their range, not by hashing millions; else by
+    unique_inverse."""
     groups = np.asarray(groups)
-    if len(groups) and groups.min() >= 0 and groups.max() < 1 << 20:
+    if len(groups) and groups.min() >= 0 and groups.max() < max(1 << 20, 2 * len(groups)):
         seen = np.zeros(int(groups.max()) + 1, dtype=bool)
         seen[groups] = True
         rows = np.cumsum(seen, dtype=np.int32) - 1

@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.link.block import unique_records
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.classify import file_codes
+from pipeline.link.classify import file_codes, group_rows
 from pipeline.text.arrow_text import STR
 
 
@@ -216,10 +218,12 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
     """A stable id per cluster: its LinkedIn slug when any record has one, else the alumni
     record id, else a hash of the name key, grad year and company key of its first record.
     The first record (in frame order) with a slug, or with an alumni record id, is found per
-    cluster in numpy, not by grouping text columns."""
-    clusters, label = np.unique(np.asarray(labels), return_inverse=True)
+    cluster in numpy, not by grouping text columns; the ids are made as Arrow text (Python
+    strings only for the hashes and for ids that collide: a million made Python objects and
+    back cost half a second at the large size)."""
+    clusters, label = group_rows(np.asarray(labels))
     n, k = len(frame), len(clusters)
-    slug = frame["linkedin_slug"]
+    slug = pa.array(frame["linkedin_slug"].astype(STR).array)
     ext = frame.get("alumni_record", pd.Series("", index=frame.index)).fillna("").astype(STR)
 
     def first_with(present: np.ndarray) -> np.ndarray:
@@ -229,14 +233,10 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
         np.minimum.at(first, label[at], at)
         return first
 
-    by_slug = first_with((slug.notna() & (slug != "")).to_numpy(dtype=bool))
+    by_slug = first_with(pc.fill_null(pc.not_equal(slug, ""), False).to_numpy(zero_copy_only=False))
     by_ext = first_with((ext != "").to_numpy(dtype=bool))
-    ids = np.full(k, None, dtype=object)
     has = by_slug < n
-    ids[has] = slug.to_numpy(dtype=object)[by_slug[has]]
     use = ~has & (by_ext < n)
-    # the records each id is made of taken first, then made text: not every record's column
-    ids[use] = ("alumni:" + ext.iloc[by_ext[use]]).to_numpy(dtype=object)
     # the hash only for the clusters that need it (its first record's), not for every record
     need = ~has & ~use
     first = first_with(np.ones(n, dtype=bool))
@@ -251,35 +251,63 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
             for k, y, c in zip(names, years, companies, strict=True)
         ]
 
-    ids[need] = ["p-" + h for h in digest(first[need], 12)]
+    text = pa.large_string()
+    alumni = pa.array(ext.array).take(by_ext[use])
+    parts = (
+        slug.take(by_slug[has]),
+        pc.binary_join_element_wise(pa.scalar("alumni:", text), alumni, pa.scalar("", text)),
+        pa.array(["p-" + h for h in digest(first[need], 12)], type=text),
+    )
+    # each cluster's place among the parts' ids, taken in cluster order
+    place = np.empty(k, dtype=np.int64)
+    offset = 0
+    for kind in (has, use, need):
+        place[kind] = offset + np.arange(int(kind.sum()))
+        offset += int(kind.sum())
+    chunks = [c for part in parts for c in getattr(part, "chunks", [part])]
+    ids = pa.chunked_array(chunks, type=text).take(place).combine_chunks()
     if k:
         source = frame.get("source", pd.Series("", index=frame.index)).astype(STR)
         connected = first_with((source == "connections").to_numpy(dtype=bool)) < n
-        _distinct(ids, connected, first, digest)
-    return pd.Series(ids[label], index=frame.index, dtype=STR)
+        ids = _distinct(ids, connected, first, digest)
+    return pd.Series(pd.array(ids.take(label), dtype=STR), index=frame.index)
 
 
-def _distinct(ids: np.ndarray, connected: np.ndarray, first: np.ndarray, digest) -> None:
-    """Make the clusters' ids distinct, in place. Two clusters can draw one id: an alum's
+def _distinct(ids: pa.Array, connected: np.ndarray, first: np.ndarray, digest) -> pa.Array:
+    """The clusters' ids (Arrow text) made distinct. Two clusters can draw one id: an alum's
     LinkedIn column names the slug of a connection it was not linked to, one alumni record id
     sits in two files, or two namesakes have no slug, no record id and the same year and
     employer. Among the clusters sharing an id, the one holding a connection (whose export the
     slug comes from), else the one whose first record comes first, keeps it; each other gets
     "~" and a digest of its first record's name key, grad year and employer key (stable while
     those stay), then "~2", "~3" ... where that still collides. Clusters are visited in a
-    Python step only where ids collide, which is rare."""
-    shared = pd.Series(ids, dtype=object).duplicated(keep=False).to_numpy()
+    Python step only where ids collide, which is rare; every id is made a Python string only
+    where a new one collides too."""
+    codes = pc.dictionary_encode(ids).indices.to_numpy(zero_copy_only=False)
+    shared = np.bincount(codes)[codes] > 1
     if not shared.any():
-        return
+        return ids
     at = np.flatnonzero(shared)
-    order = np.lexsort((first[at], ~connected[at], ids[at].astype(str)))
-    at = at[order]
-    keeps = np.r_[True, ids[at][1:] != ids[at][:-1]]
+    values = ids.take(at).to_numpy(zero_copy_only=False)
+    order = np.lexsort((first[at], ~connected[at], values.astype(str)))
+    at, values = at[order], values[order]
+    keeps = np.r_[True, values[1:] != values[:-1]]
     moved = at[~keeps]
-    ids[moved] = [f"{i}~{h}" for i, h in zip(ids[moved], digest(first[moved], 8), strict=True)]
-    taken = set(ids[~np.isin(np.arange(len(ids)), moved)].tolist())
+    names = [f"{i}~{h}" for i, h in zip(values[~keeps], digest(first[moved], 8), strict=True)]
+    kept = np.ones(len(ids), dtype=bool)
+    kept[moved] = False
+    clash = pc.is_in(ids, value_set=pa.array(names, type=ids.type)).to_numpy(zero_copy_only=False)
+    if not (clash & kept).any() and len(set(names)) == len(names):  # no new id taken: as is
+        positions = np.argsort(moved)
+        new = pa.array(np.asarray(names, dtype=object)[positions], type=ids.type)
+        mask = pa.array(~kept)
+        return pc.replace_with_mask(ids, mask, new)
+    every = ids.to_numpy(zero_copy_only=False).astype(object)
+    every[moved] = names
+    taken = set(every[kept].tolist())
     for c in moved.tolist():
-        base, step = ids[c], 2
-        while ids[c] in taken:
-            ids[c], step = f"{base}~{step}", step + 1
-        taken.add(ids[c])
+        base, step = every[c], 2
+        while every[c] in taken:
+            every[c], step = f"{base}~{step}", step + 1
+        taken.add(every[c])
+    return pa.array(every, type=ids.type)

@@ -138,3 +138,22 @@ def test_no_records():
     frame = _frame(np.random.default_rng(0), 0, True)
     got = prospect_ids(frame, np.zeros(0, dtype=np.int32))
     assert len(got) == 0 and got.dtype == "str"
+
+
+def test_a_suffixed_id_that_another_cluster_holds_moves_on():
+    """The alum moved off a connection's slug would take "<slug>~<digest>", which a third
+    cluster's slug already is: it gets "~2" after that, as the cluster-by-cluster rule gives."""
+    suffix = hashlib.sha1(b"kat tavro|2025|anan").hexdigest()[:8]
+    frame = pd.DataFrame(
+        {
+            "linkedin_slug": pd.Series(["kat-t", "kat-t", f"kat-t~{suffix}"], dtype="str"),
+            "name_key": pd.Series(["kat tavor", "kat tavro", "kim lee"], dtype="str"),
+            "grad_year": pd.array([2025, 2025, 2020], dtype="Int64"),
+            "company_key": pd.Series(["anan", "anan", "kanak"], dtype="str"),
+            "source": ["connections", "alumni", "alumni"],
+        }
+    )
+    labels = np.array([0, 1, 2])
+    got = prospect_ids(frame, labels)
+    pd.testing.assert_series_equal(got, _by_grouping(frame, labels))
+    assert got.tolist() == ["kat-t", f"kat-t~{suffix}~2", f"kat-t~{suffix}"]
