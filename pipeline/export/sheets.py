@@ -19,6 +19,7 @@ charts and print setup may come at any time.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -109,7 +110,7 @@ class Book:
     """
 
     def __init__(self, path: Path | str) -> None:
-        self._tmp = tempfile.mkdtemp(prefix="prospects-xlsx-")  # streamed rows, removed on close
+        self._tmp = streaming_dir()  # streamed rows, removed on close
         self.wb = xlsxwriter.Workbook(
             str(path),
             {
@@ -173,6 +174,38 @@ class Book:
             self.close()
         else:
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+STREAMING_PREFIX = "prospects-xlsx-"
+
+
+def streaming_dir() -> str:
+    """A new folder for XlsxWriter's streamed rows, named after this process's id.
+
+    A run killed while it writes (SIGKILL, the power, the out-of-memory killer) cannot remove
+    its folder, and the rows in it are people's names in plain text; so the folders that earlier
+    processes which no longer run left in the temporary folder are removed first. Only POSIX can
+    ask whether a process runs without touching it (on Windows os.kill would end it), so
+    elsewhere nothing is removed.
+    """
+    where = Path(tempfile.gettempdir())
+    if os.name == "posix":
+        for found in where.glob(f"{STREAMING_PREFIX}*-*"):
+            pid = found.name[len(STREAMING_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and not _runs(int(pid)) and found.is_dir() and not found.is_symlink():
+                shutil.rmtree(found, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{STREAMING_PREFIX}{os.getpid()}-", dir=where)
+
+
+def _runs(pid: int) -> bool:
+    """Whether process ``pid`` runs (POSIX): signal 0 checks without sending anything."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process, or no such id: leave it
+        return True
+    return True
 
 
 def print_setup(ws: Worksheet, *, pages_wide: int = 1, landscape: bool = True) -> None:
