@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.export.cells import safe_csv_arrow, safe_csv_text
+from pipeline.export.cells import safe_csv_text
+from pipeline.export.csv_fields import safe_csv_arrow
 from pipeline.export.files import replace_atomically
 from pipeline.text.arrow_text import STR
 

@@ -4,7 +4,7 @@ every field ``safe_csv_text`` of its value, assembled column-wise in Arrow.
 The All candidates CSV holds everyone (a million rows at the large size), so no Python call per
 field: a column with few distinct values (titles, employers, scores, intro paths …) has its
 fields worked out once per distinct value and taken into place; any other text column is
-settled chunk by chunk in Arrow (``cells.safe_csv_arrow``), the rare field that needs more
+settled chunk by chunk in Arrow (``csv_fields.safe_csv_arrow``), the rare field that needs more
 going through ``safe_csv_text``, the one rule.
 """
 
@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pipeline.export.cells import float_fields, safe_csv_arrow, safe_csv_text, safe_csv_texts
+from pipeline.export.cells import safe_csv_text
+from pipeline.export.csv_fields import float_fields, safe_csv_arrow, safe_csv_texts
 from pipeline.export.files import replace_atomically
 
 if TYPE_CHECKING:

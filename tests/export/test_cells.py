@@ -18,12 +18,12 @@ from pipeline.export.cells import (
     TRUNCATION_MARKER,
     cell_value,
     safe_column,
-    safe_csv_column,
     safe_csv_text,
     safe_link,
     safe_text,
     write_cell,
 )
+from pipeline.export.csv_fields import safe_csv_column
 
 #: Classic OWASP CSV-injection payloads and friends; every one must stay inert.
 PAYLOADS = [

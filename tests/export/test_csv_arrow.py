@@ -1,5 +1,5 @@
 """The All candidates CSV is sanitised and assembled column-wise in Arrow
-(``cells.safe_csv_arrow``, ``table_csv.csv_rows``); every field must still be exactly
+(``csv_fields.safe_csv_arrow``, ``table_csv.csv_rows``); every field must still be exactly
 ``safe_csv_text`` of its value, and the file exactly what Python's ``csv.writer`` writes."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.export.cells import PYTHON_SPACES, safe_csv_arrow, safe_csv_text
+from pipeline.export.cells import PYTHON_SPACES, safe_csv_text
+from pipeline.export.csv_fields import safe_csv_arrow
 from pipeline.export.table_csv import _has_quoted_bytes, csv_rows, write_table_csv
 from tests.export.hostile_text import HOSTILE
 

@@ -1,4 +1,4 @@
-"""``cells.safe_csv_column`` works out a text (Arrow ``str``) column and a number column once
+"""``csv_fields.safe_csv_column`` works out a text (Arrow ``str``) column and a number column once
 per distinct value; each field must still be ``safe_csv_text`` of its own value, repeats,
 missing cells, signed zeros and infinities included. And the workbook's row selection moves no
 rows when they are already where they belong (``workbook.ordered``, ``workbook._rows``)."""
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.export.cells import safe_csv_column, safe_csv_text
+from pipeline.export.cells import safe_csv_text
+from pipeline.export.csv_fields import safe_csv_column
 from pipeline.export.workbook import _rows, ordered
 from pipeline.schema import RANKED
 

@@ -1,6 +1,7 @@
 """``table_csv.write_table_csv`` works a column out once per distinct value (few distinct) or
 chunk by chunk (many): either way the file must be what ``csv.writer`` writes from
-``safe_csv_text`` of each value, and ``cells.safe_csv_texts`` must be that rule on Arrow text."""
+``safe_csv_text`` of each value, and ``csv_fields.safe_csv_texts`` must be that rule on Arrow
+text."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.export.cells import float_fields, safe_csv_text, safe_csv_texts
+from pipeline.export.cells import safe_csv_text
+from pipeline.export.csv_fields import float_fields, safe_csv_texts
 from pipeline.export.table_csv import write_table_csv
 from tests.export.hostile_text import HOSTILE
 
@@ -96,7 +98,7 @@ TRICKY = st.text(alphabet=st.sampled_from(SPECIAL), max_size=6)
 @given(st.lists(st.one_of(st.none(), TEXT, TRICKY), max_size=30), st.integers(0, 3))
 @settings(max_examples=300, deadline=None)
 def test_surely_plain_values_are_their_own_csv_field(values: list[str | None], head: int) -> None:
-    from pipeline.export.cells import _surely_csv_plain
+    from pipeline.export.csv_fields import _surely_csv_plain
 
     column = pa.array(values, type=pa.large_string())[head:]
     sure = _surely_csv_plain(column)
@@ -108,7 +110,7 @@ def test_surely_plain_values_are_their_own_csv_field(values: list[str | None], h
 
 
 def test_bytes_under_a_null_do_not_make_it_plain() -> None:
-    from pipeline.export.cells import _surely_csv_plain
+    from pipeline.export.csv_fields import _surely_csv_plain
 
     body = pa.py_buffer(b"abcdef")
     offsets = pa.py_buffer(np.array([0, 3, 6], dtype=np.int64).tobytes())
