@@ -277,17 +277,11 @@ def _char_wb_counts(keys: list[str], max_df: float) -> Csr | None:
         return None  # "empty vocabulary", "max_df corresponds to < documents than min_df"
     count, met, by_met = _word_ngrams(words)
     limit = max_df * len(keys)
-    # A key's n-grams are its words': an n-gram of a word that more than ``limit`` keys hold is
-    # in more than ``limit`` keys and will be dropped, so the product leaves it out
     owner = np.repeat(np.arange(len(words)), count)
     slot_key = np.repeat(np.arange(len(keys), dtype=np.int64), n_words)
-    # by key already (a key's words in a row): numpy's stable sort (timsort) merges the runs
-    held = np.sort(slot_key * len(words) + word, kind="stable")
-    held = held[np.r_[True, held[1:] != held[:-1]]] % len(words)  # a key's word counts once
-    holders = np.bincount(held, minlength=len(words))
-    lower = np.zeros(len(by_met), dtype=np.int64)  # keys holding each n-gram, at least
-    np.maximum.at(lower, met, holders[owner])
-    common = lower > limit
+    # An n-gram held by more than ``limit`` keys, at least, will be dropped: the product
+    # leaves it out (at large, 683 n-grams such as "an" made 5.8 of its 6.2 million entries)
+    common = _held_at_least(word, n_words, owner, met, len(by_met)) > limit
     left = ~common[met]
     counts = _per_key_counts(slot_key, word, met[left], owner[left], len(keys), len(by_met))
     # n-grams by first met -> kept or not, then the kept ones numbered in sorted order
@@ -304,6 +298,27 @@ def _char_wb_counts(keys: list[str], max_df: float) -> Csr | None:
         counts.data[kept], column.astype(np.int32), indptr.astype(np.int32),
         (len(keys), int(keep.sum())),
     )  # fmt: skip
+
+
+def _held_at_least(
+    word: np.ndarray, n_words: np.ndarray, owner: np.ndarray, met: np.ndarray, n_met: int
+) -> np.ndarray:
+    """Per n-gram (``met``: of word ``owner``), a number of keys it is in, at most the true
+    number: the keys whose first word holds it or those whose last word does, whichever are
+    more. A key has one first word and one last, so each of these counts is exact (the sum of
+    its words' counts, each key once); a key holding it in both counts once in either."""
+    ends = np.cumsum(n_words)
+    spoken = n_words > 0
+    # each n-gram once per word ("banana" holds "an" twice)
+    shared = np.sort(owner.astype(np.int64) * max(n_met, 1) + met, kind="stable")
+    shared = shared[np.r_[True, shared[1:] != shared[:-1]]] if len(shared) else shared
+    of_word, ngram = shared // max(n_met, 1), shared % max(n_met, 1)
+    held = np.zeros(n_met)
+    n_distinct = int(word.max(initial=-1)) + 1
+    for at in (ends - n_words, ends - 1):  # the first words, the last words
+        keys_of_word = np.bincount(word[at[spoken]], minlength=n_distinct)
+        held = np.maximum(held, np.bincount(ngram, keys_of_word[of_word], minlength=n_met))
+    return held
 
 
 def _per_key_counts(

@@ -172,3 +172,54 @@ def test_counts_leave_out_the_n_grams_of_common_words_as_count_vectorizer_does(s
         held = pd.Series([set(k.lower().split()) for k in keys]).explode().value_counts()
         assert held.max() > max_df * len(keys)  # the premise: some word is that common
         assert_counts_are_count_vectorizers(keys, max_df)
+
+
+def _char_wb(word: str) -> set[str]:
+    """scikit-learn's char_wb 2- and 3-grams of one word."""
+    padded = f" {word} "
+    return {padded[i : i + n] for n in (2, 3) for i in range(len(padded) - n + 1)}
+
+
+def _overlapping_keys(rng: random.Random, n: int) -> list[str]:
+    """Keys whose first and last words share n-grams ("anna hannah"): an n-gram in the first
+    word of many keys and in the last word of many, but mostly of the same keys, so that the
+    two counts added say "too common" where the keys holding it are few enough."""
+    words = ["anna", "hannah", "joanna", "ann", "dana", "nan", "bo", "wu", "anan"]
+    shapes = ["{a} {b}", "{a}", "{a} {b} {c}", "{a} {a}", "", "{a}  {b}"]
+    return [
+        rng.choice(shapes).format(a=rng.choice(words), b=rng.choice(words), c=rng.choice(words))
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_held_at_least_counts_the_keys_of_first_words_or_of_last_words(seed):
+    # the bound on how many keys hold each n-gram that drops n-grams before they are counted
+    rng = random.Random(seed)
+    keys = (_hostile_keys if seed % 2 else _overlapping_keys)(rng, 250)
+    word, words, n_words = _words(keys)
+    count, met, by_met = ngrams._word_ngrams(words)
+    owner = np.repeat(np.arange(len(words)), count)
+    held = ngrams._held_at_least(word, n_words, owner, met, len(by_met))
+    text = np.asarray(sorted({g for k in keys for w in k.lower().split() for g in _char_wb(w)}))
+    split = [k.lower().split() for k in keys]
+    firsts = pd.Series([_char_wb(ws[0]) for ws in split if ws]).explode().value_counts()
+    lasts = pd.Series([_char_wb(ws[-1]) for ws in split if ws]).explode().value_counts()
+    expected = np.maximum(firsts.reindex(text, fill_value=0), lasts.reindex(text, fill_value=0))
+    assert held.tolist() == expected.to_numpy()[by_met].tolist()
+    in_keys = pd.Series([{g for w in ws for g in _char_wb(w)} for ws in split]).explode()
+    true = in_keys.value_counts().reindex(text, fill_value=0).to_numpy()[by_met]
+    assert (held <= true).all()
+    # the premise of the counts' test below: the first and last words' counts added would
+    # call some n-gram too common that is not
+    added = (firsts.reindex(text, fill_value=0) + lasts.reindex(text, fill_value=0)).to_numpy()
+    if seed % 2 == 0:
+        assert (added[by_met] > true).any()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_counts_drop_n_grams_before_counting_as_count_vectorizer_does(seed):
+    rng = random.Random(seed)
+    keys = (_hostile_keys if seed % 2 else _overlapping_keys)(rng, 400)
+    for max_df in (0.6, 0.45, 0.3, 0.15, 0.05):
+        assert_counts_are_count_vectorizers(keys, max_df)
