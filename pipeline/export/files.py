@@ -1,4 +1,5 @@
-"""Writing output files safely: refuse when the file is open, keep a backup, replace atomically."""
+"""Writing output files safely: refuse when the file is open, keep a backup, replace atomically;
+files beside the workbook written on a second thread while it is written (``Alongside``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -170,3 +172,58 @@ def replace_atomically(
             "writable and has free space, and run again."
         )
     return path
+
+
+class _JobFailed(Exception):
+    """A job of ``Alongside`` failed: the main file stops short of replacing the old one (not an
+    OSError, so replace_atomically removes its temporary file and lets it through)."""
+
+
+class Alongside:
+    """``jobs`` (functions of no argument, each writing a file) run one after the other on one
+    worker thread while the main file is written, with the errors they had when they ran first.
+
+    Serially the files beside the workbook were written before it: a job that failed stopped
+    the run before the workbook was begun, with the job's error. So here ``wait()``, called by
+    the main file's ``write`` before replace_atomically renames it into place, raises when a job
+    failed (the old main file stays, and its temporary file goes), and leaving the block raises
+    the first failed job's own error, whatever the main file's write raised meanwhile; a job
+    after a failed one is not run. No jobs: no thread. The thread ends with the block.
+
+    Example::
+
+        with Alongside([lambda: write_table_csv(csv, frame)]) as side:
+            replace_atomically(path, lambda temp: (write_book(temp), side.wait()), backup=True)
+    """
+
+    def __init__(self, jobs: Sequence[Callable[[], object]]) -> None:
+        self._jobs = list(jobs)
+        self._pool: ThreadPoolExecutor | None = None
+        self._done: Future[None] | None = None
+
+    def __enter__(self) -> Alongside:
+        if self._jobs:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="prospects-alongside")
+            self._done = self._pool.submit(_one_by_one, self._jobs)
+        return self
+
+    def wait(self) -> None:
+        """Wait for the jobs; raise (``_JobFailed``) when one failed."""
+        if self._done is not None and self._done.exception() is not None:
+            raise _JobFailed
+
+    def __exit__(self, *_: object) -> None:
+        if self._pool is None or self._done is None:
+            return
+        try:
+            failed = self._done.exception()  # waits: the files are whole before the run goes on
+        finally:
+            self._pool.shutdown()
+        if failed is not None:
+            failed.__suppress_context__ = True  # the job's error, as when it ran first
+            raise failed
+
+
+def _one_by_one(jobs: Sequence[Callable[[], object]]) -> None:
+    for job in jobs:
+        job()

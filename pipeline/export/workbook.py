@@ -10,8 +10,9 @@ up on dates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,7 +23,13 @@ from pipeline import schema
 from pipeline.export import audit, overview
 from pipeline.export.carryover import carry_over
 from pipeline.export.cells import safe_link
-from pipeline.export.files import check_unchanged, latest_backup, refuse_if_open, replace_atomically
+from pipeline.export.files import (
+    Alongside,
+    check_unchanged,
+    latest_backup,
+    refuse_if_open,
+    replace_atomically,
+)
 from pipeline.export.matches import write_matches_csv
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
@@ -246,9 +253,10 @@ def write_workbook(
     shown = _rows(ranked, shown_all)
     in_sheet = _all_candidates_rows(shown, all_rows)
     all_csv = None
+    beside: list[Callable[[], object]] = []  # the CSVs, written while the workbook is
     if not in_sheet.all():
         all_csv = path.with_name(f"{path.stem}.all-candidates.csv")
-        write_table_csv(all_csv, everyone)
+        beside.append(partial(write_table_csv, all_csv, everyone.copy(deep=False)))
         say(
             f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
             f"sheet has the best {PER_EMPLOYER} per employer ({int(in_sheet.sum()):,} rows), "
@@ -258,9 +266,7 @@ def write_workbook(
     matches_csv, pairs = None, matches
     if matches is not None and len(matches) > matches_rows:
         matches_csv = path.with_name(f"{path.stem}.matches.csv")
-        write_matches_csv(
-            matches.sort_values("probability", ascending=False, kind="stable"), matches_csv
-        )
+        beside.append(partial(_sorted_matches_csv, matches.copy(deep=False), matches_csv))
         least = np.argsort(matches["probability"].to_numpy(dtype=float), kind="stable")
         pairs = matches.iloc[np.sort(least[:matches_rows])]
         say(
@@ -269,7 +275,7 @@ def write_workbook(
             f"checking), and every pair is in {matches_csv.name} beside the workbook."
         )
 
-    def write(target: Path) -> None:
+    def write(target: Path, side: Alongside) -> None:
         with Book(target) as book:
             if what_changed:
                 what_changed_sheet(book, what_changed)
@@ -288,15 +294,20 @@ def write_workbook(
             audit.added_sheet(book, carried.added)
             for title, grid in previous.user_sheets if previous is not None else ():
                 write_user_sheet(book, title, grid)
+        side.wait()  # the CSVs whole before the workbook replaces the old one
 
     expected = previous.signature if previous is not None else None
     same_file = previous is not None and _same(previous.path, path)
-    replace_atomically(
-        path,
-        write,
-        backup=True,
-        check=(lambda: check_unchanged(path, expected)) if same_file else None,
-    )
+    # The CSVs beside the workbook are written on a second thread while it is written (Arrow
+    # leaves Python's lock; XlsxWriter's cells hold it), with the errors they had when written
+    # first: a CSV that fails leaves the old workbook as it was.
+    with Alongside(beside) as side:
+        replace_atomically(
+            path,
+            partial(write, side=side),
+            backup=True,
+            check=(lambda: check_unchanged(path, expected)) if same_file else None,
+        )
     kept = int(carried.values.notna().any(axis=1).sum()) if len(carried.values) else 0
     if previous is not None:
         archived = len(carried.archived)
@@ -308,6 +319,10 @@ def write_workbook(
     if backup is not None and same_file:
         say(f"The previous workbook is kept as {backup}.")
     return path
+
+
+def _sorted_matches_csv(matches: pd.DataFrame, path: Path) -> None:
+    write_matches_csv(matches.sort_values("probability", ascending=False, kind="stable"), path)
 
 
 def _same(a: object, b: Path) -> bool:
