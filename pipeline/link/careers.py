@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from pipeline.link.jobs import same_title  # the job comparison's own test
 from pipeline.link.levels import NULL, Rows
-from pipeline.link.person import same_title  # the job comparison's own test
 from pipeline.text.arrow_text import STR
 
 STAGE_LEVELS = (

@@ -16,18 +16,16 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.careers import ORDER_LEVELS, STAGE_LEVELS, seniority_order, stage
+from pipeline.link.jobs import JOB_LEVELS, job_level, same_title
 from pipeline.link.kinds import SPEC_KINDS, dates, distance, exact, from_spec, fuzzy, joined
 from pipeline.link.levels import Comparison, Rows, distinct_codes, levelled
 from pipeline.link.person import (
-    JOB_LEVELS,
     NAME,
     NAME_LEVELS,
     PROGRAM_LEVELS,
     city_level,
-    job_level,
     name_conditions,
     program_level,
-    same_title,
 )
 
 __all__ = [

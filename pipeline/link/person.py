@@ -1,4 +1,5 @@
-"""The person comparisons: name (with its levels as data), job, program and city.
+"""The person comparisons: name (with its levels as data), program and city (the job's is in
+``link.jobs``).
 
 Each takes the two sides of the candidate pairs (frames of equal length, row i against row i)
 and returns one level per pair, or, for the name, one mask per level (``levels.levelled``).
@@ -9,12 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import OSA
-from rapidfuzz.fuzz import token_set_ratio, token_sort_ratio
+from rapidfuzz.fuzz import token_set_ratio
 
 from pipeline.link.addresses import address_names, spelled
 from pipeline.link.levels import NULL, Level, Rows, distinct_codes, pair_codes, similarity
 from pipeline.link.token_letters import character_classes, may_reach, token_letters
-from pipeline.normalize.companies import CompanyTokenWeights, company_similarities
 from pipeline.normalize.names import variants_compatible
 from pipeline.text.arrow_text import STR
 
@@ -45,10 +45,6 @@ NAME_LEVELS = tuple(level.label for level in NAME)
 
 def _has_unknown(names: pd.Series) -> pd.Series:
     return names.str.contains("?", regex=False)
-
-
-def _says_retired(companies: pd.Series) -> pd.Series:
-    return companies.str.contains(_RETIRED, case=False)
 
 
 def _city(locations: pd.Series) -> pd.Series:
@@ -271,73 +267,6 @@ def _one_typo(x: pd.Series, y: pd.Series) -> np.ndarray:
     shortest = np.minimum(length_a, length_b)
     long_pair = (shortest >= 8) & (np.abs(length_a - length_b) <= 1)
     return (shortest > 0) & ((edits == 1) | ((edits == 2) & long_pair))
-
-
-def same_title(x: pd.Series, y: pd.Series) -> np.ndarray:
-    """Two cleaned titles that are the same title: the same words in any order, a typo apart
-    (token-sort similarity >= 0.9). One title's words inside the other's are not the same
-    title: "Associate Professor" is not "Professor", "Senior Engineer" not "Engineer"."""
-    return similarity(x, y, token_sort_ratio) >= 0.9
-
-
-JOB_LEVELS = (
-    "same employer and title",
-    "same employer",
-    "parent or subsidiary",
-    "similar employer name",
-    "same title only",
-    "retired in one, working in the other",
-    "different",
-)
-
-# An alumni list that says "Retired" is newer than any current job elsewhere: a LinkedIn profile
-# with a working employer is another person far more often than the same one.
-_RETIRED = r"^\s*retired\b"
-
-
-def job_level(
-    a: pd.DataFrame | None, b: pd.DataFrame | None, rows: Rows | None = None
-) -> np.ndarray:
-    """Employer and title as one comparison: an alumni list's outdated job differs in both, and
-    counting that twice would bury every alum who changed jobs. For the pairs ``rows`` (else
-    aligned pair frames ``a`` and ``b``), once per distinct pair of employers and of titles."""
-    rows = Rows.of_pairs(a, b) if rows is None else rows
-    left, right = rows.left, rows.right
-    given = [c for c in ("company_key", "title_clean", "company") if c in rows.frame.columns]
-    if all(rows.empty(c, side).all() for side in (left, right) for c in given):
-        return np.full(len(left), NULL)  # no employer or title in any record: nothing to compare
-    inverse, ix, iy = rows._distinct("company_key", "company_key")
-    keys = rows.text("company_key").values
-    ux, uy = keys[ix], keys[iy]
-    sim = company_similarities(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
-    # fitted on the distinct pairs' keys, as many times as each has distinct partners
-    partners = np.bincount(ix, minlength=len(keys)) + np.bincount(iy, minlength=len(keys))
-    weights = CompanyTokenWeights.fit_counted(keys, partners)
-    cosine = weights.similarity(pd.Series(ux, dtype=STR), pd.Series(uy, dtype=STR))
-    company = np.select([sim >= 1.0, sim > 0, cosine >= 0.6], [0, 1, 2], default=3)[inverse]
-    no_key = rows.empty("company_key", left) | rows.empty("company_key", right)
-    company = np.where(no_key, NULL, company)
-    both_titles = ~(rows.empty("title_clean", left) | rows.empty("title_clean", right))
-    title = np.zeros(len(left), dtype=bool)
-    if both_titles.any():
-        title[both_titles] = rows.subset(np.flatnonzero(both_titles)).on_distinct(
-            "title_clean", same_title
-        )
-    # with no employer to compare, two different titles still differ
-    other_title = (company == NULL) & both_titles & ~title
-    # Placeholders ("Self-employed", "Retired") have no company_key, so they never agree; only
-    # "Retired" against a real employer is evidence, and against.
-    retired = np.zeros(len(left), dtype=bool)
-    if "company" in rows.frame.columns:
-        says = rows.per_record("company", _says_retired).astype(bool)
-        ka, kb = ~rows.empty("company_key", left), ~rows.empty("company_key", right)
-        retired = (says[left] & kb) | (says[right] & ka)
-    return np.select(
-        [(company == 0) & title, company == 0, company == 1, company == 2, title, retired,
-         (company == 3) | other_title],
-        [0, 1, 2, 3, 4, 5, 6],
-        default=NULL,
-    )  # fmt: skip
 
 
 PROGRAM_LEVELS = (
