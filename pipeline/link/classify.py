@@ -209,11 +209,12 @@ def weight_columns(
         ids, row = group_rows(groups)
     if frame is not None and FILES not in tables:
         tables[FILES] = file_codes(frame)
+    scratch = np.empty(len(levels), np.int32)  # each comparison's look-up positions
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
         m = model.m_rows(c.name, ids)
         table = np.log2(m / model.u[c.name])
-        w = _table_weights(table, level, None if ids is None else row)
+        w = _table_weights(table, level, None if ids is None else row, scratch)
         out[c.name] = w
         if frame is None:
             continue
@@ -263,16 +264,22 @@ def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids, row.astype(np.int32)
 
 
-def _table_weights(table: np.ndarray, level: np.ndarray, row: np.ndarray | None) -> np.ndarray:
+def _table_weights(
+    table: np.ndarray, level: np.ndarray, row: np.ndarray | None, scratch: np.ndarray | None = None
+) -> np.ndarray:
     """Per pair, the entry of ``table`` (groups x levels) at its group's row (``row``, int32;
     None: the one row) and its level (a level past the last read as the last), 0.0 at NULL:
-    looked up in the table with a column of zeros put first, so NULL (-1) is column 0."""
-    width = table.shape[1] + 1
-    lookup = np.concatenate([np.zeros((table.shape[0], 1)), table], axis=1).ravel()
-    at = np.minimum(level, width - 2).astype(np.int32)  # NULL is -1, below every level
-    at += 1
+    looked up in the table turned (levels x groups) with a row of zeros put first, so NULL
+    (-1) is row 0. ``scratch``: an int32 array as long as ``level`` the caller lends for the
+    pairs' positions in it (overwritten), so a run of comparisons makes no index array each."""
+    groups, width = table.shape[0], table.shape[1] + 1
+    lookup = np.concatenate([np.zeros((1, groups)), table.T]).ravel()
+    at = np.empty(len(level), np.int32) if scratch is None else scratch
+    np.minimum(level, np.int32(width - 2), out=at)  # NULL is -1, below every level
+    at += 1  # each step in place: a fresh array of millions of pairs costs its page faults
     if row is not None:
-        at += row * np.int32(width)
+        at *= np.int32(groups)
+        at += row
     return lookup.take(at)
 
 

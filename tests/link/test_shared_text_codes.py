@@ -193,15 +193,18 @@ def test_table_weights_look_up_each_pairs_group_and_level(groups):
     rng = np.random.default_rng(0)
     rows = 1 if groups is None else groups
     table = rng.normal(size=(rows, 4))
-    level = rng.integers(-1, 4, 200).astype(np.int8)
+    level = rng.integers(-1, 5, 200).astype(np.int8)  # a level past the last: read as the last
     row = None if groups is None else rng.integers(0, groups, 200).astype(np.int32)
     got = _table_weights(table, level, row)
     want = [
-        0.0 if lv == NULL else table[0 if row is None else row[i], lv]
+        0.0 if lv == NULL else table[0 if row is None else row[i], min(lv, 3)]
         for i, lv in enumerate(level.tolist())
     ]
     assert got.tolist() == want
     assert _table_weights(table, level[:0], None if row is None else row[:0]).tolist() == []
+    scratch = np.full(len(level), 7, np.int32)  # lent, with other values in it: overwritten
+    for _ in range(2):
+        assert _table_weights(table, level, row, scratch).tolist() == want
 
 
 @pytest.mark.parametrize("columns", [0, 1, 2, 9])
