@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from pipeline import schema
 from pipeline.text.arrow_text import STR
+from pipeline.text.csr import ragged
 
 # Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
 # schools and years.
@@ -60,29 +61,80 @@ def _first_values(
     by = np.lexsort((frame["source_row"].to_numpy(), rank, labels))
     ordered = labels[by]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(by) else by
-    n, clusters = len(by), pd.Index(ordered[starts])
+    clusters = pd.Index(ordered[starts])
+    head = by[starts]  # each cluster's first record in that order
+    # only the clusters of several records (3% of 1M at large) need their other records read
+    multi = _Several(by, starts)
     out = {}
-    positions = np.arange(n)
     for col in (c for c in columns if c in frame.columns):
         values = frame[col]
         arrow = pa.array(values.array) if values.dtype == "str" else None
         # text: missing or "" in one pass (a length is null or 0), by Arrow (pandas' lengths
         # are a nullable column read back: five times slower)
         present = values.notna().to_numpy() if arrow is None else _non_empty(arrow)
-        place = np.where(present[by], positions, n)
-        first = np.minimum.reduceat(place, starts) if n else place
-        found = first < n
-        taken = by[np.where(found, first, 0)]
-        if arrow is not None:  # missing where the cluster has none, in the take itself (by
-            # Arrow: pandas fills by setting the missing afterwards, costing more than the take)
-            chosen = arrow.take(pa.array(taken, mask=~found))
-            if text_fill is not None and not found.all():
-                chosen = pc.coalesce(chosen, pa.scalar(text_fill, chosen.type))
+        taken, found = multi.first_present(head, present)
+        if arrow is not None:
+            if text_fill == "":  # a cluster without a value has "" or missing at ``taken``:
+                # only the missing need filling (a take with a mask, then coalesce, copied
+                # every column twice)
+                chosen = arrow.take(taken)
+                if chosen.null_count:
+                    chosen = pc.coalesce(chosen, pa.scalar("", chosen.type))
+            else:  # missing where the cluster has none, in the take itself (by Arrow: pandas
+                # fills by setting the missing afterwards, costing more than the take)
+                chosen = arrow.take(pa.array(taken, mask=~found))
+                if text_fill is not None and not found.all():
+                    chosen = pc.coalesce(chosen, pa.scalar(text_fill, chosen.type))
             out[col] = pd.Series(pd.array(chosen, dtype=STR), index=clusters)
             continue
         taken = values.take(taken).set_axis(clusters)
         out[col] = taken if found.all() else taken.where(found)
     return clusters, out
+
+
+class _Several:
+    """The records of the clusters of several records, in ``by``'s order (``starts``: where
+    each cluster begins in ``by``), for finding a column's first present value in each."""
+
+    def __init__(self, by: np.ndarray, starts: np.ndarray) -> None:
+        size = np.diff(np.r_[starts, len(by)])
+        self.clusters = np.flatnonzero(size > 1)
+        size = size[self.clusters]
+        self.records = by[ragged(starts[self.clusters], size)]
+        self.starts = np.cumsum(size) - size
+
+    def first_present(self, head: np.ndarray, present: np.ndarray):
+        """Per cluster, the record of its first value ``present`` (its first record where it
+        has none) and whether it has one."""
+        taken, found = head.copy(), present[head]
+        if len(self.clusters):
+            place = np.where(present[self.records], np.arange(len(self.records)), len(present))
+            first = np.minimum.reduceat(place, self.starts)
+            has = first < len(present)
+            taken[self.clusters[has]] = self.records[first[has]]
+            found[self.clusters] = has
+        return taken, found
+
+
+def _first_of(
+    frame: pd.DataFrame, column: str, labels: np.ndarray, first: np.ndarray, clusters: pd.Index
+) -> pd.Series:
+    """``frame.groupby(labels)[column].first()`` as text: each cluster's first record's
+    value (``first``: by cluster), taken by Arrow; pandas' grouping where a value is missing
+    (first() passes over it)."""
+    values = frame[column]
+    if values.hasnans:
+        return values.groupby(labels).first().astype(STR).set_axis(clusters)
+    taken = pa.array(values.astype(STR).array).take(first)
+    return pd.Series(pd.array(taken, dtype=STR), index=clusters)
+
+
+def _any(flags: pd.Series, members: np.ndarray, starts: np.ndarray, clusters: pd.Index):
+    """``flags.groupby(labels).any()``, the records by cluster (``members``, each cluster's
+    from ``starts``)."""
+    if not len(members):
+        return pd.Series(np.zeros(0, dtype=bool), index=clusters)
+    return pd.Series(np.logical_or.reduceat(flags.to_numpy()[members], starts), index=clusters)
 
 
 def _non_empty(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -96,28 +148,30 @@ def _merge(frame: pd.DataFrame, labels: np.ndarray, conf: np.ndarray) -> pd.Data
     # costs more than its work); text with no value in a cluster is "" already, as below
     _, jobs = _first_values(frame, labels, _JOB_COLUMNS, _JOB_FIRST, "")
     clusters, schools = _first_values(frame, labels, _SCHOOL_COLUMNS, _SCHOOL_FIRST, "")
-    grouped = frame.groupby(labels)
-    source = frame["source"]
+    # per cluster, its records in frame order (the clusters as _first_values found them)
+    labels = np.asarray(labels)
+    members = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(labels[members]) != 0]) if len(labels) else labels
+    first, size = members[starts], np.diff(np.r_[starts, len(labels)])
     # only the clusters of several records need a join, done by Arrow: record ids in frame
     # order within a cluster, "|" between them
-    record_ids = grouped["record_id"].first().astype(STR)
-    several = np.flatnonzero((np.bincount(labels) > 1)[labels])
+    record_ids = _first_of(frame, "record_id", labels, first, clusters)
+    several = np.flatnonzero(size > 1)
     if len(several):
-        members = several[np.argsort(labels[several], kind="stable")]
-        sorted_labels = labels[members]
-        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-        cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
-        ids = pa.array(frame["record_id"].astype(STR).to_numpy(dtype=object)[members])
-        lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
-        joined = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
-        record_ids.loc[cluster] = joined
+        ids = pa.array(frame["record_id"].astype(STR).array)
+        ids = ids.take(members[ragged(starts[several], size[several])])
+        ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        offsets = pa.array(np.r_[0, np.cumsum(size[several])], pa.int32())
+        joined = pc.binary_join(pa.ListArray.from_arrays(offsets, ids), pa.scalar("|", ids.type))
+        record_ids.iloc[several] = joined.to_numpy(zero_copy_only=False)
+    source = frame["source"]
     out = pd.DataFrame(
         {
             **jobs,
             **schools,
-            "prospect_id": grouped["prospect_id"].first(),
-            "is_connection": (source == "connections").groupby(labels).any(),
-            "is_alum": (source == "alumni").groupby(labels).any(),
+            "prospect_id": _first_of(frame, "prospect_id", labels, first, clusters),
+            "is_connection": _any(source == "connections", members, starts, clusters),
+            "is_alum": _any(source == "alumni", members, starts, clusters),
             "record_ids": record_ids,
             "match_confidence": pd.Series(conf[clusters.to_numpy()], index=clusters),
         },

@@ -82,3 +82,66 @@ def test_text_fill_fills_only_text_clusters_without_a_value(seed):
     pd.testing.assert_series_equal(got["email"], expected["email"].fillna(""), check_names=False)
     pd.testing.assert_series_equal(got["score"], expected["score"], check_names=False)
     assert (got["email"] == "").any() and got["score"].isna().any()
+
+
+def _merged_by_grouping(frame, labels, conf):
+    """``_merge``'s own columns as they were made: pandas' groupby per column, the record ids
+    of a cluster of several joined from the Python strings of every record."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    grouped = frame.groupby(labels)
+    source = frame["source"]
+    record_ids = grouped["record_id"].first().astype("str")
+    several = np.flatnonzero((np.bincount(labels) > 1)[labels])
+    if len(several):
+        members = several[np.argsort(labels[several], kind="stable")]
+        sorted_labels = labels[members]
+        starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+        cluster, size = sorted_labels[starts], np.diff(np.r_[starts, len(members)])
+        ids = pa.array(frame["record_id"].astype("str").to_numpy(dtype=object)[members])
+        lists = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(size)], pa.int32()), ids)
+        record_ids.loc[cluster] = pc.binary_join(lists, "|").to_numpy(zero_copy_only=False)
+    return pd.DataFrame(
+        {
+            "prospect_id": grouped["prospect_id"].first().astype("str"),
+            "is_connection": (source == "connections").groupby(labels).any(),
+            "is_alum": (source == "alumni").groupby(labels).any(),
+            "record_ids": record_ids,
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_merge_ids_and_sources_equal_the_grouped_ones(seed):
+    import pyarrow as pa
+
+    from pipeline.link.merge import _merge
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    ids = np.array([f"r{i}" for i in range(n)], dtype=object)
+    # a missing prospect id: first() passes over it
+    prospect = rng.choice(["p1", "p2", ""] if seed % 2 else ["p1", "p2", "", None], n)
+    frame = pd.DataFrame(
+        {
+            "source": rng.choice(["alumni", "connections", "manual"], n),
+            "source_row": rng.integers(0, 40, n),
+            # in two Arrow chunks, as a column of several files is
+            "record_id": pd.Series(
+                pd.array(pa.chunked_array([pa.array(ids[:99]), pa.array(ids[99:])]), dtype="str")
+            ),
+            "prospect_id": pd.Series(prospect, dtype="str"),
+            "first_name": pd.Series(rng.choice(["ann", "", None], n), dtype="str"),
+        }
+    )
+    # labels out of frame order, some absent, clusters of one record and of many
+    labels = rng.permutation(np.r_[np.arange(150), rng.integers(0, 170, n - 150)])
+    conf = rng.random(170)
+    got = _merge(frame, labels, conf)
+    expected = _merged_by_grouping(frame, labels, conf).fillna("").reset_index(drop=True)
+    for column in expected.columns:
+        pd.testing.assert_series_equal(got[column], expected[column], check_names=False)
+    assert (got["record_ids"].str.contains("|", regex=False)).any()
+    clusters = np.unique(labels)
+    assert np.array_equal(got["match_confidence"].to_numpy(), conf[clusters])
