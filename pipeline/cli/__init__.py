@@ -73,8 +73,11 @@ def main() -> None:
     process ends at once (``common.quick_exit``): freeing a real-size run's frames object by
     object took Python about 2 s after the last line was printed."""
     common._DONE_AND_CLOSED.clear()  # only what this command says counts
+    common._KEPT = []
     try:
         app(prog_name="prospects")
     except SystemExit as done:
         common.quick_exit(done.code)
         raise
+    finally:
+        common._KEPT = None  # not ended at once: what the command kept is freed as usual

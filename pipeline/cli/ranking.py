@@ -100,7 +100,9 @@ def shortlist(
     if pending:
         echo(pending.summary())
     echo(f"Wrote {path}")
-    done_and_closed()  # the workbook and the history are closed: the process may end at once
+    # The workbook and the history are closed: the process may end at once, the run's frames
+    # kept, not freed on the way out.
+    done_and_closed(result, pending, changed)
 
 
 def explain(

@@ -8,11 +8,13 @@ import io
 import sqlite3
 import subprocess
 import sys
+import weakref
 import zipfile
 from pathlib import Path
 
 import pytest
 
+import pipeline.cli as cli
 from pipeline.cli import common, main
 
 # The CLI as `python -m pipeline` runs it, with an atexit line: os._exit skips atexit handlers,
@@ -123,3 +125,57 @@ def test_quick_exit_flushes_and_reports_a_closed_pipe_as_python_does(monkeypatch
     with pytest.raises(_Ended):
         common.quick_exit(0)
     assert codes == [0, 120]  # Python's own exit status when stdout cannot be flushed
+
+
+class _Frames:
+    """Stands for a run's Result: something weakref can watch."""
+
+
+def _app(code: int, seen: list[weakref.ref]):
+    """An app whose command keeps a _Frames, returns (its locals gone), then exits with
+    ``code`` as typer does after a command."""
+
+    def command() -> None:
+        frames = _Frames()
+        seen.append(weakref.ref(frames))
+        common.done_and_closed(frames)
+
+    def app(prog_name: str) -> None:
+        command()
+        sys.exit(code)
+
+    return app
+
+
+def test_main_holds_what_the_command_kept_until_the_quick_exit(monkeypatch) -> None:
+    alive_at_exit: list[bool] = []
+    seen: list[weakref.ref] = []
+
+    def ending(code: object) -> None:
+        alive_at_exit.append(seen[-1]() is not None)
+        if code:
+            return  # as quick_exit does after a failure: the ordinary exit follows
+        raise _Ended
+
+    monkeypatch.setattr(common, "quick_exit", ending)
+    monkeypatch.setattr(cli, "app", _app(0, seen))
+    with pytest.raises(_Ended):
+        main()
+    assert alive_at_exit == [True]
+    assert common._KEPT is None and seen[-1]() is None  # released once main is left
+
+    monkeypatch.setattr(cli, "app", _app(1, seen))
+    with pytest.raises(SystemExit):
+        main()
+    assert alive_at_exit == [True, True]  # kept to the exit, no later
+    assert common._KEPT is None and seen[-1]() is None
+    common._DONE_AND_CLOSED.clear()
+
+
+def test_an_in_process_command_keeps_nothing() -> None:
+    frames = _Frames()
+    seen = weakref.ref(frames)
+    common.done_and_closed(frames)  # as a CliRunner run of shortlist calls it
+    del frames
+    assert seen() is None
+    common._DONE_AND_CLOSED.clear()
