@@ -8,7 +8,8 @@ functions; this module only wires them together and reports progress.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from pipeline.link import Linked, link
 from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
-from pipeline.safety import file_signature
+from pipeline.safety import file_signatures, signature_of
 from pipeline.settings import Settings
 
 
@@ -48,6 +49,7 @@ class Result:
     context: Context
     today: date = field(default_factory=date.today)
     previous: Previous | None = None
+    signatures: Mapping[Path, str] = field(default_factory=dict)  # safety.file_signatures
 
     @property
     def counts(self) -> pd.DataFrame:
@@ -129,7 +131,11 @@ def shortlist(
     prepared = [Path(p) for p in inputs.alumni if is_dataset(Path(p))]
     # Prepared datasets are read by pipeline.batch.candidates below, not by the ingest readers.
     files = replace(inputs, alumni=tuple(p for p in inputs.alumni if Path(p) not in prepared))
-    read = read_inputs(files, settings, say)
+    with ThreadPoolExecutor(1) as hasher:  # each input file hashed once, while it is parsed
+        limit = settings.ingest.max_archive_mb * 1_000_000  # ingest refuses a bigger file
+        hashing = hasher.submit(file_signatures, inputs.files, limit)
+        read = read_inputs(files, settings, say)
+        signatures = hashing.result()
     profile, lamp, previous = read.profile or Profile(), read.lamp, read.previous
     parts: list[ledger_mod.Ingested] = [read.ingested]
     ctx = context(settings, profile, lamp, today)
@@ -156,8 +162,9 @@ def shortlist(
     say("Ranking")
     ranked, filtered = rank(linked.prospects, ctx)
     return Result(
-        inputs, settings, ingested, profile, people, linked, ranked, filtered, ctx, today, previous
-    )
+        inputs, settings, ingested, profile, people, linked, ranked, filtered, ctx, today, previous,
+        signatures,
+    )  # fmt: skip
 
 
 def shortlist_files(
@@ -218,7 +225,9 @@ def write(
     if fmt == "csv":
         return write_csv(Path(out), result.ranked, top_n=top_n)
     inputs: Sequence[tuple[str, str]] = [
-        (p.name, file_signature(p)) for p in result.inputs.files if Path(p).is_file()
+        (p.name, signature_of(p, result.signatures))
+        for p in result.inputs.files
+        if Path(p).is_file()
     ]
     for path in (Path(p) for p in result.inputs.alumni if Path(p).is_dir()):
         from pipeline.batch.dataset import is_dataset, load

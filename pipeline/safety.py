@@ -16,7 +16,7 @@ import re
 import stat
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pipeline.errors import InputError, OutputError
@@ -135,3 +135,25 @@ def file_signature(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def file_signatures(paths: Iterable[Path], limit: int) -> dict[Path, str]:
+    """``file_signature`` of each of ``paths`` that is a file of at most ``limit`` bytes and can
+    be read, by path. Another is left out: ``signature_of`` hashes it where it is needed and
+    meets its error there, as before (a file over ingest's size limit is refused before that).
+    ``run.shortlist`` calls this on a second thread while the files are parsed (hashlib leaves
+    Python's lock while it hashes); the workbook and the history share the result, so a run
+    hashes each input file once."""
+    found: dict[Path, str] = {}
+    for path in map(Path, paths):
+        try:
+            if path.is_file() and path.stat().st_size <= limit:
+                found[path] = file_signature(path)
+        except OSError:
+            continue
+    return found
+
+
+def signature_of(path: Path, known: Mapping[Path, str]) -> str:
+    """``path``'s signature from ``known`` (``file_signatures``), else hashed now."""
+    return known.get(Path(path)) or file_signature(path)

@@ -169,9 +169,12 @@ def marks_from(rows: pd.DataFrame) -> pd.DataFrame:
     return out.drop_duplicates("prospect_id").reset_index(drop=True)
 
 
-def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
-    """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders."""
-    from pipeline.safety import file_signature as sha256
+def inputs_frame(
+    files: dict[str, tuple[Path, ...]], signatures: Mapping[Path, str] = {}
+) -> pd.DataFrame:
+    """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders.
+    ``signatures``: the files' SHA-256 already made (``Result.signatures``), else hashed here."""
+    from pipeline.safety import signature_of
 
     rows = []
     for kind, paths in files.items():
@@ -191,7 +194,7 @@ def inputs_frame(files: dict[str, tuple[Path, ...]]) -> pd.DataFrame:
                     "kind": kind,
                     "name": path.name,
                     "size": path.stat().st_size if is_file else None,
-                    "sha256": sha256(path) if is_file else None,
+                    "sha256": signature_of(path, signatures) if is_file else None,
                     "export_date": export_date,
                 }
             )
@@ -286,7 +289,7 @@ def prepare(
         version=__version__,
         prospects=snapshot_table(result.ranked, result.filtered),  # type: ignore[attr-defined]
         marks=marks_from(previous.rows if previous is not None else pd.DataFrame()),
-        inputs=inputs_frame(files),
+        inputs=inputs_frame(files, getattr(result, "signatures", {})),
         targets=tuple(result.context.target_companies.get("key", [])),  # type: ignore[attr-defined]
     )
     notes: list[str] = []
