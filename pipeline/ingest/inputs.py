@@ -9,7 +9,9 @@ files positionally and ``Inputs.of`` recognises each by its content. See docs/ar
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from pipeline import schema
 from pipeline.errors import InputError
 from pipeline.ingest.alumni import read_alumni
 from pipeline.ingest.ledger import Ingested, combine, people_frame
-from pipeline.ingest.linkedin import looks_like_connections, read_export
+from pipeline.ingest.linkedin import export_reader, looks_like_connections
 from pipeline.ingest.previous import Previous, read_previous
 from pipeline.ingest.profile import Profile, read_profile
 from pipeline.ingest.targets import read_targets
@@ -142,24 +144,10 @@ def read_inputs(
     """
     say = report or (lambda _line: None)
     max_bytes = settings.ingest.max_archive_mb * 1_000_000
-    parts: list[Ingested] = []
-    profile: Profile | None = None
-    for path in filter(None, (inputs.export, *inputs.more_exports)):
-        say("Reading the LinkedIn export")
-        connections, export = read_export(_checked(Path(path)), max_bytes=max_bytes)
-        parts.append(connections)
-        if export is not None and profile is None:
-            profile = read_profile(export)
-    school = (settings.me.schools or (profile.schools if profile else ()) or ("",))[0]
-    for path in inputs.alumni:
-        say(f"Reading {Path(path).name}")
-        read = read_alumni(
-            _checked(Path(path)),
-            overrides=settings.alumni.columns,
-            default_school=school,
-            max_bytes=max_bytes,
-        )
-        parts.append(read)
+    exports = [Path(p) for p in (inputs.export, *inputs.more_exports) if p is not None]
+    beside = len(exports) == 1 and _bytes(inputs.alumni) >= BESIDE_BYTES
+    with ThreadPoolExecutor(1) if beside else nullcontext() as pool:
+        parts, profile = _people(exports, inputs.alumni, settings, max_bytes, say, pool)
     lamp = None
     lamp_file = settings.targets.lamp_file
     targets = inputs.targets or (Path(lamp_file) if lamp_file else None)
@@ -174,3 +162,58 @@ def read_inputs(
         previous = read_previous(_checked(Path(inputs.previous)), max_bytes=max_bytes)
         parts.append(previous.manual)  # people added by hand are an input of their own
     return Read(combine(parts), profile, lamp, previous)
+
+
+#: Alumni lists at least this big (in bytes, all together) are read while a second thread reads
+#: the export's connections (Arrow's CSV reader and compute kernels leave Python's lock); for
+#: small files a thread is not worth its start.
+BESIDE_BYTES = 16_000_000
+
+
+def _bytes(paths: Sequence[Path]) -> int:
+    return sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+
+
+def _people(
+    exports: Sequence[Path],
+    alumni: Sequence[Path],
+    settings: Settings,
+    max_bytes: int,
+    say: Callable[[str], None],
+    pool: ThreadPoolExecutor | None,
+) -> tuple[list[Ingested], Profile | None]:
+    """The connections of each export, Me from the first archive, then each alumni list (whose
+    default school is Me's). With ``pool`` (one export) the connections are read on its thread
+    while Me and the alumni lists are read here; the parts and any error are those of reading
+    in that order (the connections' error first, then the others')."""
+    parts: list[Ingested] = []
+    profile: Profile | None = None
+    connections: Future[Ingested] | None = None
+    try:
+        for path in exports:
+            say("Reading the LinkedIn export")
+            read, export = export_reader(_checked(path), max_bytes=max_bytes)
+            if pool is None:
+                parts.append(read())
+            else:
+                connections = pool.submit(read)
+            if export is not None and profile is None:
+                profile = read_profile(export)
+        school = (settings.me.schools or (profile.schools if profile else ()) or ("",))[0]
+        for path in alumni:
+            say(f"Reading {Path(path).name}")
+            read_list = read_alumni(
+                _checked(Path(path)),
+                overrides=settings.alumni.columns,
+                default_school=school,
+                max_bytes=max_bytes,
+            )
+            parts.append(read_list)
+    except Exception:
+        first = connections.exception() if connections is not None else None
+        if first is not None:
+            raise first from None  # as when the connections were read before the rest
+        raise
+    if connections is not None:
+        parts.insert(0, connections.result())
+    return parts, profile

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -342,6 +342,14 @@ def read_export(path: Path, *, max_bytes: int) -> tuple[Ingested, Export | None]
     Example: read_export(Path("Basic_LinkedInDataExport_11-28-2026.zip"), max_bytes=500_000_000)
     -> (Ingested with one FileReport for Connections.csv, Export of the archive).
     """
+    read, export = export_reader(path, max_bytes=max_bytes)
+    return read(), export
+
+
+def export_reader(path: Path, *, max_bytes: int) -> tuple[Callable[[], Ingested], Export | None]:
+    """``read_export`` in two steps: the checks and the archive's directory now (their errors
+    now), the connections when the returned function is called (their errors then), so that
+    ``read_inputs`` can read them on a second thread while it reads Me and the alumni lists."""
     path = check_input(Path(path))
     if not path.exists():
         raise InputError(f"{path.name} does not exist; check the path to your LinkedIn export.")
@@ -353,12 +361,16 @@ def read_export(path: Path, *, max_bytes: int) -> tuple[Ingested, Export | None]
                 f"{path.name} is {mb(size)}, more than the {mb(max_bytes)} allowed; raise "
                 "[ingest] max_archive_mb in the settings if the file is genuine."
             )
-        return read_connections(path.read_bytes(), path.name), None
+        return lambda: read_connections(path.read_bytes(), path.name), None
     export = open_export(path, max_bytes=max_bytes)
-    data = export.read("connections")
-    if data is None:
+    member = export.members.get("connections")
+    if member is None:  # export.read gives None for it
         raise InputError(
             f"{export.name} holds no Connections.csv; download the archive again with "
             "Connections selected (Settings → Data privacy → Get a copy of your data)."
         )
-    return read_connections(data, Path(export.members["connections"]).name), export
+
+    def read() -> Ingested:
+        return read_connections(export.read("connections") or b"", Path(member).name)
+
+    return read, export
