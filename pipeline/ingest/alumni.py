@@ -27,7 +27,7 @@ from pipeline.ingest.alumni_layout import (
     find_tables,
 )
 from pipeline.ingest.alumni_names import person_names
-from pipeline.ingest.coded import Coded, clean_coded, combine, one_list
+from pipeline.ingest.coded import Coded, clean_coded, coded_columns, combine, one_list
 from pipeline.ingest.display_names import display_values
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
@@ -85,7 +85,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     n, label, by_field = len(rows), table.name, found.by_field
     # Each column is factorized once; cleaning, parsing and the duplicate check share the codes,
     # so a million rows cost what their distinct values cost.
-    raw = {c: Coded.of(rows[c]) for c in rows.columns}
+    raw = coded_columns(rows)
     cleaned = {f: clean_coded(raw[c]) for f, c in by_field.items()}
     empty = Coded.blank(n)
 

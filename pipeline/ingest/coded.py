@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -88,6 +89,24 @@ class Coded:
         pairs, (mine, theirs) = combine([self, other])
         values = np.where(self.values[mine] != "", self.values[mine], other.values[theirs])
         return Coded(pairs.codes, values.astype(object))
+
+
+#: Frames at least this long have their columns encoded two at a time (Arrow's dictionary
+#: encoding leaves Python's lock); for shorter ones a thread is not worth its start.
+THREADED_ROWS = 100_000
+
+
+def coded_columns(frame: pd.DataFrame) -> dict[str, Coded]:
+    """``Coded.of`` of each column of ``frame``, by name. A long frame's columns are encoded by
+    two threads: each Coded is the same whichever thread made it, and they come back in column
+    order (a thread's error too, as the first column to fail would raise it)."""
+    columns = [frame[c] for c in frame.columns]
+    if len(frame) < THREADED_ROWS or len(columns) < 2:
+        coded = [Coded.of(c) for c in columns]
+    else:
+        with ThreadPoolExecutor(2) as pool:
+            coded = list(pool.map(Coded.of, columns))
+    return dict(zip(frame.columns, coded, strict=True))
 
 
 def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:
