@@ -7,6 +7,9 @@ user's own Interested column.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
 
@@ -25,7 +28,7 @@ from pipeline.rank.score import (
     excluded,
     score_of,
 )
-from pipeline.rank.words import Memo, opener, why
+from pipeline.rank.words import READS, Memo, opener, why
 from pipeline.text.arrow_text import take_rows
 
 __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
@@ -83,16 +86,51 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     reason[low] = "below the minimum score"
     out = (reason != "").to_numpy()
     dropped = take_rows(p, np.flatnonzero(out)).assign(filtered_because=reason[out])
-    # One take of the wide frame: the kept rows straight into their ranked order.
     keep = np.flatnonzero(~out)
     order = diversified_order(
         p[["score", "prospect_id", "company_key"]].iloc[keep], settings.output.max_per_company
     )
-    memo: Memo = {}  # the codes of the text columns taken through them, for why and opener
-    kept = take_rows(p, keep[order], coded=memo)
+    positions = keep[order]
+    kept = _words_and_rest(p, positions, shares.take(positions), ctx)
     kept["rank"] = range(1, len(kept) + 1)
-    kept["why"] = why(kept, shares.take(keep[order]), ctx.my_school, memo)
-    kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student, memo)
-    ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
+    names = [*p.columns, *(c for c in ("rank", "why", "opener") if c not in p.columns)]
+    ordered = [*schema.RANKED, *(c for c in names if c not in schema.RANKED)]
     ranked = kept.reindex(columns=ordered).reset_index(drop=True)
     return schema.check(ranked, schema.RANKED, "Ranked"), dropped.reset_index(drop=True)
+
+
+#: From this many ranked rows, the columns why and opener do not read are taken on a second
+#: thread while the sentences are made (below it, the thread would cost more than it saves).
+THREAD_ROWS = 50_000
+
+
+def _words_and_rest(
+    p: pd.DataFrame, positions: np.ndarray, strengths: pd.DataFrame, ctx: Context
+) -> pd.DataFrame:
+    """``p``'s rows at ``positions`` (the kept, best first), why and opener after them.
+
+    The columns why and opener read (``words.READS``) are taken first and the sentences made
+    from them; the other columns (two thirds of the text) only go into Ranked, so at
+    THREAD_ROWS or more they are taken on a second thread meanwhile: Arrow's take leaves
+    Python's lock. A failure of that take is raised, as when it came first, before any of
+    the sentences'. The frame is the same either way (one take of the wide frame, as before).
+    """
+    reads = set(READS)
+    words = [i for i, c in enumerate(p.columns) if c in reads]
+    rest = [i for i, c in enumerate(p.columns) if c not in reads | {"why", "opener"}]
+    memo: Memo = {}  # the codes of the text columns taken through them, for why and opener
+    with ThreadPoolExecutor(1) if len(positions) >= THREAD_ROWS else nullcontext() as pool:
+        later = pool.submit(take_rows, p.iloc[:, rest], positions) if pool else None
+        try:
+            kept = take_rows(p.iloc[:, words], positions, coded=memo)
+            kept["why"] = why(kept, strengths, ctx.my_school, memo)
+            kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student, memo)
+        except BaseException:
+            failed = later.exception() if later is not None else None
+            if failed is not None:
+                raise failed from failed.__cause__
+            raise
+        others = later.result() if later else take_rows(p.iloc[:, rest], positions)
+    # Side by side by position (concat would align a repeated index label with its others).
+    whole = pd.concat([kept.reset_index(drop=True), others.reset_index(drop=True)], axis=1)
+    return whole.set_axis(kept.index)

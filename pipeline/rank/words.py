@@ -17,9 +17,17 @@ import pyarrow.compute as pc
 
 from pipeline.normalize.titles import split_headline
 from pipeline.rank.features import SENIOR_LEADERS
+from pipeline.schema import FEATURES
 from pipeline.text.arrow_text import STR, distinct_rows, text_series
 
 MAX_OPENER = 300
+#: Every column ``why`` and ``opener`` read (beside the strengths ``why`` is given): rank takes
+#: these rows first and the others meanwhile, so a column read here must be listed here.
+READS = (
+    "title", "company", "company_clean", "school", "degree", "grad_year", "seniority",
+    "years_ahead", "location", "intro_via", "is_connection", "is_alum", "first_name",
+    "full_name", *FEATURES,
+)  # fmt: skip
 ASK = "I'd value 15 minutes of your perspective on "
 
 #: Coded text worked out for one frame's rows, by column name (or a derived piece's name): what

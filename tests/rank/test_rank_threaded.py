@@ -1,0 +1,158 @@
+"""rank takes the columns why and opener read first, and the others on a second thread while
+the sentences are made (rank._words_and_rest): Ranked must be what one take of the wide frame
+gave (that code is kept here), threaded or not, and a failure of either take or of the
+sentences must reach the caller as it did."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import pipeline.rank as rank_stage
+from pipeline import schema
+from pipeline.normalize import normalize
+from pipeline.rank import rank
+from pipeline.rank.context import context
+from pipeline.rank.score import diversified_order, excluded
+from pipeline.rank.words import Memo, opener, why
+from pipeline.settings import from_dict
+from pipeline.text.arrow_text import take_rows
+
+SETTINGS = from_dict(
+    {
+        "me": {"schools": ["University of Waterloo"], "grad_year": 2021, "major": "Statistics"},
+        "targets": {
+            "roles": ["data scientist"],
+            "companies": ["Google", "Shopify"],
+            "locations": ["Toronto"],
+            "industries": ["software"],
+        },
+        "output": {"max_per_company": 3},
+    }
+)
+
+FIRST = ["Ana", "Ben", "", "  Cy ", "Zoë", "=cmd", "Dé"]
+LAST = ["Lopez", "Ng", "Ito", "", "O'Neil", "Smith, Jr."]
+TITLES = ["Data Scientist", "Senior PM @ Shopify | ex-Google", "VP Sales", "", "Store Manager",
+          "Sr. Data Scientist II", "Analyst, \"Risk\""]  # fmt: skip
+COMPANIES = ["Google", "Shopify Inc.", "Alphabet", "RBC", "", "Acme Corp", "Loblaw"]
+SCHOOLS = ["University of Waterloo", "", "UBC", "University of Toronto"]
+DEGREES = ["BMath", "", "BASc", "MSc"]
+PLACES = ["Toronto, ON", "", "Vancouver", "Toronto"]
+
+
+def _prospects(n: int, today, seed: int = 3) -> pd.DataFrame:
+    """``n`` prospects of a few distinct values each (some hostile), as normalize makes them."""
+    from tests.conftest import _people
+
+    rng = np.random.default_rng(seed)
+
+    def pick(values: list[str]) -> list[str]:
+        return [values[i] for i in rng.integers(0, len(values), n)]
+
+    source = pick(["connections", "alumni", "connections"])
+    rows = [
+        {"first_name": f, "last_name": f"{last}{i % 97}", "title": t, "company": c,
+         "school": s, "degree": d, "location": loc, "source": src,
+         "grad_year": int(y) if src == "alumni" and y > 1990 else None,
+         "linkedin_slug": f"p{i}" if i % 5 else ""}
+        for i, (f, last, t, c, s, d, loc, src, y) in enumerate(zip(
+            pick(FIRST), pick(LAST), pick(TITLES), pick(COMPANIES), pick(SCHOOLS),
+            pick(DEGREES), pick(PLACES), source, rng.integers(1985, 2024, n), strict=True))
+    ]  # fmt: skip
+    p = normalize(_people(*rows), SETTINGS, today)
+    p["prospect_id"] = [f"id{i}" for i in range(n)]
+    p["is_connection"] = (p["source"] == "connections").to_numpy()
+    p["is_alum"] = (p["source"] == "alumni").to_numpy()
+    p["record_ids"] = p["record_id"]
+    p["match_confidence"] = 1.0
+    return p
+
+
+def _one_take(prospects: pd.DataFrame, ctx) -> pd.DataFrame:
+    """Ranked as rank made it with one take of the wide frame (before the words' columns were
+    taken apart from the others)."""
+    p, shares = rank_stage._scored(prospects, ctx)
+    reason = excluded(p, ctx.settings, ctx.my_employer_keys)
+    low = (p["score"] < ctx.settings.output.min_score).to_numpy() & (reason == "").to_numpy()
+    reason[low] = "below the minimum score"
+    keep = np.flatnonzero((reason == "").to_numpy())
+    order = diversified_order(
+        p[["score", "prospect_id", "company_key"]].iloc[keep], ctx.settings.output.max_per_company
+    )
+    memo: Memo = {}
+    kept = take_rows(p, keep[order], coded=memo)
+    kept["rank"] = range(1, len(kept) + 1)
+    kept["why"] = why(kept, shares.take(keep[order]), ctx.my_school, memo)
+    kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student, memo)
+    ordered = [*schema.RANKED, *(c for c in kept.columns if c not in schema.RANKED)]
+    return kept.reindex(columns=ordered).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def big(today=None):
+    from tests.conftest import TODAY
+
+    return _prospects(3000, TODAY), context(SETTINGS, None, None, TODAY)
+
+
+@pytest.mark.parametrize("thread_rows", [0, 10**9])  # threaded, and not
+def test_ranked_is_what_one_take_gave(big, monkeypatch, thread_rows: int) -> None:
+    prospects, ctx = big
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
+    ranked, _ = rank(prospects, ctx)
+    expected = _one_take(prospects, ctx)
+    pd.testing.assert_frame_equal(ranked, expected, check_exact=True)
+    # the words say something: the columns the sentences read were all there
+    assert ranked["why"].str.contains(" alum").any() and ranked["why"].str.contains(" in ").any()
+    nameless = ranked["first_name"].str.strip() == ""
+    assert nameless.any() and not ranked["opener"].str.startswith("Hi, ").any()  # full names
+
+
+def test_small_input_takes_on_one_thread(today, monkeypatch) -> None:
+    prospects = _prospects(40, today)
+    ctx = context(SETTINGS, None, None, today)
+    made: list[object] = []
+    monkeypatch.setattr(rank_stage, "ThreadPoolExecutor", lambda *a: made.append(a))
+    ranked, _ = rank(prospects, ctx)
+    assert made == []
+    pd.testing.assert_frame_equal(ranked, _one_take(prospects, ctx), check_exact=True)
+
+
+def _failing_take(which: str):
+    """take_rows, failing on the frame without ("rest") or with ("words") the title column."""
+
+    def take(frame, positions, coded=None):
+        if ("title" in frame.columns) == (which == "words") and len(frame) > 100:
+            raise MemoryError(f"the {which} take")
+        return take_rows(frame, positions, coded=coded)
+
+    return take
+
+
+@pytest.mark.parametrize("thread_rows", [0, 10**9])
+@pytest.mark.parametrize("which", ["rest", "words"])
+def test_a_failed_take_reaches_the_caller(big, monkeypatch, thread_rows, which) -> None:
+    prospects, ctx = big
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
+    monkeypatch.setattr(rank_stage, "take_rows", _failing_take(which))
+    with pytest.raises(MemoryError, match=f"the {which} take"):
+        rank(prospects, ctx)
+
+
+def test_the_other_columns_take_fails_first_whatever_the_sentences_raise(big, monkeypatch) -> None:
+    """One take did every column before why: its failure is the one the caller sees."""
+    prospects, ctx = big
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", 0)
+    monkeypatch.setattr(rank_stage, "take_rows", _failing_take("rest"))
+
+    def broken(*_: object) -> None:
+        raise ValueError("a bug in why")
+
+    monkeypatch.setattr(rank_stage, "why", broken)
+    with pytest.raises(MemoryError, match="the rest take"):
+        rank(prospects, ctx)
+    monkeypatch.setattr(rank_stage, "take_rows", take_rows)
+    with pytest.raises(ValueError, match="a bug in why"):
+        rank(prospects, ctx)
