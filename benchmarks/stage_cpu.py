@@ -79,7 +79,7 @@ def stage(name: str, folder: Path, out: Path) -> None:
     """Run stage ``name`` on the saved inputs; print its seconds; write its output."""
     from pipeline import run
 
-    given = pickle.loads((folder / f"{name}.pkl").read_bytes())
+    given = _with_new_fields(pickle.loads((folder / f"{name}.pkl").read_bytes()))
     out.mkdir(parents=True, exist_ok=True)
     frames: dict[str, object] = {}
     wall, cpu = time.perf_counter(), _cpu()
@@ -106,6 +106,22 @@ def stage(name: str, folder: Path, out: Path) -> None:
         f"{name}: {wall:.2f} s wall, {cpu:.2f} s CPU, peak {peak:.2f} GiB, "
         f"load {os.getloadavg()[0]:.1f}"
     )
+
+
+def _with_new_fields(given: object) -> object:
+    """A Result pickled before a field was added to it, that field given its default (the
+    saved inputs predate Result.signatures: run.write then hashes the files itself)."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(given) and not isinstance(given, type):
+        for field in dataclasses.fields(given):
+            if field.name in vars(given):
+                continue
+            if field.default_factory is not dataclasses.MISSING:
+                object.__setattr__(given, field.name, field.default_factory())
+            elif field.default is not dataclasses.MISSING:
+                object.__setattr__(given, field.name, field.default)
+    return given
 
 
 def _reports_frame(reports: tuple) -> object:
