@@ -158,7 +158,7 @@ def compare(
             levels = comparison.compute(None, None, rows)
         else:
             levels = _distinct_levels(comparison, rows)
-        out[comparison.name] = np.asarray(levels).astype("int8")
+        out[comparison.name] = np.asarray(levels).astype("int8", copy=False)
     return pd.DataFrame(out)  # made once: a column set at a time costs more on the sample
 
 
@@ -220,7 +220,7 @@ def _distinct_levels(comparison: Comparison, rows: Rows) -> np.ndarray:
     shown = frame[cols]
     a = shown.iloc[first[joint // width]].reset_index(drop=True)
     b = shown.iloc[first[joint % width]].reset_index(drop=True)
-    levels = np.asarray(comparison.compute(a, b))
+    levels = np.asarray(comparison.compute(a, b)).astype("int8")  # before the pairs take it
     return levels[inverse] if len(inverse) else levels
 
 

@@ -271,9 +271,12 @@ def levelled(
 
     def compute(a: pd.DataFrame, b: pd.DataFrame, rows: Rows | None = None) -> np.ndarray:
         masks = conditions(a, b) if rows is None else conditions(a, b, rows)
-        level = np.select([masks[w] for _, w in order], [i for i, _ in order], len(levels) - 1)
+        # int8 from the start: an int64 level per pair is 8 x the fresh memory
+        level = np.select(
+            [masks[w] for _, w in order], [np.int8(i) for i, _ in order], np.int8(len(levels) - 1)
+        )
         null = masks.get("null")
-        return level if null is None else np.where(null, NULL, level)
+        return level if null is None else np.where(null, np.int8(NULL), level)
 
     tf = tuple(
         (i, *((lv.tf,) if isinstance(lv.tf, str) else lv.tf)) for i, lv in enumerate(levels)
