@@ -249,7 +249,10 @@ def _former_oracle(first: list, alternates: list) -> list[str]:
 def test_former_keys_take_the_first_alternate_less_the_first_name(seed):
     rng = np.random.default_rng(seed)
     firsts = ["ann", "", None, "zoë", "bo"]
-    alternates = ["ann okafor|ann x", "", None, "zoë ødegård", "bo", "ann  lee", "bo wu|bo li"]
+    alternates = [
+        "ann okafor|ann x", "", None, "zoë ødegård", "bo", "ann  lee", "bo wu|bo li", "|ann x",
+        "ann|", "zoë ødegård|",
+    ]  # fmt: skip
     n = int(rng.integers(0, 25))
     first = [firsts[i] for i in rng.integers(0, len(firsts), n)]
     alts = [alternates[i] for i in rng.integers(0, len(alternates), n)]
@@ -258,7 +261,7 @@ def test_former_keys_take_the_first_alternate_less_the_first_name(seed):
             "first_key": pd.Series(first, dtype="str"),
             "name_key_alternates": pd.Series(alts, dtype="str"),
         }
-    )
+    ).set_axis(rng.permutation(n) + 7)  # the records' own index kept
     got = former_keys(frame)
     assert got.dtype == "str" and got.index.equals(frame.index)
     assert got.tolist() == _former_oracle(first, alts)
