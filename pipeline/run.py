@@ -30,7 +30,7 @@ from pipeline.link import Linked, link
 from pipeline.normalize import normalize, unknowns_line
 from pipeline.rank import rank
 from pipeline.rank.features import Context, context
-from pipeline.safety import file_signatures, signature_of
+from pipeline.safety import check_beside, file_signatures, signature_of
 from pipeline.settings import Settings
 
 
@@ -219,11 +219,13 @@ def write(
     ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
     ``messages`` receives lines for the user (notes carried over, where the backup is …).
     A prepared alumni dataset among the inputs is listed by the lists it was made from."""
+    from pipeline.export.files import files_beside
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
     if fmt == "csv":
         return write_csv(Path(out), result.ranked, top_n=top_n)
+    check_beside(Path(out), files_beside(Path(out)), result.inputs.files)
     inputs: Sequence[tuple[str, str]] = [
         (p.name, signature_of(p, result.signatures))
         for p in result.inputs.files

@@ -101,16 +101,32 @@ def check_output(out: Path, inputs: Iterable[Path | None] = ()) -> Path:
         kind = _kind(mode)
         if kind is not None:
             raise OutputError(f"{out.name} is {kind}; give --out the name of a file to write.")
+    _refuse_input(out, inputs, out.name)
+    return out
+
+
+def check_beside(out: Path, beside: Iterable[Path], inputs: Iterable[Path | None]) -> None:
+    """Files written beside ``out`` and named after it (a workbook's CSVs) replace no input
+    either: an alumni list saved as ``shortlist.all-candidates.csv`` stays as it is.
+
+    Example: check_beside(Path("s.xlsx"), [Path("s.matches.csv")], [Path("s.matches.csv")])
+    raises OutputError.
+    """
+    inputs = list(inputs)
+    for path in beside:
+        _refuse_input(Path(path), inputs, f"{Path(path).name} (written beside {Path(out).name})")
+
+
+def _refuse_input(out: Path, inputs: Iterable[Path | None], named: str) -> None:
     target = _resolved(out)
     for path in inputs:
         if path is None:
             continue
         if _resolved(Path(path)) == target or _same_file(out, Path(path)):
             raise OutputError(
-                f"{out.name} is one of the input files; give --out another name so it is not "
+                f"{named} is one of the input files; give --out another name so it is not "
                 "overwritten."
             )
-    return out
 
 
 def _resolved(path: Path) -> Path:

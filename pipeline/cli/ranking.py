@@ -75,13 +75,15 @@ def shortlist(
         with startup_imports():
             from pipeline import history as hist
             from pipeline import run
-            from pipeline.export.files import refuse_if_open
-            from pipeline.safety import check_output
+            from pipeline.export.files import files_beside, refuse_if_open
+            from pipeline.safety import check_beside, check_output
 
         # The previous workbook is the one input --out may replace (a .bak keeps it).
         written = out if fmt == "xlsx" else out.with_suffix(".csv")
-        check_output(written, [*(alumni or ()), export, targets, config])
+        given = [*(alumni or ()), export, targets, config]
+        check_output(written, given)
         if fmt == "xlsx":
+            check_beside(out, files_beside(out), given)
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = run_inputs(export, alumni, targets, config, previous)

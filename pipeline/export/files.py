@@ -174,6 +174,16 @@ def replace_atomically(
     return path
 
 
+def files_beside(book: Path) -> tuple[Path, Path]:
+    """The CSVs written beside a workbook whose sheets cannot hold everything, named after it:
+    everyone (``<name>.all-candidates.csv``) and every linked pair (``<name>.matches.csv``)."""
+    book = Path(book)
+    return (
+        book.with_name(f"{book.stem}.all-candidates.csv"),
+        book.with_name(f"{book.stem}.matches.csv"),
+    )
+
+
 class _JobFailed(Exception):
     """A job of ``Alongside`` failed: the main file stops short of replacing the old one (not an
     OSError, so replace_atomically removes its temporary file and lets it through)."""

@@ -26,6 +26,7 @@ from pipeline.export.cells import safe_link
 from pipeline.export.files import (
     Alongside,
     check_unchanged,
+    files_beside,
     latest_backup,
     refuse_if_open,
     replace_atomically,
@@ -255,7 +256,7 @@ def write_workbook(
     all_csv = None
     beside: list[Callable[[], object]] = []  # the CSVs, written while the workbook is
     if not in_sheet.all():
-        all_csv = path.with_name(f"{path.stem}.all-candidates.csv")
+        all_csv = files_beside(path)[0]
         beside.append(partial(write_table_csv, all_csv, everyone.copy(deep=False)))
         say(
             f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
@@ -265,7 +266,7 @@ def write_workbook(
 
     matches_csv, pairs = None, matches
     if matches is not None and len(matches) > matches_rows:
-        matches_csv = path.with_name(f"{path.stem}.matches.csv")
+        matches_csv = files_beside(path)[1]
         beside.append(partial(_sorted_matches_csv, matches.copy(deep=False), matches_csv))
         least = np.argsort(matches["probability"].to_numpy(dtype=float), kind="stable")
         pairs = matches.iloc[np.sort(least[:matches_rows])]

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from pipeline import run
 from pipeline.cli import app
+from pipeline.errors import OutputError
 from pipeline.progress import without_progress
 from tests.cli import hostile
 
@@ -83,6 +84,31 @@ def test_output_through_a_symlink_or_hard_link_to_an_input_is_refused(inputs, tm
         result = runner.invoke(app, ["ingest", str(inputs["alumni"]), "--out", str(out)])
         _one_error(result, "is one of the input files")
     assert _snapshot(*inputs.values()) == before
+
+
+@pytest.mark.parametrize("beside", ["all-candidates", "matches"])
+def test_a_csv_beside_the_workbook_never_replaces_an_input(
+    inputs, tmp_path, beside, monkeypatch
+) -> None:
+    """A big run writes <name>.all-candidates.csv and <name>.matches.csv beside <name>.xlsx:
+    an input saved under such a name is refused before any work, by the CLI and by run.write
+    (notebooks), and stays as it was."""
+    alumni = tmp_path / f"book.{beside}.csv"
+    shutil.copy(inputs["alumni"], alumni)
+    out = tmp_path / "book.xlsx"
+    before = _snapshot(alumni)
+    args = ["shortlist", str(inputs["export"]), "-a", str(alumni), "--out", str(out)]
+    with monkeypatch.context() as patched:  # refused before the run, not after it
+        patched.setattr(run, "shortlist", lambda *a, **k: pytest.fail("the run went ahead"))
+        result = runner.invoke(app, args)
+    _one_error(result, f"book.{beside}.csv (written beside book.xlsx) is one of the input files")
+    assert not out.exists() and _snapshot(alumni) == before
+    ran = run.shortlist(run.Inputs(inputs["export"], (alumni,)), run.load_settings(None))
+    with pytest.raises(OutputError, match=f"book.{beside}.csv .* is one of the input files"):
+        run.write(ran, out)
+    assert not out.exists() and _snapshot(alumni) == before
+    # another name for the workbook: its CSVs are other files, and the run writes
+    assert run.write(ran, tmp_path / "other.xlsx").is_file()
 
 
 @pytest.mark.parametrize("command", ["shortlist", "ingest", "link", "init"])
