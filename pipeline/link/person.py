@@ -235,14 +235,19 @@ def _typo_on(rows: Rows, mask: np.ndarray, column: str) -> np.ndarray:
     candidate pairs' last names differ in several letters, and a slip of ``_one_typo`` (one edit,
     two in a long name) changes at most two letters' classes per edit."""
     text = rows.text(column)
-    length, classes = rows.once(
-        ("per value", column, "character classes"), lambda _: character_classes(text.values)
-    )
+
+    def make(_: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        length, classes = character_classes(text.values)
+        # int32: taken for millions of pairs, and half the bytes are half the fresh memory
+        return length.astype(np.int32) if length.max(initial=0) < 2**31 else length, classes
+
+    length, classes = rows.once(("per value", column, "character classes"), make)
     at = np.flatnonzero(mask)
     x, y = text.codes[rows.left[at]], text.codes[rows.right[at]]
     a, b = length[x], length[y]
     shortest = np.minimum(a, b)
-    slips = np.where(shortest >= 8, 4, 2)  # two edits in a long name: up to four classes
+    # two edits in a long name: up to four classes (uint8, as bitwise_count's counts)
+    slips = np.where(shortest >= 8, np.uint8(4), np.uint8(2))
     near = (shortest > 0) & (np.abs(a - b) <= 1)
     near &= np.bitwise_count(classes[x] ^ classes[y]) <= slips
     out = np.zeros(len(mask), dtype=bool)
