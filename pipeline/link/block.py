@@ -129,12 +129,13 @@ def candidate_pairs(
             left, right = _ordered_arrays(pairs["left"].to_numpy(), pairs["right"].to_numpy())
         keep = allowed(left, right)
         per_rule[rule.name] = int(keep.sum())
-        found.append(left[keep] * n + right[keep])
+        # each rule's pairs made distinct on their own (most come by left already, an Equal
+        # rule's: see _sized_arrays; the stable sort, timsort, merges such runs): the union
+        # then merges 9.3 million pairs at large, not 21 million
+        found.append(distinct(left[keep] * n + right[keep], kind="stable"))
     if not found:
         return Candidates(EMPTY.copy(), per_rule, skipped)
-    # most pairs come by left already (an Equal rule's, see _sized_arrays): the stable sort
-    # (timsort) merges those runs rather than sorting 21 million pairs at large afresh
-    union = distinct(np.concatenate(found), kind="stable")
+    union = distinct(np.concatenate(found), kind="stable")  # sorted runs, merged
     pairs = pd.DataFrame({"left": union // n, "right": union % n})
     return Candidates(pairs, per_rule, skipped)
 
