@@ -130,10 +130,16 @@ def _company_status(frame: pd.DataFrame) -> pd.Series:
 
 
 def _school_status(frame: pd.DataFrame) -> pd.Series:
-    given = frame["school"].fillna("").astype(STR).str.strip() != ""
-    known = frame["school_key"].fillna("").astype(STR) != ""
+    given, known = _school_flags(frame)
     status = np.where(known, "known", np.where(given, "unknown (no key)", "empty"))
     return text_series(status, frame.index)
+
+
+def _school_flags(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(a school is given, it has a key) for each row."""
+    given = frame["school"].fillna("").astype(STR).str.strip() != ""
+    known = frame["school_key"].fillna("").astype(STR) != ""
+    return given.to_numpy(dtype=bool), known.to_numpy(dtype=bool)
 
 
 def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -178,14 +184,16 @@ def summary(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def _unknown_counts(frame: pd.DataFrame) -> dict[str, int]:
     titled = frame["title"].fillna("").astype(STR).str.strip() != ""
-    schools = _school_status(frame)
+    # Counted from the flags, not from _school_status's million texts (as it names them:
+    # "empty" is neither given nor known, "unknown (no key)" given but not known).
+    given, known = _school_flags(frame)
     return {
         "titles": int(titled.sum()),
         "no_level": int((titled & (frame["seniority"] == UNKNOWN)).sum()),
         "no_family": int((titled & (frame["role_family"] == UNKNOWN)).sum()),
         "placeholders": int((frame["company_key_source"] == "placeholder").sum()),
-        "schools": int((schools != "empty").sum()),
-        "no_school": int((schools == "unknown (no key)").sum()),
+        "schools": int((given | known).sum()),
+        "no_school": int((given & ~known).sum()),
     }
 
 
