@@ -117,8 +117,12 @@ def shortlist(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
     indexed: bool = False,
+    after_reading: Callable[[], object] | None = None,
 ) -> Result:
     """Run ingest, normalize, link and rank on the user's files.
+
+    ``after_reading`` is called once the files are read (ingest's threads are done): the CLI
+    starts reading the run history there, beside the later stages (``history.read_early``).
 
     An alumni path may be a dataset made by ``prospects prepare``: its records come already
     normalized and deduplicated. With ``indexed`` (career-centre batches) only the candidates
@@ -136,6 +140,8 @@ def shortlist(
         hashing = hasher.submit(file_signatures, inputs.files, limit)
         read = read_inputs(files, settings, say)
         signatures = hashing.result()
+    if after_reading is not None:
+        after_reading()
     profile, lamp, previous = read.profile or Profile(), read.lamp, read.previous
     parts: list[ledger_mod.Ingested] = [read.ingested]
     ctx = context(settings, profile, lamp, today)

@@ -87,10 +87,20 @@ def shortlist(
             refuse_if_open(out)  # before the work, not after: the user has unsaved edits
         previous = previous or (out if fmt == "xlsx" and out.is_file() else None)
         inputs, config = run_inputs(export, alumni, targets, config, previous)
-        result = run.shortlist(inputs, run.load_settings(config), progress=progress)
-        progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
+        early = hist.read_early(out, history, off=no_history)  # read beside the stages
+        try:
+            result = run.shortlist(
+                inputs,
+                run.load_settings(config),
+                progress=progress,
+                after_reading=early.start if early is not None else None,
+            )
+            progress("Writing the workbook" if fmt == "xlsx" else "Writing the CSV file")
+            pending = hist.for_run(result, out, history, off=no_history, say=warn, early=early)
+        finally:
+            if early is not None:
+                early.close()
         lines: list[str] = []
-        pending = hist.for_run(result, out, history, off=no_history, say=warn)
         changed = pending.what_changed() if pending else None
         result = replace(result, ranked=pending.with_due(result.ranked)) if pending else result
         path = run.write(result, written, fmt, changed, messages=lines)

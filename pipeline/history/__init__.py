@@ -27,6 +27,7 @@ from pipeline.settings import History
 if TYPE_CHECKING:  # record imports pandas: a run needs it, `prospects changes` does not
     import pandas as pd
 
+    from pipeline.history.early import Early
     from pipeline.history.record import Pending, compare_with, prepare
 
 _T = TypeVar("_T")
@@ -43,6 +44,7 @@ __all__ = [
     "person",
     "person_text",
     "prepare",
+    "read_early",
     "run_rows",
     "runs",
     "runs_text",
@@ -63,13 +65,31 @@ def default_path(workbook: Path) -> Path:
 
 
 def for_run(
-    result: object, workbook: Path, path: Path | None, *, off: bool, say: Callable[[str], None]
+    result: object,
+    workbook: Path,
+    path: Path | None,
+    *,
+    off: bool,
+    say: Callable[[str], None],
+    early: Early | None = None,
 ) -> Pending | None:
     """The run's Pending entry in the history at ``path`` (default: beside ``workbook``), or
-    None with ``off`` (``--no-history``)."""
+    None with ``off`` (``--no-history``). ``early``: ``read_early``'s, started before the
+    stages."""
     from pipeline.history.record import prepare
 
-    return None if off else prepare(result, path or default_path(workbook), say=say)
+    if off:
+        return None
+    return prepare(result, path or default_path(workbook), say=say, early=early)
+
+
+def read_early(workbook: Path, path: Path | None, *, off: bool) -> Early | None:
+    """The last run's state of the history ``for_run`` will open, read on a second thread
+    from ``start()`` while the stages run (``early.Early``); None with ``off``. Close it when
+    the run stops."""
+    from pipeline.history.early import Early
+
+    return None if off else Early(path or default_path(workbook))
 
 
 def runs(path: Path) -> pd.DataFrame:

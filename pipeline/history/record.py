@@ -260,10 +260,12 @@ def prepare(
     *,
     say: Callable[[str], None] = lambda _m: None,
     now: datetime | None = None,
+    early: Any = None,
 ) -> Pending:
     """Open the history at ``path`` and make this run's entry from ``result`` (``run.Result``),
     with its changes since the last run and who is due. Raises store.HistoryError for a history
-    from a newer version; a damaged one is set aside (one line to ``say``)."""
+    from a newer version; a damaged one is set aside (one line to ``say``). ``early``
+    (``early.Early``): the last run's state, read while the stages ran."""
     from pipeline import __version__
 
     now = now or datetime.now()
@@ -300,7 +302,8 @@ def prepare(
 
     conn = store.open_for_writing(path, note, now)
     try:
-        pending = pending_for(conn, run, settings, today)
+        state = early.get(path) if early is not None else None
+        pending = pending_for(conn, run, settings, today, state)
     except (sqlite3.DatabaseError, store.HistoryError):  # a damaged page or blob: start again
         conn.close()
         conn = store.start_anew(Path(path), note, now)
@@ -312,11 +315,12 @@ def prepare(
 
 
 def pending_for(
-    conn: sqlite3.Connection, run: store.Run, settings: History, today: date
+    conn: sqlite3.Connection, run: store.Run, settings: History, today: date, state: Any = None
 ) -> Pending:
     """``run`` compared with the last run in the history open on ``conn``: the Pending that
-    ``prepare`` gives (``commit`` writes the run with the comparison's delta)."""
-    base, last, old, earlier = _last_state(conn)
+    ``prepare`` gives (``commit`` writes the run with the comparison's delta). ``state``: that
+    run's ``_last_state``, when it was read already (``early.Early``)."""
+    base, last, old, earlier = state if state is not None else _last_state(conn)
     marked = {m["prospect_id"] for m in earlier} | set(run.marks["prospect_id"])
     prospects = run.prospects
     if isinstance(prospects, pa.Table):  # Arrow-backed columns: no copy
