@@ -152,14 +152,16 @@ def compare(
     """
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     rows = Rows(frame, left, right, {} if cache is None else cache)
-    out = {"left": left, "right": right}  # the frame copies them
+    out = {"left": left, "right": right}
     for comparison in comparisons:
         if comparison.rows:  # codes made once per run, no text taken per pair
             levels = comparison.compute(None, None, rows)
         else:
             levels = _distinct_levels(comparison, rows)
         out[comparison.name] = np.asarray(levels).astype("int8", copy=False)
-    return pd.DataFrame(out)  # made once: a column set at a time costs more on the sample
+    # made once (a column set at a time costs more on the sample), its arrays not copied into
+    # one block: each column stays its own, as fresh as the levels made for it
+    return pd.DataFrame(out, copy=False)
 
 
 #: Up to this many pairs in all, ``compare_sets`` compares its sets in one call; past it, each
