@@ -46,6 +46,11 @@ class Equal:
     def pairs(self, frame: pd.DataFrame) -> pd.DataFrame:
         return self._blocks(frame)[0]
 
+    def prepare(self, frame: pd.DataFrame, cache: dict, texts: dict | None) -> None:
+        """Makes into ``cache`` and ``texts`` all that ``_arrays`` reads of them, so that
+        rules then make their pairs side by side, reading them only."""
+        _key_parts(frame, self.columns, self.multi, self.also, cache, texts)
+
     def skipped(self, frame: pd.DataFrame) -> int:
         key = _keys(frame, self.columns, self.multi)[0]
         return int((np.bincount(key) > self.max_block).sum())
@@ -89,6 +94,11 @@ class _KeyPairs:
 
     def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def prepare(self, frame: pd.DataFrame, cache: dict, texts: dict | None) -> None:
+        """Makes into ``texts`` the codes ``pairs`` reads (see ``Equal.prepare``)."""
+        if texts is not None and _all_text(frame, (self.column,)):
+            Rows(frame, _NO_ROWS, _NO_ROWS, texts).text(_coded_twin(frame, self.column, texts))
 
     def pairs(self, frame: pd.DataFrame, texts: dict | None = None) -> pd.DataFrame:
         """``texts``: the run's per-record work on ``frame`` (``levels.Rows``), whose codes of
@@ -262,6 +272,35 @@ def _keys(
     codes of each column (``text_codes``), read instead of factorizing the columns."""
     n = len(frame)
     cache = {} if cache is None else cache
+    parts = _key_parts(frame, columns, multi, also, cache, texts)
+    # the records (of the stacked sides) behind the entries: those with no empty part, as an
+    # entry with one has no key (most records have no former name, many no employer)
+    entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
+    if multi:
+        values, lengths, variant, variants = cache["split", multi]
+        value = values[entry % n] if n else values[:0]
+        count = np.r_[lengths, 0][value]  # -1 (no value): none
+        pieces = ragged(np.r_[np.cumsum(lengths) - lengths, 0][value], count)  # -1: none
+        entry = np.repeat(entry, count)
+        parts = [(c[entry], u) for c, u in parts] + [(variant[pieces], variants)]
+    else:
+        parts = [(c[entry], u) for c, u in parts]
+    key = _combine(parts, room=0 if dense else max(n, 1))
+    keep = key >= 0
+    return key[keep], entry[keep] % n, entry[keep] >= n
+
+
+def _key_parts(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    multi: str,
+    also: Sequence[str],
+    cache: dict,
+    texts: dict | None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The codes of each part of ``_keys``' keys, the sides stacked, and the split of the
+    ``multi`` column: what ``cache`` lacks of them made into it."""
+    n = len(frame)
     sides = (columns, also) if also else (columns,)
 
     def coded(i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -281,30 +320,16 @@ def _keys(
         return cache["codes", names]
 
     parts = [coded(i) for i in range(len(columns))]
-    # the records (of the stacked sides) behind the entries: those with no empty part, as an
-    # entry with one has no key (most records have no former name, many no employer)
-    entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
-    if multi:
-        if ("split", multi) not in cache:
-            if texts is not None and _all_text(frame, (multi,)):
-                values, uniques = text_codes(frame, multi, texts)
-            else:
-                values, uniques = _codes(frame[multi])
-            split = [str(v).split("|") for v in uniques]  # each distinct value once
-            lengths = np.array([len(v) for v in split], dtype="int64")
-            words = _codes(pd.Series([w for v in split for w in v], dtype=STR))
-            cache["split", multi] = values, lengths, *words
-        values, lengths, variant, variants = cache["split", multi]
-        value = values[entry % n] if n else values[:0]
-        count = np.r_[lengths, 0][value]  # -1 (no value): none
-        pieces = ragged(np.r_[np.cumsum(lengths) - lengths, 0][value], count)  # -1: none
-        entry = np.repeat(entry, count)
-        parts = [(c[entry], u) for c, u in parts] + [(variant[pieces], variants)]
-    else:
-        parts = [(c[entry], u) for c, u in parts]
-    key = _combine(parts, room=0 if dense else max(n, 1))
-    keep = key >= 0
-    return key[keep], entry[keep] % n, entry[keep] >= n
+    if multi and ("split", multi) not in cache:
+        if texts is not None and _all_text(frame, (multi,)):
+            values, uniques = text_codes(frame, multi, texts)
+        else:
+            values, uniques = _codes(frame[multi])
+        split = [str(v).split("|") for v in uniques]  # each distinct value once
+        lengths = np.array([len(v) for v in split], dtype="int64")
+        words = _codes(pd.Series([w for v in split for w in v], dtype=STR))
+        cache["split", multi] = values, lengths, *words
+    return parts
 
 
 def _combine(parts: list[tuple[np.ndarray, np.ndarray]], room: int = 0) -> np.ndarray:

@@ -1,0 +1,66 @@
+"""Blocking's rules making their pairs on two threads (``block._side_by_side``, from
+``block.THREADED`` records on) give what one rule after another gives, and a rule's error
+reaches the caller as it is."""
+
+import importlib.util
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.link import block
+from pipeline.link.block import RULES, SortedNeighbourhood, blocking_columns, candidate_pairs
+from pipeline.normalize import normalize
+from pipeline.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location(
+    "linkage_generate_threads", ROOT / "fixtures" / "linkage" / "generate.py"
+)
+generate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate)
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    people = generate.people(generate.make(150, 900, seed=5))
+    return blocking_columns(normalize(people, Settings(), date(2026, 11, 28)))
+
+
+def _candidates(frame, rules, threaded: bool, monkeypatch, texts=None):
+    monkeypatch.setattr(block, "THREADED", 0 if threaded else 10**12)
+    return candidate_pairs(frame, rules, ("connections",), texts)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_threads_give_the_rules_pairs_counts_and_skipped_keys_one_after_another_do(
+    frame, shared, monkeypatch
+):
+    texts_serial, texts_threaded = ({}, {}) if shared else (None, None)
+    serial = _candidates(frame, RULES, False, monkeypatch, texts_serial)
+    threaded = _candidates(frame, RULES, True, monkeypatch, texts_threaded)
+    pd.testing.assert_frame_equal(threaded.pairs, serial.pairs)
+    assert list(threaded.per_rule.items()) == list(serial.per_rule.items())
+    assert list(threaded.skipped_keys.items()) == list(serial.skipped_keys.items())
+    assert len(serial.pairs) > 100 and sum(serial.per_rule.values()) > len(serial.pairs)
+    if shared:  # the shared codes: the same columns coded, the same codes
+        assert texts_threaded.keys() == texts_serial.keys()
+        for key, text in texts_serial.items():
+            assert np.array_equal(texts_threaded[key].codes, text.codes), key
+
+
+@dataclass(frozen=True)
+class _Failing(SortedNeighbourhood):
+    def key_pairs(self, uniques: np.ndarray) -> np.ndarray:
+        raise InputError("a rule that cannot make its pairs")
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_a_rules_error_reaches_the_caller_as_it_is(frame, threaded, monkeypatch):
+    rules = (*RULES[:3], _Failing("failing", "first_last"), *RULES[3:])
+    with pytest.raises(InputError, match=r"^a rule that cannot make its pairs$"):
+        _candidates(frame, rules, threaded, monkeypatch, {})
