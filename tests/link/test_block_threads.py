@@ -2,10 +2,7 @@
 ``block.THREADED`` records on) give what one rule after another gives, and a rule's error
 reaches the caller as it is."""
 
-import importlib.util
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,22 +10,13 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.link import block
-from pipeline.link.block import RULES, SortedNeighbourhood, blocking_columns, candidate_pairs
-from pipeline.normalize import normalize
-from pipeline.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location(
-    "linkage_generate_threads", ROOT / "fixtures" / "linkage" / "generate.py"
-)
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+from pipeline.link.block import RULES, SortedNeighbourhood, candidate_pairs
+from tests.link.generated import blocking_frame
 
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    people = generate.people(generate.make(150, 900, seed=5))
-    return blocking_columns(normalize(people, Settings(), date(2026, 11, 28)))
+    return blocking_frame(150, 900)
 
 
 def _candidates(frame, rules, threaded: bool, monkeypatch, texts=None):

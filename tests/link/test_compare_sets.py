@@ -1,34 +1,22 @@
 """``compare_sets`` (one call over the candidates and the random pairs for u) gives each set
 the levels ``compare`` gives it alone, a ``fitted`` comparison included."""
 
-import importlib.util
 import sys
-from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link.block import RULES, blocking_columns, candidate_pairs
+from pipeline.link.block import RULES, candidate_pairs
 from pipeline.link.compare import COMPARISONS, compare, compare_sets, comparisons_for
 from pipeline.link.em import u_pairs
 from pipeline.link.levels import Comparison
-from pipeline.normalize import normalize
-from pipeline.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location(
-    "linkage_generate_sets", ROOT / "fixtures" / "linkage" / "generate.py"
-)
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+from tests.link.generated import blocking_frame
 
 
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
-    people = generate.people(generate.make(120, 700, seed=5))
-    return blocking_columns(normalize(people, Settings(), date(2026, 11, 28)))
+    return blocking_frame(120, 700)
 
 
 def _alone(frame: pd.DataFrame, sets, comparisons) -> list[pd.DataFrame]:
