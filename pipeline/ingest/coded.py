@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -20,6 +19,7 @@ import pyarrow.compute as pc
 
 from pipeline.ingest import clean
 from pipeline.text.arrow_text import STR, object_array, taken_series, text_series
+from pipeline.threads import in_order
 
 _MULTI = re.compile(r"\s*(?:;|\||\n|\r)\s*")
 
@@ -101,11 +101,7 @@ def coded_columns(frame: pd.DataFrame) -> dict[str, Coded]:
     two threads: each Coded is the same whichever thread made it, and they come back in column
     order (a thread's error too, as the first column to fail would raise it)."""
     columns = [frame[c] for c in frame.columns]
-    if len(frame) < THREADED_ROWS or len(columns) < 2:
-        coded = [Coded.of(c) for c in columns]
-    else:
-        with ThreadPoolExecutor(2) as pool:
-            coded = list(pool.map(Coded.of, columns))
+    coded = in_order(Coded.of, columns, threaded=len(frame) >= THREADED_ROWS)
     return dict(zip(frame.columns, coded, strict=True))
 
 

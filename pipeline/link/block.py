@@ -10,7 +10,6 @@ once (``unique_sources``) are never candidates: a LinkedIn export has one row pe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -23,6 +22,7 @@ from pipeline.link.block_pairs import EMPTY, distinct
 from pipeline.link.block_rules import BlockingRule, Equal, NameNeighbours, SortedNeighbourhood
 from pipeline.link.ngrams import nearest_keys
 from pipeline.text.arrow_text import STR
+from pipeline.threads import in_order
 
 __all__ = [
     "RULES",
@@ -159,14 +159,12 @@ def _side_by_side(make, rules: list[BlockingRule], frame: pd.DataFrame, codes: d
     rule's shared codes made first, one rule after another (then the rules only read them);
     the rules that run longest (nearest names, the sorted neighbourhood) started first; the
     results in the rules' order whichever thread made them."""
-    if len(frame) < THREADED or len(rules) < 2:
-        return [make(rule) for rule in rules]
-    for rule in rules:
-        rule.prepare(frame, codes, texts)
+    threaded = len(frame) >= THREADED and len(rules) >= 2
+    if threaded:
+        for rule in rules:
+            rule.prepare(frame, codes, texts)
     first = sorted(range(len(rules)), key=lambda i: isinstance(rules[i], Equal))
-    with ThreadPoolExecutor(2) as pool:
-        futures = {i: pool.submit(make, rules[i]) for i in first}
-        return [futures[i].result() for i in range(len(rules))]
+    return in_order(make, rules, threaded=threaded, start=first)
 
 
 def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.ndarray:
