@@ -20,7 +20,7 @@ from pipeline.normalize.levels import (
 )
 from pipeline.normalize.names import alternate_name_keys, names_frame
 from pipeline.normalize.schools import school_keys
-from pipeline.normalize.stage import career_stage, last_degree_years
+from pipeline.normalize.stage import career_evidence, career_stage
 from pipeline.normalize.titles import adjust_for_employer, classify_titles, rules_from_settings
 from pipeline.settings import Settings
 from pipeline.text.arrow_text import STR, text_series
@@ -86,8 +86,9 @@ def normalize(
         out[col] = titles[col]
     # The level from the title and the years together: years come from the class year or a
     # dated history only (career_stage before the level is known), never from the title.
-    measured = career_stage(out.assign(seniority=UNKNOWN), today)
-    studying = last_degree_years(out, today)  # a class year still to come: a student now
+    evidence = career_evidence(out, today)  # what both career stages read but the level
+    measured = evidence.stage()  # no title prior: as for seniority Unknown everywhere
+    studying = evidence.last_degree  # a class year still to come: a student now
     kinds = employer_kinds_of(out)  # the employers' kinds, the same for both estimates below
     # With it, the level the title says with the years unread: link compares a LinkedIn title
     # with an alumni list's older one on this footing (the class year would lift only the
@@ -98,7 +99,7 @@ def normalize(
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
     out["seniority_alone"] = alone
-    out = pd.concat([out, career_stage(out, today)], axis=1)
+    out = pd.concat([out, career_stage(out, today, evidence)], axis=1)
     return schema.check(out, schema.NORMALIZED, "normalized People")
 
 

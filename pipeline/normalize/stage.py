@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -33,7 +34,9 @@ __all__ = [
     "BUCKETS",
     "SOURCES",
     "TITLE_PRIOR",
+    "Evidence",
     "bucket",
+    "career_evidence",
     "career_stage",
     "first_degree_offset",
     "years_since",
@@ -90,16 +93,24 @@ def first_degree_offset(degree: str) -> tuple[float, float]:
     return min(found) if found else (0.0, 0.0)
 
 
-def _earliest_year(frame: pd.DataFrame) -> np.ndarray:
-    grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+def _class_years(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The earliest and the latest year of each row's ``class_years`` ("|"-joined), worked out
+    once per distinct text; NaN where none is given (or no such column)."""
     if "class_years" not in frame.columns:
-        return grad
+        return np.full(len(frame), np.nan), np.full(len(frame), np.nan)
     codes, uniques = pd.factorize(frame["class_years"].fillna("").astype(STR))
-    firsts = [
-        min((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
-    ]
-    listed = np.append(np.asarray(firsts, dtype=float), np.nan)[codes]
-    return np.fmin(grad, listed)  # fmin ignores a NaN on either side
+    years = [[int(y) for y in str(u).split("|") if y.isdigit()] for u in uniques]
+    firsts = np.append(np.asarray([min(y, default=np.nan) for y in years], dtype=float), np.nan)
+    lasts = np.append(np.asarray([max(y, default=np.nan) for y in years], dtype=float), np.nan)
+    return firsts[codes], lasts[codes]
+
+
+def _grad_years(frame: pd.DataFrame) -> np.ndarray:
+    return frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _last_degree(grad: np.ndarray, latest: np.ndarray, today: date) -> np.ndarray:
+    return np.asarray(years_since(np.fmax(grad, latest), today), dtype=float)  # fmax: NaN aside
 
 
 def last_degree_years(frame: pd.DataFrame, today: date) -> np.ndarray:
@@ -111,14 +122,7 @@ def last_degree_years(frame: pd.DataFrame, today: date) -> np.ndarray:
     >>> last_degree_years(f, date(2026, 6, 1)).round(1).tolist()
     [-2.0, 7.0, nan]
     """
-    grad = frame["grad_year"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    if "class_years" in frame.columns:
-        codes, uniques = pd.factorize(frame["class_years"].fillna("").astype(STR))
-        lasts = [
-            max((int(y) for y in str(u).split("|") if y.isdigit()), default=np.nan) for u in uniques
-        ]
-        grad = np.fmax(grad, np.append(np.asarray(lasts, dtype=float), np.nan)[codes])
-    return np.asarray(years_since(grad, today), dtype=float)
+    return _last_degree(_grad_years(frame), _class_years(frame)[1], today)
 
 
 def _per_unique(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
@@ -128,48 +132,86 @@ def _per_unique(values: pd.Series, fn) -> tuple[np.ndarray, np.ndarray]:
     return table[codes, 0], table[codes, 1]
 
 
-def career_stage(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Evidence:
+    """What ``career_stage`` reads besides the seniority, per row: years since the first
+    degree (``from_grad``, NaN when no class year) and their deviation, years since a first
+    dated job (``from_start``, NaN when none); and ``last_degree_years``. normalize reads it
+    twice (before the level is known, and after), so it is worked out once
+    (``career_evidence``)."""
+
+    from_grad: np.ndarray
+    grad_sd: np.ndarray
+    from_start: np.ndarray
+    last_degree: np.ndarray  # last_degree_years
+    index: pd.Index
+
+    def stage(self, seniority: pd.Series | None = None) -> pd.DataFrame:
+        """``career_stage``'s columns, the title prior read from ``seniority`` (None: no
+        prior, as for a frame whose every level is unknown)."""
+        if seniority is None:
+            prior_mean = prior_sd = np.full(len(self.index), np.nan)
+        else:
+            prior_mean, prior_sd = _per_unique(
+                seniority, lambda s: TITLE_PRIOR.get(s, (np.nan, np.nan))
+            )
+        has_grad, has_history = ~np.isnan(self.from_grad), ~np.isnan(self.from_start)
+        conditions = [has_grad, has_history, ~np.isnan(prior_mean)]
+        years = np.select(conditions, [self.from_grad, self.from_start, prior_mean], np.nan)
+        sd = np.select(conditions, [self.grad_sd, HISTORY_SD, prior_sd], np.nan)
+        # Each row's source as a position in SOURCES, taken in Arrow (no string made per row).
+        source = np.select(conditions, [0, 1, 2], 3)
+        out = pd.DataFrame(
+            {
+                "career_years": np.round(years, 1),
+                "career_years_sd": np.round(sd, 2),
+                "career_years_source": text_array(SOURCES).take(source),
+            },
+            index=self.index,
+        )
+        out["experience_bucket"] = bucket(out["career_years"])
+        return out
+
+
+def career_evidence(frame: pd.DataFrame, today: date) -> Evidence:
+    """The ``Evidence`` of each row of ``frame`` (``grad_year``, and ``class_years``,
+    ``degree`` and ``career_start`` when present: see ``career_stage``)."""
+    grad = _grad_years(frame)
+    earliest, latest = _class_years(frame)
+    first = np.fmin(grad, earliest)  # fmin ignores a NaN on either side
+    if "degree" in frame.columns:
+        offset, extra_sd = _per_unique(frame["degree"], first_degree_offset)
+    else:
+        offset, extra_sd = np.zeros(len(frame)), np.zeros(len(frame))
+    if "career_start" in frame.columns:
+        start = frame["career_start"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    else:
+        start = np.full(len(frame), np.nan)
+    return Evidence(
+        from_grad=np.asarray(years_since(first - offset, today), dtype=float),
+        grad_sd=np.sqrt(GRAD_YEAR_SD**2 + extra_sd**2),
+        from_start=np.asarray(years_since(start, today), dtype=float),
+        last_degree=_last_degree(grad, latest, today),
+        index=frame.index,
+    )
+
+
+def career_stage(
+    frame: pd.DataFrame, today: date, evidence: Evidence | None = None
+) -> pd.DataFrame:
     """Columns career_years, career_years_sd, career_years_source, experience_bucket.
 
     ``frame`` needs ``grad_year`` (Int64) and ``seniority``; it may have ``class_years``
     ("|"-joined years), ``degree`` and ``career_start`` (Int64 year of a first dated job).
+    ``evidence``: ``career_evidence(frame, today)`` when the caller made it already.
 
     >>> f = pd.DataFrame({"grad_year": pd.array([2021, None], dtype="Int64"),
     ...                   "seniority": ["Entry", "Director"]})
     >>> career_stage(f, date(2026, 6, 1))["career_years_source"].tolist()
     ['grad_year', 'title prior']
     """
-    first = _earliest_year(frame)
-    if "degree" in frame.columns:
-        offset, extra_sd = _per_unique(frame["degree"], first_degree_offset)
-    else:
-        offset, extra_sd = np.zeros(len(frame)), np.zeros(len(frame))
-    from_grad = years_since(first - offset, today)
-    grad_sd = np.sqrt(GRAD_YEAR_SD**2 + extra_sd**2)
-    if "career_start" in frame.columns:
-        start = frame["career_start"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    else:
-        start = np.full(len(frame), np.nan)
-    prior_mean, prior_sd = _per_unique(
-        frame["seniority"], lambda s: TITLE_PRIOR.get(s, (np.nan, np.nan))
-    )
-    has_grad, has_history = ~np.isnan(first), ~np.isnan(start)
-    has_prior = ~np.isnan(prior_mean)
-    conditions = [has_grad, has_history, has_prior]
-    years = np.select(conditions, [from_grad, years_since(start, today), prior_mean], np.nan)
-    sd = np.select(conditions, [grad_sd, HISTORY_SD, prior_sd], np.nan)
-    # Each row's source as a position in SOURCES, taken in Arrow (no string made per row).
-    source = np.select(conditions, [0, 1, 2], 3)
-    out = pd.DataFrame(
-        {
-            "career_years": np.round(years, 1),
-            "career_years_sd": np.round(sd, 2),
-            "career_years_source": text_array(SOURCES).take(source),
-        },
-        index=frame.index,
-    )
-    out["experience_bucket"] = bucket(out["career_years"])
-    return out
+    evidence = career_evidence(frame, today) if evidence is None else evidence
+    return evidence.stage(frame["seniority"])
 
 
 _EDGES = np.array([-np.inf, 1, 3, 6, 11, np.inf])  # BUCKETS' lower edges, then the end
