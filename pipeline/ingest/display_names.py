@@ -27,6 +27,7 @@ from pipeline.text.names import dotless, name_table, plain_words
 
 __all__ = [
     "clean_display",
+    "clean_name_parts",
     "clean_names_frame",
     "display_case",
     "display_values",
@@ -199,6 +200,27 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
     >>> clean_names_frame(pd.Series(["JANE"]), pd.Series(["DOE, MBA"])).iloc[0].tolist()
     ['Jane', 'Doe', 'Jane Doe', 'MBA']
     """
+    first_name, last_name, creds = clean_name_parts(first, last, fix_case=fix_case)
+    columns = {
+        "first_name": text_column(*first_name),
+        "last_name": text_column(*last_name),
+        "full_name": full_names(first_name, last_name),
+        "credentials": creds,
+    }
+    index = first.index
+    return pd.DataFrame({k: pd.Series(v, index=index, copy=False) for k, v in columns.items()})
+
+
+#: A text column as (values, codes): ``values[codes]`` is the column.
+ValuesCodes = tuple[np.ndarray, np.ndarray]
+
+
+def clean_name_parts(
+    first: pd.Series, last: pd.Series, *, fix_case: bool = True
+) -> tuple[ValuesCodes, ValuesCodes, ExtensionArray]:
+    """``clean_names_frame``'s first and last names as (values, codes), the values not
+    necessarily distinct, and its credentials column: for a caller that goes on working per
+    value (``alumni_names.person_names``) without encoding the columns again."""
     # Per distinct first name and per distinct last name, never per pair: a million distinct
     # people have far fewer distinct first and last names. Only the case rule looks at both
     # fields ("JANE DOE" is a row in capitals), and it splits exactly into per-field flags.
@@ -231,14 +253,7 @@ def clean_names_frame(first: pd.Series, last: pd.Series, *, fix_case: bool = Tru
         both,
         [join_credentials(f"{f.creds[f.codes[i]]}, {lst.creds[lst.codes[i]]}") for i in both],
     )
-    columns = {
-        "first_name": text_column(*first_name),
-        "last_name": text_column(*last_name),
-        "full_name": full_names(first_name, last_name),
-        "credentials": creds,
-    }
-    index = first.index
-    return pd.DataFrame({k: pd.Series(v, index=index, copy=False) for k, v in columns.items()})
+    return first_name, last_name, creds
 
 
 def text_column(
