@@ -7,11 +7,13 @@ user's own Interested column.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pipeline import schema
 from pipeline.normalize.levels import relevel
@@ -29,7 +31,7 @@ from pipeline.rank.score import (
     score_of,
 )
 from pipeline.rank.words import READS, Memo, opener, why
-from pipeline.text.arrow_text import take_rows
+from pipeline.text.arrow_text import arrow_text, coded_rows, is_arrow_text, take_rows
 
 __all__ = ["Context", "context", "evaluate", "rank", "score_features"]
 
@@ -99,8 +101,8 @@ def rank(prospects: pd.DataFrame, ctx: Context) -> tuple[pd.DataFrame, pd.DataFr
     return schema.check(ranked, schema.RANKED, "Ranked"), dropped.reset_index(drop=True)
 
 
-#: From this many ranked rows, the columns why and opener do not read are taken on a second
-#: thread while the sentences are made (below it, the thread would cost more than it saves).
+#: From this many ranked rows, the text columns are made on a second thread while the sentences
+#: are (below it, the thread would cost more than it saves).
 THREAD_ROWS = 50_000
 
 
@@ -109,28 +111,61 @@ def _words_and_rest(
 ) -> pd.DataFrame:
     """``p``'s rows at ``positions`` (the kept, best first), why and opener after them.
 
-    The columns why and opener read (``words.READS``) are taken first and the sentences made
-    from them; the other columns (two thirds of the text) only go into Ranked, so at
-    THREAD_ROWS or more they are taken on a second thread meanwhile: Arrow's take leaves
-    Python's lock. A failure of that take is raised, as when it came first, before any of
-    the sentences'. The frame is the same either way (one take of the wide frame, as before).
+    why and opener read the text columns of ``words.READS`` as codes only (each distinct value
+    is phrased once): this thread works out those codes (``coded_rows``: the column's distinct
+    values and the rows' codes into them) and the sentences, while, at THREAD_ROWS rows or
+    more, a second thread makes the text columns themselves: first the columns the sentences
+    do not read (most of the text), then those they read, from their codes. Arrow's take
+    leaves Python's lock. A failure there is raised before any of the sentences', the other
+    columns' before the words' (as when one take of the wide frame came first); the frame is
+    the same either way.
     """
     reads = set(READS)
-    words = [i for i, c in enumerate(p.columns) if c in reads]
+    dtypes = p.dtypes.to_numpy()
+    coded = [i for i, c in enumerate(p.columns)
+             if c in reads and c != "full_name" and is_arrow_text(dtypes[i])]  # fmt: skip
+    # full_name is read only where there is no first name: taken here with the numbers
+    words = [i for i, c in enumerate(p.columns) if c in reads and i not in set(coded)]
     rest = [i for i, c in enumerate(p.columns) if c not in reads | {"why", "opener"}]
-    memo: Memo = {}  # the codes of the text columns taken through them, for why and opener
+    memo: Memo = {}
     with ThreadPoolExecutor(1) if len(positions) >= THREAD_ROWS else nullcontext() as pool:
-        later = pool.submit(take_rows, p.iloc[:, rest], positions) if pool else None
+        run = pool.submit if pool is not None else _now
+        jobs = [run(take_rows, p.iloc[:, rest], positions)]
         try:
-            kept = take_rows(p.iloc[:, words], positions, coded=memo)
+            at = pa.array(positions)
+            for i in coded:
+                memo[p.columns[i]] = coded_rows(arrow_text(p.iloc[:, i]), at)
+            # (a copy of the codes: the sentences replace memo's entries with their own)
+            jobs.append(run(_texts, p.iloc[:, coded], dict(memo)))
+            kept = take_rows(p.iloc[:, words], positions)
             kept["why"] = why(kept, strengths, ctx.my_school, memo)
             kept["opener"] = opener(kept, ctx.my_school, ctx.i_am_student, memo)
         except BaseException:
-            failed = later.exception() if later is not None else None
-            if failed is not None:
-                raise failed from failed.__cause__
+            for job in jobs:
+                failed = job.exception()
+                if failed is not None:
+                    raise failed from failed.__cause__
             raise
-        others = later.result() if later else take_rows(p.iloc[:, rest], positions)
+        parts = [kept, *(job.result() for job in jobs)]
     # Side by side by position (concat would align a repeated index label with its others).
-    whole = pd.concat([kept.reset_index(drop=True), others.reset_index(drop=True)], axis=1)
+    whole = pd.concat([part.reset_index(drop=True) for part in parts], axis=1)
     return whole.set_axis(kept.index)
+
+
+def _texts(frame: pd.DataFrame, codes: Memo) -> pd.DataFrame:
+    """``frame``'s Arrow text columns at the rows ``codes`` (by column: ``coded_rows``) hold."""
+    made = {
+        name: pd.array(codes[name][1].take(codes[name][0]), dtype=dtype)
+        for name, dtype in frame.dtypes.items()
+    }
+    return pd.DataFrame(made, copy=False)
+
+
+def _now(fn: Callable[..., object], *args: object) -> Future:
+    """``fn(*args)`` called now, as a done Future (its result, or the exception it raised)."""
+    done: Future = Future()
+    try:
+        done.set_result(fn(*args))
+    except Exception as error:
+        done.set_exception(error)
+    return done

@@ -125,9 +125,32 @@ def _take_text(
     are read in one pass: Arrow's take is faster then)."""
     if not shuffled or len(positions) < _SAMPLE or not _few_distinct(values):
         return values.take(positions), None
+    codes, dictionary = coded_rows(values, positions)
+    return dictionary.take(codes), (codes, dictionary)
+
+
+def coded_rows(values: pa.Array, positions: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """(codes, dictionary): ``values.take(positions)`` is ``dictionary.take(codes)``; a missing
+    value's code is null. The distinct values of all ``values``, in order of first appearance.
+
+    >>> codes, words = coded_rows(pa.array(["b", None, "a", "b"]), pa.array([3, 1, 2]))
+    >>> codes.to_pylist(), words.to_pylist()
+    ([0, None, 1], ['b', 'a'])
+    """
     coded = pc.dictionary_encode(values)  # nulls stay nulls in the codes
-    codes = coded.indices.take(positions)
-    return coded.dictionary.take(codes), (codes, coded.dictionary)
+    return coded.indices.take(positions), coded.dictionary
+
+
+def arrow_text(series: pd.Series) -> pa.Array:
+    """A column of pandas' Arrow text as one Arrow array (its one chunk, not copied, or all its
+    chunks joined)."""
+    arrow = pa.array(series.array)
+    return arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+
+
+def is_arrow_text(dtype: object) -> bool:
+    """Whether ``dtype`` is pandas' text held by Arrow (the columns ``take_rows`` codes)."""
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def take_rows(
@@ -155,14 +178,11 @@ def take_rows(
     arrow_positions = pa.array(positions)
     shuffled = bool(np.any(positions[1:] <= positions[:-1]))
     dtypes = frame.dtypes.to_numpy()
-    text = [isinstance(d, pd.StringDtype) and d.storage == "pyarrow" for d in dtypes]
+    text = [is_arrow_text(d) for d in dtypes]
     # The other columns as pandas takes them (built anew, object columns could become text).
     out = frame.iloc[:, [i for i, t in enumerate(text) if not t]].take(positions)
     for i in np.flatnonzero(text):
-        arrow = pa.array(frame.iloc[:, i].array)  # its one chunk (no copy), or all its chunks
-        if isinstance(arrow, pa.ChunkedArray):
-            arrow = arrow.combine_chunks()
-        values, codes = _take_text(arrow, arrow_positions, shuffled)
+        values, codes = _take_text(arrow_text(frame.iloc[:, i]), arrow_positions, shuffled)
         if codes is not None and coded is not None:
             coded[frame.columns[i]] = codes
         taken = pd.array(values, dtype=dtypes[i])

@@ -1,7 +1,8 @@
-"""rank takes the columns why and opener read first, and the others on a second thread while
-the sentences are made (rank._words_and_rest): Ranked must be what one take of the wide frame
-gave (that code is kept here), threaded or not, and a failure of either take or of the
-sentences must reach the caller as it did."""
+"""rank makes why and opener from the codes of the text columns they read, while a second
+thread takes the other columns and makes those text columns from the codes
+(rank._words_and_rest): Ranked must be what one take of the wide frame gave (that code is kept
+here), threaded or not, and a failure of any take or of the sentences must reach the caller as
+it did."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ def _prospects(n: int, today, seed: int = 3) -> pd.DataFrame:
     p["is_alum"] = (p["source"] == "alumni").to_numpy()
     p["record_ids"] = p["record_id"]
     p["match_confidence"] = 1.0
+    for column, every in (("title", 11), ("location", 7), ("company_clean", 13), ("degree", 5)):
+        p.loc[p.index[::every], column] = None  # missing text (a null code, not "")
     return p
 
 
@@ -121,38 +124,59 @@ def test_small_input_takes_on_one_thread(today, monkeypatch) -> None:
 
 
 def _failing_take(which: str):
-    """take_rows, failing on the frame without ("rest") or with ("words") the title column."""
+    """take_rows, failing on the take of the columns the sentences do not read ("rest": they
+    hold prospect_id, not full_name) or of those they read as they are ("words": full_name and
+    the numbers); the take of all of ``p`` for the left-out holds both and goes through."""
 
     def take(frame, positions, coded=None):
-        if ("title" in frame.columns) == (which == "words") and len(frame) > 100:
+        has = {"rest": "prospect_id", "words": "full_name"}
+        other = {"rest": "full_name", "words": "prospect_id"}
+        if has[which] in frame.columns and other[which] not in frame.columns:
             raise MemoryError(f"the {which} take")
         return take_rows(frame, positions, coded=coded)
 
     return take
 
 
+def _failing_texts(*_: object) -> None:
+    raise MemoryError("the texts take")
+
+
+def _broken(*_: object) -> None:
+    raise ValueError("a bug in why")
+
+
 @pytest.mark.parametrize("thread_rows", [0, 10**9])
-@pytest.mark.parametrize("which", ["rest", "words"])
+@pytest.mark.parametrize("which", ["rest", "words", "texts"])
 def test_a_failed_take_reaches_the_caller(big, monkeypatch, thread_rows, which) -> None:
     prospects, ctx = big
     monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
-    monkeypatch.setattr(rank_stage, "take_rows", _failing_take(which))
+    if which == "texts":
+        monkeypatch.setattr(rank_stage, "_texts", _failing_texts)
+    else:
+        monkeypatch.setattr(rank_stage, "take_rows", _failing_take(which))
     with pytest.raises(MemoryError, match=f"the {which} take"):
         rank(prospects, ctx)
 
 
-def test_the_other_columns_take_fails_first_whatever_the_sentences_raise(big, monkeypatch) -> None:
-    """One take did every column before why: its failure is the one the caller sees."""
+@pytest.mark.parametrize("thread_rows", [0, 10**9])
+def test_the_columns_takes_fail_first_whatever_the_sentences_raise(
+    big, monkeypatch, thread_rows
+) -> None:
+    """One take did every column before why: a failure of a take is the one the caller sees,
+    the other columns' before the text the sentences read."""
     prospects, ctx = big
-    monkeypatch.setattr(rank_stage, "THREAD_ROWS", 0)
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
+    monkeypatch.setattr(rank_stage, "why", _broken)
+    monkeypatch.setattr(rank_stage, "_texts", _failing_texts)
     monkeypatch.setattr(rank_stage, "take_rows", _failing_take("rest"))
-
-    def broken(*_: object) -> None:
-        raise ValueError("a bug in why")
-
-    monkeypatch.setattr(rank_stage, "why", broken)
     with pytest.raises(MemoryError, match="the rest take"):
         rank(prospects, ctx)
     monkeypatch.setattr(rank_stage, "take_rows", take_rows)
+    with pytest.raises(MemoryError, match="the texts take"):
+        rank(prospects, ctx)
+    monkeypatch.undo()
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
+    monkeypatch.setattr(rank_stage, "why", _broken)
     with pytest.raises(ValueError, match="a bug in why"):
         rank(prospects, ctx)
