@@ -9,8 +9,10 @@ in ``link.person``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -25,8 +27,10 @@ from pipeline.link.person import (
     PROGRAM_LEVELS,
     city_level,
     name_conditions,
+    name_prepare,
     program_level,
 )
+from pipeline.threads import in_order
 
 __all__ = [
     "COMPARISONS",
@@ -56,6 +60,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         name_conditions,
         optional=("former_key", "last_family"),
         rows=True,
+        prepare=name_prepare,
     ),
     Comparison(
         "job",
@@ -150,18 +155,85 @@ def compare(
     ``pairs`` has positions ``left``/``right`` into ``frame``. ``cache`` keeps per-record work
     between calls on the same frame (the candidates, then the random pairs for u).
     """
-    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    rows = Rows(frame, left, right, {} if cache is None else cache)
-    out = {"left": left, "right": right}
-    for comparison in comparisons:
-        if comparison.rows:  # codes made once per run, no text taken per pair
-            levels = comparison.compute(None, None, rows)
-        else:
-            levels = _distinct_levels(comparison, rows)
-        out[comparison.name] = np.asarray(levels).astype("int8", copy=False)
-    # made once (a column set at a time costs more on the sample), its arrays not copied into
-    # one block: each column stays its own, as fresh as the levels made for it
-    return pd.DataFrame(out, copy=False)
+    return _each_set(frame, [pairs], comparisons, {} if cache is None else cache, False)[0]
+
+
+#: From this many pairs in all (past TOGETHER_PAIRS: the real and large sizes, not the
+#: sample), ``compare_sets`` runs the LONGEST comparison on a second thread, the others beside
+#: it on the caller's (numpy, pandas' hashing, Arrow and rapidfuzz leave the GIL over large
+#: arrays). The name comparison is two thirds of the work at large.
+THREAD_PAIRS = 500_000
+LONGEST = "name"
+
+
+def _each_set(
+    frame: pd.DataFrame,
+    sets: Sequence[pd.DataFrame],
+    comparisons: Sequence[Comparison],
+    cache: dict,
+    threaded: bool,
+) -> list[pd.DataFrame]:
+    """``compare`` of each pair frame of ``sets``, the comparisons of all sets one task each
+    (a comparison's levels of a set depend on that set's pairs only; what tasks share is the
+    per-record work in ``cache``, the same whichever task makes it). ``threaded``: the LONGEST
+    comparison's tasks on a second thread (``_two_lanes``)."""
+    rows = [Rows(frame, s["left"].to_numpy(), s["right"].to_numpy(), cache) for s in sets]
+    tasks = [(c, r) for r in rows for c in comparisons]
+    levels = _two_lanes(tasks) if threaded else [_levels(c, r) for c, r in tasks]
+    out, found = [], iter(levels)
+    for r in rows:
+        columns = {"left": r.left, "right": r.right} | {c.name: next(found) for c in comparisons}
+        # made once (a column set at a time costs more on the sample), its arrays not copied
+        # into one block: each column stays its own, as fresh as the levels made for it
+        out.append(pd.DataFrame(columns, copy=False))
+    return out
+
+
+def _two_lanes(tasks: list[tuple[Comparison, Rows]]) -> list[np.ndarray]:
+    """The levels of each (comparison, pairs) task, in the tasks' order, on two threads
+    (``threads.in_order``): the LONGEST comparison's tasks one after another on one, the
+    others one after another on the other, which first makes the LONGEST's ``prepare`` work.
+    Each lane keeps the tasks' order and stops at its first error (or at a task past the other
+    lane's error); the error raised is the earliest task's, the one running them all in order
+    on one thread meets first, with every task before it done."""
+    lanes = (
+        [i for i, (c, _) in enumerate(tasks) if c.name == LONGEST],
+        [i for i, (c, _) in enumerate(tasks) if c.name != LONGEST],
+    )
+    done: list = [None] * len(tasks)
+    failed: list[tuple[int, BaseException]] = []
+    # per-run work of the LONGEST that reads no pairs, made while it starts on its pairs (it
+    # waits for the work if it gets there first: Rows.once)
+    ahead = [partial(c.prepare, r) for c, r in (tasks[i] for i in lanes[0][:1]) if c.prepare]
+
+    def run(lane: tuple[list, list[int]]) -> None:
+        first, indexes = lane
+        for make in first:
+            # an error there is met again where the comparison asks for the work, in order
+            with contextlib.suppress(Exception):
+                make()
+        for i in indexes:
+            if any(at < i for at, _ in failed):  # the other lane's error comes first
+                return
+            try:
+                done[i] = _levels(*tasks[i])
+            except BaseException as error:  # handed to the caller below, as it is
+                failed.append((i, error))
+                return
+
+    in_order(run, [([], lanes[0]), (ahead, lanes[1])], threaded=True)
+    if failed:
+        raise min(failed, key=lambda f: f[0])[1]
+    return done
+
+
+def _levels(comparison: Comparison, rows: Rows) -> np.ndarray:
+    """The int8 levels of ``comparison`` for the pairs ``rows``."""
+    if comparison.rows:  # codes made once per run, no text taken per pair
+        levels = comparison.compute(None, None, rows)
+    else:
+        levels = _distinct_levels(comparison, rows)
+    return np.asarray(levels).astype("int8", copy=False)
 
 
 #: Up to this many pairs in all, ``compare_sets`` compares its sets in one call; past it, each
@@ -182,10 +254,11 @@ def compare_sets(
     comparison (codes, Series, a scorer's start) that outweighs a few thousand pairs' work
     (0.05 s of the sample's 0.5 s of link). A ``fitted`` comparison, whose levels depend on
     the set of pairs, is compared on each set alone; so is every comparison past
-    TOGETHER_PAIRS pairs."""
+    TOGETHER_PAIRS pairs, and from THREAD_PAIRS on two threads (the same levels)."""
     cache = {} if cache is None else cache
-    if sum(len(pairs) for pairs in sets) > TOGETHER_PAIRS:
-        return [compare(frame, pairs, comparisons, cache) for pairs in sets]
+    total = sum(len(pairs) for pairs in sets)
+    if total > TOGETHER_PAIRS:
+        return _each_set(frame, sets, comparisons, cache, total >= THREAD_PAIRS)
     whole = [c for c in comparisons if not c.fitted]
     fitted = [c for c in comparisons if c.fitted]
     together = pd.concat([s[["left", "right"]] for s in sets], ignore_index=True)

@@ -3,6 +3,7 @@ aligned pairs computed once per distinct pair of values (rapidfuzz ``cpdist``)."
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,9 @@ class Comparison:
     fitted: bool = False  # a pair's level depends on the other pairs compared with it too
     # (the job comparison's word weights are fitted on the employers of the pairs it is given):
     # ``compare_sets`` compares such a comparison on each set of pairs alone
+    prepare: Callable[[Rows], object] | None = None  # makes per-run work of ``compute`` that
+    # reads no pairs (``Rows.once``): ``compare_sets`` on two threads has it made beforehand on
+    # the thread beside the one computing this comparison
 
 
 #: A table of this many entries per value is filled instead of hashing the values (hashing
@@ -99,6 +103,12 @@ class Text:
     strings: pd.Series  # ``values`` as Arrow text: Series of them are taken, not converted
 
 
+#: The per-run work being made (``Rows.once``), a lock each, by the cache's id and the key
+#: (a cache is a dict, which no weak reference can point at); dropped once made
+_MAKING: dict[tuple[int, object], threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Rows:
     """Pairs of records as positions: ``frame`` (the run's records), the positions ``left``
@@ -127,9 +137,21 @@ class Rows:
         return Rows(self.frame, self.left[at], self.right[at], self.cache)
 
     def once(self, key: object, make: Callable[[pd.DataFrame], object]):
-        """``make(frame)``, computed the first time ``key`` is asked for in this run."""
+        """``make(frame)``, computed the first time ``key`` is asked for in this run, by one
+        thread: another asking for it meanwhile waits for it (``compare_sets`` on two
+        threads)."""
         if key not in self.cache:
-            self.cache[key] = make(self.frame)
+            at = (id(self.cache), key)
+            with _GUARD:
+                lock = _MAKING.setdefault(at, threading.Lock())
+            try:
+                with lock:
+                    if key not in self.cache:
+                        self.cache[key] = make(self.frame)
+            finally:
+                with _GUARD:
+                    if _MAKING.get(at) is lock:
+                        del _MAKING[at]
         return self.cache[key]
 
     def taken(self, at: np.ndarray, changed: Sequence[str]) -> dict:

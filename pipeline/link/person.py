@@ -111,8 +111,7 @@ def name_conditions(
     address = np.zeros(len(left), dtype=bool)
     at = np.flatnonzero(~exact_ & ~(former & variants) & ~_both_blank(rows))
     if len(at):
-        names = rows.once("address names", lambda frame: address_names(frame, rows.text))
-        address[at] = spelled(names, left[at], right[at])
+        address[at] = spelled(name_prepare(rows), left[at], right[at])
     key = rows.text("name_key")
     blank_key = (key.codes == key.empty) & ~key.missing  # "" only: a missing key is no text
     return {
@@ -148,6 +147,12 @@ def _may_reorder(rows: Rows, mask: np.ndarray) -> np.ndarray:
         letters = rows.once(("token letters", "name_key"), lambda _: token_letters(key.values))
         out[at] = may_reach(letters, key.codes[rows.left[at]], key.codes[rows.right[at]])
     return out
+
+
+def name_prepare(rows: Rows):
+    """The records' ``address_names``, once per run: the name comparison's per-run work that
+    reads no pairs, the most of it (1 s of the name's 4 at large), and the last it reads."""
+    return rows.once("address names", lambda frame: address_names(frame, rows.text))
 
 
 def _token_set(x: pd.Series, y: pd.Series) -> np.ndarray:
