@@ -75,11 +75,37 @@ def ordered(ranked: pd.DataFrame) -> pd.DataFrame:
     schema.check(ranked, schema.RANKED, "Ranked")
     # The order from the rank column alone; a frame already in that order (write_workbook hands
     # core_frame one) is not moved: each move of a wide frame costs seconds at 200,000 rows.
-    order = ranked["rank"].reset_index(drop=True).sort_values(kind="stable", na_position="last")
-    positions = order.index.to_numpy()
+    ranks = ranked["rank"].reset_index(drop=True)
+    if _in_order(ranks):  # what the stable sort would find, without sorting a million ranks
+        return ranked.reset_index(drop=True)
+    positions = ranks.sort_values(kind="stable", na_position="last").index.to_numpy()
     if (positions == np.arange(len(positions))).all():
         return ranked.reset_index(drop=True)
     return ranked.take(positions).reset_index(drop=True)
+
+
+def _in_order(ranks: pd.Series) -> bool:
+    """Whether a stable sort of ``ranks`` (missing last) leaves every row where it is: the
+    present ranks first, in increasing order (ties kept), then the missing ones. False when
+    it cannot tell (values that do not compare): the sort then decides."""
+    missing = ranks.isna().to_numpy(dtype=bool)
+    present = len(ranks) - int(missing.sum())
+    if missing[:present].any():
+        return False
+    try:
+        return bool(ranks.iloc[:present].is_monotonic_increasing)
+    except TypeError:
+        return False
+
+
+def added_by_hand(record_ids: pd.Series) -> pd.Series:
+    """Whether each prospect's record ids hold a record the user added ("manual:"): text found
+    where it lies (the stripped text holds it exactly when the text does: "manual:" holds no
+    blank), a missing value False."""
+    if isinstance(record_ids.dtype, pd.StringDtype):
+        found = record_ids.str.contains("manual:", regex=False)
+        return found.fillna(False).astype(bool)
+    return _text(record_ids).str.contains("manual:", regex=False)
 
 
 def _rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
@@ -114,7 +140,7 @@ def core_frame(ranked: pd.DataFrame) -> pd.DataFrame:
         first, last = _text(df["first_name"][blank]), _text(df["last_name"][blank])
         name = name.where(~blank, (first + " " + last).str.strip())
     school = _school_years(df)
-    added = _text(df["record_ids"]).str.contains("manual:", regex=False)
+    added = added_by_hand(df["record_ids"])
     kinds = [_flag(df["is_connection"]), _flag(df["is_alum"]), added, _text(df["intro_via"]) != ""]
     warmth = taken_series(  # five labels, taken into place in Arrow (no object per row)
         ["1st-degree connection", "Alum", "Added by you", "Intro possible", "Cold"],
@@ -238,7 +264,7 @@ def write_workbook(
         features = [f for f in schema.FEATURES if f not in OPTIONAL_FEATURES]
     ranked = _with_left_out(ordered(ranked), filtered)
     core = core_frame(ranked)
-    manual = _text(ranked["record_ids"]).str.contains("manual:", regex=False)
+    manual = added_by_hand(ranked["record_ids"])
     shown_all = ranked["_left_out"] == ""
     candidates = pd.concat(
         [core[["Name", "Company", "School"]], ranked[["prospect_id", "linkedin_slug"]]], axis=1

@@ -18,7 +18,9 @@ from pipeline.export.workbook import (
     _links,
     _school_years,
     _text,
+    added_by_hand,
     core_frame,
+    ordered,
 )
 
 SLUGS = ["", "Ab-C_1", "josé-vale", "javascript:alert(1)", "x" * 101, "a/b", "ab-c_1", "ÅSA", " "]
@@ -74,13 +76,20 @@ def test_name_and_warmth_are_the_row_by_row_rule() -> None:
         )  # fmt: skip
 
 
-@pytest.mark.parametrize("n", [0, 1, 25, 200])
-def test_all_candidates_rows_are_the_best_per_employer(n: int) -> None:
+@pytest.mark.parametrize("n", [0, 1, 25, 200, 3000])
+@pytest.mark.parametrize("late", [0, 500])
+@pytest.mark.parametrize("keys", [["acme", "", None, "zeta", "éclair", " "], ["acme", "zeta"]])
+def test_all_candidates_rows_are_the_best_per_employer(n: int, late: int, keys: list) -> None:
+    """(Two employers: 20 rows kept of 3,000, so every row is looked at; ``late``: the first
+    rows all at one employer, so the limit is reached far down.)"""
     rng = np.random.default_rng(n)
-    keys = ["acme", "", None, "zeta", "éclair", " "]
+    chosen = rng.choice(keys, n) if n else np.array([], dtype=object)
+    chosen[:late] = "first"
+    if late:
+        chosen[late:] = rng.choice([f"e{i}" for i in range(40)], max(n - late, 0))
     ranked = pd.DataFrame(
         {
-            "company_key": pd.Series(rng.choice(keys, n) if n else [], dtype="str"),
+            "company_key": pd.Series(chosen, dtype="str"),
             "company": pd.Series(rng.choice(["Acme", "", "Zeta"], n) if n else [], dtype="str"),
         }
     )
@@ -122,3 +131,35 @@ def test_school_and_year_are_the_whole_column_rule(dtype: object) -> None:
         year = pd.to_numeric(f["grad_year"], errors="coerce").astype("Int64").astype("string")
         want = (_text(f["school"]) + " " + year.fillna("")).str.strip()
         pd.testing.assert_series_equal(_school_years(f), want, check_exact=True)
+
+
+RECORD_IDS = ["manual:1", " manual:2 ", "alumni:2", "alumni:3;manual:4", "MANUAL:5", "manual", "",
+              " ", None, "\u3000manual:6\u3000"]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_added_by_hand_is_the_stripped_text_rule(dtype: object) -> None:
+    rng = np.random.default_rng(11)
+    ids = pd.Series(rng.choice(np.array(RECORD_IDS, dtype=object), 300), dtype=dtype)
+    ids.index = np.arange(300) * 2 + 1
+    want = _text(ids).str.contains("manual:", regex=False)
+    pd.testing.assert_series_equal(added_by_hand(ids), want)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_ordered_is_the_stable_sort_by_rank(seed: int) -> None:
+    """In order or not, with ties and missing ranks anywhere: what the stable sort gives."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 30))
+    ranks = np.sort(rng.integers(1, 10, n)).astype(float) if seed % 2 else rng.integers(1, 10, n)
+    ranks = ranks.astype(float)
+    if seed % 4 != 2:  # (2: none missing, not in order)
+        ranks[rng.random(n) < 0.2] = np.nan
+    if seed % 4 == 1:  # in order, missing ones last
+        ranks = np.concatenate([np.sort(ranks[~np.isnan(ranks)]), ranks[np.isnan(ranks)]])
+    frame = pd.DataFrame({"rank": pd.array(ranks, dtype="Float64").fillna(pd.NA) if seed % 3
+                          else ranks, "x": np.arange(n)}, index=np.arange(n) * 3)  # fmt: skip
+    for c in schema.RANKED:
+        frame[c] = frame[c] if c in frame else None
+    want = frame.sort_values("rank", kind="stable", na_position="last").reset_index(drop=True)
+    pd.testing.assert_frame_equal(ordered(frame), want)
