@@ -159,7 +159,7 @@ def test_ordered_is_the_stable_sort_by_rank(seed: int) -> None:
         ranks = np.concatenate([np.sort(ranks[~np.isnan(ranks)]), ranks[np.isnan(ranks)]])
     frame = pd.DataFrame({"rank": pd.array(ranks, dtype="Float64").fillna(pd.NA) if seed % 3
                           else ranks, "x": np.arange(n)}, index=np.arange(n) * 3)  # fmt: skip
-    for c in schema.RANKED:
-        frame[c] = frame[c] if c in frame else None
+    for c in (c for c in schema.RANKED if c not in frame):
+        frame[c] = None
     want = frame.sort_values("rank", kind="stable", na_position="last").reset_index(drop=True)
     pd.testing.assert_frame_equal(ordered(frame), want)
