@@ -24,13 +24,13 @@ from pipeline.link.block import (
     declared_rules,
     unique_records,
 )
-from pipeline.link.block_rules import unique_inverse
 from pipeline.link.classify import (
     TEXTS,
     Model,
     column_codes,
     file_codes,
     fit_logistic,
+    group_rows,
     logistic_contributions,
     row_sums,
     weight_columns,
@@ -107,7 +107,8 @@ def score(
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cache: dict = {}  # per-record work blocking and the comparisons share (link.levels.Rows)
     cands = candidate_pairs(frame, rules, unique, cache)
-    random = u_pairs(frame, unique_sources=unique)  # for u, compared with the candidates
+    # for u, compared with the candidates
+    random = u_pairs(frame, unique_sources=unique, cache=cache)
     levels, random_levels = compare_sets(frame, (cands.pairs, random), comparisons, cache)
     u = u_of(random_levels, comparisons)
     # A declared comparison is also an anchor: pairs that agree on it (a birth date) teach
@@ -115,7 +116,7 @@ def score(
     anchors = tuple((c.name, 0, ()) for c in comparisons if c.name in names_declared)
     # Connection-alumni links and duplicates inside one list differ (a LinkedIn job is current,
     # an alumni record's may not be): m per group of pairs, as the prior is.
-    groups, possible = _groups(frame, levels, unique)
+    groups, possible = _groups(frame, levels, unique, cache)
     m, m_groups = estimate_m_groups(
         levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame, cache=cache
     )
@@ -126,8 +127,8 @@ def score(
     total = row_sums(by_comparison, len(levels))
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)
-    files = file_codes(frame)  # both passes below read it
-    person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold)
+    files = file_codes(frame, cache)  # both passes below read it
+    person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold, cache)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
         _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
@@ -143,7 +144,7 @@ def score(
         contributions, prior_bits = logistic_contributions(levels, model, contributions)
         total = row_sums(contributions)
     # Each pair's probability accounts for its records' other candidates (cluster.rivals).
-    chance = rivals(levels, total + prior_bits, frame, unique, match.threshold)
+    chance = rivals(levels, total + prior_bits, frame, unique, match.threshold, cache)
     pairs = levels.assign(probability=chance)
     above = np.flatnonzero(chance >= match.threshold)
     # each kept pair carries its row: candidate pairs are distinct (block.candidate_pairs), so
@@ -152,8 +153,8 @@ def score(
         {"left": levels["left"].to_numpy()[above], "right": levels["right"].to_numpy()[above],
          "probability": chance[above], "row": above}
     )  # fmt: skip
-    kept = one_to_one(kept, frame, unique)
-    cluster_labels, kept = clusters(frame, kept, unique)
+    kept = one_to_one(kept, frame, unique, cache)
+    cluster_labels, kept = clusters(frame, kept, unique, cache=cache)
     linked = np.zeros(len(pairs), dtype=bool)
     linked[kept["row"].to_numpy()] = True
     pairs["linked"] = linked
@@ -222,19 +223,20 @@ def explain(scored: Scored, rows: np.ndarray | None = None, *, names: bool = Fal
 
 
 def _groups(
-    frame: pd.DataFrame, levels: pd.DataFrame, unique: Sequence[str]
+    frame: pd.DataFrame, levels: pd.DataFrame, unique: Sequence[str], cache: dict | None = None
 ) -> tuple[np.ndarray, Mapping[int, float]]:
-    """Group of each pair (its unordered pair of files) and how many pairs each group could form."""
-    files = file_codes(frame)  # narrow: looked up per pair
+    """Group of each pair (its unordered pair of files) and how many pairs each group could
+    form. ``cache``: the run's per-record work (``block.once_per_run``)."""
+    files = file_codes(frame, cache)  # narrow: looked up per pair
     n = int(files.max()) + 1 if len(files) else 0
     left, right = files[levels["left"].to_numpy()], files[levels["right"].to_numpy()]
     groups = np.minimum(left, right).astype(np.int64)
     groups *= n
     groups += np.maximum(left, right)
     sizes = np.bincount(files, minlength=n).astype(float)
-    is_unique = unique_records(frame, unique)[np.unique(files, return_index=True)[1]]  # firsts
+    is_unique = unique_records(frame, unique, cache)[np.unique(files, return_index=True)[1]]
     possible: dict[int, float] = {}
-    for g in unique_inverse(groups)[0]:  # hashed: np.unique sorts every pair's group
+    for g in group_rows(groups)[0]:  # by a table over the few ids, not hashing every pair's
         i, j = divmod(int(g), n)
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]
@@ -262,13 +264,14 @@ def _listed_twice(
     bits: np.ndarray,
     unique: Sequence[str],
     threshold: float,
+    cache: dict | None = None,
 ) -> np.ndarray | None:
     """A person id per record where some file (one that may hold a person more than once) has
     records of one person, linked at or above ``threshold`` by ``bits`` (weights plus prior);
     None where no file has. ``files``: each record's file as a code. Only pairs inside one file
     count: a connection and an alum are two files' records of one person, which frequencies
-    already count apart."""
-    repeats = ~unique_records(frame, unique)
+    already count apart. ``cache``: the run's per-record work (``block.once_per_run``)."""
+    repeats = ~unique_records(frame, unique, cache)
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     chance = np.clip(np.asarray(bits, dtype=float), -60, 60)
     for step in (np.negative, np.exp2):  # 1 / (1 + 2 ** -odds), each step in place

@@ -34,9 +34,11 @@ __all__ = [
     "blocking_columns",
     "candidate_pairs",
     "declared_rules",
+    "file_codes",
     "former_keys",
     "last_families",
     "nearest_keys",
+    "once_per_run",
     "soundex",
     "unique_records",
 ]
@@ -110,7 +112,7 @@ def candidate_pairs(
     >>> candidate_pairs(f, [Equal("name", ("name_key",))]).pairs.values.tolist()
     [[0, 1]]
     """
-    allowed = _allowed(frame, unique_sources)
+    allowed = _allowed(frame, unique_sources, texts)
     # One int64 per pair (left * n + right) makes the union a single sort instead of a
     # frame-wide hash.
     n = max(len(frame), 1)
@@ -167,10 +169,20 @@ def _side_by_side(make, rules: list[BlockingRule], frame: pd.DataFrame, codes: d
     return in_order(make, rules, threaded=threaded, start=first)
 
 
-def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.ndarray:
+def unique_records(
+    frame: pd.DataFrame, unique_sources: Sequence[str], cache: dict | None = None
+) -> np.ndarray:
     """True for each record of a file that holds each person once: its ``source`` kind
     ("connections", "alumni") or its ``source_file`` (the name, with or without extension,
-    any case) is listed in ``unique_sources``. All False without a ``source`` column."""
+    any case) is listed in ``unique_sources``. All False without a ``source`` column.
+    ``cache``: the run's per-record work on ``frame`` (``levels.Rows``' cache), where the
+    answer is kept (read-only) for the run's other steps, which ask seven times."""
+    return once_per_run(
+        cache, ("unique records", tuple(unique_sources)), _unique_records, frame, unique_sources
+    )
+
+
+def _unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.ndarray:
     if "source" not in frame.columns or not unique_sources:
         return np.zeros(len(frame), dtype=bool)
     wanted = {str(u).strip().casefold() for u in unique_sources}
@@ -186,6 +198,34 @@ def unique_records(frame: pd.DataFrame, unique_sources: Sequence[str]) -> np.nda
         if len(hit):
             out |= hit[codes]
     return out
+
+
+def once_per_run(cache: dict | None, key: tuple, make, *args) -> np.ndarray:
+    """``make(*args)``, an array per record of the run's frame, kept in ``cache`` (the run's
+    per-record work, ``levels.Rows``' cache) under ``key`` and read-only there, so the run's
+    steps share it; without ``cache``, made afresh."""
+    if cache is None:
+        return make(*args)
+    if key not in cache:
+        made = make(*args)
+        made.flags.writeable = False
+        cache[key] = made
+    return cache[key]
+
+
+def file_codes(frame: pd.DataFrame, cache: dict | None = None) -> np.ndarray:
+    """The file of each record as a code (all 0 without a source_file column), in the
+    narrowest signed integers that hold them (a missing file is -1): looked up per pair, a
+    table of a byte per record stays in the cache where one of eight did not. ``cache``: the
+    run's per-record work on ``frame``, where the codes are kept once made (``once_per_run``)."""
+    return once_per_run(cache, ("file codes",), _file_codes, frame)
+
+
+def _file_codes(frame: pd.DataFrame) -> np.ndarray:
+    if "source_file" not in frame.columns:
+        return np.zeros(len(frame), dtype=np.int8)
+    codes, files = pd.factorize(frame["source_file"].astype(STR))
+    return codes.astype(np.min_scalar_type(-len(files) - 1))
 
 
 def declared_rules(
@@ -228,16 +268,15 @@ def _ordered_arrays(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np
     return np.minimum(left, right)[keep], np.maximum(left, right)[keep]
 
 
-def _allowed(frame: pd.DataFrame, unique_sources: Sequence[str]):
+def _allowed(frame: pd.DataFrame, unique_sources: Sequence[str], cache: dict | None = None):
     """A mask function of (left, right) positions: False for pairs inside one file of a
-    unique source."""
+    unique source. ``cache``: the run's per-record work (``once_per_run``)."""
     if not {"source", "source_file"} <= set(frame.columns) or not unique_sources:
         return lambda left, right: np.ones(len(left), dtype=bool)
-    unique = unique_records(frame, unique_sources)
-    file_codes = pd.factorize(frame["source_file"])[0]
+    unique = unique_records(frame, unique_sources, cache)
     # a record's file where it holds each person once, else -1: a pair is left out where
     # both records show the same file (two lookups per pair, not four)
-    own_file = np.where(unique, file_codes, -1).astype(np.int32)
+    own_file = np.where(unique, file_codes(frame, cache), -1).astype(np.int32)
     ranges = _ranges(own_file)
     if ranges is not None:  # each such file's records in a row (a LinkedIn export's are)
         return lambda left, right: _outside(ranges, left, right)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from pipeline.link.block import file_codes
 from pipeline.link.block_rules import unique_inverse
 from pipeline.link.levels import Comparison, Rows
 from pipeline.text.arrow_text import STR
@@ -97,7 +98,7 @@ def frequencies(
     """
     tables = {} if tables is None else tables
     if FILES not in tables:  # the records' files, once per run
-        tables[FILES] = file_codes(frame)
+        tables[FILES] = file_codes(frame, tables.get(TEXTS))
     files = tables[FILES]
     size = np.bincount(files).astype(float)
     other = np.where(files[left] != files[right], files[right], -1)
@@ -208,7 +209,7 @@ def weight_columns(
         # table is then found in a pass or two over small numbers, not six over int64 ones
         ids, row = group_rows(groups)
     if frame is not None and FILES not in tables:
-        tables[FILES] = file_codes(frame)
+        tables[FILES] = file_codes(frame, tables.get(TEXTS))
     scratch = np.empty(len(levels), np.int32)  # each comparison's look-up positions
     for c in model.comparisons:
         level = levels[c.name].to_numpy()
@@ -309,16 +310,6 @@ def _local_weight(
     u = model.u[name][level]
     f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
     return np.log2(m / np.maximum(f, TF_FLOOR))
-
-
-def file_codes(frame: pd.DataFrame) -> np.ndarray:
-    """The file of each record as a code (all 0 without a source_file column), in the
-    narrowest signed integers that hold them (a missing file is -1): looked up per pair, a
-    table of a byte per record stays in the cache where one of eight did not."""
-    if "source_file" not in frame.columns:
-        return np.zeros(len(frame), dtype=np.int8)
-    codes, files = pd.factorize(frame["source_file"].astype(STR))
-    return codes.astype(np.min_scalar_type(-len(files) - 1))
 
 
 def column_codes(frame: pd.DataFrame, column: str, tables: dict) -> tuple[np.ndarray, np.ndarray]:

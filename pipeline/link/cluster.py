@@ -15,14 +15,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.link.block import unique_records
+from pipeline.link.block import file_codes, unique_records
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.classify import file_codes, group_rows
+from pipeline.link.classify import group_rows
 from pipeline.text.arrow_text import STR
 
 
 def one_to_one(
-    links: pd.DataFrame, frame: pd.DataFrame, unique_sources: Sequence[str] = ("connections",)
+    links: pd.DataFrame,
+    frame: pd.DataFrame,
+    unique_sources: Sequence[str] = ("connections",),
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """Keep, for each link between two files of which one holds each person once (see
     ``block.unique_records``), only the best: each of its records links to at most one record
@@ -31,12 +34,13 @@ def one_to_one(
     that both may repeat a person pass unchanged; links inside one unique file are dropped.
 
     ``links`` has columns left, right, probability (positions into ``frame``, which has
-    ``source`` and ``source_file``).
+    ``source`` and ``source_file``). ``cache``: the run's per-record work
+    (``block.once_per_run``).
     """
     if links.empty:
         return links
-    unique = unique_records(frame, unique_sources)
-    files = pd.factorize(frame["source_file"].astype(STR))[0]
+    unique = unique_records(frame, unique_sources, cache)
+    files = file_codes(frame, cache)
     left, right = links["left"].to_numpy(), links["right"].to_numpy()
     same_file = files[left] == files[right]
     bound = ~same_file & (unique[left] | unique[right])
@@ -68,6 +72,7 @@ def rivals(
     frame: pd.DataFrame,
     unique_sources: Sequence[str] = ("connections",),
     threshold: float = 0.5,
+    cache: dict | None = None,
 ) -> np.ndarray:
     """Match probability of each pair given its records' other candidates.
 
@@ -80,7 +85,8 @@ def rivals(
     each other as duplicates (at or above ``threshold``) are one person and count once, by
     their best odds. Other pairs keep o / (1 + o).
 
-    ``pairs`` has left, right (positions into ``frame``, which has source and source_file).
+    ``pairs`` has left, right (positions into ``frame``, which has source and source_file);
+    ``cache``: the run's per-record work (``block.once_per_run``).
 
     >>> # two equally good "Wei Zhang" alumni for one connection: each gets about 1/2, not 0.99
     """
@@ -90,8 +96,8 @@ def rivals(
     np.divide(odds, out, out=out)
     if pairs.empty:
         return out
-    is_unique = unique_records(frame, unique_sources)
-    files = file_codes(frame)
+    is_unique = unique_records(frame, unique_sources, cache)
+    files = file_codes(frame, cache)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
     bound = files[left] != files[right]
     bound &= is_unique[left] | is_unique[right]
@@ -180,6 +186,7 @@ def clusters(
     links: pd.DataFrame,
     unique_sources: Sequence[str] = ("connections",),
     strong: float = STRONG,
+    cache: dict | None = None,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Component label of each record, and the links kept.
 
@@ -187,14 +194,11 @@ def clusters(
     (two different LinkedIn connections) was glued by links among the other files' records:
     those links are dropped there, so each record stays with the connection it linked to. A
     component of three or more records whose links are sparse (A-B, B-C but not A-C) keeps only
-    its strong links (probability >= ``strong``).
+    its strong links (probability >= ``strong``). ``cache``: the run's per-record work
+    (``block.once_per_run``).
     """
-    is_unique = unique_records(frame, unique_sources)
-    files = (
-        pd.factorize(frame["source_file"])[0]
-        if "source_file" in frame
-        else np.zeros(len(frame), int)
-    )
+    is_unique = unique_records(frame, unique_sources, cache)
+    files = file_codes(frame, cache)
     for _ in range(3):
         labels = components(len(frame), links)
         left, right = links["left"].to_numpy(), links["right"].to_numpy()

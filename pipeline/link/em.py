@@ -23,12 +23,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.link.block import unique_records
-from pipeline.link.block_rules import unique_inverse
+from pipeline.link.block import file_codes, unique_records
+from pipeline.link.classify import group_rows
 from pipeline.link.compare import compare
 from pipeline.link.em_coded import Coded
 from pipeline.link.levels import NULL, Comparison, Rows
-from pipeline.text.arrow_text import STR
 
 #: (anchor comparison, the levels 0..n that count as strong agreement, comparisons the session
 #: may not estimate). Pairs agreeing on the employer were proposed for their similar names, so
@@ -54,11 +53,15 @@ MIN_GROUP_PAIRS = 50  # a group of fewer candidate pairs in a session keeps the 
 
 
 def random_pairs(
-    frame: pd.DataFrame, n: int, seed: int = 0, unique_sources: Sequence[str] = ("connections",)
+    frame: pd.DataFrame,
+    n: int,
+    seed: int = 0,
+    unique_sources: Sequence[str] = ("connections",),
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """About ``n`` random pairs of distinct records (left < right), pairs inside one file of a
     unique source left out, as ``left``/``right`` positions; every pair (in order) when there
-    are no more than ``n``."""
+    are no more than ``n``. ``cache``: the run's per-record work (``block.once_per_run``)."""
     size = len(frame)
     if size < 2:
         return pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
@@ -74,8 +77,8 @@ def random_pairs(
         # Distinct pairs only: in a small file the same few pairs would otherwise be counted often.
         keep &= ~pd.Series(left * size + right).duplicated().to_numpy()
     if {"source", "source_file"} <= set(frame.columns):
-        unique = unique_records(frame, unique_sources)
-        files = pd.factorize(frame["source_file"])[0]
+        unique = unique_records(frame, unique_sources, cache)
+        files = file_codes(frame, cache)
         keep &= ~(unique[left] & unique[right] & (files[left] == files[right]))
     return pd.DataFrame({"left": left[keep], "right": right[keep]}).astype("int64")
 
@@ -113,9 +116,11 @@ def u_pairs(
     seed: int = 0,
     unique_sources: Sequence[str] = ("connections",),
     per_record: int = PAIRS_PER_RECORD,
+    cache: dict | None = None,
 ) -> pd.DataFrame:
-    """The random pairs ``estimate_u`` compares (``left``/``right`` positions into ``frame``)."""
-    return random_pairs(frame, min(n_pairs, per_record * len(frame)), seed, unique_sources)
+    """The random pairs ``estimate_u`` compares (``left``/``right`` positions into ``frame``;
+    ``cache``: the run's per-record work, see ``random_pairs``)."""
+    return random_pairs(frame, min(n_pairs, per_record * len(frame)), seed, unique_sources, cache)
 
 
 def u_of(levels: pd.DataFrame, comparisons: Sequence[Comparison]) -> dict[str, np.ndarray]:
@@ -186,7 +191,7 @@ def em_groups(
         c.name: np.asarray((m or {}).get(c.name, _initial_m(c)), dtype=float) for c in comparisons
     }
     one = np.zeros(len(levels), "int64")
-    ids, codes = unique_inverse(one if groups is None else np.asarray(groups))
+    ids, codes = group_rows(one if groups is None else np.asarray(groups))
     counts = np.bincount(codes, minlength=len(ids))
     big = [k for k in range(len(ids)) if len(ids) > 1 and counts[k] >= min_pairs]
     own: list[dict[str, np.ndarray] | None] = [None] * len(ids)
@@ -262,7 +267,7 @@ def estimate_m_groups(
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
-    all_groups = [] if groups is None else unique_inverse(groups)[0].tolist()
+    all_groups = [] if groups is None else group_rows(groups)[0].tolist()
     group_estimates: dict[int, dict[str, list[np.ndarray]]] = {
         int(g): {c.name: [] for c in comparisons} for g in all_groups
     }
@@ -337,14 +342,12 @@ def blinded(
     if not seeing:
         return pairs
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
-    files = (
-        pd.factorize(frame["source_file"].astype(STR))[0]
-        if "source_file" in frame.columns
-        else np.zeros(len(frame), dtype="int64")
-    )
+    files = file_codes(frame, cache)
     carried = np.zeros(len(frame), dtype=bool)
-    for col in hidden:
-        carried |= (frame[col].fillna("").astype(STR) != "").to_numpy(dtype=bool)
+    texts = Rows(frame, left[:0], right[:0], {} if cache is None else cache)
+    for col in hidden:  # the run's codes of the column: "" (or missing) is the empty code
+        text = texts.text(col)
+        carried |= text.codes != text.empty
     share = np.bincount(files, weights=carried) / np.maximum(np.bincount(files), 1)
     blind_left = share[files[left]] < share[files[right]]
     # each pair's two records as rows of their own (a record may be blinded in one pair only)
