@@ -199,6 +199,8 @@ class Alongside:
     failed (the old main file stays, and its temporary file goes), and leaving the block raises
     the first failed job's own error, whatever the main file's write raised meanwhile; a job
     after a failed one is not run. No jobs: no thread. The thread ends with the block.
+    ``helpers`` are called by ``wait`` first, on the main file's thread, its own work done:
+    ``table_csv.Chunks.help`` makes rows of the CSV being written meanwhile.
 
     Example::
 
@@ -206,8 +208,11 @@ class Alongside:
             replace_atomically(path, lambda temp: (write_book(temp), side.wait()), backup=True)
     """
 
-    def __init__(self, jobs: Sequence[Callable[[], object]]) -> None:
+    def __init__(
+        self, jobs: Sequence[Callable[[], object]], helpers: Sequence[Callable[[], None]] = ()
+    ) -> None:
         self._jobs = list(jobs)
+        self._helpers = list(helpers)
         self._pool: ThreadPoolExecutor | None = None
         self._done: Future[None] | None = None
 
@@ -218,7 +223,10 @@ class Alongside:
         return self
 
     def wait(self) -> None:
-        """Wait for the jobs; raise (``_JobFailed``) when one failed."""
+        """Lend this thread to the jobs (``helpers``: each helps a job finish sooner, and
+        never raises), then wait for them; raise (``_JobFailed``) when one failed."""
+        for help_ in self._helpers if self._done is not None else ():
+            help_()
         if self._done is not None and self._done.exception() is not None:
             raise _JobFailed
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,13 +38,19 @@ FEW_DISTINCT = 4
 _QUOTED = '[,"\r\n]'
 
 
-def write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
+def write_table_csv(path: Path, frame: pd.DataFrame, chunks: Chunks | None = None) -> Path:
     """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``: the bytes
-    Python's ``csv.writer`` (excel dialect, CRLF) writes, written atomically."""
+    Python's ``csv.writer`` (excel dialect, CRLF) writes, written atomically. ``chunks``: lets
+    another thread help make the rows (``Chunks.help``) while this one writes them."""
 
     def write(target: Path) -> None:
         lone = frame.shape[1] == 1
         columns = [_fields_of(frame[c], lone) for c in frame.columns]
+
+        def lines(k: int) -> pa.Buffer | bytes:
+            start, stop = k * CHUNK, min((k + 1) * CHUNK, len(frame))
+            return _lines([fields(start, stop) for fields in columns])
+
         with open(target, "wb") as handle:
             handle.write(codecs.BOM_UTF8)
             header = io.StringIO()
@@ -51,11 +58,82 @@ def write_table_csv(path: Path, frame: pd.DataFrame) -> Path:
                 [safe_csv_text(c) for c in frame.columns]
             )
             handle.write(header.getvalue().encode("utf-8"))
-            for start in range(0, len(frame), CHUNK):
-                stop = min(start + CHUNK, len(frame))
-                handle.write(_lines([fields(start, stop) for fields in columns]))
+            (chunks or Chunks()).write(-(-len(frame) // CHUNK), lines, handle.write)
 
     return replace_atomically(path, write, backup=False)
+
+
+class Chunks:
+    """The chunks of rows of one CSV, made by the thread that writes them and, once another
+    thread calls ``help`` (the workbook's thread when its own file is done), by that one too;
+    written in order by the writing thread alone, so the bytes are the same whoever made which
+    chunk. A chunk that fails stops both; the error raised (by ``write``) is the first failed
+    chunk's, as when one thread made them all in order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._make: Callable[[int], object] | None = None
+        self._count = self._next = self._busy = 0
+        self._made: dict[int, object] = {}
+        self._failed: dict[int, BaseException] = {}
+
+    def write(self, count: int, make: Callable[[int], Any], out: Callable[[Any], object]) -> None:
+        """Make chunks 0..count-1 (``make(k)``) and ``out`` each, in order."""
+        with self._lock:
+            self._count, self._make = count, make
+        written = 0
+        try:
+            while self._one():
+                written = self._out(written, out)
+            with self._lock:  # none left to claim: the helper's chunk in hand is awaited
+                self._make = None
+                while self._busy:
+                    self._lock.wait()
+            self._out(written, out)
+        finally:
+            with self._lock:
+                self._make = None
+        if self._failed:
+            raise self._failed[min(self._failed)]
+
+    def _out(self, written: int, out: Callable[[Any], object]) -> int:
+        """Write the made chunks that come next; the number written so far."""
+        while True:
+            with self._lock:
+                if written not in self._made:
+                    return written
+                data = self._made.pop(written)
+            out(data)
+            written += 1
+
+    def help(self) -> None:
+        """Make chunks until none is left (nothing when the writer has not begun, or is done).
+        Never raises: a failure is the writer's to raise."""
+        while self._one():
+            pass
+
+    def _one(self) -> bool:
+        """Claim the next chunk and make it; False when there is none (or one failed)."""
+        with self._lock:
+            make = self._make
+            if make is None or self._failed or self._next >= self._count:
+                return False
+            k = self._next
+            self._next += 1
+            self._busy += 1
+        try:
+            data = make(k)
+        except BaseException as error:
+            with self._lock:
+                self._failed[k] = error
+                self._busy -= 1
+                self._lock.notify_all()
+            return False
+        with self._lock:
+            self._made[k] = data
+            self._busy -= 1
+            self._lock.notify_all()
+        return True
 
 
 def _fields_of(series: pd.Series, lone: bool) -> Callable[[int, int], pa.Array]:

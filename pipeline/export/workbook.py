@@ -34,7 +34,7 @@ from pipeline.export.files import (
 from pipeline.export.matches import write_matches_csv
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
-from pipeline.export.table_csv import write_table_csv
+from pipeline.export.table_csv import Chunks, write_table_csv
 from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
 from pipeline.text.arrow_text import distinct_rows, taken_series
@@ -281,9 +281,10 @@ def write_workbook(
     in_sheet = _all_candidates_rows(shown, all_rows)
     all_csv = None
     beside: list[Callable[[], object]] = []  # the CSVs, written while the workbook is
+    chunks = Chunks()  # whose rows this thread helps make once the workbook is written
     if not in_sheet.all():
         all_csv = files_beside(path)[0]
-        beside.append(partial(write_table_csv, all_csv, everyone.copy(deep=False)))
+        beside.append(partial(write_table_csv, all_csv, everyone.copy(deep=False), chunks))
         say(
             f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
             f"sheet has the best {PER_EMPLOYER} per employer ({int(in_sheet.sum()):,} rows), "
@@ -328,7 +329,7 @@ def write_workbook(
     # The CSVs beside the workbook are written on a second thread while it is written (Arrow
     # leaves Python's lock; XlsxWriter's cells hold it), with the errors they had when written
     # first: a CSV that fails leaves the old workbook as it was.
-    with Alongside(beside) as side:
+    with Alongside(beside, [chunks.help]) as side:
         replace_atomically(
             path,
             partial(write, side=side),

@@ -22,7 +22,7 @@ class _Serial:
     """Alongside as the files were written before it: every job first, in order, on this
     thread."""
 
-    def __init__(self, jobs) -> None:
+    def __init__(self, jobs, helpers=()) -> None:
         self._jobs = list(jobs)
 
     def __enter__(self) -> _Serial:
