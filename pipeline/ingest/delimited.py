@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline.errors import InputError
 from pipeline.ingest import arrow_csv
-from pipeline.ingest.decode import decode
+from pipeline.ingest.decode import decode, utf8_head
 from pipeline.ingest.table import (
     MAX_COLUMNS,
     HeaderScorer,
@@ -113,19 +113,26 @@ def read_text_table(
     "Connections.csv", scorer).rows -> one row {"Name": "Ada", "Email": "a@x.org"},
     lines == [4], header_line == 3.
     """
-    text, encoding = decode(data, name)
-    head = text[: _nth_newline(text, _HEAD_LINES)]
+    quick = utf8_head(data, name, _HEAD_LINES)  # plain UTF-8: the rest is not made a str
+    if quick is not None:
+        (head, whole), text, encoding = quick, None, "utf-8"
+    else:
+        text, encoding = decode(data, name)
+        head, whole = _head_of(text)
     score, delimiter, wrapped = _choose_dialect(head, score_header, max_scan)
     if score < min_score:
         raise no_header(name, what, max_scan)
 
-    fast = _read_fast(data, text, encoding, delimiter, wrapped, score_header, min_score, max_scan)
+    fast = _read_fast(
+        data, text, head, whole, encoding, delimiter, wrapped, score_header, min_score, max_scan
+    )
     if fast is not None:
         frame, lines, header_line = fast
     else:
         frame, lines, header_line = _read_slow(
-            text, name, delimiter, wrapped, score_header, min_score, max_scan, what
-        )
+            data.decode("utf-8") if text is None else text,
+            name, delimiter, wrapped, score_header, min_score, max_scan, what,
+        )  # fmt: skip
     newline = "CRLF" if "\r\n" in head else "CR" if "\r" in head else "LF"
     return TextTable(
         name, frame, lines, header_line, encoding, delimiter, wrapped=wrapped, newline=newline
@@ -198,7 +205,9 @@ _FIELD_LIMIT = 131_072  # csv's default field size limit: longer lines go the sl
 
 def _read_fast(
     data: bytes,
-    text: str,
+    text: str | None,
+    head: str,
+    whole: bool,
     encoding: str,
     delimiter: str,
     wrapped: bool,
@@ -214,15 +223,16 @@ def _read_fast(
     no lone CR, no row longer than the first, no quoted newline. The last is proved by counting:
     with blank lines kept, a C parser returns one row per line unless a quote spans lines.
     """
-    if wrapped or _lone_cr(data if encoding.startswith("utf-8") else text):
+    # text is None: plain UTF-8 read from its head alone (decode.utf8_head); the bytes serve
+    if wrapped or _lone_cr(data if text is None or encoding.startswith("utf-8") else text):
         return None  # lone CRs (old Mac files) end lines for csv but are not counted here
-    found = _head_lines(text, delimiter, score_header, min_score, max_scan)
+    found = _head_lines(head, whole, delimiter, score_header, min_score, max_scan)
     if found is None:
         return None
     header, header_line, first_line = found
-    offset = _nth_newline(text, first_line - 1)
-    if encoding in ("utf-8", "utf-8-sig"):
-        start = len(text[:offset].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0)
+    offset = _nth_newline(head, first_line - 1)  # within the head, where the body begins
+    if text is None or encoding in ("utf-8", "utf-8-sig"):
+        start = len(head[:offset].encode("utf-8")) + (3 if encoding == "utf-8-sig" else 0)
         body = memoryview(data)[start:]
     else:
         body = memoryview(text[offset:].encode("utf-8"))
@@ -280,15 +290,19 @@ def _pandas_rows(body: memoryview, delimiter: str) -> pd.DataFrame | None:
 
 
 def _head_lines(
-    text: str, delimiter: str, score_header: HeaderScorer, min_score: float, max_scan: int
+    head: str,
+    whole: bool,
+    delimiter: str,
+    score_header: HeaderScorer,
+    min_score: float,
+    max_scan: int,
 ) -> tuple[list[str], int, int] | None:
-    """(header cells, header line, first body line), found on the head as _parse_all would.
+    """(header cells, header line, first body line), found on the head (the first _HEAD_LINES
+    lines; ``whole``: all of the text) as _parse_all would.
 
     None when the head does not settle it: too few whole records in it to be sure the header is
     the one the full parse finds, or no record after the header.
     """
-    head = text[: _nth_newline(text, _HEAD_LINES)]
-    whole = len(head) == len(text)
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     records: list[list[str]] = []
     starts: list[int] = []
@@ -338,6 +352,13 @@ def _blank_lines(raw: np.ndarray, begins: np.ndarray, delimiter: str) -> np.ndar
         row = next(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), [])
         blank[i] = not _nonblank(row)
     return blank
+
+
+def _head_of(text: str) -> tuple[str, bool]:
+    """The head the dialect and the header are found on (the first _HEAD_LINES lines), and
+    whether it is all of ``text``."""
+    head = text[: _nth_newline(text, _HEAD_LINES)]
+    return head, len(head) == len(text)
 
 
 def _nth_newline(text: str, n: int) -> int:

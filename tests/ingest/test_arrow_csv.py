@@ -27,7 +27,9 @@ def score(cells) -> float:
 
 
 def fast(text: str, delimiter: str = ","):
-    return delimited._read_fast(text.encode(), text, "utf-8", delimiter, False, score, 2, 60)
+    return delimited._read_fast(
+        text.encode(), text, *delimited._head_of(text), "utf-8", delimiter, False, score, 2, 60
+    )
 
 
 def without_arrow(text: str, delimiter: str = ","):

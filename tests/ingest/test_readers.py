@@ -395,7 +395,9 @@ PIECES = st.sampled_from(["a", "b", " ", ",", '"', "\n", "\r\n", "\r", "\t", '""
 
 
 def both_paths(text: str):
-    fast = delimited._read_fast(text.encode(), text, "utf-8", ",", False, score, 2, 60)
+    fast = delimited._read_fast(
+        text.encode(), text, *delimited._head_of(text), "utf-8", ",", False, score, 2, 60
+    )
     try:
         slow = delimited._read_slow(text, "a.csv", ",", False, score, 2, 60, "a list")
     except InputError:
