@@ -272,18 +272,29 @@ def _listed_twice(
     count: a connection and an alum are two files' records of one person, which frequencies
     already count apart. ``cache``: the run's per-record work (``block.once_per_run``)."""
     repeats = ~unique_records(frame, unique, cache)
-    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
-    chance = np.clip(np.asarray(bits, dtype=float), -60, 60)
-    for step in (np.negative, np.exp2):  # 1 / (1 + 2 ** -odds), each step in place
-        step(chance, out=chance)
-    np.divide(1.0, np.add(1.0, chance, out=chance), out=chance)
-    same = chance >= threshold
-    same &= files[left] == files[right]
+    at = _at_least(np.asarray(bits, dtype=float), threshold)
+    left, right = levels["left"].to_numpy()[at], levels["right"].to_numpy()[at]
+    same = files[left] == files[right]
     same &= repeats[left]
     same &= repeats[right]
     if not same.any():
         return None
     return components(len(frame), {"left": left[same], "right": right[same]})
+
+
+def _at_least(bits: np.ndarray, threshold: float) -> np.ndarray:
+    """Positions of the pairs whose probability 1 / (1 + 2 ** -clip(bits, -60, 60)) is at or
+    above ``threshold``: worked out only for the pairs less than a bit below the odds that
+    reach it (the probability never falls as the bits grow, and its rounding moves it far less
+    than a bit's worth), not five passes over every pair (a few of millions reach it)."""
+    with np.errstate(divide="ignore"):
+        cut = np.log2(threshold / (1 - threshold)) - 1 if 0 < threshold < 1 else -np.inf
+    near = np.flatnonzero(bits >= cut) if cut > -60 else np.arange(len(bits))
+    chance = np.clip(bits[near], -60, 60)
+    for step in (np.negative, np.exp2):  # 1 / (1 + 2 ** -odds), each step in place
+        step(chance, out=chance)
+    np.divide(1.0, np.add(1.0, chance, out=chance), out=chance)
+    return near[chance >= threshold]
 
 
 def _by_people(
