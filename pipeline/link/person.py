@@ -144,7 +144,9 @@ def _may_reorder(rows: Rows, mask: np.ndarray) -> np.ndarray:
     out = np.zeros(len(mask), dtype=bool)
     if len(at):
         key = rows.text("name_key")
-        letters = rows.once(("token letters", "name_key"), lambda _: token_letters(key.values))
+        letters = rows.once(
+            ("token letters", "name_key"), lambda _: token_letters(key.values, key.strings)
+        )
         out[at] = may_reach(letters, key.codes[rows.left[at]], key.codes[rows.right[at]])
     return out
 
@@ -324,7 +326,9 @@ def _folded_codes(rows: Rows, column: str) -> tuple[np.ndarray, np.ndarray]:
     def make(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         text = rows.text(column)
         codes, folded = pd.factorize(_folded(text.strings).to_numpy(dtype=object))
-        return codes[text.codes], np.asarray(folded, dtype=object)
+        # int32 per record (as the text's codes): the pairs take them, and half the bytes are
+        # half the fresh memory
+        return codes.astype(np.int32)[text.codes], np.asarray(folded, dtype=object)
 
     return rows.once(("folded", column), make)
 
@@ -360,7 +364,7 @@ def city_level(
         text = rows.text("location")
         codes, cities = pd.factorize(_city(text.strings).to_numpy(dtype=object))
         none = np.flatnonzero(np.asarray(cities, dtype=object) == "")
-        return codes[text.codes], int(none[0]) if len(none) else -1
+        return codes.astype(np.int32)[text.codes], int(none[0]) if len(none) else -1  # int32
 
     city, none = rows.once(("city codes", "location"), make)
     x, y = city[rows.left], city[rows.right]

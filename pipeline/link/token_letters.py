@@ -80,9 +80,10 @@ def character_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return length, classes
 
 
-def token_letters(values: np.ndarray) -> TokenLetters:
+def token_letters(values: np.ndarray, strings: pd.Series | None = None) -> TokenLetters:
     """``TokenLetters`` of distinct texts (an object array of str), by Arrow and numpy: no
-    Python per text."""
+    Python per text. ``strings``: the same texts as Arrow text (``levels.Text.strings``), read
+    as they are instead of made again from the Python strings (0.1 s at large)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -91,7 +92,10 @@ def token_letters(values: np.ndarray) -> TokenLetters:
     if not n:
         return none
     try:
-        text = pa.array(values, pa.large_string())
+        if strings is None:
+            text = pa.array(values, pa.large_string())
+        else:
+            text = pa.array(strings).cast(pa.large_string())
     except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate: rule nothing out
         return none
     plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False).copy()

@@ -98,6 +98,14 @@ def test_codes_test_equality_and_emptiness_as_the_text_does():
     assert not rows.same("k")[1]  # a missing value equals nothing, not even a missing one
     assert rows.empty("k", rows.left).tolist() == empty(a["k"]).tolist()
     assert rows.empty("k", rows.right).tolist() == empty(b["k"]).tolist()
+    # once per run: asked again, and on a subset of the records (Rows.taken), the same answers
+    assert rows.empty("k", rows.right).tolist() == empty(b["k"]).tolist()
+    at = np.arange(len(rows.frame))[::-3]
+    some = Rows(rows.frame.iloc[at], np.arange(len(at)), np.arange(len(at))[::-1], {})
+    some.cache.update(rows.taken(at, changed=()))
+    assert ("per record", "k", "empty") in some.cache
+    given = rows.frame["k"].iloc[at].reset_index(drop=True)
+    assert some.empty("k", some.right).tolist() == empty(given[::-1]).tolist()
 
 
 @pytest.mark.parametrize("n", [0, 1, 40])

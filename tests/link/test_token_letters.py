@@ -58,9 +58,10 @@ def _words_oracle(text: str) -> tuple[list[int], int, bool]:
     return counts, len(" ".join(words)), plain
 
 
-def test_counts_lengths_and_plainness_are_the_python_definitions():
+@pytest.mark.parametrize("arrow", [False, True])  # the texts also given as Arrow text
+def test_counts_lengths_and_plainness_are_the_python_definitions(arrow):
     values = np.array(HOSTILE, dtype=object)
-    letters = token_letters(values)
+    letters = token_letters(values, pd.Series(values, dtype="str") if arrow else None)
     for i, text in enumerate(HOSTILE):
         counts, length, plain = _words_oracle(text)
         assert bool(letters.plain[i]) == plain, text
