@@ -77,9 +77,7 @@ def read_rows(
         return None
     if table.num_rows != len(filled):
         return None
-    columns = {i: pd.array(_one_chunk(table.column(i)), dtype=STR) for i in range(width)}
+    # Each column keeps the reader's chunks (one per block): joined, they were a fresh copy of
+    # the whole body; what reads a column next (dictionary encoding, a take) reads chunks alike.
+    columns = {i: pd.array(table.column(i), dtype=STR) for i in range(width)}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), copy=False), empty
-
-
-def _one_chunk(column: pa.ChunkedArray) -> pa.Array:
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()

@@ -237,14 +237,13 @@ def _read_fast(
     else:
         body = memoryview(text[offset:].encode("utf-8"))
     raw = np.frombuffer(body, dtype=np.uint8)
-    ends = np.flatnonzero(raw == 10)
+    ends, quotes = _positions(raw, (10, 34))  # line ends, quotes
     n_lines = len(ends) + (len(raw) > 0 and raw[-1] != 10)
     if not n_lines:
         return None
     begins = np.concatenate(([0], ends + 1))[:n_lines]
     if max(np.diff(begins).max(initial=0), len(raw) - begins[-1]) > _FIELD_LIMIT:
         return None
-    quotes = np.flatnonzero(raw == 34)
     if len(quotes) and (np.searchsorted(quotes, ends) & 1).any():
         return None  # an odd quote count at a line end: a quoted newline, most likely
     lines = np.arange(first_line, first_line + n_lines, dtype=np.int64)
@@ -266,6 +265,26 @@ def _read_fast(
         frame = frame.loc[~blank].reset_index(drop=True)
         lines = lines[~blank]
     return _named(header, frame), lines, header_line
+
+
+#: Bytes compared at a time by ``_positions``: a small buffer used again and again costs less
+#: than a fresh one as big as the file (this host makes fresh pages slowly).
+_SCAN = 1 << 22
+
+
+def _positions(raw: np.ndarray, values: Sequence[int]) -> list[np.ndarray]:
+    """For each byte value, where ``raw`` holds it: ``np.flatnonzero(raw == v)`` for each
+    ``v``, found a few megabytes at a time into one reused buffer (not a boolean array the size
+    of the file per value)."""
+    found: list[list[np.ndarray]] = [[] for _ in values]
+    equal = np.empty(min(len(raw), _SCAN), dtype=bool)
+    for start in range(0, len(raw), _SCAN):
+        piece = raw[start : start + _SCAN]
+        out = equal[: len(piece)]
+        for positions, value in zip(found, values, strict=True):
+            np.equal(piece, value, out=out)
+            positions.append(np.flatnonzero(out) + start)
+    return [np.concatenate(p) if p else np.zeros(0, dtype=np.intp) for p in found]
 
 
 def _pandas_rows(body: memoryview, delimiter: str) -> pd.DataFrame | None:

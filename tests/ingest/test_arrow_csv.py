@@ -95,3 +95,23 @@ def test_a_quote_left_open_after_a_literal_quote_is_refused(body: str) -> None:
     # the body, so the fast path declines and the csv module decides (it reports the quote).
     assert fast(HEADER + body) is None
     same(fast(HEADER + body), without_arrow(HEADER + body))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.integers(1, 17))
+def test_positions_are_where_each_byte_is(data: bytes, scan: int) -> None:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(delimited, "_SCAN", scan)  # many pieces, the last one short
+        found = delimited._positions(raw, (10, 34))
+    for positions, value in zip(found, (10, 34), strict=True):
+        assert positions.tolist() == np.flatnonzero(raw == value).tolist()
+
+
+def test_a_body_of_many_blocks_keeps_its_chunks_and_reads_as_pandas_read(monkeypatch) -> None:
+    rows = [f'Ada{i},"Q, {i}",a{i}@x.org\n' if i % 3 else f"Bo{i},Ray,\n\n" for i in range(300)]
+    text = HEADER + "".join(rows)
+    monkeypatch.setattr(arrow_csv, "_BLOCK", 512)
+    frame = fast(text)[0]
+    assert frame["First Name"].array._pa_array.num_chunks > 1  # the reader's blocks, not joined
+    same(fast(text), without_arrow(text))
