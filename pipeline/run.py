@@ -9,14 +9,13 @@ functions; this module only wires them together and reports progress.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import __version__, schema
+from pipeline import __version__, schema, threads
 from pipeline import settings as settings_mod
 from pipeline.ingest import ledger as ledger_mod
 from pipeline.ingest.inputs import SAMPLE as SAMPLE  # re-exported: the CLI, tests and notebooks
@@ -135,9 +134,9 @@ def shortlist(
     prepared = [Path(p) for p in inputs.alumni if is_dataset(Path(p))]
     # Prepared datasets are read by pipeline.batch.candidates below, not by the ingest readers.
     files = replace(inputs, alumni=tuple(p for p in inputs.alumni if Path(p) not in prepared))
-    with ThreadPoolExecutor(1) as hasher:  # each input file hashed once, while it is parsed
+    with threads.beside(threaded=True) as start:  # each input file hashed once, while parsed
         limit = settings.ingest.max_archive_mb * 1_000_000  # ingest refuses a bigger file
-        hashing = hasher.submit(file_signatures, inputs.files, limit)
+        hashing = start(file_signatures, inputs.files, limit)
         read = read_inputs(files, settings, say)
         signatures = hashing.result()
     if after_reading is not None:

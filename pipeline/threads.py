@@ -9,9 +9,10 @@ met first. The pool ends with the call (no thread outlives it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,3 +48,53 @@ def in_order(
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="prospects") as pool:
         futures = {i: pool.submit(fn, items[i]) for i in order}
         return [futures[i].result() for i in range(len(items))]
+
+
+#: ``start(fn, *args)``: ``fn(*args)`` begun, its result or error held by the Future.
+Start = Callable[..., "Future[Any]"]
+
+
+@contextmanager
+def beside(*, threaded: bool) -> Iterator[Start]:
+    """A ``start(fn, *args)`` for the block: with ``threaded``, ``fn(*args)`` runs on one second
+    thread (the tasks one after another, in the order started) while the block goes on; without,
+    it is called there and then (its error raised there). ``start`` gives a Future:
+    ``.result()`` is the task's result, or raises its error.
+
+    Tasks are work a loop would have done where they are started, so when the block raises, a
+    started task's error (the first started that failed, once the tasks have ended) is raised
+    instead of the block's: the one doing the work in order would have met. The thread ends
+    with the block, its tasks done. Callers decide ``threaded`` from the size of the work.
+
+    Example::
+
+        with beside(threaded=len(frame) >= 100_000) as start:
+            other = start(take_rows, frame.iloc[:, rest], positions)
+            words = why(frame)  # meanwhile
+            taken = other.result()
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="prospects-beside") if threaded else None
+    started: list[Future[Any]] = []
+
+    def start(fn: Callable[..., Any], *args: object) -> Future[Any]:
+        if pool is None:
+            done: Future[Any] = Future()
+            done.set_result(fn(*args))
+            return done
+        job = pool.submit(fn, *args)
+        started.append(job)
+        return job
+
+    try:
+        yield start
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for job in started:
+            failed = job.exception()
+            if failed is not None:
+                raise failed from failed.__cause__
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline import schema
+from pipeline import schema, threads
 from pipeline.errors import InputError
 from pipeline.ingest.alumni import read_alumni
 from pipeline.ingest.ledger import Ingested, combine, people_frame
@@ -146,8 +145,8 @@ def read_inputs(
     max_bytes = settings.ingest.max_archive_mb * 1_000_000
     exports = [Path(p) for p in (inputs.export, *inputs.more_exports) if p is not None]
     beside = len(exports) == 1 and _bytes(inputs.alumni) >= BESIDE_BYTES
-    with ThreadPoolExecutor(1) if beside else nullcontext() as pool:
-        parts, profile = _people(exports, inputs.alumni, settings, max_bytes, say, pool)
+    with threads.beside(threaded=beside) as start:
+        parts, profile = _people(exports, inputs.alumni, settings, max_bytes, say, start)
     lamp = None
     lamp_file = settings.targets.lamp_file
     targets = inputs.targets or (Path(lamp_file) if lamp_file else None)
@@ -180,40 +179,30 @@ def _people(
     settings: Settings,
     max_bytes: int,
     say: Callable[[str], None],
-    pool: ThreadPoolExecutor | None,
+    start: threads.Start,
 ) -> tuple[list[Ingested], Profile | None]:
     """The connections of each export, Me from the first archive, then each alumni list (whose
-    default school is Me's). With ``pool`` (one export) the connections are read on its thread
-    while Me and the alumni lists are read here; the parts and any error are those of reading
-    in that order (the connections' error first, then the others')."""
-    parts: list[Ingested] = []
+    default school is Me's). The connections are read by ``start`` (``threads.beside``: on its
+    thread, when there is one, while Me and the alumni lists are read here); the parts and any
+    error are those of reading in that order (the connections' error first, then the
+    others')."""
+    connections: list[Future[Ingested]] = []
+    alumni_parts: list[Ingested] = []
     profile: Profile | None = None
-    connections: Future[Ingested] | None = None
-    try:
-        for path in exports:
-            say("Reading the LinkedIn export")
-            read, export = export_reader(_checked(path), max_bytes=max_bytes)
-            if pool is None:
-                parts.append(read())
-            else:
-                connections = pool.submit(read)
-            if export is not None and profile is None:
-                profile = read_profile(export)
-        school = (settings.me.schools or (profile.schools if profile else ()) or ("",))[0]
-        for path in alumni:
-            say(f"Reading {Path(path).name}")
-            read_list = read_alumni(
-                _checked(Path(path)),
-                overrides=settings.alumni.columns,
-                default_school=school,
-                max_bytes=max_bytes,
-            )
-            parts.append(read_list)
-    except Exception:
-        first = connections.exception() if connections is not None else None
-        if first is not None:
-            raise first from None  # as when the connections were read before the rest
-        raise
-    if connections is not None:
-        parts.insert(0, connections.result())
-    return parts, profile
+    for path in exports:
+        say("Reading the LinkedIn export")
+        read, export = export_reader(_checked(path), max_bytes=max_bytes)
+        connections.append(start(read))
+        if export is not None and profile is None:
+            profile = read_profile(export)
+    school = (settings.me.schools or (profile.schools if profile else ()) or ("",))[0]
+    for path in alumni:
+        say(f"Reading {Path(path).name}")
+        read_list = read_alumni(
+            _checked(Path(path)),
+            overrides=settings.alumni.columns,
+            default_school=school,
+            max_bytes=max_bytes,
+        )
+        alumni_parts.append(read_list)
+    return [*(job.result() for job in connections), *alumni_parts], profile

@@ -344,6 +344,9 @@ class Signal:
     compute: Callable[[pd.DataFrame, Context], Values]
     active: Callable[[Context], bool] = lambda ctx: True
     doc: str = ""
+    #: Reads the career level (seniority ...) that rank works out again (``levels.relevel``):
+    #: worked out once that is known; the others meanwhile, on the prospects as they came.
+    reads_level: bool = False
 
 
 FEATURES: dict[str, Signal] = {
@@ -352,7 +355,7 @@ FEATURES: dict[str, Signal] = {
         Signal("role_fit", role_fit, lambda c: bool(c.target_roles), "title vs target roles"),
         Signal("company_fit", company_fit, lambda c: not c.target_companies.empty, "employer"),
         Signal("school_fit", school_fit, doc="shares your school (and program)"),
-        Signal("stage_fit", stage_fit, doc="years ahead of you"),
+        Signal("stage_fit", stage_fit, doc="years ahead of you", reads_level=True),
         Signal("warmth", warmth, doc="how reachable"),
         Signal("location_fit", location_fit, lambda c: bool(c.target_locations), "location"),
         Signal("industry_fit", industry_fit, lambda c: bool(c.target_industries), "industry"),

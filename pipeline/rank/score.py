@@ -7,6 +7,8 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.normalize.companies import company_key
 from pipeline.rank.context import Context
@@ -146,17 +148,20 @@ def diversify(ranked: pd.DataFrame, max_per_company: int) -> pd.DataFrame:
     return ranked.take(diversified_order(ranked, max_per_company))
 
 
-def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
+def diversified_order(
+    ranked: pd.DataFrame, max_per_company: int, places: np.ndarray | None = None
+) -> np.ndarray:
     """The positions of ``ranked``'s rows in ``diversify``'s order (``ranked.take`` of them is
     ``diversify``). Sorted on the three columns it reads only: a ranked frame has a hundred
-    columns, and moving all of them for each sort cost seconds at 200,000 people.
+    columns, and moving all of them for each sort cost seconds at 200,000 people. ``places``
+    (``id_places`` of the rows' prospect_id, worked out beforehand) stand for the IDs.
 
     >>> f = pd.DataFrame({"prospect_id": list("abc"), "score": [.9, .8, .7],
     ...                   "company_key": ["g", "g", "s"]})
     >>> diversified_order(f, 1).tolist()
     [0, 2, 1]
     """
-    order = _by_score(ranked[["score", "prospect_id"]].reset_index(drop=True))
+    order = _by_score(ranked[["score", "prospect_id"]].reset_index(drop=True), places)
     if max_per_company <= 0:
         return order
     # Employers as integer codes in score order: no text is moved or grouped.
@@ -171,16 +176,36 @@ def diversified_order(ranked: pd.DataFrame, max_per_company: int) -> np.ndarray:
     return order[again]
 
 
-def _by_score(frame: pd.DataFrame) -> np.ndarray:
+def _text_ids(ids: pd.Series) -> pa.Array | None:
+    """The IDs as Arrow text, or None when they are not all text (or missing)."""
+    try:
+        return pa.array(ids, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+
+
+def id_places(ids: pd.Series) -> np.ndarray | None:
+    """Each row's place (0, 1 ...) in the IDs' ascending order, missing IDs last, equal IDs in
+    their rows' order; None when the IDs are not all text. Sorting by these integers is sorting
+    by the IDs (stably): ``diversified_order`` reads them instead of the text when given.
+
+    >>> id_places(pd.Series(["b", "a", None, "a"])).tolist()
+    [2, 0, 3, 1]
+    """
+    text = _text_ids(ids)
+    if text is None:
+        return None
+    places = np.empty(len(text), dtype=np.int64)
+    places[pc.sort_indices(text).to_numpy()] = np.arange(len(text))
+    return places
+
+
+def _by_score(frame: pd.DataFrame, places: np.ndarray | None = None) -> np.ndarray:
     """Positions of ``frame``'s rows by score (best first, unknown last), then prospect_id: a
     stable sort, in Arrow when the IDs are text (pandas sorts a million text IDs by making them
-    a Categorical first, a second and more)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        ids = pa.array(frame["prospect_id"], type=pa.large_string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # IDs that are not all text
+    a Categorical first, a second and more), or by their ``places`` when given."""
+    ids = pa.array(places) if places is not None else _text_ids(frame["prospect_id"])
+    if ids is None:  # IDs that are not all text
         order = frame.sort_values(["score", "prospect_id"], ascending=[False, True], kind="stable")
         return order.index.to_numpy()
     score = pa.array(frame["score"].to_numpy(dtype=float), from_pandas=True)  # NaN: null, last

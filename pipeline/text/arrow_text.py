@@ -9,7 +9,7 @@ anything else (numbers, booleans, other objects) still goes through pandas' conv
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -116,17 +116,24 @@ def _few_distinct(values: pa.Array) -> bool:
 
 
 def _take_text(
-    values: pa.Array, positions: pa.Array, shuffled: bool
+    values: pa.Array, positions: pa.Array, encoded: pa.DictionaryArray | None
 ) -> tuple[pa.Array, tuple[pa.Array, pa.Array] | None]:
     """(``values.take(positions)``, its (codes, dictionary) when it was taken through them); a
     column of few distinct values, taken in another order, is reordered through its dictionary
-    codes: the integer codes are moved, and the strings copied from a dictionary small enough
-    to stay in the cache, not fetched from all over a large buffer (rows kept in their order
-    are read in one pass: Arrow's take is faster then)."""
-    if not shuffled or len(positions) < _SAMPLE or not _few_distinct(values):
+    codes (``encoded``, None for the others and for rows kept in their order): the integer
+    codes are moved, and the strings copied from a dictionary small enough to stay in the
+    cache, not fetched from all over a large buffer (rows kept in their order are read in one
+    pass: Arrow's take is faster then)."""
+    if encoded is None:
         return values.take(positions), None
-    codes, dictionary = coded_rows(values, positions)
+    codes, dictionary = codes_at(encoded, positions)
     return dictionary.take(codes), (codes, dictionary)
+
+
+def _encoded(values: pa.Array, always: bool = False) -> pa.DictionaryArray | None:
+    """``values``' dictionary encoding when they seem to hold few distinct values (or
+    ``always``), else None."""
+    return pc.dictionary_encode(values) if always or _few_distinct(values) else None
 
 
 def coded_rows(values: pa.Array, positions: pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -137,8 +144,27 @@ def coded_rows(values: pa.Array, positions: pa.Array) -> tuple[pa.Array, pa.Arra
     >>> codes.to_pylist(), words.to_pylist()
     ([0, None, 1], ['b', 'a'])
     """
-    coded = pc.dictionary_encode(values)  # nulls stay nulls in the codes
-    return coded.indices.take(positions), coded.dictionary
+    return codes_at(pc.dictionary_encode(values), positions)  # nulls stay nulls in the codes
+
+
+def codes_at(encoded: pa.DictionaryArray, positions: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``coded_rows`` of the values ``encoded`` (their ``dictionary_encode``) holds."""
+    return encoded.indices.take(positions), encoded.dictionary
+
+
+def encoded_columns(
+    frame: pd.DataFrame, names: Sequence[object], always: frozenset[object] = frozenset()
+) -> dict[object, pa.DictionaryArray | None]:
+    """The ``dictionary_encode`` of each Arrow text column of ``frame`` named in ``names``, by
+    name, for the columns ``take_rows`` takes through their codes (few distinct values) and
+    those named in ``always``; None for the others. Made before the rows to take are known
+    (by a thread with nothing else to do), it is what ``take_rows(..., encoded=)`` and
+    ``codes_at`` read then. ``names`` are distinct columns of ``frame``."""
+    return {
+        name: _encoded(arrow_text(frame[name]), name in always)
+        for name in names
+        if is_arrow_text(frame[name].dtype)
+    }
 
 
 def arrow_text(series: pd.Series) -> pa.Array:
@@ -157,6 +183,7 @@ def take_rows(
     frame: pd.DataFrame,
     positions: np.ndarray,
     coded: dict[object, tuple[pa.Array, pa.Array]] | None = None,
+    encoded: Mapping[object, pa.DictionaryArray | None] | None = None,
 ) -> pd.DataFrame:
     """``frame.take(positions)`` for non-negative positions: the same frame (columns, dtypes,
     index, values), with text columns of few distinct values (employers, levels, evidence
@@ -165,6 +192,8 @@ def take_rows(
     are taken as pandas takes them. ``coded``, when given, receives for each column taken
     through its codes (its name: (the taken rows' codes, nulls for missing values, and the
     dictionary)), so that text made from the taken rows need not factorize them again.
+    ``encoded`` (``encoded_columns`` of the frame, made beforehand) says which text columns go
+    through their codes, with those codes, instead of finding them out here.
 
     >>> f = pd.DataFrame({"a": pd.Series(["x", None, "y"], dtype="str"), "b": [1, 2, 3]})
     >>> take_rows(f, np.array([2, 0])).to_dict("list")
@@ -182,7 +211,14 @@ def take_rows(
     # The other columns as pandas takes them (built anew, object columns could become text).
     out = frame.iloc[:, [i for i, t in enumerate(text) if not t]].take(positions)
     for i in np.flatnonzero(text):
-        values, codes = _take_text(arrow_text(frame.iloc[:, i]), arrow_positions, shuffled)
+        values = arrow_text(frame.iloc[:, i])
+        if not shuffled:
+            ready = None
+        elif encoded is not None:
+            ready = encoded[frame.columns[i]]
+        else:
+            ready = _encoded(values)
+        values, codes = _take_text(values, arrow_positions, ready)
         if codes is not None and coded is not None:
             coded[frame.columns[i]] = codes
         taken = pd.array(values, dtype=dtypes[i])

@@ -13,7 +13,7 @@ from pipeline.rank import words
 from pipeline.rank.context import Context
 from pipeline.rank.features import STAGE_SOURCE, WARMTH, school_fit, stage_fit, warmth
 from pipeline.rank.intros import intro_paths
-from pipeline.rank.score import diversified_order
+from pipeline.rank.score import diversified_order, id_places
 from pipeline.settings import from_dict
 from pipeline.text import arrow_text
 from pipeline.text.arrow_text import take_rows
@@ -306,3 +306,62 @@ def test_diversified_order_is_the_old_text_grouping(rows: list[tuple], cap: int)
     frame = frame.astype({"score": float, "prospect_id": "str", "company_key": "str"})
     frame.index = frame.index * 2 + 5
     assert diversified_order(frame, cap).tolist() == _old_diversified_order(frame, cap).tolist()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0.5, 0.25, 0.0, -0.0, np.nan]),
+            st.one_of(
+                st.none(), st.sampled_from(["b", "a", "é", "", "ab", "B"]), st.text(max_size=3)
+            ),
+            st.sampled_from(["a", "b", "", None]),
+        ),
+        max_size=60,
+    ),
+    st.integers(0, 3),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=200, deadline=None)
+def test_ordered_by_id_places_is_ordered_by_the_ids(rows: list[tuple], cap: int, rng) -> None:
+    """The IDs' places (made over every prospect, then taken for the kept rows, as rank does)
+    sort as the text IDs do: equal IDs (repeated, missing) in their rows' order."""
+    whole = pd.DataFrame(rows, columns=["score", "prospect_id", "company_key"], dtype=object)
+    whole = whole.astype({"score": float, "prospect_id": "str", "company_key": "str"})
+    keep = np.sort(rng.sample(range(len(whole)), rng.randrange(len(whole) + 1))).astype(np.intp)
+    places = id_places(whole["prospect_id"])
+    frame = whole.iloc[keep]
+    expected = diversified_order(frame, cap).tolist()
+    assert diversified_order(frame, cap, places[keep]).tolist() == expected
+    ids = whole["prospect_id"].tolist()
+    by_text = sorted(
+        range(len(ids)), key=lambda i: (isinstance(ids[i], float), str(ids[i]).encode())
+    )
+    assert np.argsort(places).tolist() == by_text  # stable: equal IDs keep their order
+
+
+def test_id_places_of_ids_that_are_not_text() -> None:
+    assert id_places(pd.Series([3, 1, 2])) is None  # rank then sorts the IDs as they are
+
+
+def test_take_rows_through_codes_made_beforehand_is_frame_take(monkeypatch) -> None:
+    """encoded_columns made before the take (as rank makes them on its second thread) take the
+    same rows: the few-valued column through its codes, a column named in ``always`` too."""
+    monkeypatch.setattr(arrow_text, "_SAMPLE", 40)
+    frame = _wide([None, "Zürich", "", "東京 Ltd", "a"], 500)
+    shuffled = np.random.default_rng(2).permutation(500)[:400]
+    text = [frame.columns[i] for i in (0, 1)]  # few, many (obj is object: not Arrow text)
+    for always in (frozenset(), frozenset({"many"})):
+        encoded = arrow_text.encoded_columns(frame, text, always)
+        assert sorted(k for k, v in encoded.items() if v is not None) == sorted({"few"} | always)
+        for positions in (shuffled, np.sort(shuffled), np.array([], dtype=int)):
+            coded: dict = {}
+            taken = take_rows(frame, positions, coded, encoded)
+            pd.testing.assert_frame_equal(taken, frame.take(positions), check_exact=True)
+        assert list(coded) == []  # the last take (no rows) takes nothing through codes
+        take_rows(frame, shuffled, coded, encoded)
+        assert sorted(coded) == sorted({"few"} | always)
+        codes, dictionary = arrow_text.codes_at(encoded["few"], arrow_text.pa.array(shuffled))
+        assert dictionary.take(codes).to_pylist() == [
+            None if v is None or v != v else v for v in frame["few"].take(shuffled).tolist()
+        ]

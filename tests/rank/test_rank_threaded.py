@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import pipeline.rank as rank_stage
-from pipeline import schema
+from pipeline import schema, threads
 from pipeline.normalize import normalize
 from pipeline.rank import rank
 from pipeline.rank.context import context
@@ -117,7 +117,7 @@ def test_small_input_takes_on_one_thread(today, monkeypatch) -> None:
     prospects = _prospects(40, today)
     ctx = context(SETTINGS, None, None, today)
     made: list[object] = []
-    monkeypatch.setattr(rank_stage, "ThreadPoolExecutor", lambda *a: made.append(a))
+    monkeypatch.setattr(threads, "ThreadPoolExecutor", lambda *a, **k: made.append(a))
     ranked, _ = rank(prospects, ctx)
     assert made == []
     pd.testing.assert_frame_equal(ranked, _one_take(prospects, ctx), check_exact=True)
@@ -128,12 +128,12 @@ def _failing_take(which: str):
     hold prospect_id, not full_name) or of those they read as they are ("words": full_name and
     the numbers); the take of all of ``p`` for the left-out holds both and goes through."""
 
-    def take(frame, positions, coded=None):
+    def take(frame, positions, coded=None, encoded=None):
         has = {"rest": "prospect_id", "words": "full_name"}
         other = {"rest": "full_name", "words": "prospect_id"}
         if has[which] in frame.columns and other[which] not in frame.columns:
             raise MemoryError(f"the {which} take")
-        return take_rows(frame, positions, coded=coded)
+        return take_rows(frame, positions, coded, encoded)
 
     return take
 
@@ -179,4 +179,95 @@ def test_the_columns_takes_fail_first_whatever_the_sentences_raise(
     monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
     monkeypatch.setattr(rank_stage, "why", _broken)
     with pytest.raises(ValueError, match="a bug in why"):
+        rank(prospects, ctx)
+
+
+def _old_scored(prospects: pd.DataFrame, ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """rank._scored as it was on one thread: the level first, every feature on its frame."""
+    from pipeline.normalize.levels import relevel
+    from pipeline.normalize.titles import rules_from_settings
+    from pipeline.rank.ahead import years_ahead
+    from pipeline.rank.features import FEATURES
+    from pipeline.rank.intros import intro_paths
+    from pipeline.rank.score import active_weights, contributions, score_of
+
+    p = relevel(
+        prospects, rules_from_settings(ctx.settings.normalize.seniority_rules), today=ctx.today
+    )
+    p["intro_via"] = intro_paths(p, company_aliases=ctx.settings.normalize.company_aliases)
+    ahead = years_ahead(p, ctx.my_career_years)
+    for column in ahead.columns:
+        p[column] = ahead[column]
+    for name, signal in FEATURES.items():
+        value, evidence = signal.compute(p, ctx)
+        p[name] = pd.Series(value, index=p.index).astype(float).round(3)
+        p[f"{name}_evidence"] = evidence
+    shares = contributions(p, active_weights(ctx))
+    p["score"] = score_of(shares)
+    return p, shares
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_scored_beside_the_level_is_the_old_scoring(big, threaded: bool) -> None:
+    """The features that do not read the level worked out on the prospects as they came, while
+    the level is worked out again (on a second thread, or first), give the old frame."""
+    prospects, ctx = big
+    before = prospects.copy()
+    with threads.beside(threaded=threaded) as start:
+        levels = start(rank_stage._relevelled, prospects, ctx)
+        p, shares = rank_stage._scored(prospects, ctx, levels)
+    old_p, old_shares = _old_scored(prospects, ctx)
+    pd.testing.assert_frame_equal(p, old_p, check_exact=True)
+    pd.testing.assert_frame_equal(shares, old_shares, check_exact=True)
+    pd.testing.assert_frame_equal(rank_stage._scored(prospects, ctx)[0], old_p, check_exact=True)
+    pd.testing.assert_frame_equal(prospects, before, check_exact=True)  # untouched
+    # the level was worked out again, and read: some people's level changed
+    assert (p["seniority"] != prospects["seniority"]).any()
+
+
+def test_features_not_reading_the_level_do_not_read_it(big) -> None:
+    """A feature not marked reads_level gives the same without the level's columns (rank works
+    it out before the level is known); red when a feature reading it is not marked."""
+    from pipeline.normalize.levels import LEVEL_COLUMNS
+    from pipeline.rank.features import FEATURES
+
+    prospects, ctx = big
+    p = rank_stage.score_features(prospects, ctx)
+    without = p.drop(columns=list(LEVEL_COLUMNS))
+    assert any(s.reads_level for s in FEATURES.values())
+    for signal in FEATURES.values():
+        if signal.reads_level:
+            continue
+        value, evidence = signal.compute(p, ctx)
+        value_without, evidence_without = signal.compute(without, ctx)
+        np.testing.assert_array_equal(value, value_without)
+        pd.testing.assert_series_equal(evidence, evidence_without, check_exact=True)
+
+
+def test_scoring_writes_only_the_columns_it_names(big) -> None:
+    """The columns _scored does not name in _written are the prospects' own, as they came: rank
+    makes their codes before scoring ends."""
+    prospects, ctx = big
+    written = rank_stage._written()
+    made = prospects.assign(intro_via="x", years_ahead=1.0, score=0.5, seniority="Senior")
+    for given in (prospects, made):  # prospects that already hold some of those columns too
+        p = rank_stage.score_features(given, ctx)
+        assert set(p.columns) - set(given.columns) <= written
+        for column in given.columns:
+            if column not in written:
+                pd.testing.assert_series_equal(p[column], given[column], check_exact=True)
+    assert not (p["intro_via"] == "x").all() and (p["score"] != 0.5).any()
+
+
+@pytest.mark.parametrize("thread_rows", [0, 10**9])
+def test_a_failed_level_reaches_the_caller(big, monkeypatch, thread_rows: int) -> None:
+    prospects, ctx = big
+    monkeypatch.setattr(rank_stage, "THREAD_ROWS", thread_rows)
+
+    def broken(*_: object, **__: object) -> None:
+        raise MemoryError("the level")
+
+    monkeypatch.setattr(rank_stage, "relevel", broken)
+    monkeypatch.setattr(rank_stage, "intro_paths", _broken)  # later, on this thread
+    with pytest.raises(MemoryError, match="the level"):
         rank(prospects, ctx)
