@@ -173,8 +173,9 @@ def components(n: int, links: pd.DataFrame | Mapping[str, np.ndarray]) -> np.nda
             break
         root = hooked
     # Each component's root is its smallest record, so numbering roots in order numbers the
-    # components by their first record.
-    return np.unique(root, return_inverse=True)[1].astype(np.int32)
+    # components by their first record: by a table over the records (group_rows), not a sort
+    # of every record's root (np.unique: 0.1 s a call at 1M records, three calls a run).
+    return group_rows(root)[1]
 
 
 STRONG = 0.99  # a link this sure may join a chain; weaker ones may only join a tight group
