@@ -273,6 +273,10 @@ def _keys(
     n = len(frame)
     cache = {} if cache is None else cache
     parts = _key_parts(frame, columns, multi, also, cache, texts)
+    if multi and len(parts) == 1 and not dense:
+        made = _variant_keys(parts[0], cache, multi, n)
+        if made is not None:
+            return made
     # the records (of the stacked sides) behind the entries: those with no empty part, as an
     # entry with one has no key (most records have no former name, many no employer)
     entry = np.flatnonzero(np.logical_and.reduce([c >= 0 for c, _ in parts]))
@@ -288,6 +292,52 @@ def _keys(
     key = _combine(parts, room=0 if dense else max(n, 1))
     keep = key >= 0
     return key[keep], entry[keep] % n, entry[keep] >= n
+
+
+def _variant_keys(
+    part: tuple[np.ndarray, np.ndarray], cache: dict, multi: str, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``_keys`` (``dense`` False) of one column's codes ``part`` (its sides stacked) and the
+    ``multi`` column's values, from every record's values of ``multi`` split once per run
+    (``_pieces``, kept in ``cache`` by ``_key_parts``: four rules read them), not per rule: the same
+    entries in the same order, and keys ``_combine`` makes, where it would combine them as one
+    mixed-radix number; None where it would not (a "\x1f" in a value, too many values)."""
+    variants = cache["split", multi][3]
+    codes, uniques = part
+    radix = max(len(variants), 1)
+    if max(len(uniques), 1) * radix >= 2**62 // max(n, 1) or any(
+        _holds(u, "\x1f") for u in (uniques, variants)
+    ):
+        return None
+    record, variant = cache["pieces", multi]
+    keys, positions, sides = [], [], []
+    for side in range(len(codes) // n if n else 0):  # the sides one after the other
+        own = codes[side * n + record]
+        at = np.flatnonzero(own >= 0)
+        key = own[at].astype("int64")
+        key *= radix
+        key += variant[at]
+        keys.append(key)
+        positions.append(record[at])
+        sides.append(np.full(len(at), side == 1))
+    if not keys:
+        return np.zeros(0, "int64"), np.zeros(0, "int64"), np.zeros(0, bool)
+    return np.concatenate(keys), np.concatenate(positions), np.concatenate(sides)
+
+
+def _pieces(
+    values: np.ndarray, lengths: np.ndarray, variant: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's non-empty "|"-separated values, by record then place (repeats kept): the
+    record (int64) and the value's code, from the codes of the records' distinct values
+    (``values``, -1 for none), each one's count of parts (``lengths``) and their codes in a
+    row (``variant``, -1 for an empty part)."""
+    count = np.r_[lengths, 0][values[:n]]  # -1 (no value): none
+    pieces = ragged(np.r_[np.cumsum(lengths) - lengths, 0][values[:n]], count)
+    record = np.repeat(np.arange(n, dtype="int64"), count)
+    code = variant[pieces]
+    given = code >= 0
+    return record[given], code[given]
 
 
 def _key_parts(
@@ -329,6 +379,7 @@ def _key_parts(
         lengths = np.array([len(v) for v in split], dtype="int64")
         words = _codes(pd.Series([w for v in split for w in v], dtype=STR))
         cache["split", multi] = values, lengths, *words
+        cache["pieces", multi] = _pieces(values, lengths, words[0], n)
     return parts
 
 
