@@ -8,8 +8,10 @@ components, stable ids). ``score`` stops after the probabilities, for
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,16 +24,15 @@ from pipeline.link.block import (
     blocking_columns,
     candidate_pairs,
     declared_rules,
+    file_codes,
     unique_records,
 )
 from pipeline.link.classify import (
-    TEXTS,
     Model,
-    column_codes,
-    file_codes,
     fit_logistic,
     group_rows,
     logistic_contributions,
+    ready_weights,
     row_sums,
     weight_columns,
     weights,
@@ -40,10 +41,12 @@ from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids
 from pipeline.link.compare import compare_sets, comparisons_for, from_spec
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, u_pairs
 from pipeline.link.evaluate import Evaluation, evaluate
+from pipeline.link.frequency import TEXTS, column_codes
 from pipeline.link.levels import NULL, Comparison
 from pipeline.link.merge import _confidence, _merge
 from pipeline.settings import Settings
 from pipeline.text.arrow_text import STR
+from pipeline.threads import in_order
 
 __all__ = [
     "Evaluation",
@@ -55,6 +58,10 @@ __all__ = [
     "linked_pairs",
     "score",
 ]
+
+#: From this many candidate pairs the weights' term frequencies are made on a second thread
+#: while EM runs (``score``); below it a thread costs more than it saves
+BESIDE_EM = 200_000
 
 
 @dataclass(frozen=True)
@@ -117,13 +124,17 @@ def score(
     # Connection-alumni links and duplicates inside one list differ (a LinkedIn job is current,
     # an alumni record's may not be): m per group of pairs, as the prior is.
     groups, possible = _groups(frame, levels, unique, cache)
-    m, m_groups = estimate_m_groups(
-        levels, comparisons, u, groups, (*SESSIONS, *anchors), frame=frame, cache=cache
-    )
-    model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     counted: dict = {TEXTS: cache}  # value counts per column, for the second pass below
+    # what the weights read but m (the term frequencies) made beside EM, on the second core
+    tasks: tuple[Callable[[], Any], ...] = (
+        partial(estimate_m_groups, levels, comparisons, u, groups, (*SESSIONS, *anchors),
+                frame=frame, cache=cache),
+        partial(ready_weights, levels, comparisons, u, frame, counted),
+    )  # fmt: skip
+    (m, m_groups), ready = in_order(_call, tasks, threaded=len(levels) >= BESIDE_EM)
+    model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     # as arrays until the second pass below has changed some (then a frame, not copied)
-    by_comparison = weight_columns(levels, model, frame, groups, None, counted)
+    by_comparison = weight_columns(levels, model, frame, groups, None, counted, ready)
     total = row_sums(by_comparison, len(levels))
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)
@@ -243,6 +254,11 @@ def _groups(
     return groups, possible
 
 
+def _call(task: Callable[[], Any]) -> Any:
+    """``task()``: ``threads.in_order`` runs a list of different tasks so."""
+    return task()
+
+
 def _prior_bits(priors: Mapping[int, float], groups: np.ndarray) -> np.ndarray:
     """Each pair's prior in bits, log2(p / (1 - p)) of its group's (``priors``: by group id),
     worked out per group and looked up by the id (NaN for a group without one), not per pair
@@ -309,7 +325,7 @@ def _by_people(
 ) -> None:
     """Sets, in ``contributions`` (a weight array per comparison, changed in place), the
     term-frequency weights of pairs across files counted by people (``person``: see
-    ``classify.frequencies``). Only pairs whose value at a term-frequency level is carried by
+    ``frequency.frequencies``). Only pairs whose value at a term-frequency level is carried by
     a person with more than one record in a file can change, so only those are weighed again:
     a second pass over every pair cost as much as the first. ``tables``: the first pass's
     value counts (``weights``), so no column is counted twice; ``files``: each record's file as
@@ -327,7 +343,7 @@ def _by_people(
             if column not in frame.columns:
                 continue
             if column not in changed:  # records whose value a listed-twice person also carries
-                # (a full name's frequency also reads its parts': classify.frequencies)
+                # (a full name's frequency also reads its parts': frequency.frequencies)
                 parts = ("first_key", "last_key") if column == "name_key" else ()
                 changed[column] = np.zeros(len(frame), dtype=bool)
                 for col in (column, *(p for p in parts if p in frame.columns)):

@@ -17,24 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pipeline.link.block import file_codes
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.levels import Comparison, Rows
-from pipeline.text.arrow_text import STR
-
-_NO_ROWS = np.zeros(0, dtype=np.intp)  # a Rows made only for its per-record work
+from pipeline.link.frequency import Adjusted, adjusted, touched
+from pipeline.link.levels import Comparison
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
 
 TF_FLOOR = 1e-7  # no value is rarer than this: one record must not outweigh everything
-# keys of what ``frequencies`` and ``_mean_share`` keep in ``tables`` beside the columns' counts
-# (tuples, so no column's name can clash with them)
-FILES = ("source_file", "codes")
-MEAN_SHARE = "mean share"
-#: where ``tables`` may hold the run's per-record work on the frame (``levels.Rows``' cache),
-#: whose codes of a text column are read instead of factorizing it again
-TEXTS = ("texts",)
 
 
 @dataclass(frozen=True)
@@ -70,103 +60,6 @@ class Model:
         return out
 
 
-def frequencies(
-    frame: pd.DataFrame,
-    column: str,
-    left: np.ndarray,
-    right: np.ndarray,
-    tables: dict | None = None,
-    person: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair, for each of its two records, the chance that a record outside the pair carries
-    that record's value of ``column`` (NaN when empty): (records with the value - 2) / records,
-    at least half a record, counted in the pair's own file(s) only. A person listed in a third
-    file is the same person, not evidence that the name is common: two alumni records of one
-    "Fenzu Marlundrostav" stay rare though a connection carries the name too.
-
-    ``person`` (one id per record of ``frame``; records of one file found to be one person
-    share it): for a pair across two files, the count is one of people. An alumni list that
-    holds a person twice (a record per degree) holds their name once, and the second row is no
-    namesake of the connection who is them. A pair inside one file is counted by records: whether
-    its two records are one person is the question, not an answer to build on.
-
-    For ``name_key`` the chance is at least the product of the first- and last-name shares: in
-    a small file every full name is seen once or twice, and its parts say more about how common
-    it is ("wei" and "zhang" are both common, so "wei zhang" is). ``tables`` (a dict the caller
-    keeps) holds each column's counts across calls, so each column is counted once per run (under
-    the column's name; what else it keeps is under a tuple key, so no column's name can clash).
-    """
-    tables = {} if tables is None else tables
-    if FILES not in tables:  # the records' files, once per run
-        tables[FILES] = file_codes(frame, tables.get(TEXTS))
-    files = tables[FILES]
-    size = np.bincount(files).astype(float)
-    other = np.where(files[left] != files[right], files[right], -1)
-    total = size[files[left]] + np.where(other >= 0, size[other], 0.0)
-    # the value's count is read at (file, value) of a flattened table: the pair's own file, and
-    # for a pair across files (a few: ``cross``) the other's file added
-    own_file, cross = files[left].astype(np.int64), np.flatnonzero(other >= 0)
-    other_file = other[cross].astype(np.int64)
-
-    def shares(col: str) -> tuple[np.ndarray, ...]:
-        """Records carrying each side's value in the pair's file(s), and which sides are empty."""
-        if col not in tables:
-            codes, uniques = column_codes(frame, col, tables)
-            # file x value, counted as one bincount of (file, value) (np.add.at: 5 x slower)
-            flat = files.astype(np.int64) * len(uniques) + codes
-            counts = np.bincount(flat, minlength=len(size) * len(uniques)).astype(float)
-            counts = counts.reshape(len(size), len(uniques))
-            tables[col] = codes, counts, np.asarray(uniques, dtype=object) == ""
-        codes, counts, empty = tables[col]
-        people = None
-        if person is not None:
-            if f"{col} by people" not in tables:  # each (file, value, person) once
-                by_people = _people_counts(files, codes, person, counts)
-                tables[f"{col} by people"] = codes, by_people, empty
-            people = tables[f"{col} by people"][1]
-        width = counts.shape[1]
-
-        def count(i: np.ndarray) -> np.ndarray:
-            value = codes[i]
-            by_records = counts.ravel().take(own_file * width + value)
-            at_other = other_file * width + value[cross]
-            if people is None:  # counts are whole numbers: the sum is exact in any order
-                by_records[cross] += counts.ravel().take(at_other)
-            else:
-                by_records[cross] = people.ravel().take(
-                    own_file[cross] * width + value[cross]
-                ) + people.ravel().take(at_other)
-            return by_records
-
-        return count(left), count(right), empty[codes[left]], empty[codes[right]]
-
-    c_left, c_right, empty_left, empty_right = shares(column)
-    s_left, s_right = ((c - 2).clip(0.5) / total for c in (c_left, c_right))
-    if column == "name_key" and {"first_key", "last_key"} <= set(frame.columns):
-        product_left, product_right = np.ones(len(left)), np.ones(len(left))
-        for part in ("first_key", "last_key"):
-            p_left, p_right, *_ = shares(part)
-            product_left *= (p_left - 2).clip(0.5) / total
-            product_right *= (p_right - 2).clip(0.5) / total
-        s_left = np.where(c_left > 2, np.maximum(s_left, product_left), product_left)
-        s_right = np.where(c_right > 2, np.maximum(s_right, product_right), product_right)
-    return np.where(empty_left, np.nan, s_left), np.where(empty_right, np.nan, s_right)
-
-
-def _people_counts(
-    files: np.ndarray, codes: np.ndarray, person: np.ndarray, counts: np.ndarray
-) -> np.ndarray:
-    """``counts`` (file x value: records) counted by people: each (file, value, person) once.
-    Only a person with several records can carry a value twice in a file, so the second and
-    later such records are found among theirs and taken off (whole numbers: exact), not every
-    record's (file, value, person) made distinct."""
-    several = np.flatnonzero(np.bincount(person)[person] > 1)
-    slot = files[several].astype(np.int64) * counts.shape[1] + codes[several]
-    seen = pd.DataFrame({"slot": slot, "person": person[several]}).duplicated().to_numpy()
-    extra = np.bincount(slot[seen], minlength=counts.size).reshape(counts.shape)
-    return counts - extra
-
-
 def weights(
     levels: pd.DataFrame,
     model: Model,
@@ -195,59 +88,58 @@ def weights(
 
 
 def weight_columns(
-    levels: pd.DataFrame, model: Model, frame: pd.DataFrame | None, groups, person, tables
+    levels: pd.DataFrame,
+    model: Model,
+    frame: pd.DataFrame | None,
+    groups,
+    person,
+    tables,
+    ready: tuple[Adjusted, Sequence[np.ndarray]] | None = None,
 ) -> dict[str, np.ndarray]:
     """``weights`` (its arguments, all given) as a new array per comparison, for a caller that
     changes some before it makes them a frame (``link._by_people``): a frame's column is
-    copied to be changed, and copied again when set."""
+    copied to be changed, and copied again when set. ``ready``: the part that reads no m,
+    made beforehand (``ready_weights``, with ``person`` None and the same ``tables``)."""
     out: dict[str, np.ndarray] = {}
-    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
     ids, row = None, np.zeros(len(levels), dtype=np.int32)
     if groups is not None and model.m_groups:
         # a pair's group as a row number of narrow integers: its entry in each comparison's
         # table is then found in a pass or two over small numbers, not six over int64 ones
         ids, row = group_rows(groups)
-    if frame is not None and FILES not in tables:
-        tables[FILES] = file_codes(frame, tables.get(TEXTS))
+    found: Adjusted = {}
+    into: Sequence[np.ndarray | None] = [None] * len(model.comparisons)
+    if ready is not None:
+        found, into = ready
+    elif frame is not None:
+        found = adjusted(levels, model.comparisons, model.u, frame, person, tables)
     scratch = np.empty(len(levels), np.int32)  # each comparison's look-up positions
-    for c in model.comparisons:
+    for c, target in zip(model.comparisons, into, strict=True):
         level = levels[c.name].to_numpy()
         m = model.m_rows(c.name, ids)
         table = np.log2(m / model.u[c.name])
-        w = _table_weights(table, level, None if ids is None else row, scratch)
+        w = _table_weights(table, level, None if ids is None else row, scratch, target)
         out[c.name] = w
-        if frame is None:
-            continue
-        for tf_level, column, *given in c.tf:
-            if column not in frame.columns or (given and given[0] not in frame.columns):
-                continue
-            at = np.flatnonzero(level == tf_level)
-            if not len(at):
-                continue
-            f_left, f_right = frequencies(frame, column, left[at], right[at], tables, person)
-            f = np.fmax(f_left, f_right)
-            if given:
-                codes, uniques = column_codes(frame, given[0], tables)
-                has = (uniques != "")[codes] if len(codes) else np.zeros(0, dtype=bool)
-                own = np.where(has[left[at]], f_right, f_left)
-                f = np.where(has[left[at]] ^ has[right[at]], own, f) * max(has.mean(), 1e-6)
-            elif tf_level != 0:
-                # A random pair agrees on this level's values with chance u, on average over
-                # values; the pair's own value is f/mean(f) times more (or less) common.
-                f = model.u[c.name][tf_level] * f / _mean_share(frame, column, tables)
-            # At the exact level f itself is the chance of agreeing by accident; random pairs
-            # over-count it when many records really match.
-            tuned = np.log2(m[row[at], tf_level] / np.maximum(f, TF_FLOOR))
-            w[at] = np.where(np.isnan(tuned), w[at], tuned)
-        for local_level in c.local if frame is not None else ():
-            at = np.flatnonzero(level == local_level)
-            if len(at):
-                m_at = m[row[at], local_level]
-                w[at] = _local_weight(
-                    frame, left[at], right[at], model, c.name, local_level, m_at, tables[FILES]
-                )
+        for at_level, at, f, local in found.get(c.name, ()):
+            tuned = np.log2(m[row[at], at_level] / np.maximum(f, TF_FLOOR))
+            w[at] = tuned if local else np.where(np.isnan(tuned), w[at], tuned)
     return out
+
+
+def ready_weights(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    frame: pd.DataFrame,
+    tables: dict,
+) -> tuple[Adjusted, list[np.ndarray]]:
+    """What ``weight_columns`` (first pass: ``person`` None) makes before it reads m: the pairs
+    whose weight is not their level's (``frequency.adjusted``) and the arrays the weights are
+    looked up into, their pages already touched. ``link.score`` makes it on the second core
+    while EM estimates m."""
+    return adjusted(levels, comparisons, u, frame, None, tables), touched(
+        len(levels), len(comparisons)
+    )
 
 
 def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -266,13 +158,18 @@ def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _table_weights(
-    table: np.ndarray, level: np.ndarray, row: np.ndarray | None, scratch: np.ndarray | None = None
+    table: np.ndarray,
+    level: np.ndarray,
+    row: np.ndarray | None,
+    scratch: np.ndarray | None = None,
+    into: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per pair, the entry of ``table`` (groups x levels) at its group's row (``row``, int32;
     None: the one row) and its level (a level past the last read as the last), 0.0 at NULL:
     looked up in the table turned (levels x groups) with a row of zeros put first, so NULL
     (-1) is row 0. ``scratch``: an int32 array as long as ``level`` the caller lends for the
-    pairs' positions in it (overwritten), so a run of comparisons makes no index array each."""
+    pairs' positions in it (overwritten), so a run of comparisons makes no index array each.
+    ``into``: a float array as long as ``level`` to write the weights into (returned)."""
     groups, width = table.shape[0], table.shape[1] + 1
     lookup = np.concatenate([np.zeros((1, groups)), table.T]).ravel()
     at = np.empty(len(level), np.int32) if scratch is None else scratch
@@ -281,67 +178,11 @@ def _table_weights(
     if row is not None:
         at *= np.int32(groups)
         at += row
-    return lookup.take(at)
-
-
-def _local_weight(
-    frame: pd.DataFrame,
-    left: np.ndarray,
-    right: np.ndarray,
-    model: Model,
-    name: str,
-    level: int,
-    m: np.ndarray,
-    files: np.ndarray,
-) -> np.ndarray:
-    """Weight of pairs at a ``local`` level: u is how many records of the other record's file
-    sit this close to each record (the pair itself left out), shrunk towards the level's average
-    u as if over one more file's worth of records, and never below that average. A name with
-    near neighbours ("Jonsen": Jonson, Jensen) gets less from a near miss; one without gets the
-    level's usual weight, no more (a near miss stays weaker evidence than the exact name).
-    Counted per file, so an alumni record's neighbour in its own list (perhaps the connection's
-    own record) does not make the connection's near miss common. ``m``: each pair's m at the
-    level (its group's); ``files``: each record's file (``file_codes``)."""
-    n_files = int(files.max()) + 1 if len(files) else 1
-    # (record, file of its partner) for both directions of every pair at this level
-    keys = np.r_[left * n_files + files[right], right * n_files + files[left]]
-    near = np.bincount(keys, minlength=len(frame) * n_files)
-    k = np.maximum(near[left * n_files + files[right]], near[right * n_files + files[left]]) - 1
-    u = model.u[name][level]
-    f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
-    return np.log2(m / np.maximum(f, TF_FLOOR))
-
-
-def column_codes(frame: pd.DataFrame, column: str, tables: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Each record's code of ``column`` (a missing value read as "") and the distinct values:
-    the run's (``tables[TEXTS]``, see ``levels.Rows.text``) where kept, else factorized here
-    as Arrow text (the same codes and values as Python strings, 3 x faster)."""
-    if TEXTS in tables:
-        text = Rows(frame, _NO_ROWS, _NO_ROWS, tables[TEXTS]).text(column)
-        return text.codes, text.values
-    codes, uniques = pd.factorize(frame[column].fillna("").astype(STR))
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def _mean_share(frame: pd.DataFrame, column: str, tables: dict | None = None) -> float:
-    """The average, over records with a value, of the share of records carrying that value.
-    ``tables``: the value codes ``frequencies`` made (else the column is factorized here), and
-    where the answer is kept for the next call."""
-    tables = {} if tables is None else tables
-    if (MEAN_SHARE, column) not in tables:
-        if column in tables:
-            codes, _, empty = tables[column]
-        else:
-            codes, uniques = column_codes(frame, column, tables)
-            empty = uniques == ""
-        # each value's count by its code: mapping the text to its count costs ten times more
-        kept = codes[~empty[codes]] if len(codes) else codes
-        if not len(kept):
-            tables[MEAN_SHARE, column] = 1.0
-        else:
-            counts = np.bincount(codes)[kept].astype(float)
-            tables[MEAN_SHARE, column] = float(((counts - 2).clip(0.5) / len(frame)).mean())
-    return tables[MEAN_SHARE, column]
+    if into is None:
+        return lookup.take(at)
+    # every position is in the table: "clip" takes what "raise" would, without the copy of
+    # ``into`` numpy makes under "raise" (to leave it untouched should a position be bad)
+    return lookup.take(at, out=into, mode="clip")
 
 
 def row_sums(

@@ -161,7 +161,8 @@ class Rows:
         keep pointing into the same distinct values. Work reading several columns is left to
         be made again."""
         out: dict = {}
-        for key, value in self.cache.items():
+        # a list first: another thread may add to the run's cache meanwhile (link.score)
+        for key, value in list(self.cache.items()):
             if not (isinstance(key, tuple) and len(key) >= 2 and key[0] in TAKEN_KINDS):
                 continue
             if key[1] in changed:
@@ -270,7 +271,7 @@ class Level:
     for the last, catch-all level; ``m``/``u`` are the priors (what matches and random pairs
     usually show); ``tf`` the column whose value frequency refines u ("column", or
     ("column", "given") where the other side must have ``given``); ``fixed`` keeps m at its
-    prior; ``local`` counts u per record (see classify._local_weight).
+    prior; ``local`` counts u per record (see frequency._local_share).
 
     >>> Level("first name only", "same_first", m=0.015, u=5e-3, tf="first_key").label
     'first name only'

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from pipeline.link import _groups, _listed_twice, _prior_bits
-from pipeline.link.block import unique_records
-from pipeline.link.classify import file_codes
+from pipeline.link.block import file_codes, unique_records
 from pipeline.link.cluster import components
 from pipeline.link.em import estimate_prior
 

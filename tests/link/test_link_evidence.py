@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.link import explain, score
-from pipeline.link.classify import frequencies
+from pipeline.link.frequency import frequencies
 from pipeline.normalize import normalize
 from pipeline.settings import Settings
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from pipeline.link import explain, score
-from pipeline.link.classify import frequencies
+from pipeline.link.frequency import frequencies
 from pipeline.normalize import normalize
 from pipeline.settings import Settings
 

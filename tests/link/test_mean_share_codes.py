@@ -1,11 +1,11 @@
-"""classify._mean_share counted by codes equals the value_counts mapping it replaced, bit for
+"""frequency._mean_share counted by codes equals the value_counts mapping it replaced, bit for
 bit, on hostile values (missing, "", unicode, near-equal texts, ties, one value)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.link.classify import MEAN_SHARE, _mean_share, frequencies
+from pipeline.link.frequency import MEAN_SHARE, _mean_share, frequencies
 
 
 def _mapped(frame: pd.DataFrame, column: str) -> float:

@@ -1,5 +1,5 @@
 """A text column factorized once per run and read by blocking and the weights
-(``block_rules.text_codes``, ``_stacked_codes``, ``classify.column_codes``), multi-part
+(``block_rules.text_codes``, ``_stacked_codes``, ``frequency.column_codes``), multi-part
 blocking keys combined without hashing (``_combine`` with ``room``), the weights' table
 look-up (``classify._table_weights``), the row sums of the weights (``classify.row_sums``),
 the letter classes of names (``token_letters.present_classes``), former last names
@@ -24,13 +24,8 @@ from pipeline.link.block_rules import (
     _stacked_codes,
     text_codes,
 )
-from pipeline.link.classify import (
-    TEXTS,
-    _table_weights,
-    column_codes,
-    frequencies,
-    row_sums,
-)
+from pipeline.link.classify import _table_weights, row_sums
+from pipeline.link.frequency import TEXTS, column_codes, frequencies
 from pipeline.link.levels import NULL, Rows
 from pipeline.link.merge import _non_empty
 from pipeline.link.ngrams import _words

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.link.block import file_codes
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.classify import _people_counts, file_codes, frequencies, group_rows
+from pipeline.link.classify import group_rows
+from pipeline.link.frequency import _people_counts, frequencies
 
 
 def _frequencies_as_they_were(frame, column, left, right, person=None):

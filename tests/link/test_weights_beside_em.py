@@ -1,0 +1,194 @@
+"""The weights' part that reads no m (``frequency.adjusted``, ``classify.ready_weights``) made
+apart, at the large size on a second thread while EM runs (``link.score`` from BESIDE_EM
+pairs): the floats the one-pass code gave (kept here as the oracle), the same Scored with and
+without the thread, and the error one thread would meet first."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.link.block import RULES, candidate_pairs, file_codes
+from pipeline.link.classify import TF_FLOOR, Model, group_rows, ready_weights, weight_columns
+from pipeline.link.compare import compare, comparisons_for
+from pipeline.link.em import estimate_m_groups, estimate_u
+from pipeline.link.frequency import _mean_share, column_codes, frequencies
+from pipeline.settings import Settings
+from tests.link.generated import blocking_frame
+from tests.link.test_compare_threads import _started
+
+LINK = sys.modules["pipeline.link"]
+
+
+def _weight_columns_as_they_were(levels, model, frame, groups, person, tables):
+    """weight_columns before the part without m was split off (one loop, m read throughout)."""
+    out = {}
+    left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
+    ids, row = None, np.zeros(len(levels), dtype=np.int64)
+    if groups is not None and model.m_groups:
+        ids, row = group_rows(groups)
+    files = file_codes(frame, None) if frame is not None else None
+    for c in model.comparisons:
+        level = levels[c.name].to_numpy()
+        m = model.m_rows(c.name, ids)
+        table = np.log2(m / model.u[c.name])
+        w = np.where(level < 0, 0.0, table[row, np.minimum(level, table.shape[1] - 1)])
+        out[c.name] = w
+        if frame is None:
+            continue
+        for tf_level, column, *given in c.tf:
+            if column not in frame.columns or (given and given[0] not in frame.columns):
+                continue
+            at = np.flatnonzero(level == tf_level)
+            if not len(at):
+                continue
+            f_left, f_right = frequencies(frame, column, left[at], right[at], tables, person)
+            f = np.fmax(f_left, f_right)
+            if given:
+                codes, uniques = column_codes(frame, given[0], tables)
+                has = (uniques != "")[codes] if len(codes) else np.zeros(0, dtype=bool)
+                own = np.where(has[left[at]], f_right, f_left)
+                f = np.where(has[left[at]] ^ has[right[at]], own, f) * max(has.mean(), 1e-6)
+            elif tf_level != 0:
+                f = model.u[c.name][tf_level] * f / _mean_share(frame, column, tables)
+            tuned = np.log2(m[row[at], tf_level] / np.maximum(f, TF_FLOOR))
+            w[at] = np.where(np.isnan(tuned), w[at], tuned)
+        for local_level in c.local:
+            at = np.flatnonzero(level == local_level)
+            if len(at):
+                n_files = int(files.max()) + 1
+                la, ra = left[at], right[at]
+                keys = np.r_[la * n_files + files[ra], ra * n_files + files[la]]
+                near = np.bincount(keys, minlength=len(frame) * n_files)
+                k = np.maximum(near[la * n_files + files[ra]], near[ra * n_files + files[la]]) - 1
+                u = model.u[c.name][local_level]
+                f = np.maximum((k + u * len(frame)) / (2 * len(frame)), u)
+                w[at] = np.log2(m[row[at], local_level] / np.maximum(f, TF_FLOOR))
+    return out
+
+
+@pytest.fixture(scope="module")
+def case():
+    frame = blocking_frame(150, 900, seed=11)
+    comparisons = comparisons_for(list(frame.columns))
+    pairs = candidate_pairs(frame, RULES, ("connections",)).pairs
+    levels = compare(frame, pairs, comparisons)
+    u = estimate_u(frame, comparisons, 4000)
+    files = file_codes(frame, None)
+    groups = np.minimum(files[pairs["left"]], files[pairs["right"]]) * 10 + np.maximum(
+        files[pairs["left"]], files[pairs["right"]]
+    )
+    m, m_groups = estimate_m_groups(levels, comparisons, u, groups, min_pairs=5)
+    return frame, levels, Model(tuple(comparisons), m, u, m_groups=m_groups), groups
+
+
+def _assert_same(mine: dict, theirs: dict) -> None:
+    assert list(mine) == list(theirs)
+    for name in theirs:
+        np.testing.assert_array_equal(mine[name].view(np.int64), theirs[name].view(np.int64))
+
+
+@pytest.mark.parametrize("how", ["one pass", "ready", "no groups", "people", "no frame"])
+def test_weight_columns_equal_the_one_loop(case, how):
+    frame, levels, model, groups = case
+    assert any(c.tf for c in model.comparisons) and any(c.local for c in model.comparisons)
+    person = None
+    if how == "no groups":
+        groups = None
+    if how == "people":  # records of one file as one person, in threes
+        person = np.arange(len(frame)) // 3
+    if how == "no frame":
+        frame = None
+    want = _weight_columns_as_they_were(levels, model, frame, groups, person, {})
+    ready = ready_weights(levels, model.comparisons, model.u, frame, {}) if how == "ready" else None
+    got = weight_columns(levels, model, frame, groups, person, {}, ready)
+    _assert_same(got, want)
+    if ready is not None:  # the weights were written into the arrays made ready
+        assert all(got[c.name] is into for c, into in zip(model.comparisons, ready[1], strict=True))
+
+
+def test_a_level_without_pairs_and_a_missing_tf_column(case):
+    """No pair at a tf level (the name's), and a tf column the frame lacks: both left out."""
+    frame, levels, model, groups = case
+    name = next(c for c in model.comparisons if c.name == "name")
+    levels = levels.assign(name=np.where(levels["name"] == name.tf[0][0], -1, levels["name"]))
+    frame = frame.drop(columns="location")
+    want = _weight_columns_as_they_were(levels, model, frame, groups, None, {})
+    ready = ready_weights(levels, model.comparisons, model.u, frame, {})
+    assert name.tf[0][0] not in [level for level, *_ in ready[0]["name"]]
+    assert ready[0]["city"] == []
+    _assert_same(weight_columns(levels, model, frame, groups, None, {}, ready), want)
+
+
+def _threads(monkeypatch, on: bool) -> list:
+    """The thread beside EM on (from 0 pairs) or off; the pools started, counted."""
+    monkeypatch.setattr(LINK, "BESIDE_EM", 0 if on else 10**12)
+    return _started(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def people():
+    return blocking_frame(120, 700, seed=7)
+
+
+def test_scored_beside_em_equals_one_thread(people, monkeypatch):
+    _threads(monkeypatch, False)
+    serial = LINK.score(people, Settings())
+    started = _threads(monkeypatch, True)
+    threaded = LINK.score(people, Settings())
+    assert (2,) in started
+    for field in ("pairs", "contributions"):
+        pd.testing.assert_frame_equal(
+            getattr(threaded, field), getattr(serial, field), check_exact=True
+        )
+    np.testing.assert_array_equal(threaded.prior, serial.prior)
+    np.testing.assert_array_equal(threaded.labels, serial.labels)
+
+
+def test_small_runs_start_no_thread_for_em(people, monkeypatch):
+    started = []
+    real = LINK.in_order
+
+    def spy(fn, items, *, threaded, start=None):
+        started.append(threaded)
+        return real(fn, items, threaded=threaded, start=start)
+
+    monkeypatch.setattr(LINK, "in_order", spy)
+    LINK.score(people, Settings())
+    assert started == [False]  # 1,000 records make far fewer than BESIDE_EM pairs
+
+
+class Broken(Exception):
+    pass
+
+
+def _failing(message: str, delay: float = 0.0):
+    def fail(*args, **kwargs):
+        time.sleep(delay)  # the other task's error is met first in time
+        raise Broken(message)
+
+    return fail
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+@pytest.mark.parametrize(
+    ("em", "ready", "raised"),
+    [
+        (True, True, "em"),  # both fail: EM's, the first task's (met later in time)
+        (False, True, "ready"),  # only the worker's task fails
+        (True, False, "em"),
+    ],
+)
+def test_the_first_error_reaches_the_caller(people, monkeypatch, threaded, em, ready, raised):
+    _threads(monkeypatch, threaded)
+    if em:
+        monkeypatch.setattr(LINK, "estimate_m_groups", _failing("em", 0.3 if ready else 0.0))
+    if ready:
+        monkeypatch.setattr(LINK, "ready_weights", _failing("ready"))
+    with pytest.raises(Broken) as caught:
+        LINK.score(people, Settings())
+    assert str(caught.value) == raised
