@@ -142,8 +142,9 @@ def score(
     person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold, cache)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
-        _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
-        total = row_sums(by_comparison, len(levels))
+        again = _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
+        # only their sums move: each pair's is added alone, in the columns' order
+        total[again] = row_sums({n: w[again] for n, w in by_comparison.items()}, len(again))
     contributions = pd.DataFrame(by_comparison, index=levels.index, copy=False)
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
@@ -322,7 +323,7 @@ def _by_people(
     person: np.ndarray,
     contributions: dict[str, np.ndarray],
     tables: dict,
-) -> None:
+) -> np.ndarray:
     """Sets, in ``contributions`` (a weight array per comparison, changed in place), the
     term-frequency weights of pairs across files counted by people (``person``: see
     ``frequency.frequencies``). Only pairs whose value at a term-frequency level is carried by
@@ -330,7 +331,8 @@ def _by_people(
     a second pass over every pair cost as much as the first. ``tables``: the first pass's
     value counts (``weights``), so no column is counted twice; ``files``: each record's file as
     a code. Only pairs across files are looked at (a few hundred thousand of 7.8 million at
-    the large size), not every pair at every level."""
+    the large size), not every pair at every level. Returns the positions of the pairs weighed
+    again (the only ones whose weights may have changed)."""
     left, right = levels["left"].to_numpy(), levels["right"].to_numpy()
     cross = np.flatnonzero(files[left] != files[right])
     left_x, right_x = left[cross], right[cross]
@@ -354,7 +356,7 @@ def _by_people(
             redo |= (level == tf_level) & (changed[column][left_x] | changed[column][right_x])
     at = cross[redo]  # positions of the pairs weighed again, in order
     if not len(at):
-        return
+        return at
     again = weights(levels.iloc[at], model, frame, groups[at], person, tables)
     for c in model.comparisons:
         tf_levels = [t[0] for t in c.tf]
@@ -363,6 +365,7 @@ def _by_people(
         # only term-frequency levels: a local level's weight is counted over the pairs passed
         take = np.isin(levels[c.name].to_numpy()[at], tf_levels)
         contributions[c.name][at[take]] = again[c.name].to_numpy()[take]
+    return at
 
 
 def _labelled(frame: pd.DataFrame, levels: pd.DataFrame, labels: pd.DataFrame | None):

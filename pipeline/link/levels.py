@@ -87,8 +87,10 @@ def distinct_codes(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarra
 
 #: Per-record work on one column (a cache key's first item; its second, the column) that
 #: ``Rows.taken`` hands to a subset of the records: "text" (a ``Text``), "per record" (an array
-#: per record), "token letters" and "per value" (per distinct value of its ``Text``).
-TAKEN_KINDS = ("text", "per record", "token letters", "per value")
+#: per record), "token letters" and "per value" (per distinct value of its ``Text``); and
+#: "recoded" (``Rows.same``: one column's distinct values in another's numbering, its third
+#: item that other column), handed on when neither column changed.
+TAKEN_KINDS = ("text", "per record", "token letters", "per value", "recoded")
 
 
 @dataclass(frozen=True)
@@ -158,20 +160,21 @@ class Rows:
         """A cache for ``frame.iloc[at]`` with the columns ``changed`` rewritten: this cache's
         work on one column that is not changed (its ``text``, ``per_record`` values, and what
         is made from them, keyed by kind and column: ``TAKEN_KINDS``), taken at ``at``; codes
-        keep pointing into the same distinct values. Work reading several columns is left to
-        be made again."""
+        keep pointing into the same distinct values, so what maps distinct values of two columns
+        neither changed ("recoded") holds too. Other work reading several columns is left to be
+        made again."""
         out: dict = {}
         # a list first: another thread may add to the run's cache meanwhile (link.score)
         for key, value in list(self.cache.items()):
             if not (isinstance(key, tuple) and len(key) >= 2 and key[0] in TAKEN_KINDS):
                 continue
-            if key[1] in changed:
+            if key[1] in changed or (key[0] == "recoded" and key[2] in changed):
                 continue
             if isinstance(value, Text):
                 out[key] = Text(
                     value.codes[at], value.values, value.missing[at], value.empty, value.strings
                 )
-            elif key[0] in ("token letters", "per value"):  # per distinct value: the same values
+            elif key[0] in ("token letters", "per value", "recoded"):  # per distinct value
                 out[key] = value
             else:  # an array per record
                 out[key] = value[at]

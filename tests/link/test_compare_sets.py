@@ -100,5 +100,7 @@ def test_work_taken_from_the_whole_frame_gives_a_subset_its_own_levels(frame, se
     pairs = pd.DataFrame({"left": np.arange(150), "right": np.arange(150, 300)})
     taken = Rows(frame, at, at, cache).taken(at, hidden)
     assert taken and not any(k[1] in hidden for k in taken)
+    recoded = [k for k in cache if k[0] == "recoded"]  # a name's former key against its last
+    assert recoded and all((k in taken) == (not {*k[1:]} & {*hidden}) for k in recoded)
     got = compare(rows, pairs, comparisons, taken)
     pd.testing.assert_frame_equal(got, compare(rows, pairs, comparisons, {}))

@@ -13,7 +13,14 @@ import pandas as pd
 import pytest
 
 from pipeline.link.block import RULES, candidate_pairs, file_codes
-from pipeline.link.classify import TF_FLOOR, Model, group_rows, ready_weights, weight_columns
+from pipeline.link.classify import (
+    TF_FLOOR,
+    Model,
+    group_rows,
+    ready_weights,
+    row_sums,
+    weight_columns,
+)
 from pipeline.link.compare import compare, comparisons_for
 from pipeline.link.em import estimate_m_groups, estimate_u
 from pipeline.link.frequency import _mean_share, column_codes, frequencies
@@ -192,3 +199,24 @@ def test_the_first_error_reaches_the_caller(people, monkeypatch, threaded, em, r
     with pytest.raises(Broken) as caught:
         LINK.score(people, Settings())
     assert str(caught.value) == raised
+
+
+def test_by_people_names_every_pair_it_changes(case):
+    """``link._by_people`` returns the pairs it weighed again; every weight it changed is one of
+    theirs, so the sums added again for those alone equal the sums over every pair."""
+    frame, levels, model, groups = case
+    person = np.arange(len(frame)) // 3  # records in threes: people listed more than once
+    tables: dict = {}
+    weights = weight_columns(levels, model, frame, groups, None, tables)
+    first = {name: w.copy() for name, w in weights.items()}
+    again = LINK._by_people(
+        levels, model, frame, file_codes(frame, None), groups, person, weights, tables
+    )
+    moved = [np.flatnonzero(~np.isclose(weights[n], first[n], equal_nan=True)) for n in first]
+    assert len(again) and sum(len(m) for m in moved)
+    assert all(np.isin(m, again).all() for m in moved)
+    total = row_sums(first, len(levels))
+    total[again] = row_sums({n: w[again] for n, w in weights.items()}, len(again))
+    np.testing.assert_array_equal(
+        total.view(np.int64), row_sums(weights, len(levels)).view(np.int64)
+    )
