@@ -221,14 +221,18 @@ def write(
     messages: list[str] | None = None,
 ) -> Path:
     """Write the shortlist workbook (or CSV) for a run; returns the path written.
-    ``what_changed`` (``pipeline.history.Pending.what_changed()``) adds the What changed sheet;
-    ``messages`` receives lines for the user (notes carried over, where the backup is …).
-    A prepared alumni dataset among the inputs is listed by the lists it was made from."""
+    ``what_changed`` (``pipeline.history.Pending.what_changed()``, or a function giving it:
+    ``pipeline.history.for_run``'s, asked once the workbook's other work is under way) adds
+    the What changed sheet; ``messages`` receives lines for the user (notes carried over, where
+    the backup is …). A prepared alumni dataset among the inputs is listed by the lists it was
+    made from."""
     from pipeline.export.files import files_beside
     from pipeline.export.workbook import write_csv, write_workbook
 
     top_n = result.settings.output.top_n
     if fmt == "csv":
+        if callable(what_changed):
+            what_changed()  # not shown in a CSV; its error before the file, as when it came first
         return write_csv(Path(out), result.ranked, top_n=top_n)
     check_beside(Path(out), files_beside(Path(out)), result.inputs.files)
     inputs: Sequence[tuple[str, str]] = [

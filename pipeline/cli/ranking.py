@@ -101,11 +101,21 @@ def shortlist(
             if early is not None:
                 early.close()
         lines: list[str] = []
-        changed = pending.what_changed() if pending else None
         result = replace(result, ranked=pending.with_due(result.ranked)) if pending else result
-        path = run.write(result, written, fmt, changed, messages=lines)
-        if pending:
-            pending.commit()  # after the workbook: a history problem never costs a workbook
+        # What changed is asked for (the history's worker waited for) once the workbook's work
+        # that does not need it is under way.
+        changed = pending.what_changed if pending else None
+        try:
+            path = run.write(result, written, fmt, changed, messages=lines)
+            if pending:
+                pending.commit()  # after the workbook: a history problem never costs a workbook
+        except BaseException:
+            if pending is not None:
+                pending.close()
+                failed = pending.failed()
+                if failed is not None:  # met before the workbook was begun, when not threaded
+                    raise failed from None
+            raise
     echo(result.summary(verbose=verbose))
     for line in lines:
         echo(line)
@@ -114,7 +124,7 @@ def shortlist(
     echo(f"Wrote {path}")
     # The workbook and the history are closed: the process may end at once, the run's frames
     # kept, not freed on the way out.
-    done_and_closed(result, pending, changed)
+    done_and_closed(result, pending)
 
 
 def explain(

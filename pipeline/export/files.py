@@ -121,7 +121,7 @@ def replace_atomically(
     write: Callable[[Path], object],
     *,
     backup: bool,
-    check: Callable[[], None] | None = None,
+    check: Callable[[], object] | None = None,
 ) -> Path:
     """Write via ``write(temp)`` in the same folder, then rename over ``path`` (no half files).
 

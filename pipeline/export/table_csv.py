@@ -38,10 +38,16 @@ FEW_DISTINCT = 4
 _QUOTED = '[,"\r\n]'
 
 
-def write_table_csv(path: Path, frame: pd.DataFrame, chunks: Chunks | None = None) -> Path:
+def write_table_csv(
+    path: Path,
+    frame: pd.DataFrame,
+    chunks: Chunks | None = None,
+    check: Callable[[], object] | None = None,
+) -> Path:
     """``frame`` as UTF-8 CSV with a BOM, every field through ``safe_csv_text``: the bytes
     Python's ``csv.writer`` (excel dialect, CRLF) writes, written atomically. ``chunks``: lets
-    another thread help make the rows (``Chunks.help``) while this one writes them."""
+    another thread help make the rows (``Chunks.help``) while this one writes them. ``check``:
+    called before the old file is replaced (``replace_atomically``)."""
 
     def write(target: Path) -> None:
         lone = frame.shape[1] == 1
@@ -60,7 +66,7 @@ def write_table_csv(path: Path, frame: pd.DataFrame, chunks: Chunks | None = Non
             handle.write(header.getvalue().encode("utf-8"))
             (chunks or Chunks()).write(-(-len(frame) // CHUNK), lines, handle.write)
 
-    return replace_atomically(path, write, backup=False)
+    return replace_atomically(path, write, backup=False, check=check)
 
 
 class Chunks:

@@ -7,6 +7,8 @@ The rows are made by ``pipeline.history``; this module only lays them out, every
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,6 +44,34 @@ class WhatChanged:
 
     def __bool__(self) -> bool:
         return not self.rows.empty
+
+
+class Later:
+    """What changed as ``write_workbook`` is given it: a WhatChanged, None, or a function
+    giving one (``history.for_run``'s, whose worker may still be busy), called once, by the
+    first thread to ask (the workbook's, for its first sheet, or a CSV's, before it replaces the
+    old file: a run whose history failed replaces none, as when the history came first); its
+    error is raised to each."""
+
+    def __init__(self, given: WhatChanged | Callable[[], WhatChanged | None] | None) -> None:
+        self._given = given
+        self._lock = threading.Lock()
+        self._asked = False
+        self._found: WhatChanged | None = None
+        self._error: BaseException | None = None
+
+    def get(self) -> WhatChanged | None:
+        with self._lock:
+            if not self._asked:
+                self._asked = True
+                try:
+                    given = self._given
+                    self._found = given() if callable(given) else given
+                except BaseException as error:
+                    self._error = error
+        if self._error is not None:
+            raise self._error
+        return self._found
 
 
 def what_changed_sheet(book: Book, changed: WhatChanged) -> None:

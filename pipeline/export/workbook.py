@@ -35,7 +35,7 @@ from pipeline.export.matches import write_matches_csv
 from pipeline.export.sheets import FEATURE_HEADERS, Book, write_user_sheet
 from pipeline.export.shortlist import follow_up_formula, shortlist_headers, shortlist_sheet
 from pipeline.export.table_csv import Chunks, write_table_csv
-from pipeline.export.whatchanged import WhatChanged, what_changed_sheet
+from pipeline.export.whatchanged import Later, WhatChanged, what_changed_sheet
 from pipeline.ingest.previous import Previous
 from pipeline.text.arrow_text import distinct_rows, taken_series
 from pipeline.workbook_contract import ID_HEADER, LINK_HEADER, SHORTLIST_SHEET, STATUS_CHOICES
@@ -230,7 +230,7 @@ def write_workbook(
     all_rows: int = ALL_CANDIDATES_ROWS,
     matches_rows: int = MATCHES_ROWS,
     messages: list[str] | None = None,
-    what_changed: WhatChanged | None = None,
+    what_changed: WhatChanged | Callable[[], WhatChanged | None] | None = None,
 ) -> Path:
     """Write the workbook to ``path`` atomically and return ``path``.
 
@@ -249,7 +249,8 @@ def write_workbook(
     the user (notes carried over, the backup, a capped sheet). Raises OutputError when the file
     is open in Excel or LibreOffice, or when the previous workbook changed on disk since it was
     read.
-    ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed.
+    ``what_changed`` (from ``pipeline.history``), when it has rows, comes first as What changed;
+    a function giving it is called once the CSVs beside are begun (``whatchanged.Later``).
 
     Usage (not run as a doctest: it needs a run's files or frames):
 
@@ -279,12 +280,15 @@ def write_workbook(
     everyone = _rows(core, shown_all)
     shown = _rows(ranked, shown_all)
     in_sheet = _all_candidates_rows(shown, all_rows)
+    changed = Later(what_changed)
     all_csv = None
     beside: list[Callable[[], object]] = []  # the CSVs, written while the workbook is
     chunks = Chunks()  # whose rows this thread helps make once the workbook is written
     if not in_sheet.all():
         all_csv = files_beside(path)[0]
-        beside.append(partial(write_table_csv, all_csv, everyone.copy(deep=False), chunks))
+        beside.append(
+            partial(write_table_csv, all_csv, everyone.copy(deep=False), chunks, changed.get)
+        )
         say(
             f"All candidates: {len(everyone):,} people are more than a sheet should hold; the "
             f"sheet has the best {PER_EMPLOYER} per employer ({int(in_sheet.sum()):,} rows), "
@@ -294,7 +298,9 @@ def write_workbook(
     matches_csv, pairs = None, matches
     if matches is not None and len(matches) > matches_rows:
         matches_csv = files_beside(path)[1]
-        beside.append(partial(_sorted_matches_csv, matches.copy(deep=False), matches_csv))
+        beside.append(
+            partial(_sorted_matches_csv, matches.copy(deep=False), matches_csv, changed.get)
+        )
         least = np.argsort(matches["probability"].to_numpy(dtype=float), kind="stable")
         pairs = matches.iloc[np.sort(least[:matches_rows])]
         say(
@@ -304,9 +310,10 @@ def write_workbook(
         )
 
     def write(target: Path, side: Alongside) -> None:
+        shown_changes = changed.get()
         with Book(target) as book:
-            if what_changed:
-                what_changed_sheet(book, what_changed)
+            if shown_changes:
+                what_changed_sheet(book, shown_changes)
             shortlist_sheet(book, _rows(core, on_list), carried, features)
             overview.intro_paths_sheet(book, _rows(ranked, on_list), shown)
             overview.employers_sheet(book, shown, targets)
@@ -349,8 +356,11 @@ def write_workbook(
     return path
 
 
-def _sorted_matches_csv(matches: pd.DataFrame, path: Path) -> None:
-    write_matches_csv(matches.sort_values("probability", ascending=False, kind="stable"), path)
+def _sorted_matches_csv(
+    matches: pd.DataFrame, path: Path, check: Callable[[], object] | None = None
+) -> None:
+    ordered_ = matches.sort_values("probability", ascending=False, kind="stable")
+    write_matches_csv(ordered_, path, check)
 
 
 def _same(a: object, b: Path) -> bool:

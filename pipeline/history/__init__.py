@@ -6,6 +6,9 @@
     pending.commit()                                                 # one transaction
     print(pending.summary())
 
+``for_run`` gives the same answers, worked out on a second thread while the workbook is begun
+(``background.Background``: ``what_changed`` is then a function run.write calls).
+
 ``changes_since(path, since)`` answers ``prospects changes``; ``runs(path)`` ``prospects
 history``; ``person(path, prospect_id)`` the history part of ``prospects explain``.
 """
@@ -27,6 +30,7 @@ from pipeline.settings import History
 if TYPE_CHECKING:  # record imports pandas: a run needs it, `prospects changes` does not
     import pandas as pd
 
+    from pipeline.history.background import Background
     from pipeline.history.early import Early
     from pipeline.history.record import Pending, compare_with, prepare
 
@@ -72,15 +76,18 @@ def for_run(
     off: bool,
     say: Callable[[str], None],
     early: Early | None = None,
-) -> Pending | None:
-    """The run's Pending entry in the history at ``path`` (default: beside ``workbook``), or
-    None with ``off`` (``--no-history``). ``early``: ``read_early``'s, started before the
-    stages."""
-    from pipeline.history.record import prepare
+) -> Background | None:
+    """The run's entry in the history at ``path`` (default: beside ``workbook``), or None with
+    ``off`` (``--no-history``): ``prepare``'s Pending, the file read here (its errors and
+    lines here too), the rest on a worker thread (``background.Background``). ``early``:
+    ``read_early``'s, started before the stages."""
+    from pipeline.history.background import Background
+    from pipeline.history.record import begin
 
     if off:
         return None
-    return prepare(result, path or default_path(workbook), say=say, early=early)
+    begun = begin(result, path or default_path(workbook), say=say, early=early)
+    return Background(begun, result.ranked, result.filtered)  # type: ignore[attr-defined]
 
 
 def read_early(workbook: Path, path: Path | None, *, off: bool) -> Early | None:

@@ -8,11 +8,9 @@ trace, and a history that cannot be written never costs the user a workbook).
 
 from __future__ import annotations
 
-import hashlib
-import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,16 +25,21 @@ from pipeline.history import delta as delta_mod
 from pipeline.history import reads, store
 from pipeline.history.blobs import Ahead
 from pipeline.history.differ import _stored_rows, may_differ
+from pipeline.history.entry import inputs_frame, marks_from
 from pipeline.history.namekeys import name_keys
-from pipeline.history.report import UNSAVED, Report, assess, summary_items
+from pipeline.history.report import (
+    UNSAVED,
+    Report,
+    assess,
+    due_frame,
+    summary_items,
+    who_is_due,
+)
 from pipeline.history.snapshot import columnar
 from pipeline.settings import History
-from pipeline.workbook_contract import ID_HEADER, STATUS_CHOICES
 
 if TYPE_CHECKING:  # openpyxl (through export) is imported only when a sheet is made
     from pipeline.export.whatchanged import WhatChanged
-
-_EXPORT_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{4})")  # Basic_LinkedInDataExport_11-28-2026.zip
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -119,88 +122,6 @@ def _snapshot_of(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _iso(value: object) -> str | None:
-    """A date cell as read (datetime, or text like 2026-05-01) -> "2026-05-01"; else None."""
-    if value is pd.NaT:  # a datetime by isinstance, but it has no strftime
-        return None
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, str) and value.strip() and not value.startswith("="):  # our formula
-        parsed = pd.to_datetime(value.strip(), errors="coerce", format="ISO8601")
-        return None if pd.isna(parsed) else f"{parsed:%Y-%m-%d}"
-    return None
-
-
-def _word(value: object) -> str | None:
-    """A typed cell as stripped text; None when empty (numbers kept as their text)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def marks_from(rows: pd.DataFrame) -> pd.DataFrame:
-    """store.MARK_COLUMNS from the previous workbook's rows (``Previous.rows``): one row per
-    "ID (keep)" with anything the user wrote; Shortlist rows before Archived ones."""
-    if rows.empty or ID_HEADER not in rows.columns:
-        return pd.DataFrame(columns=list(store.MARK_COLUMNS))
-    rows = rows[rows[ID_HEADER].map(_word).notna()]
-
-    def get(name: str) -> pd.Series:
-        return rows[name] if name in rows.columns else pd.Series(None, index=rows.index)
-
-    def hashed(value: object) -> str | None:
-        text = _word(value)  # notes stay in the workbook: the history keeps only their hash
-        return text and hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    status = [_word(v) for v in get("Status")]
-    out = pd.DataFrame(
-        {
-            "prospect_id": [_word(v) for v in get(ID_HEADER)],
-            "status": [None if v == STATUS_CHOICES[0] else v for v in status],
-            "contacted_on": [_iso(v) for v in get("Contacted on")],
-            "follow_up_on": [_iso(v) for v in get("Follow up on")],
-            "interested": [_word(v) for v in get("Interested")],
-            "notes_hash": [hashed(v) for v in get("Notes")],
-        },
-        dtype=object,
-    )
-    out = out[out.drop(columns="prospect_id").notna().any(axis=1)]
-    return out.drop_duplicates("prospect_id").reset_index(drop=True)
-
-
-def inputs_frame(
-    files: dict[str, tuple[Path, ...]], signatures: Mapping[Path, str] = {}
-) -> pd.DataFrame:
-    """store.INPUT_COLUMNS for the run's files ({kind: paths}); names only, never folders.
-    ``signatures``: the files' SHA-256 already made (``Result.signatures``), else hashed here."""
-    from pipeline.safety import signature_of
-
-    rows = []
-    for kind, paths in files.items():
-        for path in paths:
-            path = Path(path)
-            found = _EXPORT_DATE.search(path.name)
-            export_date = None
-            if found:
-                month, day, year = map(int, found.groups())
-                try:
-                    export_date = date(year, month, day).isoformat()
-                except ValueError:
-                    export_date = None
-            is_file = path.is_file()
-            rows.append(
-                {
-                    "kind": kind,
-                    "name": path.name,
-                    "size": path.stat().st_size if is_file else None,
-                    "sha256": signature_of(path, signatures) if is_file else None,
-                    "export_date": export_date,
-                }
-            )
-    return pd.DataFrame(rows, columns=list(store.INPUT_COLUMNS))
-
-
 @dataclass
 class Pending(Report):
     """A run ready to go into the history: its rows, and what it says compared with before."""
@@ -265,7 +186,53 @@ def prepare(
     """Open the history at ``path`` and make this run's entry from ``result`` (``run.Result``),
     with its changes since the last run and who is due. Raises store.HistoryError for a history
     from a newer version; a damaged one is set aside (one line to ``say``). ``early``
-    (``early.Early``): the last run's state, read while the stages ran."""
+    (``early.Early``): the last run's state, read while the stages ran. ``begin``, then its
+    ``finish`` on this run's snapshot (``background.Background`` makes that on a thread)."""
+    begun = begin(result, path, say=say, now=now, early=early)
+    pending = begun.finish(snapshot_table(result.ranked, result.filtered))  # type: ignore[attr-defined]
+    if isinstance(pending.run.prospects, pa.Table):
+        pending.ahead = Ahead(pending.run.prospects)
+    return pending
+
+
+@dataclass
+class Begun:
+    """``prepare``'s part that reads the history file (and sets a damaged one aside), on the
+    caller's thread: the run's entry without its prospects, the history open for writing, the
+    last run's state (``_last_state``) and the lines said. ``finish`` touches no file."""
+
+    path: Path
+    conn: sqlite3.Connection
+    run: store.Run  # prospects: None until ``finish``
+    settings: History
+    today: date
+    state: tuple[Any, ...]
+    notes: list[str]
+
+    def due(self) -> pd.DataFrame:
+        """Who is due (``Report.due``): from the marks alone, before the run's snapshot."""
+        earlier = self.state[3]
+        reasons, _ = who_is_due([*earlier, *own_marks(self.run)], self.settings, self.today)
+        return due_frame(reasons)
+
+    def finish(self, prospects: pa.Table | pd.DataFrame) -> Pending:
+        """The Pending of the run whose snapshot is ``prospects`` (``snapshot_table``)."""
+        run = replace(self.run, prospects=prospects)
+        pending = pending_for(self.conn, run, self.settings, self.today, self.state)
+        pending.path, pending.notes = self.path, self.notes
+        return pending
+
+
+def begin(
+    result: object,
+    path: Path,
+    *,
+    say: Callable[[str], None] = lambda _m: None,
+    now: datetime | None = None,
+    early: Any = None,
+) -> Begun:
+    """``prepare`` up to the run's snapshot: the checks, the history opened (a damaged one set
+    aside, with its line to ``say``) and the last run's state read, as ``prepare`` does them."""
     from pipeline import __version__
 
     now = now or datetime.now()
@@ -289,7 +256,7 @@ def prepare(
         run_at=now,
         run_date=today.isoformat(),
         version=__version__,
-        prospects=snapshot_table(result.ranked, result.filtered),  # type: ignore[attr-defined]
+        prospects=None,  # type: ignore[arg-type]  # Begun.finish gives them
         marks=marks_from(previous.rows if previous is not None else pd.DataFrame()),
         inputs=inputs_frame(files, getattr(result, "signatures", {})),
         targets=tuple(result.context.target_companies.get("key", [])),  # type: ignore[attr-defined]
@@ -302,16 +269,12 @@ def prepare(
 
     conn = store.open_for_writing(path, note, now)
     try:
-        state = early.get(path) if early is not None else None
-        pending = pending_for(conn, run, settings, today, state)
+        state = (early.get(path) if early is not None else None) or _last_state(conn)
     except (sqlite3.DatabaseError, store.HistoryError):  # a damaged page or blob: start again
         conn.close()
         conn = store.start_anew(Path(path), note, now)
-        pending = pending_for(conn, run, settings, today)
-    pending.path, pending.notes = Path(path), notes
-    if isinstance(run.prospects, pa.Table):
-        pending.ahead = Ahead(run.prospects)
-    return pending
+        state = _last_state(conn)
+    return Begun(path, conn, run, settings, today, state, notes)
 
 
 def pending_for(
@@ -384,6 +347,11 @@ def _last_run(
     return str(row[1]), old, reads.marks(conn)
 
 
+def own_marks(run: store.Run) -> list[dict[str, Any]]:
+    """The run's own marks as the history's readers give marks (after every run's)."""
+    return [dict(m, run_id=UNSAVED, run_date=run.run_date) for m in changes_mod.records(run.marks)]
+
+
 def compare_with(
     conn: sqlite3.Connection,
     run: store.Run,
@@ -398,7 +366,7 @@ def compare_with(
     """A Pending for ``run`` compared with ``old`` (the prospects of the run of ``since``; None
     for none), with who is due from ``marks`` (every earlier run's rows) and the run's own marks.
     ``new``: the run's rows to compare (``may_differ``); default all of ``run.prospects``."""
-    own = [dict(m, run_id=UNSAVED, run_date=run.run_date) for m in changes_mod.records(run.marks)]
+    own = own_marks(run)
     if new is None:
         prospects = run.prospects
         new = (

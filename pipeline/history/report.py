@@ -81,9 +81,7 @@ class Report:
     @property
     def due(self) -> pd.DataFrame:
         """Who is due: prospect_id (index) and reason."""
-        import pandas as pd
-
-        return pd.DataFrame({"reason": pd.Series(self.reasons, dtype=object)})
+        return due_frame(self.reasons)
 
     @property
     def overdue(self) -> pd.Index:
@@ -114,6 +112,17 @@ def assess(
     if old is not None:
         rank_move, within = settings.rank_move, settings.rank_move_within
         found = changes_mod.diff(old, new, targets, rank_move=rank_move, within=within)
+    reasons, overdue = who_is_due(marks, settings, today)
+    wanted = {*reasons, *overdue}
+    people = {r["prospect_id"]: r for r in new if r["prospect_id"] in wanted}
+    return Report(since, found, reasons, overdue, people)
+
+
+def who_is_due(
+    marks: Sequence[Row], settings: History, today: date
+) -> tuple[dict[str, str], list[str]]:
+    """Who is due to be contacted again (prospect_id -> reason) and whose follow-up is overdue,
+    from ``marks`` alone (``assess``'s; no snapshot needed)."""
     latest = max((m["run_id"] for m in marks), default=None)
     reasons = rhythm.due_reasons(
         rhythm.contacts(marks),
@@ -121,10 +130,14 @@ def assess(
         days=settings.recontact_days,
         interested=settings.recontact_interested,
     )
-    overdue = rhythm.follow_ups([m for m in marks if m["run_id"] == latest], today)
-    wanted = {*reasons, *overdue}
-    people = {r["prospect_id"]: r for r in new if r["prospect_id"] in wanted}
-    return Report(since, found, reasons, overdue, people)
+    return reasons, rhythm.follow_ups([m for m in marks if m["run_id"] == latest], today)
+
+
+def due_frame(reasons: Mapping[str, str]) -> pd.DataFrame:
+    """``reasons`` as ``Report.due``: prospect_id (index) and reason."""
+    import pandas as pd
+
+    return pd.DataFrame({"reason": pd.Series(reasons, dtype=object)})
 
 
 #: The run_id given to a run's own marks before the run has one (they sort after every run's).

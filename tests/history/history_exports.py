@@ -171,3 +171,25 @@ def write_fixtures(folder: Path = FIXTURES) -> None:
 
 if __name__ == "__main__":
     write_fixtures()
+
+
+def mark_contacts(book: Path, notes: str | None = None) -> None:
+    """Type into the workbook's Shortlist what a user writes after contacting two people: Oren
+    Vasquez written to in June, replied, keen (due again after 90 days; ``notes``), Lotte
+    Vermeer written to on 1 September, no answer yet (the 3B7 follow-up)."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    ws = wb["Shortlist"]
+    head = {c.value: c.column for c in ws[1]}
+    typed = {
+        "oren-vasquez": {"Status": "Replied", "Contacted on": datetime(2026, 6, 2),
+                         "Interested": "yes", "Notes": notes},
+        "lotte-vermeer": {"Status": "Contacted", "Contacted on": datetime(2026, 9, 1)},
+    }  # fmt: skip
+    for row in range(2, ws.max_row + 1):
+        for header, value in typed.get(ws.cell(row, head["ID (keep)"]).value, {}).items():
+            ws.cell(row, head[header]).value = value
+    wb.save(book)

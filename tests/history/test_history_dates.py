@@ -1,4 +1,4 @@
-"""The user's date cells as the history keeps them (``record._iso``): whatever a previous
+"""The user's date cells as the history keeps them (``entry._iso``): whatever a previous
 workbook holds in Contacted on / Follow up on, a date or nothing, never an exception."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.history.record import _iso
+from pipeline.history.entry import _iso
 
 
 @pytest.mark.parametrize(

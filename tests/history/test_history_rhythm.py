@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 import pandas as pd
-from history_exports import RUN_DATES, load_settings, write_version
-from openpyxl import load_workbook
+from history_exports import RUN_DATES, load_settings, mark_contacts, write_version
 
 from pipeline import history, run
 from pipeline.history import rhythm
@@ -75,20 +74,7 @@ def test_statuses_typed_in_the_workbook_give_a_due_reason_on_the_shortlist(tmp_p
     run.write(first, book)
     pending.commit()
 
-    wb = load_workbook(book)
-    ws = wb["Shortlist"]
-    head = {c.value: c.column for c in ws[1]}
-    for row in range(2, ws.max_row + 1):
-        pid = ws.cell(row, head["ID (keep)"]).value
-        if pid == "oren-vasquez":  # written to in June, keen: due again after 90 days
-            ws.cell(row, head["Status"]).value = "Replied"
-            ws.cell(row, head["Contacted on"]).value = datetime(2026, 6, 2)
-            ws.cell(row, head["Interested"]).value = "yes"
-            ws.cell(row, head["Notes"]).value = "met for coffee"
-        if pid == "lotte-vermeer":  # written to last week, no answer: the 3B7 follow-up
-            ws.cell(row, head["Status"]).value = "Contacted"
-            ws.cell(row, head["Contacted on"]).value = datetime(2026, 9, 1)
-    wb.save(book)
+    mark_contacts(book, notes="met for coffee")
 
     inputs = replace(write_version(tmp_path / "v2", 2), previous=book)
     second = run.shortlist(inputs, history_settings, today=RUN_DATES[2])
