@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from anyascii import anyascii
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -21,25 +22,29 @@ def name_keys(names: pd.Series) -> pd.Series:
     The rule, row by row: ``re.sub(r"[^0-9a-z]+", " ", anyascii(name).lower()).strip()``.
     """
     names = names.astype("str")
-    ascii_ = names.str.isascii().fillna(False).to_numpy(dtype=bool)
-    keys = []
-    if ascii_.any():
-        plain = pa.array(names[ascii_].array)  # pandas' Arrow text: maybe chunked, large
-        if isinstance(plain, pa.ChunkedArray):
-            plain = plain.combine_chunks()
-        keys.append(ascii_keys(plain.cast(pa.string())))
-    if not ascii_.all():
-        other = names[~ascii_]
-        uniques = {v: _NON_ALNUM.sub(" ", anyascii(v).lower()).strip() for v in other.unique()}
-        keys.append(pa.array(other.map(uniques).to_numpy(dtype=object), type=pa.string()))
-    found = pa.concat_arrays(keys) if keys else pa.array([], pa.string())
-    if 0 < ascii_.sum() < len(names):  # back in the names' order: ASCII ones first so far
-        where = np.empty(len(names), np.int64)
-        where[np.concatenate([np.flatnonzero(ascii_), np.flatnonzero(~ascii_)])] = np.arange(
-            len(names)
-        )
-        found = found.take(pa.array(where))
-    return pd.Series(pd.array(found, dtype=names.dtype), index=names.index)
+    text = pa.array(names.array)  # pandas' Arrow text: maybe chunked, large
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    # Every name through the bytes' rule (right for the ASCII ones), then the others' keys put
+    # in their places: one pass over the keys, not the names split and taken back in order.
+    keys = ascii_keys(text.cast(pa.string())) if len(text) else pa.array([], pa.string())
+    other = ~names.str.isascii().fillna(False).to_numpy(dtype=bool)
+    if other.any():
+        odd = names[other]
+        uniques = {v: _NON_ALNUM.sub(" ", anyascii(v).lower()).strip() for v in odd.unique()}
+        found = pa.array(odd.map(uniques).to_numpy(dtype=object), type=pa.string())
+        keys = pc.replace_with_mask(keys, pa.array(other), found)
+    return pd.Series(pd.array(keys, dtype=names.dtype), index=names.index)
+
+
+#: Each byte's lower-case letter or digit (A-Z lowered), 0 for any other byte.
+_WORD_BYTE = np.zeros(256, np.uint8)
+_WORD_BYTE[np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", np.uint8)] = np.frombuffer(
+    b"0123456789abcdefghijklmnopqrstuvwxyz", np.uint8
+)
+_WORD_BYTE[np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)] = np.frombuffer(
+    b"abcdefghijklmnopqrstuvwxyz", np.uint8
+)
 
 
 def ascii_keys(text: pa.StringArray) -> pa.StringArray:
@@ -47,30 +52,34 @@ def ascii_keys(text: pa.StringArray) -> pa.StringArray:
     0-9 a-z that has a letter or digit on both sides (in the same text) one space, the others
     dropped; as ``str.lower``, the regex above and ``str.strip`` give it. A few numpy passes
     over the texts' bytes (Arrow's layout: offsets into one buffer), where Arrow's regex took
-    a quarter of a second at a million names."""
+    a quarter of a second at a million names: each byte's letter (a table), the first byte of
+    each run after a letter kept as a space, and the one such space that ends a text (no
+    letter after it in that text) dropped."""
     n = len(text)
     offsets = np.frombuffer(text.buffers()[1], np.int32, n + 1, 4 * text.offset)
     start, stop = int(offsets[0]), int(offsets[-1])
     data = text.buffers()[2]
     raw = np.frombuffer(data, np.uint8, stop - start, start) if stop > start else np.zeros(0, "u1")
     offsets = offsets - np.int32(start)  # int32 throughout: the text is under 2 GiB
-    upper = (raw >= 65) & (raw <= 90)
-    low = raw + upper.view(np.uint8) * np.uint8(32)
-    word = ((low >= 48) & (low <= 57)) | ((low >= 97) & (low <= 122))
-    seen = np.zeros(len(raw) + 1, np.int32)  # letters and digits before each byte
-    np.cumsum(word, out=seen[1:])
-    lengths = np.diff(offsets)
-    ends = np.repeat(offsets[1:], lengths)  # each byte's text's end
-    later = seen[ends] > seen[1:]  # a letter or digit after this byte in its text
-    first = np.zeros(len(raw), bool)  # the byte after a letter or digit, in the same text
-    first[1:] = word[:-1]
-    first[offsets[:-1][lengths > 0]] = False
-    space = ~word & first & later
+    low = _WORD_BYTE[raw]
+    word = low != 0
+    space = np.zeros(len(raw), bool)  # the first byte after a letter or digit, in its text
+    np.greater(word[:-1], word[1:], out=space[1:])  # a letter, then not one
+    space[offsets[:-1][np.diff(offsets) > 0]] = False
     keep = word | space
     kept = np.zeros(len(raw) + 1, np.int32)
     np.cumsum(keep, out=kept[1:])
     out_offsets = kept[offsets]
-    out = np.where(space, np.uint8(32), low)[keep]
+    low[space] = 32
+    out = low[keep]
+    ends = out_offsets[1:]
+    last = ends[ends > out_offsets[:-1]] - 1  # each text's last byte kept, where it has one
+    trailing = last[out[last] == 32]  # a space with no letter after it in its text
+    if len(trailing):
+        drop = np.zeros(len(out), bool)
+        drop[trailing] = True
+        out = out[~drop]
+        out_offsets = out_offsets - np.searchsorted(trailing, out_offsets).astype(np.int32)
     return pa.StringArray.from_buffers(n, pa.py_buffer(out_offsets), pa.py_buffer(out))
 
 
