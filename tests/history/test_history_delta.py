@@ -79,6 +79,50 @@ def test_the_delta_is_who_is_new_changed_or_gone(sizes):
     assert found.copies().to_pylist() == expected
 
 
+def _same_people(rows: int) -> tuple[pa.Table, pa.Table]:
+    """A run and the next on the same files: the same people in the same order, a few stable
+    cells changed (present -> missing, missing on both, another school), a volatile one too."""
+    old, _ = _pair()
+    old = old.slice(0, rows)
+    new = old.to_pandas(types_mapper=pd.ArrowDtype)
+    if rows > 4:
+        new.loc[0, "grad_year"] = pd.NA
+        new.loc[1, "title"] = None
+        new.loc[2, "school"] = "Other"
+        new.loc[3, "rank"] = 9999
+        new.loc[4, "name"] = "Someone Else"
+    return old, pa.Table.from_pandas(new, schema=old.schema, preserve_index=False)
+
+
+@pytest.mark.parametrize("rows", [0, 1, 400])
+def test_the_same_people_in_the_same_order_are_compared_where_they_are(rows):
+    old, new = _same_people(rows)
+    assert delta.in_same_order(old["prospect_id"], new["prospect_id"])
+    found = delta.compare(old, new)
+    assert found is not None
+    changed, gone = _oracle(old, new)
+    assert found.changed.tolist() == changed and found.gone.tolist() == gone
+    assert found.at.tolist() == list(range(rows)) and found.at.dtype == np.int64
+    if rows == 400:
+        assert changed[:5] == [old["grad_year"][0].as_py() is not None, True, True, False, True]
+    assert found.copies().to_pylist() == [
+        r for r, c in zip(old.to_pylist(), changed, strict=True) if c
+    ]
+
+
+def test_other_people_or_another_order_are_not_the_same_order():
+    old, _ = _same_people(400)
+    ids = old["prospect_id"]
+    assert not delta.in_same_order(ids, ids.slice(1))
+    assert not delta.in_same_order(ids, pa.chunked_array([ids.to_pylist()[::-1]]))
+    other = ids.to_pylist()
+    other[200] = "someone-else"
+    assert not delta.in_same_order(ids, pa.chunked_array([other]))
+    assert not delta.in_same_order(
+        pa.chunked_array([[None]], pa.string()), pa.chunked_array([[None]], pa.string())
+    )
+
+
 def test_tables_of_other_columns_give_no_delta():
     old, new = _pair()
     assert delta.compare(old, new.drop_columns(["school"])) is None
