@@ -38,7 +38,7 @@ from pipeline.link.classify import (
     weights,
 )
 from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
-from pipeline.link.compare import compare_sets, comparisons_for, from_spec
+from pipeline.link.compare import compare_sets, comparisons_for, from_spec, work_ahead
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, u_pairs
 from pipeline.link.evaluate import Evaluation, evaluate
 from pipeline.link.frequency import TEXTS, column_codes
@@ -113,7 +113,8 @@ def score(
     names_declared = {from_spec(c, s).name for c, s in declared.items()}
     rules = (*rules, *declared_rules(list(frame.columns), match.blocking, list(declared)))
     cache: dict = {}  # per-record work blocking and the comparisons share (link.levels.Rows)
-    cands = candidate_pairs(frame, rules, unique, cache)
+    # the comparisons' per-run work made beside blocking's own (on two threads at large)
+    cands = candidate_pairs(frame, rules, unique, cache, work_ahead(frame, comparisons, cache))
     # for u, compared with the candidates
     random = u_pairs(frame, unique_sources=unique, cache=cache)
     levels, random_levels = compare_sets(frame, (cands.pairs, random), comparisons, cache)

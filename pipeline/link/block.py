@@ -9,7 +9,8 @@ once (``unique_sources``) are never candidates: a LinkedIn export has one row pe
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -100,13 +101,17 @@ def candidate_pairs(
     rules: Sequence[BlockingRule] = RULES,
     unique_sources: Sequence[str] = ("connections",),
     texts: dict | None = None,
+    beside: Sequence[Callable[[], object]] = (),
 ) -> Candidates:
     """Pairs (i < j, positions in ``frame``) that at least one rule proposes.
 
     Rules whose columns ``frame`` lacks are skipped. Pairs of two records of the same file of a
     unique source (``frame`` has ``source`` and ``source_file`` for that) are dropped.
     ``texts`` (a dict the caller keeps, as ``compare``'s ``cache``): the codes of each text
-    column, made once per run and shared with the comparisons.
+    column, made once per run and shared with the comparisons. ``beside``: the run's later
+    work that reads no pairs (``compare.work_ahead``), made on the second thread while the
+    rules' shared codes are made, where the rules run on two threads (else left to its steps;
+    its errors too: they are met again there).
 
     >>> f = pd.DataFrame({"name_key": ["ann lee", "ann lee", "bo wu"]})
     >>> candidate_pairs(f, [Equal("name", ("name_key",))]).pairs.values.tolist()
@@ -136,7 +141,7 @@ def candidate_pairs(
         # then merges 9.3 million pairs at large, not 21 million
         return distinct(left[keep] * n + right[keep], kind="stable"), int(keep.sum()), skipped
 
-    made = _side_by_side(pairs_of, usable, frame, codes, texts)
+    made = _side_by_side(pairs_of, usable, frame, codes, texts, beside)
     found = [pairs for pairs, _, _ in made]
     per_rule = {rule.name: count for rule, (_, count, _) in zip(usable, made, strict=True)}
     skipped = {
@@ -156,15 +161,27 @@ def candidate_pairs(
 THREADED = 100_000
 
 
-def _side_by_side(make, rules: list[BlockingRule], frame: pd.DataFrame, codes: dict, texts):
+def _side_by_side(
+    make, rules: list[BlockingRule], frame: pd.DataFrame, codes: dict, texts, beside=()
+):
     """``[make(rule) for rule in rules]``, on two threads from THREADED records on: each
-    rule's shared codes made first, one rule after another (then the rules only read them);
-    the rules that run longest (nearest names, the sorted neighbourhood) started first; the
-    results in the rules' order whichever thread made them."""
+    rule's shared codes made first, one rule after another (then the rules only read them),
+    the work ``beside`` on the other thread meanwhile; the rules that run longest (nearest
+    names, the sorted neighbourhood) started first; the results in the rules' order whichever
+    thread made them."""
     threaded = len(frame) >= THREADED and len(rules) >= 2
     if threaded:
-        for rule in rules:
-            rule.prepare(frame, codes, texts)
+
+        def ready(part: str) -> None:
+            if part == "rules":
+                for rule in rules:
+                    rule.prepare(frame, codes, texts)
+                return
+            for work in beside:  # an error there is met again where the work is asked for
+                with contextlib.suppress(Exception):
+                    work()
+
+        in_order(ready, ["rules", "beside"] if beside else ["rules"], threaded=True)
     first = sorted(range(len(rules)), key=lambda i: isinstance(rules[i], Equal))
     return in_order(make, rules, threaded=threaded, start=first)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import numpy as np
@@ -27,6 +27,7 @@ from pipeline.link.person import (
     PROGRAM_LEVELS,
     city_level,
     name_conditions,
+    name_letters,
     name_prepare,
     program_level,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "fuzzy",
     "joined",
     "same_title",
+    "work_ahead",
 ]
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -60,7 +62,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         name_conditions,
         optional=("former_key", "last_family"),
         rows=True,
-        prepare=name_prepare,
+        prepare=(name_letters, name_prepare),
     ),
     Comparison(
         "job",
@@ -159,9 +161,9 @@ def compare(
 
 
 #: From this many pairs in all (past TOGETHER_PAIRS: the real and large sizes, not the
-#: sample), ``compare_sets`` runs the LONGEST comparison on a second thread, the others beside
-#: it on the caller's (numpy, pandas' hashing, Arrow and rapidfuzz leave the GIL over large
-#: arrays). The name comparison is two thirds of the work at large.
+#: sample), ``compare_sets`` runs its comparisons on two threads (numpy, pandas' hashing, Arrow
+#: and rapidfuzz leave the GIL over large arrays), the LONGEST's first: the name comparison of
+#: the candidates is half the work at large.
 THREAD_PAIRS = 500_000
 LONGEST = "name"
 
@@ -175,11 +177,11 @@ def _each_set(
 ) -> list[pd.DataFrame]:
     """``compare`` of each pair frame of ``sets``, the comparisons of all sets one task each
     (a comparison's levels of a set depend on that set's pairs only; what tasks share is the
-    per-record work in ``cache``, the same whichever task makes it). ``threaded``: the LONGEST
-    comparison's tasks on a second thread (``_two_lanes``)."""
+    per-record work in ``cache``, the same whichever task makes it). ``threaded``: the tasks
+    on two threads (``_two_threads``)."""
     rows = [Rows(frame, s["left"].to_numpy(), s["right"].to_numpy(), cache) for s in sets]
     tasks = [(c, r) for r in rows for c in comparisons]
-    levels = _two_lanes(tasks) if threaded else [_levels(c, r) for c, r in tasks]
+    levels = _two_threads(tasks) if threaded else [_levels(c, r) for c, r in tasks]
     out, found = [], iter(levels)
     for r in rows:
         columns = {"left": r.left, "right": r.right} | {c.name: next(found) for c in comparisons}
@@ -189,42 +191,44 @@ def _each_set(
     return out
 
 
-def _two_lanes(tasks: list[tuple[Comparison, Rows]]) -> list[np.ndarray]:
+def _two_threads(tasks: list[tuple[Comparison, Rows]]) -> list[np.ndarray]:
     """The levels of each (comparison, pairs) task, in the tasks' order, on two threads
-    (``threads.in_order``): the LONGEST comparison's tasks one after another on one, the
-    others one after another on the other, which first makes the LONGEST's ``prepare`` work.
-    Each lane keeps the tasks' order and stops at its first error (or at a task past the other
-    lane's error); the error raised is the earliest task's, the one running them all in order
-    on one thread meets first, with every task before it done."""
-    lanes = (
-        [i for i, (c, _) in enumerate(tasks) if c.name == LONGEST],
-        [i for i, (c, _) in enumerate(tasks) if c.name != LONGEST],
-    )
-    done: list = [None] * len(tasks)
-    failed: list[tuple[int, BaseException]] = []
-    # per-run work of the LONGEST that reads no pairs, made while it starts on its pairs (it
-    # waits for the work if it gets there first: Rows.once)
-    ahead = [partial(c.prepare, r) for c, r in (tasks[i] for i in lanes[0][:1]) if c.prepare]
+    (``threads.in_order``): the LONGEST comparison's first task begun first, its per-run work
+    (``Comparison.prepare``) on the other thread meanwhile, then the other tasks in order, each
+    by the thread free first. A task after a failed one is not begun; the error raised is the
+    earliest task's, the one running them all in order on one thread meets first."""
+    longest = [i for i, (c, _) in enumerate(tasks) if c.name == LONGEST][:1]
+    ahead = [partial(p, r) for c, r in (tasks[i] for i in longest) for p in c.prepare]
+    failed: list[int] = []
 
-    def run(lane: tuple[list, list[int]]) -> None:
-        first, indexes = lane
-        for make in first:
-            # an error there is met again where the comparison asks for the work, in order
-            with contextlib.suppress(Exception):
-                make()
-        for i in indexes:
-            if any(at < i for at, _ in failed):  # the other lane's error comes first
-                return
-            try:
-                done[i] = _levels(*tasks[i])
-            except BaseException as error:  # handed to the caller below, as it is
-                failed.append((i, error))
-                return
+    def run(i: int) -> np.ndarray | None:
+        if i < 0:  # the work ahead: an error there is met again where the comparison asks
+            for make in ahead:
+                with contextlib.suppress(Exception):
+                    make()
+            return None
+        if any(at < i for at in failed):  # its levels would not be asked for
+            return None
+        try:
+            return _levels(*tasks[i])
+        except BaseException:
+            failed.append(i)
+            raise
 
-    in_order(run, [([], lanes[0]), (ahead, lanes[1])], threaded=True)
-    if failed:
-        raise min(failed, key=lambda f: f[0])[1]
-    return done
+    items = [-1, *range(len(tasks))]  # positions in items: the work ahead 0, task i at i + 1
+    start = [i + 1 for i in longest] + [0] + [i + 1 for i in range(len(tasks)) if i not in longest]
+    levels = in_order(run, items, threaded=True, start=start)[1:]
+    return [level for level in levels if level is not None]  # all made: none failed
+
+
+def work_ahead(
+    frame: pd.DataFrame, comparisons: Sequence[Comparison], cache: dict
+) -> list[Callable[[], object]]:
+    """The first piece of each comparison's per-run work (``Comparison.prepare``) as calls
+    that make it into ``cache`` (the run's per-record work, as ``compare_sets``' cache):
+    blocking has them made beside its own codes (``block.candidate_pairs``' ``beside``)."""
+    rows = Rows(frame, np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp), cache)
+    return [partial(c.prepare[0], rows) for c in comparisons if c.prepare]
 
 
 def _levels(comparison: Comparison, rows: Rows) -> np.ndarray:

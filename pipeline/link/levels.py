@@ -52,9 +52,10 @@ class Comparison:
     fitted: bool = False  # a pair's level depends on the other pairs compared with it too
     # (the job comparison's word weights are fitted on the employers of the pairs it is given):
     # ``compare_sets`` compares such a comparison on each set of pairs alone
-    prepare: Callable[[Rows], object] | None = None  # makes per-run work of ``compute`` that
-    # reads no pairs (``Rows.once``): ``compare_sets`` on two threads has it made beforehand on
-    # the thread beside the one computing this comparison
+    prepare: tuple[Callable[[Rows], object], ...] = ()  # make per-run work of ``compute``
+    # that reads no pairs (``Rows.once``), a piece each: on two threads, link has the first
+    # made beside blocking (``compare.work_ahead``), ``compare_sets`` the others (and the first,
+    # if not made yet) on the thread beside the one computing this comparison
 
 
 #: A table of this many entries per value is filled instead of hashing the values (hashing

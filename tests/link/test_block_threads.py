@@ -53,3 +53,29 @@ def test_a_rules_error_reaches_the_caller_as_it_is(frame, threaded, monkeypatch)
     rules = (*RULES[:3], _Failing("failing", "first_last"), *RULES[3:])
     with pytest.raises(InputError, match=r"^a rule that cannot make its pairs$"):
         _candidates(frame, rules, threaded, monkeypatch, {})
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_work_beside_runs_on_the_other_thread_and_changes_nothing(frame, fails, monkeypatch):
+    """``beside`` (the comparisons' per-run work) is made on a thread of its own while the
+    rules' codes are made, threaded only; its error says nothing (the work's own step meets it
+    again); the candidates are those made without it."""
+    import threading
+
+    ran: list = []
+
+    def work():
+        ran.append(threading.current_thread() is threading.main_thread())
+        if fails:
+            raise InputError("work beside failed")
+
+    alone = _candidates(frame, RULES, True, monkeypatch, {})
+    monkeypatch.setattr(block, "THREADED", 0)
+    threaded = candidate_pairs(frame, RULES, ("connections",), {}, [work])
+    assert ran == [False]
+    pd.testing.assert_frame_equal(threaded.pairs, alone.pairs)
+    assert threaded.per_rule == alone.per_rule and threaded.skipped_keys == alone.skipped_keys
+    monkeypatch.setattr(block, "THREADED", 10**12)
+    serial = candidate_pairs(frame, RULES, ("connections",), {}, [work])
+    assert ran == [False]  # one after another: left to its step
+    pd.testing.assert_frame_equal(serial.pairs, alone.pairs)

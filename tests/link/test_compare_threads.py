@@ -1,5 +1,5 @@
-"""``compare_sets`` from THREAD_PAIRS pairs: the name comparison on a second thread, the others
-beside it; the same levels as one thread gives, and the error one thread would meet first."""
+"""``compare_sets`` from THREAD_PAIRS pairs: the comparisons on two threads, the name's first;
+the same levels as one thread gives, and the error one thread would meet first."""
 
 import dataclasses
 import sys
@@ -140,7 +140,7 @@ def test_work_ahead_failing_is_left_to_the_comparison(frame, monkeypatch):
     def ahead(rows):
         raise Broken("ahead")
 
-    named = dataclasses.replace(_ok("name", seen), prepare=ahead)
+    named = dataclasses.replace(_ok("name", seen), prepare=(ahead,))
     got = compare_sets(frame, _sets(frame), [named, _ok("job", seen)], {})
     assert [len(g) for g in got] == [len(s) for s in _sets(frame)]
     assert sorted(seen) == ["job", "job", "name", "name"]
@@ -163,3 +163,43 @@ def test_work_made_once_by_one_thread(frame):
     with pytest.raises(Broken):  # a failed make leaves nothing: the next asks again
         rows.once("failed", lambda _: (_ for _ in ()).throw(Broken("x")))
     assert "failed" not in rows.cache and levels._MAKING == {}
+
+
+def test_work_ahead_is_the_first_piece_of_each_prepare(frame):
+    """``work_ahead`` makes the first piece of each comparison's per-run work into the cache,
+    and the levels compared afterwards are those compared without it."""
+    comparisons = comparisons_for(list(frame.columns))
+    sets = _sets(frame)
+    cache: dict = {}
+    ahead = MODULE.work_ahead(frame, comparisons, cache)
+    assert len(ahead) == sum(1 for c in comparisons if c.prepare) == 1
+    for work in ahead:
+        work()
+    assert ("token letters", "name_key") in cache
+    assert "address names" not in cache  # the name's second piece is left to compare_sets
+    made = compare_sets(frame, sets, comparisons, cache)
+    for mine, theirs in zip(made, compare_sets(frame, sets, comparisons, {}), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs, check_exact=True)
+
+
+def test_the_longest_begins_first_and_its_work_ahead_beside_it(frame, monkeypatch):
+    """On two threads the name's first task is begun first, its per-run work on the other
+    thread meanwhile, then the rest in order."""
+    _threads(monkeypatch, True)
+    began: list = []
+
+    def noting(name):
+        def compute(a, b, rows):
+            began.append(name)
+            time.sleep(0.2 if name == "name" else 0.0)
+            return np.zeros(len(rows.left), dtype=np.int8)
+
+        return Comparison(name, ("name_key",), ("same", "other"), compute, rows=True)
+
+    def ahead(rows):
+        began.append("ahead")
+
+    comparisons = [noting("job"), dataclasses.replace(noting("name"), prepare=(ahead,))]
+    compare_sets(frame, _sets(frame), comparisons, {})
+    assert began[:3] in (["name", "ahead", "job"], ["ahead", "name", "job"])
+    assert began[3:] == ["job", "name"]  # the random pairs, in order
