@@ -37,7 +37,7 @@ from pipeline.link.classify import (
     weight_columns,
     weights,
 )
-from pipeline.link.cluster import clusters, components, one_to_one, prospect_ids, rivals
+from pipeline.link.cluster import cluster_ids, clusters, components, one_to_one, rivals
 from pipeline.link.compare import compare_sets, comparisons_for, from_spec, work_ahead
 from pipeline.link.em import SESSIONS, estimate_m_groups, estimate_prior, u_of, u_pairs
 from pipeline.link.evaluate import Evaluation, evaluate
@@ -184,11 +184,11 @@ def link(people: pd.DataFrame, settings: Settings, labels: pd.DataFrame | None =
     """
     schema.check(people, (*schema.PEOPLE, *schema.NORMALIZED), "normalized People")
     scored = score(people, settings, labels)
-    frame, cluster_labels = scored.frame.copy(), scored.labels
-    frame["prospect_id"] = prospect_ids(frame, cluster_labels)
+    frame, cluster_labels = scored.frame, scored.labels
     kept = scored.pairs[scored.pairs["linked"]]
     conf = _confidence(len(frame), kept, cluster_labels)
-    prospects = _merge(frame, cluster_labels, conf)
+    # the ids once per person, made beside the other columns (not put on a copy of the frame)
+    prospects = _merge(frame, cluster_labels, conf, lambda: cluster_ids(frame, cluster_labels))
     shown = scored.pairs["probability"] >= min(settings.match.review_band, settings.match.threshold)
     matches = explain(scored, shown.to_numpy(), names=True)
     return Linked(schema.check(prospects, schema.PROSPECTS, "Prospects"), matches, scored.per_rule)

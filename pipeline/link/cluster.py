@@ -220,9 +220,17 @@ def clusters(
 
 
 def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
-    """A stable id per cluster: its LinkedIn slug when any record has one, else the alumni
-    record id, else a hash of the name key, grad year and company key of its first record.
-    The first record (in frame order) with a slug, or with an alumni record id, is found per
+    """A stable id per cluster, on each of its records: its LinkedIn slug when any record has
+    one, else the alumni record id, else a hash of the name key, grad year and company key of
+    its first record (see ``cluster_ids``)."""
+    label = group_rows(np.asarray(labels))[1]
+    return pd.Series(pd.array(cluster_ids(frame, labels).take(label), dtype=STR), index=frame.index)
+
+
+def cluster_ids(frame: pd.DataFrame, labels: np.ndarray) -> pa.Array:
+    """``prospect_ids`` once per cluster (the distinct labels ascending), as Arrow text: for a
+    caller that wants one per person (link.merge), not taken to every record and back. The
+    first record (in frame order) with a slug, or with an alumni record id, is found per
     cluster in numpy, not by grouping text columns; the ids are made as Arrow text (Python
     strings only for the hashes and for ids that collide: a million made Python objects and
     back cost half a second at the large size)."""
@@ -275,7 +283,7 @@ def prospect_ids(frame: pd.DataFrame, labels: np.ndarray) -> pd.Series:
         source = frame.get("source", pd.Series("", index=frame.index)).astype(STR)
         connected = first_with((source == "connections").to_numpy(dtype=bool)) < n
         ids = _distinct(ids, connected, first, digest)
-    return pd.Series(pd.array(ids.take(label), dtype=STR), index=frame.index)
+    return ids
 
 
 def _distinct(ids: pa.Array, connected: np.ndarray, first: np.ndarray, digest) -> pa.Array:
