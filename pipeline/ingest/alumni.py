@@ -87,7 +87,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     # so a million rows cost what their distinct values cost.
     raw = coded_columns(rows)
     cleaned = {f: clean_coded(raw[c]) for f, c in by_field.items()}
-    empty = Coded.blank(n)
+    empty = Coded.empty(n)
 
     def coded(field: str) -> Coded:
         return cleaned.get(field, empty)
@@ -188,12 +188,7 @@ def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) ->
     if not raw:
         return text_series("", pd.RangeIndex(n))
     # Blank cells (empty or only spaces) are judged once per distinct value of each column.
-    filled = {}
-    for c, col in raw.items():
-        blank = (col.values == "") | np.fromiter(
-            map(str.isspace, col.values), bool, len(col.values)
-        )
-        filled[c] = ~blank[col.codes]
+    filled = {c: ~col.blank()[col.codes] for c, col in raw.items()}
     anything = np.logical_or.reduce(list(filled.values()))
     content_cols = [c for f, c in found.by_field.items() if f != "record_id"]
     content = np.logical_or.reduce([filled[c] for c in content_cols]) if content_cols else anything
@@ -221,14 +216,14 @@ def _first_equal_row(
     """For each of ``rows``, the earlier row of ``rows`` with the same cells (every blank the
     same), or -1. Columns with many distinct values go first: after one or two, only the few
     rows that still share every cell so far are left to compare."""
-    order = sorted(raw, key=lambda c: -len(raw[c].values))
+    order = sorted(raw, key=lambda c: -raw[c].size)
     group = np.zeros(len(rows), dtype=np.int64)
     live = np.arange(len(rows))  # positions in rows still sharing a group with another row
     for c in order:
         if not len(live):
             break
         codes = np.where(filled[c][rows[live]], raw[c].codes[rows[live]], -1)
-        group[live], _ = pd.factorize(group[live] * (len(raw[c].values) + 1) + codes + 1)
+        group[live], _ = pd.factorize(group[live] * (raw[c].size + 1) + codes + 1)
         counts = np.bincount(group[live])
         live = live[counts[group[live]] > 1]
     first = np.full(len(rows), -1, dtype=np.int64)

@@ -22,6 +22,11 @@ from pipeline.text.arrow_text import STR, object_array, taken_series, text_serie
 from pipeline.threads import in_order
 
 _MULTI = re.compile(r"\s*(?:;|\||\n|\r)\s*")
+#: The characters str.isspace() is true of (tests/ingest/test_coded_lazy.py checks the list).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,26 @@ class Coded:
     has codes [0, 1, 0] and values ["a", "b"]."""
 
     codes: np.ndarray
-    values: np.ndarray  # object array of str
+    #: The distinct values, an object array of str; None when ``text`` holds them: ``values``
+    #: then makes them Python text on first use (a million distinct IDs that nothing reads as
+    #: Python text are never made so).
+    given: np.ndarray | None
     #: The same values as Arrow text, when they came from Arrow: ``series`` and the cleaners
     #: take them as they are (a million distinct IDs are not made Arrow text again).
     text: pa.Array | None = field(default=None, compare=False)
+
+    @property
+    def values(self) -> np.ndarray:
+        if self.given is None:  # made once (two threads asking at once make equal arrays)
+            assert self.text is not None
+            values = self.text.to_numpy(zero_copy_only=False).astype(object)
+            object.__setattr__(self, "given", values)
+        return self.given  # type: ignore[return-value]
+
+    @property
+    def size(self) -> int:
+        """How many distinct values."""
+        return len(self.text) if self.given is None and self.text is not None else len(self.values)
 
     @classmethod
     def of(cls, column: pd.Series | np.ndarray) -> Coded:
@@ -60,10 +81,11 @@ class Coded:
             indices = pc.fill_null(indices, len(text))
             text = pa.concat_arrays([text, pa.array([""], pa.large_string())])
         codes = indices.to_numpy(zero_copy_only=False).astype(np.intp)
-        return cls(codes, text.to_numpy(zero_copy_only=False).astype(object), text)
+        return cls(codes, None, text)
 
     @classmethod
-    def blank(cls, n: int) -> Coded:
+    def empty(cls, n: int) -> Coded:
+        """``n`` rows of ""."""
         return cls(np.zeros(n, dtype=np.intp), np.array([""], dtype=object))
 
     def map(self, fn: Callable[[str], object]) -> Coded:
@@ -83,6 +105,15 @@ class Coded:
         if self.text is None:
             return text_series(self.values)
         return pd.Series(pd.array(self.text, dtype=STR), copy=False)
+
+    def blank(self) -> np.ndarray:
+        """Which distinct values are empty or only whitespace (``v == "" or v.isspace()``)."""
+        if self.text is None:
+            values = self.values
+            spaces = np.fromiter(map(str.isspace, values), bool, len(values))
+            return (values == "") | spaces
+        trimmed = pc.utf8_trim(self.text, WHITESPACE)  # every whitespace character Python knows
+        return pc.equal(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
 
     def where_empty(self, other: Coded) -> Coded:
         """This column, with ``other`` where it is ""."""
@@ -110,7 +141,7 @@ def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:
     0..k-1), and for each column the code it holds in each tuple."""
     key = columns[0].codes.astype(np.int64)
     for col in columns[1:]:
-        key, _ = pd.factorize(key * len(col.values) + col.codes)  # stays compact: no overflow
+        key, _ = pd.factorize(key * col.size + col.codes)  # stays compact: no overflow
     codes, _ = pd.factorize(key)
     first = np.empty(codes.max(initial=-1) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
@@ -131,18 +162,20 @@ def clean_text(values: pd.Series) -> pd.Series:
 
 def clean_coded(col: Coded) -> Coded:
     """``clean_text`` on a coded column: the codes stay, the distinct values are cleaned."""
-    values = col.values
-    plain = _plain(values, col.text)
+    plain = None if col.text is None else _plain_arrow(col.text)
+    if plain is None:
+        plain = _plain(col.values)
     if plain.all():
         return col
-    out = values.copy()
     other = np.flatnonzero(~plain)
-    out[other] = clean.text(pd.Series(values[other], dtype=object)).to_numpy(dtype=object)
-    text = None
-    if col.text is not None:  # the Arrow text patched where it changed
-        patch = pa.array(out[other], pa.large_string())
-        text = pc.replace_with_mask(col.text, pa.array(~plain), patch)
-    return Coded(col.codes, out, text)
+    if col.text is None:
+        out = col.values.copy()
+        out[other] = clean.text(pd.Series(out[other], dtype=object)).to_numpy(dtype=object)
+        return Coded(col.codes, out)
+    # The Arrow text patched where it changed; only the values cleaned are made Python text.
+    dirty = pd.Series(col.text.take(other).to_pylist(), dtype=object)
+    patch = pa.array(clean.text(dirty).to_numpy(dtype=object), pa.large_string())
+    return Coded(col.codes, None, pc.replace_with_mask(col.text, pa.array(~plain), patch))
 
 
 #: From this many distinct values on, ``_plain`` asks Arrow (a column of IDs or e-mail
