@@ -50,6 +50,18 @@ def in_order(
         return [futures[i].result() for i in range(len(items))]
 
 
+def calls_in_order(
+    tasks: Iterable[Callable[[], R]], *, threaded: bool, start: Sequence[int] | None = None
+) -> list[R]:
+    """``[task() for task in tasks]`` by ``in_order``: different pieces of work (``partial``s,
+    lambdas) rather than one function over items; the same order, errors and ``start``."""
+    return in_order(_call, tasks, threaded=threaded, start=start)
+
+
+def _call(task: Callable[[], R]) -> R:
+    return task()
+
+
 #: ``start(fn, *args)``: ``fn(*args)`` begun, its result or error held by the Future.
 Start = Callable[..., "Future[Any]"]
 

@@ -46,7 +46,7 @@ from pipeline.link.levels import NULL, Comparison
 from pipeline.link.merge import _confidence, _merge
 from pipeline.settings import Settings
 from pipeline.text.arrow_text import STR
-from pipeline.threads import in_order
+from pipeline.threads import calls_in_order
 
 __all__ = [
     "Evaluation",
@@ -132,7 +132,7 @@ def score(
                 frame=frame, cache=cache),
         partial(ready_weights, levels, comparisons, u, frame, counted),
     )  # fmt: skip
-    (m, m_groups), ready = in_order(_call, tasks, threaded=len(levels) >= BESIDE_EM)
+    (m, m_groups), ready = calls_in_order(tasks, threaded=len(levels) >= BESIDE_EM)
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     # as arrays until the second pass below has changed some (then a frame, not copied)
     by_comparison = weight_columns(levels, model, frame, groups, None, counted, ready)
@@ -254,11 +254,6 @@ def _groups(
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]
     return groups, possible
-
-
-def _call(task: Callable[[], Any]) -> Any:
-    """``task()``: ``threads.in_order`` runs a list of different tasks so."""
-    return task()
 
 
 def _prior_bits(priors: Mapping[int, float], groups: np.ndarray) -> np.ndarray:

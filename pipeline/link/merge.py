@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from pipeline import schema
 from pipeline.text.arrow_text import STR
 from pipeline.text.csr import ragged
-from pipeline.threads import in_order
+from pipeline.threads import calls_in_order
 
 # Which record's value a merged prospect shows: LinkedIn is current for jobs, alumni lists for
 # schools and years.
@@ -157,7 +157,7 @@ def _non_empty(values: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
     return pc.fill_null(pc.greater(lengths, 0), False).to_numpy(zero_copy_only=False)
 
 
-#: records from which a prospect's columns are made on two threads (threads.in_order)
+#: records from which a prospect's columns are made on two threads (threads.calls_in_order)
 THREADED = 100_000
 
 
@@ -194,7 +194,7 @@ def _merge(
     made["record_ids"] = partial(_record_ids, frame, labels, members, starts, clusters)
     # the ids (the longest) and the record ids begun first, so that the threads end together
     begin = [0, len(made) - 1, *range(1, len(made) - 1)]
-    values = in_order(_call, made.values(), threaded=len(frame) >= THREADED, start=begin)
+    values = calls_in_order(made.values(), threaded=len(frame) >= THREADED, start=begin)
     out = dict(zip(made, values, strict=True))
     source = frame["source"]
     out["is_connection"] = _any(source == "connections", members, starts, clusters)
@@ -213,10 +213,6 @@ def _merge(
     if len(prospects.columns) < len(ordered):
         prospects = prospects.reindex(columns=ordered)
     return prospects.reset_index(drop=True)
-
-
-def _call(task: Callable[[], pd.Series]) -> pd.Series:
-    return task()
 
 
 def _record_ids(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 import threading
 import time
+from functools import partial
 
 import pytest
 
-from pipeline.threads import in_order
+from pipeline.threads import calls_in_order, in_order
 
 
 def _slow_square(item: tuple[int, float]) -> tuple[int, int]:
@@ -102,3 +103,22 @@ def test_the_error_is_the_first_failing_items_as_a_loop_meets_it(threaded: bool)
     with pytest.raises(Broken, match=r"^task 2$"):
         in_order(_fails_at({2: 0.1, 5: 0.0}), range(8), threaded=threaded, start=range(7, -1, -1))
     assert not _pool_threads()
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_calls_in_order_returns_each_task_result_in_the_tasks_order(threaded: bool) -> None:
+    items = _items(7)
+    tasks = [partial(_slow_square, item) for item in items]
+    start = list(reversed(range(len(items))))
+    assert calls_in_order(tasks, threaded=threaded) == [_slow_square(i) for i in items]
+    assert calls_in_order(tasks, threaded=threaded, start=start) == [_slow_square(i) for i in items]
+
+
+def test_calls_in_order_raises_the_first_failing_task_error() -> None:
+    def fail(message: str) -> None:
+        time.sleep(0.01 if message == "first" else 0.0)
+        raise ValueError(message)
+
+    tasks = [partial(_slow_square, (1, 0.0)), partial(fail, "first"), partial(fail, "second")]
+    with pytest.raises(ValueError, match="first"):
+        calls_in_order(tasks, threaded=True, start=[2, 1, 0])

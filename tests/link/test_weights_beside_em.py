@@ -158,13 +158,13 @@ def test_scored_beside_em_equals_one_thread(people, monkeypatch):
 
 def test_small_runs_start_no_thread_for_em(people, monkeypatch):
     started = []
-    real = LINK.in_order
+    real = LINK.calls_in_order
 
-    def spy(fn, items, *, threaded, start=None):
+    def spy(tasks, *, threaded, start=None):
         started.append(threaded)
-        return real(fn, items, threaded=threaded, start=start)
+        return real(tasks, threaded=threaded, start=start)
 
-    monkeypatch.setattr(LINK, "in_order", spy)
+    monkeypatch.setattr(LINK, "calls_in_order", spy)
     LINK.score(people, Settings())
     assert started == [False]  # 1,000 records make far fewer than BESIDE_EM pairs
 
