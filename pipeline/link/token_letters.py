@@ -55,9 +55,16 @@ class TokenLetters:
 
 
 def present_classes(counts: np.ndarray) -> np.ndarray:
-    """Per text, the classes it has a letter of (counts > 0) as the bits of one uint32."""
-    packed = np.packbits(counts > 0, axis=1, bitorder="little")  # texts x 4 bytes
-    return np.ascontiguousarray(packed).view("<u4").reshape(len(counts)).astype(np.uint32)
+    """Per text, the classes it has a letter of (counts > 0) as the low 32 bits of one uint64,
+    and those it has two letters of or more (counts > 1) as the high 32 bits. For two texts,
+    the bits of one the other lacks count, per class, min(a, 2) - min(b, 2) where that is
+    positive: at most the letters of that class the other cannot cover (a - b)."""
+    bits = np.zeros(len(counts), np.uint64)
+    for shift, least in ((0, 1), (32, 2)):
+        packed = np.packbits(counts >= least, axis=1, bitorder="little")  # texts x 4 bytes
+        words = np.ascontiguousarray(packed).view("<u4").reshape(len(counts))
+        bits |= words.astype(np.uint64) << np.uint64(shift)
+    return bits
 
 
 def character_classes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -163,9 +170,10 @@ def may_reach(letters: TokenLetters, x: np.ndarray, y: np.ndarray) -> np.ndarray
     room = room.astype(np.int32)
     for start in range(0, len(x), _CHUNK):
         a, b = x[start : start + _CHUNK], y[start : start + _CHUNK]
-        # first a looser bound from one word per text: each class only one side has a letter
-        # of holds at least one letter the other cannot cover, so a pair it rules out the
-        # counts rule out too, and most pairs (two names of other letters) need no counts
+        # first a looser bound from one word per text: each class where one side has a letter
+        # (or two) and the other none (or fewer than two) holds a letter the other cannot
+        # cover (two: a bit each), so a pair it rules out the counts rule out too, and most
+        # pairs (two names of other letters) need no counts
         bits_a, bits_b = present[a], present[b]
         room_a, room_b = room[a], room[b]
         open_ = np.bitwise_count(bits_a & ~bits_b) <= room_a
