@@ -19,15 +19,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipeline.ingest import clean
-from pipeline.ingest.alumni_fields import EXTRA, IGNORE, map_columns, parse_class_years
+from pipeline import threads
+from pipeline.ingest import clean as clean_mod
+from pipeline.ingest.alumni_fields import (
+    EXTRA,
+    IGNORE,
+    coded_class_years,
+    map_columns,
+    parse_class_years,
+)
 from pipeline.ingest.alumni_layout import (
     AlumniTable,
     Layout,
     find_tables,
 )
-from pipeline.ingest.alumni_names import person_names
-from pipeline.ingest.coded import Coded, clean_coded, coded_columns, combine, one_list
+from pipeline.ingest.alumni_names import coded_person_names
+from pipeline.ingest.coded import THREADED_ROWS, Coded, coded_and_cleaned, combine, one_list
 from pipeline.ingest.display_names import display_values
 from pipeline.ingest.ledger import FileReport, Ingested, people_frame, split_rows
 from pipeline.ingest.table import MAX_COLUMNS
@@ -83,10 +90,11 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     table = found.table
     rows = table.rows.reset_index(drop=True)
     n, label, by_field = len(rows), table.name, found.by_field
-    # Each column is factorized once; cleaning, parsing and the duplicate check share the codes,
-    # so a million rows cost what their distinct values cost.
-    raw = coded_columns(rows)
-    cleaned = {f: clean_coded(raw[c]) for f, c in by_field.items()}
+    # Each column is factorized once (and cleaned, when mapped, by the thread that encoded it);
+    # cleaning, parsing and the duplicate check share the codes, so a million rows cost what
+    # their distinct values cost.
+    raw, clean = coded_and_cleaned(rows, set(by_field.values()))
+    cleaned = {f: clean[c] for f, c in by_field.items()}
     empty = Coded.empty(n)
 
     def coded(field: str) -> Coded:
@@ -98,31 +106,42 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     def maybe(field: str) -> pd.Series | None:
         return get(field) if field in by_field else None
 
-    names = person_names(
-        get("first_name"), get("last_name"), maybe("full_name"),
-        maybe("preferred_name"), maybe("middle_name"),
-    )  # fmt: skip
-    grad_year, class_years = parse_class_years(get("preferred_class_year"), get("grad_year"))
-    if found.sheet_year is not None:  # one sheet per class year: the year is the sheet's name
-        grad_year = grad_year.fillna(found.sheet_year)
-        class_years = class_years.where(class_years != "", str(found.sheet_year))
-    school = coded("school").map(lambda v: v or default_school)
+    # The names (the longest piece, mostly Python) on a second thread while the other columns
+    # are made here; a long list only. The names' error comes first, as it did on one thread.
+    with threads.beside(threaded=n >= THREADED_ROWS) as start:
+        naming = start(
+            coded_person_names, coded("first_name"), coded("last_name"), maybe("full_name"),
+            maybe("preferred_name"), maybe("middle_name"),
+        )  # fmt: skip
+        grad_year, class_years = coded_class_years(
+            [coded("preferred_class_year"), coded("grad_year")], pd.RangeIndex(n)
+        )
+        if found.sheet_year is not None:  # one sheet per class year: the year is the sheet's name
+            grad_year = grad_year.fillna(found.sheet_year)
+            class_years = class_years.where(class_years != "", str(found.sheet_year))
+        school = coded("school").map(lambda v: v or default_school)
+        rest: dict[str, object] = {
+            "linkedin_slug": _per_value(coded("linkedin_url"), clean_mod.linkedin_slug),
+            "email": _per_value(coded("email"), clean_mod.email),
+            "company": get("company"),
+            "title": get("title"),
+            "location": _location(*(coded(f) for f in ("location", "city", "region", "country"))),
+            "school": school.series(),
+            "degree": coded("degree").map(one_list).series(),
+            "major": coded("major").map(one_list).series(),
+            "grad_year": grad_year.array,  # the array, so Int64 survives people_frame
+        }
+        former_name = _displayed(coded("former_name")).series()
+        filled = _filled(raw)
+        names = naming.result()
     columns: dict[str, object] = {
         "first_name": names["first_name"],
         "last_name": names["last_name"],
         "full_name": names["full_name"],
         "credentials": names["credentials"],
-        "linkedin_slug": _per_value(coded("linkedin_url"), clean.linkedin_slug),
-        "email": _per_value(coded("email"), clean.email),
-        "company": get("company"),
-        "title": get("title"),
-        "location": _location(*(coded(f) for f in ("location", "city", "region", "country"))),
-        "school": school.series(),
-        "degree": coded("degree").map(one_list).series(),
-        "major": coded("major").map(one_list).series(),
-        "grad_year": grad_year.array,  # the array, so Int64 survives people_frame
+        **rest,
         "given_name": names["given_name"],
-        "former_name": _displayed(coded("former_name")).series(),
+        "former_name": former_name,
         "alumni_record": get("record_id"),
         "class_years": class_years,
     }
@@ -134,7 +153,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
             taken.add(name)
     full = people_frame(columns, n)
 
-    reasons = _reasons(raw, found, names["full_name"])
+    reasons = _reasons(raw, filled, found, names["full_name"])
     accepted, ledger = split_rows(full, np.asarray(table.lines), reasons, label)
     accepted["source"] = SOURCE
     accepted["source_file"] = label
@@ -182,13 +201,20 @@ def _location(location: Coded, *parts: Coded) -> pd.Series:
     return taken_series(object_array(built), tuples.codes)
 
 
-def _reasons(raw: dict[str, Coded], found: AlumniTable, full_name: pd.Series) -> pd.Series:
-    """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate."""
+def _filled(raw: dict[str, Coded]) -> dict[str, np.ndarray]:
+    """Which cells of each column hold something (not empty or only spaces), judged once per
+    distinct value."""
+    return {c: ~col.blank()[col.codes] for c, col in raw.items()}
+
+
+def _reasons(
+    raw: dict[str, Coded], filled: dict[str, np.ndarray], found: AlumniTable, full_name: pd.Series
+) -> pd.Series:
+    """Why each row is not a person ("" when it is): empty, template, no name, exact duplicate.
+    ``filled``: ``_filled(raw)``."""
     n = len(full_name)
     if not raw:
         return text_series("", pd.RangeIndex(n))
-    # Blank cells (empty or only spaces) are judged once per distinct value of each column.
-    filled = {c: ~col.blank()[col.codes] for c, col in raw.items()}
     anything = np.logical_or.reduce(list(filled.values()))
     content_cols = [c for f, c in found.by_field.items() if f != "record_id"]
     content = np.logical_or.reduce([filled[c] for c in content_cols]) if content_cols else anything

@@ -207,7 +207,12 @@ def parse_class_years(values: pd.Series, *more: pd.Series) -> tuple[pd.Series, p
     >>> parse_class_years(pd.Series(["'96 MA, '02 PhD", "T2019", "0"]))[0].tolist()
     [1996, 2019, <NA>]
     """
-    cols = [Coded.of(values), *(Coded.of(c) for c in more)]
+    return coded_class_years([Coded.of(values), *(Coded.of(c) for c in more)], values.index)
+
+
+def coded_class_years(cols: Sequence[Coded], index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """``parse_class_years`` of coded columns (their values need not be distinct): each distinct
+    tuple of values parsed once, the columns not made text and encoded again."""
     pairs, members = combine(cols)
     parsed = [
         _class_years("\x1f".join(c.values[m[k]] for c, m in zip(cols, members, strict=True)))
@@ -216,8 +221,8 @@ def parse_class_years(values: pd.Series, *more: pd.Series) -> tuple[pd.Series, p
     grad = pd.array([p[0] for p in parsed], dtype="Int64")
     every = np.asarray([p[1] for p in parsed], dtype=object)
     return (
-        pd.Series(grad.take(pairs.codes), index=values.index),
-        taken_series(every, pairs.codes, values.index),
+        pd.Series(grad.take(pairs.codes), index=index),
+        taken_series(every, pairs.codes, index),
     )
 
 

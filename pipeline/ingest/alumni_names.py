@@ -101,12 +101,40 @@ def person_names(
         initial = first.str.replace(".", "", regex=False).str.len() == 1
         with_middle = (first + " " + middle).str.strip()
         first = first.where(~(initial & (middle != "")), with_middle).astype(STR)
-    given = first
+    given: pd.Series | None = None  # None: everyone goes by the given name
     if preferred is not None or full is not None:  # else no row has a name to go by
+        given = first
         chosen = preferred if preferred is not None else empty
         chosen = chosen.where(chosen != "", nickname)
         first = chosen.where(chosen != "", first)
-    first = first.astype(STR)
+    return _shown(first.astype(STR), last, given, first.index)
+
+
+def coded_person_names(
+    first: Coded,
+    last: Coded,
+    full: pd.Series | None = None,
+    preferred: pd.Series | None = None,
+    middle: pd.Series | None = None,
+) -> pd.DataFrame:
+    """``person_names`` of coded first and last names (``Coded``: the alumni list's cleaned
+    columns). When no column gives a name of its own (no full, preferred or middle name: the
+    large list), the names are read by the codes they have, not made columns and encoded again."""
+    if full is None and preferred is None and middle is None and _text(first) and _text(last):
+        return _shown(first, last, None, pd.RangeIndex(len(first.codes)))
+    return person_names(first.series(), last.series(), full, preferred, middle)
+
+
+def _text(col: Coded) -> bool:
+    """Whether every value of ``col`` is text (as the columns person_names reads are)."""
+    return col.text is not None or all(isinstance(v, str) for v in col.values)
+
+
+def _shown(
+    first: pd.Series | Coded, last: pd.Series | Coded, given: pd.Series | None, index: pd.Index
+) -> pd.DataFrame:
+    """The display names of rows whose first name to show is ``first`` and whose given name
+    is ``given`` (None: ``first``)."""
     # Cleaned per distinct value; the first and last names stay (values, codes) from there on
     # (not made columns and encoded again): the same rows, fewer passes over a million.
     (first_values, first_codes), (last_values, last_codes), credentials = clean_name_parts(
@@ -120,7 +148,6 @@ def person_names(
     first_cjk = np.fromiter(map(is_cjk, shown_first.values), bool, len(shown_first.values))
     cjk = family_cjk[recased.codes] & ((shown_first.values == "") | first_cjk)[shown_first.codes]
     full = full_names((shown_first.values, shown_first.codes), (recased.values, recased.codes), cjk)
-    index = first.index
     names = pd.DataFrame(
         {
             "first_name": pd.Series(text_column(first_values, first_codes), index, copy=False),
@@ -129,8 +156,8 @@ def person_names(
             "credentials": pd.Series(credentials, index=index, copy=False),
         }
     )
-    same = (given == first).to_numpy()
-    if same.all():  # everyone goes by their given name: it is the first name shown
+    same = None if given is None else (given == first).to_numpy()
+    if same is None or same.all():  # everyone goes by their given name: the first name shown
         given_name = text_column(shown_first.values, shown_first.codes)
     else:
         shown = Coded.of(given)
@@ -139,7 +166,7 @@ def person_names(
             np.concatenate([shown_first.values, shown.values]),
             np.where(same, shown_first.codes, len(shown_first.values) + shown.codes),
         )
-    names["given_name"] = pd.Series(given_name, index=first.index, copy=False)
+    names["given_name"] = pd.Series(given_name, index=index, copy=False)
     return names
 
 

@@ -8,7 +8,7 @@ tuples of several columns.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -131,9 +131,29 @@ def coded_columns(frame: pd.DataFrame) -> dict[str, Coded]:
     """``Coded.of`` of each column of ``frame``, by name. A long frame's columns are encoded by
     two threads: each Coded is the same whichever thread made it, and they come back in column
     order (a thread's error too, as the first column to fail would raise it)."""
-    columns = [frame[c] for c in frame.columns]
-    coded = in_order(Coded.of, columns, threaded=len(frame) >= THREADED_ROWS)
-    return dict(zip(frame.columns, coded, strict=True))
+    return coded_and_cleaned(frame, ())[0]
+
+
+def coded_and_cleaned(
+    frame: pd.DataFrame, cleaned: Collection[str]
+) -> tuple[dict[str, Coded], dict[str, Coded]]:
+    """``coded_columns(frame)``, and ``clean_coded`` of the columns named in ``cleaned`` (by
+    name, in column order), each cleaned by the thread that encoded it: the cleaning of a long
+    frame's columns is shared by the two threads too. A column's error (encoding, then
+    cleaning) is raised as the first column to fail would raise it."""
+
+    def one(item: tuple[object, pd.Series]) -> tuple[Coded, Coded | None]:
+        name, column = item
+        raw = Coded.of(column)
+        return raw, clean_coded(raw) if name in cleaned else None
+
+    columns = [(c, frame[c]) for c in frame.columns]
+    done = in_order(one, columns, threaded=len(frame) >= THREADED_ROWS)
+    raw = {name: col for name, (col, _) in zip(frame.columns, done, strict=True)}
+    clean = {
+        name: col for name, (_, col) in zip(frame.columns, done, strict=True) if col is not None
+    }
+    return raw, clean
 
 
 def combine(columns: Sequence[Coded]) -> tuple[Coded, list[np.ndarray]]:

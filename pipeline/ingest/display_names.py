@@ -216,11 +216,12 @@ ValuesCodes = tuple[np.ndarray, np.ndarray]
 
 
 def clean_name_parts(
-    first: pd.Series, last: pd.Series, *, fix_case: bool = True
+    first: pd.Series | Coded, last: pd.Series | Coded, *, fix_case: bool = True
 ) -> tuple[ValuesCodes, ValuesCodes, ExtensionArray]:
     """``clean_names_frame``'s first and last names as (values, codes), the values not
     necessarily distinct, and its credentials column: for a caller that goes on working per
-    value (``alumni_names.person_names``) without encoding the columns again."""
+    value (``alumni_names.person_names``) without encoding the columns again. A name given as
+    ``Coded`` (its values text, not necessarily distinct) is read by its codes as it is."""
     # Per distinct first name and per distinct last name, never per pair: a million distinct
     # people have far fewer distinct first and last names. Only the case rule looks at both
     # fields ("JANE DOE" is a row in capitals), and it splits exactly into per-field flags.
@@ -314,9 +315,9 @@ def full_names(
 class _FieldTable:
     """One name field cleaned once per distinct value, with the flags clean_names_frame needs."""
 
-    def __init__(self, values: pd.Series, fix_case: bool, particles: bool) -> None:
+    def __init__(self, values: pd.Series | Coded, fix_case: bool, particles: bool) -> None:
         # Coded.of: Arrow text factorized in Arrow; the codes and values pd.factorize gives.
-        coded = Coded.of(values.fillna("").astype(str))
+        coded = values if isinstance(values, Coded) else Coded.of(values.fillna("").astype(str))
         self.codes, uniques = coded.codes, coded.values
         n = len(uniques)
         # One word of ASCII letters (most names) cleans to itself with no credentials: only the
