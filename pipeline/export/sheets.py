@@ -34,7 +34,6 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.export.cells import cell_value, put, safe_column, safe_text
-from pipeline.export.rows_xml import write_ahead
 from pipeline.workbook_contract import FEATURE_HEADERS
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -304,12 +303,9 @@ def write_grid(
     writers = [_column_writer(ws, c, v) for c, v in zip(cols, values, strict=True)]
     found = [w for w in writers if w is not None]
     if row_height is None and len(found) == len(writers):
-        # The rows but the last made column-wise (the same XML), the rest cell by cell.
-        done = write_ahead(ws, first_row + 1, [w.__name__ for w in found], formats, values)
         blank = ws.write_blank
         plan = list(zip(range(len(cols)), found, formats, strict=True))
-        rest = zip(*(v[done:] for v in values), strict=True)
-        for r, row in enumerate(rest, start=first_row + 1 + done):
+        for r, row in enumerate(zip(*values, strict=True), start=first_row + 1):
             for (j, write, fmt), value in zip(plan, row, strict=True):
                 if value is not None:
                     write(r, j, value, fmt)

@@ -243,15 +243,12 @@ def _lines(fields: Sequence[pa.Array]) -> pa.Buffer | bytes:
     # CRLF joined to the last field first: each argument of a join costs per row, so two
     # small joins cost less than one more argument over all the columns, or a second join.
     last = pc.binary_join_element_wise(fields[-1], pa.scalar("\r\n", text), pa.scalar("", text))
-    return text_bytes(pc.binary_join_element_wise(*fields[:-1], last, pa.scalar(",", text)))
-
-
-def text_bytes(texts: pa.Array) -> pa.Buffer:
-    """The UTF-8 bytes of Arrow large_string ``texts`` (no nulls) one after another, as they
-    lie in its buffer (nothing copied)."""
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)
-    start, end = int(offsets[texts.offset]), int(offsets[texts.offset + len(texts)])
-    return texts.buffers()[2].slice(start, end - start)
+    lines = pc.binary_join_element_wise(*fields[:-1], last, pa.scalar(",", text))
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+        lines.offset : lines.offset + len(lines) + 1
+    ]
+    start, end = int(offsets[0]), int(offsets[-1])
+    return lines.buffers()[2].slice(start, end - start)
 
 
 def csv_rows(columns: Sequence[pa.Array]) -> bytes:
