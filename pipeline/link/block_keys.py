@@ -12,6 +12,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.text.arrow_text import STR, taken_series
+from pipeline.threads import beside
+
+#: From this many records on, ``blocking_columns`` makes the last name's keys on a second
+#: thread while this one makes the first name's and the former last names (Arrow's kernels
+#: leave the GIL); below, the thread costs more than it saves.
+THREADED = 100_000
 
 
 def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -21,20 +27,34 @@ def blocking_columns(frame: pd.DataFrame) -> pd.DataFrame:
     (see ``last_families``) and former_key (the key of a former last name, from
     ``former_name``, when present).
     """
-    # the last name's keys once per distinct last name, taken by its code in Arrow
-    last_codes, last_uniques = pd.factorize(frame["last_key"].fillna("").astype(STR))
-    last_uniques = np.asarray(last_uniques, dtype=object)
+    with beside(threaded=len(frame) >= THREADED) as start:
+        # none reads another's columns; the last name's, made first before, on the other
+        # thread meanwhile (its error, as before, comes first)
+        last = start(_last_keys, frame)
+        first_initial = frame["first_key"].str[:1]
+        first_last = (frame["first_key"] + " " + frame["last_key"]).str.strip()
+        former = former_keys(frame)  # reads columns normalize made, none of these
+        phonetic, family = last.result()
     keys = {
-        "first_initial": frame["first_key"].str[:1],
-        "last_phonetic": taken_series(soundexes(last_uniques), last_codes, frame.index),
-        "first_last": (frame["first_key"] + " " + frame["last_key"]).str.strip(),
-        "last_family": taken_series(_families(last_uniques), last_codes, frame.index),
-        "former_key": former_keys(frame),  # reads columns normalize made, none of these
+        "first_initial": first_initial,
+        "last_phonetic": phonetic,
+        "first_last": first_last,
+        "last_family": family,
+        "former_key": former,
     }
     if any(k in frame.columns for k in keys):  # made before: replaced in place
         return frame.assign(**keys)
     # added in one concat: five columns inserted one at a time cost twice as much
     return pd.concat([frame, pd.DataFrame(keys, index=frame.index)], axis=1)
+
+
+def _last_keys(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """``blocking_columns``' last_phonetic and last_family: the last name's keys once per
+    distinct last name, taken by its code in Arrow."""
+    last_codes, last_uniques = pd.factorize(frame["last_key"].fillna("").astype(STR))
+    last_uniques = np.asarray(last_uniques, dtype=object)
+    phonetic = taken_series(soundexes(last_uniques), last_codes, frame.index)
+    return phonetic, taken_series(_families(last_uniques), last_codes, frame.index)
 
 
 def last_families(last: pd.Series) -> pd.Series:
