@@ -6,6 +6,7 @@ is counted by ``summary`` (notebooks) and ``unknowns_line`` (the run summary).
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import date
 
 import numpy as np
@@ -15,6 +16,8 @@ from pipeline import schema, threads
 from pipeline.normalize.companies import check_aliases, company_keys, employer_kinds
 from pipeline.normalize.levels import (
     LEVEL_COLUMNS,
+    DistinctTitles,
+    distinct_titles,
     employer_kinds_of,
     estimate_levels_and_alone,
 )
@@ -71,38 +74,39 @@ def normalize(
     today = today or date.today()
     out = people.copy()
     # The titles and employers on a second thread (from THREAD_ROWS people) while the names,
-    # schools and career evidence are worked out here: they read none of each other's columns.
+    # schools, career evidence and measured years are worked out here: they read none of each
+    # other's columns.
     with threads.beside(threaded=len(out) >= THREAD_ROWS) as start:
         employers = start(_titles_and_employers, out["title"], out["company"], rules, aliases)
+        # Then, there too, what is read from them alone: the employers that are schools, the
+        # employers' kinds and the distinct (title, kind) rows the level estimates read.
+        at_work = start(_at_work, employers, settings.me.school_aliases)
         names = names_frame(out["first_name"], out["last_name"])
         former = out.get("former_name", pd.Series("", index=out.index))
         alternates = alternate_name_keys(names, former)
         school_key = school_keys(out["school"], settings.me.school_aliases)
         evidence = career_evidence(out, today)  # what both career stages read but the level
-        titles, company, companies = employers.result()
+        # The level from the title and the years together: years come from the class year or
+        # a dated history only (career_stage before the level is known), never from the title.
+        measured = evidence.stage()  # no title prior: as for seniority Unknown everywhere
+        titles, _, companies = employers.result()
+        works_at_school, employer_school_key, kinds, distinct = at_work.result()
     for col in ("name_key", "first_name_variants", "first_key", "last_key"):
         out[col] = names[col]
     out["name_key_alternates"] = alternates
     for col in companies.columns:
         out[col] = companies[col]
     out["school_key"] = school_key
-    works_at_school = companies["company_is_school"] & ~companies["company_is_placeholder"]
-    out["employer_is_school"] = works_at_school.to_numpy()
-    out["employer_school_key"] = school_keys(
-        company.where(works_at_school, ""), settings.me.school_aliases, keep_unknown=True
-    )
+    out["employer_is_school"] = works_at_school
+    out["employer_school_key"] = employer_school_key
     for col in ("seniority", "seniority_rule", "role_family", "title_clean", "past_companies"):
         out[col] = titles[col]
-    # The level from the title and the years together: years come from the class year or a
-    # dated history only (career_stage before the level is known), never from the title.
-    measured = evidence.stage()  # no title prior: as for seniority Unknown everywhere
     studying = evidence.last_degree  # a class year still to come: a student now
-    kinds = employer_kinds_of(out)  # the employers' kinds, the same for both estimates below
     # With it, the level the title says with the years unread: link compares a LinkedIn title
     # with an alumni list's older one on this footing (the class year would lift only the
     # alum's side).
     levels, alone = estimate_levels_and_alone(
-        out.assign(**measured, last_degree_years=studying), titles, kinds
+        out.assign(**measured, last_degree_years=studying), titles, kinds, distinct=distinct
     )
     for col in LEVEL_COLUMNS:
         out[col] = levels[col]
@@ -125,6 +129,18 @@ def _titles_and_employers(
     companies = company_keys(company.astype(STR), extra_aliases=aliases)
     titles = adjust_for_employer(titles, employer_kinds(companies["company_key"]))
     return titles, company, companies
+
+
+def _at_work(
+    employers: Future[tuple[pd.DataFrame, pd.Series, pd.DataFrame]], aliases: dict[str, str]
+) -> tuple[np.ndarray, pd.Series, pd.Series, DistinctTitles]:
+    """From ``_titles_and_employers``' answer: employer_is_school, employer_school_key, the
+    employers' kinds (the same for both level estimates) and the distinct (title, kind) rows."""
+    titles, company, companies = employers.result()
+    works_at_school = companies["company_is_school"] & ~companies["company_is_placeholder"]
+    school_key = school_keys(company.where(works_at_school, ""), aliases, keep_unknown=True)
+    kinds = employer_kinds_of(companies.assign(employer_is_school=works_at_school.to_numpy()))
+    return works_at_school.to_numpy(), school_key, kinds, distinct_titles(titles, kinds)
 
 
 def _table(values: pd.Series, order: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -112,11 +112,17 @@ def estimate_levels(frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series)
 
 
 def estimate_levels_and_alone(
-    frame: pd.DataFrame, titles: pd.DataFrame, kinds: pd.Series, *, alone: bool = True
+    frame: pd.DataFrame,
+    titles: pd.DataFrame,
+    kinds: pd.Series,
+    *,
+    alone: bool = True,
+    distinct: DistinctTitles | None = None,
 ) -> tuple[pd.DataFrame, pd.Series | None]:
     """(``estimate_levels(frame, titles, kinds)``, and with ``alone`` the seniority it gives
     with the years unread, as for ``frame.assign(career_years=np.nan)``): the distinct
-    (level, rule, clean title, kind) rows are found once for both.
+    (level, rule, clean title, kind) rows are found once for both (``distinct``: those of
+    ``distinct_titles(titles, kinds)``, found beforehand).
 
     >>> t = pd.DataFrame({"seniority": ["Entry"], "seniority_rule": ["early-career job noun"],
     ...                   "title_clean": ["research scientist"]})
@@ -126,14 +132,7 @@ def estimate_levels_and_alone(
     (['Senior'], ['Entry'])
     """
     years, studying = _years_studying(frame)
-    text = [
-        titles["seniority"].astype(STR),
-        titles["seniority_rule"].astype(STR),
-        titles["title_clean"].astype(STR),
-        kinds.fillna("").astype(STR),
-    ]
-    t_codes, t_first = distinct_rows(*text)
-    title_kind = [np.asarray(column.iloc[t_first], dtype=object) for column in text]
+    t_codes, title_kind = distinct_titles(titles, kinds) if distinct is None else distinct
     y = np.where(np.isnan(years), -999.0, years)
     s = np.where(np.isnan(studying), -999.0, studying)
     codes, first = distinct_rows(t_codes, y, s)
@@ -143,10 +142,29 @@ def estimate_levels_and_alone(
     levels = _spread(table, codes, frame.index)
     if not alone:
         return levels, None
-    unread = np.full(len(t_first), -999.0)
+    unread = np.full(len(level), -999.0)
     seniority = _levels_of(level, rule, clean, kind, unread, unread)[0]
     taken = pd.Series(seniority, dtype=STR).array.take(t_codes)
     return levels, pd.Series(taken, index=frame.index, name="seniority")
+
+
+#: Each row's code into the distinct (level, rule, clean title, kind) rows, and those rows'
+#: four columns (object arrays).
+DistinctTitles = tuple[np.ndarray, list[np.ndarray]]
+
+
+def distinct_titles(titles: pd.DataFrame, kinds: pd.Series) -> DistinctTitles:
+    """The distinct (level, rule, clean title, employer kind) rows of ``titles`` and ``kinds``,
+    which ``estimate_levels_and_alone`` reads: it reads no years, so it can be found before
+    they are measured."""
+    text = [
+        titles["seniority"].astype(STR),
+        titles["seniority_rule"].astype(STR),
+        titles["title_clean"].astype(STR),
+        kinds.fillna("").astype(STR),
+    ]
+    t_codes, t_first = distinct_rows(*text)
+    return t_codes, [np.asarray(column.iloc[t_first], dtype=object) for column in text]
 
 
 def _years_studying(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -77,3 +77,39 @@ def test_the_titles_error_comes_first_as_on_one_thread(
     monkeypatch.setattr(normalize_stage, "school_keys", _raises("schools"))
     with pytest.raises(Broken, match="schools"):  # the titles went through: this thread's own
         _normalized(people, rows, monkeypatch, today, threaded=threaded)
+    monkeypatch.undo()
+    monkeypatch.setattr(normalize_stage, "employer_kinds_of", _raises("kinds"))
+    monkeypatch.setattr(normalize_stage, "names_frame", _raises("names"))
+    with pytest.raises(Broken, match="kinds"):  # begun with the titles, before the names
+        _normalized(people, rows, monkeypatch, today, threaded=threaded)
+    monkeypatch.setattr(normalize_stage, "company_keys", _raises("employers"))
+    with pytest.raises(Broken, match="employers"):  # the titles' error before the kinds'
+        _normalized(people, rows, monkeypatch, today, threaded=threaded)
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_kinds_and_title_rows_made_beside_are_those_of_the_frame(
+    people, rows, monkeypatch, today, threaded: bool
+) -> None:
+    """The employers' kinds and the distinct (title, kind) rows are made on the titles' thread
+    from its answer: they equal what the frame gives them (the old way: employer_kinds_of on
+    the frame with its company and employer-is-school columns, then distinct_titles)."""
+    from pipeline.normalize.levels import distinct_titles, employer_kinds_of
+
+    seen = {}
+    real = normalize_stage.estimate_levels_and_alone
+
+    def spy(frame, titles, kinds, **options):
+        seen.update(frame=frame, titles=titles, kinds=kinds, distinct=options["distinct"])
+        return real(frame, titles, kinds, **options)
+
+    monkeypatch.setattr(normalize_stage, "estimate_levels_and_alone", spy)
+    _normalized(people, rows, monkeypatch, today, threaded=threaded)
+    old_kinds = employer_kinds_of(seen["frame"])
+    assert seen["kinds"].tolist() == old_kinds.tolist()
+    assert set(old_kinds) >= {"", "other"} and len(set(old_kinds)) > 2  # kinds of several sorts
+    codes, columns = seen["distinct"]
+    old_codes, old_columns = distinct_titles(seen["titles"], old_kinds)
+    np.testing.assert_array_equal(codes, old_codes)
+    for got, old in zip(columns, old_columns, strict=True):
+        assert got.tolist() == old.tolist()
