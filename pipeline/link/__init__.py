@@ -32,7 +32,7 @@ from pipeline.link.classify import (
     fit_logistic,
     group_rows,
     logistic_contributions,
-    ready_weights,
+    ready_tasks,
     row_sums,
     weight_columns,
     weights,
@@ -126,16 +126,17 @@ def score(
     # an alumni record's may not be): m per group of pairs, as the prior is.
     groups, possible = _groups(frame, levels, unique, cache)
     counted: dict = {TEXTS: cache}  # value counts per column, for the second pass below
-    # what the weights read but m (the term frequencies) made beside EM, on the second core
+    # what the weights read but m (the term frequencies, the arrays' pages) made beside EM,
+    # by whichever of the two threads is free
     tasks: tuple[Callable[[], Any], ...] = (
         partial(estimate_m_groups, levels, comparisons, u, groups, (*SESSIONS, *anchors),
                 frame=frame, cache=cache),
-        partial(ready_weights, levels, comparisons, u, frame, counted),
+        *ready_tasks(levels, comparisons, u, frame, counted),
     )  # fmt: skip
-    (m, m_groups), ready = calls_in_order(tasks, threaded=len(levels) >= BESIDE_EM)
+    (m, m_groups), found, *into = calls_in_order(tasks, threaded=len(levels) >= BESIDE_EM)
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     # as arrays until the second pass below has changed some (then a frame, not copied)
-    by_comparison = weight_columns(levels, model, frame, groups, None, counted, ready)
+    by_comparison = weight_columns(levels, model, frame, groups, None, counted, (found, into))
     total = row_sums(by_comparison, len(levels))
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)

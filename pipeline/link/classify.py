@@ -10,9 +10,10 @@ shown, in bits, as the weights.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,8 @@ def weight_columns(
     """``weights`` (its arguments, all given) as a new array per comparison, for a caller that
     changes some before it makes them a frame (``link._by_people``): a frame's column is
     copied to be changed, and copied again when set. ``ready``: the part that reads no m,
-    made beforehand (``ready_weights``, with ``person`` None and the same ``tables``)."""
+    made beforehand (``ready_weights``, or ``ready_tasks``' results, with ``person`` None and
+    the same ``tables``)."""
     out: dict[str, np.ndarray] = {}
     tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
     ids, row = None, np.zeros(len(levels), dtype=np.int32)
@@ -126,6 +128,26 @@ def weight_columns(
     return out
 
 
+def ready_tasks(
+    levels: pd.DataFrame,
+    comparisons: Sequence[Comparison],
+    u: Mapping[str, np.ndarray],
+    frame: pd.DataFrame,
+    tables: dict,
+) -> list[Callable[[], Any]]:
+    """What ``weight_columns`` (first pass: ``person`` None) makes before it reads m, as tasks
+    (``threads.calls_in_order``): first the pairs whose weight is not their level's
+    (``frequency.adjusted``), then one per comparison, the array its weights are looked up
+    into, its pages already touched. ``link.score`` runs them on both threads beside EM
+    (whichever thread is free takes the next), so neither waits on the other;
+    ``ready_weights`` runs them in order."""
+    n = len(levels)
+    return [
+        partial(adjusted, levels, comparisons, u, frame, None, tables),
+        *(partial(touched, n) for _ in comparisons),
+    ]
+
+
 def ready_weights(
     levels: pd.DataFrame,
     comparisons: Sequence[Comparison],
@@ -133,13 +155,9 @@ def ready_weights(
     frame: pd.DataFrame,
     tables: dict,
 ) -> tuple[Adjusted, list[np.ndarray]]:
-    """What ``weight_columns`` (first pass: ``person`` None) makes before it reads m: the pairs
-    whose weight is not their level's (``frequency.adjusted``) and the arrays the weights are
-    looked up into, their pages already touched. ``link.score`` makes it on the second core
-    while EM estimates m."""
-    return adjusted(levels, comparisons, u, frame, None, tables), touched(
-        len(levels), len(comparisons)
-    )
+    """``ready_tasks`` run in order, as ``weight_columns``' ``ready``."""
+    found, *into = (task() for task in ready_tasks(levels, comparisons, u, frame, tables))
+    return found, into
 
 
 def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

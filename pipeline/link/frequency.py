@@ -199,16 +199,13 @@ def adjusted(
     return out
 
 
-def touched(n: int, count: int) -> list[np.ndarray]:
-    """``count`` float arrays of ``n`` (values undefined), each page written once: a fresh
-    array's pages cost their faults (slow on this VM) where first written, here, which may be
-    on the idle core, not where the weights are looked up into them."""
-    out = []
-    for _ in range(count):
-        array = np.empty(n)
-        array.view(np.uint8)[::4096] = 0  # a byte per page (4 KiB) faults the page in
-        out.append(array)
-    return out
+def touched(n: int) -> np.ndarray:
+    """A float array of ``n`` (values undefined), each page written once: a fresh array's pages
+    cost their faults (slow on this VM) where first written, here, which may be on the idle
+    core, not where the weights are looked up into it."""
+    array = np.empty(n)
+    array.view(np.uint8)[::4096] = 0  # a byte per page (4 KiB) faults the page in
+    return array
 
 
 def column_codes(frame: pd.DataFrame, column: str, tables: dict) -> tuple[np.ndarray, np.ndarray]:

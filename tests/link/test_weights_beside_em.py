@@ -17,6 +17,7 @@ from pipeline.link.classify import (
     TF_FLOOR,
     Model,
     group_rows,
+    ready_tasks,
     ready_weights,
     row_sums,
     weight_columns,
@@ -29,6 +30,7 @@ from tests.link.generated import blocking_frame
 from tests.link.test_compare_threads import _started
 
 LINK = sys.modules["pipeline.link"]
+CLASSIFY = sys.modules["pipeline.link.classify"]
 
 
 def _weight_columns_as_they_were(levels, model, frame, groups, person, tables):
@@ -185,20 +187,46 @@ def _failing(message: str, delay: float = 0.0):
 @pytest.mark.parametrize(
     ("em", "ready", "raised"),
     [
-        (True, True, "em"),  # both fail: EM's, the first task's (met later in time)
-        (False, True, "ready"),  # only the worker's task fails
+        (True, "adjusted", "em"),  # both fail: EM's, the first task's (met later in time)
+        (False, "adjusted", "ready"),  # only a task beside fails
+        (True, "touched", "em"),
+        (False, "touched", "ready"),  # a later task beside (one array's pages)
+        ("adjusted", "touched", "adjusted"),  # the term frequencies' before an array's
         (True, False, "em"),
     ],
 )
 def test_the_first_error_reaches_the_caller(people, monkeypatch, threaded, em, ready, raised):
     _threads(monkeypatch, threaded)
-    if em:
+    if em == "adjusted":  # the first task beside fails late, a later one at once
+        monkeypatch.setattr(CLASSIFY, "adjusted", _failing("adjusted", 0.3))
+    elif em:
         monkeypatch.setattr(LINK, "estimate_m_groups", _failing("em", 0.3 if ready else 0.0))
     if ready:
-        monkeypatch.setattr(LINK, "ready_weights", _failing("ready"))
+        monkeypatch.setattr(CLASSIFY, ready, _failing("ready"))
     with pytest.raises(Broken) as caught:
         LINK.score(people, Settings())
     assert str(caught.value) == raised
+
+
+def test_ready_tasks_are_ready_weights_in_order(case):
+    """The tasks beside EM: the term frequencies first, then one fresh array per comparison,
+    as ready_weights gives them (distinct arrays, each as long as the pairs)."""
+    frame, levels, model, _ = case
+    tasks = ready_tasks(levels, model.comparisons, model.u, frame, {})
+    assert len(tasks) == 1 + len(model.comparisons)
+    found, *into = (task() for task in tasks)
+    want, arrays = ready_weights(levels, model.comparisons, model.u, frame, {})
+    assert list(found) == list(want)
+    for name in want:
+        for (level, at, f, local), (level2, at2, f2, local2) in zip(
+            found[name], want[name], strict=True
+        ):
+            assert (level, local) == (level2, local2)
+            np.testing.assert_array_equal(at, at2)
+            np.testing.assert_array_equal(f, f2)
+    assert len(into) == len(arrays) == len(model.comparisons)
+    assert all(a.shape == (len(levels),) and a.dtype == float for a in into)
+    assert len({id(a) for a in into}) == len(into)
 
 
 def test_by_people_names_every_pair_it_changes(case):
