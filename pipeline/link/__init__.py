@@ -133,10 +133,14 @@ def score(
                 frame=frame, cache=cache),
         *ready_tasks(levels, comparisons, u, frame, counted),
     )  # fmt: skip
-    (m, m_groups), found, *into = calls_in_order(tasks, threaded=len(levels) >= BESIDE_EM)
+    beside = len(levels) >= BESIDE_EM
+    (m, m_groups), found, *into = calls_in_order(tasks, threaded=beside)
     model = Model(tuple(comparisons), m, u, m_groups=m_groups)
     # as arrays until the second pass below has changed some (then a frame, not copied)
-    by_comparison = weight_columns(levels, model, frame, groups, None, counted, (found, into))
+    ready = (found, into)
+    by_comparison = weight_columns(
+        levels, model, frame, groups, None, counted, ready, threaded=beside
+    )
     total = row_sums(by_comparison, len(levels))
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)

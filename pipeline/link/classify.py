@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,6 +22,7 @@ import pandas as pd
 from pipeline.link.block_rules import unique_inverse
 from pipeline.link.frequency import Adjusted, adjusted, touched
 from pipeline.link.levels import Comparison
+from pipeline.threads import WORKERS, in_order
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
@@ -96,13 +98,15 @@ def weight_columns(
     person,
     tables,
     ready: tuple[Adjusted, Sequence[np.ndarray]] | None = None,
+    *,
+    threaded: bool = False,
 ) -> dict[str, np.ndarray]:
     """``weights`` (its arguments, all given) as a new array per comparison, for a caller that
     changes some before it makes them a frame (``link._by_people``): a frame's column is
     copied to be changed, and copied again when set. ``ready``: the part that reads no m,
     made beforehand (``ready_weights``, or ``ready_tasks``' results, with ``person`` None and
-    the same ``tables``)."""
-    out: dict[str, np.ndarray] = {}
+    the same ``tables``). ``threaded``: the comparisons' columns made on two threads (each
+    column its own task, with a look-up scratch array of its thread's; the same arrays)."""
     tables = {} if tables is None else tables  # value counts per column, shared by the tf levels
     ids, row = None, np.zeros(len(levels), dtype=np.int32)
     if groups is not None and model.m_groups:
@@ -115,17 +119,29 @@ def weight_columns(
         found, into = ready
     elif frame is not None:
         found = adjusted(levels, model.comparisons, model.u, frame, person, tables)
-    scratch = np.empty(len(levels), np.int32)  # each comparison's look-up positions
-    for c, target in zip(model.comparisons, into, strict=True):
-        level = levels[c.name].to_numpy()
+    # each comparison's look-up positions, one array per thread lent to its task in turn, so a
+    # run of comparisons makes no index array each
+    free: SimpleQueue[np.ndarray] = SimpleQueue()
+    for _ in range(WORKERS if threaded else 1):
+        free.put(np.empty(len(levels), np.int32))
+
+    def column(c: Comparison, target: np.ndarray | None) -> np.ndarray:
         m = model.m_rows(c.name, ids)
         table = np.log2(m / model.u[c.name])
-        w = _table_weights(table, level, None if ids is None else row, scratch, target)
-        out[c.name] = w
+        scratch = free.get()  # never waits: as many as threads
+        try:
+            w = _table_weights(table, levels[c.name].to_numpy(), None if ids is None else row,
+                               scratch, target)  # fmt: skip
+        finally:
+            free.put(scratch)
         for at_level, at, f, local in found.get(c.name, ()):
             tuned = np.log2(m[row[at], at_level] / np.maximum(f, TF_FLOOR))
             w[at] = tuned if local else np.where(np.isnan(tuned), w[at], tuned)
-    return out
+        return w
+
+    pieces = list(zip(model.comparisons, into, strict=True))
+    columns = in_order(lambda piece: column(*piece), pieces, threaded=threaded)
+    return {c.name: w for c, w in zip(model.comparisons, columns, strict=True)}
 
 
 def ready_tasks(

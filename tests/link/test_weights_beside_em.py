@@ -113,11 +113,67 @@ def test_weight_columns_equal_the_one_loop(case, how):
     if how == "no frame":
         frame = None
     want = _weight_columns_as_they_were(levels, model, frame, groups, person, {})
-    ready = ready_weights(levels, model.comparisons, model.u, frame, {}) if how == "ready" else None
-    got = weight_columns(levels, model, frame, groups, person, {}, ready)
-    _assert_same(got, want)
+    for threaded in (False, True):
+        made = how == "ready"
+        ready = ready_weights(levels, model.comparisons, model.u, frame, {}) if made else None
+        got = weight_columns(levels, model, frame, groups, person, {}, ready, threaded=threaded)
+        _assert_same(got, want)
     if ready is not None:  # the weights were written into the arrays made ready
         assert all(got[c.name] is into for c, into in zip(model.comparisons, ready[1], strict=True))
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_weight_columns_meet_the_first_comparison_error(case, monkeypatch, threaded):
+    """On two threads as on one, the error raised is the first failing comparison's (in the
+    comparisons' order), though a later one fails first in time."""
+    frame, levels, model, groups = case
+    first, later = model.comparisons[1].name, model.comparisons[-1].name
+    real = Model.m_rows
+
+    def m_rows(self, name, ids):
+        if name == first:
+            time.sleep(0.3)
+        if name in (first, later):
+            raise Broken(name)
+        return real(self, name, ids)
+
+    monkeypatch.setattr(Model, "m_rows", m_rows)
+    with pytest.raises(Broken) as caught:
+        weight_columns(levels, model, frame, groups, None, {}, threaded=threaded)
+    assert str(caught.value) == first
+
+
+def test_weight_columns_threaded_use_two_threads(case, monkeypatch):
+    """threaded: the comparisons' columns on a pool of two; not threaded: no pool."""
+    frame, levels, model, groups = case
+    started = _started(monkeypatch)
+    weight_columns(levels, model, frame, groups, None, {})
+    assert started == []
+    weight_columns(levels, model, frame, groups, None, {}, threaded=True)
+    assert started == [(2,)]
+
+
+def test_weight_columns_threads_never_share_a_scratch(case, monkeypatch):
+    """The look-up positions' scratch array a comparison's task writes is never one the other
+    thread is writing meanwhile: uses that overlap in time hold different arrays."""
+    frame, levels, model, groups = case
+    real = CLASSIFY._table_weights
+    uses: list[tuple[float, float, int]] = []
+
+    def spied(table, level, row, scratch=None, into=None):
+        begun = time.perf_counter()
+        time.sleep(0.02)  # both threads at work at once
+        out = real(table, level, row, scratch, into)
+        uses.append((begun, time.perf_counter(), id(scratch)))
+        return out
+
+    monkeypatch.setattr(CLASSIFY, "_table_weights", spied)
+    weight_columns(levels, model, frame, groups, None, {}, threaded=True)
+    overlapping = [
+        (a, b) for i, a in enumerate(uses) for b in uses[i + 1 :] if a[0] < b[1] and b[0] < a[1]
+    ]
+    assert overlapping  # the two threads did work at once
+    assert all(a[2] != b[2] for a, b in overlapping)
 
 
 def test_a_level_without_pairs_and_a_missing_tf_column(case):
