@@ -30,7 +30,7 @@ from pipeline.link.block import (
 from pipeline.link.classify import (
     Model,
     fit_logistic,
-    group_rows,
+    group_ids,
     logistic_contributions,
     ready_tasks,
     row_sums,
@@ -145,12 +145,14 @@ def score(
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)
     files = file_codes(frame, cache)  # both passes below read it
-    person = _listed_twice(frame, files, levels, total + prior_bits, unique, match.threshold, cache)
+    bits = total + prior_bits  # each pair's weights and prior, kept up to date with ``total``
+    person = _listed_twice(frame, files, levels, bits, unique, match.threshold, cache)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
         again = _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
         # only their sums move: each pair's is added alone, in the columns' order
         total[again] = row_sums({n: w[again] for n, w in by_comparison.items()}, len(again))
+        bits[again] = total[again] + prior_bits[again]
     contributions = pd.DataFrame(by_comparison, index=levels.index, copy=False)
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
@@ -160,9 +162,10 @@ def score(
         )
         model = Model(model.comparisons, model.m, model.u, fitted, columns, model.m_groups)
         contributions, prior_bits = logistic_contributions(levels, model, contributions)
-        total = row_sums(contributions)
-    # Each pair's probability accounts for its records' other candidates (cluster.rivals).
-    chance = rivals(levels, total + prior_bits, frame, unique, match.threshold, cache)
+        bits = row_sums(contributions) + prior_bits
+    # Each pair's probability accounts for its records' other candidates (cluster.rivals),
+    # worked out in ``bits``' array (no other use: a fresh one of millions costs its faults)
+    chance = rivals(levels, bits, frame, unique, match.threshold, cache, spent=True)
     pairs = levels.assign(probability=chance)
     above = np.flatnonzero(chance >= match.threshold)
     # each kept pair carries its row: candidate pairs are distinct (block.candidate_pairs), so
@@ -254,7 +257,7 @@ def _groups(
     sizes = np.bincount(files, minlength=n).astype(float)
     is_unique = unique_records(frame, unique, cache)[np.unique(files, return_index=True)[1]]
     possible: dict[int, float] = {}
-    for g in group_rows(groups)[0]:  # by a table over the few ids, not hashing every pair's
+    for g in group_ids(groups):  # by a table over the few ids, not hashing every pair's
         i, j = divmod(int(g), n)
         same = sizes[i] * (sizes[i] - 1) / 2 * (not is_unique[i])
         possible[int(g)] = same if i == j else sizes[i] * sizes[j]

@@ -182,13 +182,30 @@ def group_rows(groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     twice their count) found by a table over their range, not by hashing millions; else by
     unique_inverse."""
     groups = np.asarray(groups)
-    if len(groups) and groups.min() >= 0 and groups.max() < max(1 << 20, 2 * len(groups)):
-        seen = np.zeros(int(groups.max()) + 1, dtype=bool)
-        seen[groups] = True
+    seen = _seen(groups)
+    if seen is not None:
         rows = np.cumsum(seen, dtype=np.int32) - 1
         return np.flatnonzero(seen).astype(groups.dtype), rows[groups]
     ids, row = unique_inverse(groups)
     return ids, row.astype(np.int32)
+
+
+def group_ids(groups: np.ndarray) -> np.ndarray:
+    """``group_rows(groups)[0]``, the distinct ids ascending, for a caller that reads no pair's
+    row (a gather over every pair it would throw away)."""
+    groups = np.asarray(groups)
+    seen = _seen(groups)
+    return unique_inverse(groups)[0] if seen is None else np.flatnonzero(seen).astype(groups.dtype)
+
+
+def _seen(groups: np.ndarray) -> np.ndarray | None:
+    """For ids that are small non-negative integers (see ``group_rows``), a table over their
+    range, True at each id present; else None."""
+    if len(groups) and groups.min() >= 0 and groups.max() < max(1 << 20, 2 * len(groups)):
+        seen = np.zeros(int(groups.max()) + 1, dtype=bool)
+        seen[groups] = True
+        return seen
+    return None
 
 
 def _table_weights(

@@ -73,6 +73,8 @@ def rivals(
     unique_sources: Sequence[str] = ("connections",),
     threshold: float = 0.5,
     cache: dict | None = None,
+    *,
+    spent: bool = False,
 ) -> np.ndarray:
     """Match probability of each pair given its records' other candidates.
 
@@ -86,11 +88,14 @@ def rivals(
     their best odds. Other pairs keep o / (1 + o).
 
     ``pairs`` has left, right (positions into ``frame``, which has source and source_file);
-    ``cache``: the run's per-record work (``block.once_per_run``).
+    ``cache``: the run's per-record work (``block.once_per_run``). ``spent``: the caller has
+    no more use for ``bits`` (a float array), so the odds are worked out in it; else ``bits``
+    is left alone.
 
     >>> # two equally good "Wei Zhang" alumni for one connection: each gets about 1/2, not 0.99
     """
-    odds = np.clip(np.asarray(bits, dtype=float), -60, 60)
+    bits = np.asarray(bits, dtype=float)
+    odds = np.clip(bits, -60, 60, out=bits if spent else None)
     np.exp2(odds, out=odds)  # each big step in place: a fresh array of millions costs its faults
     out = odds + 1
     np.divide(odds, out, out=out)
@@ -99,11 +104,12 @@ def rivals(
     is_unique = unique_records(frame, unique_sources, cache)
     files = file_codes(frame, cache)
     left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    either = is_unique[left]  # a unique file's record on either side (each gathered once)
+    either |= is_unique[right]
     bound = files[left] != files[right]
-    bound &= is_unique[left] | is_unique[right]
+    bound &= either
     dup = out >= threshold
-    dup &= ~is_unique[left]
-    dup &= ~is_unique[right]
+    dup &= ~either  # neither side's
     person = components(len(frame), {"left": left[dup], "right": right[dup]})
     o = odds[bound]
     # Both directions of every bound pair: (record, the other's file, the other's person).

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.link.block import file_codes, unique_records
-from pipeline.link.classify import group_rows
+from pipeline.link.classify import group_ids, group_rows
 from pipeline.link.compare import compare
 from pipeline.link.em_coded import Coded
 from pipeline.link.levels import NULL, Comparison, Rows
@@ -267,7 +267,7 @@ def estimate_m_groups(
     Returns (pooled m, {group id: m}) with only the groups some session estimated.
     """
     estimates: dict[str, list[np.ndarray]] = {c.name: [] for c in comparisons}
-    all_groups = [] if groups is None else group_rows(groups)[0].tolist()
+    all_groups = [] if groups is None else group_ids(groups).tolist()
     group_estimates: dict[int, dict[str, list[np.ndarray]]] = {
         int(g): {c.name: [] for c in comparisons} for g in all_groups
     }

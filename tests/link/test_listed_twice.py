@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 
 from pipeline.link import explain, score
+from pipeline.link.classify import row_sums
+from pipeline.link.cluster import rivals
 from pipeline.link.frequency import frequencies
 from pipeline.normalize import normalize
 from pipeline.settings import Settings
@@ -68,3 +70,14 @@ def test_two_namesakes_in_the_list_still_make_the_name_common(people, today):
     other = {**FENZU, "grad_year": 1991, "company": "Omega Bank", "title": "Director",
              "major": "History", "email": "fm1991@example.org"}  # fmt: skip
     assert name_weight(FENZU, other) < name_weight(FENZU) - 0.5
+
+
+def test_probabilities_read_the_weights_counted_by_people(people, today):
+    """The probabilities are rivals' of each pair's final weights (the contributions' sums, the
+    pairs weighed again by people included) and its prior."""
+    frame = normalize(people(CONNECTION, FENZU, FENZU, *OTHERS), Settings(), today)
+    match = Settings().match
+    scored = score(frame, Settings())
+    bits = row_sums(scored.contributions) + scored.prior
+    want = rivals(scored.pairs, bits, scored.frame, match.unique_sources, match.threshold)
+    np.testing.assert_array_equal(scored.pairs["probability"].to_numpy(), want)

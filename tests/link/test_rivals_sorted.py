@@ -74,6 +74,10 @@ def test_rivals_equal_the_groupbys(seed, records, n_pairs, files, spread):
         want = _by_groupby(pairs, bits, frame, threshold=threshold)
         got = rivals(pairs, bits.copy(), frame, threshold=threshold)
         np.testing.assert_array_equal(got, want)
+        spent = bits.copy()  # the odds worked out in the caller's array: the same answer
+        np.testing.assert_array_equal(
+            rivals(pairs, spent, frame, threshold=threshold, spent=True), want
+        )
 
 
 def test_rivals_leave_the_bits_alone_and_take_no_pairs():
@@ -81,6 +85,8 @@ def test_rivals_leave_the_bits_alone_and_take_no_pairs():
     given = bits.copy()
     rivals(pairs, bits, frame)
     np.testing.assert_array_equal(bits, given)
+    rivals(pairs, bits, frame, spent=True)  # spent: the array holds the clipped odds
+    np.testing.assert_array_equal(bits, np.exp2(np.clip(given, -60, 60)))
     empty = pairs.iloc[:0]
     assert rivals(empty, np.zeros(0), frame).tolist() == []
 

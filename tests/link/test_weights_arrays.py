@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.link.block import file_codes
 from pipeline.link.block_rules import unique_inverse
-from pipeline.link.classify import group_rows
+from pipeline.link.classify import group_ids, group_rows
 from pipeline.link.frequency import _people_counts, frequencies
 
 
@@ -114,6 +114,9 @@ def test_people_counts_equal_the_distinct_triples():
         np.array([2**40, 5, 2**40], dtype=np.int64),  # past the table: hashed
         np.array([-1, 2, -1], dtype=np.int64),
         np.zeros(0, dtype=np.int64),
+        np.array([7, 1, 7], dtype=np.int32),
+        np.random.default_rng(3).integers(0, 50, 1000),  # some of the range missing
+        np.random.default_rng(4).integers(-(2**40), 2**40, 1000),
     ],
 )
 def test_group_rows_are_unique_inverse(groups):
@@ -122,3 +125,6 @@ def test_group_rows_are_unique_inverse(groups):
     assert ids.dtype == want_ids.dtype and rows.dtype == np.int32
     np.testing.assert_array_equal(ids, want_ids)
     np.testing.assert_array_equal(rows, want_rows)
+    only = group_ids(groups)  # the ids alone: the same, dtype too
+    assert only.dtype == want_ids.dtype
+    np.testing.assert_array_equal(only, want_ids)
