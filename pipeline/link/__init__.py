@@ -145,14 +145,16 @@ def score(
     priors = estimate_prior(total, groups, possible)
     prior_bits = _prior_bits(priors, groups)
     files = file_codes(frame, cache)  # both passes below read it
-    bits = total + prior_bits  # each pair's weights and prior, kept up to date with ``total``
+    # each pair's weights and prior, in the sums' array (no further use: a fresh one of
+    # millions costs its page faults)
+    bits = np.add(total, prior_bits, out=total)
     person = _listed_twice(frame, files, levels, bits, unique, match.threshold, cache)
     if person is not None:
         # a name's frequency counts people: a person's second row in one list is no namesake
         again = _by_people(levels, model, frame, files, groups, person, by_comparison, counted)
         # only their sums move: each pair's is added alone, in the columns' order
-        total[again] = row_sums({n: w[again] for n, w in by_comparison.items()}, len(again))
-        bits[again] = total[again] + prior_bits[again]
+        again_sums = row_sums({n: w[again] for n, w in by_comparison.items()}, len(again))
+        bits[again] = again_sums + prior_bits[again]
     contributions = pd.DataFrame(by_comparison, index=levels.index, copy=False)
     known = _labelled(frame, levels, labels)
     if min((known == 1).sum(), (known == 0).sum()) >= 10:
