@@ -106,13 +106,15 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     def maybe(field: str) -> pd.Series | None:
         return get(field) if field in by_field else None
 
-    # The names (the longest piece, mostly Python) on a second thread while the other columns
-    # are made here; a long list only. The names' error comes first, as it did on one thread.
+    # The names (the longest piece, mostly Python) and the e-mail addresses on a second thread
+    # while the other columns are made here, then the reasons while the frame is made; a long
+    # list only. Each error comes in the order started, as on one thread.
     with threads.beside(threaded=n >= THREADED_ROWS) as start:
         naming = start(
             coded_person_names, coded("first_name"), coded("last_name"), maybe("full_name"),
             maybe("preferred_name"), maybe("middle_name"),
         )  # fmt: skip
+        email = start(_per_value, coded("email"), clean_mod.email)
         grad_year, class_years = coded_class_years(
             [coded("preferred_class_year"), coded("grad_year")], pd.RangeIndex(n)
         )
@@ -122,7 +124,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
         school = coded("school").map(lambda v: v or default_school)
         rest: dict[str, object] = {
             "linkedin_slug": _per_value(coded("linkedin_url"), clean_mod.linkedin_slug),
-            "email": _per_value(coded("email"), clean_mod.email),
+            "email": None,
             "company": get("company"),
             "title": get("title"),
             "location": _location(*(coded(f) for f in ("location", "city", "region", "country"))),
@@ -134,26 +136,27 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
         former_name = _displayed(coded("former_name")).series()
         filled = _filled(raw)
         names = naming.result()
-    columns: dict[str, object] = {
-        "first_name": names["first_name"],
-        "last_name": names["last_name"],
-        "full_name": names["full_name"],
-        "credentials": names["credentials"],
-        **rest,
-        "given_name": names["given_name"],
-        "former_name": former_name,
-        "alumni_record": get("record_id"),
-        "class_years": class_years,
-    }
-    taken = set(columns) | {"record_id", "source", "source_file", "source_row", "connected_on"}
-    for cm in found.mapping:  # unmapped columns are kept as extra attributes, never dropped
-        if cm.field == "":
-            name = cm.column if cm.column not in taken else f"{cm.column} (extra)"
-            columns[name] = rows[cm.column].to_numpy()
-            taken.add(name)
-    full = people_frame(columns, n)
-
-    reasons = _reasons(raw, filled, found, names["full_name"])
+        reasoning = start(_reasons, raw, filled, found, names["full_name"])
+        rest["email"] = email.result()
+        columns: dict[str, object] = {
+            "first_name": names["first_name"],
+            "last_name": names["last_name"],
+            "full_name": names["full_name"],
+            "credentials": names["credentials"],
+            **rest,
+            "given_name": names["given_name"],
+            "former_name": former_name,
+            "alumni_record": get("record_id"),
+            "class_years": class_years,
+        }
+        taken = set(columns) | {"record_id", "source", "source_file", "source_row", "connected_on"}
+        for cm in found.mapping:  # unmapped columns are kept as extra attributes, never dropped
+            if cm.field == "":
+                name = cm.column if cm.column not in taken else f"{cm.column} (extra)"
+                columns[name] = rows[cm.column].to_numpy()
+                taken.add(name)
+        full = people_frame(columns, n)
+        reasons = reasoning.result()
     accepted, ledger = split_rows(full, np.asarray(table.lines), reasons, label)
     accepted["source"] = SOURCE
     accepted["source_file"] = label

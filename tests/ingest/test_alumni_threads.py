@@ -161,9 +161,26 @@ def test_the_names_error_comes_first(tmp_path, threaded, monkeypatch):
     def location_fails(*args):
         raise ValueError("location failed")
 
+    def fails(what):
+        def fail(*args):
+            raise LookupError(f"{what} failed")
+
+        return fail
+
     monkeypatch.setattr(alumni_mod, "_location", location_fails)
     with pytest.raises(ValueError, match="location failed"):
         read_alumni(path)
+    monkeypatch.setattr(alumni_mod.clean_mod, "email", fails("email"))
+    with pytest.raises(LookupError, match="email failed"):  # the e-mails before the location
+        read_alumni(path)
     monkeypatch.setattr(alumni_mod, "coded_person_names", names_fail)
     with pytest.raises(RuntimeError, match="names failed"):  # the names come first
+        read_alumni(path)
+    monkeypatch.undo()
+    monkeypatch.setattr(alumni_mod, "THREADED_ROWS", 1 if threaded else 1 << 62)
+    monkeypatch.setattr(alumni_mod, "people_frame", fails("frame"))
+    with pytest.raises(LookupError, match="frame failed"):
+        read_alumni(path)
+    monkeypatch.setattr(alumni_mod, "_reasons", fails("reasons"))
+    with pytest.raises(LookupError, match="reasons failed"):  # begun before the frame
         read_alumni(path)
