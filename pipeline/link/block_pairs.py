@@ -13,6 +13,8 @@ import pandas as pd
 
 from pipeline.text.csr import ragged
 
+#: The odd multiplier by which a block's entries are hashed into its signature (``_without_twins``)
+_HASH = 0x9E3779B97F4A7C15
 EMPTY = pd.DataFrame({"left": np.zeros(0, "int64"), "right": np.zeros(0, "int64")})
 
 
@@ -60,14 +62,19 @@ def _sized_pairs(
 
 
 def _sized_arrays(
-    key: np.ndarray, pos: np.ndarray, max_block: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``_sized_pairs`` as the pairs' left and right positions (int64 arrays)."""
+    key: np.ndarray, pos: np.ndarray, max_block: int, twins: bool = False
+) -> tuple[np.ndarray, ...]:
+    """``_sized_pairs`` as the pairs' left and right positions (int64 arrays).
+
+    ``twins``: a block whose records are those of an earlier block (a name's first-name
+    variants: "John Smith"'s records share every one of its variants' keys) makes no pairs,
+    its twin's being the same pairs; a fourth array then gives per pair how many blocks made
+    it (its own and its twins), so the pairs made are counted as before."""
     none = np.zeros(0, "int64")
     n = int(pos.max(initial=0)) + 1
     packed = np.sort(key.astype("int64") * n + pos)
     if not len(packed):
-        return none, none.copy(), none.copy()
+        return (none, none.copy(), none.copy()) + ((none.copy(),) if twins else ())
     k = packed // n
     start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     sizes = np.diff(np.r_[start, len(k)])
@@ -75,15 +82,52 @@ def _sized_arrays(
     usable[1:] &= packed[1:] != packed[:-1]  # a repeated entry once
     packed, k = packed[usable], k[usable]
     if not len(packed):
-        return none, none.copy(), sizes
+        return (none, none.copy(), sizes) + ((none.copy(),) if twins else ())
     block = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     length = np.diff(np.r_[block, len(k)])
     at = packed - k * n
+    made = None
+    if twins:
+        at, block, length, made = _without_twins(at, block, length)
     # each entry meets its block's later entries; entries taken by position, so that the pairs
     # come by left (a record in one block: by left, then right), as the union sorts them
     order = position_order(at, n)
     after = np.repeat(block + length, length)[order] - order - 1
-    return np.repeat(at[order], after), at[ragged(order + 1, after)], sizes
+    pairs = np.repeat(at[order], after), at[ragged(order + 1, after)], sizes
+    if made is None:
+        return pairs
+    return (*pairs, np.repeat(np.repeat(made, length)[order], after))
+
+
+def _without_twins(
+    at: np.ndarray, block: np.ndarray, length: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The blocks (entries ``at``, by block then position; each block's start and length) less
+    those whose entries equal an earlier block's, and per block left how many blocks it stands
+    for. Blocks are matched by their length and a sum of their entries hashed, then compared
+    entry by entry: a block matched by the hash alone stays."""
+    hashed = at.astype(np.uint64) * np.uint64(_HASH)
+    hashed ^= hashed >> np.uint64(29)
+    signature = np.add.reduceat(hashed, block)
+    group = pd.DataFrame({"length": length, "signature": signature})
+    first = group.groupby(["length", "signature"], sort=False).ngroup().to_numpy()
+    # groups are numbered as they first come: the earliest block of each, by its number
+    twin = np.unique(first, return_index=True)[1][first]
+    maybe = np.flatnonzero(twin != np.arange(len(block)))
+    if not len(maybe):
+        return at, block, length, np.ones(len(block), dtype=np.int64)
+    own = ragged(block[maybe], length[maybe])
+    theirs = ragged(block[twin[maybe]], length[maybe])
+    differ = np.repeat(np.arange(len(maybe)), length[maybe])[at[own] != at[theirs]]
+    same = np.ones(len(maybe), dtype=bool)
+    same[differ] = False
+    gone = maybe[same]
+    made = np.bincount(twin[gone], minlength=len(block)) + 1
+    kept = np.ones(len(block), dtype=bool)
+    kept[gone] = False
+    entries = np.repeat(kept, length)
+    length = length[kept]
+    return at[entries], np.cumsum(length) - length, length, made[kept]
 
 
 def position_order(values: np.ndarray, bound: int) -> np.ndarray:

@@ -22,6 +22,9 @@ from pipeline.text.arrow_text import STR
 from pipeline.text.csr import ragged
 
 _NO_ROWS = np.zeros(0, dtype=np.intp)  # a Rows made only for its per-record work
+#: From this many entries on, a "first-name variant" rule's keys of the same records as another
+#: key's make no pairs (``Equal._arrays``' ``made``); below, finding them costs more than it saves
+TWINS = 100_000
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,28 @@ class Equal:
         return pd.DataFrame({"left": left, "right": right}), skipped
 
     def _arrays(
-        self, frame: pd.DataFrame, cache: dict | None = None, texts: dict | None = None
+        self,
+        frame: pd.DataFrame,
+        cache: dict | None = None,
+        texts: dict | None = None,
+        made: list | None = None,
     ) -> tuple[np.ndarray, np.ndarray, int, bool]:
         """``_blocks`` as the pairs' left and right positions (int64), the keys skipped, and
         whether every pair's left is below its right already (no ``also``): blocking then
-        takes them as they come, without a frame of millions of pairs made and read again."""
+        takes them as they come, without a frame of millions of pairs made and read again.
+        ``made`` (a list): with ``multi``, a key whose records are another key's makes no
+        pairs (see ``_sized_arrays``' twins), and the list is given per pair how many keys
+        made it (else None): the pairs then hold each pair, not each once per shared key."""
         # the keys are only sorted, so they need not be dense
         key, pos, side = _keys(
             frame, self.columns, self.multi, self.also, cache, dense=False, texts=texts
         )
+        if not self.also and self.multi and made is not None and len(key) >= TWINS:
+            left, right, sizes, times = _sized_arrays(key, pos, self.max_block, twins=True)
+            made.append(times)
+            return left, right, int((sizes > self.max_block).sum()), True
+        if made is not None:
+            made.append(None)
         if not self.also:  # sizes and pairs from one sort of the entries
             left, right, sizes = _sized_arrays(key, pos, self.max_block)
             return left, right, int((sizes > self.max_block).sum()), True
