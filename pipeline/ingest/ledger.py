@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import schema
-from pipeline.text.arrow_text import STR, repeated, text_series
+from pipeline.text.arrow_text import STR, is_arrow_text, repeated, text_series
 from pipeline.text.placeholders import is_placeholder
 
 
@@ -109,10 +109,19 @@ def combine(parts: Iterable[Ingested]) -> Ingested:
         frame["company_placeholder"] = frame["company_placeholder"].astype("bool")
     for col in frame.columns[len(schema.PEOPLE) :]:
         if frame[col].dtype == "str" or frame[col].dtype == object:
-            values = frame[col]
-            frame[col] = (values.fillna("") if values.hasnans else values).astype(STR)
+            frame[col] = _no_missing(frame[col])
     reports = tuple(r for p in parts for r in p.reports)
     return Ingested(schema.check(frame, schema.PEOPLE, "People"), ledger, reports)
+
+
+def _no_missing(values: pd.Series) -> pd.Series:
+    """``values`` as text with "" for a missing cell. Arrow text is filled chunk by chunk: a
+    chunk with no gap is kept as it is (the million rows of an alumni list's extra column, beside
+    the connections' rows that lack it), not copied whole as ``fillna`` copies it."""
+    if is_arrow_text(values.dtype):
+        filled = pc.fill_null(pa.array(values.array), "")
+        return pd.Series(pd.array(filled, dtype=STR), values.index, name=values.name, copy=False)
+    return (values.fillna("") if values.hasnans else values).astype(STR)
 
 
 def _unique_ids(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
