@@ -138,7 +138,11 @@ def accuracy(n_connections: int, n_alumni: int, seeds: int) -> str:
 
 def _labelled(seed: int, n_connections: int, n_alumni: int):
     """The seed's scoring and, per candidate pair, whether it is a true link (connection-alum
-    or alumni duplicate) and which group it is in ("cross" or "within" the alumni list)."""
+    or alumni duplicate) and which group it is in ("cross" or "within" the alumni list); the
+    true totals per group, and per record the person it is when the list's true duplicates are
+    joined (``link_ceiling.alumni_people``)."""
+    from benchmarks.link_ceiling import alumni_people
+
     bench, frame = normalized(n_connections, n_alumni, seed)
     scored = score(frame, Settings())
     ids = scored.frame["record_id"].astype("str").to_numpy(dtype=object)
@@ -153,7 +157,14 @@ def _labelled(seed: int, n_connections: int, n_alumni: int):
     src = scored.frame["source"].to_numpy(dtype=object)
     group = np.where(src[scored.pairs["left"]] == src[scored.pairs["right"]], "within", "cross")
     totals = {"cross": len(bench.truth), "within": len(bench.duplicates)}
-    return scored, y, group, totals
+    at = pd.Series(np.arange(len(ids)), ids)
+    a, b = (
+        at.reindex("alumni:" + bench.duplicates[side].astype(str)).to_numpy()
+        for side in ("alumni_row_a", "alumni_row_b")
+    )
+    both = ~(np.isnan(a) | np.isnan(b))
+    person = alumni_people(len(ids), a[both].astype(int), b[both].astype(int))
+    return scored, y, group, totals, person
 
 
 def ceiling(n_connections: int, n_alumni: int, seeds: int) -> str:
@@ -172,10 +183,10 @@ def ceiling(n_connections: int, n_alumni: int, seeds: int) -> str:
     rows = []
     for i, seed in enumerate(order):
         train = data[order[(i + 1) % len(order)]]
-        scored, y, group, totals = data[seed]
+        scored, y, group, totals, _ = data[seed]
         cells = [str(seed)]
         for g, precision in targets.items():
-            t_scored, t_y, t_group, _ = train
+            t_scored, t_y, t_group, *_ = train
             at = t_group == g
             fitted, names = fit_logistic(
                 t_scored.pairs[at], t_y[at], t_scored.comparisons, t_scored.contributions[at]

@@ -112,19 +112,40 @@ def normalized_real():
     raise RuntimeError("link was never reached")
 
 
-def truth_positions(frame: pd.DataFrame, ledger: pd.DataFrame, files) -> pd.DataFrame:
-    """The true pairs as positions into ``frame`` (c: connection, a: alum) with their kind. An
+def _positions(frame: pd.DataFrame, ledger: pd.DataFrame):
+    """A function from (source, source rows) to positions in ``frame`` (NaN: not there). An
     alumni row ingest dropped as an exact duplicate stands for the row it repeats."""
-    truth = pd.read_csv(files.truth)
     same = ledger["reason"].astype("str").str.extract(r"^exact duplicate of row (\d+)$")[0]
     of = pd.Series(pd.to_numeric(same[same.notna()]).to_numpy(), ledger["source_row"][same.notna()])
-    rows = truth["alumni_row"].map(of).fillna(truth["alumni_row"]).astype(int)
     at = pd.Series(np.arange(len(frame)), pd.MultiIndex.from_arrays(
         [frame["source"].astype("str"), frame["source_row"]]))  # fmt: skip
-    c = at.reindex(pd.MultiIndex.from_arrays([["connections"] * len(truth),
-                                              truth["connections_row"]])).to_numpy()  # fmt: skip
-    a = at.reindex(pd.MultiIndex.from_arrays([["alumni"] * len(truth), rows])).to_numpy()
+
+    def find(source: str, rows: pd.Series) -> np.ndarray:
+        if source == "alumni":
+            rows = rows.map(of).fillna(rows).astype(int)
+        return at.reindex(pd.MultiIndex.from_arrays([[source] * len(rows), rows])).to_numpy()
+
+    return find
+
+
+def truth_positions(frame: pd.DataFrame, ledger: pd.DataFrame, files) -> pd.DataFrame:
+    """The true pairs as positions into ``frame`` (c: connection, a: alum) with their kind."""
+    truth = pd.read_csv(files.truth)
+    find = _positions(frame, ledger)
+    c, a = find("connections", truth["connections_row"]), find("alumni", truth["alumni_row"])
     return pd.DataFrame({"c": c.astype(int), "a": a.astype(int), "kind": truth["kind"]})
+
+
+def alumni_persons(frame: pd.DataFrame, ledger: pd.DataFrame, files) -> np.ndarray:
+    """Per record of ``frame``, its person when the list's TRUE duplicates are joined
+    (``link_ceiling.alumni_people``)."""
+    from benchmarks.link_ceiling import alumni_people
+
+    duplicates = pd.read_csv(files.duplicates)
+    find = _positions(frame, ledger)
+    a, b = find("alumni", duplicates["alumni_row_a"]), find("alumni", duplicates["alumni_row_b"])
+    both = ~(np.isnan(a) | np.isnan(b)) & (a != b)
+    return alumni_people(len(frame), a[both].astype(int), b[both].astype(int))
 
 
 def classify_misses(scored, truth: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -169,9 +190,13 @@ def shared_keys(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> pd.
     return pd.DataFrame(rows, columns=["pair", "rule", "block", "cap"])
 
 
-def ceiling_recovers(scored, truth: pd.DataFrame, precision: float = 0.99) -> np.ndarray:
+def ceiling_recovers(
+    scored, truth: pd.DataFrame, person: np.ndarray, precision: float = 0.99
+) -> np.ndarray:
     """Per true pair, whether boosted trees fitted with the labels (two folds by connection)
-    rank it above the lowest cut that keeps ``precision`` pair by pair."""
+    rank it above the lowest cut that keeps ``precision`` pair by pair. Prints the trees' best
+    recall pair by pair and as prospects (``link_ceiling.as_prospects``: one-to-one, the true
+    duplicates joined through ``person``), and ours the same two ways."""
     from benchmarks import link_ceiling as lc
 
     f, pairs = scored.frame, scored.pairs
@@ -195,6 +220,14 @@ def ceiling_recovers(scored, truth: pd.DataFrame, precision: float = 0.99) -> np
     ok = np.flatnonzero(hits / np.arange(1, len(hits) + 1) >= precision)
     cut = p[order][ok.max()] if len(ok) else np.inf
     print(f"labelled trees: best recall at P >= {precision}: {hits[ok].max() / len(truth):.4f}")
+    alum = np.where(src[left] == "connections", right, left)[keep]
+    ours = pairs["probability"].to_numpy()[keep]
+    for tag, ranking in (("labelled trees", p), ("ours", ours)):
+        best = lc.as_prospects(ranking, connection, alum, y[keep], person, len(truth), precision)
+        print(
+            f"{tag}: best recall at P >= {precision} as prospects (one-to-one, the true"
+            f" duplicates joined): {best:.4f}"
+        )
     above = np.zeros(len(pairs), dtype=bool)
     above[keep] = p >= cut
     return np.where(truth["pair"] >= 0, above[np.maximum(truth["pair"], 0)], False)
@@ -223,7 +256,8 @@ def main() -> None:
     print("missed pairs by alumni carrying the connection's exact name:")
     print(namesakes.clip(upper=10).value_counts().sort_index().to_string())
     if args.ceiling:
-        truth["recovered"] = ceiling_recovers(scored, truth)
+        person = alumni_persons(scored.frame, ledger, files)
+        truth["recovered"] = ceiling_recovers(scored, truth, person)
         missed = truth[truth["missed"]]
         print(pd.crosstab(missed["loss"], missed["recovered"], margins=True).to_string())
 
