@@ -118,15 +118,22 @@ def check_beside(out: Path, beside: Iterable[Path], inputs: Iterable[Path | None
 
 
 def _refuse_input(out: Path, inputs: Iterable[Path | None], named: str) -> None:
-    target = _resolved(out)
     for path in inputs:
         if path is None:
             continue
-        if _resolved(Path(path)) == target or _same_file(out, Path(path)):
+        if same_file(out, Path(path)):
             raise OutputError(
                 f"{named} is one of the input files; give --out another name so it is not "
                 "overwritten."
             )
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when the two paths name one file: the same path once resolved, or hard links.
+
+    Example: same_file(Path("a.csv"), Path("./a.csv")) is True.
+    """
+    return _resolved(Path(a)) == _resolved(Path(b)) or _same_file(Path(a), Path(b))
 
 
 def _resolved(path: Path) -> Path:

@@ -24,7 +24,7 @@ from pipeline.ingest.linkedin import export_reader, looks_like_connections
 from pipeline.ingest.previous import Previous, read_previous
 from pipeline.ingest.profile import Profile, read_profile
 from pipeline.ingest.targets import read_targets
-from pipeline.safety import check_input
+from pipeline.safety import check_input, same_file
 from pipeline.settings import Settings
 from pipeline.workbook_contract import SHORTLIST_SHEET
 
@@ -142,6 +142,7 @@ def read_inputs(
     target list is ``inputs.targets``, else ``[targets] lamp_file`` of the settings.
     """
     say = report or (lambda _line: None)
+    _each_once(inputs)
     max_bytes = settings.ingest.max_archive_mb * 1_000_000
     exports = [Path(p) for p in (inputs.export, *inputs.more_exports) if p is not None]
     beside = len(exports) == 1 and _bytes(inputs.alumni) >= BESIDE_BYTES
@@ -161,6 +162,21 @@ def read_inputs(
         previous = read_previous(_checked(Path(inputs.previous)), max_bytes=max_bytes)
         parts.append(previous.manual)  # people added by hand are an input of their own
     return Read(combine(parts), profile, lamp, previous)
+
+
+def _each_once(inputs: Inputs) -> None:
+    """Each export and each alumni list is given once. The same list twice reads everyone in
+    it twice, and the likelier mistake is a second path meant for another file. One file in
+    two roles is left to the readers, whose message says which role it belongs in (an archive
+    given as an alumni list); a target list may be the alumni workbook itself."""
+    exports = [Path(p) for p in (inputs.export, *inputs.more_exports) if p is not None]
+    for given in (exports, [Path(p) for p in inputs.alumni]):
+        for i, later in enumerate(given):
+            if any(same_file(earlier, later) for earlier in given[:i]):
+                raise InputError(
+                    f"{later.name} is given twice; give each file once (was one of the two "
+                    "paths meant to be another file?)."
+                )
 
 
 #: Alumni lists at least this big (in bytes, all together) are read while a second thread reads

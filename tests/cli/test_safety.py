@@ -386,3 +386,19 @@ def test_a_header_of_100000_columns_is_read_and_the_cut_reported(tmp_path) -> No
     result = runner.invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0, result.output
     assert "columns not read: 99,502 past the 500th" in result.output
+
+
+def test_same_file_sees_through_relative_paths_links_and_copies(tmp_path, monkeypatch):
+    from pipeline.safety import same_file
+
+    a = tmp_path / "a.csv"
+    a.write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    assert same_file(Path("a.csv"), a)
+    assert same_file(tmp_path / "sub" / ".." / "a.csv", a)
+    (tmp_path / "hard.csv").hardlink_to(a)
+    (tmp_path / "soft.csv").symlink_to(a)
+    assert same_file(tmp_path / "hard.csv", a) and same_file(tmp_path / "soft.csv", a)
+    (tmp_path / "copy.csv").write_text("x\n")
+    assert not same_file(tmp_path / "copy.csv", a)
+    assert not same_file(tmp_path / "missing.csv", a)

@@ -104,3 +104,44 @@ def test_right_files_in_the_right_places_are_accepted(tmp_path, connections):
     )
     assert result.exit_code == 0, result.output
     assert out.is_file()
+
+
+def test_one_alumni_list_given_twice_is_refused(tmp_path):
+    copy = tmp_path / "alumni.xlsx"
+    shutil.copyfile(ALUMNI, copy)
+    line = refused(
+        [ARCHIVE, "--alumni", copy, "--alumni", tmp_path / "." / "alumni.xlsx"], tmp_path
+    )
+    assert line == (
+        "Error: alumni.xlsx is given twice; give each file once (was one of the two paths meant "
+        "to be another file?)."
+    )
+    linked = tmp_path / "the same list.xlsx"
+    linked.hardlink_to(copy)  # another name, one file
+    assert "the same list.xlsx is given twice" in refused(
+        [ARCHIVE, "--alumni", copy, "--alumni", linked], tmp_path
+    )
+
+
+def test_two_copies_of_one_list_are_two_files(tmp_path):
+    first, second = tmp_path / "alumni.xlsx", tmp_path / "alumni (1).xlsx"
+    shutil.copyfile(ALUMNI, first)
+    shutil.copyfile(ALUMNI, second)
+    out = tmp_path / "s.xlsx"
+    args = [str(ARCHIVE), "--alumni", str(first), "--alumni", str(second), "--out", str(out)]
+    result = runner.invoke(app, ["shortlist", *args, "--no-history"])
+    assert result.exit_code == 0, result.output
+    assert "given twice" not in result.output
+
+
+def test_the_archive_given_again_as_alumni_says_where_it_belongs(tmp_path):
+    line = refused([ARCHIVE, "--alumni", ARCHIVE], tmp_path)
+    assert "is a LinkedIn archive, not an alumni list" in line
+
+
+def test_link_refuses_one_file_given_as_both_tables(tmp_path):
+    out = tmp_path / "matches.csv"
+    result = runner.invoke(app, ["link", str(ALUMNI), str(ALUMNI), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "alumni.xlsx is given twice" in without_progress(result.stderr)
+    assert not out.exists()
