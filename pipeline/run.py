@@ -70,6 +70,7 @@ class Result:
         lines = [
             f"Read {read:,} rows from {len(c)} file(s): {read - rejected:,} people, "
             f"{rejected:,} set aside (see the Ingest report).",
+            *_nobody_from(c),
             f"Matched {merged:,} records to someone found in another record (a connection who "
             f"is also an alum, an alum listed twice): {len(prospects):,} different people, "
             f"{both:,} of them both a connection and an alum.",
@@ -88,6 +89,20 @@ class Result:
                 "Details: " + unknowns_line(self.people),
             ]
         return "\n".join(lines)
+
+
+def _nobody_from(counts: pd.DataFrame) -> list[str]:
+    """A line per export or alumni list that gave no one: an empty list (a header alone, a
+    filter left on before exporting) or one whose every row was set aside would otherwise pass
+    unseen inside the total."""
+    none = counts[counts["kind"].isin(["connections", "alumni"]) & (counts["accepted"] == 0)]
+    return [
+        f"{r.file} has no rows below its header, so no one was read from it; check that it "
+        "is the file you meant."
+        if r.read == 0
+        else f"All {r.read:,} rows of {r.file} were set aside; the Ingest report says why."
+        for r in none.itertuples()
+    ]
 
 
 def load_settings(path: Path | None) -> Settings:
