@@ -68,7 +68,8 @@ def ingest(
 
     for report in ingested.reports:
         echo(
-            f"{report.file}: read {report.read:,} {report.kind} rows, accepted "
+            f"{report.file}: read {report.read:,} {report.kind} "
+            f"{'row' if report.read == 1 else 'rows'}, accepted "
             f"{report.accepted:,}, rejected {report.rejected:,}"
         )
         details = [f"{k}: {v}" for k, v in report.details.items()]

@@ -162,7 +162,7 @@ def test_ods_with_empty_rows_repeated_to_the_sheet_end_is_read(tmp_path) -> None
     path = hostile.trailing_empty_ods(tmp_path)
     result = runner.invoke(app, ["ingest", str(path)])
     assert result.exit_code == 0, result.output
-    assert "read 1 alumni rows, accepted 1, rejected 0" in result.output, result.output
+    assert "read 1 alumni row, accepted 1, rejected 0" in result.output, result.output
 
 
 def test_zip_bomb_refused_by_its_central_directory(tmp_path) -> None:
