@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import threads
-from pipeline.ingest import clean as clean_mod
+from pipeline.ingest import clean
 from pipeline.ingest.alumni_fields import (
     EXTRA,
     IGNORE,
@@ -93,8 +93,8 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
     # Each column is factorized once (and cleaned, when mapped, by the thread that encoded it);
     # cleaning, parsing and the duplicate check share the codes, so a million rows cost what
     # their distinct values cost.
-    raw, clean = coded_and_cleaned(rows, set(by_field.values()))
-    cleaned = {f: clean[c] for f, c in by_field.items()}
+    raw, by_column = coded_and_cleaned(rows, set(by_field.values()))
+    cleaned = {f: by_column[c] for f, c in by_field.items()}
     empty = Coded.empty(n)
 
     def coded(field: str) -> Coded:
@@ -114,7 +114,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
             coded_person_names, coded("first_name"), coded("last_name"), maybe("full_name"),
             maybe("preferred_name"), maybe("middle_name"),
         )  # fmt: skip
-        email = start(_per_value, coded("email"), clean_mod.email)
+        email = start(_per_value, coded("email"), clean.email)
         grad_year, class_years = coded_class_years(
             [coded("preferred_class_year"), coded("grad_year")], pd.RangeIndex(n)
         )
@@ -123,7 +123,7 @@ def alumni_from_table(found: AlumniTable, default_school: str = "") -> Ingested:
             class_years = class_years.where(class_years != "", str(found.sheet_year))
         school = coded("school").map(lambda v: v or default_school)
         rest: dict[str, object] = {
-            "linkedin_slug": _per_value(coded("linkedin_url"), clean_mod.linkedin_slug),
+            "linkedin_slug": _per_value(coded("linkedin_url"), clean.linkedin_slug),
             "email": None,
             "company": get("company"),
             "title": get("title"),

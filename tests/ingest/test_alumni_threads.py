@@ -170,7 +170,7 @@ def test_the_names_error_comes_first(tmp_path, threaded, monkeypatch):
     monkeypatch.setattr(alumni_mod, "_location", location_fails)
     with pytest.raises(ValueError, match="location failed"):
         read_alumni(path)
-    monkeypatch.setattr(alumni_mod.clean_mod, "email", fails("email"))
+    monkeypatch.setattr(alumni_mod.clean, "email", fails("email"))
     with pytest.raises(LookupError, match="email failed"):  # the e-mails before the location
         read_alumni(path)
     monkeypatch.setattr(alumni_mod, "coded_person_names", names_fail)
